@@ -1,0 +1,82 @@
+import Foundation
+
+/// `pitboss show`: a conversation for a person to read, or as a canonical JSON line.
+public enum ConversationView {
+    public static func render(_ conversation: Conversation, format: OutputFormat, style: OutputStyle, timeZone: TimeZone) -> String {
+        switch format {
+        case .json: return conversation.canonicalJSONLine() + "\n"
+        case .csv: return csv(conversation, timeZone: timeZone)
+        case .table: return text(conversation, style: style, timeZone: timeZone)
+        }
+    }
+
+    static func text(_ c: Conversation, style: OutputStyle, timeZone: TimeZone) -> String {
+        var out = style.paint(c.externalID, .bold) + "  \(c.channel.rawValue) · \(c.language) · agent \(c.agentID) · shift \(c.shiftID)\n"
+        var facts = ["started \(LocalTime.format(c.startedAt, in: timeZone))"]
+        if let customer = c.customerID { facts.append("customer \(customer)\(c.isVIP ? " (VIP)" : "")") }
+        if !c.tags.isEmpty { facts.append("tags \(c.tags.joined(separator: ", "))") }
+        facts.append("from \(c.source.humanDescription)")
+        out += style.paint(facts.joined(separator: " · "), .dim) + "\n\n"
+
+        let times = c.turns.map { time(of: $0, in: timeZone) }
+        let speakers = c.turns.map(speaker)
+        let timeWidth = times.map(TerminalWidth.of).max() ?? 0
+        let speakerWidth = style.isTerminal ? (speakers.map(TerminalWidth.of).max() ?? 0) : 0
+        for (i, turn) in c.turns.enumerated() {
+            let tone: OutputStyle.Tone = switch turn.role {
+            case .agent: .cyan
+            case .customer: .yellow
+            case .bot: .magenta
+            case .system: .dim
+            }
+            let timeCell = times[i] + String(repeating: " ", count: timeWidth - TerminalWidth.of(times[i]))
+            let speakerCell = speakers[i] + String(repeating: " ", count: max(0, speakerWidth - TerminalWidth.of(speakers[i])))
+            let prefix = (timeWidth > 0 ? style.paint(timeCell, .dim) + "  " : "") + style.paint(speakerCell, tone, .bold) + (style.isTerminal ? "  " : ": ")
+            // Continuation lines of a multi-line message line up under its first line on a terminal.
+            let indent = style.isTerminal ? String(repeating: " ", count: (timeWidth > 0 ? timeWidth + 2 : 0) + speakerWidth + 2) : "    "
+            out += prefix + turn.text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + indent) + "\n"
+        }
+        return out
+    }
+
+    static func speaker(_ turn: Turn) -> String {
+        var label = turn.role.rawValue
+        if let name = turn.speaker, !name.isEmpty { label += " \(name)" }
+        if turn.role == .agent, let agent = turn.agentID { label += " [\(agent)]" }
+        return label
+    }
+
+    static func time(of turn: Turn, in zone: TimeZone) -> String {
+        if let at = turn.at { return LocalTime.format(at, in: zone, dateless: true) }
+        if let start = turn.start { return LocalTime.offset(start) }
+        return ""
+    }
+
+    static func csv(_ c: Conversation, timeZone: TimeZone) -> String {
+        var table = Table(headers: ["conversation_id", "turn", "role", "author", "agent", "timestamp", "start", "end", "text"])
+        for turn in c.turns {
+            table.rows.append([c.externalID, String(turn.index), turn.role.rawValue, turn.speaker ?? "", turn.agentID ?? "",
+                               turn.at.map(UTCTimestamp.format) ?? "", turn.start.map { String($0) } ?? "",
+                               turn.end.map { String($0) } ?? "", turn.text])
+        }
+        return table.csv()
+    }
+}
+
+/// Times as people on the floor read them: in the workspace's zone.
+public enum LocalTime {
+    public static func format(_ date: Date, in zone: TimeZone, dateless: Bool = false) -> String {
+        let local = date.addingTimeInterval(Double(zone.secondsFromGMT(for: date)))
+        let iso = UTCTimestamp.format(local)  // 2026-11-21T22:04:00.000Z, shifted to local
+        let clock = String(iso.dropFirst(11).prefix(8))
+        if dateless { return clock }
+        return String(iso.prefix(10)) + " " + clock + " " + (zone.identifier == "UTC" || zone.identifier == "GMT" ? "UTC" : zone.abbreviation(for: date) ?? zone.identifier)
+    }
+
+    /// `+01:02.5` style offsets into a recording.
+    public static func offset(_ seconds: Double) -> String {
+        let minutes = Int(seconds) / 60
+        let rest = seconds - Double(minutes * 60)
+        return String(format: "%02d:%04.1f", minutes, rest)
+    }
+}

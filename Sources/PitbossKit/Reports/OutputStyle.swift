@@ -1,0 +1,35 @@
+import Foundation
+
+/// How output may look: colour only on a terminal and never when `NO_COLOR` is set.
+public struct OutputStyle: Sendable {
+    public var color: Bool
+    public var isTerminal: Bool
+
+    public init(color: Bool, isTerminal: Bool) {
+        self.color = color
+        self.isTerminal = isTerminal
+    }
+
+    public static let plain = OutputStyle(color: false, isTerminal: false)
+
+    /// The style for a file descriptor, following the `NO_COLOR` convention (no-color.org).
+    public static func detect(fileDescriptor: Int32, environment: [String: String]) -> OutputStyle {
+        let terminal = isatty(fileDescriptor) == 1
+        let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        return OutputStyle(color: terminal && !noColor && environment["TERM"] != "dumb", isTerminal: terminal)
+    }
+
+    public enum Tone: String, Sendable {
+        case bold = "1", dim = "2", red = "31", green = "32", yellow = "33", blue = "34", magenta = "35", cyan = "36"
+    }
+
+    public func paint(_ text: String, _ tones: Tone...) -> String {
+        guard color, !tones.isEmpty else { return text }
+        return "\u{1B}[" + tones.map(\.rawValue).joined(separator: ";") + "m" + text + "\u{1B}[0m"
+    }
+}
+
+/// What a listing command prints: a table for people, JSON or CSV for programs.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case table, json, csv
+}

@@ -1,0 +1,60 @@
+/// A table of text, rendered aligned for people or as CSV (RFC 4180) for spreadsheets.
+public struct Table: Sendable {
+    public var headers: [String]
+    public var rows: [[String]]
+    /// Columns whose cells are right-aligned (numbers).
+    public var numericColumns: Set<Int>
+
+    public init(headers: [String], rows: [[String]] = [], numericColumns: Set<Int> = []) {
+        self.headers = headers
+        self.rows = rows
+        self.numericColumns = numericColumns
+    }
+
+    public func render(style: OutputStyle = .plain) -> String {
+        var widths = headers.map(TerminalWidth.of)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], TerminalWidth.of(cell)) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: max(0, widths[i] - TerminalWidth.of(cell)))
+                return numericColumns.contains(i) ? pad + cell : (i == cells.count - 1 ? cell : cell + pad)
+            }.joined(separator: "  ")
+        }
+        var out = style.paint(line(headers), .bold) + "\n"
+        for row in rows { out += line(row) + "\n" }
+        return out
+    }
+
+    public func csv() -> String {
+        ([headers] + rows).map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// Display width in terminal columns: wide East Asian characters and emoji take two, combining marks none.
+public enum TerminalWidth {
+    public static func of(_ text: String) -> Int {
+        var width = 0
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .format: continue
+            default: break
+            }
+            if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+                || (0x1F300...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v) {
+                width += 2
+            } else {
+                width += 1
+            }
+        }
+        return width
+    }
+}

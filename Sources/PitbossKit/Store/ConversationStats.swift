@@ -1,0 +1,37 @@
+import GRDB
+
+/// How many conversations and turns the database holds, broken down the ways supervisors ask.
+public struct ConversationStats: Sendable, Equatable, Codable {
+    public struct Count: Sendable, Equatable, Codable {
+        public var key: String
+        public var conversations: Int
+        public var turns: Int
+    }
+
+    public var conversations: Int
+    public var turns: Int
+    public var byChannel: [Count]
+    public var byLanguage: [Count]
+    public var byAgent: [Count]
+    public var byShift: [Count]
+
+    /// Reads the counts; `agent` and `shift` lists are ordered by key.
+    public static func read(from database: PitbossDatabase) throws(PitbossError) -> ConversationStats {
+        do {
+            return try database.writer.read { db in
+                func counts(_ column: String) throws -> [Count] {
+                    try Row.fetchAll(db, sql: """
+                        SELECT \(column) AS key, COUNT(*) AS conversations, SUM(turn_count) AS turns
+                        FROM conversations GROUP BY \(column) ORDER BY \(column)
+                        """).map { Count(key: $0["key"], conversations: $0["conversations"], turns: $0["turns"]) }
+                }
+                let totals = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS c, COALESCE(SUM(turn_count), 0) AS t FROM conversations")!
+                return ConversationStats(conversations: totals["c"], turns: totals["t"], byChannel: try counts("channel"),
+                                         byLanguage: try counts("language"), byAgent: try counts("agent_id"),
+                                         byShift: try counts("shift_id"))
+            }
+        } catch {
+            throw PitbossDatabase.translate(error, doing: "count conversations")
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+
+/// The one SQLite database that every Pitboss step reads and writes.
+///
+/// A file is opened as a GRDB `DatabasePool` in WAL mode, so several reviewers' processes can read
+/// while one writes; writers wait up to the busy timeout for each other. Tests use `inMemory()`.
+public final class PitbossDatabase: Sendable {
+    public let writer: any DatabaseWriter
+    public let path: String?
+
+    /// How long a writer waits for another process's write transaction before giving up (exit 75).
+    public static let busyTimeout: TimeInterval = 10
+
+    /// `--db PATH`, else `PITBOSS_DB`, else `./pitboss.sqlite`.
+    public static func location(explicitPath: String?, environment: [String: String]) -> String {
+        explicitPath ?? environment["PITBOSS_DB"] ?? "pitboss.sqlite"
+    }
+
+    /// Opens (creating on first use, with mode 0600: transcripts hold personal data) and migrates.
+    public init(path: String) throws(PitbossError) {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
+            throw .missingFile("\(path): the folder \(directory) does not exist; create it or choose another --db")
+        }
+        if !FileManager.default.fileExists(atPath: path) {
+            // SQLite gives the -wal and -shm files the same mode as the database file.
+            let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+            if fd < 0 && errno != EEXIST {
+                throw .missingFile("\(path): cannot create the database (\(String(cString: strerror(errno))))")
+            }
+            if fd >= 0 { close(fd) }
+        }
+        var configuration = Self.configuration()
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        do {
+            writer = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw Self.translate(error, doing: "open the database \(path)")
+        }
+        try migrate()
+    }
+
+    /// A private database in memory, for tests.
+    public static func inMemory() throws(PitbossError) -> PitbossDatabase {
+        do {
+            return try PitbossDatabase(writer: DatabaseQueue(configuration: configuration()))
+        } catch {
+            throw translate(error, doing: "open an in-memory database")
+        }
+    }
+
+    private init(writer: any DatabaseWriter) throws(PitbossError) {
+        self.writer = writer
+        self.path = nil
+        try migrate()
+    }
+
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.label = "pitboss"
+        return configuration
+    }
+
+    private func migrate() throws(PitbossError) {
+        do { try Migrations.migrator.migrate(writer) } catch {
+            throw Self.translate(error, doing: "migrate the database schema")
+        }
+    }
+
+    /// Maps SQLite's errors to Pitboss's: a busy database is temporary (75), everything else internal (70).
+    public static func translate(_ error: any Error, doing action: String) -> PitbossError {
+        if let pitboss = error as? PitbossError { return pitboss }
+        if let db = error as? DatabaseError {
+            switch db.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return .temporary("the database is busy (another pitboss is writing) and stayed busy for \(Int(busyTimeout)) s while trying to \(action); nothing was written by this step, try again")
+            case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY:
+                return .missingFile("cannot \(action): \(db.message ?? "\(db)")")
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                return .badInput("cannot \(action): the file is not a Pitboss database (\(db.message ?? "not a database"))")
+            default:
+                return .internalFailure("cannot \(action): \(db.message ?? "\(db)")")
+            }
+        }
+        return .internalFailure("cannot \(action): \(error)")
+    }
+}

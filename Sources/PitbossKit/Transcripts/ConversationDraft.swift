@@ -1,0 +1,155 @@
+import Foundation
+
+/// Who spoke a turn, as the source said it: already a role (canonical JSON, Contact Lens), or a
+/// label that the role map must resolve (`spk_0`, `Anna`, `Speaker 1`).
+public enum SpeakerLabel: Sendable, Equatable {
+    case role(SpeakerRole, name: String?)
+    case label(String)
+}
+
+/// A turn as a reader found it, before validation.
+public struct TurnDraft: Sendable, Equatable {
+    public var speaker: SpeakerLabel
+    public var agentID: String?
+    public var at: Date?
+    public var start: Double?
+    public var end: Double?
+    public var text: String
+    /// Where the turn is in its file, for messages; the field path is used when there is no line.
+    public var line: Int?
+
+    public init(speaker: SpeakerLabel, agentID: String? = nil, at: Date? = nil, start: Double? = nil,
+                end: Double? = nil, text: String, line: Int? = nil) {
+        self.speaker = speaker
+        self.agentID = agentID
+        self.at = at
+        self.start = start
+        self.end = end
+        self.text = text
+        self.line = line
+    }
+}
+
+/// A conversation as a reader found it: what the file says, nothing inferred yet.
+/// `finalized(…)` fills the gaps from metadata and validates it into a `Conversation`.
+public struct ConversationDraft: Sendable, Equatable {
+    public var metadata: ConversationMetadata
+    public var turns: [TurnDraft]
+    public var location: SourceLocation
+    /// "line 12", "rows 4-9"; empty when the whole file is the record.
+    public var record: String
+    public var format: TranscriptFormat
+    public var rawRecord: String?
+    /// Whether turn problems are named by field path (`turns[3].at`) or by the turn's line.
+    public var turnsNamedByField: Bool
+
+    public init(metadata: ConversationMetadata = ConversationMetadata(), turns: [TurnDraft] = [],
+                location: SourceLocation, record: String = "", format: TranscriptFormat,
+                rawRecord: String? = nil, turnsNamedByField: Bool = false) {
+        self.metadata = metadata
+        self.turns = turns
+        self.location = location
+        self.record = record
+        self.format = format
+        self.rawRecord = rawRecord
+        self.turnsNamedByField = turnsNamedByField
+    }
+}
+
+extension ConversationDraft {
+    /// Validates the draft and fills what the file lacks from `fallback` (sidecar, then flags).
+    /// `defaultID` names a conversation that nothing else names (the file name).
+    public func finalized(fallback: ConversationMetadata, defaultID: String?, schedule: ShiftSchedule) throws(RecordProblem) -> Conversation {
+        let meta = metadata.filling(from: fallback)
+        let conversationID = meta.id ?? defaultID
+        func problem(_ field: String?, _ reason: String, line: Int? = nil) -> RecordProblem {
+            var where_ = location
+            if let line { where_.line = line; where_.column = nil }
+            return RecordProblem(where_, field: field, reason, conversationID: conversationID, rawRecord: rawRecord)
+        }
+        func turnField(_ index: Int, _ name: String) -> String? { turnsNamedByField ? "turns[\(index)].\(name)" : nil }
+        let missingHint = "add it to the record, to a sidecar NAME.meta.json, or pass it as a flag"
+
+        guard let id = conversationID?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
+            throw problem("id", "missing conversation id; \(missingHint) (--id)")
+        }
+        guard !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw problem("id", "the conversation id contains control characters")
+        }
+        guard let channelText = meta.channel else { throw problem("channel", "missing channel; \(missingHint) (--channel)") }
+        guard let channel = Channel(lenient: channelText) else {
+            throw problem("channel", "unknown channel '\(channelText)'; use one of \(Channel.namesForHumans)")
+        }
+        guard let languageText = meta.language else { throw problem("language", "missing language; \(missingHint) (--language)") }
+        guard let language = Self.isoLanguage(languageText) else {
+            throw problem("language", "'\(languageText)' is not an ISO 639-1 language code such as en, ru, tr, el")
+        }
+        guard !turns.isEmpty else { throw problem("turns", "the conversation has no turns; an empty conversation cannot be reviewed") }
+
+        var resolved: [Turn] = []
+        resolved.reserveCapacity(turns.count)
+        for (index, draft) in turns.enumerated() {
+            let role: SpeakerRole
+            var name: String?
+            switch draft.speaker {
+            case .role(let r, let n):
+                role = r
+                name = n
+            case .label(let label):
+                guard let found = meta.roles.resolve(label) else {
+                    let reason = label.isEmpty
+                        ? "this turn names no speaker; map unnamed speech with --roles \"*=customer\" (or \"roles\" in NAME.meta.json)"
+                        : "speaker '\(label)' has no role; map it with --roles \"\(label)=agent,*=customer\" or \"roles\" in NAME.meta.json"
+                    throw problem(turnField(index, "speaker"), reason, line: draft.line)
+                }
+                role = found.role
+                name = found.name
+            }
+            if let previous = resolved.last {
+                if let at = draft.at, let previousAt = previous.at, at < previousAt {
+                    throw problem(turnField(index, "at"),
+                                  "time goes backwards: \(UTCTimestamp.format(at)) is before the previous turn's \(UTCTimestamp.format(previousAt)); turns must be in time order",
+                                  line: draft.line)
+                }
+                if let start = draft.start, let previousStart = previous.start, start < previousStart {
+                    throw problem(turnField(index, "start"),
+                                  "time goes backwards: starts at \(start) s, before the previous turn's \(previousStart) s; turns must be in time order",
+                                  line: draft.line)
+                }
+            }
+            if let start = draft.start, let end = draft.end, end < start {
+                throw problem(turnField(index, "end"), "ends at \(end) s, before it starts at \(start) s", line: draft.line)
+            }
+            if let start = draft.start, start < 0 {
+                throw problem(turnField(index, "start"), "a negative offset (\(start) s) is not a time in the recording", line: draft.line)
+            }
+            resolved.append(Turn(index: index, role: role, speaker: name, agentID: role == .agent ? draft.agentID : nil,
+                                 at: draft.at, start: draft.start, end: draft.end, text: draft.text))
+        }
+
+        guard let agent = meta.agent ?? resolved.first(where: { $0.agentID != nil })?.agentID, !agent.isEmpty else {
+            throw problem("agent", "missing agent id; \(missingHint) (--agent)")
+        }
+        for index in resolved.indices where resolved[index].role == .agent && resolved[index].agentID == nil {
+            resolved[index].agentID = agent
+        }
+        guard let startedAt = meta.startedAt ?? resolved.first(where: { $0.at != nil })?.at else {
+            throw problem("started_at", "missing start time; \(missingHint) (--started-at 2026-11-21T22:04:00Z)")
+        }
+        let shift = meta.shift ?? schedule.shiftID(for: startedAt)
+        guard !shift.isEmpty else { throw problem("shift", "the shift id is empty") }
+
+        return Conversation(
+            externalID: id,
+            source: ConversationSource(file: location.file, record: record, format: format),
+            channel: channel, language: language, agentID: agent, shiftID: shift, startedAt: startedAt,
+            customerID: meta.customerID, isVIP: meta.vip ?? false, tags: meta.tags ?? [], turns: resolved)
+    }
+
+    /// `en`, `EN`, `en-US`, `en_GB` → `en`; nil when the primary subtag is not two letters.
+    static func isoLanguage(_ text: String) -> String? {
+        let primary = text.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map { $0.lowercased() } ?? ""
+        guard primary.count == 2, primary.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) }) else { return nil }
+        return primary
+    }
+}

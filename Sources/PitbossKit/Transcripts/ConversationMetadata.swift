@@ -1,0 +1,97 @@
+import Foundation
+
+/// Conversation-level facts that a transcript file may lack, supplied by a sidecar
+/// `NAME.meta.json` or by command-line flags. The file's own data always wins; then the sidecar;
+/// then the flags.
+public struct ConversationMetadata: Sendable, Equatable {
+    public var id: String?
+    public var channel: String?
+    public var language: String?
+    public var agent: String?
+    public var shift: String?
+    public var startedAt: Date?
+    public var customerID: String?
+    public var vip: Bool?
+    public var tags: [String]?
+    public var roles: RoleMap
+
+    public init(id: String? = nil, channel: String? = nil, language: String? = nil, agent: String? = nil,
+                shift: String? = nil, startedAt: Date? = nil, customerID: String? = nil, vip: Bool? = nil,
+                tags: [String]? = nil, roles: RoleMap = RoleMap()) {
+        self.id = id
+        self.channel = channel
+        self.language = language
+        self.agent = agent
+        self.shift = shift
+        self.startedAt = startedAt
+        self.customerID = customerID
+        self.vip = vip
+        self.tags = tags
+        self.roles = roles
+    }
+
+    /// Fills what `self` lacks from `fallback`.
+    public func filling(from fallback: ConversationMetadata) -> ConversationMetadata {
+        ConversationMetadata(
+            id: id ?? fallback.id, channel: channel ?? fallback.channel, language: language ?? fallback.language,
+            agent: agent ?? fallback.agent, shift: shift ?? fallback.shift, startedAt: startedAt ?? fallback.startedAt,
+            customerID: customerID ?? fallback.customerID, vip: vip ?? fallback.vip, tags: tags ?? fallback.tags,
+            roles: fallback.roles.overlaid(with: roles))
+    }
+
+    /// Reads a sidecar: `{"id","channel","language","agent","shift","started_at","customer":{"id","vip"},
+    /// "tags":[…],"roles":{"spk_0":"agent","*":"customer"}}`.
+    public static func sidecar(at path: String, zone: TimeZone) throws(RecordProblem) -> ConversationMetadata {
+        let location = SourceLocation(file: path)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RecordProblem(location, "cannot read this sidecar file")
+        }
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            throw RecordProblem(location, "not valid JSON: \(JSONErrorText.describe(error))")
+        }
+        guard let json = object as? [String: Any] else { throw RecordProblem(location, "a sidecar is one JSON object") }
+        var meta = ConversationMetadata()
+        for (key, value) in json {
+            func string() throws(RecordProblem) -> String {
+                guard let s = value as? String else { throw RecordProblem(location, field: key, "must be a string") }
+                return s
+            }
+            switch key {
+            case "id": meta.id = try string()
+            case "channel": meta.channel = try string()
+            case "language": meta.language = try string()
+            case "agent": meta.agent = try string()
+            case "shift": meta.shift = try string()
+            case "started_at":
+                let text = try string()
+                guard let date = UTCTimestamp.parse(text, zoneForNaiveTimes: zone) else {
+                    throw RecordProblem(location, field: key, "'\(text)' is not an ISO 8601 time like 2026-11-21T22:04:00Z")
+                }
+                meta.startedAt = date
+            case "customer":
+                guard let customer = value as? [String: Any] else {
+                    throw RecordProblem(location, field: key, "must be an object {\"id\": …, \"vip\": true|false}")
+                }
+                meta.customerID = customer["id"] as? String
+                meta.vip = customer["vip"] as? Bool
+            case "tags":
+                guard let tags = value as? [String] else { throw RecordProblem(location, field: key, "must be a list of strings") }
+                meta.tags = tags
+            case "roles":
+                guard let roles = value as? [String: String] else {
+                    throw RecordProblem(location, field: key, "must map speaker labels to roles, e.g. {\"spk_0\": \"agent\"}")
+                }
+                for (label, roleName) in roles {
+                    guard let role = SpeakerRole(rawValue: roleName.lowercased()) else {
+                        throw RecordProblem(location, field: "roles.\(label)", "'\(roleName)' is not a role; use one of \(SpeakerRole.namesForHumans)")
+                    }
+                    meta.roles.set(label, to: role)
+                }
+            default:
+                throw RecordProblem(location, field: key, "unknown key; a sidecar may hold id, channel, language, agent, shift, started_at, customer, tags, roles")
+            }
+        }
+        return meta
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// Plain-text chat logs, one conversation per file:
+///
+/// ```text
+/// # id: chat-0042
+/// # channel: chat
+/// # language: tr
+/// # agent: tr.ayse
+/// # date: 2026-11-21
+/// [22:04:02] Customer: merhaba, çekim talebim bekliyor
+/// [22:04:30] Agent Ayşe: İyi akşamlar! Hemen kontrol ediyorum.
+/// Bu satır önceki mesajın devamıdır.
+/// ```
+/// Times in brackets are local time in the header's `timezone` (else the workspace's), on the header's
+/// `date` (or the date of `started_at`); a time earlier than the one before by more than 12 hours
+/// moves to the next day, as a chat past midnight does. Lines without a speaker continue the turn before.
+public struct ChatLogReader: TranscriptReader {
+    static let headerKeys = ["id", "channel", "language", "agent", "shift", "started_at", "date", "timezone", "customer", "vip", "tags"]
+
+    public init() {}
+
+    public func read(path: String, context: ReadContext, emit: (@escaping PendingRecord) throws -> Void) throws {
+        let text = try WholeFile.text(path)
+        let result = Self.parse(text, path: path, context: context)
+        try emit { result }
+    }
+
+    static func parse(_ text: String, path: String, context: ReadContext) -> Result<ConversationDraft, RecordProblem> {
+        var meta = ConversationMetadata()
+        var zone = context.zone
+        var date: (Int, Int, Int)?
+        var turns: [TurnDraft] = []
+        var previousAt: Date?
+        func fail(_ line: Int, _ field: String?, _ reason: String) -> Result<ConversationDraft, RecordProblem> {
+            .failure(RecordProblem(SourceLocation(file: path, line: line), field: field, reason, conversationID: meta.id))
+        }
+        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let number = offset + 1
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            if turns.isEmpty, line.hasPrefix("#") {
+                let body = line.dropFirst().trimmingCharacters(in: .whitespaces)
+                guard let colon = body.firstIndex(of: ":") else { return fail(number, nil, "a header line is '# key: value'") }
+                let key = body[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+                let value = body[body.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                switch key {
+                case "id": meta.id = value
+                case "channel": meta.channel = value
+                case "language": meta.language = value
+                case "agent": meta.agent = value
+                case "shift": meta.shift = value
+                case "customer": meta.customerID = value
+                case "vip": meta.vip = ["true", "yes", "1"].contains(value.lowercased())
+                case "tags": meta.tags = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                case "timezone":
+                    guard let z = TimeZone(identifier: value) else { return fail(number, "timezone", "'\(value)' is not an IANA time zone like Europe/Istanbul") }
+                    zone = z
+                case "date":
+                    guard let day = UTCTimestamp.parse(value + "T00:00Z") else { return fail(number, "date", "'\(value)' is not a date like 2026-11-21") }
+                    date = UTCTimestamp.civilFromDays(Int(day.timeIntervalSince1970) / 86_400)
+                case "started_at":
+                    guard let at = UTCTimestamp.parse(value, zoneForNaiveTimes: zone) else {
+                        return fail(number, "started_at", "'\(value)' is not a time like 2026-11-21T22:04:00Z")
+                    }
+                    meta.startedAt = at
+                default:
+                    return fail(number, key, "unknown header key; known keys: \(headerKeys.joined(separator: ", "))")
+                }
+                continue
+            }
+            var rest = Substring(line)
+            var time: Substring?
+            if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+                time = rest[rest.index(after: rest.startIndex)..<close]
+                rest = rest[rest.index(after: close)...].drop(while: { $0 == " " || $0 == "\t" })
+            }
+            guard let (label, said) = SpeakerPrefix.split(rest, roles: context.roles, anyLabel: time != nil) else {
+                guard !turns.isEmpty else {
+                    return fail(number, nil, "text before the first speaker line; start turns with 'Agent Anna: …' or 'Customer: …', headers with '# key: value'")
+                }
+                turns[turns.count - 1].text += "\n" + line
+                continue
+            }
+            var turn = TurnDraft(speaker: .label(label), text: String(said), line: number)
+            if let time {
+                if time.count > 8 {
+                    guard let at = UTCTimestamp.parse(time, zoneForNaiveTimes: zone) else {
+                        return fail(number, "time", "'\(time)' is not a time like 22:04:02 or 2026-11-21 22:04:02")
+                    }
+                    turn.at = at
+                } else {
+                    let parts = time.split(separator: ":").compactMap { Int($0) }
+                    guard parts.count >= 2, parts.count <= 3, parts[0] < 24, parts[1] < 60, (parts.count == 2 || parts[2] < 61) else {
+                        return fail(number, "time", "'\(time)' is not a time like 22:04:02")
+                    }
+                    if date == nil, let started = meta.startedAt {
+                        let local = Int(started.timeIntervalSince1970) + zone.secondsFromGMT(for: started)
+                        date = UTCTimestamp.civilFromDays(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+                    }
+                    guard let (y, m, d) = date else {
+                        return fail(number, "time", "a time without a date; add a '# date: 2026-11-21' or '# started_at: …' header")
+                    }
+                    let clock = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, parts[0], parts[1], parts.count == 3 ? parts[2] : 0)
+                    var at = UTCTimestamp.parse(clock, zoneForNaiveTimes: zone)!
+                    if let previousAt, previousAt.timeIntervalSince(at) > 12 * 3600 {
+                        at = at.addingTimeInterval(86_400)
+                        let next = UTCTimestamp.civilFromDays(UTCTimestamp.daysFromCivil(year: y, month: m, day: d) + 1)
+                        date = next
+                    }
+                    turn.at = at
+                }
+                previousAt = turn.at
+            }
+            turns.append(turn)
+        }
+        return .success(ConversationDraft(metadata: meta, turns: turns, location: SourceLocation(file: path), format: .text))
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// How `pitboss import` reads its input.
+public struct ImportOptions: Sendable {
+    /// Read every file as this format instead of detecting it.
+    public var format: TranscriptFormat?
+    /// Metadata for what the files lack (the flags); also carries `--roles`.
+    public var defaults: ConversationMetadata
+    /// CSV: Pitboss field → header name in the file.
+    public var columnMap: [String: String]
+    /// Replace a stored conversation whose content differs (never one that has reviews).
+    public var replace: Bool
+    /// Write each rejected record here, as JSON Lines.
+    public var rejectsPath: String?
+    /// Conversations decoded and written per transaction.
+    public var batchSize: Int
+
+    public init(format: TranscriptFormat? = nil, defaults: ConversationMetadata = ConversationMetadata(),
+                columnMap: [String: String] = [:], replace: Bool = false, rejectsPath: String? = nil, batchSize: Int = 1000) {
+        self.format = format
+        self.defaults = defaults
+        self.columnMap = columnMap
+        self.replace = replace
+        self.rejectsPath = rejectsPath
+        self.batchSize = batchSize
+    }
+
+    /// Parses `--map text=body,role=sender`.
+    public static func parseColumnMap(_ text: String) throws(PitbossError) -> [String: String] {
+        var map: [String: String] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw .usage("--map: '\(pair)' is not FIELD=HEADER (e.g. \"text=body,role=sender\")")
+            }
+            guard CSVReader.fields.contains(parts[0]) else {
+                throw .usage("--map: '\(parts[0])' is not a Pitboss CSV field; fields: \(CSVReader.fields.joined(separator: ", "))")
+            }
+            map[parts[0]] = parts[1]
+        }
+        return map
+    }
+}
+
+/// What an import did, for the summary and the exit status.
+public struct ImportSummary: Sendable, Equatable {
+    public var files = 0
+    public var imported = 0
+    public var unchanged = 0
+    public var replaced = 0
+    public var conflicts = 0
+    public var rejected = 0
+    /// Every record not imported, and why: rejections and conflicts, in input order.
+    public var problems: [RecordProblem] = []
+    /// Files found in folders that are not transcripts (READMEs, images), with the reason.
+    public var skipped: [String] = []
+
+    public init() {}
+
+    /// True when anything was not imported as asked: the command then exits 65.
+    public var hasProblems: Bool { rejected > 0 || conflicts > 0 }
+
+    public var line: String {
+        "imported \(imported), unchanged \(unchanged), rejected \(rejected), conflicts \(conflicts), replaced \(replaced) (from \(files) file\(files == 1 ? "" : "s"))"
+    }
+}

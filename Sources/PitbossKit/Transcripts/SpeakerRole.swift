@@ -1,0 +1,24 @@
+/// Who said a turn, as far as QA cares.
+public enum SpeakerRole: String, Sendable, CaseIterable, Codable {
+    case agent, customer, bot, system
+
+    /// Recognises the role words that transcripts and exports use for each role (case-insensitive).
+    public init?(roleWord: some StringProtocol) {
+        switch roleWord.lowercased() {
+        case "agent", "operator", "support", "staff", "advisor", "representative", "rep", "host", "оператор",
+             "агент", "temsilci", "πράκτορας":
+            self = .agent
+        case "customer", "client", "user", "player", "visitor", "guest", "caller", "end_user", "end-user",
+             "клиент", "игрок", "müşteri", "musteri", "oyuncu", "πελάτης":
+            self = .customer
+        case "bot", "chatbot", "virtual_agent", "assistant", "бот":
+            self = .bot
+        case "system", "system_message", "note", "event", "система":
+            self = .system
+        default:
+            return nil
+        }
+    }
+
+    public static var namesForHumans: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Yams
+
+/// Settings of a workspace, read from `pitboss.yaml`:
+///
+/// ```yaml
+/// timezone: Europe/Malta
+/// shifts:
+///   - {name: day, start: "06:00", end: "14:00"}
+///   - {name: evening, start: "14:00", end: "22:00"}
+///   - {name: night, start: "22:00", end: "06:00"}
+/// ```
+public struct WorkspaceConfig: Sendable, Equatable {
+    public var schedule: ShiftSchedule
+
+    public init(schedule: ShiftSchedule = .standard) {
+        self.schedule = schedule
+    }
+
+    public var timeZone: TimeZone { schedule.timeZone }
+
+    /// `--config PATH`, else `PITBOSS_CONFIG`, else `./pitboss.yaml` when it exists, else the defaults.
+    public static func locate(explicitPath: String?, environment: [String: String]) throws(PitbossError) -> WorkspaceConfig {
+        if let path = explicitPath ?? environment["PITBOSS_CONFIG"] {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw .missingFile("\(path): workspace config not found; create it or drop --config/PITBOSS_CONFIG")
+            }
+            return try load(path: path)
+        }
+        if FileManager.default.fileExists(atPath: "pitboss.yaml") { return try load(path: "pitboss.yaml") }
+        return WorkspaceConfig()
+    }
+
+    public static func load(path: String) throws(PitbossError) -> WorkspaceConfig {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw .missingFile("\(path): cannot read the workspace config (\(error.localizedDescription))")
+        }
+        return try parse(yaml: text, path: path)
+    }
+
+    public static func parse(yaml text: String, path: String) throws(PitbossError) -> WorkspaceConfig {
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            throw .badInput("\(path): not valid YAML: \(error)")
+        }
+        guard let root else { return WorkspaceConfig() }
+        guard let mapping = root.mapping else { throw .badInput("\(path):\(root.mark?.line ?? 1): expected a mapping of settings") }
+        func where_(_ node: Node) -> String { "\(path):\(node.mark?.line ?? 1)" }
+
+        var timeZone = ShiftSchedule.standard.timeZone
+        var shifts = ShiftSchedule.standard.shifts
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            switch key {
+            case "timezone":
+                guard let name = value.string, let zone = TimeZone(identifier: name) else {
+                    throw .badInput("\(where_(value)): timezone '\(value.string ?? "")' is not an IANA time zone name (e.g. Europe/Malta, UTC)")
+                }
+                timeZone = zone
+            case "shifts":
+                guard let list = value.sequence else { throw .badInput("\(where_(value)): shifts must be a list of {name, start, end}") }
+                shifts = try list.map { (node: Node) throws(PitbossError) -> ShiftSchedule.Shift in
+                    guard let shift = node.mapping,
+                          let name = shift["name"]?.string,
+                          let start = shift["start"]?.string.flatMap(minuteOfDay),
+                          let end = shift["end"]?.string.flatMap(minuteOfDay),
+                          shift.count == 3
+                    else {
+                        throw .badInput("\(where_(node)): a shift is {name: NAME, start: \"HH:MM\", end: \"HH:MM\"} and nothing else")
+                    }
+                    return ShiftSchedule.Shift(name: name, startMinute: start, endMinute: end)
+                }
+            default:
+                throw .badInput("\(where_(keyNode)): unknown setting '\(key)'; known settings: timezone, shifts")
+            }
+        }
+        do {
+            return WorkspaceConfig(schedule: try ShiftSchedule(timeZone: timeZone, shifts: shifts))
+        } catch {
+            throw .badInput("\(path): \(error.message)")
+        }
+    }
+
+    static func minuteOfDay(_ text: String) -> Int? {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h), (0..<60).contains(m)
+        else { return nil }
+        return (h * 60 + m) % (24 * 60)
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import PitbossKit
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import transcript files (or folders of them, recursively) into the database.",
+        discussion: """
+            Formats (detected from the extension and content, or forced with --format): \(TranscriptFormat.namesForHumans).
+            Metadata a file lacks comes from a sidecar NAME.meta.json, else from the flags below.
+            Bad records are named (file:line) and skipped; the good ones are imported, and the exit status is 65.
+            Importing the same file twice changes nothing.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("Transcript files or folders.", valueName: "path"))
+    var paths: [String]
+
+    @Option(help: "Read every file as this format instead of detecting it.")
+    var format: TranscriptFormat?
+
+    @Option(help: ArgumentHelp("Speaker labels to roles, e.g. \"spk_0=agent,Anna=agent,*=customer\".", valueName: "label=role,..."))
+    var roles: String?
+
+    @Option(help: ArgumentHelp("CSV: which header holds each field, e.g. \"text=body,role=sender\".", valueName: "field=header,..."))
+    var map: String?
+
+    @Option(help: "Conversation id, when importing one file (default: the file name).")
+    var id: String?
+
+    @Option(help: "Channel for files that do not say: chat, email, call, messenger.")
+    var channel: String?
+
+    @Option(help: "Language (ISO 639-1) for files that do not say.")
+    var language: String?
+
+    @Option(help: "Primary agent id for files that do not say.")
+    var agent: String?
+
+    @Option(help: "Shift id for files that do not say (default: derived from the start time).")
+    var shift: String?
+
+    @Option(name: .customLong("started-at"), help: ArgumentHelp("Start time for files that do not say, e.g. 2026-11-21T22:04:00Z.", valueName: "time"))
+    var startedAt: String?
+
+    @Option(help: "Customer id for files that do not say.")
+    var customer: String?
+
+    @Flag(help: "Replace stored conversations whose content changed (never one that has reviews).")
+    var replace = false
+
+    @Option(help: ArgumentHelp("Write every rejected record to this file, as JSON Lines.", valueName: "file"))
+    var rejects: String?
+
+    func run() throws {
+        try reportingErrors {
+            let workspace = try global.workspace()
+            var defaults = ConversationMetadata(id: id, channel: channel, language: language, agent: agent, shift: shift,
+                                                customerID: customer, roles: try roles.map { text throws(PitbossError) in try RoleMap(parsing: text) } ?? RoleMap())
+            if let startedAt {
+                guard let date = UTCTimestamp.parse(startedAt, zoneForNaiveTimes: workspace.timeZone) else {
+                    throw PitbossError.usage("--started-at: '\(startedAt)' is not a time like 2026-11-21T22:04:00Z")
+                }
+                defaults.startedAt = date
+            }
+            let options = ImportOptions(format: format, defaults: defaults,
+                                        columnMap: try map.map { text throws(PitbossError) in try ImportOptions.parseColumnMap(text) } ?? [:],
+                                        replace: replace, rejectsPath: rejects)
+            let database = try global.openDatabase()
+            let importer = TranscriptImporter(store: ConversationStore(database: database), schedule: workspace.schedule, options: options)
+            let started = Date()
+            let summary = try importer.run(paths: paths) { progress in
+                let rate = Double(progress.records) / max(Date().timeIntervalSince(started), 0.001)
+                Console.progress("importing \(progress.filesDone)/\(progress.filesTotal) files, \(progress.records) records (\(Int(rate))/s) \(progress.file)")
+            }
+            Console.endProgress()
+            for skipped in summary.skipped { Console.note("note: skipped \(skipped)") }
+            for problem in summary.problems { Console.note(problem.description) }
+            Console.out(summary.line + "\n")
+            if summary.hasProblems { throw ExitCode(PitbossError.Code.badInput.rawValue) }
+        }
+    }
+}

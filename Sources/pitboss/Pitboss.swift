@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct Pitboss: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pitboss",
+        abstract: "The QA review workbench for customer-support floors.",
+        discussion: """
+            Imports chats and call transcripts into one SQLite database (--db, PITBOSS_DB, else ./pitboss.sqlite).
+            Exit status: 0 ok, 64 usage, 65 bad input data, 66 missing file, 70 internal error, 75 database busy.
+            """,
+        version: "0.1.0",
+        subcommands: [ImportCommand.self, ShowCommand.self, StatsCommand.self]
+    )
+}

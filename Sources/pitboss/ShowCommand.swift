@@ -1,0 +1,31 @@
+import ArgumentParser
+import PitbossKit
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Print one conversation: its turns, speakers and times.",
+        discussion: "--format json prints it as a canonical JSON line, which `pitboss import` reads back."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The conversation id.")
+    var id: String
+
+    @Option(help: "table (for people), json (canonical JSON line) or csv (one row per turn).")
+    var format: OutputFormat = .table
+
+    func run() throws {
+        try reportingErrors {
+            let store = ConversationStore(database: try global.openDatabase())
+            guard let conversation = try store.conversation(externalID: id) else {
+                let similar = try store.externalIDs(prefix: String(id.prefix(3)))
+                let hint = similar.isEmpty ? "`pitboss stats` shows what is stored" : "ids like it: \(similar.joined(separator: ", "))"
+                throw PitbossError.badInput("no conversation with id '\(id)'; \(hint)")
+            }
+            Console.out(ConversationView.render(conversation, format: format, style: Console.stdoutStyle,
+                                                timeZone: try global.workspace().timeZone))
+        }
+    }
+}
