@@ -22,14 +22,22 @@ public struct ConversationStore: Sendable {
         self.database = database
     }
 
-    /// A conversation and its content hash, ready to write.
+    /// A conversation with everything that writing it needs computed in advance (its hash, its
+    /// times as text), so that this work runs on all cores and the single writer only writes.
     public struct Prepared: Sendable {
         public var conversation: Conversation
         public var contentHash: String
+        let startedAtText: String
+        let tagsJSON: String
+        let turnTimes: [String?]
 
         public init(_ conversation: Conversation) {
             self.conversation = conversation
             self.contentHash = conversation.contentHash
+            startedAtText = UTCTimestamp.format(conversation.startedAt)
+            tagsJSON = conversation.tags.isEmpty ? "[]"
+                : String(decoding: (try? JSONEncoder().encode(conversation.tags)) ?? Data("[]".utf8), as: UTF8.self)
+            turnTimes = conversation.turns.map { $0.at.map(UTCTimestamp.format) }
         }
     }
 
@@ -39,61 +47,97 @@ public struct ConversationStore: Sendable {
         let importedAt = UTCTimestamp.format(now)
         do {
             return try database.writer.write { db in
-                try batch.map { try save($0, replace: replace, importedAt: importedAt, in: db) }
+                var writer = try BatchWriter(db, importedAt: importedAt)
+                return try batch.map { try writer.save($0, replace: replace) }
             }
         } catch {
             throw PitbossDatabase.translate(error, doing: "save \(batch.count) conversations")
         }
     }
 
-    private func save(_ item: Prepared, replace: Bool, importedAt: String, in db: Database) throws -> SaveOutcome {
-        let conversation = item.conversation
-        let existing = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, content_hash, source_file, source_record FROM conversations WHERE external_id = ?"),
-            arguments: [conversation.externalID])
-        guard let existing else {
-            try db.cachedStatement(sql: """
+    /// The statements of one write transaction, prepared once and bound directly: this is the import's
+    /// hot path, run once per conversation and once per turn.
+    private struct BatchWriter {
+        let db: Database
+        let importedAt: String
+        var lookup: FastStatement
+        var insertConversation: FastStatement
+        var insertTurn: FastStatement
+
+        init(_ db: Database, importedAt: String) throws {
+            self.db = db
+            self.importedAt = importedAt
+            lookup = FastStatement(try db.cachedStatement(sql: """
+                SELECT id, content_hash, source_file, source_record FROM conversations WHERE external_id = ?
+                """))
+            insertConversation = FastStatement(try db.cachedStatement(sql: """
                 INSERT INTO conversations (external_id, source_file, source_record, source_format, channel, language,
                     agent_id, shift_id, started_at, customer_id, customer_vip, tags, content_hash, turn_count, imported_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: conversationArguments(item, importedAt: importedAt))
-            try insertTurns(conversation.turns, conversationID: db.lastInsertedRowID, in: db)
-            return .imported
+                """))
+            insertTurn = FastStatement(try db.cachedStatement(sql: """
+                INSERT INTO turns (conversation_id, idx, role, speaker, agent_id, at, start_seconds, end_seconds, text)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """))
         }
-        let rowID: Int64 = existing["id"]
-        if existing["content_hash"] == item.contentHash { return .unchanged }
-        let source = ConversationSource(file: existing["source_file"], record: existing["source_record"], format: .jsonl).humanDescription
-        let hasReviews = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM reviews WHERE conversation_id = ?)"),
-                                           arguments: [rowID]) ?? false
-        if hasReviews { return .reviewed(existing: source) }
-        guard replace else { return .conflict(existing: source) }
-        try db.cachedStatement(sql: """
-            UPDATE conversations SET external_id = ?, source_file = ?, source_record = ?, source_format = ?, channel = ?,
-                language = ?, agent_id = ?, shift_id = ?, started_at = ?, customer_id = ?, customer_vip = ?, tags = ?,
-                content_hash = ?, turn_count = ?, imported_at = ?
-            WHERE id = ?
-            """).execute(arguments: conversationArguments(item, importedAt: importedAt) + [rowID])
-        try db.cachedStatement(sql: "DELETE FROM turns WHERE conversation_id = ?").execute(arguments: [rowID])
-        try insertTurns(conversation.turns, conversationID: rowID, in: db)
-        return .replaced
-    }
 
-    private func conversationArguments(_ item: Prepared, importedAt: String) -> StatementArguments {
-        let c = item.conversation
-        let tags = String(decoding: (try? JSONEncoder().encode(c.tags)) ?? Data("[]".utf8), as: UTF8.self)
-        return [c.externalID, c.source.file, c.source.record, c.source.format.rawValue, c.channel.rawValue, c.language,
-                c.agentID, c.shiftID, UTCTimestamp.format(c.startedAt), c.customerID, c.isVIP, tags, item.contentHash,
-                c.turns.count, importedAt]
-    }
+        mutating func save(_ item: Prepared, replace: Bool) throws -> SaveOutcome {
+            let conversation = item.conversation
+            lookup.bind(conversation.externalID)
+            let existing = try lookup.queryOne { row in
+                (id: row.int64(0), hash: row.string(1), source: ConversationSource(file: row.string(2), record: row.string(3), format: .jsonl))
+            }
+            guard let existing else {
+                bindConversation(item, to: &insertConversation)
+                try insertConversation.execute()
+                try insertTurns(item, conversationID: db.lastInsertedRowID)
+                return .imported
+            }
+            if existing.hash == item.contentHash { return .unchanged }
+            let hasReviews = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM reviews WHERE conversation_id = ?)",
+                                               arguments: [existing.id]) ?? false
+            if hasReviews { return .reviewed(existing: existing.source.humanDescription) }
+            guard replace else { return .conflict(existing: existing.source.humanDescription) }
+            try db.execute(sql: "DELETE FROM turns WHERE conversation_id = ?", arguments: [existing.id])
+            var update = FastStatement(try db.cachedStatement(sql: """
+                UPDATE conversations SET external_id = ?, source_file = ?, source_record = ?, source_format = ?, channel = ?,
+                    language = ?, agent_id = ?, shift_id = ?, started_at = ?, customer_id = ?, customer_vip = ?, tags = ?,
+                    content_hash = ?, turn_count = ?, imported_at = ?
+                WHERE id = ?
+                """))
+            bindConversation(item, to: &update)
+            update.bind(existing.id)
+            try update.execute()
+            try insertTurns(item, conversationID: existing.id)
+            return .replaced
+        }
 
-    private func insertTurns(_ turns: [Turn], conversationID: Int64, in db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO turns (conversation_id, idx, role, speaker, agent_id, at, start_seconds, end_seconds, text)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for turn in turns {
-            try statement.execute(arguments: [conversationID, turn.index, turn.role.rawValue, turn.speaker, turn.agentID,
-                                              turn.at.map(UTCTimestamp.format), turn.start, turn.end, turn.text])
+        private func bindConversation(_ item: Prepared, to statement: inout FastStatement) {
+            let c = item.conversation
+            for text in [c.externalID, c.source.file, c.source.record, c.source.format.rawValue, c.channel.rawValue, c.language,
+                         c.agentID, c.shiftID, item.startedAtText, c.customerID] { statement.bind(text) }
+            statement.bind(c.isVIP)
+            statement.bind(item.tagsJSON)
+            statement.bind(item.contentHash)
+            statement.bind(c.turns.count)
+            statement.bind(importedAt)
+        }
+
+        private mutating func insertTurns(_ item: Prepared, conversationID: Int64) throws {
+            let turns = item.conversation.turns
+            for i in turns.indices {
+                let turn = turns[i]
+                insertTurn.bind(conversationID)
+                insertTurn.bind(turn.index)
+                insertTurn.bind(turn.role.rawValue)
+                insertTurn.bind(turn.speaker)
+                insertTurn.bind(turn.agentID)
+                insertTurn.bind(item.turnTimes[i])
+                insertTurn.bind(turn.start)
+                insertTurn.bind(turn.end)
+                insertTurn.bind(turn.text)
+                try insertTurn.execute()
+            }
         }
     }
 

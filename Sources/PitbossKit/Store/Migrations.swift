@@ -45,7 +45,6 @@ enum Migrations {
                     text TEXT NOT NULL,
                     PRIMARY KEY (conversation_id, idx)
                 ) WITHOUT ROWID;
-                CREATE INDEX turns_by_agent ON turns(agent_id) WHERE agent_id IS NOT NULL;
                 """)
         }
 

@@ -86,14 +86,20 @@ public enum UTCTimestamp {
         var secondsOfDay = totalSeconds % 86_400
         if secondsOfDay < 0 { secondsOfDay += 86_400; days -= 1 }
         let (year, month, day) = civilFromDays(days)
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
-            + pad(secondsOfDay / 3600, 2) + ":" + pad(secondsOfDay / 60 % 60, 2) + ":" + pad(secondsOfDay % 60, 2)
-            + "." + pad(millis, 3) + "Z"
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let s = String(value)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        // Written digit by digit into a fixed buffer: this runs once per stored turn.
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var v = value
+                for k in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[k] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+            }
+            put(year, 4, at: 0); buffer[4] = 45; put(month, 2, at: 5); buffer[7] = 45; put(day, 2, at: 8)
+            buffer[10] = 84; put(secondsOfDay / 3600, 2, at: 11); buffer[13] = 58; put(secondsOfDay / 60 % 60, 2, at: 14)
+            buffer[16] = 58; put(secondsOfDay % 60, 2, at: 17); buffer[19] = 46; put(millis, 3, at: 20); buffer[23] = 90
+            return 24
+        }
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

@@ -34,9 +34,14 @@ extension Conversation {
             number(turn.end)
             field(turn.text)
         }
-        return SHA256.hash(data: bytes).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let digest = SHA256.hash(data: bytes)
+        let hexDigits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 64) { out in
+            for (i, byte) in digest.enumerated() {
+                out[2 * i] = hexDigits[Int(byte >> 4)]
+                out[2 * i + 1] = hexDigits[Int(byte & 0x0F)]
+            }
+            return 64
+        }
     }
 }

@@ -29,26 +29,23 @@ public struct TranscriptImporter: Sendable {
         if options.defaults.id != nil && files.count > 1 {
             throw .usage("--id names one conversation, but \(files.count) files were given; use a sidecar NAME.meta.json per file instead")
         }
-        var summary = ImportSummary()
-        summary.skipped = skipped
-        summary.files = files.count
         let rejects = try options.rejectsPath.map { path throws(PitbossError) in try RejectsWriter(path: path) }
-        var batch = Batch(importer: self, rejects: rejects)
+        let batch = ImportPipeline(importer: self, rejects: rejects)
 
         for (number, file) in files.enumerated() {
             progress?(Progress(file: file.path, filesDone: number, filesTotal: files.count, records: batch.seen))
             guard let format = file.format else {
-                batch.reject(RecordProblem(SourceLocation(file: file.path), "cannot tell the format of this file; name it with --format (\(TranscriptFormat.namesForHumans))"), into: &summary)
+                batch.reject(RecordProblem(SourceLocation(file: file.path), "cannot tell the format of this file; name it with --format (\(TranscriptFormat.namesForHumans))"))
                 continue
             }
             let fallback: ConversationMetadata
             do {
                 fallback = try sidecar(for: file.path).filling(from: options.defaults)
             } catch let problem as RecordProblem {
-                batch.reject(problem, into: &summary)
+                batch.reject(problem)
                 continue
             } catch {
-                batch.reject(RecordProblem(SourceLocation(file: file.path), "\(error)"), into: &summary)
+                batch.reject(RecordProblem(SourceLocation(file: file.path), "\(error)"))
                 continue
             }
             let context = ReadContext(zone: schedule.timeZone, columnMap: options.columnMap, roles: fallback.roles)
@@ -63,20 +60,22 @@ public struct TranscriptImporter: Sendable {
                             }
                         }
                     }
-                    if batch.isFull { try batch.flush(into: &summary) }
+                    if batch.isFull { try batch.flush() }
                 }
             } catch let problem as RecordProblem {
-                batch.reject(problem, into: &summary)
+                batch.reject(problem)
             } catch let error as PitbossError where error.code == .badInput || error.code == .missingFile {
-                batch.reject(RecordProblem(SourceLocation(file: file.path), error.message), into: &summary)
+                batch.reject(RecordProblem(SourceLocation(file: file.path), error.message))
             } catch let error as PitbossError {
                 throw error
             } catch {
                 throw .internalFailure("\(file.path): \(error)")
             }
         }
-        try batch.flush(into: &summary)
+        var summary = try batch.finish()
         try rejects?.close()
+        summary.skipped = skipped
+        summary.files = files.count
         progress?(Progress(file: "", filesDone: files.count, filesTotal: files.count, records: batch.seen))
         return summary
     }
@@ -137,13 +136,25 @@ public struct TranscriptImporter: Sendable {
     }
 }
 
-/// Records waiting to be decoded and written, and the bookkeeping of what happened to them.
-private struct Batch {
+/// Records on their way to the database: decoded and validated in batches on all cores while the
+/// batch before is written on one writer thread, so parsing and writing overlap.
+private final class ImportPipeline: @unchecked Sendable {
     typealias Job = @Sendable () -> Result<ConversationStore.Prepared, RecordProblem>
-    let importer: TranscriptImporter
-    let rejects: RejectsWriter?
-    var jobs: [Job] = []
-    var seen = 0
+    private let importer: TranscriptImporter
+    private let rejects: RejectsWriter?
+    private let writer = DispatchQueue(label: "pitboss.import.writer")
+    /// At most this many batches wait for the writer: bounds memory on any input size.
+    private let writerSlots = DispatchSemaphore(value: 2)
+
+    // Touched by the reading thread only.
+    private var jobs: [(ordinal: Int, job: Job)] = []
+    private(set) var seen = 0
+
+    // Shared with the writer: guarded by `lock`.
+    private let lock = NSLock()
+    private var summary = ImportSummary()
+    private var problems: [(ordinal: Int, problem: RecordProblem)] = []
+    private var writeError: PitbossError?
 
     init(importer: TranscriptImporter, rejects: RejectsWriter?) {
         self.importer = importer
@@ -153,32 +164,69 @@ private struct Batch {
 
     var isFull: Bool { jobs.count >= importer.options.batchSize }
 
-    mutating func add(_ job: @escaping Job) {
-        jobs.append(job)
+    func add(_ job: @escaping Job) {
+        jobs.append((seen, job))
         seen += 1
     }
 
-    mutating func reject(_ problem: RecordProblem, into summary: inout ImportSummary) {
-        summary.rejected += 1
-        summary.problems.append(problem)
-        rejects?.write(problem, kind: "rejected")
+    /// A record (or a whole file) that cannot be imported.
+    func reject(_ problem: RecordProblem) {
+        let ordinal = seen
+        seen += 1
+        lock.withLock { record(problem, ordinal: ordinal, kind: "rejected") }
     }
 
-    /// Decodes the waiting records on all cores, then writes the good ones in one transaction.
-    mutating func flush(into summary: inout ImportSummary) throws(PitbossError) {
+    private func record(_ problem: RecordProblem, ordinal: Int, kind: String) {
+        if kind == "rejected" { summary.rejected += 1 } else { summary.conflicts += 1 }
+        problems.append((ordinal, problem))
+        rejects?.write(problem, kind: kind)
+    }
+
+    /// Decodes the waiting records on all cores and hands the good ones to the writer.
+    func flush() throws(PitbossError) {
+        if let error = lock.withLock({ writeError }) { throw error }
         guard !jobs.isEmpty else { return }
-        let results = ParallelMap.map(jobs) { $0() }
+        let pending = jobs
         jobs.removeAll(keepingCapacity: true)
-        var good: [ConversationStore.Prepared] = []
+        let results = ParallelMap.map(pending) { ($0.ordinal, $0.job()) }
+        var good: [(ordinal: Int, prepared: ConversationStore.Prepared)] = []
         good.reserveCapacity(results.count)
-        for result in results {
-            switch result {
-            case .success(let prepared): good.append(prepared)
-            case .failure(let problem): reject(problem, into: &summary)
+        lock.withLock {
+            for (ordinal, result) in results {
+                switch result {
+                case .success(let prepared): good.append((ordinal, prepared))
+                case .failure(let problem): record(problem, ordinal: ordinal, kind: "rejected")
+                }
             }
         }
-        let outcomes = try importer.store.save(good, replace: importer.options.replace)
-        for (prepared, outcome) in zip(good, outcomes) {
+        guard !good.isEmpty else { return }
+        writerSlots.wait()
+        writer.async { [self, good] in
+            defer { writerSlots.signal() }
+            if lock.withLock({ writeError }) != nil { return }
+            do {
+                let outcomes = try importer.store.save(good.map(\.prepared), replace: importer.options.replace)
+                lock.withLock { account(good, outcomes) }
+            } catch {
+                lock.withLock { writeError = (error as? PitbossError) ?? .internalFailure("\(error)") }
+            }
+        }
+    }
+
+    /// Writes what is left, waits for the writer, and returns the summary with problems in input order.
+    func finish() throws(PitbossError) -> ImportSummary {
+        try flush()
+        writer.sync {}
+        lock.lock()
+        defer { lock.unlock() }
+        if let writeError { throw writeError }
+        var result = summary
+        result.problems = problems.sorted { $0.ordinal < $1.ordinal }.map(\.problem)
+        return result
+    }
+
+    private func account(_ written: [(ordinal: Int, prepared: ConversationStore.Prepared)], _ outcomes: [SaveOutcome]) {
+        for ((ordinal, prepared), outcome) in zip(written, outcomes) {
             let c = prepared.conversation
             let location = SourceLocation(file: c.source.file, line: c.source.record.hasPrefix("line ") ? Int(c.source.record.dropFirst(5)) : nil)
             switch outcome {
@@ -186,17 +234,11 @@ private struct Batch {
             case .unchanged: summary.unchanged += 1
             case .replaced: summary.replaced += 1
             case .conflict(let existing):
-                summary.conflicts += 1
-                let problem = RecordProblem(location, "conflict: a different conversation with this id is already stored (from \(existing)); left as it was. Re-run with --replace to replace it",
-                                            conversationID: c.externalID)
-                summary.problems.append(problem)
-                rejects?.write(problem, kind: "conflict")
+                record(RecordProblem(location, "conflict: a different conversation with this id is already stored (from \(existing)); left as it was. Re-run with --replace to replace it",
+                                     conversationID: c.externalID), ordinal: ordinal, kind: "conflict")
             case .reviewed(let existing):
-                summary.conflicts += 1
-                let problem = RecordProblem(location, "conflict: the stored conversation with this id (from \(existing)) has reviews and is never replaced; import the new version under another id",
-                                            conversationID: c.externalID)
-                summary.problems.append(problem)
-                rejects?.write(problem, kind: "conflict")
+                record(RecordProblem(location, "conflict: the stored conversation with this id (from \(existing)) has reviews and is never replaced; import the new version under another id",
+                                     conversationID: c.externalID), ordinal: ordinal, kind: "conflict")
             }
         }
     }

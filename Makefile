@@ -1,0 +1,46 @@
+# Pitboss: `make demo` runs the main job on the sample data, `make test` runs every test.
+# Both first make sure the system libraries are there (installing them with apt-get when run as root).
+
+SWIFT       ?= swift
+DEBS        := libpcre2-dev libsqlite3-dev pkg-config
+BIN         := .build/debug/pitboss
+DEMO_DB     := demo.sqlite
+
+.PHONY: all deps build test demo bench clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "Pitboss needs these system packages:$$missing"; \
+	    echo "install them with: sudo apt-get update && sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+demo: build
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	@echo "== pitboss import Transcripts/ (into $(DEMO_DB))"
+	$(BIN) import --db $(DEMO_DB) Transcripts/
+	@echo
+	@echo "== pitboss stats"
+	$(BIN) stats --db $(DEMO_DB)
+
+bench: deps
+	Benchmarks/run.sh
+
+clean:
+	rm -rf .build $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
