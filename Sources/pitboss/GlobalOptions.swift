@@ -12,8 +12,16 @@ struct GlobalOptions: ParsableArguments {
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
+    /// `PITBOSS_BUSY_TIMEOUT` (seconds) changes how long a write waits for another process's.
     func openDatabase() throws(PitbossError) -> PitbossDatabase {
-        try PitbossDatabase(path: PitbossDatabase.location(explicitPath: db, environment: environment))
+        var timeout = PitbossDatabase.defaultBusyTimeout
+        if let text = environment["PITBOSS_BUSY_TIMEOUT"] {
+            guard let seconds = TimeInterval(text), seconds >= 0 else {
+                throw .usage("PITBOSS_BUSY_TIMEOUT='\(text)' is not a number of seconds")
+            }
+            timeout = seconds
+        }
+        return try PitbossDatabase(path: PitbossDatabase.location(explicitPath: db, environment: environment), busyTimeout: timeout)
     }
 
     func workspace() throws(PitbossError) -> WorkspaceConfig {

@@ -51,7 +51,7 @@ public struct ConversationStore: Sendable {
                 return try batch.map { try writer.save($0, replace: replace) }
             }
         } catch {
-            throw PitbossDatabase.translate(error, doing: "save \(batch.count) conversations")
+            throw PitbossDatabase.translate(error, doing: "save \(batch.count) conversations", busyTimeout: database.busyTimeout)
         }
     }
 

@@ -10,7 +10,8 @@ public final class PitbossDatabase: Sendable {
     public let path: String?
 
     /// How long a writer waits for another process's write transaction before giving up (exit 75).
-    public static let busyTimeout: TimeInterval = 10
+    public static let defaultBusyTimeout: TimeInterval = 10
+    public let busyTimeout: TimeInterval
 
     /// `--db PATH`, else `PITBOSS_DB`, else `./pitboss.sqlite`.
     public static func location(explicitPath: String?, environment: [String: String]) -> String {
@@ -18,8 +19,9 @@ public final class PitbossDatabase: Sendable {
     }
 
     /// Opens (creating on first use, with mode 0600: transcripts hold personal data) and migrates.
-    public init(path: String) throws(PitbossError) {
+    public init(path: String, busyTimeout: TimeInterval = defaultBusyTimeout) throws(PitbossError) {
         self.path = path
+        self.busyTimeout = busyTimeout
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
             throw .missingFile("\(path): the folder \(directory) does not exist; create it or choose another --db")
@@ -33,11 +35,11 @@ public final class PitbossDatabase: Sendable {
             if fd >= 0 { close(fd) }
         }
         var configuration = Self.configuration()
-        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.busyMode = .timeout(busyTimeout)
         do {
             writer = try DatabasePool(path: path, configuration: configuration)
         } catch {
-            throw Self.translate(error, doing: "open the database \(path)")
+            throw Self.translate(error, doing: "open the database \(path)", busyTimeout: busyTimeout)
         }
         try migrate()
     }
@@ -54,6 +56,7 @@ public final class PitbossDatabase: Sendable {
     private init(writer: any DatabaseWriter) throws(PitbossError) {
         self.writer = writer
         self.path = nil
+        self.busyTimeout = 0
         try migrate()
     }
 
@@ -79,17 +82,17 @@ public final class PitbossDatabase: Sendable {
 
     private func migrate() throws(PitbossError) {
         do { try Migrations.migrator.migrate(writer) } catch {
-            throw Self.translate(error, doing: "migrate the database schema")
+            throw Self.translate(error, doing: "migrate the database schema", busyTimeout: busyTimeout)
         }
     }
 
     /// Maps SQLite's errors to Pitboss's: a busy database is temporary (75), everything else internal (70).
-    public static func translate(_ error: any Error, doing action: String) -> PitbossError {
+    public static func translate(_ error: any Error, doing action: String, busyTimeout: TimeInterval = defaultBusyTimeout) -> PitbossError {
         if let pitboss = error as? PitbossError { return pitboss }
         if let db = error as? DatabaseError {
             switch db.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED:
-                return .temporary("the database is busy (another pitboss is writing) and stayed busy for \(Int(busyTimeout)) s while trying to \(action); nothing was written by this step, try again")
+                return .temporary("the database is busy (another pitboss is writing) and stayed busy for \(busyTimeout.formatted()) s while trying to \(action); nothing was written by this step, try again")
             case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY:
                 return .missingFile("cannot \(action): \(db.message ?? "\(db)")")
             case .SQLITE_NOTADB, .SQLITE_CORRUPT:

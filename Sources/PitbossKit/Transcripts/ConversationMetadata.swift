@@ -48,7 +48,9 @@ public struct ConversationMetadata: Sendable, Equatable {
         }
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw RecordProblem(location, "not valid JSON: \(JSONErrorText.describe(error))")
+            let diagnosis = JSONErrorText.diagnose(data)
+            throw RecordProblem(SourceLocation(file: path, line: diagnosis?.line, column: diagnosis?.column),
+                                "not valid JSON: \(diagnosis?.message ?? JSONErrorText.describe(error))")
         }
         guard let json = object as? [String: Any] else { throw RecordProblem(location, "a sidecar is one JSON object") }
         var meta = ConversationMetadata()

@@ -13,7 +13,7 @@ public enum SpeakerRole: String, Sendable, CaseIterable, Codable {
             self = .customer
         case "bot", "chatbot", "virtual_agent", "assistant", "бот":
             self = .bot
-        case "system", "system_message", "note", "event", "система":
+        case "system", "system_message", "система":
             self = .system
         default:
             return nil

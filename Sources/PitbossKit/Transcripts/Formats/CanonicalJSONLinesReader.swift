@@ -51,12 +51,12 @@ public struct CanonicalJSONLinesReader: TranscriptReader {
         } catch let DecodingError.valueNotFound(type, context) {
             return fail(fieldPath(context.codingPath), "must be \(typeName(type)), not null", id: partialID(bytes))
         } catch {
-            let message = JSONErrorText.describe(error)
+            let diagnosis = JSONErrorText.diagnose(bytes)
             if !endsWithNewline {
                 return fail(nil, "the file ends in the middle of this record (no final newline, not valid JSON): it looks truncated; re-export it or remove the partial line",
-                            column: JSONErrorText.column(in: message))
+                            column: diagnosis?.column)
             }
-            return fail(nil, "not valid JSON: \(message)", column: JSONErrorText.column(in: message))
+            return fail(nil, "not valid JSON: \(diagnosis?.message ?? JSONErrorText.describe(error))", column: diagnosis?.column)
         }
 
         guard let startedAt = UTCTimestamp.parse(record.started_at) else {

@@ -72,15 +72,10 @@ enum WholeFile {
         do {
             return try JSONSerialization.jsonObject(with: data)
         } catch {
-            let message = JSONErrorText.describe(error)
-            throw RecordProblem(SourceLocation(file: path, line: lineNumber(in: message), column: JSONErrorText.column(in: message)),
-                                "not valid JSON: \(message)")
+            let diagnosis = JSONErrorText.diagnose(data)
+            throw RecordProblem(SourceLocation(file: path, line: diagnosis?.line, column: diagnosis?.column),
+                                "not valid JSON: \(diagnosis?.message ?? JSONErrorText.describe(error))")
         }
-    }
-
-    private static func lineNumber(in message: String) -> Int? {
-        guard let range = message.range(of: "line ") else { return nil }
-        return Int(message[range.upperBound...].prefix { $0.isNumber })
     }
 
     /// The file name without its extension: the default conversation id.

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+@testable import PitbossKit
+
+@Suite("Amazon Transcribe")
+struct AmazonTranscribeReaderTests {
+    let meta = ConversationMetadata(language: "en", agent: "en.james", startedAt: UTCTimestamp.parse("2026-11-21T22:00:00Z"))
+
+    @Test("speaker diarization: words join into turns per speaker, punctuation attached to the word before")
+    func diarization() throws {
+        let c = try #require(try Fixture.read(AmazonTranscribeReader(), RealFiles.path("formats/aws_transcribe/diarization-output-batch.0.json"),
+                                              roles: try RoleMap(parsing: "spk_0=customer,spk_1=agent"), fallback: meta).first?.value)
+        #expect(c.channel == .call)
+        #expect(c.turns.map(\.text) == ["I've been on hold for an hour.", "Sorry about that."])
+        #expect(c.turns.map(\.role) == [.customer, .agent])
+        #expect(c.turns[0].start == 4.87)
+        #expect(c.turns[0].end == 6.88)
+        #expect(c.turns.map(\.speaker) == ["spk_0", "spk_1"])
+    }
+
+    @Test("channel identification: one turn per channel change")
+    func channelIdentification() throws {
+        let c = try #require(try Fixture.read(AmazonTranscribeReader(), RealFiles.path("formats/aws_transcribe/channel-id-output-batch.0.json"),
+                                              roles: try RoleMap(parsing: "ch_0=customer,ch_1=agent"), fallback: meta).first?.value)
+        #expect(c.turns.map(\.text) == ["I've been on hold for an hour.", "Sorry about that."])
+        #expect(c.turns.map(\.role) == [.customer, .agent])
+    }
+
+    @Test("older output with speakers only in speaker_labels.segments, and a job that is not complete")
+    func segmentsAndStatus() throws {
+        let scratch = Scratch()
+        let old = scratch.write("old.json", """
+            {"jobName":"j","results":{"transcripts":[{"transcript":"hello there"}],
+             "speaker_labels":{"speakers":2,"segments":[{"start_time":"0.1","end_time":"0.5","speaker_label":"spk_1",
+               "items":[{"start_time":"0.1","end_time":"0.3","speaker_label":"spk_1"},{"start_time":"0.3","end_time":"0.5","speaker_label":"spk_1"}]}]},
+             "items":[{"start_time":"0.1","end_time":"0.3","alternatives":[{"confidence":"1","content":"hello"}],"type":"pronunciation"},
+                      {"start_time":"0.3","end_time":"0.5","alternatives":[{"confidence":"1","content":"there"}],"type":"pronunciation"}]},
+             "status":"COMPLETED"}
+            """)
+        let c = try #require(try Fixture.read(AmazonTranscribeReader(), old, roles: try RoleMap(parsing: "spk_1=agent"), fallback: meta).first?.value)
+        #expect(c.turns.map(\.text) == ["hello there"])
+        #expect(c.turns[0].role == .agent)
+        let failed = scratch.write("failed.json", #"{"jobName":"j","results":{"items":[]},"status":"FAILED"}"#)
+        let problem = try #require(try Fixture.read(AmazonTranscribeReader(), failed, fallback: meta).first?.problem)
+        #expect(problem.field == "status")
+        #expect(problem.reason.contains("FAILED, not COMPLETED"))
+    }
+}
+
+@Suite("Contact Lens")
+struct ContactLensReaderTests {
+    @Test("voice: AGENT and CUSTOMER turns with offsets in seconds and the language from LanguageCode")
+    func voice() throws {
+        let meta = ConversationMetadata(agent: "en.jane", startedAt: UTCTimestamp.parse("2026-11-21T22:00:00Z"))
+        let c = try #require(try Fixture.read(ContactLensReader(), RealFiles.path("formats/contact_lens/contact-lens-example-output-files.voice.0.json"),
+                                              fallback: meta).first?.value)
+        #expect(c.channel == .call)
+        #expect(c.language == "en")
+        #expect(c.turns.first?.role == .agent)
+        #expect(c.turns.first?.text == "Okay.")
+        #expect(c.turns[1].start == 0.16)
+        #expect(c.turns[1].end == 4.64)
+        #expect(c.turns.last?.text == "Thank you. Sir. Have a nice evening.")
+        #expect(c.externalID == "contact-lens-example-output-files.voice.0")
+    }
+
+    @Test("chat: messages only (joins and leaves are events), roles from ParticipantRole, id from the contact")
+    func chat() throws {
+        let c = try #require(try Fixture.read(ContactLensReader(), RealFiles.path("formats/contact_lens/contact-lens-example-output-files-chat.0.json"),
+                                              fallback: ConversationMetadata(agent: "en.jane")).first?.value)
+        #expect(c.channel == .chat)
+        #expect(c.externalID == "b49644f6-672f-445c-b209-f76b36482830")
+        #expect(c.startedAt == UTCTimestamp.parse("2022-10-27T03:31:50.735Z"))
+        #expect(c.turns.prefix(4).map(\.role) == [.system, .system, .system, .agent])
+        #expect(c.turns[3].speaker == "Jane")
+        #expect(c.turns[3].text.hasPrefix("Hello, thanks for reaching Example Corp. This is Jane."))
+        #expect(c.turns.allSatisfy { $0.at != nil })
+        #expect(c.shiftID == "2022-10-26-night")
+    }
+}
+
+@Suite("Whisper and WhisperX")
+struct WhisperReaderTests {
+    let scratch = Scratch()
+    let meta = ConversationMetadata(agent: "el.nikos", startedAt: UTCTimestamp.parse("2026-11-21T19:00:00Z"))
+
+    @Test("WhisperX segments with speakers merge per speaker; the language comes from the file")
+    func whisperX() throws {
+        let path = scratch.write("call.json", """
+            {"segments":[{"start":0.03,"end":2.1,"text":" καλησπέρα σας λέγομαι νίκος","speaker":"SPEAKER_00"},
+                         {"start":2.2,"end":3.0,"text":" πώς μπορώ να βοηθήσω","speaker":"SPEAKER_00"},
+                         {"start":3.4,"end":6.0,"text":" εεε η ανάληψη μου δεν ήρθε ακόμα","speaker":"SPEAKER_01"}],
+             "language":"el"}
+            """)
+        let c = try #require(try Fixture.read(WhisperReader(), path, roles: try RoleMap(parsing: "SPEAKER_00=agent,SPEAKER_01=customer"),
+                                              fallback: meta).first?.value)
+        #expect(c.language == "el")
+        #expect(c.turns.map(\.text) == ["καλησπέρα σας λέγομαι νίκος πώς μπορώ να βοηθήσω", "εεε η ανάληψη μου δεν ήρθε ακόμα"])
+        #expect(c.turns.map(\.role) == [.agent, .customer])
+        #expect(c.turns[0].end == 3.0)
+    }
+
+    @Test("plain Whisper has no speakers: the error says how to map them")
+    func plainWhisper() throws {
+        let path = scratch.write("w.json", #"{"text":"hi","segments":[{"id":0,"seek":0,"start":0.0,"end":1.0,"text":" hi"}],"language":"english"}"#)
+        let problem = try #require(try Fixture.read(WhisperReader(), path, fallback: meta).first?.problem)
+        #expect(problem.reason.contains("--roles \"*=customer\""))
+        let mapped = try #require(try Fixture.read(WhisperReader(), path, roles: try RoleMap(parsing: "*=customer"), fallback: meta).first?.value)
+        #expect(mapped.language == "en")
+    }
+}
+
+@Suite("Format detection")
+struct FormatDetectionTests {
+    @Test("extensions decide, and .json files are told apart by their keys", arguments: [
+        ("formats/aws_transcribe/diarization-output-batch.0.json", TranscriptFormat.transcribe),
+        ("formats/aws_transcribe/channel-id-output-batch.0.json", .transcribe),
+        ("formats/contact_lens/contact-lens-example-output-files.voice.0.json", .contactLens),
+        ("formats/contact_lens/contact-lens-example-output-files-chat.1.json", .contactLens),
+        ("formats/webvtt/spec-example.vtt", .webvtt),
+    ])
+    func detects(file: String, format: TranscriptFormat) {
+        let path = RealFiles.path(file)
+        #expect(TranscriptFormat.detect(path: path, head: TranscriptImporter.head(path)) == format)
+    }
+
+    @Test("sidecars and unknown files are not transcripts")
+    func notTranscripts() {
+        #expect(TranscriptFormat.detect(path: "a.meta.json", head: Array(#"{"segments":[]}"#.utf8)) == nil)
+        #expect(TranscriptFormat.detect(path: "README.md", head: []) == nil)
+        #expect(TranscriptFormat.detect(path: "x.json", head: Array(#"{"hello":1}"#.utf8)) == nil)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import PitbossKit
+
+@Suite("Shifts")
+struct ShiftScheduleTests {
+    func shift(_ iso: String, _ schedule: ShiftSchedule = .standard) -> String {
+        schedule.shiftID(for: UTCTimestamp.parse(iso)!)
+    }
+
+    @Test("the standard schedule: day 06–14, evening 14–22, night 22–06")
+    func standardSchedule() {
+        #expect(shift("2026-11-21T06:00:00Z") == "2026-11-21-day")
+        #expect(shift("2026-11-21T13:59:59Z") == "2026-11-21-day")
+        #expect(shift("2026-11-21T14:00:00Z") == "2026-11-21-evening")
+        #expect(shift("2026-11-21T22:00:00Z") == "2026-11-21-night")
+    }
+
+    @Test("a night after midnight belongs to the date on which it started")
+    func nightAfterMidnight() {
+        #expect(shift("2026-11-22T00:30:00Z") == "2026-11-21-night")
+        #expect(shift("2026-11-22T05:59:59Z") == "2026-11-21-night")
+        #expect(shift("2027-01-01T03:00:00Z") == "2026-12-31-night")
+    }
+
+    @Test("shifts follow the workspace's time zone")
+    func timeZones() throws {
+        let config = try WorkspaceConfig.parse(yaml: "timezone: Europe/Istanbul\n", path: "pitboss.yaml")
+        // 20:30 UTC is 23:30 in Istanbul: the night shift of the 21st there.
+        #expect(shift("2026-11-21T20:30:00Z", config.schedule) == "2026-11-21-night")
+        #expect(shift("2026-11-21T20:30:00Z") == "2026-11-21-evening")
+    }
+
+    @Test("a custom schedule from pitboss.yaml")
+    func customSchedule() throws {
+        let config = try WorkspaceConfig.parse(yaml: """
+            timezone: UTC
+            shifts:
+              - {name: a, start: "08:00", end: "20:00"}
+              - {name: b, start: "20:00", end: "08:00"}
+            """, path: "pitboss.yaml")
+        #expect(shift("2026-11-22T07:59:00Z", config.schedule) == "2026-11-21-b")
+        #expect(shift("2026-11-22T08:00:00Z", config.schedule) == "2026-11-22-a")
+    }
+
+    @Test("a schedule with a gap or an overlap is refused, naming the minute", arguments: [
+        ("shifts:\n  - {name: a, start: \"06:00\", end: \"14:00\"}\n  - {name: b, start: \"14:00\", end: \"05:00\"}\n", "no shift covers 05:00"),
+        ("shifts:\n  - {name: a, start: \"06:00\", end: \"15:00\"}\n  - {name: b, start: \"14:00\", end: \"06:00\"}\n", "shifts a and b overlap at 14:00"),
+    ])
+    func invalidSchedules(yaml: String, message: String) {
+        #expect { try WorkspaceConfig.parse(yaml: yaml, path: "pitboss.yaml") } throws: { error in
+            (error as? PitbossError)?.message.contains(message) == true
+        }
+    }
+
+    @Test("unknown settings and unknown time zones name the file and line")
+    func configErrors() {
+        #expect { try WorkspaceConfig.parse(yaml: "timezone: UTC\ntimezon: UTC\n", path: "w.yaml") } throws: { error in
+            (error as? PitbossError)?.message == "w.yaml:2: unknown setting 'timezon'; known settings: timezone, shifts"
+        }
+        #expect { try WorkspaceConfig.parse(yaml: "timezone: Mars/Olympus\n", path: "w.yaml") } throws: { error in
+            (error as? PitbossError)?.message.hasPrefix("w.yaml:1: timezone 'Mars/Olympus' is not an IANA time zone") == true
+        }
+    }
+}
