@@ -55,6 +55,50 @@ public struct ConversationStore: Sendable {
         }
     }
 
+    /// How long one transaction of a streamed save may grow. Readers are never blocked in WAL mode;
+    /// another writer (a reviewer claiming a case) waits at most about this long.
+    public struct TransactionLimits: Sendable {
+        public var maxDuration: TimeInterval = 0.25
+        public var maxConversations = 20_000
+        public init() {}
+    }
+
+    /// Saves batches as they arrive from `next`, grouping consecutive batches into one transaction while
+    /// more are already waiting (so a fast producer gets few, larger commits, and a slow one prompt
+    /// commits), up to `limits`. `committed` hears each batch's outcomes once its transaction committed.
+    ///
+    /// `next(wait)` returns the next batch, blocking only when `wait` is true; nil when there is none
+    /// (or, with `wait`, when the stream has ended).
+    public func saveStream(replace: Bool, limits: TransactionLimits = TransactionLimits(), now: Date = Date(),
+                           next: (_ wait: Bool) -> [Prepared]?,
+                           committed: ([Prepared], [SaveOutcome]) -> Void) throws(PitbossError) {
+        let importedAt = UTCTimestamp.format(now)
+        do {
+            try database.writer.writeWithoutTransaction { db in
+                while let first = next(true) {
+                    var done: [([Prepared], [SaveOutcome])] = []
+                    try db.inTransaction(.immediate) {
+                        var writer = try BatchWriter(db, importedAt: importedAt)
+                        let started = Date()
+                        var batch = first
+                        var written = 0
+                        while true {
+                            done.append((batch, try batch.map { try writer.save($0, replace: replace) }))
+                            written += batch.count
+                            guard written < limits.maxConversations, Date().timeIntervalSince(started) < limits.maxDuration,
+                                  let more = next(false) else { break }
+                            batch = more
+                        }
+                        return .commit
+                    }
+                    for (batch, outcomes) in done { committed(batch, outcomes) }
+                }
+            }
+        } catch {
+            throw PitbossDatabase.translate(error, doing: "save conversations", busyTimeout: database.busyTimeout)
+        }
+    }
+
     /// The statements of one write transaction, prepared once and bound directly: this is the import's
     /// hot path, run once per conversation and once per turn.
     private struct BatchWriter {

@@ -137,21 +137,24 @@ public struct TranscriptImporter: Sendable {
 }
 
 /// Records on their way to the database: decoded and validated in batches on all cores while the
-/// batch before is written on one writer thread, so parsing and writing overlap.
+/// batches before are written by one writer thread, so parsing and writing overlap.
 private final class ImportPipeline: @unchecked Sendable {
     typealias Job = @Sendable () -> Result<ConversationStore.Prepared, RecordProblem>
+    typealias Decoded = (ordinal: Int, prepared: ConversationStore.Prepared)
     private let importer: TranscriptImporter
     private let rejects: RejectsWriter?
-    private let writer = DispatchQueue(label: "pitboss.import.writer")
-    /// At most this many batches wait for the writer: bounds memory on any input size.
-    private let writerSlots = DispatchSemaphore(value: 2)
+    private let writerDone = DispatchGroup()
 
     // Touched by the reading thread only.
     private var jobs: [(ordinal: Int, job: Job)] = []
     private(set) var seen = 0
 
-    // Shared with the writer: guarded by `lock`.
-    private let lock = NSLock()
+    // Shared with the writer: guarded by `condition`.
+    private let condition = NSCondition()
+    /// Decoded batches waiting for the writer; at most `maxWaiting`, which bounds memory on any input.
+    private var waiting: [[Decoded]] = []
+    private let maxWaiting = 2
+    private var finished = false
     private var summary = ImportSummary()
     private var problems: [(ordinal: Int, problem: RecordProblem)] = []
     private var writeError: PitbossError?
@@ -160,6 +163,13 @@ private final class ImportPipeline: @unchecked Sendable {
         self.importer = importer
         self.rejects = rejects
         jobs.reserveCapacity(importer.options.batchSize)
+        writerDone.enter()
+        let thread = Thread { [self] in
+            defer { writerDone.leave() }
+            runWriter()
+        }
+        thread.name = "pitboss.import.writer"
+        thread.start()
     }
 
     var isFull: Bool { jobs.count >= importer.options.batchSize }
@@ -173,7 +183,7 @@ private final class ImportPipeline: @unchecked Sendable {
     func reject(_ problem: RecordProblem) {
         let ordinal = seen
         seen += 1
-        lock.withLock { record(problem, ordinal: ordinal, kind: "rejected") }
+        condition.withLock { record(problem, ordinal: ordinal, kind: "rejected") }
     }
 
     private func record(_ problem: RecordProblem, ordinal: Int, kind: String) {
@@ -184,48 +194,71 @@ private final class ImportPipeline: @unchecked Sendable {
 
     /// Decodes the waiting records on all cores and hands the good ones to the writer.
     func flush() throws(PitbossError) {
-        if let error = lock.withLock({ writeError }) { throw error }
         guard !jobs.isEmpty else { return }
         let pending = jobs
         jobs.removeAll(keepingCapacity: true)
         let results = ParallelMap.map(pending) { ($0.ordinal, $0.job()) }
-        var good: [(ordinal: Int, prepared: ConversationStore.Prepared)] = []
+        var good: [Decoded] = []
         good.reserveCapacity(results.count)
-        lock.withLock {
-            for (ordinal, result) in results {
-                switch result {
-                case .success(let prepared): good.append((ordinal, prepared))
-                case .failure(let problem): record(problem, ordinal: ordinal, kind: "rejected")
-                }
+        condition.lock()
+        defer { condition.unlock() }
+        for (ordinal, result) in results {
+            switch result {
+            case .success(let prepared): good.append((ordinal, prepared))
+            case .failure(let problem): record(problem, ordinal: ordinal, kind: "rejected")
             }
         }
-        guard !good.isEmpty else { return }
-        writerSlots.wait()
-        writer.async { [self, good] in
-            defer { writerSlots.signal() }
-            if lock.withLock({ writeError }) != nil { return }
-            do {
-                let outcomes = try importer.store.save(good.map(\.prepared), replace: importer.options.replace)
-                lock.withLock { account(good, outcomes) }
-            } catch {
-                lock.withLock { writeError = (error as? PitbossError) ?? .internalFailure("\(error)") }
-            }
+        while waiting.count >= maxWaiting && writeError == nil { condition.wait() }
+        if let writeError { throw writeError }
+        if !good.isEmpty {
+            waiting.append(good)
+            condition.broadcast()
         }
     }
 
     /// Writes what is left, waits for the writer, and returns the summary with problems in input order.
     func finish() throws(PitbossError) -> ImportSummary {
         try flush()
-        writer.sync {}
-        lock.lock()
-        defer { lock.unlock() }
+        condition.withLock {
+            finished = true
+            condition.broadcast()
+        }
+        writerDone.wait()
+        condition.lock()
+        defer { condition.unlock() }
         if let writeError { throw writeError }
         var result = summary
         result.problems = problems.sorted { $0.ordinal < $1.ordinal }.map(\.problem)
         return result
     }
 
-    private func account(_ written: [(ordinal: Int, prepared: ConversationStore.Prepared)], _ outcomes: [SaveOutcome]) {
+    /// The writer thread: saves batches as they come, in transactions that grow while work is waiting.
+    private func runWriter() {
+        // Batches handed to the store and not yet committed, oldest first.
+        var order: [[Decoded]] = []
+        do {
+            try importer.store.saveStream(replace: importer.options.replace, next: { wait in
+                condition.lock()
+                defer { condition.unlock() }
+                while wait && waiting.isEmpty && !finished { condition.wait() }
+                guard !waiting.isEmpty else { return nil }
+                let batch = waiting.removeFirst()
+                condition.broadcast()
+                order.append(batch)
+                return batch.map(\.prepared)
+            }, committed: { _, outcomes in
+                let batch = order.removeFirst()
+                condition.withLock { account(batch, outcomes) }
+            })
+        } catch {
+            condition.withLock {
+                writeError = error
+                condition.broadcast()
+            }
+        }
+    }
+
+    private func account(_ written: [Decoded], _ outcomes: [SaveOutcome]) {
         for ((ordinal, prepared), outcome) in zip(written, outcomes) {
             let c = prepared.conversation
             let location = SourceLocation(file: c.source.file, line: c.source.record.hasPrefix("line ") ? Int(c.source.record.dropFirst(5)) : nil)
