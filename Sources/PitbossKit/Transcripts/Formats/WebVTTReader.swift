@@ -50,7 +50,9 @@ public struct WebVTTReader: TranscriptReader {
                 turns.add(speaker: voice, text: spoken, start: start, end: end, line: timingLine)
             }
         }
-        return .success(ConversationDraft(turns: turns.turns, location: SourceLocation(file: path), format: .webvtt))
+        // Timed captions of a conversation are a recorded call unless the sidecar or --channel says otherwise.
+        return .success(ConversationDraft(metadata: ConversationMetadata(channel: "call"), turns: turns.turns,
+                                          location: SourceLocation(file: path), format: .webvtt))
     }
 }
 
