@@ -38,28 +38,9 @@ public struct TranscriptImporter: Sendable {
                 batch.reject(RecordProblem(SourceLocation(file: file.path), "cannot tell the format of this file; name it with --format (\(TranscriptFormat.namesForHumans))"))
                 continue
             }
-            let fallback: ConversationMetadata
             do {
-                fallback = try sidecar(for: file.path).filling(from: options.defaults)
-            } catch let problem as RecordProblem {
-                batch.reject(problem)
-                continue
-            } catch {
-                batch.reject(RecordProblem(SourceLocation(file: file.path), "\(error)"))
-                continue
-            }
-            let context = ReadContext(zone: schedule.timeZone, columnMap: options.columnMap, roles: fallback.roles)
-            let defaultID = format == .jsonl || format == .csv ? nil : WholeFile.stem(file.path)
-            do {
-                try format.reader.read(path: file.path, context: context) { pending in
-                    let schedule = self.schedule
-                    batch.add { () -> Result<ConversationStore.Prepared, RecordProblem> in
-                        pending().flatMap { draft in
-                            Result { () throws(RecordProblem) in
-                                ConversationStore.Prepared(try draft.finalized(fallback: fallback, defaultID: defaultID, schedule: schedule))
-                            }
-                        }
-                    }
+                try reading.read(file: file.path, format: format) { job in
+                    batch.add { job().map(ConversationStore.Prepared.init) }
                     if batch.isFull { try batch.flush() }
                 }
             } catch let problem as RecordProblem {
@@ -80,10 +61,8 @@ public struct TranscriptImporter: Sendable {
         return summary
     }
 
-    private func sidecar(for path: String) throws -> ConversationMetadata {
-        let sidecarPath = (path as NSString).deletingPathExtension + ".meta.json"
-        guard FileManager.default.fileExists(atPath: sidecarPath) else { return ConversationMetadata() }
-        return try ConversationMetadata.sidecar(at: sidecarPath, zone: schedule.timeZone)
+    var reading: TranscriptReading {
+        TranscriptReading(schedule: schedule, defaults: options.defaults, columnMap: options.columnMap)
     }
 
     struct InputFile {

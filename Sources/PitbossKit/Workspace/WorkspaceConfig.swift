@@ -5,6 +5,7 @@ import Yams
 ///
 /// ```yaml
 /// timezone: Europe/Malta
+/// rubric: Rubrics/casino-support.yaml
 /// shifts:
 ///   - {name: day, start: "06:00", end: "14:00"}
 ///   - {name: evening, start: "14:00", end: "22:00"}
@@ -12,9 +13,14 @@ import Yams
 /// ```
 public struct WorkspaceConfig: Sendable, Equatable {
     public var schedule: ShiftSchedule
+    /// The rubric that commands use when none is named.
+    public var rubricPath: String
 
-    public init(schedule: ShiftSchedule = .standard) {
+    public static let defaultRubricPath = "Rubrics/casino-support.yaml"
+
+    public init(schedule: ShiftSchedule = .standard, rubricPath: String = defaultRubricPath) {
         self.schedule = schedule
+        self.rubricPath = rubricPath
     }
 
     public var timeZone: TimeZone { schedule.timeZone }
@@ -49,6 +55,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         func where_(_ node: Node) -> String { "\(path):\(node.mark?.line ?? 1)" }
 
         var timeZone = ShiftSchedule.standard.timeZone
+        var rubricPath = defaultRubricPath
         var shifts = ShiftSchedule.standard.shifts
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
@@ -71,12 +78,15 @@ public struct WorkspaceConfig: Sendable, Equatable {
                     }
                     return ShiftSchedule.Shift(name: name, startMinute: start, endMinute: end)
                 }
+            case "rubric":
+                guard let path = value.string, !path.isEmpty else { throw .badInput("\(where_(value)): rubric must be a file path") }
+                rubricPath = path
             default:
-                throw .badInput("\(where_(keyNode)): unknown setting '\(key)'; known settings: timezone, shifts")
+                throw .badInput("\(where_(keyNode)): unknown setting '\(key)'; known settings: timezone, shifts, rubric")
             }
         }
         do {
-            return WorkspaceConfig(schedule: try ShiftSchedule(timeZone: timeZone, shifts: shifts))
+            return WorkspaceConfig(schedule: try ShiftSchedule(timeZone: timeZone, shifts: shifts), rubricPath: rubricPath)
         } catch {
             throw .badInput("\(path): \(error.message)")
         }

@@ -1,0 +1,81 @@
+import Foundation
+
+/// `fact`: a stated value, captured as `(?<value>…)` (and `(?<unit>…)`), is checked against a fact of house
+/// policy, after converting its unit: "withdrawals take 7 days" against 24–72 hours.
+public struct FactRule: RuleKind {
+    public static let name = "fact"
+    public static let keys = ["fact", "units"]
+    public static let usesPatterns = true
+
+    public var fact: Fact
+    /// Lower-case unit word → factor into the fact's unit.
+    public var units: [String: Double]
+
+    public init?(_ map: YAMLMap, _ parser: RuleParser) {
+        guard let name = map.string("fact", required: true) else { return nil }
+        guard let fact = parser.facts[name] else {
+            map.diagnostics.error(map["fact"], "fact '\(name)' is not defined under 'facts' (defined: \(parser.facts.keys.sorted().joined(separator: ", ")))")
+            return nil
+        }
+        self.fact = fact
+        var units: [String: Double] = [:]
+        if let unitMap = map.map("units", what: "unit words to factors, e.g. {day: 24, days: 24}") {
+            for entry in unitMap.entries {
+                guard let factor = unitMap.number(entry.key), factor > 0 else {
+                    map.diagnostics.error(entry.value, "units.\(entry.key) must be a positive number")
+                    continue
+                }
+                units[TextFolding.foldPattern(entry.key.lowercased())] = factor
+            }
+        }
+        self.units = units
+    }
+
+    public func evaluate(_ rule: Rule, _ context: EvaluationContext) throws -> [Finding] {
+        var findings: [Finding] = []
+        for turn in context.turns(of: rule.speaker) {
+            for match in try context.matches(rule.patterns, exceptions: rule.exceptions, turn: turn) {
+                guard let valueText = match.captures["value"], let value = Self.number(valueText) else { continue }
+                var factor = 1.0
+                let unitText = match.captures["unit"]?.lowercased()
+                if let unitText {
+                    let key = unitText.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                    guard let known = units[key] else {
+                        findings.append(rule.finding(.error, context, match: match, values: [
+                            "value": valueText, "unit": unitText, "expected": fact.expected,
+                        ]).withMessage("unit '\(unitText)' is not in the rule's units; add it to 'units'"))
+                        continue
+                    }
+                    factor = known
+                }
+                let converted = value * factor
+                guard !fact.allows(converted) else { continue }
+                findings.append(rule.finding(.incorrect, context, match: match, values: [
+                    "value": valueText, "unit": unitText ?? fact.unit, "expected": fact.expected,
+                    "converted": Self.format(converted) + (fact.unit.isEmpty ? "" : " \(fact.unit)"),
+                ]))
+            }
+        }
+        return findings
+    }
+
+    /// "72", "1,5", "1.5" → a number.
+    static func number(_ text: String) -> Double? {
+        Double(text.replacingOccurrences(of: ",", with: ".").filter { !$0.isWhitespace })
+    }
+
+    static func format(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
+
+    public func explain(_ rule: Rule) -> String {
+        let unitWords = units.isEmpty ? "" : " Units: " + units.keys.sorted().map { "\($0) × \(Self.format(units[$0]!))" }.joined(separator: ", ") + "."
+        return "Reads the value (and unit) that \(rule.speaker.name) states with the patterns below and flags it when it is outside the house policy '\(fact.name)': \(fact.expected).\(unitWords)"
+    }
+}
+
+extension Finding {
+    func withMessage(_ message: String) -> Finding {
+        var copy = self
+        copy.message = message
+        return copy
+    }
+}

@@ -1,0 +1,67 @@
+/// `respond`: when a trigger is said (`when`, e.g. the customer: "I lost everything"), a response must
+/// follow from `then.speaker` within N turns or seconds (e.g. deposit limits, self-exclusion). The
+/// finding points at the trigger.
+public struct RespondRule: RuleKind {
+    public static let name = "respond"
+    public static let keys = ["when", "then"]
+    public static let usesPatterns = false
+
+    public var triggerSpeaker: SpeakerScope
+    public var trigger: PatternSet
+    public var responseSpeaker: SpeakerScope
+    public var response: PatternSet
+    public var within: Window
+
+    public init?(_ map: YAMLMap, _ parser: RuleParser) {
+        guard let when = map.map("when", what: "{speaker, patterns}", required: true),
+              let then = map.map("then", what: "{speaker, patterns, within}", required: true) else { return nil }
+        when.onlyKeys(["speaker", "patterns"])
+        then.onlyKeys(["speaker", "patterns", "within"])
+        let triggerSpeaker = parser.speaker(when, default: .role(.customer))
+        let responseSpeaker = parser.speaker(then, default: .role(.agent))
+        guard let trigger = parser.patternSet(when, "patterns", required: true),
+              let response = parser.patternSet(then, "patterns", required: true),
+              let triggerSpeaker, let responseSpeaker else { return nil }
+        guard let within = parser.window(then, "within") else {
+            then.diagnostics.error(then.node, "missing 'then.within' ({turns: N} or {seconds: N})")
+            return nil
+        }
+        self.triggerSpeaker = triggerSpeaker
+        self.trigger = trigger
+        self.responseSpeaker = responseSpeaker
+        self.response = response
+        self.within = within
+    }
+
+    public var patternSets: [(name: String, set: PatternSet)] { [("when", trigger), ("then", response)] }
+
+    public func evaluate(_ rule: Rule, _ context: EvaluationContext) throws -> [Finding] {
+        var findings: [Finding] = []
+        let turnCount = context.conversation.turns.count
+        for turn in context.turns(of: triggerSpeaker) {
+            guard let match = try context.matches(trigger, exceptions: rule.exceptions, turn: turn).first else { continue }
+            var candidates: [Int]
+            switch within {
+            case .turns(let n):
+                candidates = Array((turn + 1)..<min(turnCount, turn + 1 + n))
+            case .seconds(let limit):
+                guard let triggerTime = context.seconds(of: turn) else {
+                    findings.append(rule.finding(.unverifiable, context, match: match))
+                    continue
+                }
+                candidates = ((turn + 1)..<turnCount).filter { next in
+                    context.seconds(of: next).map { $0 - triggerTime <= limit } ?? false
+                }
+            }
+            candidates = candidates.filter { responseSpeaker.includes(context.conversation.turns[$0].role) }
+            if try context.firstMatch(response, in: candidates) == nil {
+                findings.append(rule.finding(.noResponse, context, match: match))
+            }
+        }
+        return findings
+    }
+
+    public func explain(_ rule: Rule) -> String {
+        "When \(triggerSpeaker.name) says one of the 'when' patterns, \(responseSpeaker.name) must answer with one of the 'then' patterns within \(within.words); flags the trigger when no such answer follows."
+    }
+}

@@ -1,0 +1,54 @@
+/// `sequence`: script steps in order (greet → identify the need → close). Each step is found at its first
+/// match in the speaker's turns; a missing step is `absent`, a step found before one it should follow is
+/// `out_of_order`.
+public struct SequenceRule: RuleKind {
+    public static let name = "sequence"
+    public static let keys = ["steps"]
+    public static let usesPatterns = false
+
+    public struct Step: Sendable {
+        public var id: String
+        public var patterns: PatternSet
+    }
+
+    public var steps: [Step]
+
+    public init?(_ map: YAMLMap, _ parser: RuleParser) {
+        guard let nodes = map.list("steps", required: true) else { return nil }
+        var steps: [Step] = []
+        for (i, node) in nodes.enumerated() {
+            guard let step = YAMLMap(node, map.diagnostics, prefix: "steps[\(i)]", what: "a step {id, patterns}") else { continue }
+            step.onlyKeys(["id", "patterns"])
+            guard let id = step.string("id", required: true), let patterns = parser.patternSet(step, "patterns", required: true) else { continue }
+            steps.append(Step(id: id, patterns: patterns))
+        }
+        if steps.count < 2 { map.diagnostics.error(map["steps"] ?? map.node, "a sequence needs at least two steps") }
+        guard steps.count == nodes.count, steps.count >= 2 else { return nil }
+        self.steps = steps
+    }
+
+    public var patternSets: [(name: String, set: PatternSet)] { steps.map { ("steps.\($0.id)", $0.patterns) } }
+
+    public func evaluate(_ rule: Rule, _ context: EvaluationContext) throws -> [Finding] {
+        let turns = context.turns(of: rule.speaker)
+        var findings: [Finding] = []
+        var latest: (position: (Int, Int), step: String)?
+        for step in steps {
+            guard let match = try context.firstMatch(step.patterns, exceptions: rule.exceptions, in: turns) else {
+                findings.append(rule.finding(.absent, context, values: ["step": step.id, "match": ""]))
+                continue
+            }
+            let position = (match.turn, match.byteOffset)
+            if let latest, position < latest.position {
+                findings.append(rule.finding(.outOfOrder, context, match: match, values: ["step": "\(step.id) (before \(latest.step))"]))
+            } else {
+                latest = (position, step.id)
+            }
+        }
+        return findings
+    }
+
+    public func explain(_ rule: Rule) -> String {
+        "Expects \(rule.speaker.name) to go through the steps \(steps.map(\.id).joined(separator: " → ")) in this order; flags each step that is missing (absent) or comes before a step it should follow (out_of_order)."
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+
+/// A rubric: the QA team's policy as data — the scorecard reviewers fill in and the regex rules that
+/// find the conversations worth their time. Loaded by `RubricLoader`, evaluated by `RubricEvaluator`.
+public struct Rubric: Sendable {
+    public var name: String
+    public var version: String
+    public var languages: [String]
+    /// Whether text and patterns are folded (case, accents, Turkish i, ё) before matching.
+    public var normalize: Bool
+    public var facts: [String: Fact]
+    public var criteria: [Criterion]
+    public var rules: [Rule]
+    /// The file it was read from, and the SHA-256 of its bytes: every finding can name the exact rule text.
+    public var path: String
+    public var contentHash: String
+
+    public func criterion(_ id: String) -> Criterion? { criteria.first { $0.id == id } }
+    public func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }
+}
+
+/// One line of the scorecard.
+public struct Criterion: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    public var weight: Double
+    /// A failed critical criterion makes the whole review score 0 (auto-fail).
+    public var critical: Bool
+    /// Whether a reviewer may mark it not applicable.
+    public var naAllowed: Bool
+}
+
+/// A value of house policy that `fact` rules check statements against.
+public struct Fact: Sendable, Equatable {
+    public var name: String
+    public var min: Double?
+    public var max: Double?
+    public var values: [Double]?
+    public var unit: String
+
+    public func allows(_ value: Double) -> Bool {
+        if let values { return values.contains { abs($0 - value) < 1e-9 } }
+        if let min, value < min - 1e-9 { return false }
+        if let max, value > max + 1e-9 { return false }
+        return true
+    }
+
+    /// "24–72 hours", "35 x", "at most 48 hours".
+    public var expected: String {
+        func n(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+        let suffix = unit.isEmpty ? "" : " \(unit)"
+        if let values { return values.map(n).joined(separator: " or ") + suffix }
+        switch (min, max) {
+        case let (lo?, hi?): return "\(n(lo))–\(n(hi))\(suffix)"
+        case let (lo?, nil): return "at least \(n(lo))\(suffix)"
+        case let (nil, hi?): return "at most \(n(hi))\(suffix)"
+        default: return "any value"
+        }
+    }
+}
+
+/// Who a rule listens to.
+public enum SpeakerScope: Sendable, Equatable {
+    case role(SpeakerRole)
+    case any
+
+    func includes(_ role: SpeakerRole) -> Bool {
+        switch self {
+        case .any: true
+        case .role(let r): r == role
+        }
+    }
+
+    var name: String {
+        switch self {
+        case .any: "anyone"
+        case .role(let r): "the \(r.rawValue)"
+        }
+    }
+}
+
+/// A compiled pattern of a rubric, with where it was written.
+public struct RubricPattern: Sendable {
+    public var source: String
+    public var compiled: CompiledPattern
+    public var line: Int
+}
+
+/// Patterns per language; `any` applies to every language.
+public struct PatternSet: Sendable {
+    public var byLanguage: [String: [RubricPattern]] = [:]
+
+    public var isEmpty: Bool { byLanguage.values.allSatisfy(\.isEmpty) }
+
+    public func patterns(for language: String) -> [RubricPattern] {
+        (byLanguage[language] ?? []) + (byLanguage["any"] ?? [])
+    }
+
+    public var allPatterns: [RubricPattern] { byLanguage.keys.sorted().flatMap { byLanguage[$0]! } }
+}
+
+/// A rule: what every kind shares, and its kind.
+public struct Rule: Sendable {
+    public var id: String
+    public var criterion: String
+    public var severity: Severity
+    public var message: String
+    public var description: String?
+    public var speaker: SpeakerScope
+    public var channels: Set<Channel>?
+    public var languages: Set<String>?
+    public var patterns: PatternSet
+    public var exceptions: PatternSet
+    public var kind: any RuleKind
+    public var examples: [RuleExample]
+    public var line: Int
+
+    public var kindName: String { type(of: kind).name }
+
+    /// Whether the rule applies to a conversation at all (channel, language, patterns for its language).
+    func applies(to conversation: Conversation) -> Bool {
+        if let channels, !channels.contains(conversation.channel) { return false }
+        if let languages, !languages.contains(conversation.language) { return false }
+        return kind.hasPatterns(for: conversation.language, rule: self)
+    }
+
+    /// The message with `{match}` and the kind's own placeholders filled in.
+    func message(_ values: [String: String]) -> String {
+        var text = message
+        for (key, value) in values { text = text.replacingOccurrences(of: "{\(key)}", with: value) }
+        return text
+    }
+}
+
+/// One example of a rule: a tiny transcript that must `flag` or `pass` it.
+public struct RuleExample: Sendable {
+    public enum Expectation: String, Sendable { case flag, pass }
+    public var expectation: Expectation
+    public var text: String
+    public var language: String
+    public var channel: Channel
+    public var line: Int
+}

@@ -1,0 +1,314 @@
+import Crypto
+import Foundation
+import Yams
+
+/// Reads a rubric file strictly and fail-closed: unknown keys, duplicate ids, unknown criteria or facts,
+/// empty or uncompilable patterns, languages without patterns, malformed examples — every problem is
+/// reported (file:line:column, rule id), not only the first, and a rubric with any problem is refused.
+public enum RubricLoader {
+    public static func load(path: String) throws -> Rubric {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PitbossError.missingFile("\(path): rubric not found; give a rubric file (e.g. Rubrics/casino-support.yaml)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw RubricLoadError(problems: [RubricProblem(path: path, line: 1, column: 1, rule: nil, message: "not valid UTF-8")])
+        }
+        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return try parse(yaml: text, path: path, contentHash: digest)
+    }
+
+    public static func parse(yaml text: String, path: String, contentHash: String = "") throws -> Rubric {
+        let diagnostics = Diagnostics(path: path)
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw RubricLoadError(problems: [RubricProblem(path: path, line: 1, column: 1, rule: nil, message: "the file is empty")])
+            }
+            root = node
+        } catch let error as RubricLoadError {
+            throw error
+        } catch let error as YamlError {
+            throw RubricLoadError(problems: [yamlProblem(error, path: path)])
+        }
+        guard let map = YAMLMap(root, diagnostics, what: "a rubric") else { throw RubricLoadError(problems: diagnostics.problems) }
+        map.onlyKeys(["rubric", "version", "description", "languages", "normalize", "facts", "criteria", "rules"])
+        let name = map.string("rubric", required: true) ?? ""
+        let version = map.string("version", required: true) ?? ""
+        let normalize = map.bool("normalize") ?? true
+        var languages: [String] = []
+        if let list = map.strings("languages") {
+            for code in list where ConversationDraft.isoLanguage(code) != code {
+                diagnostics.error(map["languages"], "language '\(code)' is not a lower-case ISO 639-1 code such as en, ru, tr, el")
+            }
+            languages = list
+        }
+        if languages.isEmpty { diagnostics.error(map["languages"] ?? root, "'languages' must list the rubric's languages, e.g. [en, ru, tr, el]") }
+
+        let facts = readFacts(map, diagnostics)
+        let criteria = readCriteria(map, diagnostics)
+        var rules: [Rule] = []
+        var ruleIDs = Set<String>()
+        for (i, node) in (map.list("rules", required: true) ?? []).enumerated() {
+            diagnostics.rule = nil
+            guard let ruleMap = YAMLMap(node, diagnostics, prefix: "rules[\(i)]", what: "a rule") else { continue }
+            let parser = RuleParser(diagnostics: diagnostics, languages: languages, normalize: normalize, facts: facts)
+            if let rule = parser.rule(ruleMap, criteria: criteria) {
+                if !ruleIDs.insert(rule.id).inserted {
+                    diagnostics.error(ruleMap["id"], "duplicate rule id '\(rule.id)'")
+                } else {
+                    rules.append(rule)
+                }
+            }
+        }
+        if !diagnostics.problems.isEmpty { throw RubricLoadError(problems: diagnostics.problems) }
+        return Rubric(name: name, version: version, languages: languages, normalize: normalize, facts: facts,
+                      criteria: criteria, rules: rules, path: path, contentHash: contentHash)
+    }
+
+    private static func yamlProblem(_ error: YamlError, path: String) -> RubricProblem {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+            return RubricProblem(path: path, line: mark.line, column: mark.column, rule: nil, message: "not valid YAML: \(problem)")
+        case .composer(_, let problem, let mark, _):
+            return RubricProblem(path: path, line: mark.line, column: mark.column, rule: nil, message: "not valid YAML: \(problem)")
+        default:
+            return RubricProblem(path: path, line: 1, column: 1, rule: nil, message: "not valid YAML: \(error)")
+        }
+    }
+
+    private static func readFacts(_ map: YAMLMap, _ diagnostics: Diagnostics) -> [String: Fact] {
+        var facts: [String: Fact] = [:]
+        guard let factsMap = map.map("facts", what: "facts by name") else { return facts }
+        for entry in factsMap.entries {
+            guard let fact = YAMLMap(entry.value, diagnostics, prefix: "facts.\(entry.key)", what: "{min, max, unit} or {values, unit}") else { continue }
+            fact.onlyKeys(["min", "max", "values", "unit"])
+            var values: [Double]?
+            if let list = fact.strings("values") {
+                values = list.compactMap(Double.init)
+                if values!.count != list.count || list.isEmpty { diagnostics.error(fact["values"], "facts.\(entry.key).values must be a list of numbers") }
+            }
+            let min = fact.number("min")
+            let max = fact.number("max")
+            if values == nil && min == nil && max == nil {
+                diagnostics.error(entry.keyNode, "fact '\(entry.key)' needs 'values' or 'min'/'max'")
+            }
+            if values != nil && (min != nil || max != nil) {
+                diagnostics.error(entry.keyNode, "fact '\(entry.key)' takes 'values' or 'min'/'max', not both")
+            }
+            if let min, let max, min > max { diagnostics.error(entry.keyNode, "fact '\(entry.key)': min \(min) is above max \(max)") }
+            facts[entry.key] = Fact(name: entry.key, min: min, max: max, values: values, unit: fact.string("unit") ?? "")
+        }
+        return facts
+    }
+
+    private static func readCriteria(_ map: YAMLMap, _ diagnostics: Diagnostics) -> [Criterion] {
+        var criteria: [Criterion] = []
+        for (i, node) in (map.list("criteria", required: true) ?? []).enumerated() {
+            guard let c = YAMLMap(node, diagnostics, prefix: "criteria[\(i)]", what: "a criterion") else { continue }
+            c.onlyKeys(["id", "title", "weight", "critical", "na", "description"])
+            guard let id = c.string("id", required: true) else { continue }
+            let weight = c.number("weight", required: true) ?? 1
+            if weight <= 0 { diagnostics.error(c["weight"], "criterion '\(id)': weight must be above 0") }
+            if criteria.contains(where: { $0.id == id }) { diagnostics.error(c["id"], "duplicate criterion id '\(id)'") }
+            criteria.append(Criterion(id: id, title: c.string("title", required: true) ?? id, weight: weight,
+                                      critical: c.bool("critical") ?? false, naAllowed: c.bool("na") ?? false))
+        }
+        if criteria.isEmpty { diagnostics.error(map["criteria"] ?? map.node, "a rubric needs at least one criterion") }
+        return criteria
+    }
+}
+
+/// Reads one rule and what its kind needs: patterns compiled, languages covered, examples parsed.
+public final class RuleParser {
+    let diagnostics: Diagnostics
+    let rubricLanguages: [String]
+    let normalize: Bool
+    let facts: [String: Fact]
+    /// The languages this rule must have patterns for: its `languages`, else the rubric's.
+    var coverage: [String]
+    var caseSensitive = false
+
+    init(diagnostics: Diagnostics, languages: [String], normalize: Bool, facts: [String: Fact]) {
+        self.diagnostics = diagnostics
+        self.rubricLanguages = languages
+        self.normalize = normalize
+        self.facts = facts
+        self.coverage = languages
+    }
+
+    static let commonKeys = ["id", "kind", "criterion", "severity", "message", "description", "speaker", "channels", "languages",
+                             "patterns", "exceptions", "case_sensitive", "examples"]
+
+    func rule(_ map: YAMLMap, criteria: [Criterion]) -> Rule? {
+        guard let id = map.string("id", required: true) else { return nil }
+        diagnostics.rule = id
+        if id.range(of: #"^[a-z0-9][a-z0-9._-]*$"#, options: .regularExpression) == nil {
+            diagnostics.error(map["id"], "rule id '\(id)' must be lower-case letters, digits, '-', '.' or '_'")
+        }
+        guard let kindName = map.string("kind", required: true) else { return nil }
+        guard let kindType = RuleKinds.named(kindName) else {
+            diagnostics.error(map["kind"], "unknown kind '\(kindName)'; kinds: \(RuleKinds.all.map { $0.name }.joined(separator: ", "))")
+            return nil
+        }
+        map.onlyKeys(Self.commonKeys + kindType.keys)
+        let criterion = map.string("criterion", required: true) ?? ""
+        if !criterion.isEmpty && !criteria.contains(where: { $0.id == criterion }) {
+            diagnostics.error(map["criterion"], "criterion '\(criterion)' is not defined (criteria: \(criteria.map(\.id).joined(separator: ", ")))")
+        }
+        var severity = Severity.minor
+        if let text = map.string("severity", required: true) {
+            if let s = Severity(rawValue: text) { severity = s } else {
+                diagnostics.error(map["severity"], "severity '\(text)' is not one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        let message = map.string("message", required: true) ?? ""
+        caseSensitive = map.bool("case_sensitive") ?? false
+        let speaker = self.speaker(map, default: .role(.agent)) ?? .role(.agent)
+        var channels: Set<Channel>?
+        if let list = map.strings("channels") {
+            channels = Set(list.compactMap { name in
+                guard let channel = Channel(rawValue: name) else {
+                    diagnostics.error(map["channels"], "channel '\(name)' is not one of \(Channel.namesForHumans)")
+                    return nil
+                }
+                return channel
+            })
+        }
+        var languages: Set<String>?
+        if let list = map.strings("languages") {
+            for code in list where !rubricLanguages.contains(code) {
+                diagnostics.error(map["languages"], "language '\(code)' is not one of the rubric's languages (\(rubricLanguages.joined(separator: ", ")))")
+            }
+            languages = Set(list)
+            coverage = rubricLanguages.filter { list.contains($0) }
+        }
+        var patterns = PatternSet()
+        if kindType.usesPatterns {
+            patterns = patternSet(map, "patterns", required: true, needsValue: kindType == FactRule.self) ?? PatternSet()
+        } else if map["patterns"] != nil {
+            diagnostics.error(map["patterns"], "a \(kindName) rule has no top-level 'patterns'; see its own keys: \(kindType.keys.joined(separator: ", "))")
+        }
+        let exceptions = patternSet(map, "exceptions", required: false, checkCoverage: false) ?? PatternSet()
+        let kind = kindType.init(map, self)
+        let examples = self.examples(map)
+        guard let kind else { return nil }
+        return Rule(id: id, criterion: criterion, severity: severity, message: message, description: map.string("description"),
+                    speaker: speaker, channels: channels, languages: languages, patterns: patterns, exceptions: exceptions,
+                    kind: kind, examples: examples, line: map.node.mark?.line ?? 1)
+    }
+
+    /// `speaker: agent|customer|bot|system|any`.
+    public func speaker(_ map: YAMLMap, default fallback: SpeakerScope) -> SpeakerScope? {
+        guard let text = map.string("speaker") else { return fallback }
+        if text == "any" { return .any }
+        guard let role = SpeakerRole(rawValue: text) else {
+            diagnostics.error(map["speaker"], "speaker '\(text)' is not one of \(SpeakerRole.namesForHumans), any")
+            return nil
+        }
+        return .role(role)
+    }
+
+    /// `within: {turns: N}` or `within: {seconds: N}`.
+    public func window(_ map: YAMLMap, _ key: String) -> Window? {
+        guard let w = map.map(key, what: "{turns: N} or {seconds: N}") else { return nil }
+        w.onlyKeys(["turns", "seconds"])
+        if let turns = w.number("turns") {
+            guard turns >= 1, turns == turns.rounded() else {
+                diagnostics.error(w["turns"], "'\(w.field("turns"))' must be a whole number of at least 1")
+                return nil
+            }
+            return .turns(Int(turns))
+        }
+        if let seconds = w.number("seconds") {
+            guard seconds > 0 else {
+                diagnostics.error(w["seconds"], "'\(w.field("seconds"))' must be above 0")
+                return nil
+            }
+            return .seconds(seconds)
+        }
+        diagnostics.error(w.node, "'\(w.field(""))' needs turns or seconds".replacingOccurrences(of: ".'", with: "'"))
+        return nil
+    }
+
+    /// Patterns per language (`en:`, `ru:`, … and `any:`), each compiled; every language the rule
+    /// covers must have patterns (its own, or `any`).
+    public func patternSet(_ map: YAMLMap, _ key: String, required: Bool, needsValue: Bool = false, checkCoverage: Bool = true) -> PatternSet? {
+        guard let node = map[key] else {
+            if required { diagnostics.error(map.node, "missing '\(map.field(key))'") }
+            return nil
+        }
+        guard let byLanguage = YAMLMap(node, diagnostics, prefix: map.field(key), what: "patterns per language, e.g. {en: [...], any: [...]}") else { return nil }
+        var set = PatternSet()
+        for entry in byLanguage.entries {
+            let language = entry.key
+            let field = "\(map.field(key)).\(language)"
+            if language != "any" && !rubricLanguages.contains(language) {
+                diagnostics.error(entry.keyNode, "'\(field)': '\(language)' is not one of the rubric's languages (\(rubricLanguages.joined(separator: ", "))) or 'any'")
+                continue
+            }
+            let items: [Node] = entry.value.sequence.map(Array.init) ?? [entry.value]
+            if items.isEmpty { diagnostics.error(entry.value, "'\(field)' has no patterns") }
+            var compiled: [RubricPattern] = []
+            for (i, item) in items.enumerated() {
+                guard item.scalar != nil, let source = item.string else {
+                    diagnostics.error(item, "'\(field)[\(i)]' must be a pattern (text)")
+                    continue
+                }
+                guard !source.isEmpty else {
+                    diagnostics.error(item, "'\(field)[\(i)]' is an empty pattern, which would match everywhere")
+                    continue
+                }
+                do {
+                    let pattern = try CompiledPattern(normalize ? TextFolding.foldPattern(source) : source, caseless: !caseSensitive)
+                    if needsValue && pattern.groupsByName["value"] == nil {
+                        diagnostics.error(item, "'\(field)[\(i)]' has no (?<value>…) group for the stated value")
+                    }
+                    compiled.append(RubricPattern(source: source, compiled: pattern, line: item.mark?.line ?? 1))
+                } catch {
+                    diagnostics.error(item, "'\(field)[\(i)]' does not compile: \(error.message) at offset \(error.offset) in \(source)")
+                }
+            }
+            set.byLanguage[language] = compiled
+        }
+        if checkCoverage && set.byLanguage["any"] == nil {
+            for language in coverage where set.byLanguage[language] == nil {
+                diagnostics.error(node, "'\(map.field(key))' has no patterns for language '\(language)'; add '\(language):' or 'any:', or narrow the rule with 'languages:'")
+            }
+        }
+        return set
+    }
+
+    private func examples(_ map: YAMLMap) -> [RuleExample] {
+        var examples: [RuleExample] = []
+        for (i, node) in (map.list("examples") ?? []).enumerated() {
+            guard let e = YAMLMap(node, diagnostics, prefix: "examples[\(i)]", what: "an example {flag: …} or {pass: …}") else { continue }
+            e.onlyKeys(["flag", "pass", "language", "channel"])
+            let flag = e.string("flag")
+            let pass = e.string("pass")
+            guard (flag == nil) != (pass == nil), let text = flag ?? pass else {
+                diagnostics.error(node, "examples[\(i)] needs exactly one of 'flag' or 'pass'")
+                continue
+            }
+            let language = e.string("language") ?? rubricLanguages.first ?? "en"
+            if !rubricLanguages.contains(language) {
+                diagnostics.error(e["language"], "examples[\(i)].language '\(language)' is not one of the rubric's languages")
+            }
+            var channel = Channel.chat
+            if let name = e.string("channel") {
+                if let c = Channel(rawValue: name) { channel = c } else {
+                    diagnostics.error(e["channel"], "examples[\(i)].channel '\(name)' is not one of \(Channel.namesForHumans)")
+                }
+            }
+            let textNode = e[flag != nil ? "flag" : "pass"]!
+            do {
+                _ = try ExampleTranscript.parse(text)
+            } catch {
+                diagnostics.error(textNode, "examples[\(i)]: \(error.message)")
+                continue
+            }
+            examples.append(RuleExample(expectation: flag != nil ? .flag : .pass, text: text, language: language, channel: channel,
+                                        line: textNode.mark?.line ?? 1))
+        }
+        return examples
+    }
+}

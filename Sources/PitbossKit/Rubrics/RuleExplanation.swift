@@ -1,0 +1,40 @@
+/// `pitboss rubric explain` and `pitboss rubric patterns`: a rubric described for people and for grep.
+public enum RuleExplanation {
+    public static func explain(_ rule: Rule, in rubric: Rubric) -> String {
+        let criterion = rubric.criterion(rule.criterion)
+        var out = "\(rule.id) — \(rule.kindName), \(rule.severity.rawValue), criterion \(rule.criterion)"
+        if let criterion { out += " (\(criterion.title)\(criterion.critical ? ", critical: failing it fails the review" : ""))" }
+        out += "\n\n" + rule.kind.explain(rule) + "\n"
+        if let description = rule.description { out += "\n" + description + "\n" }
+        var scope: [String] = ["speaker: \(rule.speaker.name)"]
+        if let channels = rule.channels { scope.append("channels: " + channels.map(\.rawValue).sorted().joined(separator: ", ")) }
+        if let languages = rule.languages { scope.append("languages: " + languages.sorted().joined(separator: ", ")) }
+        out += "\nApplies to " + scope.joined(separator: "; ") + ".\nMessage: \(rule.message)\n"
+        func list(_ title: String, _ set: PatternSet) {
+            guard !set.isEmpty else { return }
+            out += "\n\(title):\n"
+            for language in set.byLanguage.keys.sorted() {
+                for pattern in set.byLanguage[language]! { out += "  \(language)  \(pattern.source)\n" }
+            }
+        }
+        list("Patterns", rule.patterns)
+        for (name, set) in rule.kind.patternSets { list("Patterns of \(name)", set) }
+        list("Exceptions (a match overlapping one of these is dropped)", rule.exceptions)
+        let flags = rule.examples.filter { $0.expectation == .flag }.count
+        out += "\nExamples: \(flags) that flag, \(rule.examples.count - flags) that pass (pitboss rubric test runs them).\n"
+        return out
+    }
+
+    /// Every distinct regex of the rubric, one per line, as written (for grep -P, ripgrep, the benchmark floor).
+    public static func patterns(of rubric: Rubric) -> [String] {
+        var seen = Set<String>()
+        var result: [String] = []
+        for rule in rubric.rules {
+            let sets = [rule.patterns] + rule.kind.patternSets.map(\.set) + [rule.exceptions]
+            for set in sets {
+                for pattern in set.allPatterns where seen.insert(pattern.source).inserted { result.append(pattern.source) }
+            }
+        }
+        return result
+    }
+}

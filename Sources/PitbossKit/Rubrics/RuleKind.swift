@@ -1,0 +1,151 @@
+import Foundation
+
+/// One kind of rule (forbid, require, sequence, respond, precede, fact, timing): how it is read from
+/// the rubric, what it checks, and how it describes itself. One file per kind.
+public protocol RuleKind: Sendable {
+    /// The name used after `kind:` in a rubric.
+    static var name: String { get }
+    /// The keys a rule of this kind may have besides the common ones.
+    static var keys: [String] { get }
+    /// Whether the rule's top-level `patterns` are required (false: forbidden).
+    static var usesPatterns: Bool { get }
+
+    /// Reads the kind's own keys; problems are reported through `parser`. nil when they are unusable.
+    init?(_ map: YAMLMap, _ parser: RuleParser)
+
+    /// Named pattern sets of the kind beyond `patterns` (steps, when, then, before).
+    var patternSets: [(name: String, set: PatternSet)] { get }
+
+    /// The findings on one conversation; thrown errors (match limits) become an `error` finding.
+    func evaluate(_ rule: Rule, _ context: EvaluationContext) throws -> [Finding]
+
+    /// The rule in plain words, for `pitboss rubric explain`.
+    func explain(_ rule: Rule) -> String
+}
+
+extension RuleKind {
+    public var patternSets: [(name: String, set: PatternSet)] { [] }
+
+    /// A rule applies to a language only when every pattern set it uses has patterns for it.
+    func hasPatterns(for language: String, rule: Rule) -> Bool {
+        let sets = (Self.usesPatterns ? [rule.patterns] : []) + patternSets.map(\.set)
+        return sets.allSatisfy { !$0.patterns(for: language).isEmpty }
+    }
+}
+
+/// The kinds Pitboss knows, by name.
+enum RuleKinds {
+    static let all: [any RuleKind.Type] = [ForbidRule.self, RequireRule.self, SequenceRule.self, RespondRule.self,
+                                            PrecedeRule.self, FactRule.self, TimingRule.self]
+
+    static func named(_ name: String) -> (any RuleKind.Type)? { all.first { $0.name == name } }
+}
+
+/// A match of a rule's pattern in one turn, mapped back to the turn's original text.
+struct TurnMatch {
+    var turn: Int
+    var codePoints: Range<Int>
+    /// The matched words as they appear in the original text.
+    var text: String
+    /// `value` and `unit` captures, as matched (folded) text.
+    var captures: [String: String]
+    /// Byte offset in the matched bytes, for ordering within a turn.
+    var byteOffset: Int
+}
+
+/// A conversation being evaluated: its turns prepared for matching once, shared by all rules, and the
+/// thread's matcher.
+public final class EvaluationContext {
+    public let conversation: Conversation
+    let texts: [MatchableText]
+    let matcher: Matcher
+
+    public init(conversation: Conversation, normalize: Bool, matcher: Matcher) {
+        self.conversation = conversation
+        self.texts = conversation.turns.map { MatchableText($0.text, fold: normalize) }
+        self.matcher = matcher
+    }
+
+    var language: String { conversation.language }
+
+    /// Indices of the turns a scope listens to.
+    func turns(of scope: SpeakerScope) -> [Int] {
+        conversation.turns.indices.filter { scope.includes(conversation.turns[$0].role) }
+    }
+
+    /// Every match of the set's patterns (for the conversation's language) in a turn, in text order,
+    /// less those that overlap a match of an exception.
+    func matches(_ set: PatternSet, exceptions: PatternSet? = nil, turn: Int) throws -> [TurnMatch] {
+        let text = texts[turn]
+        var found: [TurnMatch] = []
+        var exceptionRanges: [Range<Int>] = []
+        try text.bytes.withUnsafeBufferPointer { bytes in
+            for pattern in exceptions?.patterns(for: language) ?? [] {
+                try matcher.forEachMatch(pattern.compiled, in: bytes) { match in
+                    exceptionRanges.append(match.range)
+                    return true
+                }
+            }
+            for pattern in set.patterns(for: language) {
+                try matcher.forEachMatch(pattern.compiled, in: bytes) { match in
+                    let range = match.range
+                    if exceptionRanges.contains(where: { $0.overlaps(range) || (range.isEmpty && $0.contains(range.lowerBound)) }) {
+                        return true
+                    }
+                    var captures: [String: String] = [:]
+                    for name in ["value", "unit"] {
+                        if let group = match.group(named: name) { captures[name] = text.matchedText(group) }
+                    }
+                    let codePoints = text.codePoints(range)
+                    found.append(TurnMatch(turn: turn, codePoints: codePoints, text: text.originalText(codePoints),
+                                           captures: captures, byteOffset: range.lowerBound))
+                    return true
+                }
+            }
+        }
+        return found.sorted { $0.byteOffset < $1.byteOffset }
+    }
+
+    /// The first match in any of `turns`, in conversation order.
+    func firstMatch(_ set: PatternSet, exceptions: PatternSet? = nil, in turns: [Int]) throws -> TurnMatch? {
+        for turn in turns {
+            if let match = try matches(set, exceptions: exceptions, turn: turn).first { return match }
+        }
+        return nil
+    }
+
+    /// Seconds since the conversation's start for a turn: its `at` or its `start` offset; nil without times.
+    func seconds(of turn: Int) -> Double? {
+        let t = conversation.turns[turn]
+        if let start = t.start { return start }
+        if let at = t.at { return at.timeIntervalSince(conversation.startedAt) }
+        return nil
+    }
+}
+
+extension Rule {
+    /// A finding of this rule; `match` gives the turn, the span and the words.
+    func finding(_ status: FindingStatus, _ context: EvaluationContext, match: TurnMatch? = nil, turn: Int? = nil,
+                 values: [String: String] = [:]) -> Finding {
+        let turnIndex = match?.turn ?? turn
+        let agent = turnIndex.flatMap { context.conversation.turns[$0].agentID } ?? context.conversation.agentID
+        var values = values
+        if let match { values["match"] = match.text }
+        return Finding(rule: id, criterion: criterion, severity: severity, status: status, agent: agent, turn: turnIndex,
+                       start: match?.codePoints.lowerBound, end: match?.codePoints.upperBound, text: match?.text,
+                       message: message(values))
+    }
+}
+
+/// A window of turns or seconds, as `within: {turns: 2}` or `within: {seconds: 300}`.
+public enum Window: Sendable, Equatable {
+    case turns(Int)
+    case seconds(Double)
+
+    var words: String {
+        switch self {
+        case .turns(let n): n == 1 ? "1 turn" : "\(n) turns"
+        case .seconds(let s): "\(s == s.rounded() ? String(Int(s)) : String(s)) seconds"
+        }
+    }
+}

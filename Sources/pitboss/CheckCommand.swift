@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import PitbossKit
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Evaluate the rubric on one transcript file or stored conversation and print the findings; nothing is stored.",
+        discussion: "A file is read as `pitboss import` reads it (any format, its sidecar, the flags below)."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "A transcript file, or the id of a stored conversation.")
+    var target: String
+
+    @Option(help: "The rubric (default: the workspace's, else Rubrics/casino-support.yaml).")
+    var rubric: String?
+
+    @Option(help: "text (matched words highlighted) or json.")
+    var format: CheckFormat = .text
+
+    @Option(name: .customLong("input-format"), help: "Read the file as this format instead of detecting it.")
+    var inputFormat: TranscriptFormat?
+
+    @Option(help: ArgumentHelp("Speaker labels to roles, e.g. \"spk_0=agent,*=customer\".", valueName: "label=role,..."))
+    var roles: String?
+
+    @Option(help: "Language for a file that does not say.") var language: String?
+    @Option(help: "Channel for a file that does not say.") var channel: String?
+    @Option(help: "Agent id for a file that does not say.") var agent: String?
+
+    enum CheckFormat: String, ExpressibleByArgument { case text, json }
+
+    func run() throws {
+        try reportingErrors {
+            let workspace = try global.workspace()
+            let loaded = try RubricCommand.load(rubric ?? workspace.rubricPath)
+            var conversations: [Conversation] = []
+            var problems: [RecordProblem] = []
+            if FileManager.default.fileExists(atPath: target) {
+                var defaults = ConversationMetadata(channel: channel, language: language, agent: agent)
+                if let roles { defaults.roles = try RoleMap(parsing: roles) }
+                // A transcript without a start time can still be checked: the shift does not matter here.
+                defaults.startedAt = Date(timeIntervalSince1970: 0)
+                let reading = TranscriptReading(schedule: workspace.schedule, defaults: defaults)
+                for result in try reading.conversations(path: target, format: inputFormat) {
+                    switch result {
+                    case .success(let c): conversations.append(c)
+                    case .failure(let p): problems.append(p)
+                    }
+                }
+            } else {
+                guard let stored = try ConversationStore(database: try global.openDatabase()).conversation(externalID: target) else {
+                    throw PitbossError.badInput("'\(target)' is neither a file nor a stored conversation id")
+                }
+                conversations.append(stored)
+            }
+            for problem in problems { Console.note(problem.description) }
+            let evaluator = RubricEvaluator(rubric: loaded)
+            let matcher = Matcher()
+            let checked = conversations.map { ($0, evaluator.evaluate($0, matcher: matcher)) }
+            switch format {
+            case .json:
+                Console.out(FindingsView.json(checked.map { c, f in
+                    FindingsView.Checked(conversation: c.externalID, agent: c.agentID, language: c.language, channel: c.channel.rawValue, findings: f)
+                }))
+            case .text:
+                Console.out(checked.map { FindingsView.text($0, $1, style: Console.stdoutStyle) }.joined(separator: "\n"))
+            }
+            if !problems.isEmpty { throw ExitCode(PitbossError.Code.badInput.rawValue) }
+        }
+    }
+}

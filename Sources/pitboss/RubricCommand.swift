@@ -1,0 +1,102 @@
+import ArgumentParser
+import PitbossKit
+
+struct RubricCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rubric",
+        abstract: "Write and test rubrics: lint, test, explain, patterns.",
+        subcommands: [Lint.self, Test.self, Explain.self, Patterns.self]
+    )
+
+    /// The rubric files named, or the workspace's rubric.
+    static func files(_ named: [String], _ global: GlobalOptions) throws -> [String] {
+        named.isEmpty ? [try global.workspace().rubricPath] : named
+    }
+
+    /// Loads a rubric, or throws its problems as bad input (exit 65), each on its own line.
+    static func load(_ path: String) throws -> Rubric {
+        do {
+            return try RubricLoader.load(path: path)
+        } catch let error as RubricLoadError {
+            throw PitbossError.badInput(error.description + "\n\(path): \(error.problems.count) problem\(error.problems.count == 1 ? "" : "s"); the rubric was not loaded")
+        }
+    }
+
+    struct Lint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load rubrics, compile every pattern, and report every problem (exit 65 if any).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Rubric files (default: the workspace's rubric).") var files: [String] = []
+
+        func run() throws {
+            try reportingErrors {
+                var failed = false
+                for path in try RubricCommand.files(files, global) {
+                    do {
+                        let rubric = try RubricCommand.load(path)
+                        let patterns = RuleExplanation.patterns(of: rubric).count
+                        Console.out("\(path): ok — \(rubric.name) \(rubric.version), \(rubric.criteria.count) criteria, \(rubric.rules.count) rules, \(patterns) patterns\n")
+                    } catch let error as PitbossError where error.code == .badInput {
+                        Console.note(error.message)
+                        failed = true
+                    }
+                }
+                if failed { throw ExitCode(PitbossError.Code.badInput.rawValue) }
+            }
+        }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run every rule's examples, as written and in variants (multibyte prefix, embedded); exit 1 on any failure.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Rubric files (default: the workspace's rubric).") var files: [String] = []
+
+        func run() throws {
+            try reportingErrors {
+                var failures = 0
+                for path in try RubricCommand.files(files, global) {
+                    let rubric = try RubricCommand.load(path)
+                    let report = RubricTester(rubric: rubric).run()
+                    for failure in report.failures { Console.out("FAIL " + failure.description) }
+                    for rule in report.rulesWithoutExamples { Console.out("note: rule \(rule) has no examples\n") }
+                    let passed = report.runs - report.failures.count
+                    Console.out("\(path): \(report.examples) examples, \(report.runs) runs with variants: \(passed) passed, \(report.failures.count) failed\n")
+                    failures += report.failures.count
+                }
+                if failures > 0 { throw ExitCode(1) }
+            }
+        }
+    }
+
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Describe a rule in plain words, with its patterns per language.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The rubric file.") var file: String
+        @Argument(help: "The rule id.") var rule: String
+
+        func run() throws {
+            try reportingErrors {
+                let rubric = try RubricCommand.load(file)
+                guard let found = rubric.rule(rule) else {
+                    throw PitbossError.usage("\(file) has no rule '\(rule)'; its rules: \(rubric.rules.map(\.id).joined(separator: ", "))")
+                }
+                Console.out(RuleExplanation.explain(found, in: rubric))
+            }
+        }
+    }
+
+    struct Patterns: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print every regex of a rubric, one per line (for grep -P, ripgrep and the benchmark floor).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The rubric file (default: the workspace's rubric).") var file: String?
+
+        func run() throws {
+            try reportingErrors {
+                let rubric = try RubricCommand.load(try file ?? global.workspace().rubricPath)
+                Console.out(RuleExplanation.patterns(of: rubric).joined(separator: "\n") + "\n")
+            }
+        }
+    }
+}
