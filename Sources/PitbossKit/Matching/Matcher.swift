@@ -42,7 +42,8 @@ public struct Match {
         for number in pattern.groupsByName[name] ?? [] where number < pairs {
             let start = ovector[2 * number]
             let end = ovector[2 * number + 1]
-            if start != Int.max && end >= start { return start..<end }  // PCRE2_UNSET is SIZE_MAX
+            // An unset group is PCRE2_UNSET (SIZE_MAX), which reads as -1 through Swift's Int.
+            if start >= 0 && end >= start { return start..<end }
         }
         return nil
     }
