@@ -66,6 +66,7 @@ struct ImportCommand: ParsableCommand {
                 }
                 defaults.startedAt = date
             }
+            try defaults.validateAsFlags()
             let options = ImportOptions(format: format, defaults: defaults,
                                         columnMap: try map.map { text throws(PitbossError) in try ImportOptions.parseColumnMap(text) } ?? [:],
                                         replace: replace, rejectsPath: rejects)

@@ -121,7 +121,7 @@ struct FormatDetectionTests {
     ])
     func detects(file: String, format: TranscriptFormat) {
         let path = RealFiles.path(file)
-        #expect(TranscriptFormat.detect(path: path, head: TranscriptImporter.head(path)) == format)
+        #expect(TranscriptFormat.detect(path: path) == format)
     }
 
     @Test("sidecars and unknown files are not transcripts")

@@ -69,12 +69,32 @@ struct CSVReaderTests {
         ])
     }
 
-    @Test("rows of one conversation that are not contiguous are refused with the fix")
+    @Test("a row that cannot be read inside a conversation rejects the whole conversation, not just the rows after it")
+    func badRowInsideAConversation() throws {
+        let path = scratch.write("x.csv", """
+            conversation_id,timestamp,role,text,agent
+            c1,2026-11-21T15:00:00Z,customer,hi,
+            c1,2026-11-21T15:01:00Z,agent,hello,tr.a
+            c1,2026-11-21T15:02:00Z,customer,one,field,too many
+            c1,2026-11-21T15:03:00Z,agent,bye,tr.a
+            c2,2026-11-21T15:00:00Z,customer,fine,
+
+            """)
+        let results = try Fixture.read(CSVReader(), path, fallback: ConversationMetadata(channel: "chat", language: "tr", agent: "tr.a"))
+        #expect(results.compactMap(\.value).map(\.externalID) == ["c2"])
+        let problem = try #require(results.compactMap(\.problem).first)
+        #expect(problem.description == "\(path):4: conversation c1: 6 fields where the header has 5; check the quoting of this row; the whole conversation was rejected")
+        #expect(problem.rawRecord?.split(separator: "\n").count == 4)
+    }
+
+    @Test("a conversation whose rows are not together is rejected whole, never stored in pieces")
     func nonContiguous() throws {
         let path = scratch.write("x.csv", "conversation_id,role,text,timestamp,agent\na,customer,hi,2026-11-21T15:00:00Z,\nb,customer,yo,2026-11-21T15:00:00Z,\na,agent,late,2026-11-21T15:05:00Z,x\n")
         let results = try Fixture.read(CSVReader(), path, fallback: ConversationMetadata(channel: "chat", language: "en", agent: "x"))
-        #expect(results.compactMap(\.value).map(\.externalID) == ["a", "b"])
-        #expect(results.compactMap(\.problem).first?.reason.contains("sort the file by conversation id") == true)
+        #expect(results.compactMap(\.value).map(\.externalID) == ["b"])
+        #expect(results.compactMap(\.problem).map(\.description) == [
+            "\(path):2: conversation a: conversation_id: the rows of this conversation are not together (lines 2, 4); sort the file by conversation id and import it again",
+        ])
     }
 }
 

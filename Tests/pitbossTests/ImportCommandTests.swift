@@ -108,6 +108,30 @@ struct ImportCommandTests {
         #expect(try count("SELECT COUNT(*) FROM conversations") == 1)
     }
 
+    @Test("reviewers can read (show, stats) while another process holds the write lock")
+    func readsWhileAnotherWrites() throws {
+        #expect(try pitboss.run("import", workspace.corpus("c.jsonl", count: 2)).status == 0)
+        let holder = try DatabaseQueue(path: workspace.path("pitboss.sqlite"))
+        var quick = pitboss
+        quick.environment["PITBOSS_BUSY_TIMEOUT"] = "0.5"
+        let (show, stats) = try holder.inDatabase { db -> (Pitboss.Run, Pitboss.Run) in
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            defer { try? db.execute(sql: "ROLLBACK") }
+            return (try quick.run("show", "c-0"), try quick.run("stats"))
+        }
+        #expect(show.status == 0, "\(show.stderr)")
+        #expect(stats.status == 0, "\(stats.stderr)")
+        #expect(stats.stdout.hasPrefix("2 conversations, 6 turns"))
+    }
+
+    @Test("a wrong flag value is a usage error before anything is read")
+    func wrongFlagValue() throws {
+        let run = try pitboss.run("import", "--language", "greek", workspace.corpus("c.jsonl", count: 1))
+        #expect(run.status == 64)
+        #expect(run.stderr == "pitboss: error: --language: 'greek' is not an ISO 639-1 code such as en, ru, tr, el\n")
+        #expect(!FileManager.default.fileExists(atPath: workspace.path("pitboss.sqlite")))
+    }
+
     @Test("an import killed mid-run leaves whole conversations only, and the next run completes it")
     func killedImport() throws {
         let total = 40_000

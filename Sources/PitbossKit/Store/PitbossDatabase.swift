@@ -81,7 +81,13 @@ public final class PitbossDatabase: Sendable {
     }
 
     private func migrate() throws(PitbossError) {
-        do { try Migrations.migrator.migrate(writer) } catch {
+        do {
+            // A read first: a database that is up to date needs no write lock, so `show` and `stats`
+            // work while another process holds it.
+            let migrator = Migrations.migrator
+            if try writer.read({ try migrator.hasCompletedMigrations($0) }) { return }
+            try migrator.migrate(writer)
+        } catch {
             throw Self.translate(error, doing: "migrate the database schema", busyTimeout: busyTimeout)
         }
     }
@@ -92,7 +98,7 @@ public final class PitbossDatabase: Sendable {
         if let db = error as? DatabaseError {
             switch db.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED:
-                return .temporary("the database is busy (another pitboss is writing) and stayed busy for \(busyTimeout.formatted()) s while trying to \(action); nothing was written by this step, try again")
+                return .temporary("the database is busy (another pitboss is writing) and stayed busy for \(busyTimeout.formatted()) s while trying to \(action); try again (a transaction that did not finish left nothing behind)")
             case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY:
                 return .missingFile("cannot \(action): \(db.message ?? "\(db)")")
             case .SQLITE_NOTADB, .SQLITE_CORRUPT:

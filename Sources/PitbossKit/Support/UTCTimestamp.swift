@@ -39,25 +39,26 @@ public enum UTCTimestamp {
         i += 1
         guard let hour = digits(2), expect(":"), let minute = digits(2), hour < 24, minute < 60 else { return nil }
         var second = 0
-        var fraction = 0.0
+        // Milliseconds, as stored: digits past the third are read and dropped, so that a time read back
+        // from the database is the same instant (and hashes the same) as the time first imported.
+        var millis = 0
         if i < b.count, b[i] == UInt8(ascii: ":") {
             i += 1
             guard let s = digits(2), s < 61 else { return nil }
             second = s
             if i < b.count, b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: ",") {
                 i += 1
-                var scale = 0.1
                 let start = i
                 while i < b.count, b[i] >= 48, b[i] <= 57 {
-                    fraction += Double(b[i] - 48) * scale
-                    scale /= 10
+                    if i - start < 3 { millis = millis * 10 + Int(b[i] - 48) }
                     i += 1
                 }
                 guard i > start else { return nil }
+                for _ in 0..<max(0, 3 - (i - start)) { millis *= 10 }
             }
         }
         let localSeconds = Double(daysFromCivil(year: year, month: month, day: day) * 86_400
-            + hour * 3600 + minute * 60 + second) + fraction
+            + hour * 3600 + minute * 60 + second) + Double(millis) / 1000
         if i == b.count {
             guard let zone = zoneForNaiveTimes else { return nil }
             // The offset at the naive instant is right except within the hour of a DST change.
@@ -79,7 +80,7 @@ public enum UTCTimestamp {
 
     /// `2026-11-21T22:39:52.000Z`: fixed width, so text order is time order in SQLite.
     public static func format(_ date: Date) -> String {
-        let totalMillis = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let totalMillis = Int((date.timeIntervalSince1970 * 1000).rounded())
         let millis = ((totalMillis % 1000) + 1000) % 1000
         let totalSeconds = (totalMillis - millis) / 1000
         var days = totalSeconds / 86_400

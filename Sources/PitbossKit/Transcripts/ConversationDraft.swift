@@ -76,7 +76,9 @@ extension ConversationDraft {
         guard !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw problem("id", "the conversation id contains control characters")
         }
-        guard let channelText = meta.channel else { throw problem("channel", "missing channel; \(missingHint) (--channel)") }
+        guard let channelText = meta.channel ?? format.defaultChannel?.rawValue else {
+            throw problem("channel", "missing channel; \(missingHint) (--channel)")
+        }
         guard let channel = Channel(lenient: channelText) else {
             throw problem("channel", "unknown channel '\(channelText)'; use one of \(Channel.namesForHumans)")
         }

@@ -30,6 +30,20 @@ public struct ConversationMetadata: Sendable, Equatable {
         self.roles = roles
     }
 
+    /// Checks values given as command-line flags, so that a wrong one is a usage error before any
+    /// file is read, not a rejection of every record.
+    public func validateAsFlags() throws(PitbossError) {
+        if let channel, Channel(lenient: channel) == nil {
+            throw .usage("--channel: '\(channel)' is not a channel; use one of \(Channel.namesForHumans)")
+        }
+        if let language, ConversationDraft.isoLanguage(language) == nil {
+            throw .usage("--language: '\(language)' is not an ISO 639-1 code such as en, ru, tr, el")
+        }
+        for (name, value) in [("--id", id), ("--agent", agent), ("--shift", shift), ("--customer", customerID)] {
+            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty { throw .usage("\(name) is empty") }
+        }
+    }
+
     /// Fills what `self` lacks from `fallback`.
     public func filling(from fallback: ConversationMetadata) -> ConversationMetadata {
         ConversationMetadata(
@@ -75,8 +89,22 @@ public struct ConversationMetadata: Sendable, Equatable {
                 guard let customer = value as? [String: Any] else {
                     throw RecordProblem(location, field: key, "must be an object {\"id\": …, \"vip\": true|false}")
                 }
-                meta.customerID = customer["id"] as? String
-                meta.vip = customer["vip"] as? Bool
+                for (key, value) in customer {
+                    switch key {
+                    case "id":
+                        guard value is NSNull || value is String else {
+                            throw RecordProblem(location, field: "customer.id", "must be a string (or null)")
+                        }
+                        meta.customerID = value as? String
+                    case "vip":
+                        guard !(value is String), let flag = value as? Bool else {
+                            throw RecordProblem(location, field: "customer.vip", "must be true or false")
+                        }
+                        meta.vip = flag
+                    default:
+                        throw RecordProblem(location, field: "customer.\(key)", "unknown key; customer holds id and vip")
+                    }
+                }
             case "tags":
                 guard let tags = value as? [String] else { throw RecordProblem(location, field: key, "must be a list of strings") }
                 meta.tags = tags

@@ -18,6 +18,15 @@ public enum TranscriptFormat: String, Sendable, CaseIterable, Codable {
 
     public static var namesForHumans: String { allCases.map(\.rawValue).joined(separator: ", ") }
 
+    /// The channel of a file that nothing names one for: timed speech is a recorded call.
+    /// Used after the file's own data, its sidecar and the flags.
+    public var defaultChannel: Channel? {
+        switch self {
+        case .webvtt, .srt, .transcribe, .whisper: .call
+        case .jsonl, .csv, .text, .contactLens: nil
+        }
+    }
+
     /// The format a file is in, from its extension and, for `.json`, its first bytes.
     /// nil for a file that is not a transcript (a README, an image, a sidecar).
     public static func detect(path: String, head: @autoclosure () -> [UInt8]) -> TranscriptFormat? {
@@ -32,6 +41,33 @@ public enum TranscriptFormat: String, Sendable, CaseIterable, Codable {
         case "json": return sniffJSON(head())
         default: return nil
         }
+    }
+
+    /// The format of a file on disk: from its extension and first 64 KB, and for a `.json` file whose
+    /// first 64 KB do not tell (Whisper writes the whole text before its segments), from its top-level keys.
+    public static func detect(path: String) -> TranscriptFormat? {
+        let head = readHead(path)
+        if let format = detect(path: path, head: head) { return format }
+        guard (path as NSString).pathExtension.lowercased() == "json", !path.lowercased().hasSuffix(".meta.json"),
+              head.count >= headSize,
+              let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
+        let keys = Set(object.keys)
+        if keys.contains("Transcript") && (keys.contains("Participants") || keys.contains("Channel")) { return .contactLens }
+        if keys.contains("results") { return .transcribe }
+        if keys.contains("segments") { return .whisper }
+        if keys.contains("turns") { return .jsonl }
+        return nil
+    }
+
+    static let headSize = 64 << 10
+
+    /// The first bytes of a file, enough to tell most JSON formats apart.
+    static func readHead(_ path: String) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? handle.close() }
+        return [UInt8]((try? handle.read(upToCount: headSize)) ?? Data())
     }
 
     /// Tells the JSON formats apart by the keys that only each one has.

@@ -31,6 +31,8 @@ public struct TranscriptImporter: Sendable {
         }
         let rejects = try options.rejectsPath.map { path throws(PitbossError) in try RejectsWriter(path: path) }
         let batch = ImportPipeline(importer: self, rejects: rejects)
+        // However the loop ends, the writer thread is told there is no more and is waited for.
+        defer { batch.close() }
 
         for (number, file) in files.enumerated() {
             progress?(Progress(file: file.path, filesDone: number, filesTotal: files.count, records: batch.seen))
@@ -43,6 +45,9 @@ public struct TranscriptImporter: Sendable {
                     batch.add { job().map(ConversationStore.Prepared.init) }
                     if batch.isFull { try batch.flush() }
                 }
+            } catch let failure as ImportPipeline.StoreFailure {
+                // The database failed, not the file: stop, and say what was saved before.
+                throw batch.failed(failure.error)
             } catch let problem as RecordProblem {
                 batch.reject(problem)
             } catch let error as PitbossError where error.code == .badInput || error.code == .missingFile {
@@ -53,7 +58,12 @@ public struct TranscriptImporter: Sendable {
                 throw .internalFailure("\(file.path): \(error)")
             }
         }
-        var summary = try batch.finish()
+        var summary: ImportSummary
+        do {
+            summary = try batch.finish()
+        } catch {
+            throw batch.failed(error.error)
+        }
         try rejects?.close()
         summary.skipped = skipped
         summary.files = files.count
@@ -81,7 +91,7 @@ public struct TranscriptImporter: Sendable {
                 throw .missingFile("\(path): no such file or folder")
             }
             if !isDirectory.boolValue {
-                files.append(InputFile(path: path, format: forced ?? TranscriptFormat.detect(path: path, head: head(path))))
+                files.append(InputFile(path: path, format: forced ?? TranscriptFormat.detect(path: path)))
                 continue
             }
             guard let enumerator = manager.enumerator(atPath: path) else { throw .missingFile("\(path): cannot list this folder") }
@@ -97,7 +107,7 @@ public struct TranscriptImporter: Sendable {
             }
             for full in found.sorted() {
                 if full.lowercased().hasSuffix(".meta.json") { continue }
-                if let format = forced ?? TranscriptFormat.detect(path: full, head: head(full)) {
+                if let format = forced ?? TranscriptFormat.detect(path: full) {
                     files.append(InputFile(path: full, format: format))
                 } else {
                     skipped.append("\(full): not a transcript format Pitboss reads")
@@ -107,17 +117,16 @@ public struct TranscriptImporter: Sendable {
         return (files, skipped)
     }
 
-    /// The first bytes of a file, enough to tell the JSON formats apart.
-    static func head(_ path: String) -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
-        defer { try? handle.close() }
-        return [UInt8]((try? handle.read(upToCount: 64 << 10)) ?? Data())
-    }
 }
 
 /// Records on their way to the database: decoded and validated in batches on all cores while the
 /// batches before are written by one writer thread, so parsing and writing overlap.
 private final class ImportPipeline: @unchecked Sendable {
+    /// The store failed (busy, read-only, full disk): thrown through the readers, never taken for a bad file.
+    struct StoreFailure: Error {
+        var error: PitbossError
+    }
+
     typealias Job = @Sendable () -> Result<ConversationStore.Prepared, RecordProblem>
     typealias Decoded = (ordinal: Int, prepared: ConversationStore.Prepared)
     private let importer: TranscriptImporter
@@ -137,6 +146,9 @@ private final class ImportPipeline: @unchecked Sendable {
     private var summary = ImportSummary()
     private var problems: [(ordinal: Int, problem: RecordProblem)] = []
     private var writeError: PitbossError?
+    /// With --replace, the first content hash of each id in this run: a second, different conversation
+    /// with the same id in one import is a conflict, not a silent replacement of the first.
+    private var firstInRun: [String: (hash: Substring, source: String)] = [:]
 
     init(importer: TranscriptImporter, rejects: RejectsWriter?) {
         self.importer = importer
@@ -172,7 +184,7 @@ private final class ImportPipeline: @unchecked Sendable {
     }
 
     /// Decodes the waiting records on all cores and hands the good ones to the writer.
-    func flush() throws(PitbossError) {
+    func flush() throws(StoreFailure) {
         guard !jobs.isEmpty else { return }
         let pending = jobs
         jobs.removeAll(keepingCapacity: true)
@@ -183,12 +195,17 @@ private final class ImportPipeline: @unchecked Sendable {
         defer { condition.unlock() }
         for (ordinal, result) in results {
             switch result {
-            case .success(let prepared): good.append((ordinal, prepared))
+            case .success(let prepared):
+                if importer.options.replace, let conflict = repeatedInRun(prepared) {
+                    record(conflict, ordinal: ordinal, kind: "conflict")
+                } else {
+                    good.append((ordinal, prepared))
+                }
             case .failure(let problem): record(problem, ordinal: ordinal, kind: "rejected")
             }
         }
         while waiting.count >= maxWaiting && writeError == nil { condition.wait() }
-        if let writeError { throw writeError }
+        if let writeError { throw StoreFailure(error: writeError) }
         if !good.isEmpty {
             waiting.append(good)
             condition.broadcast()
@@ -196,19 +213,49 @@ private final class ImportPipeline: @unchecked Sendable {
     }
 
     /// Writes what is left, waits for the writer, and returns the summary with problems in input order.
-    func finish() throws(PitbossError) -> ImportSummary {
+    func finish() throws(StoreFailure) -> ImportSummary {
         try flush()
+        close()
+        condition.lock()
+        defer { condition.unlock() }
+        if let writeError { throw StoreFailure(error: writeError) }
+        return summarySoFar()
+    }
+
+    /// Tells the writer that nothing more comes, and waits until it has written what it has. Idempotent.
+    func close() {
         condition.withLock {
             finished = true
             condition.broadcast()
         }
         writerDone.wait()
-        condition.lock()
-        defer { condition.unlock() }
-        if let writeError { throw writeError }
+    }
+
+    private func summarySoFar() -> ImportSummary {
         var result = summary
         result.problems = problems.sorted { $0.ordinal < $1.ordinal }.map(\.problem)
         return result
+    }
+
+    /// The store's error, with what had been saved before it, so that the person knows to run again.
+    func failed(_ error: PitbossError) -> PitbossError {
+        close()
+        let saved = condition.withLock { summarySoFar() }
+        guard saved.imported + saved.replaced > 0 else { return error }
+        return PitbossError(error.code, error.message + "\nbefore that: \(saved.line); run the same import again to finish (what is saved is skipped as unchanged)")
+    }
+
+    private func repeatedInRun(_ prepared: ConversationStore.Prepared) -> RecordProblem? {
+        let c = prepared.conversation
+        let hash = prepared.contentHash.prefix(16)
+        guard let first = firstInRun[c.externalID] else {
+            firstInRun[c.externalID] = (hash, c.source.humanDescription)
+            return nil
+        }
+        guard first.hash != hash else { return nil }
+        return RecordProblem(SourceLocation(file: c.source.file, line: c.source.record.hasPrefix("line ") ? Int(c.source.record.dropFirst(5)) : nil),
+                             "conflict: this import already holds a different conversation with this id (from \(first.source)); this one was not imported",
+                             conversationID: c.externalID)
     }
 
     /// The writer thread: saves batches as they come, in transactions that grow while work is waiting.

@@ -75,7 +75,7 @@ public struct AmazonTranscribeReader: TranscriptReader {
                 currentLabel = label
             }
         }
-        var metadata = ConversationMetadata(channel: "call")
+        var metadata = ConversationMetadata()
         metadata.language = results.string("language_code") ?? root.string("language_code")
         return ConversationDraft(metadata: metadata, turns: turns, location: SourceLocation(file: path), format: .transcribe,
                                  turnsNamedByField: false)

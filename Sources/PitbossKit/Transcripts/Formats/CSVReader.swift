@@ -28,54 +28,115 @@ public struct CSVReader: TranscriptReader {
     public init() {}
 
     public func read(path: String, context: ReadContext, emit: (@escaping PendingRecord) throws -> Void) throws {
-        var records = try CSVRecords(path: path)
-        guard let header = try records.next() else { throw RecordProblem(SourceLocation(file: path), "the file is empty") }
-        let headerFields = try header.get()
-        let columns = try Self.columns(header: headerFields.fields, map: context.columnMap, path: path)
+        let (headerFields, columns) = try Self.header(path: path, map: context.columnMap)
+        let idColumn = columns["conversation_id"]!
+        // A first pass finds what must reject a whole conversation before any of its rows is stored: rows
+        // in separate runs (the file is not sorted by conversation), and rows that cannot be read.
+        let scan = try Self.scan(path: path, width: headerFields.count, idColumn: idColumn)
 
+        var records = try CSVRecords(path: path)
+        _ = try records.next()
         var group: [CSVRecords.Record] = []
-        var finished = Set<String>()
-        var firstLineOf: [String: Int] = [:]
+        var rejectedFragmented = Set<String>()
+        let zone = context.zone
+        // Unreadable rows are reported after the conversation they sit in, to keep the input's order.
+        var unreadable: [RecordProblem] = []
         func flush() throws {
+            defer {
+                for problem in unreadable { try? emit { .failure(problem) } }
+                unreadable.removeAll()
+            }
             guard let first = group.first else { return }
             let rows = group
             group.removeAll()
-            let id = first.fields[columns["conversation_id"]!]
-            finished.insert(id)
-            let zone = context.zone
+            let id = first.fields[idColumn]
+            let raw = rows.map(\.raw).joined(separator: "\n")
+            if let runs = scan.runs[id], runs.count > 1 {
+                // Rejected once, at its first run; the later runs are named in the same rejection.
+                guard rejectedFragmented.insert(id).inserted else { return }
+                let lines = runs.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
+                let problem = RecordProblem(SourceLocation(file: path, line: first.firstLine), field: "conversation_id",
+                                            "the rows of this conversation are not together (lines \(lines.joined(separator: ", "))); sort the file by conversation id and import it again",
+                                            conversationID: id, rawRecord: nil)
+                try emit { .failure(problem) }
+                return
+            }
+            if var problem = scan.poisoned[id] {
+                problem.conversationID = id
+                problem.rawRecord = raw
+                problem.reason += "; the whole conversation was rejected"
+                let rejection = problem
+                try emit { .failure(rejection) }
+                return
+            }
             try emit { Self.conversation(rows, columns: columns, path: path, zone: zone) }
         }
         while let next = try records.next() {
-            let record: CSVRecords.Record
             switch next {
             case .failure(let problem):
-                try flush()
-                try emit { .failure(problem) }
-                continue
-            case .success(let r): record = r
+                // Named on its own; a conversation it sits inside was poisoned by the first pass.
+                unreadable.append(problem)
+            case .success(let record):
+                if record.fields.count == 1 && record.fields[0].isEmpty { continue }
+                guard record.fields.count > idColumn else {
+                    let problem = RecordProblem(SourceLocation(file: path, line: record.firstLine),
+                                                "\(record.fields.count) fields where the header has \(headerFields.count); check the quoting of this row",
+                                                rawRecord: record.raw)
+                    try emit { .failure(problem) }
+                    continue
+                }
+                if let current = group.first?.fields[idColumn], current != record.fields[idColumn] { try flush() }
+                group.append(record)
             }
-            if record.fields.count == 1 && record.fields[0].isEmpty { continue }
-            guard record.fields.count == headerFields.fields.count else {
-                try flush()
-                let problem = RecordProblem(SourceLocation(file: path, line: record.firstLine),
-                                            "\(record.fields.count) fields where the header has \(headerFields.fields.count); check the quoting of this row",
-                                            rawRecord: record.raw)
-                try emit { .failure(problem) }
-                continue
-            }
-            let id = record.fields[columns["conversation_id"]!]
-            if let current = group.first?.fields[columns["conversation_id"]!], current != id { try flush() }
-            if group.isEmpty && finished.contains(id) {
-                let problem = RecordProblem(SourceLocation(file: path, line: record.firstLine), field: "conversation_id",
-                                            "rows of this conversation were already read (from line \(firstLineOf[id] ?? 0)) and are not contiguous; sort the file by conversation id and import it again",
-                                            conversationID: id, rawRecord: record.raw)
-                try emit { .failure(problem) }
-                continue
-            }
-            if group.isEmpty { firstLineOf[id] = record.firstLine }
-            group.append(record)
         }
         try flush()
+    }
+
+    /// Each conversation id's runs of lines, and the ids with a row that cannot be read.
+    struct Scan {
+        var runs: [String: [ClosedRange<Int>]] = [:]
+        var poisoned: [String: RecordProblem] = [:]
+    }
+
+    static func scan(path: String, width: Int, idColumn: Int) throws -> Scan {
+        var scan = Scan()
+        var records = try CSVRecords(path: path)
+        _ = try records.next()
+        var current: String?
+        // A row that cannot be read belongs to the conversation around it only when rows of that
+        // conversation come both before and after it; at a boundary there is no telling whose it is.
+        var unreadable: RecordProblem?
+        while let next = try records.next() {
+            switch next {
+            case .failure(let problem):
+                unreadable = unreadable ?? problem
+            case .success(let record):
+                if record.fields.count == 1 && record.fields[0].isEmpty { continue }
+                guard record.fields.count > idColumn else { continue }
+                let id = record.fields[idColumn]
+                if let problem = unreadable, id == current, scan.poisoned[id] == nil { scan.poisoned[id] = problem }
+                unreadable = nil
+                if id == current, var runs = scan.runs[id] {
+                    runs[runs.count - 1] = runs[runs.count - 1].lowerBound...record.lastLine
+                    scan.runs[id] = runs
+                } else {
+                    scan.runs[id, default: []].append(record.firstLine...record.lastLine)
+                }
+                current = id
+                if record.fields.count != width, scan.poisoned[id] == nil {
+                    scan.poisoned[id] = RecordProblem(SourceLocation(file: path, line: record.firstLine),
+                                                      "\(record.fields.count) fields where the header has \(width); check the quoting of this row")
+                }
+            }
+        }
+        return scan
+    }
+
+    static func header(path: String, map: [String: String]) throws -> ([String], [String: Int]) {
+        var records = try CSVRecords(path: path)
+        guard let header = try records.next() else { throw RecordProblem(SourceLocation(file: path), "the file is empty") }
+        let fields = try header.get().fields
+        return (fields, try columns(header: fields, map: map, path: path))
     }
 
     /// Column index per Pitboss field.
@@ -163,6 +224,7 @@ struct CSVRecords {
         var raw: String
     }
 
+    static let maximumQuotedField = 1 << 20
     private let lines: LineReader
     private let path: String
     private var delimiter: UInt8?
@@ -226,6 +288,11 @@ struct CSVRecords {
             }
             field.append(UInt8(ascii: "\n"))
             line = continuation
+            // A missing closing quote would swallow the rest of the file; no message is this long.
+            if field.count > Self.maximumQuotedField {
+                return .failure(RecordProblem(SourceLocation(file: path, line: firstLine),
+                                              "a quoted field opened here runs on past 1 MB: a closing quote is probably missing"))
+            }
         }
         guard let text = decode(field, line: line.number, rawLines) else { return failure(line.number, rawLines) }
         fields.append(text)

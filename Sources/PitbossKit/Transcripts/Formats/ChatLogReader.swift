@@ -32,6 +32,17 @@ public struct ChatLogReader: TranscriptReader {
         var date: (Int, Int, Int)?
         var turns: [TurnDraft] = []
         var previousAt: Date?
+        var startedAtHeader: (text: String, line: Int)?
+        func resolveStartedAt() -> RecordProblem? {
+            guard let (text, line) = startedAtHeader else { return nil }
+            startedAtHeader = nil
+            guard let at = UTCTimestamp.parse(text, zoneForNaiveTimes: zone) else {
+                return RecordProblem(SourceLocation(file: path, line: line), field: "started_at",
+                                     "'\(text)' is not a time like 2026-11-21T22:04:00Z", conversationID: meta.id)
+            }
+            meta.startedAt = at
+            return nil
+        }
         func fail(_ line: Int, _ field: String?, _ reason: String) -> Result<ConversationDraft, RecordProblem> {
             .failure(RecordProblem(SourceLocation(file: path, line: line), field: field, reason, conversationID: meta.id))
         }
@@ -60,15 +71,14 @@ public struct ChatLogReader: TranscriptReader {
                     guard let day = UTCTimestamp.parse(value + "T00:00Z") else { return fail(number, "date", "'\(value)' is not a date like 2026-11-21") }
                     date = UTCTimestamp.civilFromDays(Int(day.timeIntervalSince1970) / 86_400)
                 case "started_at":
-                    guard let at = UTCTimestamp.parse(value, zoneForNaiveTimes: zone) else {
-                        return fail(number, "started_at", "'\(value)' is not a time like 2026-11-21T22:04:00Z")
-                    }
-                    meta.startedAt = at
+                    // Read once all headers are in: a `timezone` header below it still applies.
+                    startedAtHeader = (value, number)
                 default:
                     return fail(number, key, "unknown header key; known keys: \(headerKeys.joined(separator: ", "))")
                 }
                 continue
             }
+            if let problem = resolveStartedAt() { return .failure(problem) }
             var rest = Substring(line)
             var time: Substring?
             if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
@@ -101,12 +111,17 @@ public struct ChatLogReader: TranscriptReader {
                     guard let (y, m, d) = date else {
                         return fail(number, "time", "a time without a date; add a '# date: 2026-11-21' or '# started_at: …' header")
                     }
-                    let clock = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, parts[0], parts[1], parts.count == 3 ? parts[2] : 0)
-                    var at = UTCTimestamp.parse(clock, zoneForNaiveTimes: zone)!
+                    func clock(_ day: (Int, Int, Int)) -> Date {
+                        let text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", day.0, day.1, day.2,
+                                          parts[0], parts[1], parts.count == 3 ? parts[2] : 0)
+                        return UTCTimestamp.parse(text, zoneForNaiveTimes: zone)!
+                    }
+                    var at = clock((y, m, d))
                     if let previousAt, previousAt.timeIntervalSince(at) > 12 * 3600 {
-                        at = at.addingTimeInterval(86_400)
+                        // Past midnight: the same clock time on the next date (read again, for DST nights).
                         let next = UTCTimestamp.civilFromDays(UTCTimestamp.daysFromCivil(year: y, month: m, day: d) + 1)
                         date = next
+                        at = clock(next)
                     }
                     turn.at = at
                 }
@@ -114,6 +129,7 @@ public struct ChatLogReader: TranscriptReader {
             }
             turns.append(turn)
         }
+        if let problem = resolveStartedAt() { return .failure(problem) }
         return .success(ConversationDraft(metadata: meta, turns: turns, location: SourceLocation(file: path), format: .text))
     }
 }

@@ -42,9 +42,7 @@ public struct SRTReader: TranscriptReader {
                 }
             }
         }
-        // Timed captions of a conversation are a recorded call unless the sidecar or --channel says otherwise.
-        return .success(ConversationDraft(metadata: ConversationMetadata(channel: "call"), turns: turns.turns,
-                                          location: SourceLocation(file: path), format: .srt))
+        return .success(ConversationDraft(turns: turns.turns, location: SourceLocation(file: path), format: .srt))
     }
 
     static func stripMarkup(_ text: String) -> String {

@@ -33,7 +33,9 @@ public struct WebVTTReader: TranscriptReader {
                 block.append(lines[index])
                 index += 1
             }
-            if block[0].hasPrefix("NOTE") || block[0].hasPrefix("STYLE") || block[0].hasPrefix("REGION") { continue }
+            if ["NOTE", "STYLE", "REGION"].contains(where: { keyword in
+                block[0].hasPrefix(keyword) && (block[0].count == keyword.count || [" ", "\t"].contains(block[0].dropFirst(keyword.count).first))
+            }) { continue }
             var timingOffset = 0
             if !block[0].contains("-->") { timingOffset = 1 }  // a cue identifier comes first
             guard timingOffset < block.count, block[timingOffset].contains("-->") else {
@@ -50,9 +52,7 @@ public struct WebVTTReader: TranscriptReader {
                 turns.add(speaker: voice, text: spoken, start: start, end: end, line: timingLine)
             }
         }
-        // Timed captions of a conversation are a recorded call unless the sidecar or --channel says otherwise.
-        return .success(ConversationDraft(metadata: ConversationMetadata(channel: "call"), turns: turns.turns,
-                                          location: SourceLocation(file: path), format: .webvtt))
+        return .success(ConversationDraft(turns: turns.turns, location: SourceLocation(file: path), format: .webvtt))
     }
 }
 
@@ -61,7 +61,8 @@ enum CueTiming {
     static func parse(_ line: Substring, decimalSeparator: Character) -> (Double, Double)? {
         let parts = line.components(separatedBy: "-->")
         guard parts.count == 2 else { return nil }
-        let endField = parts[1].trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) ?? ""
+        // Settings follow the end time after a space or a tab.
+        let endField = parts[1].trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
         guard let start = seconds(parts[0].trimmingCharacters(in: .whitespaces), decimalSeparator),
               let end = seconds(endField, decimalSeparator) else { return nil }
         return (start, end)
@@ -76,8 +77,8 @@ enum CueTiming {
         for (i, part) in parts.enumerated() {
             let isLast = i == parts.count - 1
             guard let value = isLast ? Double(part) : Double(Int(part) ?? -1), value >= 0 else { return nil }
-            if !isLast, i > 0, value >= 60 { return nil }
-            if isLast, value >= 60 { return nil }
+            // Minutes and seconds are below 60; hours, when given, may be any number.
+            if (i > 0 || parts.count == 2), value >= 60 { return nil }
             total = total * 60 + value
         }
         return total
@@ -137,6 +138,7 @@ enum CueText {
                 case "nbsp": replacement = "\u{A0}"
                 case "lrm": replacement = "\u{200E}"
                 case "rlm": replacement = "\u{200F}"
+                case _ where HTMLEntities.named[String(name)] != nil: replacement = HTMLEntities.named[String(name)]
                 default:
                     if name.hasPrefix("#x") || name.hasPrefix("#X"), let v = UInt32(name.dropFirst(2), radix: 16), let s = Unicode.Scalar(v) {
                         replacement = String(s)

@@ -22,9 +22,10 @@ public struct WhisperReader: TranscriptReader {
             guard let text = segment.string("text") else { throw segment.problem("text", "a segment needs text") }
             let clean = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !clean.isEmpty else { continue }
-            turns.add(speaker: segment.string("speaker"), text: clean, start: start, end: end, line: 0)
+            // A segment without a speaker (diarization gave none) is nobody's until --roles says: never the previous speaker's.
+            turns.add(speaker: segment.string("speaker") ?? "", text: clean, start: start, end: end, line: 0)
         }
-        var metadata = ConversationMetadata(channel: "call")
+        var metadata = ConversationMetadata()
         metadata.language = root.string("language").map(languageCode)
         var drafts = turns.turns
         for i in drafts.indices { drafts[i].line = nil }
