@@ -30,6 +30,8 @@ build: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(BIN) rubric lint Rubrics/*.yaml
+	$(BIN) rubric test Rubrics/*.yaml
 
 demo: build
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
@@ -38,6 +40,9 @@ demo: build
 	@echo
 	@echo "== pitboss stats"
 	$(BIN) stats --db $(DEMO_DB)
+	@echo
+	@echo "== pitboss check (the rubric on one stored conversation, nothing stored)"
+	$(BIN) check --db $(DEMO_DB) chat-20261121-0008
 
 bench: deps
 	Benchmarks/run.sh

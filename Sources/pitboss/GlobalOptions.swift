@@ -10,7 +10,14 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The workspace config, time zone and shifts (default: $PITBOSS_CONFIG, else ./pitboss.yaml if present).", valueName: "path"))
     var config: String?
 
+    @Option(name: .customLong("as"), help: ArgumentHelp("Who is acting, recorded on what this command does (default: $PITBOSS_USER, else the OS user).", valueName: "name"))
+    var actingAs: String?
+
     var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    var user: String {
+        actingAs ?? environment["PITBOSS_USER"] ?? environment["USER"] ?? ProcessInfo.processInfo.userName
+    }
 
     /// `PITBOSS_BUSY_TIMEOUT` (seconds) changes how long a write waits for another process's.
     func openDatabase() throws(PitbossError) -> PitbossDatabase {

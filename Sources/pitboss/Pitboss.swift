@@ -10,6 +10,6 @@ struct Pitboss: ParsableCommand {
             Exit status: 0 ok, 64 usage, 65 bad input data, 66 missing file, 70 internal error, 75 database busy.
             """,
         version: "0.1.0",
-        subcommands: [ImportCommand.self, ShowCommand.self, StatsCommand.self, CheckCommand.self, RubricCommand.self]
+        subcommands: [ImportCommand.self, ShowCommand.self, StatsCommand.self, CheckCommand.self, RubricCommand.self, FlagCommand.self, FindingsCommand.self, QueueCommand.self]
     )
 }

@@ -59,4 +59,23 @@ public struct Finding: Sendable, Equatable, Codable {
         self.text = text
         self.message = message
     }
+
+    enum CodingKeys: String, CodingKey {
+        case rule, criterion, severity, status, agent, turn, start, end, text, message
+    }
+
+    /// Every key is always present (null when it does not apply, as for an absence).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rule, forKey: .rule)
+        try c.encode(criterion, forKey: .criterion)
+        try c.encode(severity, forKey: .severity)
+        try c.encode(status, forKey: .status)
+        try c.encode(agent, forKey: .agent)
+        try c.encode(turn, forKey: .turn)
+        try c.encode(start, forKey: .start)
+        try c.encode(end, forKey: .end)
+        try c.encode(text, forKey: .text)
+        try c.encode(message, forKey: .message)
+    }
 }

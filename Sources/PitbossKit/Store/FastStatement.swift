@@ -38,6 +38,13 @@ struct FastStatement {
     }
 
     mutating func bind(_ value: Int) { bind(Int64(value)) }
+
+    mutating func bind(_ value: Int64?) {
+        if let value { bind(value) } else {
+            index += 1
+            sqlite3_bind_null(handle, index)
+        }
+    }
     mutating func bind(_ value: Bool) { bind(Int64(value ? 1 : 0)) }
 
     mutating func bind(_ value: Double?) {
@@ -57,13 +64,30 @@ struct FastStatement {
         }
     }
 
+    /// Steps a query to its end, handing each row to `body` while it is current.
+    mutating func forEachRow(_ body: (Row) throws -> Void) throws {
+        index = 0
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw error(code) }
+            try body(Row(handle: handle))
+        }
+    }
+
     struct Row {
         let handle: OpaquePointer
+        func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
         func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+        func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
+        func double(_ column: Int32) -> Double? { isNull(column) ? nil : sqlite3_column_double(handle, column) }
         func string(_ column: Int32) -> String {
             guard let text = sqlite3_column_text(handle, column) else { return "" }
-            return String(cString: text)
+            let count = Int(sqlite3_column_bytes(handle, column))
+            return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
         }
+        func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
     }
 
     private func error(_ code: Int32) -> DatabaseError {

@@ -61,6 +61,78 @@ enum Migrations {
                 CREATE INDEX reviews_by_conversation ON reviews(conversation_id);
                 """)
         }
+        // Batch flagging: a run record, which conversations each rubric version has evaluated, the
+        // findings (each traceable to its run and the rubric's hash), and the review queue.
+        migrator.registerMigration("v2 flag runs, findings and the review queue") { db in
+            try db.execute(sql: """
+                CREATE TABLE flag_runs (
+                    id INTEGER PRIMARY KEY,
+                    rubric_name TEXT NOT NULL,
+                    rubric_version TEXT NOT NULL,
+                    rubric_hash TEXT NOT NULL,
+                    rubric_path TEXT NOT NULL,
+                    selection TEXT NOT NULL,           -- JSON: the filters the run was given
+                    started_by TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,                  -- NULL: still running, or killed
+                    scanned INTEGER NOT NULL DEFAULT 0,
+                    evaluated INTEGER NOT NULL DEFAULT 0,
+                    flagged INTEGER NOT NULL DEFAULT 0,
+                    findings INTEGER NOT NULL DEFAULT 0,
+                    errors INTEGER NOT NULL DEFAULT 0
+                );
+
+                -- One row per conversation and rubric version (and conversation content) evaluated:
+                -- what makes flag idempotent and lets a killed run be completed.
+                CREATE TABLE evaluations (
+                    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                    rubric_hash TEXT NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    run_id INTEGER NOT NULL REFERENCES flag_runs(id),
+                    evaluated_at TEXT NOT NULL,
+                    PRIMARY KEY (conversation_id, rubric_hash)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE findings (
+                    id INTEGER PRIMARY KEY,
+                    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                    run_id INTEGER NOT NULL REFERENCES flag_runs(id),
+                    rubric_hash TEXT NOT NULL,
+                    rule_id TEXT NOT NULL,
+                    criterion TEXT NOT NULL,
+                    severity TEXT NOT NULL CHECK (severity IN ('info', 'minor', 'major', 'critical')),
+                    status TEXT NOT NULL,
+                    agent_id TEXT,
+                    turn INTEGER,
+                    start INTEGER,                     -- code points within the turn's text
+                    "end" INTEGER,
+                    text TEXT,
+                    message TEXT NOT NULL,
+                    verdict TEXT CHECK (verdict IN ('confirmed', 'dismissed')),   -- a reviewer's; never overwritten by flag
+                    verdict_by TEXT,
+                    verdict_at TEXT,
+                    verdict_reason TEXT
+                );
+                CREATE INDEX findings_by_conversation ON findings(conversation_id);
+                CREATE INDEX findings_by_run ON findings(run_id);
+                CREATE INDEX findings_by_rule ON findings(rule_id, severity);
+                CREATE INDEX findings_by_agent ON findings(agent_id);
+
+                CREATE TABLE queue_items (
+                    id INTEGER PRIMARY KEY,
+                    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                    reason TEXT NOT NULL CHECK (reason IN ('flagged', 'sample', 'calibration', 'dispute')),
+                    priority INTEGER NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'claimed', 'scored', 'skipped')),
+                    assigned_to TEXT,
+                    claim_expires_at TEXT,
+                    created_at TEXT NOT NULL,
+                    run_id INTEGER REFERENCES flag_runs(id),
+                    UNIQUE (conversation_id, reason)   -- never queued twice for the same reason
+                );
+                CREATE INDEX queue_by_status ON queue_items(status, priority DESC);
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,62 @@
+import Foundation
+
+/// `pitboss flag`: evaluates a rubric over the selected conversations, stores every finding and queues
+/// the flagged conversations for review.
+///
+/// Conversations are read in batches, evaluated on all cores (the rubric's compiled patterns shared, one
+/// matcher per worker), and each batch written in one short transaction — so a killed run leaves whole
+/// conversations only, the next run finishes the work, and reviewers are never blocked for long.
+public struct FlagRunner: Sendable {
+    public struct Options: Sendable {
+        public var selection = FlagSelection()
+        /// A conversation with a finding at or above this severity is queued for review.
+        public var minSeverity = Severity.minor
+        /// Conversations per read and per write transaction.
+        public var batchSize = 500
+        /// Who ran it, recorded with the run.
+        public var user = "unknown"
+        public var limits = MatchLimits.standard
+        public init() {}
+    }
+
+    public struct Progress: Sendable {
+        public var done: Int
+        public var total: Int
+        public var elapsed: TimeInterval
+    }
+
+    public let store: FlagStore
+    public let rubric: Rubric
+    public let options: Options
+
+    public init(store: FlagStore, rubric: Rubric, options: Options) {
+        self.store = store
+        self.rubric = rubric
+        self.options = options
+    }
+
+    public func run(now: Date = Date(), progress: ((Progress) -> Void)? = nil) throws(PitbossError) -> FlagSummary {
+        let runID = try store.startRun(rubric: rubric, selection: options.selection, by: options.user, now: now)
+        var summary = FlagSummary(run: runID, rubric: rubric.name, rubricVersion: rubric.version, rubricHash: rubric.contentHash,
+                                  minSeverity: options.minSeverity, rules: rubric.rules.map(\.id))
+        let total = progress == nil ? 0 : try store.countPending(selection: options.selection, rubricHash: rubric.contentHash)
+        let evaluator = RubricEvaluator(rubric: rubric)
+        let limits = options.limits
+        let started = Date()
+        var after: Int64 = 0
+        while true {
+            let batch = try store.pending(after: after, limit: options.batchSize, selection: options.selection, rubricHash: rubric.contentHash)
+            guard let last = batch.last else { break }
+            after = last.rowID
+            let evaluated = ParallelMap.map(batch, state: { Matcher(limits: limits) }) { matcher, pending in
+                FlagStore.Evaluated(pending: pending, findings: evaluator.evaluate(pending.conversation, matcher: matcher))
+            }
+            let written = try store.save(evaluated, run: runID, rubricHash: rubric.contentHash, minSeverity: options.minSeverity, now: now)
+            for (item, outcome) in zip(evaluated, written) { summary.count(item, outcome, minSeverity: options.minSeverity) }
+            progress?(Progress(done: summary.counts.scanned, total: max(total, summary.counts.scanned), elapsed: Date().timeIntervalSince(started)))
+        }
+        summary.elapsed = Date().timeIntervalSince(started)
+        try store.finishRun(runID, counts: summary.counts)
+        return summary
+    }
+}

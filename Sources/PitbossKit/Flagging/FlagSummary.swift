@@ -1,0 +1,100 @@
+import Foundation
+
+/// What a flag run did, per rule and per agent, for the table a supervisor reads after the shift.
+public struct FlagSummary: Sendable, Codable {
+    public struct RuleCount: Sendable, Codable, Equatable {
+        public var rule: String
+        public var severity: Severity
+        /// Conversations with at least one finding of the rule.
+        public var conversations = 0
+        public var findings = 0
+        /// Conversations on which the rule could not finish (the PCRE2 match limit).
+        public var errors = 0
+    }
+
+    public struct AgentCount: Sendable, Codable, Equatable {
+        public var agent: String
+        public var scanned = 0
+        public var flagged = 0
+        public var critical = 0
+        public var major = 0
+        public var minor = 0
+        public var info = 0
+    }
+
+    public var run: Int64
+    public var rubric: String
+    public var rubricVersion: String
+    public var rubricHash: String
+    public var minSeverity: Severity
+    public var counts = FlagStore.RunCounts()
+    /// Conversations another flag process evaluated first, while this one ran.
+    public var alreadyEvaluated = 0
+    public var byRule: [RuleCount] = []
+    public var byAgent: [AgentCount] = []
+    /// Findings at or above each severity, for `--fail-on`.
+    public var findingsBySeverity: [String: Int] = [:]
+    public var elapsed: TimeInterval = 0
+    private var agentIndex: [String: Int] = [:]
+    private var ruleIndex: [String: Int] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case run, rubric, rubricVersion, rubricHash, minSeverity, counts, alreadyEvaluated, byRule, byAgent, findingsBySeverity, elapsed
+    }
+
+    init(run: Int64, rubric: String, rubricVersion: String, rubricHash: String, minSeverity: Severity, rules: [String]) {
+        self.run = run
+        self.rubric = rubric
+        self.rubricVersion = rubricVersion
+        self.rubricHash = rubricHash
+        self.minSeverity = minSeverity
+    }
+
+    /// True when a finding at or above `severity` was made (errors excluded).
+    public func hasFinding(atOrAbove severity: Severity) -> Bool {
+        Severity.allCases.filter { $0 >= severity }.contains { (findingsBySeverity[$0.rawValue] ?? 0) > 0 }
+    }
+
+    mutating func count(_ item: FlagStore.Evaluated, _ outcome: FlagStore.Written, minSeverity: Severity) {
+        counts.scanned += 1
+        guard case .evaluated(let queued) = outcome else {
+            alreadyEvaluated += 1
+            return
+        }
+        counts.evaluated += 1
+        let agentID = item.pending.conversation.agentID
+        var agent = agentIndex[agentID].map { byAgent[$0] } ?? AgentCount(agent: agentID)
+        agent.scanned += 1
+        if queued {
+            counts.flagged += 1
+            agent.flagged += 1
+        }
+        var seenRules = Set<String>()
+        for f in item.findings {
+            var rule = ruleIndex[f.rule].map { byRule[$0] } ?? RuleCount(rule: f.rule, severity: f.severity)
+            if f.status == .error {
+                counts.errors += 1
+                rule.errors += 1
+            } else {
+                counts.findings += 1
+                rule.findings += 1
+                if seenRules.insert(f.rule).inserted { rule.conversations += 1 }
+                findingsBySeverity[f.severity.rawValue, default: 0] += 1
+                switch f.severity {
+                case .critical: agent.critical += 1
+                case .major: agent.major += 1
+                case .minor: agent.minor += 1
+                case .info: agent.info += 1
+                }
+            }
+            if let index = ruleIndex[f.rule] { byRule[index] = rule } else {
+                ruleIndex[f.rule] = byRule.count
+                byRule.append(rule)
+            }
+        }
+        if let index = agentIndex[agentID] { byAgent[index] = agent } else {
+            agentIndex[agentID] = byAgent.count
+            byAgent.append(agent)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Renders a flag run's summary, the findings list and the queue: a table for people, JSON or CSV for programs.
+public enum FlagReport {
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    public static func summary(_ s: FlagSummary, format: OutputFormat, style: OutputStyle) -> String {
+        switch format {
+        case .json:
+            return String(decoding: (try? encoder().encode(s)) ?? Data(), as: UTF8.self) + "\n"
+        case .csv:
+            var table = Table(headers: ["section", "key", "severity", "scanned", "flagged", "conversations", "findings", "critical", "major", "minor", "info", "errors"])
+            for r in s.byRule {
+                table.rows.append(["rule", r.rule, r.severity.rawValue, "", "", String(r.conversations), String(r.findings), "", "", "", "", String(r.errors)])
+            }
+            for a in s.byAgent {
+                table.rows.append(["agent", a.agent, "", String(a.scanned), String(a.flagged), "", String(a.critical + a.major + a.minor + a.info),
+                                   String(a.critical), String(a.major), String(a.minor), String(a.info), ""])
+            }
+            return table.csv()
+        case .table:
+            let c = s.counts
+            var out = style.paint("flag run \(s.run): \(s.rubric) \(s.rubricVersion) (\(s.rubricHash.prefix(12)))", .bold) + "\n"
+            out += "scanned \(c.scanned), evaluated \(c.evaluated), flagged \(c.flagged) (queued at \(s.minSeverity.rawValue) or above), findings \(c.findings), rule errors \(c.errors)"
+            if s.alreadyEvaluated > 0 { out += ", evaluated meanwhile by another run \(s.alreadyEvaluated)" }
+            out += String(format: " in %.1f s\n", s.elapsed)
+            if !s.byRule.isEmpty {
+                let rules = s.byRule.sorted { ($0.severity, $0.findings) > ($1.severity, $1.findings) }
+                out += "\n" + Table(headers: ["rule", "severity", "conversations", "findings", "errors"],
+                                    rows: rules.map { [$0.rule, $0.severity.rawValue, String($0.conversations), String($0.findings), String($0.errors)] },
+                                    numericColumns: [2, 3, 4]).render(style: style)
+            }
+            if !s.byAgent.isEmpty {
+                let agents = s.byAgent.sorted { ($0.flagged, $0.agent) > ($1.flagged, $1.agent) }
+                out += "\n" + Table(headers: ["agent", "scanned", "flagged", "critical", "major", "minor", "info"],
+                                    rows: agents.map { [$0.agent, String($0.scanned), String($0.flagged), String($0.critical), String($0.major),
+                                                        String($0.minor), String($0.info)] },
+                                    numericColumns: [1, 2, 3, 4, 5, 6]).render(style: style)
+            }
+            return out
+        }
+    }
+
+    public static func findings(_ list: [StoredFinding], format: OutputFormat, style: OutputStyle) -> String {
+        switch format {
+        case .json:
+            return String(decoding: (try? encoder().encode(list)) ?? Data(), as: UTF8.self) + "\n"
+        case .csv, .table:
+            let table = Table(
+                headers: ["id", "conversation", "agent", "rule", "severity", "status", "turn", "start", "end", "text", "message", "run", "verdict"],
+                rows: list.map { f in
+                    [String(f.id), f.conversation, f.agent ?? "", f.rule, f.severity.rawValue, f.status.rawValue, f.turn.map(String.init) ?? "",
+                     f.start.map(String.init) ?? "", f.end.map(String.init) ?? "", f.text ?? "", f.message, String(f.run), f.verdict ?? ""]
+                }, numericColumns: [0, 6, 7, 8, 11])
+            if format == .csv { return table.csv() }
+            var compact = Table(headers: ["id", "conversation", "agent", "rule", "severity", "status", "turn", "text"], numericColumns: [0, 6])
+            compact.rows = list.map { f in
+                [String(f.id), f.conversation, f.agent ?? "", f.rule, f.severity.rawValue, f.status.rawValue, f.turn.map(String.init) ?? "",
+                 f.text.map { $0.count > 40 ? String($0.prefix(39)) + "…" : $0 } ?? ""]
+            }
+            return compact.render(style: style) + "\(list.count) finding\(list.count == 1 ? "" : "s")\n"
+        }
+    }
+
+    public static func queue(_ list: [QueueEntry], format: OutputFormat, style: OutputStyle) -> String {
+        switch format {
+        case .json:
+            return String(decoding: (try? encoder().encode(list)) ?? Data(), as: UTF8.self) + "\n"
+        case .csv, .table:
+            let table = Table(headers: ["id", "conversation", "agent", "channel", "lang", "reason", "priority", "status", "assigned", "findings", "worst"],
+                              rows: list.map { q in
+                                  [String(q.id), q.conversation, q.agent, q.channel, q.language, q.reason, String(q.priority), q.status,
+                                   q.assignedTo ?? "", String(q.findings), q.worstSeverity ?? ""]
+                              }, numericColumns: [0, 6, 9])
+            return format == .csv ? table.csv() : table.render(style: style) + "\(list.count) item\(list.count == 1 ? "" : "s")\n"
+        }
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import GRDB
+
+/// What flagging reads and writes: runs, the conversations still to evaluate, findings and the queue.
+public struct FlagStore: Sendable {
+    public let database: PitbossDatabase
+
+    public init(database: PitbossDatabase) {
+        self.database = database
+    }
+
+    /// A conversation loaded for evaluation, with the keys that writing its results needs.
+    public struct Pending: Sendable {
+        public var rowID: Int64
+        public var contentHash: String
+        public var conversation: Conversation
+    }
+
+    /// A conversation's findings, ready to write.
+    public struct Evaluated: Sendable {
+        public var pending: Pending
+        public var findings: [Finding]
+    }
+
+    /// What writing one conversation's results did.
+    public enum Written: Sendable, Equatable {
+        /// Findings replaced (unreviewed ones), queued or not.
+        case evaluated(queued: Bool)
+        /// Another flag process evaluated it with this rubric first.
+        case alreadyEvaluated
+    }
+
+    public struct RunCounts: Sendable, Equatable, Codable {
+        public var scanned = 0
+        public var evaluated = 0
+        public var flagged = 0
+        public var findings = 0
+        public var errors = 0
+        public init() {}
+    }
+
+    func translate(_ error: any Error, _ action: String) -> PitbossError {
+        PitbossDatabase.translate(error, doing: action, busyTimeout: database.busyTimeout)
+    }
+
+    public func startRun(rubric: Rubric, selection: FlagSelection, by user: String, now: Date = Date()) throws(PitbossError) -> Int64 {
+        do {
+            return try database.writer.write { db in
+                try db.execute(sql: """
+                    INSERT INTO flag_runs (rubric_name, rubric_version, rubric_hash, rubric_path, selection, started_by, started_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [rubric.name, rubric.version, rubric.contentHash, rubric.path, selection.json, user, UTCTimestamp.format(now)])
+                return db.lastInsertedRowID
+            }
+        } catch { throw translate(error, "record the flag run") }
+    }
+
+    public func finishRun(_ id: Int64, counts: RunCounts, now: Date = Date()) throws(PitbossError) {
+        do {
+            try database.writer.write { db in
+                try db.execute(sql: """
+                    UPDATE flag_runs SET finished_at = ?, scanned = ?, evaluated = ?, flagged = ?, findings = ?, errors = ? WHERE id = ?
+                    """, arguments: [UTCTimestamp.format(now), counts.scanned, counts.evaluated, counts.flagged, counts.findings, counts.errors, id])
+            }
+        } catch { throw translate(error, "finish the flag run") }
+    }
+
+    /// How many conversations the selection takes that this rubric has still to evaluate (for progress).
+    public func countPending(selection: FlagSelection, rubricHash: String) throws(PitbossError) -> Int {
+        let (conditions, arguments) = selection.conditions
+        do {
+            return try database.writer.read { db in
+                try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM conversations c WHERE 1\(conditions.map { " AND " + $0 }.joined())
+                      AND NOT EXISTS (SELECT 1 FROM evaluations e
+                                      WHERE e.conversation_id = c.id AND e.rubric_hash = ? AND e.content_hash = c.content_hash)
+                    """, arguments: StatementArguments(arguments + [rubricHash])) ?? 0
+            }
+        } catch { throw translate(error, "count conversations to flag") }
+    }
+
+    /// The next conversations after `afterRowID` that the selection takes and that this rubric has not
+    /// evaluated in their current content, in row order, with their turns.
+    public func pending(after afterRowID: Int64, limit: Int, selection: FlagSelection, rubricHash: String) throws(PitbossError) -> [Pending] {
+        let (conditions, filterArguments) = selection.conditions
+        let sql = """
+            SELECT c.id, c.content_hash, c.external_id, c.channel, c.language, c.agent_id, c.shift_id, c.started_at,
+                   c.customer_id, c.customer_vip, c.source_file, c.source_record, c.source_format
+            FROM conversations c
+            WHERE c.id > ?\(conditions.map { " AND " + $0 }.joined())
+              AND NOT EXISTS (SELECT 1 FROM evaluations e
+                              WHERE e.conversation_id = c.id AND e.rubric_hash = ? AND e.content_hash = c.content_hash)
+            ORDER BY c.id LIMIT ?
+            """
+        do {
+            return try database.writer.read { db in
+                var heads: [(Int64, String, Conversation)] = []
+                var statement = FastStatement(try db.cachedStatement(sql: sql))
+                statement.bind(afterRowID)
+                for argument in filterArguments { statement.bind(argument as? String) }
+                statement.bind(rubricHash)
+                statement.bind(limit)
+                try statement.forEachRow { row in
+                    let conversation = Conversation(
+                        externalID: row.string(2),
+                        source: ConversationSource(file: row.string(10), record: row.string(11), format: TranscriptFormat(rawValue: row.string(12)) ?? .jsonl),
+                        channel: Channel(rawValue: row.string(3)) ?? .chat, language: row.string(4), agentID: row.string(5),
+                        shiftID: row.string(6), startedAt: UTCTimestamp.parse(row.string(7)) ?? Date(timeIntervalSince1970: 0),
+                        customerID: row.optionalString(8), isVIP: row.int64(9) != 0, tags: [], turns: [])
+                    heads.append((row.int64(0), row.string(1), conversation))
+                }
+                guard let first = heads.first, let last = heads.last else { return [] }
+                // The turns of the whole id range in one ordered scan of the turns' primary key.
+                var turnsByID: [Int64: [Turn]] = [:]
+                var turns = FastStatement(try db.cachedStatement(sql: """
+                    SELECT conversation_id, idx, role, speaker, agent_id, at, start_seconds, end_seconds, text
+                    FROM turns WHERE conversation_id BETWEEN ? AND ? ORDER BY conversation_id, idx
+                    """))
+                turns.bind(first.0)
+                turns.bind(last.0)
+                let wanted = Set(heads.map(\.0))
+                try turns.forEachRow { row in
+                    let id = row.int64(0)
+                    guard wanted.contains(id) else { return }
+                    turnsByID[id, default: []].append(Turn(
+                        index: row.int(1), role: SpeakerRole(rawValue: row.string(2)) ?? .system, speaker: row.optionalString(3),
+                        agentID: row.optionalString(4), at: row.optionalString(5).flatMap { UTCTimestamp.parse($0) },
+                        start: row.double(6), end: row.double(7), text: row.string(8)))
+                }
+                return heads.map { id, hash, conversation in
+                    var c = conversation
+                    c.turns = turnsByID[id] ?? []
+                    return Pending(rowID: id, contentHash: hash, conversation: c)
+                }
+            }
+        } catch { throw translate(error, "read conversations to flag") }
+    }
+
+    /// Writes a batch's results in one short transaction, each conversation whole: its unreviewed findings
+    /// replaced (a reviewer's confirmed or dismissed findings are kept as they were, and not duplicated),
+    /// its evaluation recorded, and its queue entry made, re-prioritised or withdrawn.
+    public func save(_ batch: [Evaluated], run: Int64, rubricHash: String, minSeverity: Severity,
+                     now: Date = Date()) throws(PitbossError) -> [Written] {
+        guard !batch.isEmpty else { return [] }
+        let nowText = UTCTimestamp.format(now)
+        do {
+            return try database.writer.write { db in
+                var evaluated = FastStatement(try db.cachedStatement(sql: """
+                    SELECT 1 FROM evaluations WHERE conversation_id = ? AND rubric_hash = ? AND content_hash = ?
+                    """))
+                var deleteUnreviewed = FastStatement(try db.cachedStatement(sql: "DELETE FROM findings WHERE conversation_id = ? AND verdict IS NULL"))
+                var reviewed = FastStatement(try db.cachedStatement(sql: """
+                    SELECT rule_id, status, COALESCE(turn, -1), COALESCE(start, -1), COALESCE("end", -1) FROM findings
+                    WHERE conversation_id = ? AND verdict IS NOT NULL
+                    """))
+                var insertFinding = FastStatement(try db.cachedStatement(sql: """
+                    INSERT INTO findings (conversation_id, run_id, rubric_hash, rule_id, criterion, severity, status, agent_id,
+                                          turn, start, "end", text, message)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """))
+                var recordEvaluation = FastStatement(try db.cachedStatement(sql: """
+                    INSERT INTO evaluations (conversation_id, rubric_hash, content_hash, run_id, evaluated_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (conversation_id, rubric_hash) DO UPDATE SET content_hash = excluded.content_hash,
+                        run_id = excluded.run_id, evaluated_at = excluded.evaluated_at
+                    """))
+                var enqueue = FastStatement(try db.cachedStatement(sql: """
+                    INSERT INTO queue_items (conversation_id, reason, priority, status, created_at, run_id) VALUES (?, 'flagged', ?, 'open', ?, ?)
+                    ON CONFLICT (conversation_id, reason) DO UPDATE SET priority = excluded.priority
+                    WHERE queue_items.status = 'open' AND queue_items.assigned_to IS NULL
+                    """))
+                var withdraw = FastStatement(try db.cachedStatement(sql: """
+                    DELETE FROM queue_items WHERE conversation_id = ? AND reason = 'flagged' AND status = 'open' AND assigned_to IS NULL
+                    """))
+
+                return try batch.map { item -> Written in
+                    let id = item.pending.rowID
+                    evaluated.bind(id)
+                    evaluated.bind(rubricHash)
+                    evaluated.bind(item.pending.contentHash)
+                    if try evaluated.queryOne({ _ in true }) == true { return .alreadyEvaluated }
+
+                    deleteUnreviewed.bind(id)
+                    try deleteUnreviewed.execute()
+                    var kept = Set<String>()
+                    reviewed.bind(id)
+                    try reviewed.forEachRow { row in
+                        kept.insert("\(row.string(0))|\(row.string(1))|\(row.int(2))|\(row.int(3))|\(row.int(4))")
+                    }
+                    for f in item.findings {
+                        if !kept.isEmpty, kept.contains("\(f.rule)|\(f.status.rawValue)|\(f.turn ?? -1)|\(f.start ?? -1)|\(f.end ?? -1)") { continue }
+                        insertFinding.bind(id)
+                        insertFinding.bind(run)
+                        insertFinding.bind(rubricHash)
+                        insertFinding.bind(f.rule)
+                        insertFinding.bind(f.criterion)
+                        insertFinding.bind(f.severity.rawValue)
+                        insertFinding.bind(f.status.rawValue)
+                        insertFinding.bind(f.agent)
+                        insertFinding.bind(f.turn.map(Int64.init))
+                        insertFinding.bind(f.start.map(Int64.init))
+                        insertFinding.bind(f.end.map(Int64.init))
+                        insertFinding.bind(f.text)
+                        insertFinding.bind(f.message)
+                        try insertFinding.execute()
+                    }
+                    recordEvaluation.bind(id)
+                    recordEvaluation.bind(rubricHash)
+                    recordEvaluation.bind(item.pending.contentHash)
+                    recordEvaluation.bind(run)
+                    recordEvaluation.bind(nowText)
+                    try recordEvaluation.execute()
+
+                    let queueing = item.findings.filter { $0.status != .error && $0.severity >= minSeverity }
+                    if let worst = queueing.map(\.severity).max() {
+                        let c = item.pending.conversation
+                        enqueue.bind(id)
+                        enqueue.bind(QueuePriority.of(worst: worst, hasCritical: worst == .critical, vip: c.isVIP, startedAt: c.startedAt, now: now))
+                        enqueue.bind(nowText)
+                        enqueue.bind(run)
+                        try enqueue.execute()
+                        return .evaluated(queued: true)
+                    }
+                    withdraw.bind(id)
+                    try withdraw.execute()
+                    return .evaluated(queued: false)
+                }
+            }
+        } catch { throw translate(error, "save findings") }
+    }
+}

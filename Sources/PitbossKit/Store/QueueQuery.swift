@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+
+/// An item of the review queue, as `pitboss queue list` shows it.
+public struct QueueEntry: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var conversation: String
+    public var agent: String
+    public var channel: String
+    public var language: String
+    public var shift: String
+    public var reason: String
+    public var priority: Int
+    public var status: String
+    public var assignedTo: String?
+    public var findings: Int
+    public var worstSeverity: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, conversation, agent, channel, language, shift, reason, priority, status
+        case assignedTo = "assigned_to"
+        case findings
+        case worstSeverity = "worst_severity"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(conversation, forKey: .conversation)
+        try c.encode(agent, forKey: .agent)
+        try c.encode(channel, forKey: .channel)
+        try c.encode(language, forKey: .language)
+        try c.encode(shift, forKey: .shift)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(priority, forKey: .priority)
+        try c.encode(status, forKey: .status)
+        try c.encode(assignedTo, forKey: .assignedTo)
+        try c.encode(findings, forKey: .findings)
+        try c.encode(worstSeverity, forKey: .worstSeverity)
+    }
+}
+
+/// Filters of `pitboss queue list`.
+public struct QueueQuery: Sendable {
+    public var status: String?
+    public var reason: String?
+    public var assignedTo: String?
+    public var limit: Int?
+
+    public init(status: String? = nil, reason: String? = nil, assignedTo: String? = nil, limit: Int? = nil) {
+        self.status = status
+        self.reason = reason
+        self.assignedTo = assignedTo
+        self.limit = limit
+    }
+
+    /// Highest priority first, then oldest.
+    public func fetch(from database: PitbossDatabase) throws(PitbossError) -> [QueueEntry] {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let status { conditions.append("q.status = ?"); arguments.append(status) }
+        if let reason { conditions.append("q.reason = ?"); arguments.append(reason) }
+        if let assignedTo { conditions.append("q.assigned_to = ?"); arguments.append(assignedTo) }
+        let sql = """
+            SELECT q.id, c.external_id, c.agent_id, c.channel, c.language, c.shift_id, q.reason, q.priority, q.status, q.assigned_to,
+                   (SELECT COUNT(*) FROM findings f WHERE f.conversation_id = q.conversation_id AND f.status != 'error'),
+                   (SELECT f.severity FROM findings f WHERE f.conversation_id = q.conversation_id AND f.status != 'error'
+                    ORDER BY CASE f.severity WHEN 'critical' THEN 4 WHEN 'major' THEN 3 WHEN 'minor' THEN 2 ELSE 1 END DESC LIMIT 1)
+            FROM queue_items q JOIN conversations c ON c.id = q.conversation_id
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            ORDER BY q.priority DESC, c.started_at, q.id
+            \(limit.map { "LIMIT \($0)" } ?? "")
+            """
+        do {
+            return try database.writer.read { db in
+                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                    QueueEntry(id: row[0], conversation: row[1], agent: row[2], channel: row[3], language: row[4], shift: row[5],
+                               reason: row[6], priority: row[7], status: row[8], assignedTo: row[9], findings: row[10], worstSeverity: row[11])
+                }
+            }
+        } catch {
+            throw PitbossDatabase.translate(error, doing: "read the review queue", busyTimeout: database.busyTimeout)
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import PitbossKit
+
+struct FindingsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "findings",
+        abstract: "List stored findings: by run, conversation, agent, rule or severity."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("run"), help: "Only this flag run.") var runID: Int64?
+    @Option(help: "Only this conversation id.") var conversation: String?
+    @Option(help: "Only findings on this agent's turns.") var agent: String?
+    @Option(help: "Only this rule.") var rule: String?
+    @Option(name: .customLong("min-severity"), help: "Only findings at or above this severity.") var minSeverity: Severity?
+    @Option(help: "At most this many.") var limit: Int?
+    @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+    func run() throws {
+        try reportingErrors {
+            let query = FindingQuery(run: runID, conversation: conversation, agent: agent, rule: rule, minSeverity: minSeverity, limit: limit)
+            let list = try query.fetch(from: try global.openDatabase())
+            Console.out(FlagReport.findings(list, format: format, style: Console.stdoutStyle))
+        }
+    }
+}
