@@ -270,6 +270,8 @@ public final class RuleParser {
             }
             set.byLanguage[language] = compiled
         }
+        let normalize = self.normalize
+        set.combine(languages: rubricLanguages, transform: { normalize ? TextFolding.foldPattern($0) : $0 }, caseless: !caseSensitive)
         if checkCoverage && set.byLanguage["any"] == nil {
             for language in coverage where set.byLanguage[language] == nil {
                 diagnostics.error(node, "'\(map.field(key))' has no patterns for language '\(language)'; add '\(language):' or 'any:', or narrow the rule with 'languages:'")
