@@ -41,7 +41,16 @@ demo: build
 	@echo "== pitboss stats"
 	$(BIN) stats --db $(DEMO_DB)
 	@echo
-	@echo "== pitboss check (the rubric on one stored conversation, nothing stored)"
+	@echo "== pitboss flag --shift 2026-11-21-night (the rubric over the night shift; findings stored, flagged conversations queued)"
+	$(BIN) flag --db $(DEMO_DB) --shift 2026-11-21-night
+	@echo
+	@echo "== pitboss flag (the rest; what the night run did is skipped)"
+	$(BIN) flag --db $(DEMO_DB)
+	@echo
+	@echo "== pitboss queue list"
+	$(BIN) queue list --db $(DEMO_DB)
+	@echo
+	@echo "== pitboss check chat-20261121-0008 (one conversation, the matched words highlighted; nothing stored)"
 	$(BIN) check --db $(DEMO_DB) chat-20261121-0008
 
 bench: deps
