@@ -55,6 +55,7 @@ demo: build
 
 bench: deps
 	Benchmarks/run.sh
+	Benchmarks/flag.sh
 
 clean:
 	rm -rf .build $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
