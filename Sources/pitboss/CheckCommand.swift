@@ -51,7 +51,7 @@ struct CheckCommand: ParsableCommand {
                     }
                 }
             } else {
-                guard let stored = try ConversationStore(database: try global.openDatabase()).conversation(externalID: target) else {
+                guard let stored = try ConversationStore(database: try global.openDatabase(readOnly: true)).conversation(externalID: target) else {
                     throw PitbossError.badInput("'\(target)' is neither a file nor a stored conversation id")
                 }
                 conversations.append(stored)

@@ -19,7 +19,7 @@ struct FindingsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let query = FindingQuery(run: runID, conversation: conversation, agent: agent, rule: rule, minSeverity: minSeverity, limit: limit)
-            let list = try query.fetch(from: try global.openDatabase())
+            let list = try query.fetch(from: try global.openDatabase(readOnly: true))
             Console.out(FlagReport.findings(list, format: format, style: Console.stdoutStyle))
         }
     }

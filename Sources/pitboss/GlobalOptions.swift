@@ -20,7 +20,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// `PITBOSS_BUSY_TIMEOUT` (seconds) changes how long a write waits for another process's.
-    func openDatabase() throws(PitbossError) -> PitbossDatabase {
+    func openDatabase(readOnly: Bool = false) throws(PitbossError) -> PitbossDatabase {
         var timeout = PitbossDatabase.defaultBusyTimeout
         if let text = environment["PITBOSS_BUSY_TIMEOUT"] {
             guard let seconds = TimeInterval(text), seconds >= 0 else {
@@ -28,7 +28,8 @@ struct GlobalOptions: ParsableArguments {
             }
             timeout = seconds
         }
-        return try PitbossDatabase(path: PitbossDatabase.location(explicitPath: db, environment: environment), busyTimeout: timeout)
+        return try PitbossDatabase(path: PitbossDatabase.location(explicitPath: db, environment: environment), busyTimeout: timeout,
+                                   readOnly: readOnly)
     }
 
     func workspace() throws(PitbossError) -> WorkspaceConfig {

@@ -19,7 +19,7 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let list = try QueueQuery(status: status, reason: reason, assignedTo: reviewer, limit: limit).fetch(from: try global.openDatabase())
+                let list = try QueueQuery(status: status, reason: reason, assignedTo: reviewer, limit: limit).fetch(from: try global.openDatabase(readOnly: true))
                 Console.out(FlagReport.queue(list, format: format, style: Console.stdoutStyle))
             }
         }

@@ -18,7 +18,7 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = ConversationStore(database: try global.openDatabase())
+            let store = ConversationStore(database: try global.openDatabase(readOnly: true))
             guard let conversation = try store.conversation(externalID: id) else {
                 let similar = try store.externalIDs(prefix: String(id.prefix(3)))
                 let hint = similar.isEmpty ? "`pitboss stats` shows what is stored" : "ids like it: \(similar.joined(separator: ", "))"

@@ -19,9 +19,30 @@ public final class PitbossDatabase: Sendable {
     }
 
     /// Opens (creating on first use, with mode 0600: transcripts hold personal data) and migrates.
-    public init(path: String, busyTimeout: TimeInterval = defaultBusyTimeout) throws(PitbossError) {
+    ///
+    /// `readOnly` is for commands that only read (show, stats, findings, queue list): such a connection
+    /// never needs the write lock, so it works while another process holds it. A database whose schema is
+    /// behind is still opened for writing once, to migrate it.
+    public init(path: String, busyTimeout: TimeInterval = defaultBusyTimeout, readOnly: Bool = false) throws(PitbossError) {
         self.path = path
         self.busyTimeout = busyTimeout
+        if readOnly {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw .missingFile("\(path): no database here yet; import transcripts first (pitboss import PATH), or name one with --db")
+            }
+            var configuration = Self.configuration()
+            configuration.readonly = true
+            configuration.busyMode = .timeout(busyTimeout)
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                if try pool.read({ try Migrations.migrator.hasCompletedMigrations($0) }) {
+                    writer = pool
+                    return
+                }
+            } catch {
+                throw Self.translate(error, doing: "open the database \(path)", busyTimeout: busyTimeout)
+            }
+        }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
             throw .missingFile("\(path): the folder \(directory) does not exist; create it or choose another --db")
