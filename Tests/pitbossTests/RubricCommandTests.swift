@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+@Suite("pitboss rubric and check, end to end")
+struct RubricCommandTests {
+    let workspace = Workspace()
+    var pitboss: Pitboss { Pitboss(directory: workspace.url) }
+    static let shipped = Pitboss.packageRoot.appendingPathComponent("Rubrics/casino-support.yaml").path
+
+    @Test("the shipped rubric lints clean and all its examples pass, with variants")
+    func shippedRubric() throws {
+        let lint = try pitboss.run("rubric", "lint", Self.shipped)
+        #expect(lint.status == 0, "\(lint.stderr)")
+        #expect(lint.stdout.contains("ok — casino-support"))
+        let test = try pitboss.run("rubric", "test", Self.shipped)
+        #expect(test.status == 0, "\(test.stdout)")
+        #expect(test.stdout.contains(" 0 failed"))
+    }
+
+    @Test("lint reports every problem with file:line:column and exits 65")
+    func lintProblems() throws {
+        let path = workspace.write("bad.yaml", """
+            rubric: bad
+            version: 1
+            languages: [en]
+            criteria: [{id: courtesy, title: Courtesy, weight: 1}]
+            rules:
+              - id: a
+                kind: forbid
+                criterion: politeness
+                severity: major
+                message: m
+                patterns: {en: ['(oops']}
+            """)
+        let run = try pitboss.run("rubric", "lint", path)
+        #expect(run.status == 65)
+        #expect(run.stderr.contains("\(path):8:16: rule a: criterion 'politeness' is not defined"))
+        #expect(run.stderr.contains("\(path):11:21: rule a: 'rules[0].patterns.en[0]' does not compile: missing closing parenthesis"))
+        #expect(run.stderr.contains("2 problems; the rubric was not loaded"))
+    }
+
+    @Test("test prints a failing example with what was found, and exits 1")
+    func failingExample() throws {
+        let path = workspace.write("r.yaml", """
+            rubric: r
+            version: 1
+            languages: [en]
+            criteria: [{id: courtesy, title: Courtesy, weight: 1}]
+            rules:
+              - id: rude
+                kind: forbid
+                criterion: courtesy
+                severity: major
+                message: "rude: {match}"
+                patterns: {en: ['^not my problem']}
+                examples:
+                  - flag: "agent: not my problem"
+            """)
+        let run = try pitboss.run("rubric", "test", path)
+        #expect(run.status == 1)
+        // Anchored at the start of the turn: the multibyte-prefix and embedded variants catch it.
+        #expect(run.stdout.contains("FAIL rule rude, example at line 13 (flag, en, multibyte prefix): expected the rule to flag this, it did not"))
+        #expect(run.stdout.contains("3 runs with variants: 1 passed, 2 failed"))
+    }
+
+    @Test("explain and patterns describe the shipped rubric")
+    func explainAndPatterns() throws {
+        let explain = try pitboss.run("rubric", "explain", Self.shipped, "agent-rudeness")
+        #expect(explain.status == 0)
+        #expect(explain.stdout.hasPrefix("agent-rudeness — forbid, major, criterion courtesy"))
+        let unknown = try pitboss.run("rubric", "explain", Self.shipped, "nope")
+        #expect(unknown.status == 64)
+        let patterns = try pitboss.run("rubric", "patterns", Self.shipped)
+        #expect(patterns.status == 0)
+        #expect(patterns.stdout.split(separator: "\n").count > 100)
+    }
+
+    @Test("check a transcript file: findings with the matched words marked, as text and JSON; nothing stored")
+    func check() throws {
+        let file = workspace.write("chat.txt", """
+            # channel: chat
+            # language: en
+            # agent: en.kevin
+            # date: 2026-11-21
+            [22:00:00] Customer: where is my withdrawal
+            [22:01:00] Agent Kevin: read the rules yourself, not my problem
+            """)
+        let text = try pitboss.run("check", file, "--rubric", Self.shipped)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("agent: read the rules yourself, »not my problem«"))
+        let json = try pitboss.run("check", file, "--rubric", Self.shipped, "--format", "json")
+        let checked = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let findings = try #require(checked.first?["findings"] as? [[String: Any]])
+        let rude = try #require(findings.first { $0["text"] as? String == "not my problem" })
+        #expect(rude["rule"] as? String == "agent-rudeness")
+        #expect(rude["turn"] as? Int == 1)
+        #expect(rude["start"] as? Int == 25 && rude["end"] as? Int == 39)
+        #expect(!FileManager.default.fileExists(atPath: workspace.path("pitboss.sqlite")))
+    }
+}
