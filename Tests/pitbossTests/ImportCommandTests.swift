@@ -175,7 +175,7 @@ struct ImportCommandTests {
         #expect(try count("SELECT COUNT(*) FROM conversations") == 5_000)
         #expect(try count("SELECT COUNT(*) FROM turns") == 15_000)
         // Between them, every conversation was imported exactly once.
-        let imported = outputs.compactMap { Int($0.split(separator: " ")[1].dropLast()) }.reduce(0, +)
+        let imported = outputs.compactMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0.dropLast()) } }.reduce(0, +)
         #expect(imported == 5_000)
     }
 }

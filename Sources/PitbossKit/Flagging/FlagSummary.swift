@@ -30,6 +30,10 @@ public struct FlagSummary: Sendable, Codable {
     public var counts = FlagStore.RunCounts()
     /// Conversations another flag process evaluated first, while this one ran.
     public var alreadyEvaluated = 0
+    /// Conversations re-imported while this run read them: left for the next run.
+    public var changedMeanwhile = 0
+    /// New findings not stored because a reviewer's confirmed or dismissed finding already says the same.
+    public var keptReviewed = 0
     public var byRule: [RuleCount] = []
     public var byAgent: [AgentCount] = []
     /// Findings at or above each severity, for `--fail-on`.
@@ -39,7 +43,8 @@ public struct FlagSummary: Sendable, Codable {
     private var ruleIndex: [String: Int] = [:]
 
     enum CodingKeys: String, CodingKey {
-        case run, rubric, rubricVersion, rubricHash, minSeverity, counts, alreadyEvaluated, byRule, byAgent, findingsBySeverity, elapsed
+        case run, rubric, rubricVersion, rubricHash, minSeverity, counts, alreadyEvaluated, changedMeanwhile, keptReviewed, byRule, byAgent
+        case findingsBySeverity, elapsed
     }
 
     init(run: Int64, rubric: String, rubricVersion: String, rubricHash: String, minSeverity: Severity, rules: [String]) {
@@ -57,8 +62,17 @@ public struct FlagSummary: Sendable, Codable {
 
     mutating func count(_ item: FlagStore.Evaluated, _ outcome: FlagStore.Written, minSeverity: Severity) {
         counts.scanned += 1
-        guard case .evaluated(let queued) = outcome else {
+        let queued: Bool
+        let standing: Set<Int>
+        switch outcome {
+        case .evaluated(let q, let s):
+            queued = q
+            standing = s
+        case .alreadyEvaluated:
             alreadyEvaluated += 1
+            return
+        case .changedMeanwhile:
+            changedMeanwhile += 1
             return
         }
         counts.evaluated += 1
@@ -70,7 +84,12 @@ public struct FlagSummary: Sendable, Codable {
             agent.flagged += 1
         }
         var seenRules = Set<String>()
-        for f in item.findings {
+        for (index, f) in item.findings.enumerated() {
+            // A reviewer's confirmed or dismissed finding already stands for it: not stored, not counted.
+            if standing.contains(index) {
+                keptReviewed += 1
+                continue
+            }
             var rule = ruleIndex[f.rule].map { byRule[$0] } ?? RuleCount(rule: f.rule, severity: f.severity)
             if f.status == .error {
                 counts.errors += 1

@@ -20,6 +20,8 @@ public final class CompiledPattern: @unchecked Sendable {
     /// Group numbers by name; a name may label several groups (duplicate names are allowed).
     public let groupsByName: [String: [Int]]
     public let isJITCompiled: Bool
+    /// The fewest code units a match can have: 0 means the pattern can match empty text.
+    public let minimumLength: Int
 
     public init(_ source: String, caseless: Bool = true) throws(PatternError) {
         var errorCode: Int32 = 0
@@ -41,6 +43,10 @@ public final class CompiledPattern: @unchecked Sendable {
         self.source = source
         self.isCaseless = caseless
         isJITCompiled = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+
+        var minimum: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_MINLENGTH), &minimum)
+        minimumLength = Int(minimum)
 
         var captures: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &captures)

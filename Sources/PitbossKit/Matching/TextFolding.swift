@@ -45,16 +45,60 @@ enum TextFolding {
         }
         let lower = String(scalar.properties.lowercaseMapping)
         let decomposed = lower.decomposedStringWithCanonicalMapping.unicodeScalars
-        let kept = decomposed.filter { $0.properties.generalCategory != .nonspacingMark }
-        return kept.isEmpty ? Array(decomposed) : Array(kept)
+        // Accents off; an accent that stands alone (text in decomposed form) folds to nothing.
+        return decomposed.filter { $0.properties.generalCategory != .nonspacingMark }
     }
 
     /// A pattern's non-ASCII letters folded the same way as text, so that `çekim` in a rubric matches
-    /// "CEKIM" and "çekim" alike. ASCII — all of PCRE2's syntax — is untouched.
+    /// "CEKIM" and "çekim" alike. ASCII — all of PCRE2's syntax — is untouched, escaped characters are
+    /// kept as written, and inside a character class a letter is kept and its folded form added (`[ё]`
+    /// becomes `[ёе]`), except at the ends of a range, which must stay as written (`[а-я]`).
     static func foldPattern(_ pattern: String) -> String {
+        let scalars = Array(pattern.precomposedStringWithCanonicalMapping.unicodeScalars)
         var out: [Unicode.Scalar] = []
-        for scalar in pattern.unicodeScalars {
-            if scalar.value < 0x80 { out.append(scalar) } else { _ = append(scalar, to: &out) }
+        var inClass = false
+        var classStart = 0
+        var i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            if c == "\\", i + 1 < scalars.count {
+                out.append(c)
+                out.append(scalars[i + 1])
+                i += 2
+                continue
+            }
+            if !inClass {
+                if c == "[" {
+                    inClass = true
+                    out.append(c)
+                    i += 1
+                    if i < scalars.count, scalars[i] == "^" { out.append(scalars[i]); i += 1 }
+                    classStart = i
+                    continue
+                }
+                if c.value < 0x80 { out.append(c) } else { _ = append(c, to: &out) }
+                i += 1
+                continue
+            }
+            if c == "]" && i > classStart {
+                inClass = false
+                out.append(c)
+                i += 1
+                continue
+            }
+            if c.value >= 0x80 {
+                let endsRange = i >= 2 && scalars[i - 1] == "-" && i - 1 > classStart
+                let startsRange = i + 2 < scalars.count && scalars[i + 1] == "-" && scalars[i + 2] != "]"
+                out.append(c)
+                if !endsRange && !startsRange {
+                    var folded: [Unicode.Scalar] = []
+                    _ = append(c, to: &folded)
+                    if folded.count == 1, folded[0] != c { out.append(folded[0]) }
+                }
+            } else {
+                out.append(c)
+            }
+            i += 1
         }
         var result = String.UnicodeScalarView()
         result.append(contentsOf: out)
@@ -70,6 +114,9 @@ public struct MatchableText: Sendable {
     /// Original code-point index of each byte of `bytes`, plus one entry for the end; nil when the
     /// two are the same (ASCII text), which is the common case and costs nothing.
     private let codePointOfByte: [Int32]?
+    /// For text with combining marks: the original code-point index just past each byte's character
+    /// (a character may be several code points); nil otherwise.
+    private let codePointAfterByte: [Int32]?
 
     public init(_ text: String, fold: Bool) {
         original = text
@@ -78,8 +125,14 @@ public struct MatchableText: Sendable {
         if isASCII {
             bytes = Array(text.utf8)
             codePointOfByte = nil
+            codePointAfterByte = nil
             return
         }
+        if fold && text.unicodeScalars.contains(where: { $0.properties.canonicalCombiningClass != .notReordered }) {
+            (bytes, codePointOfByte, codePointAfterByte) = Self.foldByCharacter(text)
+            return
+        }
+        codePointAfterByte = nil
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count + 8)
         var map: [Int32] = []
@@ -104,12 +157,41 @@ public struct MatchableText: Sendable {
         codePointOfByte = map
     }
 
+    /// Text written with separate accents (decomposed, as some exports and speech-to-text write it):
+    /// each character is composed, then folded, and every byte it yields maps to the whole character.
+    private static func foldByCharacter(_ text: String) -> ([UInt8], [Int32], [Int32]) {
+        var out: [UInt8] = []
+        var starts: [Int32] = []
+        var ends: [Int32] = []
+        var index = 0
+        var folded: [Unicode.Scalar] = []
+        for character in text {
+            let count = character.unicodeScalars.count
+            folded.removeAll(keepingCapacity: true)
+            for scalar in String(character).precomposedStringWithCanonicalMapping.unicodeScalars {
+                _ = TextFolding.append(scalar, to: &folded)
+            }
+            for scalar in folded {
+                for byte in UTF8.encode(scalar)! {
+                    out.append(byte)
+                    starts.append(Int32(index))
+                    ends.append(Int32(index + count))
+                }
+            }
+            index += count
+        }
+        starts.append(Int32(index))
+        ends.append(Int32(index))
+        return (out, starts, ends)
+    }
+
     /// The code-point range in the original text of a byte range in `bytes`.
     public func codePoints(_ range: Range<Int>) -> Range<Int> {
         guard let map = codePointOfByte else { return range }
         let start = Int(map[range.lowerBound])
         guard range.upperBound > range.lowerBound else { return start..<start }
-        // The end is one past the original code point that produced the last matched byte.
+        // The end is just past the original character that produced the last matched byte.
+        if let after = codePointAfterByte { return start..<Int(after[range.upperBound - 1]) }
         return start..<(Int(map[range.upperBound - 1]) + 1)
     }
 

@@ -89,31 +89,11 @@ public struct RubricPattern: Sendable {
 /// Patterns per language; `any` applies to every language.
 public struct PatternSet: Sendable {
     public var byLanguage: [String: [RubricPattern]] = [:]
-    /// Per language, the language's and `any`'s patterns joined into one alternation, so a turn is
-    /// scanned once per rule instead of once per pattern. Absent when they cannot be joined safely.
-    var combined: [String: RubricPattern] = [:]
-
     public var isEmpty: Bool { byLanguage.values.allSatisfy(\.isEmpty) }
 
-    /// The patterns to run on a turn in `language`: the joined one when there is one.
+    /// The patterns to run on a turn in `language`: its own and `any`'s.
     public func patterns(for language: String) -> [RubricPattern] {
-        if let joined = combined[language] { return [joined] }
-        return (byLanguage[language] ?? []) + (byLanguage["any"] ?? [])
-    }
-
-    /// Joins each language's patterns into one alternation `(?:p1)|(?:p2)|…`. Matches are the same words,
-    /// found in one pass; where two patterns would match the same words, that is now one match, not two.
-    /// Patterns that refer to groups by number (`\1`, `(?1)`) are left separate: joining renumbers groups.
-    mutating func combine(languages: [String], transform: (String) -> String, caseless: Bool) {
-        for language in languages {
-            let parts = (byLanguage[language] ?? []) + (byLanguage["any"] ?? [])
-            guard parts.count > 1 else { continue }
-            let refersByNumber = parts.contains { $0.source.range(of: #"\\[1-9]|\\g[0-9{<+-]|\(\?[0-9R+-]|\(\?P>|\\k[<{']"#, options: .regularExpression) != nil }
-            guard !refersByNumber else { continue }
-            let source = parts.map { "(?:" + $0.source + ")" }.joined(separator: "|")
-            guard let compiled = try? CompiledPattern(transform(source), caseless: caseless) else { continue }
-            combined[language] = RubricPattern(source: source, compiled: compiled, line: parts[0].line)
-        }
+        (byLanguage[language] ?? []) + (byLanguage["any"] ?? [])
     }
 
     public var allPatterns: [RubricPattern] { byLanguage.keys.sorted().flatMap { byLanguage[$0]! } }

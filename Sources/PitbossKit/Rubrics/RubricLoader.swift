@@ -190,7 +190,7 @@ public final class RuleParser {
         }
         let exceptions = patternSet(map, "exceptions", required: false, checkCoverage: false) ?? PatternSet()
         let kind = kindType.init(map, self)
-        let examples = self.examples(map)
+        let examples = self.examples(map, languages: languages, channels: channels)
         guard let kind else { return nil }
         return Rule(id: id, criterion: criterion, severity: severity, message: message, description: map.string("description"),
                     speaker: speaker, channels: channels, languages: languages, patterns: patterns, exceptions: exceptions,
@@ -212,6 +212,10 @@ public final class RuleParser {
     public func window(_ map: YAMLMap, _ key: String) -> Window? {
         guard let w = map.map(key, what: "{turns: N} or {seconds: N}") else { return nil }
         w.onlyKeys(["turns", "seconds"])
+        if w["turns"] != nil && w["seconds"] != nil {
+            diagnostics.error(w.node, "'\(map.field(key))' takes turns or seconds, not both")
+            return nil
+        }
         if let turns = w.number("turns") {
             guard turns >= 1, turns == turns.rounded() else {
                 diagnostics.error(w["turns"], "'\(w.field("turns"))' must be a whole number of at least 1")
@@ -260,6 +264,9 @@ public final class RuleParser {
                 }
                 do {
                     let pattern = try CompiledPattern(normalize ? TextFolding.foldPattern(source) : source, caseless: !caseSensitive)
+                    if pattern.minimumLength == 0 {
+                        diagnostics.error(item, "'\(field)[\(i)]' can match empty text (an empty alternative or an optional whole), so it would match everywhere or nowhere useful")
+                    }
                     if needsValue && pattern.groupsByName["value"] == nil {
                         diagnostics.error(item, "'\(field)[\(i)]' has no (?<value>…) group for the stated value")
                     }
@@ -270,8 +277,6 @@ public final class RuleParser {
             }
             set.byLanguage[language] = compiled
         }
-        let normalize = self.normalize
-        set.combine(languages: rubricLanguages, transform: { normalize ? TextFolding.foldPattern($0) : $0 }, caseless: !caseSensitive)
         if checkCoverage && set.byLanguage["any"] == nil {
             for language in coverage where set.byLanguage[language] == nil {
                 diagnostics.error(node, "'\(map.field(key))' has no patterns for language '\(language)'; add '\(language):' or 'any:', or narrow the rule with 'languages:'")
@@ -280,7 +285,9 @@ public final class RuleParser {
         return set
     }
 
-    private func examples(_ map: YAMLMap) -> [RuleExample] {
+    /// The rule's examples. An example defaults to the rule's own first language and channel, and one the
+    /// rule cannot apply to (another language or channel) is an error: it would pass without testing anything.
+    private func examples(_ map: YAMLMap, languages: Set<String>?, channels: Set<Channel>?) -> [RuleExample] {
         var examples: [RuleExample] = []
         for (i, node) in (map.list("examples") ?? []).enumerated() {
             guard let e = YAMLMap(node, diagnostics, prefix: "examples[\(i)]", what: "an example {flag: …} or {pass: …}") else { continue }
@@ -291,15 +298,21 @@ public final class RuleParser {
                 diagnostics.error(node, "examples[\(i)] needs exactly one of 'flag' or 'pass'")
                 continue
             }
-            let language = e.string("language") ?? rubricLanguages.first ?? "en"
+            let ruleLanguages = rubricLanguages.filter { languages?.contains($0) ?? true }
+            let language = e.string("language") ?? ruleLanguages.first ?? rubricLanguages.first ?? "en"
             if !rubricLanguages.contains(language) {
                 diagnostics.error(e["language"], "examples[\(i)].language '\(language)' is not one of the rubric's languages")
+            } else if let languages, !languages.contains(language) {
+                diagnostics.error(e["language"], "examples[\(i)] is in '\(language)', a language the rule does not apply to (its languages: \(languages.sorted().joined(separator: ", ")))")
             }
-            var channel = Channel.chat
+            var channel = channels.map { set in set.contains(.chat) ? .chat : Channel.allCases.first(where: set.contains) ?? .chat } ?? .chat
             if let name = e.string("channel") {
                 if let c = Channel(rawValue: name) { channel = c } else {
                     diagnostics.error(e["channel"], "examples[\(i)].channel '\(name)' is not one of \(Channel.namesForHumans)")
                 }
+            }
+            if let channels, !channels.contains(channel) {
+                diagnostics.error(e["channel"] ?? node, "examples[\(i)] is a \(channel.rawValue) conversation, a channel the rule does not apply to (its channels: \(channels.map(\.rawValue).sorted().joined(separator: ", ")))")
             }
             let textNode = e[flag != nil ? "flag" : "pass"]!
             do {

@@ -49,6 +49,8 @@ struct TurnMatch {
     var text: String
     /// `value` and `unit` captures, as matched (folded) text.
     var captures: [String: String]
+    /// The same captures as the turn's original text has them, for messages.
+    var originalCaptures: [String: String] = [:]
     /// Byte offset in the matched bytes, for ordering within a turn.
     var byteOffset: Int
 }
@@ -93,17 +95,23 @@ public final class EvaluationContext {
                         return true
                     }
                     var captures: [String: String] = [:]
+                    var originals: [String: String] = [:]
                     for name in ["value", "unit"] {
-                        if let group = match.group(named: name) { captures[name] = text.matchedText(group) }
+                        if let group = match.group(named: name) {
+                            captures[name] = text.matchedText(group)
+                            originals[name] = text.originalText(text.codePoints(group))
+                        }
                     }
                     let codePoints = text.codePoints(range)
                     found.append(TurnMatch(turn: turn, codePoints: codePoints, text: text.originalText(codePoints),
-                                           captures: captures, byteOffset: range.lowerBound))
+                                           captures: captures, originalCaptures: originals, byteOffset: range.lowerBound))
                     return true
                 }
             }
         }
-        return found.sorted { $0.byteOffset < $1.byteOffset }
+        // Two patterns of one rule that match the same words make one match, not two.
+        var seen = Set<Range<Int>>()
+        return found.sorted { $0.byteOffset < $1.byteOffset }.filter { seen.insert($0.codePoints).inserted }
     }
 
     /// The first match in any of `turns`, in conversation order.
@@ -141,6 +149,11 @@ extension Rule {
 public enum Window: Sendable, Equatable {
     case turns(Int)
     case seconds(Double)
+
+    var isTurns: Bool {
+        if case .turns = self { return true }
+        return false
+    }
 
     var words: String {
         switch self {

@@ -70,7 +70,7 @@ public struct YAMLMap {
             if required { diagnostics.error(node, "missing '\(field(key))'") }
             return nil
         }
-        guard let text = value.scalar?.string, let number = Double(text) else {
+        guard let text = value.scalar?.string, let number = Double(text), number.isFinite else {
             diagnostics.error(value, "'\(field(key))' must be a number")
             return nil
         }

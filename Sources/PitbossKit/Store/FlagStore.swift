@@ -24,10 +24,13 @@ public struct FlagStore: Sendable {
 
     /// What writing one conversation's results did.
     public enum Written: Sendable, Equatable {
-        /// Findings replaced (unreviewed ones), queued or not.
-        case evaluated(queued: Bool)
+        /// Findings replaced (unreviewed ones), queued or not; `standing` are the indices of findings not
+        /// stored because a reviewer's confirmed or dismissed finding already says the same.
+        case evaluated(queued: Bool, standing: Set<Int>)
         /// Another flag process evaluated it with this rubric first.
         case alreadyEvaluated
+        /// Its content was replaced by an import while the run read it; the next run evaluates it.
+        case changedMeanwhile
     }
 
     public struct RunCounts: Sendable, Equatable, Codable {
@@ -148,9 +151,14 @@ public struct FlagStore: Sendable {
                 var evaluated = FastStatement(try db.cachedStatement(sql: """
                     SELECT 1 FROM evaluations WHERE conversation_id = ? AND rubric_hash = ? AND content_hash = ?
                     """))
+                var currentContent = FastStatement(try db.cachedStatement(sql: "SELECT content_hash FROM conversations WHERE id = ?"))
+                // The unreviewed findings are about to be replaced: no other rubric's evaluation stands any more.
+                var forgetOtherRubrics = FastStatement(try db.cachedStatement(sql: """
+                    DELETE FROM evaluations WHERE conversation_id = ? AND rubric_hash != ?
+                    """))
                 var deleteUnreviewed = FastStatement(try db.cachedStatement(sql: "DELETE FROM findings WHERE conversation_id = ? AND verdict IS NULL"))
                 var reviewed = FastStatement(try db.cachedStatement(sql: """
-                    SELECT rule_id, status, COALESCE(turn, -1), COALESCE(start, -1), COALESCE("end", -1) FROM findings
+                    SELECT rule_id, status, COALESCE(turn, -1), COALESCE(start, -1), COALESCE("end", -1), message FROM findings
                     WHERE conversation_id = ? AND verdict IS NOT NULL
                     """))
                 var insertFinding = FastStatement(try db.cachedStatement(sql: """
@@ -178,16 +186,33 @@ public struct FlagStore: Sendable {
                     evaluated.bind(rubricHash)
                     evaluated.bind(item.pending.contentHash)
                     if try evaluated.queryOne({ _ in true }) == true { return .alreadyEvaluated }
+                    // Re-imported (--replace) since it was read: these findings are about other words. The
+                    // next run evaluates the new content.
+                    currentContent.bind(id)
+                    guard try currentContent.queryOne({ $0.string(0) }) == item.pending.contentHash else { return .changedMeanwhile }
+                    forgetOtherRubrics.bind(id)
+                    forgetOtherRubrics.bind(rubricHash)
+                    try forgetOtherRubrics.execute()
 
                     deleteUnreviewed.bind(id)
                     try deleteUnreviewed.execute()
-                    var kept = Set<String>()
+                    // Each reviewed finding stands in for one new finding that says the same (same rule, status,
+                    // place and message: absences have no place, so the message tells them apart).
+                    var kept: [String: Int] = [:]
                     reviewed.bind(id)
                     try reviewed.forEachRow { row in
-                        kept.insert("\(row.string(0))|\(row.string(1))|\(row.int(2))|\(row.int(3))|\(row.int(4))")
+                        kept["\(row.string(0))|\(row.string(1))|\(row.int(2))|\(row.int(3))|\(row.int(4))|\(row.string(5))", default: 0] += 1
                     }
-                    for f in item.findings {
-                        if !kept.isEmpty, kept.contains("\(f.rule)|\(f.status.rawValue)|\(f.turn ?? -1)|\(f.start ?? -1)|\(f.end ?? -1)") { continue }
+                    var standing = Set<Int>()
+                    for (index, f) in item.findings.enumerated() {
+                        if !kept.isEmpty {
+                            let key = "\(f.rule)|\(f.status.rawValue)|\(f.turn ?? -1)|\(f.start ?? -1)|\(f.end ?? -1)|\(f.message)"
+                            if let count = kept[key], count > 0 {
+                                kept[key] = count - 1
+                                standing.insert(index)
+                                continue
+                            }
+                        }
                         insertFinding.bind(id)
                         insertFinding.bind(run)
                         insertFinding.bind(rubricHash)
@@ -218,11 +243,11 @@ public struct FlagStore: Sendable {
                         enqueue.bind(nowText)
                         enqueue.bind(run)
                         try enqueue.execute()
-                        return .evaluated(queued: true)
+                        return .evaluated(queued: true, standing: standing)
                     }
                     withdraw.bind(id)
                     try withdraw.execute()
-                    return .evaluated(queued: false)
+                    return .evaluated(queued: false, standing: standing)
                 }
             }
         } catch { throw translate(error, "save findings") }

@@ -107,6 +107,24 @@ public final class PitbossDatabase: Sendable {
             // work while another process holds it.
             let migrator = Migrations.migrator
             if try writer.read({ try migrator.hasCompletedMigrations($0) }) { return }
+            // GRDB's migrator reads which migrations are applied before it takes SQLite's write lock, so two
+            // processes opening a new database at once could both run the first migration. An exclusive
+            // flock on the file (independent of SQLite's fcntl locks) makes them take turns.
+            guard let path else {
+                try migrator.migrate(writer)
+                return
+            }
+            let fd = open(path, O_RDONLY)
+            if fd >= 0 {
+                flock(fd, LOCK_EX)
+            }
+            defer {
+                if fd >= 0 {
+                    flock(fd, LOCK_UN)
+                    close(fd)
+                }
+            }
+            if try writer.read({ try migrator.hasCompletedMigrations($0) }) { return }
             try migrator.migrate(writer)
         } catch {
             throw Self.translate(error, doing: "migrate the database schema", busyTimeout: busyTimeout)

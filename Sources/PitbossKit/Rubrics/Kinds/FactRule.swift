@@ -25,7 +25,12 @@ public struct FactRule: RuleKind {
                     map.diagnostics.error(entry.value, "units.\(entry.key) must be a positive number")
                     continue
                 }
-                units[TextFolding.foldPattern(entry.key.lowercased())] = factor
+                // Units are looked up in the matched text, which is folded when the rubric normalises.
+                let key = parser.normalize ? TextFolding.foldPattern(entry.key.lowercased()) : entry.key.lowercased()
+                if units[key] != nil {
+                    map.diagnostics.error(entry.keyNode, "unit '\(entry.key)' is given twice (units are compared in lower case)")
+                }
+                units[key] = factor
             }
         }
         self.units = units
@@ -38,12 +43,13 @@ public struct FactRule: RuleKind {
                 guard let valueText = match.captures["value"], let value = Self.number(valueText) else { continue }
                 var factor = 1.0
                 let unitText = match.captures["unit"]?.lowercased()
+                let unitAsSaid = match.originalCaptures["unit"]
                 if let unitText {
                     let key = unitText.split(whereSeparator: \.isWhitespace).joined(separator: " ")
                     guard let known = units[key] else {
                         findings.append(rule.finding(.error, context, match: match, values: [
-                            "value": valueText, "unit": unitText, "expected": fact.expected,
-                        ]).withMessage("unit '\(unitText)' is not in the rule's units; add it to 'units'"))
+                            "value": valueText, "unit": unitAsSaid ?? unitText, "expected": fact.expected,
+                        ]).withMessage("\(rule.id): unit '\(unitAsSaid ?? unitText)' is not in the rule's units; add it to 'units'"))
                         continue
                     }
                     factor = known
@@ -51,7 +57,7 @@ public struct FactRule: RuleKind {
                 let converted = value * factor
                 guard !fact.allows(converted) else { continue }
                 findings.append(rule.finding(.incorrect, context, match: match, values: [
-                    "value": valueText, "unit": unitText ?? fact.unit, "expected": fact.expected,
+                    "value": valueText, "unit": unitAsSaid ?? fact.unit, "expected": fact.expected,
                     "converted": Self.format(converted) + (fact.unit.isEmpty ? "" : " \(fact.unit)"),
                 ]))
             }

@@ -12,7 +12,13 @@ public struct RequireRule: RuleKind {
         within = parser.window(map, "within")
         if let lastMap = map.map("last", what: "{turns: N}") {
             lastMap.onlyKeys(["turns"])
-            last = lastMap.number("turns", required: true).map { Int($0) }
+            if let n = lastMap.number("turns", required: true) {
+                guard n >= 1, n == n.rounded() else {
+                    map.diagnostics.error(lastMap["turns"], "'last.turns' must be a whole number of at least 1")
+                    return nil
+                }
+                last = Int(n)
+            }
         }
         if within != nil && last != nil {
             map.diagnostics.error(map.node, "a require rule takes 'within' or 'last', not both")

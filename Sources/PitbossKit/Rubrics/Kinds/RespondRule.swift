@@ -40,28 +40,33 @@ public struct RespondRule: RuleKind {
         let turnCount = context.conversation.turns.count
         for turn in context.turns(of: triggerSpeaker) {
             guard let match = try context.matches(trigger, exceptions: rule.exceptions, turn: turn).first else { continue }
-            var candidates: [Int]
+            // The responder's turns after the trigger; the trigger speaker writing more does not use up the window.
+            let later = ((turn + 1)..<turnCount).filter { responseSpeaker.includes(context.conversation.turns[$0].role) }
             switch within {
             case .turns(let n):
-                candidates = Array((turn + 1)..<min(turnCount, turn + 1 + n))
+                if try context.firstMatch(response, in: Array(later.prefix(n))) == nil {
+                    findings.append(rule.finding(.noResponse, context, match: match))
+                }
             case .seconds(let limit):
                 guard let triggerTime = context.seconds(of: turn) else {
                     findings.append(rule.finding(.unverifiable, context, match: match))
                     continue
                 }
-                candidates = ((turn + 1)..<turnCount).filter { next in
-                    context.seconds(of: next).map { $0 - triggerTime <= limit } ?? false
+                let inTime = later.filter { next in context.seconds(of: next).map { $0 - triggerTime <= limit } ?? false }
+                if try context.firstMatch(response, in: inTime) != nil { continue }
+                // An untimed reply might have been in time: say so rather than guess either way.
+                let untimed = later.filter { context.seconds(of: $0) == nil }
+                if try context.firstMatch(response, in: untimed) != nil {
+                    findings.append(rule.finding(.unverifiable, context, match: match))
+                } else {
+                    findings.append(rule.finding(.noResponse, context, match: match))
                 }
-            }
-            candidates = candidates.filter { responseSpeaker.includes(context.conversation.turns[$0].role) }
-            if try context.firstMatch(response, in: candidates) == nil {
-                findings.append(rule.finding(.noResponse, context, match: match))
             }
         }
         return findings
     }
 
     public func explain(_ rule: Rule) -> String {
-        "When \(triggerSpeaker.name) says one of the 'when' patterns, \(responseSpeaker.name) must answer with one of the 'then' patterns within \(within.words); flags the trigger when no such answer follows."
+        "When \(triggerSpeaker.name) says one of the 'when' patterns, \(responseSpeaker.name) must answer with one of the 'then' patterns within \(within.words)\(within.isTurns ? " of theirs" : ""); flags the trigger when no such answer follows."
     }
 }

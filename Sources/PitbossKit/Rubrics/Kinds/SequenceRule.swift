@@ -20,6 +20,10 @@ public struct SequenceRule: RuleKind {
             guard let step = YAMLMap(node, map.diagnostics, prefix: "steps[\(i)]", what: "a step {id, patterns}") else { continue }
             step.onlyKeys(["id", "patterns"])
             guard let id = step.string("id", required: true), let patterns = parser.patternSet(step, "patterns", required: true) else { continue }
+            if steps.contains(where: { $0.id == id }) {
+                map.diagnostics.error(step["id"], "step id '\(id)' is given twice")
+                continue
+            }
             steps.append(Step(id: id, patterns: patterns))
         }
         if steps.count < 2 { map.diagnostics.error(map["steps"] ?? map.node, "a sequence needs at least two steps") }
