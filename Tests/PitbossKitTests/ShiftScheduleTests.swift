@@ -53,6 +53,12 @@ struct ShiftScheduleTests {
         }
     }
 
+    @Test("the workspace names its rubric; without one it is Rubrics/casino-support.yaml")
+    func rubricSetting() throws {
+        #expect(try WorkspaceConfig.parse(yaml: "rubric: policies/vip.yaml\n", path: "pitboss.yaml").rubricPath == "policies/vip.yaml")
+        #expect(WorkspaceConfig().rubricPath == "Rubrics/casino-support.yaml")
+    }
+
     @Test("unknown settings and unknown time zones name the file and line")
     func configErrors() {
         #expect { try WorkspaceConfig.parse(yaml: "timezone: UTC\ntimezon: UTC\n", path: "w.yaml") } throws: { error in

@@ -41,20 +41,6 @@ public struct ConversationStore: Sendable {
         }
     }
 
-    /// Saves a batch in one short write transaction: every conversation whole, or none of them.
-    public func save(_ batch: [Prepared], replace: Bool, now: Date = Date()) throws(PitbossError) -> [SaveOutcome] {
-        guard !batch.isEmpty else { return [] }
-        let importedAt = UTCTimestamp.format(now)
-        do {
-            return try database.writer.write { db in
-                var writer = try BatchWriter(db, importedAt: importedAt)
-                return try batch.map { try writer.save($0, replace: replace) }
-            }
-        } catch {
-            throw PitbossDatabase.translate(error, doing: "save \(batch.count) conversations", busyTimeout: database.busyTimeout)
-        }
-    }
-
     /// How long one transaction of a streamed save may grow. Readers are never blocked in WAL mode;
     /// another writer (a reviewer claiming a case) waits at most about this long.
     public struct TransactionLimits: Sendable {
