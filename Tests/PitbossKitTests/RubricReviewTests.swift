@@ -29,6 +29,21 @@ struct RubricReviewTests {
         #expect(try matcher.matches(try CompiledPattern(TextFolding.foldPattern("[Ѐ-ӿ]+")), in: "код абвгд").count == 2)
     }
 
+    @Test("stated numbers: decimal commas, thousands separators, spaces", arguments: [
+        ("72", 72.0), ("1,5", 1.5), ("1.5", 1.5), ("1,000", 1000.0), ("1.000", 1000.0), ("10 000", 10000.0), ("2,50", 2.5),
+    ])
+    func statedNumbers(text: String, value: Double) {
+        #expect(FactRule.number(text) == value)
+    }
+
+    @Test("a YAML key given twice is named with its place")
+    func duplicateKeys() {
+        #expect { try RubricLoader.parse(yaml: "rubric: a\nrubric: b\n", path: "d.yaml") } throws: { error in
+            guard let problem = (error as? RubricLoadError)?.problems.first else { return false }
+            return problem.message == "a mapping gives the key 'rubric' twice; each key may appear once" && problem.line == 1
+        }
+    }
+
     @Test("respond: a player writing several messages in a row does not use up the agent's window")
     func respondBursts() {
         #expect(TestRubric.findings("rg", """

@@ -71,6 +71,10 @@ public enum RubricLoader {
             return RubricProblem(path: path, line: mark.line, column: mark.column, rule: nil, message: "not valid YAML: \(problem)")
         case .composer(_, let problem, let mark, _):
             return RubricProblem(path: path, line: mark.line, column: mark.column, rule: nil, message: "not valid YAML: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            return RubricProblem(path: path, line: context.mark.line, column: context.mark.column, rule: nil,
+                                 message: "a mapping gives the key \(keys) twice; each key may appear once")
         default:
             return RubricProblem(path: path, line: 1, column: 1, rule: nil, message: "not valid YAML: \(error)")
         }

@@ -65,9 +65,14 @@ public struct FactRule: RuleKind {
         return findings
     }
 
-    /// "72", "1,5", "1.5" → a number.
+    /// "72", "1,5", "1.5", "1,000", "10 000" → a number. A comma or dot followed by exactly three digits
+    /// groups thousands ("1,000", "1.000"); otherwise it is the decimal separator ("1,5").
     static func number(_ text: String) -> Double? {
-        Double(text.replacingOccurrences(of: ",", with: ".").filter { !$0.isWhitespace })
+        var digits = text.filter { !$0.isWhitespace && $0 != "\u{00A0}" && $0 != "'" }
+        if digits.range(of: #"^\d{1,3}([.,]\d{3})+$"#, options: .regularExpression) != nil {
+            digits.removeAll { $0 == "," || $0 == "." }
+        }
+        return Double(digits.replacingOccurrences(of: ",", with: "."))
     }
 
     static func format(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
