@@ -55,19 +55,8 @@ struct FlagCommand: ParsableCommand {
     }
 
     func selection(zone: TimeZone) throws -> FlagSelection {
-        func time(_ text: String?, _ flag: String) throws -> Date? {
-            guard let text else { return nil }
-            guard let date = UTCTimestamp.parse(text, zoneForNaiveTimes: zone) ?? UTCTimestamp.parse(text + "T00:00", zoneForNaiveTimes: zone) else {
-                throw PitbossError.usage("\(flag): '\(text)' is not a time like 2026-11-21T22:00:00Z or a date like 2026-11-21")
-            }
-            return date
-        }
-        var channelValue: Channel?
-        if let channel {
-            guard let c = Channel(lenient: channel) else { throw PitbossError.usage("--channel: '\(channel)' is not one of \(Channel.namesForHumans)") }
-            channelValue = c
-        }
-        return FlagSelection(shift: shift, since: try time(since, "--since"), until: try time(until, "--until"), agent: agent, channel: channelValue)
+        FlagSelection(shift: shift, since: try Arguments.time(since, "--since", zone: zone), until: try Arguments.time(until, "--until", zone: zone),
+                      agent: agent, channel: try channel.map { try Arguments.channel($0) })
     }
 }
 

@@ -35,6 +35,47 @@ struct GlobalOptions: ParsableArguments {
     func workspace() throws(PitbossError) -> WorkspaceConfig {
         try WorkspaceConfig.locate(explicitPath: config, environment: environment)
     }
+
+    /// The review queue, with the claim lease from `--lease`, else the workspace's (30 minutes by default).
+    func reviewQueue(_ workspace: WorkspaceConfig, lease: Double? = nil) throws(PitbossError) -> ReviewQueue {
+        if let lease, !(lease > 0) { throw .usage("--lease must be a number of minutes above 0") }
+        return ReviewQueue(database: try openDatabase(), lease: (lease ?? workspace.leaseMinutes) * 60)
+    }
+}
+
+/// Parsing of argument values that several commands share.
+enum Arguments {
+    /// `2026-11-21T22:00:00Z`, or a date (midnight in the workspace's zone).
+    static func time(_ text: String?, _ flag: String, zone: TimeZone) throws(PitbossError) -> Date? {
+        guard let text else { return nil }
+        guard let date = UTCTimestamp.parse(text, zoneForNaiveTimes: zone) ?? UTCTimestamp.parse(text + "T00:00", zoneForNaiveTimes: zone) else {
+            throw .usage("\(flag): '\(text)' is not a time like 2026-11-21T22:00:00Z or a date like 2026-11-21")
+        }
+        return date
+    }
+
+    static func channel(_ text: String) throws(PitbossError) -> Channel {
+        guard let c = Channel(lenient: text) else { throw .usage("--channel: '\(text)' is not one of \(Channel.namesForHumans)") }
+        return c
+    }
+
+    /// `F12,F13` or `12` → finding ids; `F12:quoting the player` carries a reason.
+    static func findings(_ values: [String], _ flag: String) throws(PitbossError) -> [(Int64, String?)] {
+        var result: [(Int64, String?)] = []
+        for value in values {
+            // A reason may hold commas, so a value with a reason names one finding.
+            let parts = value.contains(":") ? [Substring(value)] : value.split(separator: ",")
+            for part in parts {
+                let pieces = part.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                let idText = pieces[0].hasPrefix("F") || pieces[0].hasPrefix("f") ? String(pieces[0].dropFirst()) : pieces[0]
+                guard let id = Int64(idText) else {
+                    throw .usage("\(flag): '\(part)' is not a finding id like F12 (or F12:reason); see the F numbers in pitboss review or pitboss findings")
+                }
+                result.append((id, pieces.count > 1 && !pieces[1].isEmpty ? pieces[1] : nil))
+            }
+        }
+        return result
+    }
 }
 
 extension OutputFormat: ExpressibleByArgument {}

@@ -1,26 +1,106 @@
 import ArgumentParser
+import Foundation
 import PitbossKit
 
 struct QueueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue",
-        abstract: "The review queue.",
-        subcommands: [List.self]
+        abstract: "The review queue that reviewers share: list, claim, assign, release, skip.",
+        discussion: "Who is acting comes from --as, else PITBOSS_USER, else the OS user, and is recorded in the audit log.",
+        subcommands: [List.self, Claim.self, Assign.self, Release.self, Skip.self]
     )
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List queue items, highest priority first.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "open, claimed, scored or skipped.") var status: String?
+        @Option(help: "open, claimed, scored or skipped (an expired claim counts as open).") var status: String?
         @Option(help: "flagged, sample, calibration or dispute.") var reason: String?
-        @Option(help: "Only items assigned to this reviewer.") var reviewer: String?
+        @Flag(help: "Only items held by (claimed by or assigned to) whoever is acting (--as).") var mine = false
+        @Option(help: "Only items held by this reviewer.") var reviewer: String?
         @Option(help: "At most this many.") var limit: Int?
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
 
         func run() throws {
             try reportingErrors {
-                let list = try QueueQuery(status: status, reason: reason, assignedTo: reviewer, limit: limit).fetch(from: try global.openDatabase(readOnly: true))
+                let holder = mine ? global.user : reviewer
+                let list = try QueueQuery(status: status, reason: reason, assignedTo: holder, limit: limit).fetch(from: try global.openDatabase(readOnly: true))
                 Console.out(FlagReport.queue(list, format: format, style: Console.stdoutStyle))
+            }
+        }
+    }
+
+    struct Claim: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Claim the next item (or the one named) for whoever is acting, for scripts that then run pitboss score.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "An item id or conversation id (default: the next item).") var target: String?
+        @Option(help: "Only items queued for this reason.") var reason: String?
+        @Option(help: "Claim lease in minutes (default: the workspace's lease_minutes, else 30).") var lease: Double?
+        @Option(help: "table or json.") var format: OutputFormat = .table
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try global.workspace()
+                let queue = try global.reviewQueue(workspace, lease: lease)
+                let reviewer = workspace.reviewer(global.user)
+                let claim: ReviewQueue.Claim? = if let target { try queue.claim(try queue.item(named: target), for: reviewer) }
+                                                else { try queue.claimNext(for: reviewer, reason: reason) }
+                guard let claim else {
+                    Console.note("nothing in the queue for \(reviewer.name)")
+                    throw ExitCode(1)
+                }
+                if format == .json {
+                    Console.out(String(decoding: try FlagReport.encoder().encode(claim), as: UTF8.self) + "\n")
+                } else {
+                    Console.out("\(claim.item)\t\(claim.conversation)\t\(claim.reason)\tclaimed by \(claim.reviewer) until \(claim.expiresAt)\n")
+                }
+            }
+        }
+    }
+
+    struct Assign: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Hand open items to a reviewer, highest priority first (a supervisor distributing work).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The reviewer.") var to: String
+        @Option(help: "How many items.") var count: Int = 1
+        @Option(help: "Only this agent's conversations.") var agent: String?
+        @Option(help: "Only items queued for this reason.") var reason: String?
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try global.workspace()
+                let ids = try global.reviewQueue(workspace).assign(to: workspace.reviewer(to), count: count, agent: agent, reason: reason, by: global.user)
+                Console.out(ids.isEmpty ? "No open, unassigned item matched; nothing assigned.\n"
+                                        : "Assigned \(ids.count) item\(ids.count == 1 ? "" : "s") to \(to): \(ids.map(String.init).joined(separator: ", "))\n")
+            }
+        }
+    }
+
+    struct Release: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give an item back to the open queue (ends a claim or an assignment; reopens a skipped item).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The item id.") var item: Int64
+        @Flag(help: "Release an item someone else holds (a supervisor taking work back).") var force = false
+
+        func run() throws {
+            try reportingErrors {
+                try global.reviewQueue(try global.workspace()).release(item, by: global.user, force: force)
+                Console.out("Item \(item) is back in the open queue.\n")
+            }
+        }
+    }
+
+    struct Skip: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Take an item out of review, saying why (a test chat, a language nobody here reads…).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The item id.") var item: Int64
+        @Option(help: "Why it is skipped (recorded).") var why: String
+        @Flag(help: "Skip an item someone else holds.") var force = false
+
+        func run() throws {
+            try reportingErrors {
+                try global.reviewQueue(try global.workspace()).skip(item, why: why, by: global.user, force: force)
+                Console.out("Item \(item) skipped.\n")
             }
         }
     }

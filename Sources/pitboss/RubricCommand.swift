@@ -5,7 +5,7 @@ struct RubricCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rubric",
         abstract: "Write and test rubrics: lint, test, explain, patterns.",
-        subcommands: [Lint.self, Test.self, Explain.self, Patterns.self]
+        subcommands: [Lint.self, Test.self, Explain.self, Patterns.self, Precision.self]
     )
 
     /// The rubric files named, or the workspace's rubric.
@@ -96,6 +96,20 @@ struct RubricCommand: ParsableCommand {
             try reportingErrors {
                 let rubric = try RubricCommand.load(try file ?? global.workspace().rubricPath)
                 Console.out(RuleExplanation.patterns(of: rubric).joined(separator: "\n") + "\n")
+            }
+        }
+    }
+
+    struct Precision: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Each rule's precision from reviewers' verdicts: of its findings they judged, the share confirmed.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+        func run() throws {
+            try reportingErrors {
+                let list = try RulePrecision.fetch(from: try global.openDatabase(readOnly: true))
+                Console.out(RulePrecision.render(list, format: format, style: Console.stdoutStyle))
             }
         }
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Renders a flag run's summary, the findings list and the queue: a table for people, JSON or CSV for programs.
 public enum FlagReport {
-    static func encoder() -> JSONEncoder {
+    public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return encoder
@@ -71,11 +71,12 @@ public enum FlagReport {
         case .json:
             return String(decoding: (try? encoder().encode(list)) ?? Data(), as: UTF8.self) + "\n"
         case .csv, .table:
-            let table = Table(headers: ["id", "conversation", "agent", "channel", "lang", "reason", "priority", "status", "assigned", "findings", "worst"],
+            let table = Table(headers: ["id", "conversation", "agent", "channel", "lang", "reason", "priority", "status", "held by", "until", "findings", "worst"],
                               rows: list.map { q in
                                   [String(q.id), q.conversation, q.agent, q.channel, q.language, q.reason, String(q.priority), q.status,
-                                   q.assignedTo ?? "", String(q.findings), q.worstSeverity ?? ""]
-                              }, numericColumns: [0, 6, 9])
+                                   q.assignedTo ?? "", format == .csv ? q.claimExpiresAt ?? "" : q.claimExpiresAt.map { String($0.dropFirst(11).prefix(5)) + "Z" } ?? "",
+                                   String(q.findings), q.worstSeverity ?? ""]
+                              }, numericColumns: [0, 6, 10])
             return format == .csv ? table.csv() : table.render(style: style) + "\(list.count) item\(list.count == 1 ? "" : "s")\n"
         }
     }

@@ -13,4 +13,11 @@ public enum QueuePriority {
         let days = max(0, min(14, Int(now.timeIntervalSince(startedAt) / 86_400)))
         return base + (hasCritical ? 50 : 0) + (vip ? 40 : 0) + days * 2
     }
+
+    /// A sampled conversation ranks between flagged minor and major findings: the random sample is the unbiased
+    /// view of an agent and must not starve behind every minor flag.
+    public static func sample(vip: Bool, startedAt: Date, now: Date) -> Int {
+        let days = max(0, min(14, Int(now.timeIntervalSince(startedAt) / 86_400)))
+        return 250 + (vip ? 40 : 0) + days * 2
+    }
 }

@@ -28,6 +28,35 @@ public struct Criterion: Sendable, Equatable {
     public var critical: Bool
     /// Whether a reviewer may mark it not applicable.
     public var naAllowed: Bool
+    /// The answers a reviewer may give and what each is worth (1 full marks, 0 failed): pass/fail unless the
+    /// rubric gives its own scale.
+    public var scale: [ScaleLevel]
+
+    public init(id: String, title: String, weight: Double, critical: Bool, naAllowed: Bool, scale: [ScaleLevel] = ScaleLevel.passFail) {
+        self.id = id
+        self.title = title
+        self.weight = weight
+        self.critical = critical
+        self.naAllowed = naAllowed
+        self.scale = scale
+    }
+
+    public func level(_ label: String) -> ScaleLevel? { scale.first { $0.label == label } }
+}
+
+/// One answer of a criterion's scale, e.g. `pass` worth 1, `partial` worth 0.5, `fail` worth 0.
+public struct ScaleLevel: Sendable, Equatable, Codable {
+    public var label: String
+    public var score: Double
+
+    public init(label: String, score: Double) {
+        self.label = label
+        self.score = score
+    }
+
+    public static let passFail = [ScaleLevel(label: "pass", score: 1), ScaleLevel(label: "fail", score: 0)]
+    /// The answer that marks a criterion as not applicable.
+    public static let notApplicable = "na"
 }
 
 /// A value of house policy that `fact` rules check statements against.

@@ -109,16 +109,42 @@ public enum RubricLoader {
         var criteria: [Criterion] = []
         for (i, node) in (map.list("criteria", required: true) ?? []).enumerated() {
             guard let c = YAMLMap(node, diagnostics, prefix: "criteria[\(i)]", what: "a criterion") else { continue }
-            c.onlyKeys(["id", "title", "weight", "critical", "na", "description"])
+            c.onlyKeys(["id", "title", "weight", "critical", "na", "scale", "description"])
             guard let id = c.string("id", required: true) else { continue }
             let weight = c.number("weight", required: true) ?? 1
             if weight <= 0 { diagnostics.error(c["weight"], "criterion '\(id)': weight must be above 0") }
             if criteria.contains(where: { $0.id == id }) { diagnostics.error(c["id"], "duplicate criterion id '\(id)'") }
             criteria.append(Criterion(id: id, title: c.string("title", required: true) ?? id, weight: weight,
-                                      critical: c.bool("critical") ?? false, naAllowed: c.bool("na") ?? false))
+                                      critical: c.bool("critical") ?? false, naAllowed: c.bool("na") ?? false,
+                                      scale: readScale(c, criterion: id, diagnostics)))
         }
         if criteria.isEmpty { diagnostics.error(map["criteria"] ?? map.node, "a rubric needs at least one criterion") }
         return criteria
+    }
+
+    /// `scale: {good: 1, partial: 0.5, poor: 0}`: labels in order, each worth 0…1, one full (1) and one failing (0),
+    /// so that "failed" means the same on every criterion.
+    private static func readScale(_ c: YAMLMap, criterion: String, _ diagnostics: Diagnostics) -> [ScaleLevel] {
+        guard let scaleMap = c.map("scale", what: "answers and what each is worth, e.g. {pass: 1, partial: 0.5, fail: 0}") else {
+            return ScaleLevel.passFail
+        }
+        var levels: [ScaleLevel] = []
+        for entry in scaleMap.entries {
+            let label = entry.key
+            if label.range(of: #"^[a-z][a-z0-9_-]*$"#, options: .regularExpression) == nil || label == ScaleLevel.notApplicable {
+                diagnostics.error(entry.keyNode, "criterion '\(criterion)': scale answer '\(label)' must be a lower-case word other than 'na' (na is the 'na: true' setting)")
+            }
+            guard let number = scaleMap.number(label), (0...1).contains(number) else {
+                diagnostics.error(entry.value, "criterion '\(criterion)': scale answer '\(label)' must be worth a number from 0 to 1")
+                continue
+            }
+            if levels.contains(where: { $0.label == label }) { diagnostics.error(entry.keyNode, "criterion '\(criterion)': scale answer '\(label)' is given twice") }
+            levels.append(ScaleLevel(label: label, score: number))
+        }
+        if !levels.contains(where: { $0.score == 1 }) || !levels.contains(where: { $0.score == 0 }) {
+            diagnostics.error(c["scale"], "criterion '\(criterion)': a scale needs an answer worth 1 (full marks) and one worth 0 (failed)")
+        }
+        return levels
     }
 }
 

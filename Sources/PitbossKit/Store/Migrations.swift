@@ -133,6 +133,90 @@ enum Migrations {
                 CREATE INDEX queue_by_status ON queue_items(status, priority DESC);
                 """)
         }
+        // The reviewer's workbench: seeded samples, claims with leases, immutable reviews with revisions, the
+        // per-criterion answers and finding verdicts of each review, and an append-only audit log. Reviews,
+        // answers, verdicts and the audit log refuse UPDATE and DELETE in the database itself.
+        migrator.registerMigration("v3 samples, claims, reviews and the audit log") { db in
+            try db.execute(sql: """
+                CREATE TABLE samples (
+                    id INTEGER PRIMARY KEY,
+                    seed TEXT NOT NULL,
+                    plan TEXT NOT NULL,                -- JSON: population filters, size method and inputs, strata, boosts
+                    population INTEGER NOT NULL,
+                    population_hash TEXT NOT NULL,     -- SHA-256 of the population's sorted conversation ids
+                    size INTEGER NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE sample_members (
+                    sample_id INTEGER NOT NULL REFERENCES samples(id),
+                    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                    stratum TEXT NOT NULL,
+                    PRIMARY KEY (sample_id, conversation_id)
+                ) WITHOUT ROWID;
+
+                ALTER TABLE queue_items ADD COLUMN sample_id INTEGER REFERENCES samples(id);
+                ALTER TABLE queue_items ADD COLUMN assigned_by TEXT;      -- a supervisor's assignment outlives a claim
+                ALTER TABLE queue_items ADD COLUMN claimed_at TEXT;
+                ALTER TABLE queue_items ADD COLUMN skip_reason TEXT;
+                CREATE INDEX queue_by_assignee ON queue_items(assigned_to, status);
+                CREATE INDEX queue_by_conversation ON queue_items(conversation_id);
+
+                ALTER TABLE reviews ADD COLUMN queue_item_id INTEGER;
+                ALTER TABLE reviews ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE reviews ADD COLUMN revises INTEGER REFERENCES reviews(id);
+                ALTER TABLE reviews ADD COLUMN revision_reason TEXT;
+                ALTER TABLE reviews ADD COLUMN rubric_name TEXT NOT NULL DEFAULT '';
+                ALTER TABLE reviews ADD COLUMN rubric_version TEXT NOT NULL DEFAULT '';
+                ALTER TABLE reviews ADD COLUMN rubric_hash TEXT NOT NULL DEFAULT '';
+                ALTER TABLE reviews ADD COLUMN score REAL;                 -- 0–100 after auto-fail
+                ALTER TABLE reviews ADD COLUMN raw_score REAL;             -- before auto-fail
+                ALTER TABLE reviews ADD COLUMN auto_failed INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE reviews ADD COLUMN comment TEXT;
+                CREATE UNIQUE INDEX reviews_one_successor ON reviews(revises) WHERE revises IS NOT NULL;
+
+                CREATE TABLE review_answers (
+                    review_id INTEGER NOT NULL REFERENCES reviews(id),
+                    criterion TEXT NOT NULL,
+                    position INTEGER NOT NULL,         -- the criterion's place on the scorecard
+                    answer TEXT NOT NULL,              -- pass, fail, na, or a label of the criterion's scale
+                    item_score REAL,                   -- 0…1; NULL for na
+                    weight REAL NOT NULL,
+                    critical INTEGER NOT NULL,
+                    PRIMARY KEY (review_id, criterion)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE review_verdicts (
+                    review_id INTEGER NOT NULL REFERENCES reviews(id),
+                    finding_id INTEGER NOT NULL,       -- no foreign key: the finding may be replaced later, the verdict stays
+                    rule_id TEXT NOT NULL,
+                    verdict TEXT NOT NULL CHECK (verdict IN ('confirmed', 'dismissed')),
+                    reason TEXT,
+                    PRIMARY KEY (review_id, finding_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX review_verdicts_by_rule ON review_verdicts(rule_id);
+
+                CREATE TABLE audit_log (
+                    id INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    queue_item_id INTEGER,
+                    conversation_id INTEGER,
+                    review_id INTEGER,
+                    detail TEXT NOT NULL DEFAULT '{}'  -- JSON
+                );
+                CREATE INDEX audit_by_item ON audit_log(queue_item_id);
+                CREATE INDEX audit_by_conversation ON audit_log(conversation_id);
+                """)
+            for table in ["reviews", "review_answers", "review_verdicts", "audit_log"] {
+                let what = table == "audit_log" ? "the audit log is append-only" : "a submitted review is immutable; revise it instead"
+                try db.execute(sql: """
+                    CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table) BEGIN SELECT RAISE(ABORT, '\(what)'); END;
+                    CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table) BEGIN SELECT RAISE(ABORT, '\(what)'); END;
+                    """)
+            }
+        }
         return migrator
     }
 }

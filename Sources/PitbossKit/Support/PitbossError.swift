@@ -13,6 +13,8 @@ public struct PitbossError: Error, CustomStringConvertible, Sendable, Equatable 
         case internalFailure = 70
         /// Try again later, e.g. the database is busy (EX_TEMPFAIL).
         case temporary = 75
+        /// Not yours to do: an item someone else holds, a conversation you were the agent of (EX_NOPERM).
+        case refused = 77
     }
 
     public let code: Code
@@ -30,4 +32,5 @@ public struct PitbossError: Error, CustomStringConvertible, Sendable, Equatable 
     public static func missingFile(_ message: String) -> PitbossError { PitbossError(.missingFile, message) }
     public static func internalFailure(_ message: String) -> PitbossError { PitbossError(.internalFailure, message) }
     public static func temporary(_ message: String) -> PitbossError { PitbossError(.temporary, message) }
+    public static func refused(_ message: String) -> PitbossError { PitbossError(.refused, message) }
 }

@@ -10,17 +10,33 @@ import Yams
 ///   - {name: day, start: "06:00", end: "14:00"}
 ///   - {name: evening, start: "14:00", end: "22:00"}
 ///   - {name: night, start: "22:00", end: "06:00"}
+/// lease_minutes: 30            # how long a reviewer's claim on a queue item lasts
+/// reviewers:                   # agent ids a reviewer has worked under: they never review those conversations
+///   maria: [en.maria, ru.maria]
 /// ```
 public struct WorkspaceConfig: Sendable, Equatable {
     public var schedule: ShiftSchedule
     /// The rubric that commands use when none is named.
     public var rubricPath: String
 
+    /// How long a claim on a queue item lasts before the item returns to the queue.
+    public var leaseMinutes: Double
+    /// Reviewer name → the agent ids they have worked under.
+    public var reviewerAgentIDs: [String: [String]]
+
     public static let defaultRubricPath = "Rubrics/casino-support.yaml"
 
-    public init(schedule: ShiftSchedule = .standard, rubricPath: String = defaultRubricPath) {
+    public init(schedule: ShiftSchedule = .standard, rubricPath: String = defaultRubricPath, leaseMinutes: Double = 30,
+                reviewerAgentIDs: [String: [String]] = [:]) {
         self.schedule = schedule
         self.rubricPath = rubricPath
+        self.leaseMinutes = leaseMinutes
+        self.reviewerAgentIDs = reviewerAgentIDs
+    }
+
+    /// The reviewer called `name`, with the agent ids the workspace lists for them.
+    public func reviewer(_ name: String) -> Reviewer {
+        Reviewer(name: name, agentIDs: reviewerAgentIDs[name] ?? [])
     }
 
     public var timeZone: TimeZone { schedule.timeZone }
@@ -57,6 +73,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
         var timeZone = ShiftSchedule.standard.timeZone
         var rubricPath = defaultRubricPath
         var shifts = ShiftSchedule.standard.shifts
+        var leaseMinutes = 30.0
+        var reviewers: [String: [String]] = [:]
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             switch key {
@@ -81,12 +99,26 @@ public struct WorkspaceConfig: Sendable, Equatable {
             case "rubric":
                 guard let path = value.string, !path.isEmpty else { throw .badInput("\(where_(value)): rubric must be a file path") }
                 rubricPath = path
+            case "lease_minutes":
+                guard let minutes = value.scalar.flatMap({ Double($0.string) }), minutes > 0, minutes <= 24 * 60 else {
+                    throw .badInput("\(where_(value)): lease_minutes must be a number of minutes from 1 to 1440 (default 30)")
+                }
+                leaseMinutes = minutes
+            case "reviewers":
+                guard let people = value.mapping else { throw .badInput("\(where_(value)): reviewers maps a reviewer's name to their agent ids, e.g. maria: [en.maria]") }
+                for (name, ids) in people {
+                    guard let person = name.string, let list = ids.sequence?.compactMap(\.string) ?? ids.string.map({ [$0] }) else {
+                        throw .badInput("\(where_(ids)): reviewers.\(name.string ?? "?") must be a list of agent ids")
+                    }
+                    reviewers[person] = list
+                }
             default:
-                throw .badInput("\(where_(keyNode)): unknown setting '\(key)'; known settings: timezone, shifts, rubric")
+                throw .badInput("\(where_(keyNode)): unknown setting '\(key)'; known settings: timezone, shifts, rubric, lease_minutes, reviewers")
             }
         }
         do {
-            return WorkspaceConfig(schedule: try ShiftSchedule(timeZone: timeZone, shifts: shifts), rubricPath: rubricPath)
+            return WorkspaceConfig(schedule: try ShiftSchedule(timeZone: timeZone, shifts: shifts), rubricPath: rubricPath,
+                                   leaseMinutes: leaseMinutes, reviewerAgentIDs: reviewers)
         } catch {
             throw .badInput("\(path): \(error.message)")
         }

@@ -1,0 +1,176 @@
+import Foundation
+
+/// What a reviewer reads: the transcript with each finding's words highlighted in place and tagged with the
+/// finding's id, personal data masked unless asked for, and the findings listed with rule and message.
+public enum ReviewView {
+    public static func transcript(_ c: Conversation, findings: [StoredFinding], mask: PersonalDataMask?, style: OutputStyle,
+                                  timeZone: TimeZone) -> String {
+        var out = style.paint(c.externalID, .bold) + "  \(c.channel.rawValue) · \(c.language) · agent \(c.agentID) · shift \(c.shiftID)\n"
+        var facts = ["started \(LocalTime.format(c.startedAt, in: timeZone))"]
+        if let customer = c.customerID { facts.append("customer \(customer)\(c.isVIP ? " (VIP)" : "")") }
+        if mask == nil { facts.append("personal data shown") }
+        out += style.paint(facts.joined(separator: " · "), .dim) + "\n\n"
+
+        let listed = findings.filter { $0.status != .error }
+        if listed.isEmpty {
+            out += style.paint("No findings: score it on the transcript alone.", .green) + "\n\n"
+        } else {
+            out += style.paint("Findings", .bold) + "\n"
+            for f in listed { out += "  " + findingLine(f, mask: mask, style: style) + "\n" }
+            out += "\n"
+        }
+
+        let times = c.turns.map { ConversationView.time(of: $0, in: timeZone) }
+        let speakers = c.turns.map(ConversationView.speaker)
+        let timeWidth = times.map(TerminalWidth.of).max() ?? 0
+        let speakerWidth = speakers.map(TerminalWidth.of).max() ?? 0
+        for (i, turn) in c.turns.enumerated() {
+            let tone: OutputStyle.Tone = switch turn.role {
+            case .agent: .cyan
+            case .customer: .yellow
+            case .bot: .magenta
+            case .system: .dim
+            }
+            let marks = listed.filter { $0.turn == turn.index }
+            let timeCell = times[i] + String(repeating: " ", count: timeWidth - TerminalWidth.of(times[i]))
+            let speakerCell = speakers[i] + String(repeating: " ", count: speakerWidth - TerminalWidth.of(speakers[i]))
+            let indent = String(repeating: " ", count: (timeWidth > 0 ? timeWidth + 2 : 0) + speakerWidth + 2)
+            let text = marked(turn.text, marks, mask: mask, style: style)
+            out += (timeWidth > 0 ? style.paint(timeCell, .dim) + "  " : "") + style.paint(speakerCell, tone, .bold) + "  "
+                + text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + indent) + "\n"
+        }
+        return out
+    }
+
+    /// `F12  major  courtesy-rude [courtesy] · turn 3: "…" — message`
+    public static func findingLine(_ f: StoredFinding, mask: PersonalDataMask?, style: OutputStyle) -> String {
+        let tone: OutputStyle.Tone = switch f.severity {
+        case .critical: .red
+        case .major: .magenta
+        case .minor: .yellow
+        case .info: .dim
+        }
+        var line = style.paint("F\(f.id)", .bold) + "  " + style.paint(f.severity.rawValue, tone, .bold) + "  \(f.rule) [\(f.criterion)] \(f.status.rawValue)"
+        if let turn = f.turn { line += " · turn \(turn)" }
+        if let text = f.text { line += ": “\(mask?.mask(text) ?? text)”" }
+        line += " — \(f.message)"
+        if let verdict = f.verdict { line += style.paint(" (\(verdict))", .dim) }
+        return line
+    }
+
+    /// A turn's text with its findings' words marked (reverse video on a terminal, »…« elsewhere) and tagged
+    /// `[F12]` after the words, and personal data replaced.
+    static func marked(_ text: String, _ findings: [StoredFinding], mask: PersonalDataMask?, style: OutputStyle) -> String {
+        let scalars = Array(text.unicodeScalars)
+        let n = scalars.count
+        var opens = [Int](repeating: 0, count: n + 1)
+        var closes = [[Int64]](repeating: [], count: n + 1)
+        let masked = mask?.spans(in: text) ?? []
+        // A highlight boundary inside a masked span moves to the span's edge: the words are hidden, the mark is not.
+        func snap(_ i: Int, up: Bool) -> Int {
+            guard let span = masked.first(where: { $0.range.lowerBound < i && i < $0.range.upperBound }) else { return i }
+            return up ? span.range.upperBound : span.range.lowerBound
+        }
+        for f in findings {
+            guard let s = f.start, let e = f.end, s >= 0, s <= e, e <= n else { continue }
+            opens[snap(s, up: false)] += 1
+            closes[snap(e, up: true)].append(f.id)
+        }
+        let open = style.color ? "\u{1B}[7;1m" : "»"
+        let close = style.color ? "\u{1B}[0m" : "«"
+        var out = ""
+        var depth = 0
+        var pending: [Int64] = []
+        var i = 0
+        while i <= n {
+            if !closes[i].isEmpty {
+                depth -= closes[i].count
+                pending += closes[i]
+                if depth == 0 {
+                    out += close + style.paint("[" + pending.map { "F\($0)" }.joined(separator: ",") + "]", .red, .bold)
+                    pending = []
+                }
+            }
+            if opens[i] > 0 {
+                if depth == 0 { out += open }
+                depth += opens[i]
+            }
+            guard i < n else { break }
+            if let span = masked.first(where: { $0.range.lowerBound == i }) {
+                out += style.paint(span.replacement, .dim)
+                if depth > 0 && style.color { out += open }  // painting reset the highlight
+                i = span.range.upperBound
+                continue
+            }
+            out.unicodeScalars.append(scalars[i])
+            i += 1
+        }
+        return out
+    }
+
+    /// The scorecard as the reviewer answered it, with the score.
+    public static func scorecard(_ card: Scorecard, rubric: Rubric, style: OutputStyle) -> String {
+        var table = Table(headers: ["criterion", "answer", "weight", "critical"], numericColumns: [2])
+        for a in card.answers {
+            let failing = a.itemScore == 0
+            table.rows.append([a.criterion, failing ? style.paint(a.answer, .red, .bold) : a.answer, weight(a.weight), a.critical ? "yes" : ""])
+        }
+        return table.render(style: style) + scoreLine(score: card.score, raw: card.rawScore, autoFailed: card.autoFailed,
+                                                      failed: card.failedCritical, style: style) + "\n"
+    }
+
+    public static func scoreLine(score: Double, raw: Double, autoFailed: Bool, failed: [String], style: OutputStyle) -> String {
+        if autoFailed {
+            return style.paint("Score 0 — auto-fail", .red, .bold) + " (critical criterion failed: \(failed.joined(separator: ", ")); \(ReviewStore.formatScore(raw)) before auto-fail)"
+        }
+        return style.paint("Score \(ReviewStore.formatScore(score)) / 100", .bold)
+    }
+
+    static func weight(_ w: Double) -> String { w == w.rounded() ? String(Int(w)) : String(w) }
+
+    /// `pitboss review history`: every revision, then the audit trail.
+    public static func history(_ reviews: [StoredReview], audit: [AuditLog.Entry], format: OutputFormat, style: OutputStyle, timeZone: TimeZone) -> String {
+        switch format {
+        case .json:
+            struct History: Encodable { var reviews: [StoredReview]; var audit: [AuditLog.Entry] }
+            return String(decoding: (try? FlagReport.encoder().encode(History(reviews: reviews, audit: audit))) ?? Data(), as: UTF8.self) + "\n"
+        case .csv:
+            var table = Table(headers: ["review", "revision", "revises", "item", "conversation", "reviewer", "created_at", "score", "auto_failed",
+                                        "criterion", "answer", "weight", "critical", "comment", "revision_reason"])
+            for r in reviews {
+                for a in r.answers {
+                    table.rows.append([String(r.id), String(r.revision), r.revises.map(String.init) ?? "", r.item.map(String.init) ?? "", r.conversation,
+                                       r.reviewer, r.createdAt, ReviewStore.formatScore(r.score), r.autoFailed ? "true" : "false",
+                                       a.criterion, a.answer, weight(a.weight), a.critical ? "true" : "false", r.comment ?? "", r.revisionReason ?? ""])
+                }
+            }
+            return table.csv()
+        case .table:
+            var out = ""
+            if reviews.isEmpty { out += "No review yet.\n" }
+            for r in reviews {
+                let when = UTCTimestamp.parse(r.createdAt).map { LocalTime.format($0, in: timeZone) } ?? r.createdAt
+                out += style.paint("Review #\(r.id)", .bold) + " revision \(r.revision)" + (r.revises.map { " (corrects #\($0))" } ?? "")
+                    + " · \(r.conversation) · by \(r.reviewer) · \(when) · rubric \(r.rubric) v\(r.rubricVersion)\n"
+                if let reason = r.revisionReason { out += "  reason: \(reason)\n" }
+                out += "  " + r.answers.map { "\($0.criterion)=\($0.answer)" }.joined(separator: " ") + "\n"
+                if !r.verdicts.isEmpty {
+                    out += "  findings: " + r.verdicts.map { "F\($0.finding) \($0.verdict.rawValue)" + ($0.reason.map { " (\($0))" } ?? "") }.joined(separator: ", ") + "\n"
+                }
+                if let comment = r.comment, !comment.isEmpty { out += "  comment: \(comment)\n" }
+                out += "  " + scoreLine(score: r.score, raw: r.rawScore, autoFailed: r.autoFailed,
+                                        failed: r.answers.filter(\.failsCritically).map(\.criterion), style: style) + "\n\n"
+            }
+            if !audit.isEmpty {
+                out += style.paint("Audit trail", .bold) + "\n"
+                var table = Table(headers: ["at", "actor", "action", "item", "detail"], numericColumns: [3])
+                table.rows = audit.map { e in
+                    [UTCTimestamp.parse(e.at).map { LocalTime.format($0, in: timeZone) } ?? e.at, e.actor, e.action, e.item.map(String.init) ?? "",
+                     e.detail.keys.sorted().map { "\($0)=\(e.detail[$0]!)" }.joined(separator: " ")]
+                }
+                out += table.render(style: style)
+            }
+            return out
+        }
+    }
+}

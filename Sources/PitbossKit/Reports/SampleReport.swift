@@ -1,0 +1,65 @@
+import Foundation
+
+/// What `pitboss sample` prints: the plan (so that anyone can check and re-derive it) and the chosen conversations.
+public enum SampleReport {
+    public static func render(_ outcome: SampleStore.Outcome, dryRun: Bool, format: OutputFormat, style: OutputStyle) -> String {
+        let plan = outcome.draw.plan
+        switch format {
+        case .json:
+            struct Chosen: Encodable { var conversation: String; var agent: String; var stratum: String }
+            struct Output: Encodable {
+                var sample: Int64?
+                var dryRun: Bool
+                var queued: Int
+                var plan: SamplePlan
+                var chosen: [Chosen]
+                enum CodingKeys: String, CodingKey { case sample, dryRun = "dry_run", queued, plan, chosen }
+                func encode(to encoder: any Encoder) throws {
+                    var c = encoder.container(keyedBy: CodingKeys.self)
+                    try c.encode(sample, forKey: .sample)
+                    try c.encode(dryRun, forKey: .dryRun)
+                    try c.encode(queued, forKey: .queued)
+                    try c.encode(plan, forKey: .plan)
+                    try c.encode(chosen, forKey: .chosen)
+                }
+            }
+            let output = Output(sample: outcome.sampleID, dryRun: dryRun, queued: outcome.queued, plan: plan,
+                                chosen: outcome.draw.chosen.map { Chosen(conversation: $0.unit.id, agent: $0.unit.agent, stratum: $0.stratum) })
+            return String(decoding: (try? FlagReport.encoder().encode(output)) ?? Data(), as: UTF8.self) + "\n"
+        case .csv:
+            var table = Table(headers: ["conversation", "agent", "channel", "language", "stratum"])
+            table.rows = outcome.draw.chosen.map { [$0.unit.id, $0.unit.agent, $0.unit.channel, $0.unit.language, $0.stratum] }
+            return table.csv()
+        case .table:
+            var out = style.paint("Population", .bold) + ": \(plan.population) conversation\(plan.population == 1 ? "" : "s") ("
+                + plan.filters.keys.sorted().map { "\($0): \(plan.filters[$0]!)" }.joined(separator: "; ") + ")\n"
+            switch plan.method {
+            case "confidence":
+                if let s = plan.statistical { out += style.paint("Size", .bold) + ": " + s.explanation + "\n" }
+            case "per-agent":
+                out += style.paint("Size", .bold) + ": \(plan.requested ?? 0) per agent (times the agent's boost), at most what each has\n"
+            default:
+                out += style.paint("Size", .bold) + ": \(plan.requested ?? 0) requested" + ((plan.requested ?? 0) > plan.population ? ", the whole population taken" : "") + "\n"
+            }
+            if let stratify = plan.stratify {
+                out += style.paint("Strata", .bold) + ": by \(stratify.rawValue), " + (plan.method == "per-agent" ? "fixed per agent" : "proportional (largest remainder)") + "\n"
+                var table = Table(headers: [stratify.rawValue, "population", "boost", "allocated", "drawn"], numericColumns: [1, 2, 3, 4])
+                table.rows = plan.strata.map { [$0.name, String($0.population), ReviewView.weight($0.boost), String($0.allocated), String($0.drawn)] }
+                out += table.render(style: style)
+            }
+            if !plan.boosts.isEmpty && plan.stratify != .agent {
+                out += "Boosts: " + plan.boosts.keys.sorted().map { "\($0)×\(ReviewView.weight(plan.boosts[$0]!))" }.joined(separator: ", ") + "\n"
+            }
+            if plan.toppedUp > 0 { out += "Topped up: \(plan.toppedUp) more so that every agent is seen at least \(plan.minPerAgent) time\(plan.minPerAgent == 1 ? "" : "s")\n" }
+            out += style.paint("Seed", .bold) + ": \(plan.seed)  (the same seed on the same population draws the same sample: --seed \(plan.seed))\n"
+            out += "Population hash: \(plan.populationHash)\n"
+            if dryRun || outcome.sampleID == nil {
+                out += style.paint("Drawn", .bold) + ": \(plan.size) conversation\(plan.size == 1 ? "" : "s") (dry run: nothing queued)\n"
+                for (unit, stratum) in outcome.draw.chosen { out += "  \(unit.id)  \(unit.agent)" + (stratum == "all" || stratum == unit.agent ? "" : "  \(stratum)") + "\n" }
+            } else {
+                out += style.paint("Sample #\(outcome.sampleID!)", .bold, .green) + ": \(plan.size) drawn, \(outcome.queued) queued with reason sample (pitboss queue list --reason sample)\n"
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// Finds personal data in message text — payment card numbers, IBANs, e-mail addresses, phone numbers and
+/// identity-document numbers — so that a reviewer reads `[card …4242]` instead of the number unless they ask
+/// to see it (`--show-pii`). It errs on the side of masking: a long order number may be masked as a phone.
+public final class PersonalDataMask: @unchecked Sendable {
+    public enum Kind: String, Sendable { case card, iban, email = "e-mail", phone, document }
+
+    public struct Span: Sendable, Equatable {
+        /// Code points within the text.
+        public var range: Range<Int>
+        public var kind: Kind
+        public var replacement: String
+    }
+
+    private let patterns: [(Kind, CompiledPattern)]
+    // A matcher holds PCRE2 match data: one per mask, used under a lock.
+    private let matcher = Matcher()
+    private let lock = NSLock()
+
+    public init() {
+        func compile(_ source: String, caseless: Bool = true) -> CompiledPattern {
+            // The patterns are constants: a failure to compile is a bug, caught by the tests.
+            try! CompiledPattern(source, caseless: caseless)
+        }
+        patterns = [
+            (.email, compile(#"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"#)),
+            (.iban, compile(#"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"#, caseless: false)),
+            // 13–19 digits, in groups or not: card numbers (PAN).
+            (.card, compile(#"(?<![\d.,])(?:[0-9][ -]?){12,18}[0-9](?![\d.,]*\d)"#)),
+            // International or national numbers: 9–15 digits with the separators people type.
+            (.phone, compile(#"(?<![\w+])(?:\+|00)?\(?[0-9]{2,4}\)?(?:[ .-]?\(?[0-9]{2,4}\)?){2,4}(?![\w])"#)),
+            // Passport and ID formats (letters then digits), and any number said to be a document's.
+            (.document, compile(#"\b[A-Z]{1,3}[- ]?[0-9]{6,9}\b"#, caseless: false)),
+            (.document, compile(#"(?:passport|id card|identity card|driving licen[cs]e|document|паспорт\w*|kimlik|pasaport|διαβατηριο|ταυτοτητα)\s*(?:no\.?|number|номер|#|numarasi)?\s*[:#]?\s*\K[A-Z0-9][A-Z0-9 -]{4,18}[0-9]"#)),
+        ]
+    }
+
+    /// The personal data in `text`, earliest first, never overlapping.
+    public func spans(in text: String) -> [Span] {
+        guard text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 || $0 == 0x40 }) else { return [] }  // no digit, no @
+        let offsets = CodePointOffsets(text)
+        var found: [Span] = []
+        lock.lock()
+        defer { lock.unlock() }
+        for (kind, pattern) in patterns {
+            guard let ranges = try? matcher.matches(pattern, in: text) else { continue }
+            for bytes in ranges {
+                let matched = String(decoding: Array(text.utf8)[bytes], as: UTF8.self)
+                let digits = matched.filter(\.isASCII).filter(\.isNumber)
+                switch kind {
+                case .phone where digits.count < 9 || digits.count > 15: continue
+                case .card where !(13...19).contains(digits.count): continue
+                default: break
+                }
+                let range = offsets.codePoint(bytes.lowerBound)..<offsets.codePoint(bytes.upperBound)
+                if found.contains(where: { $0.range.overlaps(range) }) { continue }
+                found.append(Span(range: range, kind: kind, replacement: Self.replacement(kind, digits: digits)))
+            }
+        }
+        return found.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    }
+
+    /// The text with every span replaced.
+    public func mask(_ text: String) -> String {
+        let spans = spans(in: text)
+        guard !spans.isEmpty else { return text }
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var at = 0
+        for span in spans {
+            out.append(contentsOf: scalars[at..<span.range.lowerBound])
+            out.append(contentsOf: span.replacement.unicodeScalars)
+            at = span.range.upperBound
+        }
+        out.append(contentsOf: scalars[at...])
+        return String(out)
+    }
+
+    static func replacement(_ kind: Kind, digits: String) -> String {
+        switch kind {
+        // The last four digits of a card may be shown (PCI DSS 3.4): reviewers need them to follow a payment.
+        case .card: "[card …\(digits.suffix(4))]"
+        default: "[\(kind.rawValue)]"
+        }
+    }
+}
+
+/// Maps UTF-8 byte offsets of a string to code-point offsets.
+struct CodePointOffsets {
+    private var byByte: [Int]
+
+    init(_ text: String) {
+        byByte = []
+        byByte.reserveCapacity(text.utf8.count + 1)
+        var codePoints = 0
+        for byte in text.utf8 {
+            byByte.append(codePoints)
+            if byte & 0xC0 != 0x80 { codePoints += 1 }  // a lead byte starts a code point
+        }
+        byByte.append(codePoints)
+    }
+
+    func codePoint(_ byte: Int) -> Int { byByte[min(byte, byByte.count - 1)] }
+}

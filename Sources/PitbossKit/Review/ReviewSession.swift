@@ -1,0 +1,179 @@
+import Foundation
+
+/// Where an interactive review talks to the reviewer: a terminal, a pipe, or a test's script.
+public protocol ReviewTerminal: AnyObject {
+    func write(_ text: String)
+    /// One line of input, without its line end; nil at the end of input (a closed terminal, a pipe run dry).
+    func readLine(prompt: String) -> String?
+}
+
+/// An interactive review of one claimed queue item: the reviewer reads the transcript, confirms or dismisses each
+/// finding, answers each criterion (the findings' verdicts suggest the answer), comments, sees the score and
+/// submits or abandons. Nothing is stored until submit, and submit stores everything in one transaction; end
+/// of input or `abandon` stores nothing and ends the claim.
+public final class ReviewSession {
+    public enum Outcome: Sendable {
+        case submitted(StoredReview)
+        case abandoned
+    }
+
+    let store: ReviewStore
+    let rubric: Rubric
+    let reviewer: Reviewer
+    let claim: ReviewQueue.Claim
+    let conversation: Conversation
+    let findings: [StoredFinding]
+    let style: OutputStyle
+    let timeZone: TimeZone
+    let mask: PersonalDataMask?
+
+    public init(store: ReviewStore, rubric: Rubric, reviewer: Reviewer, claim: ReviewQueue.Claim, conversation: Conversation,
+                findings: [StoredFinding], style: OutputStyle, timeZone: TimeZone, showPersonalData: Bool) {
+        self.store = store
+        self.rubric = rubric
+        self.reviewer = reviewer
+        self.claim = claim
+        self.conversation = conversation
+        self.findings = findings.filter { $0.status != .error }
+        self.style = style
+        self.timeZone = timeZone
+        self.mask = showPersonalData ? nil : PersonalDataMask()
+    }
+
+    /// Thrown inside the walk when the reviewer abandons or the input ends.
+    struct Abandon: Error {}
+
+    public func run(_ terminal: any ReviewTerminal, now: @escaping () -> Date = Date.init) throws(PitbossError) -> Outcome {
+        let expires = UTCTimestamp.parse(claim.expiresAt).map { LocalTime.format($0, in: timeZone) } ?? claim.expiresAt
+        terminal.write(style.paint("Item \(claim.item)", .bold) + " · \(claim.reason) · priority \(claim.priority) · claimed by \(reviewer.name) until \(expires)\n"
+            + style.paint("Type 'abandon' at any prompt (or press Ctrl-C) to stop: nothing is stored and the item goes back to the queue.", .dim) + "\n\n")
+        terminal.write(ReviewView.transcript(conversation, findings: findings, mask: mask, style: style, timeZone: timeZone) + "\n")
+        do {
+            let verdicts = try judgeFindings(terminal)
+            var suggestions = ScoreSuggestion.suggestions(rubric: rubric, findings: findings, verdicts: verdicts.mapValues(\.verdict))
+            while true {
+                let answers = try answerCriteria(terminal, suggestions: suggestions)
+                let card: Scorecard
+                do { card = try Scorecard(rubric: rubric, answers: answers) } catch {
+                    // Every answer was checked as it was typed; only "all N/A" can land here.
+                    terminal.write(style.paint(error.message.replacingOccurrences(of: "\nnothing was stored", with: ""), .red) + "\n")
+                    continue
+                }
+                let comment = try ask(terminal, "Comment for the agent's file (Enter for none)")
+                terminal.write("\n" + ReviewView.scorecard(card, rubric: rubric, style: style))
+                if !verdicts.isEmpty {
+                    terminal.write("Findings: " + verdicts.keys.sorted().map { "F\($0) \(verdicts[$0]!.verdict.rawValue)" }.joined(separator: ", ") + "\n")
+                }
+                switch try choose(terminal, "Submit? [s]ubmit, [e]dit the answers, [a]bandon", ["submit", "edit", "abandon"]) {
+                case "submit":
+                    let submission = ReviewSubmission(item: claim.item, reviewer: reviewer, rubric: rubric, scorecard: card,
+                                                      verdicts: verdicts.keys.sorted().map { verdicts[$0]! },
+                                                      comment: comment.isEmpty ? nil : comment)
+                    let stored = try store.submit(submission, now: now())
+                    terminal.write(style.paint("Stored review #\(stored.id)", .green, .bold) + " of item \(claim.item) (\(conversation.externalID)): "
+                        + ReviewView.scoreLine(score: stored.score, raw: stored.rawScore, autoFailed: stored.autoFailed, failed: card.failedCritical, style: style) + "\n")
+                    return .submitted(stored)
+                case "edit":
+                    suggestions = answers.mapValues { ScoreSuggestion(answer: $0, because: "your answer") }
+                default:
+                    throw Abandon()
+                }
+            }
+        } catch is Abandon {
+            let released = try store.queue.abandon(claim.item, by: reviewer, now: now())
+            terminal.write("\nAbandoned: nothing stored" + (released ? "; item \(claim.item) is back in the queue.\n" : ".\n"))
+            return .abandoned
+        } catch let error as PitbossError {
+            throw error
+        } catch {
+            throw .internalFailure("review of item \(claim.item): \(error)")
+        }
+    }
+
+    func judgeFindings(_ terminal: any ReviewTerminal) throws -> [Int64: FindingVerdict] {
+        var verdicts: [Int64: FindingVerdict] = [:]
+        guard !findings.isEmpty else { return verdicts }
+        terminal.write(style.paint("Findings — [c]onfirm, [d]ismiss (a reason may follow: d quoting the player), [s]kip to leave it undecided", .bold) + "\n")
+        for f in findings {
+            terminal.write(ReviewView.findingLine(f, mask: mask, style: style) + "\n")
+            while true {
+                let line = try ask(terminal, "F\(f.id)")
+                let (word, rest) = Self.split(line)
+                switch word {
+                case "c", "confirm", "y", "yes":
+                    verdicts[f.id] = FindingVerdict(finding: f.id, verdict: .confirmed, reason: rest)
+                case "d", "dismiss", "n", "no":
+                    var reason = rest
+                    if reason == nil { reason = try ask(terminal, "  reason for dismissing (Enter for none)").nilIfEmpty }
+                    verdicts[f.id] = FindingVerdict(finding: f.id, verdict: .dismissed, reason: reason)
+                case "s", "skip":
+                    break
+                default:
+                    terminal.write(style.paint("  answer c (confirm), d (dismiss), s (skip) or abandon", .yellow) + "\n")
+                    continue
+                }
+                break
+            }
+        }
+        terminal.write("\n")
+        return verdicts
+    }
+
+    func answerCriteria(_ terminal: any ReviewTerminal, suggestions: [String: ScoreSuggestion]) throws -> [String: String] {
+        terminal.write(style.paint("Scorecard — Enter takes the suggestion", .bold) + "\n")
+        var answers: [String: String] = [:]
+        for criterion in rubric.criteria {
+            let suggestion = suggestions[criterion.id]
+            let choices = Scorecard.choices(criterion, na: criterion.naAllowed).replacingOccurrences(of: ", ", with: "/").replacingOccurrences(of: " or ", with: "/")
+            let flags = "weight \(ReviewView.weight(criterion.weight))" + (criterion.critical ? ", critical" : "")
+            terminal.write(style.paint(criterion.id, .bold) + " — \(criterion.title) (\(flags))\n")
+            while true {
+                let hint = suggestion.map { " [\($0.answer): \($0.because)]" } ?? ""
+                let line = try ask(terminal, "  \(choices)\(hint)")
+                let typed = line.isEmpty ? (suggestion?.answer ?? "") : line
+                if let answer = Self.resolve(typed, criterion) {
+                    answers[criterion.id] = answer
+                    break
+                }
+                terminal.write(style.paint("  '\(typed)' is not an answer here; answer \(Scorecard.choices(criterion, na: criterion.naAllowed))", .yellow) + "\n")
+            }
+        }
+        return answers
+    }
+
+    /// A typed answer as a scale label or `na`: the full word, or its first letters when only one answer starts so.
+    static func resolve(_ typed: String, _ criterion: Criterion) -> String? {
+        let text = Scorecard.normalized(typed)
+        guard !text.isEmpty else { return nil }
+        let choices = criterion.scale.map(\.label) + (criterion.naAllowed ? [ScaleLevel.notApplicable] : [])
+        if choices.contains(text) { return text }
+        let matching = choices.filter { $0.hasPrefix(text) }
+        return matching.count == 1 ? matching[0] : nil
+    }
+
+    func choose(_ terminal: any ReviewTerminal, _ prompt: String, _ options: [String]) throws -> String {
+        while true {
+            let line = try ask(terminal, prompt).lowercased()
+            if let option = options.first(where: { !line.isEmpty && $0.hasPrefix(line) }) { return option }
+            terminal.write(style.paint("  answer \(options.joined(separator: ", "))", .yellow) + "\n")
+        }
+    }
+
+    /// One line; `abandon` (or `quit`) or the end of input abandons the review.
+    func ask(_ terminal: any ReviewTerminal, _ prompt: String) throws -> String {
+        guard let line = terminal.readLine(prompt: prompt + " > ") else { throw Abandon() }
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if ["abandon", "quit", ":q"].contains(trimmed.lowercased()) { throw Abandon() }
+        return trimmed
+    }
+
+    /// "d quoting the player" → ("d", "quoting the player").
+    static func split(_ line: String) -> (String, String?) {
+        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        return ((parts.first ?? "").lowercased(), parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces).nilIfEmpty : nil)
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

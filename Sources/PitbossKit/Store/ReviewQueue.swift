@@ -1,0 +1,267 @@
+import Foundation
+import GRDB
+
+/// The review queue that several reviewers' processes share.
+///
+/// Every change is one IMMEDIATE transaction (SQLite lets one writer in at a time), so two reviewers
+/// asking for the next case at the same moment are served one after the other and never get the same item.
+/// A claim is a lease: when it runs out the item returns to the queue, to its assignee if a supervisor
+/// assigned it. Every change is written to the audit log in the same transaction.
+public struct ReviewQueue: Sendable {
+    public let database: PitbossDatabase
+    /// How long a claim lasts.
+    public var lease: TimeInterval
+
+    public static let defaultLease: TimeInterval = 30 * 60
+
+    public init(database: PitbossDatabase, lease: TimeInterval = defaultLease) {
+        self.database = database
+        self.lease = lease
+    }
+
+    /// A queue item that a reviewer now holds.
+    public struct Claim: Sendable, Equatable, Codable {
+        public var item: Int64
+        public var conversation: String
+        public var reason: String
+        public var priority: Int
+        public var reviewer: String
+        public var expiresAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case item, conversation, reason, priority, reviewer
+            case expiresAt = "expires_at"
+        }
+    }
+
+    /// The reviewer's next case: their own unexpired claim first (to resume it), then what a supervisor assigned
+    /// them, then the open queue, highest priority and oldest first; never a conversation they were the agent in.
+    /// Nil when nothing is left for them.
+    public func claimNext(for reviewer: Reviewer, reason: String? = nil, now: Date = Date()) throws(PitbossError) -> Claim? {
+        let ids = Array(reviewer.agentIDs)
+        let placeholders = ids.map { _ in "?" }.joined(separator: ", ")
+        var arguments: [(any DatabaseValueConvertible)?] = [reviewer.name, reviewer.name]
+        if let reason { arguments.append(reason) }
+        arguments += ids + ids
+        let sql = """
+            SELECT q.id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id
+            WHERE (q.status = 'claimed' AND q.assigned_to = ? OR q.status = 'open' AND (q.assigned_to IS NULL OR q.assigned_to = ?))
+              \(reason == nil ? "" : "AND q.reason = ?")
+              AND lower(c.agent_id) NOT IN (\(placeholders))
+              AND NOT EXISTS (SELECT 1 FROM turns t WHERE t.conversation_id = q.conversation_id AND lower(t.agent_id) IN (\(placeholders)))
+            ORDER BY q.status = 'claimed' DESC, q.assigned_to IS NOT NULL DESC, q.priority DESC, c.started_at, q.id
+            LIMIT 1
+            """
+        return try transaction("claim the next item") { db in
+            try expireClaims(db, now: now)
+            guard let id = try Int64.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) else { return nil }
+            return try take(db, id, for: reviewer, now: now)
+        }
+    }
+
+    /// Claims one item by its id (or renews the reviewer's own claim on it).
+    public func claim(_ id: Int64, for reviewer: Reviewer, now: Date = Date()) throws(PitbossError) -> Claim {
+        try transaction("claim item \(id)") { db in
+            try expireClaims(db, now: now)
+            let item = try Item.load(db, id)
+            try item.mustBeTakable(by: reviewer)
+            return try take(db, id, for: reviewer, now: now)
+        }
+    }
+
+    /// A supervisor hands up to `count` open, unassigned items to a reviewer (highest priority first), never one
+    /// in which the reviewer was the agent. Returns the items' ids.
+    public func assign(to reviewer: Reviewer, count: Int, agent: String? = nil, reason: String? = nil, by actor: String,
+                       now: Date = Date()) throws(PitbossError) -> [Int64] {
+        guard count > 0 else { throw .usage("--count must be at least 1") }
+        let ids = Array(reviewer.agentIDs)
+        let placeholders = ids.map { _ in "?" }.joined(separator: ", ")
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let agent { arguments.append(agent) }
+        if let reason { arguments.append(reason) }
+        arguments += ids + ids + [count]
+        let sql = """
+            SELECT q.id, q.conversation_id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id
+            WHERE q.status = 'open' AND q.assigned_to IS NULL
+              \(agent == nil ? "" : "AND c.agent_id = ?") \(reason == nil ? "" : "AND q.reason = ?")
+              AND lower(c.agent_id) NOT IN (\(placeholders))
+              AND NOT EXISTS (SELECT 1 FROM turns t WHERE t.conversation_id = q.conversation_id AND lower(t.agent_id) IN (\(placeholders)))
+            ORDER BY q.priority DESC, c.started_at, q.id
+            LIMIT ?
+            """
+        return try transaction("assign items to \(reviewer.name)") { db in
+            try expireClaims(db, now: now)
+            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+            for row in rows {
+                let id: Int64 = row[0]
+                try db.execute(sql: "UPDATE queue_items SET assigned_to = ?, assigned_by = ? WHERE id = ?", arguments: [reviewer.name, actor, id])
+                try AuditLog.append(db, at: now, actor: actor, action: "assign", item: id, conversation: row[1], detail: ["to": reviewer.name])
+            }
+            return rows.map { $0[0] }
+        }
+    }
+
+    /// Gives an item back to the open queue: the holder's claim or assignment ends. Someone else's needs `force`
+    /// (a supervisor taking work back). A skipped item is reopened.
+    public func release(_ id: Int64, by actor: String, force: Bool = false, now: Date = Date()) throws(PitbossError) {
+        try transaction("release item \(id)") { db in
+            try expireClaims(db, now: now)
+            let item = try Item.load(db, id)
+            switch item.status {
+            case "scored":
+                throw PitbossError.refused("item \(id) is scored (\(item.conversation)); a review is never withdrawn — correct it with pitboss score \(id) --revise REASON")
+            case "open" where item.assignedTo == nil:
+                throw PitbossError.usage("item \(id) is open and held by nobody; nothing to release")
+            default:
+                break
+            }
+            if let holder = item.assignedTo, holder != actor, !force {
+                throw PitbossError.refused("item \(id) is \(item.status == "claimed" ? "claimed by" : "assigned to") \(holder), not \(actor); a supervisor can take it back with --force")
+            }
+            try db.execute(sql: """
+                UPDATE queue_items SET status = 'open', assigned_to = NULL, assigned_by = NULL, claimed_at = NULL, claim_expires_at = NULL,
+                    skip_reason = NULL WHERE id = ?
+                """, arguments: [id])
+            try AuditLog.append(db, at: now, actor: actor, action: "release", item: id, conversation: item.conversationID,
+                                detail: ["was": item.status, "holder": item.assignedTo ?? ""])
+        }
+    }
+
+    /// Ends the reviewer's own claim without a review (`abandon`, Ctrl-C, a closed terminal): the item returns to
+    /// the queue, or to the reviewer's assigned work if a supervisor assigned it. Returns false when there was no
+    /// claim of theirs to end (the lease ran out and someone else took it, or the review was submitted).
+    @discardableResult
+    public func abandon(_ id: Int64, by reviewer: Reviewer, now: Date = Date()) throws(PitbossError) -> Bool {
+        try transaction("release item \(id)") { db in
+            try db.execute(sql: """
+                UPDATE queue_items SET status = 'open', claimed_at = NULL, claim_expires_at = NULL,
+                    assigned_to = CASE WHEN assigned_by IS NULL THEN NULL ELSE assigned_to END
+                WHERE id = ? AND status = 'claimed' AND assigned_to = ?
+                """, arguments: [id, reviewer.name])
+            guard db.changesCount > 0 else { return false }
+            let conversation = try Int64.fetchOne(db, sql: "SELECT conversation_id FROM queue_items WHERE id = ?", arguments: [id])
+            try AuditLog.append(db, at: now, actor: reviewer.name, action: "release", item: id, conversation: conversation, detail: ["was": "claimed", "how": "abandoned"])
+            return true
+        }
+    }
+
+    /// Takes an item out of review with a reason (not reviewable: a test chat, the wrong language…).
+    public func skip(_ id: Int64, why: String, by actor: String, force: Bool = false, now: Date = Date()) throws(PitbossError) {
+        let reason = why.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw .usage("say why the item is skipped: --why \"…\"") }
+        try transaction("skip item \(id)") { db in
+            try expireClaims(db, now: now)
+            let item = try Item.load(db, id)
+            guard item.status == "open" || item.status == "claimed" else {
+                throw PitbossError.refused("item \(id) is already \(item.status)")
+            }
+            if let holder = item.assignedTo, holder != actor, !force {
+                throw PitbossError.refused("item \(id) is held by \(holder), not by \(actor); a supervisor can skip it with --force")
+            }
+            try db.execute(sql: """
+                UPDATE queue_items SET status = 'skipped', skip_reason = ?, assigned_to = ?, claim_expires_at = NULL WHERE id = ?
+                """, arguments: [reason, actor, id])
+            try AuditLog.append(db, at: now, actor: actor, action: "skip", item: id, conversation: item.conversationID, detail: ["why": reason])
+        }
+    }
+
+    /// The queue item that `pitboss review`/`score` mean by TARGET: an item id, or a conversation id — its item that is
+    /// claimed or open before one that is scored, the most urgent first.
+    public func item(named target: String) throws(PitbossError) -> Int64 {
+        if let id = Int64(target) { return id }
+        do {
+            let found = try database.writer.read { db in
+                try Int64.fetchOne(db, sql: """
+                    SELECT q.id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id WHERE c.external_id = ?
+                    ORDER BY CASE q.status WHEN 'claimed' THEN 0 WHEN 'open' THEN 1 WHEN 'scored' THEN 2 ELSE 3 END, q.priority DESC, q.id
+                    LIMIT 1
+                    """, arguments: [target])
+            }
+            guard let found else {
+                throw PitbossError.missingFile("'\(target)' is neither a queue item id nor a queued conversation; see pitboss queue list (a conversation enters the queue through pitboss flag or pitboss sample)")
+            }
+            return found
+        } catch {
+            throw PitbossDatabase.translate(error, doing: "find the queue item \(target)", busyTimeout: database.busyTimeout)
+        }
+    }
+
+    // MARK: - Inside a transaction
+
+    func transaction<T>(_ action: String, _ body: (Database) throws -> T) throws(PitbossError) -> T {
+        do {
+            return try database.writer.write(body)
+        } catch {
+            throw PitbossDatabase.translate(error, doing: action, busyTimeout: database.busyTimeout)
+        }
+    }
+
+    /// Claims whose lease ran out go back to the queue (to their assignee, if a supervisor assigned them).
+    func expireClaims(_ db: Database, now: Date) throws {
+        let nowText = UTCTimestamp.format(now)
+        let expired = try Row.fetchAll(db, sql: """
+            SELECT id, conversation_id, assigned_to, claim_expires_at FROM queue_items WHERE status = 'claimed' AND claim_expires_at <= ?
+            """, arguments: [nowText])
+        for row in expired {
+            try db.execute(sql: """
+                UPDATE queue_items SET status = 'open', claimed_at = NULL, claim_expires_at = NULL,
+                    assigned_to = CASE WHEN assigned_by IS NULL THEN NULL ELSE assigned_to END
+                WHERE id = ?
+                """, arguments: [row[0]])
+            try AuditLog.append(db, at: now, actor: "pitboss", action: "expire", item: row[0], conversation: row[1],
+                                detail: ["holder": row[2] ?? "", "expired_at": row[3] ?? ""])
+        }
+    }
+
+    func take(_ db: Database, _ id: Int64, for reviewer: Reviewer, now: Date) throws -> Claim {
+        let expires = UTCTimestamp.format(now.addingTimeInterval(lease))
+        let item = try Item.load(db, id)
+        let renewing = item.status == "claimed"
+        try db.execute(sql: """
+            UPDATE queue_items SET status = 'claimed', assigned_to = ?, claimed_at = COALESCE(claimed_at, ?), claim_expires_at = ? WHERE id = ?
+            """, arguments: [reviewer.name, UTCTimestamp.format(now), expires, id])
+        try AuditLog.append(db, at: now, actor: reviewer.name, action: renewing ? "renew" : "claim", item: id, conversation: item.conversationID,
+                            detail: ["expires_at": expires])
+        return Claim(item: id, conversation: item.conversation, reason: item.reason, priority: item.priority, reviewer: reviewer.name, expiresAt: expires)
+    }
+
+    /// A queue item's state, read inside a transaction.
+    struct Item {
+        var id: Int64
+        var conversationID: Int64
+        var conversation: String
+        var agentIDs: [String]
+        var reason: String
+        var priority: Int
+        var status: String
+        var assignedTo: String?
+
+        static func load(_ db: Database, _ id: Int64) throws -> Item {
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT q.id, q.conversation_id, c.external_id, c.agent_id, q.reason, q.priority, q.status, q.assigned_to
+                FROM queue_items q JOIN conversations c ON c.id = q.conversation_id WHERE q.id = ?
+                """, arguments: [id]) else {
+                throw PitbossError.missingFile("there is no queue item \(id); see pitboss queue list")
+            }
+            let turnAgents = try String.fetchAll(db, sql: "SELECT DISTINCT agent_id FROM turns WHERE conversation_id = ? AND agent_id IS NOT NULL",
+                                                 arguments: [row[1]])
+            return Item(id: row[0], conversationID: row[1], conversation: row[2], agentIDs: [row[3]] + turnAgents, reason: row[4],
+                        priority: row[5], status: row[6], assignedTo: row[7])
+        }
+
+        /// Whether the reviewer may claim (or renew, or score) it now; expired claims have been returned already.
+        func mustBeTakable(by reviewer: Reviewer) throws(PitbossError) {
+            if let agent = agentIDs.first(where: reviewer.isAgent) {
+                throw .refused("item \(id) is \(conversation), in which \(reviewer.name) was the agent (\(agent)); nobody reviews their own conversation — leave it to another reviewer")
+            }
+            switch status {
+            case "scored": throw .refused("item \(id) (\(conversation)) is already scored; see pitboss review history \(id), or correct it with pitboss score \(id) --revise REASON")
+            case "skipped": throw .refused("item \(id) (\(conversation)) was skipped; pitboss queue release \(id) puts it back in the queue")
+            default: break
+            }
+            if let holder = assignedTo, holder != reviewer.name {
+                throw .refused("item \(id) is \(status == "claimed" ? "claimed by" : "assigned to") \(holder); take another (pitboss review next), or ask a supervisor to release it")
+            }
+        }
+    }
+}

@@ -1,0 +1,243 @@
+import Foundation
+import GRDB
+
+/// A reviewer's verdict on one finding.
+public struct FindingVerdict: Sendable, Equatable, Codable {
+    public enum Verdict: String, Sendable, Codable, CaseIterable { case confirmed, dismissed }
+    public var finding: Int64
+    public var verdict: Verdict
+    public var reason: String?
+
+    public init(finding: Int64, verdict: Verdict, reason: String? = nil) {
+        self.finding = finding
+        self.verdict = verdict
+        self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey { case finding, verdict, reason }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(finding, forKey: .finding)
+        try c.encode(verdict, forKey: .verdict)
+        try c.encode(reason, forKey: .reason)
+    }
+}
+
+/// What a reviewer submits for one queue item.
+public struct ReviewSubmission: Sendable {
+    public var item: Int64
+    public var reviewer: Reviewer
+    public var rubric: Rubric
+    public var scorecard: Scorecard
+    public var verdicts: [FindingVerdict]
+    public var comment: String?
+    /// Set when correcting a submitted review: the correction is a new revision and the old one stays.
+    public var revisionReason: String?
+
+    public init(item: Int64, reviewer: Reviewer, rubric: Rubric, scorecard: Scorecard, verdicts: [FindingVerdict] = [],
+                comment: String? = nil, revisionReason: String? = nil) {
+        self.item = item
+        self.reviewer = reviewer
+        self.rubric = rubric
+        self.scorecard = scorecard
+        self.verdicts = verdicts
+        self.comment = comment
+        self.revisionReason = revisionReason
+    }
+}
+
+/// A stored review (one revision of it), as `pitboss review history` shows it.
+public struct StoredReview: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var item: Int64?
+    public var conversation: String
+    public var reviewer: String
+    public var createdAt: String
+    public var revision: Int
+    public var revises: Int64?
+    public var revisionReason: String?
+    public var rubric: String
+    public var rubricVersion: String
+    public var rubricHash: String
+    public var score: Double
+    public var rawScore: Double
+    public var autoFailed: Bool
+    public var comment: String?
+    public var answers: [CriterionAnswer]
+    public var verdicts: [FindingVerdict]
+
+    enum CodingKeys: String, CodingKey {
+        case id, item, conversation, reviewer
+        case createdAt = "created_at"
+        case revision, revises
+        case revisionReason = "revision_reason"
+        case rubric
+        case rubricVersion = "rubric_version"
+        case rubricHash = "rubric_hash"
+        case score
+        case rawScore = "raw_score"
+        case autoFailed = "auto_failed"
+        case comment, answers, verdicts
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(item, forKey: .item)
+        try c.encode(conversation, forKey: .conversation)
+        try c.encode(reviewer, forKey: .reviewer)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(revision, forKey: .revision)
+        try c.encode(revises, forKey: .revises)
+        try c.encode(revisionReason, forKey: .revisionReason)
+        try c.encode(rubric, forKey: .rubric)
+        try c.encode(rubricVersion, forKey: .rubricVersion)
+        try c.encode(rubricHash, forKey: .rubricHash)
+        try c.encode(score, forKey: .score)
+        try c.encode(rawScore, forKey: .rawScore)
+        try c.encode(autoFailed, forKey: .autoFailed)
+        try c.encode(comment, forKey: .comment)
+        try c.encode(answers, forKey: .answers)
+        try c.encode(verdicts, forKey: .verdicts)
+    }
+}
+
+/// Submitting reviews, their revisions and the reviewers' verdicts on findings; reading them back.
+public struct ReviewStore: Sendable {
+    public let queue: ReviewQueue
+    public var database: PitbossDatabase { queue.database }
+
+    public init(queue: ReviewQueue) {
+        self.queue = queue
+    }
+
+    /// Stores a review in one transaction: the review, its answers and verdicts, the findings' current verdicts,
+    /// the item scored (and the conversation's other open unassigned flagged/sample items with it), and the
+    /// audit entries. Any refusal leaves everything as it was.
+    @discardableResult
+    public func submit(_ s: ReviewSubmission, now: Date = Date()) throws(PitbossError) -> StoredReview {
+        let nowText = UTCTimestamp.format(now)
+        let reviewID: Int64 = try queue.transaction("store the review of item \(s.item)") { db in
+            try queue.expireClaims(db, now: now)
+            let item = try ReviewQueue.Item.load(db, s.item)
+            var revision = 1
+            var revises: Int64?
+            if let reason = s.revisionReason {
+                guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw PitbossError.usage("--revise needs a reason") }
+                if let agent = item.agentIDs.first(where: s.reviewer.isAgent) {
+                    throw PitbossError.refused("item \(s.item) is \(item.conversation), in which \(s.reviewer.name) was the agent (\(agent)); nobody reviews their own conversation")
+                }
+                guard item.status == "scored", let latest = try Row.fetchOne(db, sql: """
+                    SELECT id, revision FROM reviews r WHERE queue_item_id = ?
+                      AND NOT EXISTS (SELECT 1 FROM reviews n WHERE n.revises = r.id) ORDER BY revision DESC LIMIT 1
+                    """, arguments: [s.item]) else {
+                    throw PitbossError.usage("item \(s.item) has no submitted review to revise; score it without --revise")
+                }
+                revises = latest[0]
+                revision = (latest[1] as Int) + 1
+            } else {
+                try item.mustBeTakable(by: s.reviewer)
+            }
+
+            let findings = try Row.fetchAll(db, sql: "SELECT id, rule_id, status FROM findings WHERE conversation_id = ? ORDER BY id",
+                                            arguments: [item.conversationID])
+            var ruleOf: [Int64: String] = [:]
+            for row in findings where (row[2] as String) != FindingStatus.error.rawValue { ruleOf[row[0]] = row[1] }
+            for v in s.verdicts where ruleOf[v.finding] == nil {
+                let known = ruleOf.keys.sorted().map { "F\($0)" }.joined(separator: ", ")
+                throw PitbossError.usage("F\(v.finding) is not a finding of \(item.conversation) (its findings: \(known.isEmpty ? "none" : known)); nothing was stored")
+            }
+
+            try db.execute(sql: """
+                INSERT INTO reviews (conversation_id, reviewer, created_at, queue_item_id, revision, revises, revision_reason,
+                                     rubric_name, rubric_version, rubric_hash, score, raw_score, auto_failed, comment)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [item.conversationID, s.reviewer.name, nowText, s.item, revision, revises, s.revisionReason,
+                                 s.rubric.name, s.rubric.version, s.rubric.contentHash, s.scorecard.score, s.scorecard.rawScore,
+                                 s.scorecard.autoFailed, s.comment])
+            let reviewID = db.lastInsertedRowID
+            for (position, a) in s.scorecard.answers.enumerated() {
+                try db.execute(sql: """
+                    INSERT INTO review_answers (review_id, criterion, position, answer, item_score, weight, critical) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [reviewID, a.criterion, position, a.answer, a.itemScore, a.weight, a.critical])
+            }
+            for v in s.verdicts {
+                try db.execute(sql: "INSERT INTO review_verdicts (review_id, finding_id, rule_id, verdict, reason) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [reviewID, v.finding, ruleOf[v.finding], v.verdict.rawValue, v.reason])
+                // The finding carries its latest verdict, for flag (which never replaces a judged finding) and precision.
+                try db.execute(sql: "UPDATE findings SET verdict = ?, verdict_by = ?, verdict_at = ?, verdict_reason = ? WHERE id = ?",
+                               arguments: [v.verdict.rawValue, s.reviewer.name, nowText, v.reason, v.finding])
+            }
+            try db.execute(sql: """
+                UPDATE queue_items SET status = 'scored', assigned_to = ?, claim_expires_at = NULL WHERE id = ?
+                """, arguments: [s.reviewer.name, s.item])
+            let detail = ["score": Self.formatScore(s.scorecard.score), "auto_failed": s.scorecard.autoFailed ? "true" : "false",
+                          "revision": String(revision), "rubric_hash": s.rubric.contentHash]
+            try AuditLog.append(db, at: now, actor: s.reviewer.name, action: revision == 1 ? "score" : "revise", item: s.item,
+                                conversation: item.conversationID, review: reviewID,
+                                detail: detail.merging(s.revisionReason.map { ["reason": $0] } ?? [:]) { a, _ in a })
+            if revision == 1 {
+                // The conversation has been reviewed: its other waiting items would only ask for the same review again.
+                let siblings = try Int64.fetchAll(db, sql: """
+                    SELECT id FROM queue_items WHERE conversation_id = ? AND id != ? AND status = 'open' AND assigned_to IS NULL
+                      AND reason IN ('flagged', 'sample')
+                    """, arguments: [item.conversationID, s.item])
+                for sibling in siblings {
+                    try db.execute(sql: "UPDATE queue_items SET status = 'scored', assigned_to = ? WHERE id = ?", arguments: [s.reviewer.name, sibling])
+                    try AuditLog.append(db, at: now, actor: s.reviewer.name, action: "score", item: sibling, conversation: item.conversationID,
+                                        review: reviewID, detail: ["via_item": String(s.item)])
+                }
+            }
+            return reviewID
+        }
+        guard let stored = try reviews(id: reviewID).first else { throw .internalFailure("review \(reviewID) was stored but cannot be read back") }
+        return stored
+    }
+
+    /// Every revision of the reviews of a queue item (or of a conversation), oldest first.
+    public func history(item: Int64? = nil, conversation: String? = nil) throws(PitbossError) -> [StoredReview] {
+        if let item { return try reviews(where: "r.queue_item_id = ?", item) }
+        if let conversation { return try reviews(where: "c.external_id = ?", conversation) }
+        return try reviews(where: "1")
+    }
+
+    func reviews(id: Int64) throws(PitbossError) -> [StoredReview] { try reviews(where: "r.id = ?", id) }
+
+    func reviews(where condition: String, _ argument: (any DatabaseValueConvertible)? = nil) throws(PitbossError) -> [StoredReview] {
+        do {
+            return try database.writer.read { db in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT r.id, r.queue_item_id, c.external_id, r.reviewer, r.created_at, r.revision, r.revises, r.revision_reason,
+                           r.rubric_name, r.rubric_version, r.rubric_hash, r.score, r.raw_score, r.auto_failed, r.comment
+                    FROM reviews r JOIN conversations c ON c.id = r.conversation_id
+                    WHERE \(condition) ORDER BY r.id
+                    """, arguments: argument.map { [$0] } ?? [])
+                return try rows.map { row in
+                    let id: Int64 = row[0]
+                    let answers = try Row.fetchAll(db, sql: """
+                        SELECT a.criterion, a.answer, a.item_score, a.weight, a.critical FROM review_answers a WHERE a.review_id = ? ORDER BY a.position
+                        """, arguments: [id]).map { a in
+                        CriterionAnswer(criterion: a[0], answer: a[1], itemScore: a[2], weight: a[3], critical: a[4])
+                    }
+                    let verdicts = try Row.fetchAll(db, sql: "SELECT finding_id, verdict, reason FROM review_verdicts WHERE review_id = ? ORDER BY finding_id",
+                                                    arguments: [id]).map { v in
+                        FindingVerdict(finding: v[0], verdict: FindingVerdict.Verdict(rawValue: v[1]) ?? .confirmed, reason: v[2])
+                    }
+                    return StoredReview(id: id, item: row[1], conversation: row[2], reviewer: row[3], createdAt: row[4], revision: row[5],
+                                        revises: row[6], revisionReason: row[7], rubric: row[8], rubricVersion: row[9], rubricHash: row[10],
+                                        score: row[11] ?? 0, rawScore: row[12] ?? 0, autoFailed: row[13], comment: row[14],
+                                        answers: answers, verdicts: verdicts)
+                }
+            }
+        } catch {
+            throw PitbossDatabase.translate(error, doing: "read reviews", busyTimeout: database.busyTimeout)
+        }
+    }
+
+    /// "87.5", "100", "0".
+    public static func formatScore(_ score: Double) -> String {
+        let rounded = (score * 10).rounded() / 10
+        return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.1f", rounded)
+    }
+}

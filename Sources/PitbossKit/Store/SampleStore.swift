@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+
+/// Which conversations a sample draws from. By default those not already in the review queue for any reason.
+public struct SamplePopulation: Sendable, Equatable {
+    public var shifts: [String]
+    public var since: Date?
+    public var until: Date?
+    public var agents: [String]
+    public var channels: [Channel]
+    public var languages: [String]
+    public var includeQueued: Bool
+
+    public init(shifts: [String] = [], since: Date? = nil, until: Date? = nil, agents: [String] = [], channels: [Channel] = [],
+                languages: [String] = [], includeQueued: Bool = false) {
+        self.shifts = shifts
+        self.since = since
+        self.until = until
+        self.agents = agents
+        self.channels = channels
+        self.languages = languages
+        self.includeQueued = includeQueued
+    }
+
+    var conditions: (sql: String, arguments: [(any DatabaseValueConvertible)?]) {
+        var sql: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        func any(_ column: String, _ values: [String]) {
+            guard !values.isEmpty else { return }
+            sql.append("\(column) IN (\(values.map { _ in "?" }.joined(separator: ", ")))")
+            arguments += values
+        }
+        any("c.shift_id", shifts)
+        any("c.agent_id", agents)
+        any("c.channel", channels.map(\.rawValue))
+        any("c.language", languages)
+        if let since { sql.append("c.started_at >= ?"); arguments.append(UTCTimestamp.format(since)) }
+        if let until { sql.append("c.started_at < ?"); arguments.append(UTCTimestamp.format(until)) }
+        // Already queued for a sample, a conversation is never queued for one again (one item per reason).
+        sql.append(includeQueued
+            ? "NOT EXISTS (SELECT 1 FROM queue_items q WHERE q.conversation_id = c.id AND q.reason = 'sample')"
+            : "NOT EXISTS (SELECT 1 FROM queue_items q WHERE q.conversation_id = c.id)")
+        return (sql.joined(separator: " AND "), arguments)
+    }
+
+    /// As stored in the plan.
+    var described: [String: String] {
+        var d: [String: String] = [:]
+        if !shifts.isEmpty { d["shift"] = shifts.joined(separator: ",") }
+        if let since { d["since"] = UTCTimestamp.format(since) }
+        if let until { d["until"] = UTCTimestamp.format(until) }
+        if !agents.isEmpty { d["agent"] = agents.joined(separator: ",") }
+        if !channels.isEmpty { d["channel"] = channels.map(\.rawValue).joined(separator: ",") }
+        if !languages.isEmpty { d["language"] = languages.joined(separator: ",") }
+        d["queued"] = includeQueued ? "included (except those already sampled)" : "excluded"
+        return d
+    }
+}
+
+/// Draws samples from the store and queues them.
+public struct SampleStore: Sendable {
+    public let database: PitbossDatabase
+
+    public init(database: PitbossDatabase) {
+        self.database = database
+    }
+
+    /// What `pitboss sample` did: the draw, and for a real (not dry) run the stored sample's id and how many
+    /// items entered the queue.
+    public struct Outcome: Sendable {
+        public var draw: SampleDraw
+        public var sampleID: Int64?
+        public var queued: Int
+    }
+
+    /// Reads the population, draws and (unless `dryRun`) records the sample, its members and their queue items in
+    /// one transaction: what was drawn is exactly what was queued.
+    public func sample(_ population: SamplePopulation, _ request: SampleRequest, by actor: String, dryRun: Bool = false,
+                       now: Date = Date()) throws(PitbossError) -> Outcome {
+        do {
+            if dryRun {
+                return try database.writer.read { db in
+                    Outcome(draw: try draw(db, population, request), sampleID: nil, queued: 0)
+                }
+            }
+            return try database.writer.write { db in
+                let draw = try draw(db, population, request)
+                let planJSON = String(decoding: try Self.encoder.encode(draw.plan), as: UTF8.self)
+                try db.execute(sql: """
+                    INSERT INTO samples (seed, plan, population, population_hash, size, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [request.seed, planJSON, draw.plan.population, draw.plan.populationHash, draw.plan.size, actor, UTCTimestamp.format(now)])
+                let sampleID = db.lastInsertedRowID
+                var queued = 0
+                for (unit, stratum) in draw.chosen {
+                    try db.execute(sql: "INSERT INTO sample_members (sample_id, conversation_id, stratum) VALUES (?, ?, ?)",
+                                   arguments: [sampleID, unit.rowID, stratum])
+                    try db.execute(sql: """
+                        INSERT INTO queue_items (conversation_id, reason, priority, status, created_at, sample_id) VALUES (?, 'sample', ?, 'open', ?, ?)
+                        ON CONFLICT (conversation_id, reason) DO NOTHING
+                        """, arguments: [unit.rowID, QueuePriority.sample(vip: unit.isVIP, startedAt: unit.startedAt, now: now), UTCTimestamp.format(now), sampleID])
+                    queued += db.changesCount
+                }
+                try AuditLog.append(db, at: now, actor: actor, action: "sample", detail: [
+                    "sample": String(sampleID), "seed": request.seed, "size": String(draw.plan.size), "population": String(draw.plan.population),
+                ])
+                return Outcome(draw: draw, sampleID: sampleID, queued: queued)
+            }
+        } catch {
+            throw PitbossDatabase.translate(error, doing: "draw the sample", busyTimeout: database.busyTimeout)
+        }
+    }
+
+    func draw(_ db: Database, _ population: SamplePopulation, _ request: SampleRequest) throws -> SampleDraw {
+        let (conditions, arguments) = population.conditions
+        var units: [SampleUnit] = []
+        let statement = try db.makeStatement(sql: """
+            SELECT c.id, c.external_id, c.agent_id, c.channel, c.language, c.customer_vip, c.started_at FROM conversations c WHERE \(conditions)
+            """)
+        let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
+        while let row = try cursor.next() {
+            units.append(SampleUnit(rowID: row[0], id: row[1], agent: row[2], channel: row[3], language: row[4], isVIP: row[5],
+                                    startedAt: UTCTimestamp.parse(row[6] as String) ?? Date(timeIntervalSince1970: 0)))
+        }
+        var draw = try Sampler.draw(units, request)
+        draw.plan.filters = population.described
+        return draw
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// A stored sample's plan, for an auditor.
+    public func plan(_ id: Int64) throws(PitbossError) -> SamplePlan {
+        do {
+            guard let json = try database.writer.read({ db in try String.fetchOne(db, sql: "SELECT plan FROM samples WHERE id = ?", arguments: [id]) }) else {
+                throw PitbossError.missingFile("there is no sample \(id)")
+            }
+            return try JSONDecoder().decode(SamplePlan.self, from: Data(json.utf8))
+        } catch {
+            throw PitbossDatabase.translate(error, doing: "read sample \(id)", busyTimeout: database.busyTimeout)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import PitbossKit
+
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Draw a fair, reproducible random sample of conversations and queue it for review (reason: sample).",
+        discussion: """
+            Size: --size N, --per-agent N, or --confidence C --margin E (Cochran's formula with the finite-population
+            correction; the computed n and its inputs are printed). The same --seed on the same population draws the same
+            sample on any machine; without one a seed is chosen and printed. The seed and the plan are stored with the sample.
+            By default the population leaves out conversations already in the queue.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Only these shifts, e.g. 2026-11-21-night (repeat or comma-separate).") var shift: [String] = []
+    @Option(help: ArgumentHelp("Only conversations started at or after this time.", valueName: "time")) var since: String?
+    @Option(help: ArgumentHelp("Only conversations started before this time.", valueName: "time")) var until: String?
+    @Option(help: "Only these agents (repeat or comma-separate).") var agent: [String] = []
+    @Option(help: "Only these channels: chat, email, call, messenger.") var channel: [String] = []
+    @Option(help: "Only these languages, e.g. en,ru.") var language: [String] = []
+    @Flag(name: .customLong("include-queued"), help: "Also draw conversations already queued for another reason (e.g. flagged).")
+    var includeQueued = false
+
+    @Option(help: "Draw this many.") var size: Int?
+    @Option(name: .customLong("per-agent"), help: "Draw this many of each agent's conversations.") var perAgent: Int?
+    @Option(help: "Confidence level for the statistical size, e.g. 0.95.") var confidence: Double?
+    @Option(help: "Margin of error for the statistical size, e.g. 0.05.") var margin: Double?
+    @Option(help: "Expected proportion for the statistical size (default 0.5, the most conservative).") var proportion: Double = 0.5
+
+    @Option(help: "Stratify: agent, channel or language (proportional allocation).") var stratify: SampleRequest.Strata?
+    @Option(name: .customLong("min-per-agent"), help: "Draw at least this many of every agent's conversations.") var minPerAgent: Int = 0
+    @Option(help: ArgumentHelp("Oversample an agent: AGENT=WEIGHT, e.g. en.tom=2 (repeatable).", valueName: "agent=weight"))
+    var boost: [String] = []
+
+    @Option(help: "The seed (any text); the same seed and population give the same sample.") var seed: String?
+    @Flag(name: .customLong("dry-run"), help: "Print the plan and the chosen ids; queue nothing.") var dryRun = false
+    @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+    func run() throws {
+        try reportingErrors {
+            let workspace = try global.workspace()
+            let population = SamplePopulation(
+                shifts: shift.flatMap { $0.split(separator: ",").map(String.init) },
+                since: try Arguments.time(since, "--since", zone: workspace.timeZone),
+                until: try Arguments.time(until, "--until", zone: workspace.timeZone),
+                agents: agent.flatMap { $0.split(separator: ",").map(String.init) },
+                channels: try channel.flatMap { $0.split(separator: ",") }.map { try Arguments.channel(String($0)) },
+                languages: language.flatMap { $0.split(separator: ",").map { $0.lowercased() } },
+                includeQueued: includeQueued)
+            let request = SampleRequest(size: try sizeRule(), stratify: stratify, minPerAgent: minPerAgent, boosts: try boosts(),
+                                        seed: seed ?? SampleRequest.randomSeed())
+            let database = try global.openDatabase(readOnly: dryRun)
+            let outcome = try SampleStore(database: database).sample(population, request, by: global.user, dryRun: dryRun)
+            Console.out(SampleReport.render(outcome, dryRun: dryRun, format: format, style: Console.stdoutStyle))
+        }
+    }
+
+    func sizeRule() throws(PitbossError) -> SampleRequest.Size {
+        let statistical = confidence != nil || margin != nil
+        let given = [size != nil, perAgent != nil, statistical].filter { $0 }.count
+        guard given == 1 else {
+            throw .usage(given == 0 ? "say how many to draw: --size N, --per-agent N, or --confidence 0.95 --margin 0.05"
+                                    : "--size, --per-agent and --confidence/--margin are alternatives; give one")
+        }
+        if let size { return .count(size) }
+        if let perAgent {
+            if stratify != nil && stratify != .agent { throw .usage("--per-agent draws per agent; it cannot be stratified by \(stratify!.rawValue)") }
+            return .perAgent(perAgent)
+        }
+        guard let confidence, let margin else { throw .usage("--confidence and --margin go together, e.g. --confidence 0.95 --margin 0.05") }
+        return .statistical(confidence: confidence, margin: margin, proportion: proportion)
+    }
+
+    func boosts() throws(PitbossError) -> [String: Double] {
+        var result: [String: Double] = [:]
+        for entry in boost.flatMap({ $0.split(separator: ",") }) {
+            let parts = entry.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let weight = Double(parts[1]), weight > 0, weight.isFinite else {
+                throw .usage("--boost: '\(entry)' is not AGENT=WEIGHT with a weight above 0, e.g. en.tom=2")
+            }
+            result[String(parts[0])] = weight
+        }
+        return result
+    }
+}
+
+extension SampleRequest.Strata: ExpressibleByArgument {}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import PitbossKit
+
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Score a queue item without prompts: every criterion's answer, the findings' verdicts, a comment.",
+        discussion: """
+            Example: pitboss score 12 --set greeting=pass,courtesy=fail,accuracy=pass,closing=pass,responsible-gambling=na,sla=na,verification=na,script=pass --confirm F31 --dismiss "F32:quoting the player" --comment "Rude at 22:05"
+            Every criterion needs an answer; anything wrong (an unknown criterion, a value outside its scale, N/A where the
+            rubric does not allow it, an item someone else holds) stores nothing. A submitted review is never changed:
+            --revise REASON stores a corrected revision (answers not given are taken from the latest revision) and keeps the old.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "An item id or a conversation id.") var target: String
+    @Option(help: ArgumentHelp("Answers: criterion=answer, comma-separated or repeated.", valueName: "criterion=answer,...")) var set: [String] = []
+    @Option(help: ArgumentHelp("Findings confirmed: F12,F13 (repeatable; F12:reason adds a reason).", valueName: "F12,...")) var confirm: [String] = []
+    @Option(help: ArgumentHelp("Findings dismissed: F14 or \"F14:why\" (repeatable).", valueName: "F14,...")) var dismiss: [String] = []
+    @Option(help: "A comment for the agent's file.") var comment: String?
+    @Option(help: ArgumentHelp("Correct a submitted review, saying why: stored as a new revision.", valueName: "reason")) var revise: String?
+    @Option(help: "The rubric whose scorecard this is (default: the workspace's).") var rubric: String?
+    @Option(help: "table or json.") var format: OutputFormat = .table
+
+    func run() throws {
+        try reportingErrors {
+            let workspace = try global.workspace()
+            let loaded = try RubricCommand.load(rubric ?? workspace.rubricPath)
+            let queue = try global.reviewQueue(workspace)
+            let store = ReviewStore(queue: queue)
+            let item = try queue.item(named: target)
+            var answers = try Scorecard.parseAssignments(set)
+            var note = comment
+            if revise != nil, let latest = try store.history(item: item).last {
+                for answer in latest.answers where answers[answer.criterion] == nil { answers[answer.criterion] = answer.answer }
+                if note == nil { note = latest.comment }
+            }
+            let card = try Scorecard(rubric: loaded, answers: answers)
+            let verdicts = try verdictList()
+            let stored = try store.submit(ReviewSubmission(item: item, reviewer: workspace.reviewer(global.user), rubric: loaded, scorecard: card,
+                                                           verdicts: verdicts, comment: note, revisionReason: revise))
+            if format == .json {
+                Console.out(String(decoding: try FlagReport.encoder().encode(stored), as: UTF8.self) + "\n")
+            } else {
+                let style = Console.stdoutStyle
+                Console.out(ReviewView.scorecard(card, rubric: loaded, style: style)
+                    + "Stored review #\(stored.id) (revision \(stored.revision)) of item \(item), \(stored.conversation), by \(stored.reviewer).\n")
+            }
+        }
+    }
+
+    func verdictList() throws(PitbossError) -> [FindingVerdict] {
+        let confirmed = try Arguments.findings(confirm, "--confirm")
+        let dismissed = try Arguments.findings(dismiss, "--dismiss")
+        let both = Set(confirmed.map(\.0)).intersection(dismissed.map(\.0))
+        guard both.isEmpty else {
+            throw .usage("\(both.sorted().map { "F\($0)" }.joined(separator: ", ")) cannot be both confirmed and dismissed; nothing was stored")
+        }
+        return confirmed.map { FindingVerdict(finding: $0.0, verdict: .confirmed, reason: $0.1) }
+            + dismissed.map { FindingVerdict(finding: $0.0, verdict: .dismissed, reason: $0.1) }
+    }
+}
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "The reviews (every revision) and the audit trail of a queue item or a conversation.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "An item id or a conversation id.") var target: String
+    @Option(help: "table, json or csv (csv: one row per answer).") var format: OutputFormat = .table
+
+    func run() throws {
+        try reportingErrors {
+            let workspace = try global.workspace()
+            let database = try global.openDatabase(readOnly: true)
+            let store = ReviewStore(queue: ReviewQueue(database: database))
+            let reviews: [StoredReview]
+            let audit: [AuditLog.Entry]
+            if let item = Int64(target) {
+                reviews = try store.history(item: item)
+                audit = try AuditLog.entries(in: database, item: item)
+            } else {
+                reviews = try store.history(conversation: target)
+                audit = try AuditLog.entries(in: database, conversation: target)
+            }
+            if reviews.isEmpty && audit.isEmpty {
+                throw PitbossError.missingFile("nothing recorded for '\(target)': no review and no queue activity; see pitboss queue list")
+            }
+            Console.out(ReviewView.history(reviews, audit: audit, format: format, style: Console.stdoutStyle, timeZone: workspace.timeZone))
+        }
+    }
+}
