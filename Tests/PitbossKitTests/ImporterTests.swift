@@ -173,7 +173,7 @@ struct DatabaseTests {
         let mode = try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
         #expect(mode & 0o777 == 0o600)
         let reopened = try PitbossDatabase(path: path)
-        #expect(try reopened.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM grdb_migrations") } == 3)
+        #expect(try reopened.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM grdb_migrations") } == 4)
     }
 
     @Test("--db wins over PITBOSS_DB, which wins over ./pitboss.sqlite")

@@ -4,6 +4,8 @@ import Testing
 
 /// A rubric written for these tests: one rule per kind, English and Russian.
 enum TestRubric {
+    /// Every criterion of the test rubric passed.
+    static let passAll = ["courtesy": "pass", "accuracy": "pass", "greeting": "pass", "script": "pass", "rg": "na", "verification": "pass", "sla": "na"]
     static let yaml = #"""
     rubric: test
     version: 1

@@ -62,10 +62,25 @@ struct ShiftScheduleTests {
     @Test("unknown settings and unknown time zones name the file and line")
     func configErrors() {
         #expect { try WorkspaceConfig.parse(yaml: "timezone: UTC\ntimezon: UTC\n", path: "w.yaml") } throws: { error in
-            (error as? PitbossError)?.message == "w.yaml:2: unknown setting 'timezon'; known settings: timezone, shifts, rubric"
+            (error as? PitbossError)?.message == "w.yaml:2: unknown setting 'timezon'; known settings: timezone, shifts, rubric, lease_minutes, reviewers"
         }
         #expect { try WorkspaceConfig.parse(yaml: "timezone: Mars/Olympus\n", path: "w.yaml") } throws: { error in
             (error as? PitbossError)?.message.hasPrefix("w.yaml:1: timezone 'Mars/Olympus' is not an IANA time zone") == true
+        }
+    }
+}
+
+@Suite("Workspace review settings")
+struct WorkspaceReviewSettingsTests {
+    @Test("lease_minutes and reviewers' agent ids are read; a bad lease names the line")
+    func reviewSettings() throws {
+        let config = try WorkspaceConfig.parse(yaml: "lease_minutes: 45\nreviewers:\n  maria: [en.maria, ru.maria]\n  ivan: ru.ivan\n", path: "w.yaml")
+        #expect(config.leaseMinutes == 45)
+        #expect(config.reviewer("maria").agentIDs == ["maria", "en.maria", "ru.maria"])
+        #expect(config.reviewer("ivan").agentIDs == ["ivan", "ru.ivan"])
+        #expect(WorkspaceConfig().leaseMinutes == 30)
+        #expect { try WorkspaceConfig.parse(yaml: "lease_minutes: soon\n", path: "w.yaml") } throws: { error in
+            (error as? PitbossError)?.message.hasPrefix("w.yaml:1: lease_minutes must be") == true
         }
     }
 }

@@ -34,7 +34,7 @@ struct Pitboss {
         self.environment = env
     }
 
-    func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+    func start(_ arguments: [String], stdin: Pipe? = nil) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
@@ -44,7 +44,7 @@ struct Pitboss {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        if let stdin { process.standardInput = stdin } else { process.standardInput = FileHandle.nullDevice }
         try process.run()
         return (process, out, err)
     }
@@ -52,6 +52,19 @@ struct Pitboss {
     @discardableResult
     func run(_ arguments: String...) throws -> Run {
         try run(arguments)
+    }
+
+    /// Runs with `input` piped to its standard input (closed after it, as a pipe from `printf` is).
+    func run(_ arguments: [String], input: String) throws -> Run {
+        let stdin = Pipe()
+        let (process, out, err) = try start(arguments, stdin: stdin)
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     func run(_ arguments: [String]) throws -> Run {

@@ -29,7 +29,7 @@ public final class PersonalDataMask: @unchecked Sendable {
             // 13–19 digits, in groups or not: card numbers (PAN).
             (.card, compile(#"(?<![\d.,])(?:[0-9][ -]?){12,18}[0-9](?![\d.,]*\d)"#)),
             // International or national numbers: 9–15 digits with the separators people type.
-            (.phone, compile(#"(?<![\w+])(?:\+|00)?\(?[0-9]{2,4}\)?(?:[ .-]?\(?[0-9]{2,4}\)?){2,4}(?![\w])"#)),
+            (.phone, compile(#"(?<![\w+])(?:(?:\+|00)[0-9]{1,3}[ .-]?)?\(?[0-9]{2,4}\)?(?:[ .-]?\(?[0-9]{2,4}\)?){2,4}(?![\w])"#)),
             // Passport and ID formats (letters then digits), and any number said to be a document's.
             (.document, compile(#"\b[A-Z]{1,3}[- ]?[0-9]{6,9}\b"#, caseless: false)),
             (.document, compile(#"(?:passport|id card|identity card|driving licen[cs]e|document|паспорт\w*|kimlik|pasaport|διαβατηριο|ταυτοτητα)\s*(?:no\.?|number|номер|#|numarasi)?\s*[:#]?\s*\K[A-Z0-9][A-Z0-9 -]{4,18}[0-9]"#)),

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import PitbossKit
+
+@Suite("Personal data is masked for reviewers: cards, IBANs, e-mail, phones, documents")
+struct PersonalDataMaskTests {
+    let mask = PersonalDataMask()
+
+    @Test("each kind is replaced; a card keeps its last four digits", arguments: [
+        ("card 4111 1111 1111 1111 declined", "card [card …1111] declined"),
+        ("card 4111-1111-1111-1111.", "card [card …1111]."),
+        ("pan 5500000000000004", "pan [card …0004]"),
+        ("write to marco.rossi+casino@example.co.uk today", "write to [e-mail] today"),
+        ("call me on +44 20 7946 0958", "call me on [phone]"),
+        ("мой номер +7 (912) 345-67-89", "мой номер [phone]"),
+        ("numaram 0532 123 45 67", "numaram [phone]"),
+        ("passport YA1234567 attached", "passport [document] attached"),
+        ("passport number: 12 345 678 9", "passport number: [document]"),
+        ("IBAN DE89 3704 0044 0532 0130 00 please", "IBAN [iban] please"),
+    ])
+    func masks(_ input: String, _ expected: String) {
+        #expect(mask.mask(input) == expected)
+    }
+
+    @Test("amounts, dates, times, short ids and wagering figures are left alone", arguments: [
+        "I deposited 1,000 EUR on 2026-11-21 at 10:45",
+        "withdrawals take 24-72 hours",
+        "bonus x35 on 100 EUR",
+        "order 12345678",
+        "ticket #4471",
+    ])
+    func leavesOrdinaryNumbers(_ input: String) {
+        #expect(mask.mask(input) == input)
+    }
+
+    @Test("spans are code-point offsets into the original text, after multibyte letters")
+    func offsets() {
+        let text = "Привет 👋 mail: a@b.io"
+        let spans = mask.spans(in: text)
+        #expect(spans.count == 1)
+        let scalars = Array(text.unicodeScalars)
+        #expect(String(String.UnicodeScalarView(scalars[spans[0].range])) == "a@b.io")
+    }
+}
+
+@Suite("Masking on real support dialogues (../shared/real)")
+struct PersonalDataMaskRealTests {
+    @Test("no e-mail address or long digit run survives masking; version numbers and prices do", arguments: [
+        "conversations/twcs/sample_threads.jsonl", "conversations/taskmaster4/first200.jsonl", "conversations/ubuntu_irc/first200.jsonl",
+        "conversations/abcd/sample3.jsonl",
+    ])
+    func realDialogues(_ file: String) throws {
+        let path = RealFiles.path(file)
+        guard FileManager.default.fileExists(atPath: path) else { return }  // the shared files are beside the project, not in it
+        let mask = PersonalDataMask()
+        let email = try Regex(#"[\w.+-]+@[\w-]+\.[\w.-]+"#)
+        let longDigits = try Regex(#"\d{13,}"#)
+        var turns = 0
+        for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            for turn in object?["turns"] as? [[String: Any]] ?? [] {
+                guard let text = turn["text"] as? String else { continue }
+                turns += 1
+                let masked = mask.mask(text)
+                #expect(masked.firstMatch(of: email) == nil, "\(file): \(masked)")
+                #expect(masked.firstMatch(of: longDigits) == nil, "\(file): \(masked)")
+            }
+        }
+        #expect(turns > 0)
+        #expect(mask.mask("Version 8.4.22.857 armv7, Galaxy Tab A (2016) Model SM-T280, $9.99 a month") == "Version 8.4.22.857 armv7, Galaxy Tab A (2016) Model SM-T280, $9.99 a month")
+    }
+}

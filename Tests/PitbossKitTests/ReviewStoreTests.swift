@@ -1,0 +1,148 @@
+import Foundation
+import GRDB
+import Testing
+@testable import PitbossKit
+
+@Suite("Reviews: stored whole or not at all, immutable, corrected by revisions, feeding the rules' precision")
+struct ReviewStoreTests {
+    let maria = Reviewer(name: "qa.maria")
+    let ivan = Reviewer(name: "qa.ivan")
+    let rubric = TestRubric.rubric
+
+    func card(_ changes: [String: String] = [:]) throws -> Scorecard {
+        try Scorecard(rubric: rubric, answers: TestRubric.passAll.merging(changes) { _, new in new })
+    }
+
+    @Test("a submitted review stores every answer, the score, the rubric hash, the reviewer, and the findings' verdicts")
+    func submit() throws {
+        let f = try ReviewFixture(rude: 1, calm: 0)
+        let claim = try #require(try f.queue.claimNext(for: maria, now: f.now))
+        let finding = try #require(try FindingQuery(conversation: "rude-0", rule: "rude").fetch(from: f.database).first)
+        let stored = try f.store.submit(ReviewSubmission(item: claim.item, reviewer: maria, rubric: rubric, scorecard: try card(["courtesy": "fail"]),
+                                                         verdicts: [FindingVerdict(finding: finding.id, verdict: .confirmed)], comment: "rude"), now: f.minutes(3))
+        // Applicable weights: courtesy 2, accuracy 3, greeting 1, script 1, verification 2 = 9; courtesy failed → 7/9.
+        #expect(abs(stored.score - 7.0 / 9.0 * 100) < 1e-9)
+        #expect(stored.answers.map(\.criterion) == rubric.criteria.map(\.id))
+        #expect(stored.rubricHash == rubric.contentHash)
+        #expect(stored.reviewer == "qa.maria")
+        #expect(stored.verdicts == [FindingVerdict(finding: finding.id, verdict: .confirmed)])
+        #expect(try FindingQuery(conversation: "rude-0", rule: "rude").fetch(from: f.database).first?.verdict == "confirmed")
+        #expect(try QueueQuery(status: "scored").fetch(from: f.database).map(\.id) == [claim.item])
+        #expect(try AuditLog.entries(in: f.database, item: claim.item).map(\.action) == ["claim", "score"])
+        let precision = try #require(try RulePrecision.fetch(from: f.database).first { $0.rule == "rude" })
+        #expect(precision.confirmed == 1 && precision.precision == 1)
+    }
+
+    @Test("an item someone else holds, or an unknown finding, is refused and nothing is stored")
+    func refusals() throws {
+        let f = try ReviewFixture(rude: 1, calm: 0)
+        let claim = try #require(try f.queue.claimNext(for: maria, now: f.now))
+        let held = #expect(throws: PitbossError.self) {
+            try f.store.submit(ReviewSubmission(item: claim.item, reviewer: ivan, rubric: rubric, scorecard: try card()), now: f.now)
+        }
+        #expect(held?.code == .refused)
+        #expect(held?.message.contains("claimed by qa.maria") == true)
+        let unknown = #expect(throws: PitbossError.self) {
+            try f.store.submit(ReviewSubmission(item: claim.item, reviewer: maria, rubric: rubric, scorecard: try card(),
+                                                verdicts: [FindingVerdict(finding: 999, verdict: .dismissed)]), now: f.now)
+        }
+        #expect(unknown?.message.contains("F999 is not a finding of rude-0") == true)
+        #expect(try f.count("SELECT COUNT(*) FROM reviews") == 0)
+        #expect(try f.count("SELECT COUNT(*) FROM review_answers") == 0)
+        #expect(try f.count("SELECT COUNT(*) FROM findings WHERE verdict IS NOT NULL") == 0)
+        #expect(try QueueQuery(status: "claimed").fetch(from: f.database, now: f.now).count == 1)
+    }
+
+    @Test("a submitted review is immutable: scoring again is refused, the database refuses UPDATE and DELETE; a revision keeps the history")
+    func revisions() throws {
+        let f = try ReviewFixture(rude: 1, calm: 0)
+        let item = try f.item("rude-0")
+        let first = try f.store.submit(ReviewSubmission(item: item, reviewer: maria, rubric: rubric, scorecard: try card()), now: f.now)
+        #expect(first.revision == 1)
+        let again = #expect(throws: PitbossError.self) {
+            try f.store.submit(ReviewSubmission(item: item, reviewer: ivan, rubric: rubric, scorecard: try card()), now: f.minutes(1))
+        }
+        #expect(again?.code == .refused)
+        #expect(throws: (any Error).self) { try f.database.writer.write { try $0.execute(sql: "UPDATE reviews SET score = 100") } }
+        #expect(throws: (any Error).self) { try f.database.writer.write { try $0.execute(sql: "DELETE FROM review_answers") } }
+
+        let second = try f.store.submit(ReviewSubmission(item: item, reviewer: ivan, rubric: rubric, scorecard: try card(["accuracy": "fail"]),
+                                                         revisionReason: "missed the false promise in turn 1"), now: f.minutes(10))
+        #expect(second.revision == 2)
+        #expect(second.revises == first.id)
+        #expect(second.autoFailed && second.score == 0)
+        let third = try f.store.submit(ReviewSubmission(item: item, reviewer: maria, rubric: rubric, scorecard: try card(),
+                                                        revisionReason: "calibration: the promise was conditional"), now: f.minutes(20))
+        #expect(third.revises == second.id && third.revision == 3)
+        let history = try f.store.history(item: item)
+        #expect(history.map(\.revision) == [1, 2, 3])
+        #expect(history[0].score == 100 && history[0].revisionReason == nil)
+        #expect(history[1].revisionReason == "missed the false promise in turn 1")
+        #expect(try AuditLog.entries(in: f.database, item: item).map(\.action) == ["score", "revise", "revise"])
+        #expect(throws: PitbossError.self) {  // a revision needs a reason and something to revise
+            try f.store.submit(ReviewSubmission(item: try f.item("rude-0"), reviewer: maria, rubric: rubric, scorecard: try card(), revisionReason: " "), now: f.now)
+        }
+    }
+
+    @Test("scoring a conversation closes its other waiting items (flagged and sampled), so nobody reviews it twice")
+    func siblings() throws {
+        let f = try ReviewFixture(rude: 1, calm: 0)
+        _ = try SampleStore(database: f.database).sample(SamplePopulation(includeQueued: true), SampleRequest(size: .count(1), seed: "s"), by: "lead", now: f.now)
+        let items = try QueueQuery().fetch(from: f.database).map(\.id)
+        #expect(items.count == 2)
+        let review = try f.store.submit(ReviewSubmission(item: items[0], reviewer: maria, rubric: rubric, scorecard: try card()), now: f.now)
+        #expect(try QueueQuery(status: "scored").fetch(from: f.database).count == 2)
+        #expect(try AuditLog.entries(in: f.database, item: items[1]).last?.review == review.id)
+    }
+
+    final class Script: ReviewTerminal {
+        var lines: [String]
+        var output = ""
+        init(_ lines: [String]) { self.lines = lines }
+        func write(_ text: String) { output += text }
+        func readLine(prompt: String) -> String? {
+            output += prompt
+            return lines.isEmpty ? nil : lines.removeFirst()
+        }
+    }
+
+    func session(_ f: ReviewFixture, _ claim: ReviewQueue.Claim, showPII: Bool = false) throws -> ReviewSession {
+        let conversation = try #require(try ConversationStore(database: f.database).conversation(externalID: claim.conversation))
+        return ReviewSession(store: f.store, rubric: rubric, reviewer: maria, claim: claim, conversation: conversation,
+                             findings: try FindingQuery(conversation: claim.conversation).fetch(from: f.database),
+                             style: .plain, timeZone: Fixture.utc, showPersonalData: showPII)
+    }
+
+    @Test("the interactive walk: verdicts, the suggested answers taken with Enter, a retyped bad answer, a comment, submit")
+    func interactive() throws {
+        let f = try ReviewFixture(rude: 1, calm: 0)
+        let claim = try #require(try f.queue.claimNext(for: maria, now: f.now))
+        let findings = try FindingQuery(conversation: "rude-0").fetch(from: f.database).filter { $0.status != .error }
+        // One verdict per finding: confirm the rudeness, dismiss the rest with a reason.
+        var lines = findings.map { $0.rule == "rude" ? "c" : "d not in this chat" }
+        lines += ["", "maybe", "pass"]  // courtesy: suggestion (fail), then accuracy: a bad answer, retyped
+        lines += Array(repeating: "", count: rubric.criteria.count - 2)
+        lines += ["Rude closing line", "s"]
+        let script = Script(lines)
+        let outcome = try session(f, claim).run(script, now: { f.minutes(4) })
+        guard case .submitted(let review) = outcome else { Issue.record("not submitted: \(script.output)"); return }
+        #expect(review.answers.first { $0.criterion == "courtesy" }?.answer == "fail")
+        #expect(review.comment == "Rude closing line")
+        #expect(review.verdicts.count == findings.count)
+        #expect(script.output.contains("»not my problem«[F"))
+        #expect(script.output.contains("[card …1111]"))
+        #expect(!script.output.contains("4111 1111"))
+        #expect(script.output.contains("'maybe' is not an answer here"))
+    }
+
+    @Test("the end of input (a closed terminal, a pipe run dry) stores nothing and gives the claim back")
+    func endOfInput() throws {
+        let f = try ReviewFixture(rude: 1, calm: 0)
+        let claim = try #require(try f.queue.claimNext(for: maria, now: f.now))
+        let outcome = try session(f, claim, showPII: true).run(Script(["c"]), now: { f.minutes(1) })
+        guard case .abandoned = outcome else { Issue.record("expected abandoned"); return }
+        #expect(try f.count("SELECT COUNT(*) FROM reviews") == 0)
+        #expect(try f.count("SELECT COUNT(*) FROM findings WHERE verdict IS NOT NULL") == 0)
+        #expect(try QueueQuery(status: "open").fetch(from: f.database, now: f.minutes(1)).map(\.id) == [claim.item])
+    }
+}
