@@ -47,11 +47,24 @@ demo: build
 	@echo "== pitboss flag (the rest; what the night run did is skipped)"
 	$(BIN) flag --db $(DEMO_DB)
 	@echo
-	@echo "== pitboss queue list"
+	@echo "== pitboss sample --size 5 --stratify channel --seed demo-2026-11-21 (a fair random sample of what was not flagged, queued as 'sample')"
+	$(BIN) sample --db $(DEMO_DB) --size 5 --stratify channel --seed demo-2026-11-21 --as qa.lead
+	@echo
+	@echo "== pitboss queue list (flagged and sampled, most urgent first)"
 	$(BIN) queue list --db $(DEMO_DB)
 	@echo
 	@echo "== pitboss check chat-20261121-0008 (one conversation, the matched words highlighted; nothing stored)"
 	$(BIN) check --db $(DEMO_DB) chat-20261121-0008
+	@echo
+	@echo "== pitboss review chat-20261121-0008 --as qa.maria (a reviewer's session; the answers are piped in here)"
+	printf '%s\n' 'd the chat was escalated to payments, no script applies' c c '' '' '' '' n '' n p \
+	  'Rude twice in one message; coach on de-escalation.' s | $(BIN) review --db $(DEMO_DB) --as qa.maria chat-20261121-0008
+	@echo
+	@echo "== pitboss history chat-20261121-0008 (the stored review and the audit trail)"
+	$(BIN) history --db $(DEMO_DB) chat-20261121-0008
+	@echo
+	@echo "== pitboss queue list --status scored"
+	$(BIN) queue list --db $(DEMO_DB) --status scored
 
 bench: deps
 	Benchmarks/run.sh
