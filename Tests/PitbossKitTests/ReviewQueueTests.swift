@@ -94,6 +94,16 @@ struct ReviewQueueTests {
         #expect(try f.queue.assign(to: anna, count: 5, by: "lead", now: f.now).isEmpty)
     }
 
+    @Test("a reviewer whose own conversations fill the front of the queue still gets the first one that is not theirs")
+    func ownConversationsFirst() throws {
+        let f = try ReviewFixture(rude: 30, calm: 1)
+        try f.sampleAll()
+        let anna = Reviewer(name: "anna", agentIDs: ["en.anna"])
+        let claim = try #require(try f.queue.claimNext(for: anna, now: f.now))
+        #expect(claim.conversation == "calm-0")
+        #expect(try f.queue.assign(to: anna, count: 5, by: "lead", now: f.now).isEmpty)  // calm-0 is hers now, nothing else is allowed
+    }
+
     @Test("a supervisor's assignment goes to its reviewer first, is not handed to others, and survives an expired claim")
     func assignment() throws {
         let f = try ReviewFixture(rude: 2, calm: 0)

@@ -116,7 +116,8 @@ public enum Sampler {
             throw .usage("--boost \(agent)=\(boost): a boost must be a number above 0, e.g. 2 to draw twice as often")
         }
         guard request.minPerAgent >= 0 else { throw .usage("--min-per-agent must be 0 or more") }
-        let units = population.sorted { $0.id < $1.id }
+        let inOrder = zip(population, population.dropFirst()).allSatisfy { $0.id < $1.id }
+        let units = inOrder ? population : population.sorted { $0.id < $1.id }
         let keys = units.map { rankKey(seed: request.seed, id: $0.id, boost: request.boosts[$0.agent] ?? 1) }
         let ranked = units.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : units[$0].id < units[$1].id }
 

@@ -58,7 +58,7 @@ public struct QueueQuery: Sendable {
         self.limit = limit
     }
 
-    /// Highest priority first, then oldest. A claim whose lease has run out is shown as it will be treated: open,
+    /// Highest priority first (age is part of it), then the first queued: the order claims take. A claim whose lease has run out is shown as it will be treated: open,
     /// and held by nobody unless a supervisor assigned it.
     public func fetch(from database: PitbossDatabase, now: Date = Date()) throws(PitbossError) -> [QueueEntry] {
         let nowText = UTCTimestamp.format(now)
@@ -88,7 +88,7 @@ public struct QueueQuery: Sendable {
                     ORDER BY CASE f.severity WHEN 'critical' THEN 4 WHEN 'major' THEN 3 WHEN 'minor' THEN 2 ELSE 1 END DESC LIMIT 1)
             FROM queue_items q JOIN conversations c ON c.id = q.conversation_id
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY q.priority DESC, c.started_at, q.id
+            ORDER BY q.priority DESC, q.id
             \(limit.map { "LIMIT \($0)" } ?? "")
             """
         do {

@@ -35,28 +35,79 @@ public struct ReviewQueue: Sendable {
     }
 
     /// The reviewer's next case: their own unexpired claim first (to resume it), then what a supervisor assigned
-    /// them, then the open queue, highest priority and oldest first; never a conversation they were the agent in.
+    /// them, then the open queue, highest priority (which grows with age) first; never a conversation they were the agent in.
     /// Nil when nothing is left for them.
     public func claimNext(for reviewer: Reviewer, reason: String? = nil, now: Date = Date()) throws(PitbossError) -> Claim? {
+        try transaction("claim the next item") { db in
+            try expireClaims(db, now: now)
+            let mine = try Int64.fetchOne(db, sql: """
+                SELECT id FROM queue_items WHERE status = 'claimed' AND assigned_to = ?\(reason == nil ? "" : " AND reason = ?")
+                ORDER BY priority DESC, id LIMIT 1
+                """, arguments: StatementArguments([reviewer.name] + (reason.map { [$0] } ?? [])))
+            if let mine { return try take(db, mine, for: reviewer, now: now) }
+            for holder in [reviewer.name, nil] {
+                if let id = try candidates(db, heldBy: holder, reason: reason, agent: nil, for: reviewer, limit: 1).first {
+                    return try take(db, id, for: reviewer, now: now)
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Open items held by `holder` (nil: unassigned), most urgent first, then first queued (the order of the index on status and priority), that the reviewer may take.
+    /// Walks the queue in order and stops at `limit`, so the cost does not grow with the queue's length.
+    func candidates(_ db: Database, heldBy holder: String?, reason: String?, agent: String?, for reviewer: Reviewer, limit: Int) throws -> [Int64] {
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let holder { arguments.append(holder) }
+        if let reason { arguments.append(reason) }
+        if let agent { arguments.append(agent) }
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT q.id, q.conversation_id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id
+            WHERE q.status = 'open' AND \(holder == nil ? "q.assigned_to IS NULL" : "q.assigned_to = ?")
+              \(reason == nil ? "" : "AND q.reason = ?") \(agent == nil ? "" : "AND c.agent_id = ?")
+            ORDER BY q.priority DESC, q.id
+            """, arguments: StatementArguments(arguments))
+        var found: [(Int64, Int64)] = []
+        // Read ahead a little more than needed: the agent check runs after the cursor is done.
+        while found.count < limit * 4 + 16, let row = try cursor.next() { found.append((row[0], row[1])) }
+        var result: [Int64] = []
+        for (id, conversation) in found where result.count < limit {
+            if try !wasAgent(db, reviewer, in: conversation) { result.append(id) }
+        }
+        if result.count < limit && found.count == limit * 4 + 16 {
+            // Unusually many of the reviewer's own conversations at the front: take the slow, complete path.
+            return try candidatesExhaustive(db, heldBy: holder, reason: reason, agent: agent, for: reviewer, limit: limit)
+        }
+        return result
+    }
+
+    private func candidatesExhaustive(_ db: Database, heldBy holder: String?, reason: String?, agent: String?, for reviewer: Reviewer,
+                                      limit: Int) throws -> [Int64] {
         let ids = Array(reviewer.agentIDs)
         let placeholders = ids.map { _ in "?" }.joined(separator: ", ")
-        var arguments: [(any DatabaseValueConvertible)?] = [reviewer.name, reviewer.name]
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let holder { arguments.append(holder) }
         if let reason { arguments.append(reason) }
-        arguments += ids + ids
-        let sql = """
+        if let agent { arguments.append(agent) }
+        arguments += ids + ids + [limit]
+        return try Int64.fetchAll(db, sql: """
             SELECT q.id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id
-            WHERE (q.status = 'claimed' AND q.assigned_to = ? OR q.status = 'open' AND (q.assigned_to IS NULL OR q.assigned_to = ?))
-              \(reason == nil ? "" : "AND q.reason = ?")
+            WHERE q.status = 'open' AND \(holder == nil ? "q.assigned_to IS NULL" : "q.assigned_to = ?")
+              \(reason == nil ? "" : "AND q.reason = ?") \(agent == nil ? "" : "AND c.agent_id = ?")
               AND lower(c.agent_id) NOT IN (\(placeholders))
               AND NOT EXISTS (SELECT 1 FROM turns t WHERE t.conversation_id = q.conversation_id AND lower(t.agent_id) IN (\(placeholders)))
-            ORDER BY q.status = 'claimed' DESC, q.assigned_to IS NOT NULL DESC, q.priority DESC, c.started_at, q.id
-            LIMIT 1
-            """
-        return try transaction("claim the next item") { db in
-            try expireClaims(db, now: now)
-            guard let id = try Int64.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) else { return nil }
-            return try take(db, id, for: reviewer, now: now)
-        }
+            ORDER BY q.priority DESC, q.id
+            LIMIT ?
+            """, arguments: StatementArguments(arguments))
+    }
+
+    /// Whether the reviewer was the agent of the conversation, or of any of its turns (after a transfer).
+    func wasAgent(_ db: Database, _ reviewer: Reviewer, in conversation: Int64) throws -> Bool {
+        let agents = try String.fetchAll(db, sql: """
+            SELECT agent_id FROM conversations WHERE id = ?
+            UNION SELECT agent_id FROM turns WHERE conversation_id = ? AND agent_id IS NOT NULL
+            """, arguments: [conversation, conversation])
+        return agents.contains(where: reviewer.isAgent)
     }
 
     /// Claims one item by its id (or renews the reviewer's own claim on it).
@@ -74,30 +125,15 @@ public struct ReviewQueue: Sendable {
     public func assign(to reviewer: Reviewer, count: Int, agent: String? = nil, reason: String? = nil, by actor: String,
                        now: Date = Date()) throws(PitbossError) -> [Int64] {
         guard count > 0 else { throw .usage("--count must be at least 1") }
-        let ids = Array(reviewer.agentIDs)
-        let placeholders = ids.map { _ in "?" }.joined(separator: ", ")
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let agent { arguments.append(agent) }
-        if let reason { arguments.append(reason) }
-        arguments += ids + ids + [count]
-        let sql = """
-            SELECT q.id, q.conversation_id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id
-            WHERE q.status = 'open' AND q.assigned_to IS NULL
-              \(agent == nil ? "" : "AND c.agent_id = ?") \(reason == nil ? "" : "AND q.reason = ?")
-              AND lower(c.agent_id) NOT IN (\(placeholders))
-              AND NOT EXISTS (SELECT 1 FROM turns t WHERE t.conversation_id = q.conversation_id AND lower(t.agent_id) IN (\(placeholders)))
-            ORDER BY q.priority DESC, c.started_at, q.id
-            LIMIT ?
-            """
         return try transaction("assign items to \(reviewer.name)") { db in
             try expireClaims(db, now: now)
-            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
-            for row in rows {
-                let id: Int64 = row[0]
+            let ids = try candidates(db, heldBy: nil, reason: reason, agent: agent, for: reviewer, limit: count)
+            for id in ids {
+                let conversation = try Int64.fetchOne(db, sql: "SELECT conversation_id FROM queue_items WHERE id = ?", arguments: [id])
                 try db.execute(sql: "UPDATE queue_items SET assigned_to = ?, assigned_by = ? WHERE id = ?", arguments: [reviewer.name, actor, id])
-                try AuditLog.append(db, at: now, actor: actor, action: "assign", item: id, conversation: row[1], detail: ["to": reviewer.name])
+                try AuditLog.append(db, at: now, actor: actor, action: "assign", item: id, conversation: conversation, detail: ["to": reviewer.name])
             }
-            return rows.map { $0[0] }
+            return ids
         }
     }
 

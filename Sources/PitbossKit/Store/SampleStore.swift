@@ -113,13 +113,22 @@ public struct SampleStore: Sendable {
     func draw(_ db: Database, _ population: SamplePopulation, _ request: SampleRequest) throws -> SampleDraw {
         let (conditions, arguments) = population.conditions
         var units: [SampleUnit] = []
+        // In id order (the unique index), so the sampler need not sort; agents, channels and languages repeat, so
+        // each unit shares one copy of their text.
         let statement = try db.makeStatement(sql: """
-            SELECT c.id, c.external_id, c.agent_id, c.channel, c.language, c.customer_vip, c.started_at FROM conversations c WHERE \(conditions)
+            SELECT c.id, c.external_id, c.agent_id, c.channel, c.language, c.customer_vip, c.started_at FROM conversations c
+            WHERE \(conditions) ORDER BY c.external_id
             """)
+        var shared: [String: String] = [:]
+        func interned(_ text: String) -> String {
+            if let known = shared[text] { return known }
+            shared[text] = text
+            return text
+        }
         let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
         while let row = try cursor.next() {
-            units.append(SampleUnit(rowID: row[0], id: row[1], agent: row[2], channel: row[3], language: row[4], isVIP: row[5],
-                                    startedAt: UTCTimestamp.parse(row[6] as String) ?? Date(timeIntervalSince1970: 0)))
+            units.append(SampleUnit(rowID: row[0], id: row[1], agent: interned(row[2]), channel: interned(row[3]), language: interned(row[4]),
+                                    isVIP: row[5], startedAt: UTCTimestamp.parse(row[6] as String) ?? Date(timeIntervalSince1970: 0)))
         }
         var draw = try Sampler.draw(units, request)
         draw.plan.filters = population.described
