@@ -38,7 +38,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// The review queue, with the claim lease from `--lease`, else the workspace's (30 minutes by default).
     func reviewQueue(_ workspace: WorkspaceConfig, lease: Double? = nil) throws(PitbossError) -> ReviewQueue {
-        if let lease, !(lease > 0) { throw .usage("--lease must be a number of minutes above 0") }
+        if let lease, !(lease > 0 && lease <= 24 * 60) { throw .usage("--lease must be a number of minutes from 1 to 1440") }
         return ReviewQueue(database: try openDatabase(), lease: (lease ?? workspace.leaseMinutes) * 60)
     }
 }

@@ -99,7 +99,8 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                try global.reviewQueue(try global.workspace()).skip(item, why: why, by: global.user, force: force)
+                let workspace = try global.workspace()
+                try global.reviewQueue(workspace).skip(item, why: why, by: workspace.reviewer(global.user), force: force)
                 Console.out("Item \(item) skipped.\n")
             }
         }

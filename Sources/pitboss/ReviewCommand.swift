@@ -27,80 +27,119 @@ struct ReviewCommand: ParsableCommand {
             let loaded = try RubricCommand.load(rubric ?? workspace.rubricPath)
             let queue = try global.reviewQueue(workspace, lease: lease)
             let reviewer = workspace.reviewer(global.user)
+            // Interrupts are caught before the claim, so there is no moment when the claim exists and Ctrl-C would
+            // leave it behind.
+            let terminal = ReviewConsole()
+            terminal.arm()
             let claim: ReviewQueue.Claim
             if target == "next" {
                 guard let next = try queue.claimNext(for: reviewer, reason: reason) else {
-                    Console.out("Nothing in the queue for \(reviewer.name). \u{2615}\n")
+                    terminal.write("Nothing in the queue for \(reviewer.name).\n")
                     return
                 }
                 claim = next
             } else {
                 claim = try queue.claim(try queue.item(named: target), for: reviewer)
             }
-            // From here on the claim is ours: every way out gives it back unless the review was stored.
-            let guardian = ClaimGuard(queue: queue, reviewer: reviewer, item: claim.item)
-            guardian.arm()
-            let conversation = try ConversationStore(database: queue.database).conversation(externalID: claim.conversation)
-            guard let conversation else { throw PitbossError.internalFailure("queued conversation \(claim.conversation) is not stored") }
-            let findings = try FindingQuery(conversation: claim.conversation).fetch(from: queue.database)
-            let session = ReviewSession(store: ReviewStore(queue: queue), rubric: loaded, reviewer: reviewer, claim: claim,
-                                        conversation: conversation, findings: findings, style: Console.stdoutStyle,
-                                        timeZone: workspace.timeZone, showPersonalData: showPII)
+            terminal.hold(queue: queue, reviewer: reviewer, item: claim.item)
             do {
-                _ = try session.run(LineTerminal())
+                guard let conversation = try ConversationStore(database: queue.database).conversation(externalID: claim.conversation) else {
+                    throw PitbossError.internalFailure("queued conversation \(claim.conversation) is not stored")
+                }
+                let findings = try FindingQuery(conversation: claim.conversation).fetch(from: queue.database)
+                let session = ReviewSession(store: ReviewStore(queue: queue), rubric: loaded, reviewer: reviewer, claim: claim,
+                                            conversation: conversation, findings: findings, style: Console.stdoutStyle,
+                                            timeZone: workspace.timeZone, showPersonalData: showPII)
+                _ = try session.run(terminal)
             } catch {
-                guardian.giveBack()
+                terminal.giveBack()
                 throw error
             }
         }
     }
 }
 
-/// Gives a claim back when the process is interrupted (Ctrl-C), terminated or loses its terminal before the review
-/// is submitted. The queue's abandon only ends a claim that is still this reviewer's, so after a submit it does nothing.
-final class ClaimGuard: @unchecked Sendable {
-    let queue: ReviewQueue
-    let reviewer: Reviewer
-    let item: Int64
+/// The reviewer's terminal, or a pipe, for `pitboss review`: prompts on stdout (piped answers are echoed so the
+/// output reads as a dialogue), and the guard of the claim. Ctrl-C, SIGTERM, a closed terminal (SIGHUP) or a
+/// closed output (SIGPIPE, e.g. `| head`) before the review is stored end the claim and store nothing; one that
+/// arrives during the submit waits for it, so the message says what really happened.
+final class ReviewConsole: ReviewTerminal, @unchecked Sendable {
+    private let lock = NSLock()
+    private var claim: (queue: ReviewQueue, reviewer: Reviewer, item: Int64)?
+    private var stored = false
+    private var outputClosed = false
     private var sources: [any DispatchSourceSignal] = []
-
-    init(queue: ReviewQueue, reviewer: Reviewer, item: Int64) {
-        self.queue = queue
-        self.reviewer = reviewer
-        self.item = item
-    }
+    let interactive = isatty(STDIN_FILENO) == 1
 
     func arm() {
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [self] in
-                let released = (try? queue.abandon(item, by: reviewer)) ?? false
-                Console.note("\ninterrupted: " + (released ? "nothing stored; item \(item) is back in the queue" : "the claim on item \(item) had already ended"))
-                exit(128 + signalNumber)
-            }
+            source.setEventHandler { [self] in interrupted(by: signalNumber) }
             source.resume()
             sources.append(source)
         }
     }
 
-    func giveBack() {
-        _ = try? queue.abandon(item, by: reviewer)
+    func hold(queue: ReviewQueue, reviewer: Reviewer, item: Int64) {
+        lock.withLock { claim = (queue, reviewer, item) }
     }
-}
 
-/// The reviewer's terminal, or a pipe: prompts on stdout; piped answers are echoed so the output reads as a dialogue.
-final class LineTerminal: ReviewTerminal {
-    let interactive = isatty(STDIN_FILENO) == 1
+    private func interrupted(by signalNumber: Int32) {
+        lock.lock()  // never unlocked: the process ends here, and a submit still waiting for the lock never starts
+        var message = "interrupted: nothing was claimed"
+        if let claim {
+            if stored {
+                message = "interrupted after the review of item \(claim.item) was stored"
+            } else {
+                do {
+                    let released = try claim.queue.abandon(claim.item, by: claim.reviewer)
+                    message = "interrupted: nothing stored" + (released ? "; item \(claim.item) is back in the queue" : "")
+                } catch {
+                    message = "interrupted: nothing stored, but the claim on item \(claim.item) could not be given back (\(error.message)); it ends with its lease"
+                }
+            }
+        }
+        Console.note("\n" + message)
+        exit(128 + signalNumber)
+    }
 
+    func giveBack() {
+        lock.withLock {
+            guard let claim, !stored else { return }
+            do { try claim.queue.abandon(claim.item, by: claim.reviewer) } catch {
+                Console.note("the claim on item \(claim.item) could not be given back (\((error as? PitbossError)?.message ?? "\(error)")); it ends with its lease")
+            }
+        }
+    }
+
+    func submitting(_ body: () throws -> StoredReview) throws -> StoredReview {
+        lock.lock()
+        defer { lock.unlock() }
+        let review = try body()
+        stored = true
+        return review
+    }
+
+    /// Straight to the file descriptor: a closed reader (EPIPE) ends the session like the end of input does.
     func write(_ text: String) {
-        Console.out(text)
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty && !outputClosed {
+            let written = bytes.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                outputClosed = true
+            } else {
+                bytes = bytes.dropFirst(written)
+            }
+        }
     }
 
     func readLine(prompt: String) -> String? {
-        Console.out(prompt)
+        write(prompt)
+        guard !outputClosed else { return nil }
         let line = Swift.readLine(strippingNewline: true)
-        if !interactive { Console.out((line ?? "") + "\n") }
+        if !interactive { write((line ?? "") + "\n") }
         return line
     }
 }

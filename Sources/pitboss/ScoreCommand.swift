@@ -33,14 +33,19 @@ struct ScoreCommand: ParsableCommand {
             let item = try queue.item(named: target)
             var answers = try Scorecard.parseAssignments(set)
             var note = comment
+            var basedOn: Int64?
             if revise != nil, let latest = try store.history(item: item).last {
-                for answer in latest.answers where answers[answer.criterion] == nil { answers[answer.criterion] = answer.answer }
+                // Answers not given are the latest revision's, for the criteria the rubric still has.
+                for answer in latest.answers where answers[answer.criterion] == nil && loaded.criterion(answer.criterion) != nil {
+                    answers[answer.criterion] = answer.answer
+                }
                 if note == nil { note = latest.comment }
+                basedOn = latest.id
             }
             let card = try Scorecard(rubric: loaded, answers: answers)
             let verdicts = try verdictList()
             let stored = try store.submit(ReviewSubmission(item: item, reviewer: workspace.reviewer(global.user), rubric: loaded, scorecard: card,
-                                                           verdicts: verdicts, comment: note, revisionReason: revise))
+                                                           verdicts: verdicts, comment: note, revisionReason: revise, basedOn: basedOn))
             if format == .json {
                 Console.out(String(decoding: try FlagReport.encoder().encode(stored), as: UTF8.self) + "\n")
             } else {
@@ -69,7 +74,7 @@ struct HistoryCommand: ParsableCommand {
         abstract: "The reviews (every revision) and the audit trail of a queue item or a conversation.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "An item id or a conversation id.") var target: String
+    @Argument(help: "A conversation id, or a queue item id (#12 when a conversation has that number as its id).") var target: String
     @Option(help: "table, json or csv (csv: one row per answer).") var format: OutputFormat = .table
 
     func run() throws {
@@ -79,7 +84,8 @@ struct HistoryCommand: ParsableCommand {
             let store = ReviewStore(queue: ReviewQueue(database: database))
             let reviews: [StoredReview]
             let audit: [AuditLog.Entry]
-            if let item = Int64(target) {
+            let isConversation = try ConversationStore(database: database).conversation(externalID: target) != nil
+            if let item = target.hasPrefix("#") ? Int64(target.dropFirst()) : (isConversation ? nil : Int64(target)) {
                 reviews = try store.history(item: item)
                 audit = try AuditLog.entries(in: database, item: item)
             } else {

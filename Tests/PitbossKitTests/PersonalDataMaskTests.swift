@@ -17,6 +17,10 @@ struct PersonalDataMaskTests {
         ("passport YA1234567 attached", "passport [document] attached"),
         ("passport number: 12 345 678 9", "passport number: [document]"),
         ("IBAN DE89 3704 0044 0532 0130 00 please", "IBAN [iban] please"),
+        ("iban de89370400440532013000", "iban [iban]"),
+        ("card 4111111111111111,123", "card [card …1111],123"),
+        ("Visa,4111111111111111", "Visa,[card …1111]"),
+        ("4111.1111.1111.1111 and 4111  1111  1111  1111", "[card …1111] and [card …1111]"),
     ])
     func masks(_ input: String, _ expected: String) {
         #expect(mask.mask(input) == expected)
@@ -28,6 +32,12 @@ struct PersonalDataMaskTests {
         "bonus x35 on 100 EUR",
         "order 12345678",
         "ticket #4471",
+        "Amounts: 100 200 300 400 500 600 700",
+        "send the document within 2 days",
+        "documents received on 21 Nov",
+        "passport expires in 2027",
+        "EUR 1500000 and TX 12345678",
+        "DE12 3456 7890 1234 5678 90 is not an IBAN (bad check digits)",
     ])
     func leavesOrdinaryNumbers(_ input: String) {
         #expect(mask.mask(input) == input)

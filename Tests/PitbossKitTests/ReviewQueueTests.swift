@@ -144,8 +144,9 @@ struct ReviewQueueTests {
     func skip() throws {
         let f = try ReviewFixture(rude: 1, calm: 0)
         let id = try f.item("rude-0")
-        #expect(throws: PitbossError.self) { try f.queue.skip(id, why: "  ", by: "qa.maria", now: f.now) }
-        try f.queue.skip(id, why: "test chat from the QA team", by: "qa.maria", now: f.now)
+        #expect(throws: PitbossError.self) { try f.queue.skip(id, why: "  ", by: maria, now: f.now) }
+        #expect(throws: PitbossError.self) { try f.queue.skip(id, why: "a test chat", by: Reviewer(name: "anna", agentIDs: ["en.anna"]), now: f.now) }
+        try f.queue.skip(id, why: "test chat from the QA team", by: maria, now: f.now)
         #expect(try f.queue.claimNext(for: ivan, now: f.now) == nil)
         #expect(try AuditLog.entries(in: f.database, item: id).last?.detail["why"] == "test chat from the QA team")
         try f.queue.release(id, by: "qa.maria", now: f.now)

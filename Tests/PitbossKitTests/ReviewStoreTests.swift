@@ -93,6 +93,43 @@ struct ReviewStoreTests {
         let review = try f.store.submit(ReviewSubmission(item: items[0], reviewer: maria, rubric: rubric, scorecard: try card()), now: f.now)
         #expect(try QueueQuery(status: "scored").fetch(from: f.database).count == 2)
         #expect(try AuditLog.entries(in: f.database, item: items[1]).last?.review == review.id)
+        // Whichever item is named, the history and a correction are the conversation's.
+        #expect(try f.store.history(item: items[1]).map(\.id) == [review.id])
+        let fix = try f.store.submit(ReviewSubmission(item: items[1], reviewer: ivan, rubric: rubric, scorecard: try card(["greeting": "fail"]),
+                                                      revisionReason: "greeting missed", basedOn: review.id), now: f.minutes(5))
+        #expect(fix.revises == review.id)
+        // A correction that started from the old revision is refused, not stored over the newer one.
+        let stale = #expect(throws: PitbossError.self) {
+            try f.store.submit(ReviewSubmission(item: items[0], reviewer: maria, rubric: rubric, scorecard: try card(),
+                                                revisionReason: "typo", basedOn: review.id), now: f.minutes(6))
+        }
+        #expect(stale?.code == .refused)
+        #expect(try f.store.history(item: items[0]).count == 2)
+    }
+
+    @Test("two items of one conversation are never reviewed by two people at once")
+    func oneReviewerPerConversation() throws {
+        let f = try ReviewFixture(rude: 1, calm: 0)
+        _ = try SampleStore(database: f.database).sample(SamplePopulation(includeQueued: true), SampleRequest(size: .count(1), seed: "s"), by: "lead", now: f.now)
+        let first = try #require(try f.queue.claimNext(for: maria, now: f.now))
+        #expect(try f.queue.claimNext(for: ivan, now: f.now) == nil)
+        let other = try #require(try QueueQuery(status: "open").fetch(from: f.database, now: f.now).first)
+        #expect(other.id != first.item)
+        let error = #expect(throws: PitbossError.self) { try f.queue.claim(other.id, for: ivan, now: f.now) }
+        #expect(error?.message.contains("is being reviewed by qa.maria") == true)
+    }
+
+    @Test("a verdict on a finding that was replaced by another rule's (flag ran again) is refused")
+    func verdictOnReplacedFinding() throws {
+        let f = try ReviewFixture(rude: 1, calm: 0)
+        let claim = try #require(try f.queue.claimNext(for: maria, now: f.now))
+        let finding = try #require(try FindingQuery(conversation: "rude-0", rule: "rude").fetch(from: f.database).first)
+        let error = #expect(throws: PitbossError.self) {
+            try f.store.submit(ReviewSubmission(item: claim.item, reviewer: maria, rubric: rubric, scorecard: try card(),
+                                                verdicts: [FindingVerdict(finding: finding.id, verdict: .dismissed, rule: "greet")]), now: f.now)
+        }
+        #expect(error?.message.contains("is now a finding of rule rude, not greet") == true)
+        #expect(try f.count("SELECT COUNT(*) FROM reviews") == 0)
     }
 
     final class Script: ReviewTerminal {
@@ -133,6 +170,67 @@ struct ReviewStoreTests {
         #expect(script.output.contains("[card …1111]"))
         #expect(!script.output.contains("4111 1111"))
         #expect(script.output.contains("'maybe' is not an answer here"))
+    }
+
+    @Test("a long review keeps its claim (renewed at a prompt after half the lease); if the item was lost, the reviewer hears so")
+    func leaseRenewal() throws {
+        let f = try ReviewFixture(rude: 1, calm: 0)
+        let claim = try #require(try f.queue.claimNext(for: maria, now: f.now))
+        var minute = 0.0
+        let script = Script(Array(repeating: "s", count: 20) + Array(repeating: "", count: rubric.criteria.count) + ["", "s"])
+        // Every answer takes the reviewer ten minutes: the review takes far longer than the 30-minute lease.
+        final class Clock: @unchecked Sendable { var minute = 0.0 }
+        let clock = Clock()
+        let outcome = try session(f, claim).run(script, now: { clock.minute += 10; return f.minutes(clock.minute) })
+        guard case .submitted = outcome else { Issue.record("not submitted: \(script.output)"); return }
+        #expect(try AuditLog.entries(in: f.database, item: claim.item).map(\.action).contains("renew"))
+        minute = clock.minute
+        #expect(minute > 30)
+
+        let g = try ReviewFixture(rude: 1, calm: 0)
+        let lost = try #require(try g.queue.claimNext(for: maria, now: g.now))
+        _ = try g.queue.claimNext(for: ivan, now: g.minutes(45))  // the lease ran out while Maria read; Ivan has it now
+        let late = Script(["c"])
+        #expect(throws: PitbossError.self) { _ = try session(g, lost).run(late, now: { g.minutes(46) }) }
+        #expect(late.output.contains("ran out and was taken"))
+    }
+
+    @Test("a submit that is refused prints the review as one pitboss score command, so nothing typed is lost")
+    func rescueCommand() throws {
+        let f = try ReviewFixture(rude: 1, calm: 0)
+        let claim = try #require(try f.queue.claimNext(for: maria, now: f.now))
+        let script = Script(Array(repeating: "d not rude", count: 10) + Array(repeating: "", count: rubric.criteria.count) + ["it's fine", "s"])
+        // Between the last answer and the submit a supervisor takes the item back and gives it to Ivan.
+        final class Once: @unchecked Sendable { var done = false }
+        let once = Once()
+        let s = try session(f, claim)
+        let terminal = Interposer(script) {
+            guard !once.done else { return }
+            once.done = true
+            try? f.queue.release(claim.item, by: "qa.lead", force: true, now: f.minutes(1))
+            _ = try? f.queue.claimNext(for: ivan, now: f.minutes(1))
+        }
+        #expect(throws: PitbossError.self) { _ = try s.run(terminal, now: { f.minutes(2) }) }
+        #expect(script.output.contains("Not stored: "))
+        #expect(script.output.contains("pitboss score 'rude-0' --as 'qa.maria' --set 'courtesy=pass,"))
+        #expect(script.output.contains("--comment 'it'\\''s fine'"))
+        #expect(try f.count("SELECT COUNT(*) FROM reviews") == 0)
+    }
+
+    /// A script that runs `beforeSubmit` when the review is submitted.
+    final class Interposer: ReviewTerminal {
+        let script: Script
+        let beforeSubmit: () -> Void
+        init(_ script: Script, beforeSubmit: @escaping () -> Void) {
+            self.script = script
+            self.beforeSubmit = beforeSubmit
+        }
+        func write(_ text: String) { script.write(text) }
+        func readLine(prompt: String) -> String? { script.readLine(prompt: prompt) }
+        func submitting(_ body: () throws -> StoredReview) throws -> StoredReview {
+            beforeSubmit()
+            return try body()
+        }
     }
 
     @Test("the end of input (a closed terminal, a pipe run dry) stores nothing and gives the claim back")

@@ -129,6 +129,40 @@ struct ReviewCommandTests {
         #expect(try count("SELECT COUNT(*) FROM audit_log WHERE action = 'release'") == 1)
     }
 
+    @Test("a closed output (review next | head) stores nothing and gives the claim back")
+    func closedOutput() throws {
+        try prepare(conversations: 1)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "sleep 3 | \"$PITBOSS\" review next | head -c 20 > /dev/null"]
+        process.currentDirectoryURL = workspace.url
+        var environment = pitboss.environment
+        environment["PITBOSS"] = Pitboss.binary.path
+        process.environment = environment
+        try process.run()
+        process.waitUntilExit()
+        #expect(try count("SELECT COUNT(*) FROM audit_log WHERE action = 'claim'") == 1)
+        #expect(try count("SELECT COUNT(*) FROM queue_items WHERE status = 'claimed'") == 0)
+        #expect(try count("SELECT COUNT(*) FROM reviews") == 0)
+    }
+
+    @Test("a number that is both a conversation's id and an item's is refused as ambiguous; #N names the item")
+    func ambiguousNumber() throws {
+        try prepare(conversations: 0)
+        workspace.write("numbered.jsonl", (1...3).map { i in
+            #"{"id":"\#(i)","channel":"chat","language":"en","agent":"en.n","started_at":"2026-11-21T22:00:00Z","customer":{"id":"p"},"turns":[{"speaker":"agent","at":"2026-11-21T22:00:00Z","text":"hello, not my problem"}]}"#
+        }.joined(separator: "\n") + "\n")
+        #expect(try pitboss.run("import", "numbered.jsonl").status == 0)
+        #expect(try pitboss.run("flag").status == 0)
+        // Items 1 (rude-1), 2, 3, 4 exist; conversations "1", "2", "3" are queued as items 2, 3, 4.
+        let ambiguous = try pitboss.run("score", "2", "--set", "courtesy=fail,greeting=pass,sla=na")
+        #expect(ambiguous.status == 64)
+        #expect(ambiguous.stderr.contains("write #2 for the item"))
+        let byItem = try pitboss.run("score", "#1", "--set", "courtesy=fail,greeting=pass,sla=na")
+        #expect(byItem.status == 0, "\(byItem.stderr)")
+        #expect(byItem.stdout.contains("rude-1"))
+    }
+
     @Test("score: bad answers store nothing (64); an item someone else holds is refused (77); a revision keeps the history")
     func scoreCommand() throws {
         try prepare(conversations: 1)

@@ -7,7 +7,7 @@ public enum ReviewView {
                                   timeZone: TimeZone) -> String {
         var out = style.paint(c.externalID, .bold) + "  \(c.channel.rawValue) · \(c.language) · agent \(c.agentID) · shift \(c.shiftID)\n"
         var facts = ["started \(LocalTime.format(c.startedAt, in: timeZone))"]
-        if let customer = c.customerID { facts.append("customer \(customer)\(c.isVIP ? " (VIP)" : "")") }
+        if let customer = c.customerID { facts.append("customer \(mask?.mask(customer) ?? customer)\(c.isVIP ? " (VIP)" : "")") }
         if mask == nil { facts.append("personal data shown") }
         out += style.paint(facts.joined(separator: " · "), .dim) + "\n\n"
 
@@ -53,7 +53,7 @@ public enum ReviewView {
         var line = style.paint("F\(f.id)", .bold) + "  " + style.paint(f.severity.rawValue, tone, .bold) + "  \(f.rule) [\(f.criterion)] \(f.status.rawValue)"
         if let turn = f.turn { line += " · turn \(turn)" }
         if let text = f.text { line += ": “\(mask?.mask(text) ?? text)”" }
-        line += " — \(f.message)"
+        line += " — \(mask?.mask(f.message) ?? f.message)"
         if let verdict = f.verdict { line += style.paint(" (\(verdict))", .dim) }
         return line
     }

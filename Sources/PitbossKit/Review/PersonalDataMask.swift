@@ -25,14 +25,19 @@ public final class PersonalDataMask: @unchecked Sendable {
         }
         patterns = [
             (.email, compile(#"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"#)),
-            (.iban, compile(#"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"#, caseless: false)),
-            // 13–19 digits, in groups or not: card numbers (PAN).
-            (.card, compile(#"(?<![\d.,])(?:[0-9][ -]?){12,18}[0-9](?![\d.,]*\d)"#)),
-            // International or national numbers: 9–15 digits with the separators people type.
-            (.phone, compile(#"(?<![\w+])(?:(?:\+|00)[0-9]{1,3}[ .-]?)?\(?[0-9]{2,4}\)?(?:[ .-]?\(?[0-9]{2,4}\)?){2,4}(?![\w])"#)),
-            // Passport and ID formats (letters then digits), and any number said to be a document's.
-            (.document, compile(#"\b[A-Z]{1,3}[- ]?[0-9]{6,9}\b"#, caseless: false)),
-            (.document, compile(#"(?:passport|id card|identity card|driving licen[cs]e|document|паспорт\w*|kimlik|pasaport|διαβατηριο|ταυτοτητα)\s*(?:no\.?|number|номер|#|numarasi)?\s*[:#]?\s*\K[A-Z0-9][A-Z0-9 -]{4,18}[0-9]"#)),
+            // Checked with mod-97 below, so a run of capitals and digits that is not an IBAN stays.
+            (.iban, compile(#"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"#)),
+            // 13–19 digits, grouped by spaces, dots or dashes or not, and not part of a longer run of digits;
+            // checked with Luhn below, so amounts in a row are left alone.
+            (.card, compile(#"(?<![0-9])(?<![0-9][ .-])(?<![0-9][ .-]{2})(?:[0-9][ .-]{0,2}){12,18}[0-9](?![ .-]{0,2}[0-9])"#)),
+            // International or national numbers: 9–15 digits with the separators people type, not part of a longer
+            // run of number groups (amounts in a row).
+            (.phone, compile(#"(?<![\w+])(?<![0-9][ .-])(?:(?:\+|00)[0-9]{1,3}[ .-]?)?\(?[0-9]{2,4}\)?(?:[ .-]?\(?[0-9]{2,4}\)?){2,4}(?![\w])(?![ .-][0-9])"#)),
+            // Passport and ID formats: one or two capitals, then 6–9 digits.
+            (.document, compile(#"\b[A-Z]{1,2}[0-9]{6,9}\b"#, caseless: false)),
+            // A number said to be a document's: the keyword in any case, the value in capitals and digits (checked:
+            // at least five digits).
+            (.document, compile(#"\b(?:passport|id card|identity card|driving licen[cs]e|document|паспорт\w*|kimlik|pasaport|διαβατηριο|ταυτοτητα)(?:\s+(?:no\.?|number|nr\.?|номер|numarasi|αριθμος))?\s*[:#]?\s*\K(?-i:[A-Z0-9][A-Z0-9-]*(?: [0-9][A-Z0-9-]*)*)"#)),
         ]
     }
 
@@ -50,7 +55,9 @@ public final class PersonalDataMask: @unchecked Sendable {
                 let digits = matched.filter(\.isASCII).filter(\.isNumber)
                 switch kind {
                 case .phone where digits.count < 9 || digits.count > 15: continue
-                case .card where !(13...19).contains(digits.count): continue
+                case .card where !(13...19).contains(digits.count) || !Self.passesLuhn(digits): continue
+                case .iban where !Self.isIBAN(matched): continue
+                case .document where digits.count < 5: continue
                 default: break
                 }
                 let range = offsets.codePoint(bytes.lowerBound)..<offsets.codePoint(bytes.upperBound)
@@ -75,6 +82,28 @@ public final class PersonalDataMask: @unchecked Sendable {
         }
         out.append(contentsOf: scalars[at...])
         return String(out)
+    }
+
+    /// The check digit of payment card numbers (ISO/IEC 7812).
+    static func passesLuhn(_ digits: String) -> Bool {
+        var sum = 0
+        for (i, character) in digits.reversed().enumerated() {
+            guard let d = character.wholeNumberValue else { return false }
+            sum += i % 2 == 1 ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d
+        }
+        return sum % 10 == 0
+    }
+
+    /// ISO 13616: the first four characters moved to the end, letters as 10–35, the number mod 97 is 1.
+    static func isIBAN(_ text: String) -> Bool {
+        let compact = text.uppercased().filter { !$0.isWhitespace }
+        guard compact.count >= 15 else { return false }
+        var remainder = 0
+        for character in compact.dropFirst(4) + compact.prefix(4) {
+            guard let value = character.isNumber ? character.wholeNumberValue : character.asciiValue.map({ Int($0) - 55 }), value >= 0, value < 36 else { return false }
+            remainder = (value < 10 ? remainder * 10 + value : remainder * 100 + value) % 97
+        }
+        return remainder == 1
     }
 
     static func replacement(_ kind: Kind, digits: String) -> String {

@@ -5,6 +5,13 @@ public protocol ReviewTerminal: AnyObject {
     func write(_ text: String)
     /// One line of input, without its line end; nil at the end of input (a closed terminal, a pipe run dry).
     func readLine(prompt: String) -> String?
+    /// Runs the submit; a terminal that handles interrupts makes them wait for it, so that what the reviewer is
+    /// told (stored, or not) is what happened.
+    func submitting(_ body: () throws -> StoredReview) throws -> StoredReview
+}
+
+extension ReviewTerminal {
+    public func submitting(_ body: () throws -> StoredReview) throws -> StoredReview { try body() }
 }
 
 /// An interactive review of one claimed queue item: the reviewer reads the transcript, confirms or dismisses each
@@ -26,6 +33,10 @@ public final class ReviewSession {
     let style: OutputStyle
     let timeZone: TimeZone
     let mask: PersonalDataMask?
+    /// When the claim was last taken or renewed; it is renewed at a prompt once half the lease has passed, so a
+    /// long review keeps its item.
+    private var renewedAt = Date.distantPast
+    private var clock: () -> Date = Date.init
 
     public init(store: ReviewStore, rubric: Rubric, reviewer: Reviewer, claim: ReviewQueue.Claim, conversation: Conversation,
                 findings: [StoredFinding], style: OutputStyle, timeZone: TimeZone, showPersonalData: Bool) {
@@ -44,6 +55,9 @@ public final class ReviewSession {
     struct Abandon: Error {}
 
     public func run(_ terminal: any ReviewTerminal, now: @escaping () -> Date = Date.init) throws(PitbossError) -> Outcome {
+        clock = now
+        // The claim was taken (or renewed) one lease before it expires.
+        renewedAt = UTCTimestamp.parse(claim.expiresAt)?.addingTimeInterval(-store.queue.lease) ?? now()
         let expires = UTCTimestamp.parse(claim.expiresAt).map { LocalTime.format($0, in: timeZone) } ?? claim.expiresAt
         terminal.write(style.paint("Item \(claim.item)", .bold) + " · \(claim.reason) · priority \(claim.priority) · claimed by \(reviewer.name) until \(expires)\n"
             + style.paint("Type 'abandon' at any prompt (or press Ctrl-C) to stop: nothing is stored and the item goes back to the queue.", .dim) + "\n\n")
@@ -69,7 +83,7 @@ public final class ReviewSession {
                     let submission = ReviewSubmission(item: claim.item, reviewer: reviewer, rubric: rubric, scorecard: card,
                                                       verdicts: verdicts.keys.sorted().map { verdicts[$0]! },
                                                       comment: comment.isEmpty ? nil : comment)
-                    let stored = try store.submit(submission, now: now())
+                    let stored = try submit(submission, terminal)
                     terminal.write(style.paint("Stored review #\(stored.id)", .green, .bold) + " of item \(claim.item) (\(conversation.externalID)): "
                         + ReviewView.scoreLine(score: stored.score, raw: stored.rawScore, autoFailed: stored.autoFailed, failed: card.failedCritical, style: style) + "\n")
                     return .submitted(stored)
@@ -101,11 +115,11 @@ public final class ReviewSession {
                 let (word, rest) = Self.split(line)
                 switch word {
                 case "c", "confirm", "y", "yes":
-                    verdicts[f.id] = FindingVerdict(finding: f.id, verdict: .confirmed, reason: rest)
+                    verdicts[f.id] = FindingVerdict(finding: f.id, verdict: .confirmed, reason: rest, rule: f.rule)
                 case "d", "dismiss", "n", "no":
                     var reason = rest
                     if reason == nil { reason = try ask(terminal, "  reason for dismissing (Enter for none)").nilIfEmpty }
-                    verdicts[f.id] = FindingVerdict(finding: f.id, verdict: .dismissed, reason: reason)
+                    verdicts[f.id] = FindingVerdict(finding: f.id, verdict: .dismissed, reason: reason, rule: f.rule)
                 case "s", "skip":
                     break
                 default:
@@ -161,10 +175,53 @@ public final class ReviewSession {
 
     /// One line; `abandon` (or `quit`) or the end of input abandons the review.
     func ask(_ terminal: any ReviewTerminal, _ prompt: String) throws -> String {
+        try keepClaim(terminal)
         guard let line = terminal.readLine(prompt: prompt + " > ") else { throw Abandon() }
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         if ["abandon", "quit", ":q"].contains(trimmed.lowercased()) { throw Abandon() }
         return trimmed
+    }
+
+    /// Stores the review; when that is refused or fails, nothing was stored, but nothing the reviewer typed is lost
+    /// either: it is printed as the one command that stores the same review.
+    func submit(_ submission: ReviewSubmission, _ terminal: any ReviewTerminal) throws -> StoredReview {
+        let now = clock()
+        let store = self.store
+        do {
+            return try terminal.submitting { try store.submit(submission, now: now) }
+        } catch {
+            let message = (error as? PitbossError)?.message ?? "\(error)"
+            terminal.write(style.paint("Not stored: ", .red, .bold) + message + "\n"
+                + "Your answers, to store them once that is settled:\n  " + Self.scoreCommand(submission, conversation: conversation.externalID) + "\n")
+            throw error
+        }
+    }
+
+    /// Renews the claim once half the lease has passed. If the lease ran out and someone else took the item, the
+    /// reviewer hears it now rather than at submit.
+    func keepClaim(_ terminal: any ReviewTerminal) throws {
+        let now = clock()
+        guard now.timeIntervalSince(renewedAt) >= store.queue.lease / 2 else { return }
+        let renewal = Result { () throws(PitbossError) in try store.queue.claim(claim.item, for: reviewer, now: now) }
+        if case .failure(let error) = renewal {
+            if error.code == .refused {
+                terminal.write(style.paint("Your claim on item \(claim.item) ran out and was taken: ", .red, .bold) + error.message + "\n")
+            }
+            throw error
+        }
+        renewedAt = now
+    }
+
+    /// The submission as a `pitboss score` command line, each value quoted for a POSIX shell.
+    static func scoreCommand(_ s: ReviewSubmission, conversation: String) -> String {
+        func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        var words = ["pitboss", "score", quoted(conversation), "--as", quoted(s.reviewer.name),
+                     "--set", quoted(s.scorecard.answers.map { "\($0.criterion)=\($0.answer)" }.joined(separator: ","))]
+        for v in s.verdicts {
+            words += [v.verdict == .confirmed ? "--confirm" : "--dismiss", quoted("F\(v.finding)" + (v.reason.map { ":" + $0 } ?? ""))]
+        }
+        if let comment = s.comment { words += ["--comment", quoted(comment)] }
+        return words.joined(separator: " ")
     }
 
     /// "d quoting the player" → ("d", "quoting the player").

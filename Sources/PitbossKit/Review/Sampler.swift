@@ -116,6 +116,10 @@ public enum Sampler {
             throw .usage("--boost \(agent)=\(boost): a boost must be a number above 0, e.g. 2 to draw twice as often")
         }
         guard request.minPerAgent >= 0 else { throw .usage("--min-per-agent must be 0 or more") }
+        let agents = Set(population.map(\.agent))
+        for agent in request.boosts.keys.sorted() where !agents.contains(agent) {
+            throw .usage("--boost \(agent): no conversation of agent '\(agent)' in the population (agent ids are matched exactly); drop the boost or fix the id")
+        }
         let inOrder = zip(population, population.dropFirst()).allSatisfy { $0.id < $1.id }
         let units = inOrder ? population : population.sorted { $0.id < $1.id }
         let keys = units.map { rankKey(seed: request.seed, id: $0.id, boost: request.boosts[$0.agent] ?? 1) }

@@ -155,10 +155,58 @@ enum Migrations {
                     PRIMARY KEY (sample_id, conversation_id)
                 ) WITHOUT ROWID;
 
-                ALTER TABLE queue_items ADD COLUMN sample_id INTEGER REFERENCES samples(id);
-                ALTER TABLE queue_items ADD COLUMN assigned_by TEXT;      -- a supervisor's assignment outlives a claim
-                ALTER TABLE queue_items ADD COLUMN claimed_at TEXT;
-                ALTER TABLE queue_items ADD COLUMN skip_reason TEXT;
+                -- Queue items and findings are named by their ids in reviews, verdicts and the audit log, and flag deletes
+                -- some of them: AUTOINCREMENT so that a deleted id is never given to another item or finding. SQLite
+                -- cannot add it to a table, so both are rebuilt (same columns, in the same order, plus the new ones).
+                CREATE TABLE queue_items_v3 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                    reason TEXT NOT NULL CHECK (reason IN ('flagged', 'sample', 'calibration', 'dispute')),
+                    priority INTEGER NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'claimed', 'scored', 'skipped')),
+                    assigned_to TEXT,
+                    claim_expires_at TEXT,
+                    created_at TEXT NOT NULL,
+                    run_id INTEGER REFERENCES flag_runs(id),
+                    sample_id INTEGER REFERENCES samples(id),
+                    assigned_by TEXT,                  -- a supervisor's assignment outlives a claim
+                    claimed_at TEXT,
+                    skip_reason TEXT,
+                    UNIQUE (conversation_id, reason)   -- never queued twice for the same reason
+                );
+                INSERT INTO queue_items_v3 (id, conversation_id, reason, priority, status, assigned_to, claim_expires_at, created_at, run_id)
+                    SELECT id, conversation_id, reason, priority, status, assigned_to, claim_expires_at, created_at, run_id FROM queue_items;
+                DROP TABLE queue_items;
+                ALTER TABLE queue_items_v3 RENAME TO queue_items;
+                CREATE INDEX queue_by_status ON queue_items(status, priority DESC);
+
+                CREATE TABLE findings_v3 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                    run_id INTEGER NOT NULL REFERENCES flag_runs(id),
+                    rubric_hash TEXT NOT NULL,
+                    rule_id TEXT NOT NULL,
+                    criterion TEXT NOT NULL,
+                    severity TEXT NOT NULL CHECK (severity IN ('info', 'minor', 'major', 'critical')),
+                    status TEXT NOT NULL,
+                    agent_id TEXT,
+                    turn INTEGER,
+                    start INTEGER,
+                    "end" INTEGER,
+                    text TEXT,
+                    message TEXT NOT NULL,
+                    verdict TEXT CHECK (verdict IN ('confirmed', 'dismissed')),
+                    verdict_by TEXT,
+                    verdict_at TEXT,
+                    verdict_reason TEXT
+                );
+                INSERT INTO findings_v3 SELECT * FROM findings;
+                DROP TABLE findings;
+                ALTER TABLE findings_v3 RENAME TO findings;
+                CREATE INDEX findings_by_conversation ON findings(conversation_id);
+                CREATE INDEX findings_by_run ON findings(run_id);
+                CREATE INDEX findings_by_rule ON findings(rule_id, severity);
+                CREATE INDEX findings_by_agent ON findings(agent_id);
                 CREATE INDEX queue_by_assignee ON queue_items(assigned_to, status);
                 CREATE INDEX queue_by_conversation ON queue_items(conversation_id);
 

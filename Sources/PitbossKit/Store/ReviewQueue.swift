@@ -65,6 +65,7 @@ public struct ReviewQueue: Sendable {
             SELECT q.id, q.conversation_id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id
             WHERE q.status = 'open' AND \(holder == nil ? "q.assigned_to IS NULL" : "q.assigned_to = ?")
               \(reason == nil ? "" : "AND q.reason = ?") \(agent == nil ? "" : "AND c.agent_id = ?")
+              AND NOT EXISTS (SELECT 1 FROM queue_items o WHERE o.conversation_id = q.conversation_id AND o.status = 'claimed')
             ORDER BY q.priority DESC, q.id
             """, arguments: StatementArguments(arguments))
         var found: [(Int64, Int64)] = []
@@ -94,6 +95,7 @@ public struct ReviewQueue: Sendable {
             SELECT q.id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id
             WHERE q.status = 'open' AND \(holder == nil ? "q.assigned_to IS NULL" : "q.assigned_to = ?")
               \(reason == nil ? "" : "AND q.reason = ?") \(agent == nil ? "" : "AND c.agent_id = ?")
+              AND NOT EXISTS (SELECT 1 FROM queue_items o WHERE o.conversation_id = q.conversation_id AND o.status = 'claimed')
               AND lower(c.agent_id) NOT IN (\(placeholders))
               AND NOT EXISTS (SELECT 1 FROM turns t WHERE t.conversation_id = q.conversation_id AND lower(t.agent_id) IN (\(placeholders)))
             ORDER BY q.priority DESC, q.id
@@ -182,7 +184,8 @@ public struct ReviewQueue: Sendable {
     }
 
     /// Takes an item out of review with a reason (not reviewable: a test chat, the wrong language…).
-    public func skip(_ id: Int64, why: String, by actor: String, force: Bool = false, now: Date = Date()) throws(PitbossError) {
+    public func skip(_ id: Int64, why: String, by reviewer: Reviewer, force: Bool = false, now: Date = Date()) throws(PitbossError) {
+        let actor = reviewer.name
         let reason = why.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw .usage("say why the item is skipped: --why \"…\"") }
         try transaction("skip item \(id)") { db in
@@ -190,6 +193,10 @@ public struct ReviewQueue: Sendable {
             let item = try Item.load(db, id)
             guard item.status == "open" || item.status == "claimed" else {
                 throw PitbossError.refused("item \(id) is already \(item.status)")
+            }
+            // Skipping takes a conversation out of review: not something its own agent may do.
+            if let agent = item.agentIDs.first(where: reviewer.isAgent) {
+                throw PitbossError.refused("item \(id) is \(item.conversation), in which \(actor) was the agent (\(agent)); leave the decision to skip it to someone else")
             }
             if let holder = item.assignedTo, holder != actor, !force {
                 throw PitbossError.refused("item \(id) is held by \(holder), not by \(actor); a supervisor can skip it with --force")
@@ -201,24 +208,46 @@ public struct ReviewQueue: Sendable {
         }
     }
 
-    /// The queue item that `pitboss review`/`score` mean by TARGET: an item id, or a conversation id — its item that is
-    /// claimed or open before one that is scored, the most urgent first.
+    /// The queue item that `pitboss review`/`score` mean by TARGET: `#12` is item 12; otherwise a conversation id (its
+    /// item that is claimed or open before one that is scored, the most urgent first), else a bare item number.
+    /// A number that is both a queued conversation's id and an item's id is refused as ambiguous.
     public func item(named target: String) throws(PitbossError) -> Int64 {
-        if let id = Int64(target) { return id }
+        if target.hasPrefix("#"), let id = Int64(target.dropFirst()) { return id }
         do {
-            let found = try database.writer.read { db in
-                try Int64.fetchOne(db, sql: """
+            return try database.writer.read { db in
+                let byConversation = try Int64.fetchOne(db, sql: """
                     SELECT q.id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id WHERE c.external_id = ?
                     ORDER BY CASE q.status WHEN 'claimed' THEN 0 WHEN 'open' THEN 1 WHEN 'scored' THEN 2 ELSE 3 END, q.priority DESC, q.id
                     LIMIT 1
                     """, arguments: [target])
+                let number = Int64(target)
+                let byNumber = try number.flatMap { try Int64.fetchOne(db, sql: "SELECT id FROM queue_items WHERE id = ?", arguments: [$0]) }
+                switch (byConversation, byNumber) {
+                case let (conversationItem?, numberItem?) where conversationItem != numberItem:
+                    throw PitbossError.usage("'\(target)' is both a queued conversation's id and queue item \(numberItem)'s; write #\(numberItem) for the item")
+                case let (found?, _), let (nil, found?):
+                    return found
+                case (nil, nil):
+                    if let number {
+                        throw PitbossError.missingFile("there is no queue item \(number) and no queued conversation '\(target)'; see pitboss queue list")
+                    }
+                    throw PitbossError.missingFile("'\(target)' is not a queued conversation; see pitboss queue list (a conversation enters the queue through pitboss flag or pitboss sample)")
+                }
             }
-            guard let found else {
-                throw PitbossError.missingFile("'\(target)' is neither a queue item id nor a queued conversation; see pitboss queue list (a conversation enters the queue through pitboss flag or pitboss sample)")
-            }
-            return found
         } catch {
             throw PitbossDatabase.translate(error, doing: "find the queue item \(target)", busyTimeout: database.busyTimeout)
+        }
+    }
+
+    /// The conversation a queue item is about.
+    public func conversation(ofItem id: Int64) throws(PitbossError) -> String? {
+        do {
+            return try database.writer.read { db in
+                try String.fetchOne(db, sql: "SELECT c.external_id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id WHERE q.id = ?",
+                                    arguments: [id])
+            }
+        } catch {
+            throw PitbossDatabase.translate(error, doing: "read queue item \(id)", busyTimeout: database.busyTimeout)
         }
     }
 
@@ -271,6 +300,8 @@ public struct ReviewQueue: Sendable {
         var priority: Int
         var status: String
         var assignedTo: String?
+        /// Who holds a claim on another item of the same conversation (flagged and sampled, say), if anyone.
+        var otherClaimant: String?
 
         static func load(_ db: Database, _ id: Int64) throws -> Item {
             guard let row = try Row.fetchOne(db, sql: """
@@ -281,8 +312,11 @@ public struct ReviewQueue: Sendable {
             }
             let turnAgents = try String.fetchAll(db, sql: "SELECT DISTINCT agent_id FROM turns WHERE conversation_id = ? AND agent_id IS NOT NULL",
                                                  arguments: [row[1]])
+            let other = try String.fetchOne(db, sql: """
+                SELECT assigned_to FROM queue_items WHERE conversation_id = ? AND id != ? AND status = 'claimed' LIMIT 1
+                """, arguments: [row[1], id])
             return Item(id: row[0], conversationID: row[1], conversation: row[2], agentIDs: [row[3]] + turnAgents, reason: row[4],
-                        priority: row[5], status: row[6], assignedTo: row[7])
+                        priority: row[5], status: row[6], assignedTo: row[7], otherClaimant: other)
         }
 
         /// Whether the reviewer may claim (or renew, or score) it now; expired claims have been returned already.
@@ -291,12 +325,15 @@ public struct ReviewQueue: Sendable {
                 throw .refused("item \(id) is \(conversation), in which \(reviewer.name) was the agent (\(agent)); nobody reviews their own conversation — leave it to another reviewer")
             }
             switch status {
-            case "scored": throw .refused("item \(id) (\(conversation)) is already scored; see pitboss review history \(id), or correct it with pitboss score \(id) --revise REASON")
+            case "scored": throw .refused("item \(id) (\(conversation)) is already scored; see pitboss history \(conversation), or correct it with pitboss score \(conversation) --revise REASON")
             case "skipped": throw .refused("item \(id) (\(conversation)) was skipped; pitboss queue release \(id) puts it back in the queue")
             default: break
             }
             if let holder = assignedTo, holder != reviewer.name {
                 throw .refused("item \(id) is \(status == "claimed" ? "claimed by" : "assigned to") \(holder); take another (pitboss review next), or ask a supervisor to release it")
+            }
+            if let other = otherClaimant, other != reviewer.name {
+                throw .refused("\(conversation) is being reviewed by \(other) (another of its queue items); take another (pitboss review next)")
             }
         }
     }

@@ -7,11 +7,18 @@ public struct FindingVerdict: Sendable, Equatable, Codable {
     public var finding: Int64
     public var verdict: Verdict
     public var reason: String?
+    /// The rule of the finding as the reviewer saw it; when given, a finding that now says something else is refused.
+    public var rule: String?
 
-    public init(finding: Int64, verdict: Verdict, reason: String? = nil) {
+    public init(finding: Int64, verdict: Verdict, reason: String? = nil, rule: String? = nil) {
         self.finding = finding
         self.verdict = verdict
         self.reason = reason
+        self.rule = rule
+    }
+
+    public static func == (a: FindingVerdict, b: FindingVerdict) -> Bool {
+        a.finding == b.finding && a.verdict == b.verdict && a.reason == b.reason
     }
 
     enum CodingKeys: String, CodingKey { case finding, verdict, reason }
@@ -34,9 +41,13 @@ public struct ReviewSubmission: Sendable {
     public var comment: String?
     /// Set when correcting a submitted review: the correction is a new revision and the old one stays.
     public var revisionReason: String?
+    /// The review the correction starts from; when another correction was stored since, this one is refused
+    /// rather than silently undoing it.
+    public var basedOn: Int64?
 
     public init(item: Int64, reviewer: Reviewer, rubric: Rubric, scorecard: Scorecard, verdicts: [FindingVerdict] = [],
-                comment: String? = nil, revisionReason: String? = nil) {
+                comment: String? = nil, revisionReason: String? = nil, basedOn: Int64? = nil) {
+        self.basedOn = basedOn
         self.item = item
         self.reviewer = reviewer
         self.rubric = rubric
@@ -124,15 +135,19 @@ public struct ReviewStore: Sendable {
             var revision = 1
             var revises: Int64?
             if let reason = s.revisionReason {
-                guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw PitbossError.usage("--revise needs a reason") }
+                guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw PitbossError.usage("--revise needs a reason") }
                 if let agent = item.agentIDs.first(where: s.reviewer.isAgent) {
                     throw PitbossError.refused("item \(s.item) is \(item.conversation), in which \(s.reviewer.name) was the agent (\(agent)); nobody reviews their own conversation")
                 }
-                guard item.status == "scored", let latest = try Row.fetchOne(db, sql: """
-                    SELECT id, revision FROM reviews r WHERE queue_item_id = ?
-                      AND NOT EXISTS (SELECT 1 FROM reviews n WHERE n.revises = r.id) ORDER BY revision DESC LIMIT 1
-                    """, arguments: [s.item]) else {
-                    throw PitbossError.usage("item \(s.item) has no submitted review to revise; score it without --revise")
+                // The latest review of the conversation, whichever of its items it was submitted through.
+                guard let latest = try Row.fetchOne(db, sql: """
+                    SELECT id, revision, reviewer FROM reviews r WHERE conversation_id = ?
+                      AND NOT EXISTS (SELECT 1 FROM reviews n WHERE n.revises = r.id) ORDER BY id DESC LIMIT 1
+                    """, arguments: [item.conversationID]) else {
+                    throw PitbossError.usage("\(item.conversation) has no submitted review to revise; score it without --revise")
+                }
+                if let basedOn = s.basedOn, basedOn != latest[0] {
+                    throw PitbossError.refused("\(item.conversation) was revised meanwhile by \(latest[2] as String) (review #\(latest[0] as Int64)); see pitboss history \(item.conversation) and revise again; nothing was stored")
                 }
                 revises = latest[0]
                 revision = (latest[1] as Int) + 1
@@ -144,9 +159,17 @@ public struct ReviewStore: Sendable {
                                             arguments: [item.conversationID])
             var ruleOf: [Int64: String] = [:]
             for row in findings where (row[2] as String) != FindingStatus.error.rawValue { ruleOf[row[0]] = row[1] }
-            for v in s.verdicts where ruleOf[v.finding] == nil {
-                let known = ruleOf.keys.sorted().map { "F\($0)" }.joined(separator: ", ")
-                throw PitbossError.usage("F\(v.finding) is not a finding of \(item.conversation) (its findings: \(known.isEmpty ? "none" : known)); nothing was stored")
+            for v in s.verdicts {
+                guard let rule = ruleOf[v.finding] else {
+                    let known = ruleOf.keys.sorted().map { "F\($0)" }.joined(separator: ", ")
+                    throw PitbossError.usage("F\(v.finding) is not a finding of \(item.conversation) (its findings: \(known.isEmpty ? "none" : known)); nothing was stored")
+                }
+                if let seen = v.rule, seen != rule {
+                    throw PitbossError.refused("F\(v.finding) is now a finding of rule \(rule), not \(seen): the conversation was flagged again meanwhile; review it again; nothing was stored")
+                }
+            }
+            if Set(s.verdicts.map(\.finding)).count != s.verdicts.count {
+                throw PitbossError.usage("a finding is given more than one verdict; nothing was stored")
             }
 
             try db.execute(sql: """
@@ -178,10 +201,10 @@ public struct ReviewStore: Sendable {
                                 conversation: item.conversationID, review: reviewID,
                                 detail: detail.merging(s.revisionReason.map { ["reason": $0] } ?? [:]) { a, _ in a })
             if revision == 1 {
-                // The conversation has been reviewed: its other waiting items would only ask for the same review again.
+                // The conversation has been reviewed: its other waiting items (open, assigned or not) would only ask for
+                // the same review again.
                 let siblings = try Int64.fetchAll(db, sql: """
-                    SELECT id FROM queue_items WHERE conversation_id = ? AND id != ? AND status = 'open' AND assigned_to IS NULL
-                      AND reason IN ('flagged', 'sample')
+                    SELECT id FROM queue_items WHERE conversation_id = ? AND id != ? AND status = 'open' AND reason IN ('flagged', 'sample')
                     """, arguments: [item.conversationID, s.item])
                 for sibling in siblings {
                     try db.execute(sql: "UPDATE queue_items SET status = 'scored', assigned_to = ? WHERE id = ?", arguments: [s.reviewer.name, sibling])
@@ -195,9 +218,11 @@ public struct ReviewStore: Sendable {
         return stored
     }
 
-    /// Every revision of the reviews of a queue item (or of a conversation), oldest first.
+    /// Every revision of the reviews of a queue item's conversation (or of a conversation), oldest first.
     public func history(item: Int64? = nil, conversation: String? = nil) throws(PitbossError) -> [StoredReview] {
-        if let item { return try reviews(where: "r.queue_item_id = ?", item) }
+        if let item {
+            return try reviews(where: "r.conversation_id = (SELECT conversation_id FROM queue_items WHERE id = ?)", item)
+        }
         if let conversation { return try reviews(where: "c.external_id = ?", conversation) }
         return try reviews(where: "1")
     }

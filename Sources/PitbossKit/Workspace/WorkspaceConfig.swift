@@ -36,7 +36,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
 
     /// The reviewer called `name`, with the agent ids the workspace lists for them.
     public func reviewer(_ name: String) -> Reviewer {
-        Reviewer(name: name, agentIDs: reviewerAgentIDs[name] ?? [])
+        Reviewer(name: name, agentIDs: reviewerAgentIDs[name] ?? reviewerAgentIDs.first { $0.key.lowercased() == name.lowercased() }?.value ?? [])
     }
 
     public var timeZone: TimeZone { schedule.timeZone }

@@ -1,0 +1,36 @@
+import Foundation
+import GRDB
+import Testing
+@testable import PitbossKit
+
+@Suite("Migrations")
+struct MigrationTests {
+    @Test("v3 rebuilds the queue and the findings with AUTOINCREMENT, keeping every row; a deleted id is never reused")
+    func v3KeepsRowsAndNeverReusesIDs() throws {
+        let queue = try DatabaseQueue()
+        try Migrations.migrator.migrate(queue, upTo: "v2 flag runs, findings and the review queue")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO conversations (id, external_id, source_file, source_record, source_format, channel, language, agent_id, shift_id,
+                                           started_at, content_hash, turn_count, imported_at)
+                VALUES (1, 'c-1', 'f', '1', 'jsonl', 'chat', 'en', 'en.a', 's', '2026-11-21T22:00:00.000Z', 'h', 0, 'now');
+                INSERT INTO flag_runs (id, rubric_name, rubric_version, rubric_hash, rubric_path, selection, started_by, started_at)
+                VALUES (1, 'r', '1', 'h', 'p', '{}', 'u', 'now');
+                INSERT INTO findings (id, conversation_id, run_id, rubric_hash, rule_id, criterion, severity, status, message, verdict)
+                VALUES (7, 1, 1, 'h', 'rude', 'courtesy', 'major', 'found', 'm', 'confirmed');
+                INSERT INTO queue_items (id, conversation_id, reason, priority, created_at, run_id) VALUES (5, 1, 'flagged', 300, 'now', 1);
+                """)
+        }
+        try Migrations.migrator.migrate(queue)
+        try queue.write { db in
+            #expect(try String.fetchOne(db, sql: "SELECT verdict FROM findings WHERE id = 7") == "confirmed")
+            #expect(try Int.fetchOne(db, sql: "SELECT priority FROM queue_items WHERE id = 5") == 300)
+            try db.execute(sql: "DELETE FROM queue_items WHERE id = 5")
+            try db.execute(sql: "INSERT INTO queue_items (conversation_id, reason, priority, created_at) VALUES (1, 'flagged', 1, 'now')")
+            #expect(db.lastInsertedRowID == 6)
+            try db.execute(sql: "DELETE FROM findings WHERE id = 7")
+            try db.execute(sql: "INSERT INTO findings (conversation_id, run_id, rubric_hash, rule_id, criterion, severity, status, message) VALUES (1, 1, 'h', 'x', 'c', 'minor', 'found', 'm')")
+            #expect(db.lastInsertedRowID == 8)
+        }
+    }
+}
