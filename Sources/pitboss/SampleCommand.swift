@@ -38,10 +38,18 @@ struct SampleCommand: ParsableCommand {
 
     @Option(help: "The seed (any text); the same seed and population give the same sample.") var seed: String?
     @Flag(name: .customLong("dry-run"), help: "Print the plan and the chosen ids; queue nothing.") var dryRun = false
+    @Option(help: ArgumentHelp("Re-derive stored sample N from its stored population, seed and plan, and compare (exit 1 if it differs).",
+                               valueName: "sample")) var verify: Int64?
     @Option(help: "table, json or csv.") var format: OutputFormat = .table
 
     func run() throws {
         try reportingErrors {
+            if let verify {
+                let result = try SampleStore(database: try global.openDatabase(readOnly: true)).verify(verify)
+                Console.out(SampleReport.verification(result, style: Console.stdoutStyle))
+                if !result.matches { throw ExitCode(1) }
+                return
+            }
             let workspace = try global.workspace()
             let population = SamplePopulation(
                 shifts: shift.flatMap { $0.split(separator: ",").map(String.init) },

@@ -177,6 +177,10 @@ struct ReviewQueueTests {
         let again = try SampleStore(database: f.database).sample(SamplePopulation(includeQueued: true), SampleRequest(size: .count(2), seed: "s1"),
                                                                  by: "auditor", dryRun: true, now: f.now)
         #expect(again.draw.plan.population == 2)  // the flagged one and the calm one not drawn: a sample never takes one twice
+        // An auditor re-derives the stored sample from its stored population, whatever the queue looks like now.
+        let verification = try SampleStore(database: f.database).verify(try #require(outcome.sampleID))
+        #expect(verification.matches)
+        #expect(verification.stored == outcome.draw.chosen.map(\.unit.id).sorted())
         let dry = try SampleStore(database: f.database).sample(SamplePopulation(agents: ["en.boris"]), SampleRequest(size: .count(5), seed: "s1"),
                                                                by: "qa.lead", dryRun: true, now: f.now)
         #expect(dry.sampleID == nil)

@@ -213,6 +213,9 @@ struct ReviewCommandTests {
         #expect(random.stdout.contains("Seed: "))
         #expect(try count("SELECT COUNT(*) FROM queue_items WHERE reason = 'sample' AND sample_id IS NOT NULL") == 5)
         #expect(try count("SELECT COUNT(*) FROM samples WHERE created_by = 'qa.lead' AND length(seed) = 16") == 1)
+        let verified = try pitboss.run("sample", "--verify", "1")
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        #expect(verified.stdout.contains("Re-derived: the same 5 conversations."))
         let usage = try pitboss.run("sample", "--size", "5", "--per-agent", "2")
         #expect(usage.status == 64)
         // Anna was agent en.a0: she is never handed those conversations.

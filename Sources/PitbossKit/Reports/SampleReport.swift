@@ -2,6 +2,20 @@ import Foundation
 
 /// What `pitboss sample` prints: the plan (so that anyone can check and re-derive it) and the chosen conversations.
 public enum SampleReport {
+    public static func verification(_ v: SampleStore.Verification, style: OutputStyle) -> String {
+        var out = "Sample #\(v.sampleID): seed \(v.plan.seed), \(v.plan.method) over \(v.plan.population) conversations, \(v.stored.count) drawn\n"
+        if v.matches {
+            return out + style.paint("Re-derived: the same \(v.stored.count) conversations.", .green, .bold) + "\n"
+        }
+        if v.populationNow != v.plan.population {
+            out += "\(v.plan.population - v.populationNow) conversation(s) of its population have been deleted since, so the draw can differ.\n"
+        }
+        let missing = Set(v.stored).subtracting(v.rederived).sorted()
+        let extra = Set(v.rederived).subtracting(v.stored).sorted()
+        out += style.paint("Re-derived sample differs", .red, .bold) + ": stored but not re-drawn: \(missing.joined(separator: ", ")); re-drawn but not stored: \(extra.joined(separator: ", "))\n"
+        return out
+    }
+
     public static func render(_ outcome: SampleStore.Outcome, dryRun: Bool, format: OutputFormat, style: OutputStyle) -> String {
         let plan = outcome.draw.plan
         switch format {

@@ -103,6 +103,21 @@ public struct SamplePlan: Sendable, Equatable, Codable {
 public struct SampleDraw: Sendable {
     public var plan: SamplePlan
     public var chosen: [(unit: SampleUnit, stratum: String)]
+    /// Everything the sample was drawn from, in id order.
+    public var population: [SampleUnit]
+}
+
+extension SamplePlan {
+    /// The request that drew this plan's sample, to draw it again.
+    public var request: SampleRequest {
+        let size: SampleRequest.Size = switch method {
+        case "per-agent": .perAgent(requested ?? 0)
+        case "confidence": .statistical(confidence: statistical?.confidence ?? 0.95, margin: statistical?.margin ?? 0.05,
+                                        proportion: statistical?.proportion ?? 0.5)
+        default: .count(requested ?? 0)
+        }
+        return SampleRequest(size: size, stratify: method == "per-agent" ? nil : stratify, minPerAgent: minPerAgent, boosts: boosts, seed: seed)
+    }
 }
 
 /// Draws reproducible samples. Each conversation gets a pseudo-random number from SHA-256 of the seed and
@@ -190,7 +205,7 @@ public enum Sampler {
         let plan = SamplePlan(seed: request.seed, method: method, requested: requested, statistical: statistical, stratify: strataKind,
                               minPerAgent: request.minPerAgent, boosts: request.boosts, population: units.count,
                               populationHash: populationHash(units.map(\.id)), strata: strata, toppedUp: toppedUp, size: order.count)
-        return SampleDraw(plan: plan, chosen: order.map { (units[$0], stratum(units[$0])) })
+        return SampleDraw(plan: plan, chosen: order.map { (units[$0], stratum(units[$0])) }, population: units)
     }
 
     /// Proportional allocation of `total` over strata weighted by size × boost, by largest remainder; a stratum

@@ -148,6 +148,13 @@ enum Migrations {
                     created_by TEXT NOT NULL,
                     created_at TEXT NOT NULL
                 );
+                -- The population a sample was drawn from, so that an auditor can re-derive the draw exactly later,
+                -- when the queue no longer looks as it did.
+                CREATE TABLE sample_population (
+                    sample_id INTEGER NOT NULL REFERENCES samples(id),
+                    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                    PRIMARY KEY (sample_id, conversation_id)
+                ) WITHOUT ROWID;
                 CREATE TABLE sample_members (
                     sample_id INTEGER NOT NULL REFERENCES samples(id),
                     conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,

@@ -90,6 +90,8 @@ public struct SampleStore: Sendable {
                     INSERT INTO samples (seed, plan, population, population_hash, size, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [request.seed, planJSON, draw.plan.population, draw.plan.populationHash, draw.plan.size, actor, UTCTimestamp.format(now)])
                 let sampleID = db.lastInsertedRowID
+                let member = try db.makeStatement(sql: "INSERT INTO sample_population (sample_id, conversation_id) VALUES (?, ?)")
+                for unit in draw.population { try member.execute(arguments: [sampleID, unit.rowID]) }
                 var queued = 0
                 for (unit, stratum) in draw.chosen {
                     try db.execute(sql: "INSERT INTO sample_members (sample_id, conversation_id, stratum) VALUES (?, ?, ?)",
@@ -140,6 +142,43 @@ public struct SampleStore: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
+
+    /// What re-deriving a stored sample found.
+    public struct Verification: Sendable {
+        public var sampleID: Int64
+        public var plan: SamplePlan
+        /// Conversations of the population that have been deleted since (their ids are gone with them).
+        public var populationNow: Int
+        public var stored: [String]
+        public var rederived: [String]
+        public var matches: Bool { Set(stored) == Set(rederived) && populationNow == plan.population }
+    }
+
+    /// Draws a stored sample again from its stored population with its seed and plan, for an auditor: the same
+    /// conversations must come out.
+    public func verify(_ id: Int64) throws(PitbossError) -> Verification {
+        let plan = try plan(id)
+        do {
+            return try database.writer.read { db in
+                var units: [SampleUnit] = []
+                let cursor = try Row.fetchCursor(db, sql: """
+                    SELECT c.id, c.external_id, c.agent_id, c.channel, c.language FROM sample_population p JOIN conversations c ON c.id = p.conversation_id
+                    WHERE p.sample_id = ? ORDER BY c.external_id
+                    """, arguments: [id])
+                while let row = try cursor.next() {
+                    units.append(SampleUnit(rowID: row[0], id: row[1], agent: row[2], channel: row[3], language: row[4]))
+                }
+                let stored = try String.fetchAll(db, sql: """
+                    SELECT c.external_id FROM sample_members m JOIN conversations c ON c.id = m.conversation_id WHERE m.sample_id = ? ORDER BY c.external_id
+                    """, arguments: [id])
+                let draw = try Sampler.draw(units, plan.request)
+                return Verification(sampleID: id, plan: plan, populationNow: units.count, stored: stored,
+                                    rederived: draw.chosen.map(\.unit.id).sorted())
+            }
+        } catch {
+            throw PitbossDatabase.translate(error, doing: "re-derive sample \(id)", busyTimeout: database.busyTimeout)
+        }
+    }
 
     /// A stored sample's plan, for an auditor.
     public func plan(_ id: Int64) throws(PitbossError) -> SamplePlan {
