@@ -18,10 +18,17 @@ public enum ConversationView {
         facts.append("from \(c.source.humanDescription)")
         out += style.paint(facts.joined(separator: " · "), .dim) + "\n\n"
 
+        return out + turns(c, style: style, timeZone: timeZone, aligned: style.isTerminal) { $0.text }
+    }
+
+    /// One line per turn: time, speaker (coloured by role), text. `aligned` pads the speakers to one width and lines
+    /// continuation lines up under the first; otherwise `speaker: text`, continuation lines indented.
+    static func turns(_ c: Conversation, style: OutputStyle, timeZone: TimeZone, aligned: Bool, text: (Turn) -> String) -> String {
+        var out = ""
         let times = c.turns.map { time(of: $0, in: timeZone) }
         let speakers = c.turns.map(speaker)
         let timeWidth = times.map(TerminalWidth.of).max() ?? 0
-        let speakerWidth = style.isTerminal ? (speakers.map(TerminalWidth.of).max() ?? 0) : 0
+        let speakerWidth = aligned ? (speakers.map(TerminalWidth.of).max() ?? 0) : 0
         for (i, turn) in c.turns.enumerated() {
             let tone: OutputStyle.Tone = switch turn.role {
             case .agent: .cyan
@@ -31,10 +38,9 @@ public enum ConversationView {
             }
             let timeCell = times[i] + String(repeating: " ", count: timeWidth - TerminalWidth.of(times[i]))
             let speakerCell = speakers[i] + String(repeating: " ", count: max(0, speakerWidth - TerminalWidth.of(speakers[i])))
-            let prefix = (timeWidth > 0 ? style.paint(timeCell, .dim) + "  " : "") + style.paint(speakerCell, tone, .bold) + (style.isTerminal ? "  " : ": ")
-            // Continuation lines of a multi-line message line up under its first line on a terminal.
-            let indent = style.isTerminal ? String(repeating: " ", count: (timeWidth > 0 ? timeWidth + 2 : 0) + speakerWidth + 2) : "    "
-            out += prefix + turn.text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + indent) + "\n"
+            let prefix = (timeWidth > 0 ? style.paint(timeCell, .dim) + "  " : "") + style.paint(speakerCell, tone, .bold) + (aligned ? "  " : ": ")
+            let indent = aligned ? String(repeating: " ", count: (timeWidth > 0 ? timeWidth + 2 : 0) + speakerWidth + 2) : "    "
+            out += prefix + text(turn).split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + indent) + "\n"
         }
         return out
     }

@@ -20,24 +20,9 @@ public enum ReviewView {
             out += "\n"
         }
 
-        let times = c.turns.map { ConversationView.time(of: $0, in: timeZone) }
-        let speakers = c.turns.map(ConversationView.speaker)
-        let timeWidth = times.map(TerminalWidth.of).max() ?? 0
-        let speakerWidth = speakers.map(TerminalWidth.of).max() ?? 0
-        for (i, turn) in c.turns.enumerated() {
-            let tone: OutputStyle.Tone = switch turn.role {
-            case .agent: .cyan
-            case .customer: .yellow
-            case .bot: .magenta
-            case .system: .dim
-            }
-            let marks = listed.filter { $0.turn == turn.index }
-            let timeCell = times[i] + String(repeating: " ", count: timeWidth - TerminalWidth.of(times[i]))
-            let speakerCell = speakers[i] + String(repeating: " ", count: speakerWidth - TerminalWidth.of(speakers[i]))
-            let indent = String(repeating: " ", count: (timeWidth > 0 ? timeWidth + 2 : 0) + speakerWidth + 2)
-            let text = marked(turn.text, marks, mask: mask, style: style)
-            out += (timeWidth > 0 ? style.paint(timeCell, .dim) + "  " : "") + style.paint(speakerCell, tone, .bold) + "  "
-                + text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + indent) + "\n"
+        // Aligned even on a pipe: the reviewer reads this, and a piped session is still read by a person.
+        out += ConversationView.turns(c, style: style, timeZone: timeZone, aligned: true) { turn in
+            marked(turn.text, listed.filter { $0.turn == turn.index }, mask: mask, style: style)
         }
         return out
     }
@@ -128,7 +113,7 @@ public enum ReviewView {
 
     static func weight(_ w: Double) -> String { w == w.rounded() ? String(Int(w)) : String(w) }
 
-    /// `pitboss review history`: every revision, then the audit trail.
+    /// `pitboss history`: every revision, then the audit trail.
     public static func history(_ reviews: [StoredReview], audit: [AuditLog.Entry], format: OutputFormat, style: OutputStyle, timeZone: TimeZone) -> String {
         switch format {
         case .json:

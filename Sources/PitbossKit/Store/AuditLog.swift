@@ -18,7 +18,7 @@ public enum AuditLog {
         return String(decoding: (try? encoder.encode(detail)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
-    /// One entry, as `pitboss review history` and `pitboss audit` show it.
+    /// One entry, as `pitboss history` shows it.
     public struct Entry: Sendable, Codable, Equatable {
         public var id: Int64
         public var at: String

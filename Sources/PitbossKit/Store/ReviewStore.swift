@@ -58,7 +58,7 @@ public struct ReviewSubmission: Sendable {
     }
 }
 
-/// A stored review (one revision of it), as `pitboss review history` shows it.
+/// A stored review (one revision of it), as `pitboss history` shows it.
 public struct StoredReview: Sendable, Codable, Equatable {
     public var id: Int64
     public var item: Int64?
