@@ -7,7 +7,7 @@ struct Pitboss: ParsableCommand {
         abstract: "The QA review workbench for customer-support floors.",
         discussion: """
             Imports chats and call transcripts into one SQLite database (--db, PITBOSS_DB, else ./pitboss.sqlite).
-            Exit status: 0 ok, 64 usage, 65 bad input data, 66 missing file, 70 internal error, 75 database busy,
+            Exit status: 0 ok, 64 usage, 65 bad input data, 66 missing file, 70 internal error, 75 database busy, \
             77 refused (an item someone else holds, your own conversation, a review already submitted).
             """,
         version: "0.1.0",

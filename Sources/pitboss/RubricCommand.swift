@@ -4,7 +4,7 @@ import PitbossKit
 struct RubricCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rubric",
-        abstract: "Write and test rubrics: lint, test, explain, patterns.",
+        abstract: "Write and test rubrics: lint, test, explain, patterns; precision from reviewers' verdicts.",
         subcommands: [Lint.self, Test.self, Explain.self, Patterns.self, Precision.self]
     )
 

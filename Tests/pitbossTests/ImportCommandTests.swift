@@ -142,6 +142,10 @@ struct ImportCommandTests {
         var seen = 0
         while Date() < deadline && process.isRunning {
             Thread.sleep(forTimeInterval: 0.05)
+            // Never open the file before pitboss has made it: opening creates an empty database, which is not
+            // what this test is about.
+            let size = (try? FileManager.default.attributesOfItem(atPath: workspace.path("pitboss.sqlite"))[.size] as? Int) ?? 0
+            guard size > 0, FileManager.default.fileExists(atPath: workspace.path("pitboss.sqlite-wal")) else { continue }
             seen = (try? count("SELECT COUNT(*) FROM conversations")) ?? 0
             if seen > 0 { break }
         }

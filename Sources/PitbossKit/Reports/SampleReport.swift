@@ -3,7 +3,7 @@ import Foundation
 /// What `pitboss sample` prints: the plan (so that anyone can check and re-derive it) and the chosen conversations.
 public enum SampleReport {
     public static func verification(_ v: SampleStore.Verification, style: OutputStyle) -> String {
-        var out = "Sample #\(v.sampleID): seed \(v.plan.seed), \(v.plan.method) over \(v.plan.population) conversations, \(v.stored.count) drawn\n"
+        var out = "Sample #\(v.sampleID) (seed \(v.plan.seed), --\(v.plan.method), population \(v.plan.population)): \(v.stored.count) drawn\n"
         if v.matches {
             return out + style.paint("Re-derived: the same \(v.stored.count) conversations.", .green, .bold) + "\n"
         }
