@@ -47,8 +47,9 @@ struct ReviewCommand: ParsableCommand {
                     throw PitbossError.internalFailure("queued conversation \(claim.conversation) is not stored")
                 }
                 let findings = try FindingQuery(conversation: claim.conversation).fetch(from: queue.database)
+                let evaluated = try FlagStore(database: queue.database).isEvaluated(conversation: claim.conversation)
                 let session = ReviewSession(store: ReviewStore(queue: queue), rubric: loaded, reviewer: reviewer, claim: claim,
-                                            conversation: conversation, findings: findings, style: Console.stdoutStyle,
+                                            conversation: conversation, findings: findings, evaluated: evaluated, style: Console.stdoutStyle,
                                             timeZone: workspace.timeZone, showPersonalData: showPII)
                 _ = try session.run(terminal)
             } catch {

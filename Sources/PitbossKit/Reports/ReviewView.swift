@@ -3,8 +3,8 @@ import Foundation
 /// What a reviewer reads: the transcript with each finding's words highlighted in place and tagged with the
 /// finding's id, personal data masked unless asked for, and the findings listed with rule and message.
 public enum ReviewView {
-    public static func transcript(_ c: Conversation, findings: [StoredFinding], mask: PersonalDataMask?, style: OutputStyle,
-                                  timeZone: TimeZone) -> String {
+    public static func transcript(_ c: Conversation, findings: [StoredFinding], evaluated: Bool = true, mask: PersonalDataMask?,
+                                  style: OutputStyle, timeZone: TimeZone) -> String {
         var out = style.paint(c.externalID, .bold) + "  \(c.channel.rawValue) · \(c.language) · agent \(c.agentID) · shift \(c.shiftID)\n"
         var facts = ["started \(LocalTime.format(c.startedAt, in: timeZone))"]
         if let customer = c.customerID { facts.append("customer \(mask?.mask(customer) ?? customer)\(c.isVIP ? " (VIP)" : "")") }
@@ -12,7 +12,9 @@ public enum ReviewView {
         out += style.paint(facts.joined(separator: " · "), .dim) + "\n\n"
 
         let listed = findings.filter { $0.status != .error }
-        if listed.isEmpty {
+        if listed.isEmpty && !evaluated {
+            out += style.paint("Not checked by the rubric yet (pitboss flag would): score it on the transcript alone.", .yellow) + "\n\n"
+        } else if listed.isEmpty {
             out += style.paint("No findings: score it on the transcript alone.", .green) + "\n\n"
         } else {
             out += style.paint("Findings", .bold) + "\n"

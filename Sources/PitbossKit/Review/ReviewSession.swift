@@ -30,6 +30,8 @@ public final class ReviewSession {
     let claim: ReviewQueue.Claim
     let conversation: Conversation
     let findings: [StoredFinding]
+    /// Whether the rubric has evaluated the conversation: without findings, "no findings" or "not checked yet".
+    let evaluated: Bool
     let style: OutputStyle
     let timeZone: TimeZone
     let mask: PersonalDataMask?
@@ -39,7 +41,8 @@ public final class ReviewSession {
     private var clock: () -> Date = Date.init
 
     public init(store: ReviewStore, rubric: Rubric, reviewer: Reviewer, claim: ReviewQueue.Claim, conversation: Conversation,
-                findings: [StoredFinding], style: OutputStyle, timeZone: TimeZone, showPersonalData: Bool) {
+                findings: [StoredFinding], evaluated: Bool = true, style: OutputStyle, timeZone: TimeZone, showPersonalData: Bool) {
+        self.evaluated = evaluated
         self.store = store
         self.rubric = rubric
         self.reviewer = reviewer
@@ -61,7 +64,7 @@ public final class ReviewSession {
         let expires = UTCTimestamp.parse(claim.expiresAt).map { LocalTime.format($0, in: timeZone) } ?? claim.expiresAt
         terminal.write(style.paint("Item \(claim.item)", .bold) + " · \(claim.reason) · priority \(claim.priority) · claimed by \(reviewer.name) until \(expires)\n"
             + style.paint("Type 'abandon' at any prompt (or press Ctrl-C) to stop: nothing is stored and the item goes back to the queue.", .dim) + "\n\n")
-        terminal.write(ReviewView.transcript(conversation, findings: findings, mask: mask, style: style, timeZone: timeZone) + "\n")
+        terminal.write(ReviewView.transcript(conversation, findings: findings, evaluated: evaluated, mask: mask, style: style, timeZone: timeZone) + "\n")
         do {
             let verdicts = try judgeFindings(terminal)
             var suggestions = ScoreSuggestion.suggestions(rubric: rubric, findings: findings, verdicts: verdicts.mapValues(\.verdict))

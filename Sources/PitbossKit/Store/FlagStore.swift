@@ -46,6 +46,19 @@ public struct FlagStore: Sendable {
         PitbossDatabase.translate(error, doing: action, busyTimeout: database.busyTimeout)
     }
 
+    /// Whether any rubric has evaluated the conversation (in its current content): "no findings" means something
+    /// only then.
+    public func isEvaluated(conversation externalID: String) throws(PitbossError) -> Bool {
+        do {
+            return try database.writer.read { db in
+                try Bool.fetchOne(db, sql: """
+                    SELECT EXISTS (SELECT 1 FROM evaluations e JOIN conversations c ON c.id = e.conversation_id
+                                   WHERE c.external_id = ? AND e.content_hash = c.content_hash)
+                    """, arguments: [externalID]) ?? false
+            }
+        } catch { throw translate(error, "read whether \(externalID) was flagged") }
+    }
+
     public func startRun(rubric: Rubric, selection: FlagSelection, by user: String, now: Date = Date()) throws(PitbossError) -> Int64 {
         do {
             return try database.writer.write { db in
