@@ -27,21 +27,19 @@ struct ReviewCommand: ParsableCommand {
             let loaded = try RubricCommand.load(rubric ?? workspace.rubricPath)
             let queue = try global.reviewQueue(workspace, lease: lease)
             let reviewer = workspace.reviewer(global.user)
-            // Interrupts are caught before the claim, so there is no moment when the claim exists and Ctrl-C would
-            // leave it behind.
+            // Interrupts are caught from before the claim, and the claim is taken under the console's lock, so there
+            // is no moment when the claim exists and Ctrl-C would leave it behind.
             let terminal = ReviewConsole()
             terminal.arm()
-            let claim: ReviewQueue.Claim
-            if target == "next" {
-                guard let next = try queue.claimNext(for: reviewer, reason: reason) else {
-                    terminal.write("Nothing in the queue for \(reviewer.name).\n")
-                    return
-                }
-                claim = next
-            } else {
-                claim = try queue.claim(try queue.item(named: target), for: reviewer)
+            let item = target == "next" ? nil : try queue.item(named: target)
+            let taken = try terminal.claiming(queue: queue, reviewer: reviewer) {
+                if let item { return try queue.claim(item, for: reviewer) }
+                return try queue.claimNext(for: reviewer, reason: reason)
             }
-            terminal.hold(queue: queue, reviewer: reviewer, item: claim.item)
+            guard let claim = taken else {
+                terminal.write("Nothing in the queue for \(reviewer.name).\n")
+                return
+            }
             do {
                 guard let conversation = try ConversationStore(database: queue.database).conversation(externalID: claim.conversation) else {
                     throw PitbossError.internalFailure("queued conversation \(claim.conversation) is not stored")
@@ -82,8 +80,13 @@ final class ReviewConsole: ReviewTerminal, @unchecked Sendable {
         }
     }
 
-    func hold(queue: ReviewQueue, reviewer: Reviewer, item: Int64) {
-        lock.withLock { claim = (queue, reviewer, item) }
+    /// Takes the claim with the lock held: an interrupt meanwhile waits, then gives the claim back.
+    func claiming(queue: ReviewQueue, reviewer: Reviewer, _ take: () throws -> ReviewQueue.Claim?) throws -> ReviewQueue.Claim? {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = try take()
+        if let taken { claim = (queue, reviewer, taken.item) }
+        return taken
     }
 
     private func interrupted(by signalNumber: Int32) {

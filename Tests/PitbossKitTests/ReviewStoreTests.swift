@@ -107,6 +107,24 @@ struct ReviewStoreTests {
         #expect(try f.store.history(item: items[0]).count == 2)
     }
 
+    @Test("a correction never touches the queue: another item of the conversation claimed by someone else stays theirs")
+    func correctionLeavesQueueAlone() throws {
+        let f = try ReviewFixture(rude: 1, calm: 0)
+        let scoredItem = try f.item("rude-0")
+        let first = try f.store.submit(ReviewSubmission(item: scoredItem, reviewer: maria, rubric: rubric, scorecard: try card()), now: f.now)
+        try f.database.writer.write { db in
+            try db.execute(sql: "INSERT INTO queue_items (conversation_id, reason, priority, created_at) SELECT conversation_id, 'dispute', 500, 'now' FROM queue_items WHERE id = ?",
+                           arguments: [scoredItem])
+        }
+        let dispute = try #require(try f.queue.claimNext(for: ivan, now: f.minutes(1)))
+        #expect(try f.queue.item(named: "rude-0") == dispute.item)  // the claimed item is what the conversation's id names now
+        let fix = try f.store.submit(ReviewSubmission(item: dispute.item, reviewer: maria, rubric: rubric, scorecard: try card(["greeting": "fail"]),
+                                                      revisionReason: "greeting was the bot's", basedOn: first.id), now: f.minutes(2))
+        #expect(fix.item == scoredItem)
+        let entry = try #require(try QueueQuery().fetch(from: f.database, now: f.minutes(2)).first { $0.id == dispute.item })
+        #expect(entry.status == "claimed" && entry.assignedTo == "qa.ivan")
+    }
+
     @Test("two items of one conversation are never reviewed by two people at once")
     func oneReviewerPerConversation() throws {
         let f = try ReviewFixture(rude: 1, calm: 0)
@@ -193,6 +211,7 @@ struct ReviewStoreTests {
         let late = Script(["c"])
         #expect(throws: PitbossError.self) { _ = try session(g, lost).run(late, now: { g.minutes(46) }) }
         #expect(late.output.contains("ran out and was taken"))
+        #expect(!late.output.contains("What you had entered"))  // nothing was entered before the first prompt
     }
 
     @Test("a submit that is refused prints the review as one pitboss score command, so nothing typed is lost")
@@ -212,7 +231,7 @@ struct ReviewStoreTests {
         }
         #expect(throws: PitbossError.self) { _ = try s.run(terminal, now: { f.minutes(2) }) }
         #expect(script.output.contains("Not stored: "))
-        #expect(script.output.contains("pitboss score 'rude-0' --as 'qa.maria' --set 'courtesy=pass,"))
+        #expect(script.output.contains("pitboss score '#\(claim.item)' --as 'qa.maria' --rubric '\(rubric.path)' --set 'courtesy=pass,"))
         #expect(script.output.contains("--comment 'it'\\''s fine'"))
         #expect(try f.count("SELECT COUNT(*) FROM reviews") == 0)
     }

@@ -39,6 +39,9 @@ public final class ReviewSession {
     /// long review keeps its item.
     private var renewedAt = Date.distantPast
     private var clock: () -> Date = Date.init
+    /// What the reviewer has entered so far, to hand back if the item is lost before the submit.
+    private var enteredVerdicts: [FindingVerdict] = []
+    private var enteredAnswers: [(String, String)] = []
 
     public init(store: ReviewStore, rubric: Rubric, reviewer: Reviewer, claim: ReviewQueue.Claim, conversation: Conversation,
                 findings: [StoredFinding], evaluated: Bool = true, style: OutputStyle, timeZone: TimeZone, showPersonalData: Bool) {
@@ -129,6 +132,7 @@ public final class ReviewSession {
                     terminal.write(style.paint("  answer c (confirm), d (dismiss), s (skip) or abandon", .yellow) + "\n")
                     continue
                 }
+                if let verdict = verdicts[f.id] { enteredVerdicts.append(verdict) }
                 break
             }
         }
@@ -150,6 +154,8 @@ public final class ReviewSession {
                 let typed = line.isEmpty ? (suggestion?.answer ?? "") : line
                 if let answer = Self.resolve(typed, criterion) {
                     answers[criterion.id] = answer
+                    enteredAnswers.removeAll { $0.0 == criterion.id }
+                    enteredAnswers.append((criterion.id, answer))
                     break
                 }
                 terminal.write(style.paint("  '\(typed)' is not an answer here; answer \(Scorecard.choices(criterion, na: criterion.naAllowed))", .yellow) + "\n")
@@ -195,7 +201,9 @@ public final class ReviewSession {
         } catch {
             let message = (error as? PitbossError)?.message ?? "\(error)"
             terminal.write(style.paint("Not stored: ", .red, .bold) + message + "\n"
-                + "Your answers, to store them once that is settled:\n  " + Self.scoreCommand(submission, conversation: conversation.externalID) + "\n")
+                + "Your answers, to store them once that is settled:\n  "
+                + commandLine(answers: submission.scorecard.answers.map { ($0.criterion, $0.answer) }, verdicts: submission.verdicts,
+                              comment: submission.comment) + "\n")
             throw error
         }
     }
@@ -206,24 +214,29 @@ public final class ReviewSession {
         let now = clock()
         guard now.timeIntervalSince(renewedAt) >= store.queue.lease / 2 else { return }
         let renewal = Result { () throws(PitbossError) in try store.queue.claim(claim.item, for: reviewer, now: now) }
-        if case .failure(let error) = renewal {
-            if error.code == .refused {
-                terminal.write(style.paint("Your claim on item \(claim.item) ran out and was taken: ", .red, .bold) + error.message + "\n")
-            }
+        switch renewal {
+        case .success:
+            renewedAt = now
+        case .failure(let error) where error.code == .refused:
+            terminal.write(style.paint("Your claim on item \(claim.item) ran out and was taken: ", .red, .bold) + error.message + "\n"
+                + (enteredVerdicts.isEmpty && enteredAnswers.isEmpty ? "" : "What you had entered (add the criteria still missing):\n  "
+                    + commandLine(answers: enteredAnswers, verdicts: enteredVerdicts, comment: nil) + "\n"))
             throw error
+        case .failure(let error):
+            // A busy database, say: the claim still runs; try again at the next prompt.
+            terminal.write(style.paint("Could not renew the claim (\(error.message)); trying again at the next answer.", .yellow) + "\n")
         }
-        renewedAt = now
     }
 
-    /// The submission as a `pitboss score` command line, each value quoted for a POSIX shell.
-    static func scoreCommand(_ s: ReviewSubmission, conversation: String) -> String {
+    /// The review as a `pitboss score` command line for this item and rubric, each value quoted for a POSIX shell.
+    func commandLine(answers: [(String, String)], verdicts: [FindingVerdict], comment: String?) -> String {
         func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        var words = ["pitboss", "score", quoted(conversation), "--as", quoted(s.reviewer.name),
-                     "--set", quoted(s.scorecard.answers.map { "\($0.criterion)=\($0.answer)" }.joined(separator: ","))]
-        for v in s.verdicts {
+        var words = ["pitboss", "score", quoted("#\(claim.item)"), "--as", quoted(reviewer.name), "--rubric", quoted(rubric.path)]
+        if !answers.isEmpty { words += ["--set", quoted(answers.map { "\($0.0)=\($0.1)" }.joined(separator: ","))] }
+        for v in verdicts {
             words += [v.verdict == .confirmed ? "--confirm" : "--dismiss", quoted("F\(v.finding)" + (v.reason.map { ":" + $0 } ?? ""))]
         }
-        if let comment = s.comment { words += ["--comment", quoted(comment)] }
+        if let comment { words += ["--comment", quoted(comment)] }
         return words.joined(separator: " ")
     }
 

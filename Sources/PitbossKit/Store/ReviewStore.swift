@@ -134,6 +134,9 @@ public struct ReviewStore: Sendable {
             let item = try ReviewQueue.Item.load(db, s.item)
             var revision = 1
             var revises: Int64?
+            // The item the review is recorded against: for a correction, the corrected review's, whatever item was
+            // named — a correction never touches the queue (another item of the conversation may be someone's claim).
+            var reviewedItem = s.item
             if let reason = s.revisionReason {
                 guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw PitbossError.usage("--revise needs a reason") }
                 if let agent = item.agentIDs.first(where: s.reviewer.isAgent) {
@@ -141,7 +144,7 @@ public struct ReviewStore: Sendable {
                 }
                 // The latest review of the conversation, whichever of its items it was submitted through.
                 guard let latest = try Row.fetchOne(db, sql: """
-                    SELECT id, revision, reviewer FROM reviews r WHERE conversation_id = ?
+                    SELECT id, revision, reviewer, queue_item_id FROM reviews r WHERE conversation_id = ?
                       AND NOT EXISTS (SELECT 1 FROM reviews n WHERE n.revises = r.id) ORDER BY id DESC LIMIT 1
                     """, arguments: [item.conversationID]) else {
                     throw PitbossError.usage("\(item.conversation) has no submitted review to revise; score it without --revise")
@@ -151,6 +154,7 @@ public struct ReviewStore: Sendable {
                 }
                 revises = latest[0]
                 revision = (latest[1] as Int) + 1
+                reviewedItem = latest[3] ?? s.item
             } else {
                 try item.mustBeTakable(by: s.reviewer)
             }
@@ -176,7 +180,7 @@ public struct ReviewStore: Sendable {
                 INSERT INTO reviews (conversation_id, reviewer, created_at, queue_item_id, revision, revises, revision_reason,
                                      rubric_name, rubric_version, rubric_hash, score, raw_score, auto_failed, comment)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [item.conversationID, s.reviewer.name, nowText, s.item, revision, revises, s.revisionReason,
+                """, arguments: [item.conversationID, s.reviewer.name, nowText, reviewedItem, revision, revises, s.revisionReason,
                                  s.rubric.name, s.rubric.version, s.rubric.contentHash, s.scorecard.score, s.scorecard.rawScore,
                                  s.scorecard.autoFailed, s.comment])
             let reviewID = db.lastInsertedRowID
@@ -192,12 +196,14 @@ public struct ReviewStore: Sendable {
                 try db.execute(sql: "UPDATE findings SET verdict = ?, verdict_by = ?, verdict_at = ?, verdict_reason = ? WHERE id = ?",
                                arguments: [v.verdict.rawValue, s.reviewer.name, nowText, v.reason, v.finding])
             }
-            try db.execute(sql: """
-                UPDATE queue_items SET status = 'scored', assigned_to = ?, claim_expires_at = NULL WHERE id = ?
-                """, arguments: [s.reviewer.name, s.item])
+            if revision == 1 {
+                try db.execute(sql: """
+                    UPDATE queue_items SET status = 'scored', assigned_to = ?, claim_expires_at = NULL WHERE id = ?
+                    """, arguments: [s.reviewer.name, s.item])
+            }
             let detail = ["score": Self.formatScore(s.scorecard.score), "auto_failed": s.scorecard.autoFailed ? "true" : "false",
                           "revision": String(revision), "rubric_hash": s.rubric.contentHash]
-            try AuditLog.append(db, at: now, actor: s.reviewer.name, action: revision == 1 ? "score" : "revise", item: s.item,
+            try AuditLog.append(db, at: now, actor: s.reviewer.name, action: revision == 1 ? "score" : "revise", item: reviewedItem,
                                 conversation: item.conversationID, review: reviewID,
                                 detail: detail.merging(s.revisionReason.map { ["reason": $0] } ?? [:]) { a, _ in a })
             if revision == 1 {
