@@ -53,6 +53,7 @@ struct ReviewCommandTests {
             process.currentDirectoryURL = workspace.url
             var environment = pitboss.environment
             environment["PITBOSS"] = Pitboss.binary.path
+            environment["PITBOSS_BUSY_TIMEOUT"] = "120"  // the suite runs in parallel on a shared machine
             process.environment = environment
             let out = Pipe()
             process.standardOutput = out
