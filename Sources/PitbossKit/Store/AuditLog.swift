@@ -31,8 +31,7 @@ public enum AuditLog {
     }
 
     /// Entries, oldest first: of one queue item, of one conversation, or all.
-    public static func entries(in database: PitbossDatabase, item: Int64? = nil, conversation: String? = nil,
-                               limit: Int? = nil) throws(PitbossError) -> [Entry] {
+    public static func entries(in database: PitbossDatabase, item: Int64? = nil, conversation: String? = nil) throws(PitbossError) -> [Entry] {
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let item { conditions.append("a.queue_item_id = ?"); arguments.append(item) }
@@ -41,15 +40,14 @@ public enum AuditLog {
             SELECT a.id, a.at, a.actor, a.action, a.queue_item_id, c.external_id, a.review_id, a.detail
             FROM audit_log a LEFT JOIN conversations c ON c.id = a.conversation_id
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY a.id \(limit.map { "DESC LIMIT \($0)" } ?? "")
+            ORDER BY a.id
             """
         do {
             let rows = try database.writer.read { db in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) }
-            let entries = rows.map { row in
+            return rows.map { row in
                 Entry(id: row[0], at: row[1], actor: row[2], action: row[3], item: row[4], conversation: row[5], review: row[6],
                       detail: (try? JSONDecoder().decode([String: String].self, from: Data((row[7] as String).utf8))) ?? [:])
             }
-            return limit == nil ? entries : entries.reversed()
         } catch {
             throw PitbossDatabase.translate(error, doing: "read the audit log", busyTimeout: database.busyTimeout)
         }

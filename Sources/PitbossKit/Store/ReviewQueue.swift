@@ -239,18 +239,6 @@ public struct ReviewQueue: Sendable {
         }
     }
 
-    /// The conversation a queue item is about.
-    public func conversation(ofItem id: Int64) throws(PitbossError) -> String? {
-        do {
-            return try database.writer.read { db in
-                try String.fetchOne(db, sql: "SELECT c.external_id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id WHERE q.id = ?",
-                                    arguments: [id])
-            }
-        } catch {
-            throw PitbossDatabase.translate(error, doing: "read queue item \(id)", busyTimeout: database.busyTimeout)
-        }
-    }
-
     // MARK: - Inside a transaction
 
     func transaction<T>(_ action: String, _ body: (Database) throws -> T) throws(PitbossError) -> T {
