@@ -62,13 +62,13 @@ struct CheckCommand: ParsableCommand {
             let checked = conversations.map { ($0, evaluator.evaluate($0, matcher: matcher)) }
             switch format {
             case .json:
-                Console.out(FindingsView.json(checked.map { c, f in
+                try Console.out(FindingsView.json(checked.map { c, f in
                     FindingsView.Checked(conversation: c.externalID, agent: c.agentID, language: c.language, channel: c.channel.rawValue, findings: f)
                 }))
             case .text:
-                Console.out(checked.map { FindingsView.text($0, $1, style: Console.stdoutStyle) }.joined(separator: "\n"))
+                try Console.out(checked.map { FindingsView.text($0, $1, style: Console.stdoutStyle) }.joined(separator: "\n"))
             }
-            if !problems.isEmpty { throw ExitCode(PitbossError.Code.badInput.rawValue) }
+            if !problems.isEmpty { throw ExitCode(PitbossError.Code.badInput.exitStatus) }
         }
     }
 }

@@ -8,12 +8,28 @@ func reportingErrors(_ body: () throws -> Void) throws {
         try body()
     } catch let error as PitbossError {
         Console.error(error.message)
-        throw ExitCode(error.code.rawValue)
+        throw ExitCode(error.code.exitStatus)
     } catch let error as ExitCode {
         throw error
     } catch {
         Console.error("internal error: \(error)")
-        throw ExitCode(PitbossError.Code.internalFailure.rawValue)
+        throw ExitCode(PitbossError.Code.internalFailure.exitStatus)
+    }
+}
+
+extension PitbossError.Code {
+    /// The process exit status for each kind of problem, after sysexits(3).
+    var exitStatus: Int32 {
+        switch self {
+        case .usage: 64           // EX_USAGE
+        case .badInput: 65        // EX_DATAERR
+        case .missingFile: 66     // EX_NOINPUT
+        case .internalFailure: 70 // EX_SOFTWARE
+        case .cannotWrite: 73     // EX_CANTCREAT
+        case .ioFailure: 74       // EX_IOERR
+        case .temporary: 75       // EX_TEMPFAIL
+        case .refused: 77         // EX_NOPERM
+        }
     }
 }
 
@@ -22,26 +38,45 @@ enum Console {
     static var stdoutStyle: OutputStyle { .detect(fileDescriptor: STDOUT_FILENO, environment: environment) }
     static var stderrStyle: OutputStyle { .detect(fileDescriptor: STDERR_FILENO, environment: environment) }
 
-    static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+    /// Writes to stdout; a full disk or a closed output ends the command (exit 74), never a trap.
+    static func out(_ text: String) throws(PitbossError) {
+        if let failure = write(text, to: STDOUT_FILENO) {
+            throw .ioFailure("cannot write the output (\(failure)); anything this command stored in the database is complete")
+        }
     }
 
+    /// A line on stderr; data in it (ids, file names, reasons from a file) is shown with control characters made visible.
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        _ = write(TerminalSafe.text(text) + "\n", to: STDERR_FILENO)  // nowhere left to report a failure to write stderr
     }
 
     static func error(_ text: String) {
-        note(stderrStyle.paint("pitboss: error:", .red, .bold) + " " + text)
+        _ = write(stderrStyle.paint("pitboss: error:", .red, .bold) + " " + TerminalSafe.text(text) + "\n", to: STDERR_FILENO)
     }
 
     /// A status line that rewrites itself, on a terminal only.
     static func progress(_ text: String) {
         guard isatty(STDERR_FILENO) == 1 else { return }
-        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text).utf8))
+        _ = write("\r\u{1B}[2K" + TerminalSafe.line(text), to: STDERR_FILENO)
     }
 
     static func endProgress() {
         guard isatty(STDERR_FILENO) == 1 else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        _ = write("\r\u{1B}[2K", to: STDERR_FILENO)
+    }
+
+    /// Writes all of `text` to a file descriptor with write(2), retrying short writes and EINTR; returns the
+    /// reason when it could not (FileHandle.write traps on ENOSPC, EPIPE and EBADF instead).
+    static func write(_ text: String, to descriptor: Int32) -> String? {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            bytes = bytes.dropFirst(written)
+        }
+        return nil
     }
 }

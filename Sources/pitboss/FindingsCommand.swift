@@ -20,7 +20,7 @@ struct FindingsCommand: ParsableCommand {
         try reportingErrors {
             let query = FindingQuery(run: runID, conversation: conversation, agent: agent, rule: rule, minSeverity: minSeverity, limit: limit)
             let list = try query.fetch(from: try global.openDatabase(readOnly: true))
-            Console.out(FlagReport.findings(list, format: format, style: Console.stdoutStyle))
+            try Console.out(FlagReport.findings(list, format: format, style: Console.stdoutStyle))
         }
     }
 }

@@ -49,7 +49,7 @@ struct FlagCommand: ParsableCommand {
                 Console.progress(String(format: "flagging %d/%d conversations, %.0f/s, ETA %.0f s", progress.done, progress.total, rate, eta))
             }
             Console.endProgress()
-            Console.out(FlagReport.summary(summary, format: format, style: Console.stdoutStyle))
+            try Console.out(FlagReport.summary(summary, format: format, style: Console.stdoutStyle))
             if let failOn, summary.hasFinding(atOrAbove: failOn) { throw ExitCode(3) }
         }
     }

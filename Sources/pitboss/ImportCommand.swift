@@ -80,8 +80,8 @@ struct ImportCommand: ParsableCommand {
             Console.endProgress()
             for skipped in summary.skipped { Console.note("note: skipped \(skipped)") }
             for problem in summary.problems { Console.note(problem.description) }
-            Console.out(summary.line + "\n")
-            if summary.hasProblems { throw ExitCode(PitbossError.Code.badInput.rawValue) }
+            try Console.out(summary.line + "\n")
+            if summary.hasProblems { throw ExitCode(PitbossError.Code.badInput.exitStatus) }
         }
     }
 }

@@ -24,7 +24,7 @@ struct QueueCommand: ParsableCommand {
             try reportingErrors {
                 let holder = mine ? global.user : reviewer
                 let list = try QueueQuery(status: status, reason: reason, assignedTo: holder, limit: limit).fetch(from: try global.openDatabase(readOnly: true))
-                Console.out(FlagReport.queue(list, format: format, style: Console.stdoutStyle))
+                try Console.out(FlagReport.queue(list, format: format, style: Console.stdoutStyle))
             }
         }
     }
@@ -50,9 +50,9 @@ struct QueueCommand: ParsableCommand {
                     throw ExitCode(1)
                 }
                 if format == .json {
-                    Console.out(String(decoding: try FlagReport.encoder().encode(claim), as: UTF8.self) + "\n")
+                    try Console.out(String(decoding: try FlagReport.encoder().encode(claim), as: UTF8.self) + "\n")
                 } else {
-                    Console.out("\(claim.item)\t\(claim.conversation)\t\(claim.reason)\tclaimed by \(claim.reviewer) until \(claim.expiresAt)\n")
+                    try Console.out("\(claim.item)\t" + TerminalSafe.line("\(claim.conversation)\t\(claim.reason)\tclaimed by \(claim.reviewer) until \(claim.expiresAt)") + "\n")
                 }
             }
         }
@@ -70,8 +70,8 @@ struct QueueCommand: ParsableCommand {
             try reportingErrors {
                 let workspace = try global.workspace()
                 let ids = try global.reviewQueue(workspace).assign(to: workspace.reviewer(to), count: count, agent: agent, reason: reason, by: global.user)
-                Console.out(ids.isEmpty ? "No open, unassigned item matched; nothing assigned.\n"
-                                        : "Assigned \(ids.count) item\(ids.count == 1 ? "" : "s") to \(to): \(ids.map(String.init).joined(separator: ", "))\n")
+                try Console.out(ids.isEmpty ? "No open, unassigned item matched; nothing assigned.\n"
+                                        : "Assigned \(ids.count) item\(ids.count == 1 ? "" : "s") to \(TerminalSafe.line(to)): \(ids.map(String.init).joined(separator: ", "))\n")
             }
         }
     }
@@ -85,7 +85,7 @@ struct QueueCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 try global.reviewQueue(try global.workspace()).release(item, by: global.user, force: force)
-                Console.out("Item \(item) is back in the open queue.\n")
+                try Console.out("Item \(item) is back in the open queue.\n")
             }
         }
     }
@@ -101,7 +101,7 @@ struct QueueCommand: ParsableCommand {
             try reportingErrors {
                 let workspace = try global.workspace()
                 try global.reviewQueue(workspace).skip(item, why: why, by: workspace.reviewer(global.user), force: force)
-                Console.out("Item \(item) skipped.\n")
+                try Console.out("Item \(item) skipped.\n")
             }
         }
     }

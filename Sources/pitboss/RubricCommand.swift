@@ -35,13 +35,13 @@ struct RubricCommand: ParsableCommand {
                     do {
                         let rubric = try RubricCommand.load(path)
                         let patterns = RuleExplanation.patterns(of: rubric).count
-                        Console.out("\(path): ok — \(rubric.name) \(rubric.version), \(rubric.criteria.count) criteria, \(rubric.rules.count) rules, \(patterns) patterns\n")
+                        try Console.out(TerminalSafe.line("\(path): ok — \(rubric.name) \(rubric.version), \(rubric.criteria.count) criteria, \(rubric.rules.count) rules, \(patterns) patterns") + "\n")
                     } catch let error as PitbossError where error.code == .badInput {
                         Console.note(error.message)
                         failed = true
                     }
                 }
-                if failed { throw ExitCode(PitbossError.Code.badInput.rawValue) }
+                if failed { throw ExitCode(PitbossError.Code.badInput.exitStatus) }
             }
         }
     }
@@ -58,10 +58,10 @@ struct RubricCommand: ParsableCommand {
                 for path in try RubricCommand.files(files, global) {
                     let rubric = try RubricCommand.load(path)
                     let report = RubricTester(rubric: rubric).run()
-                    for failure in report.failures { Console.out("FAIL " + failure.description) }
-                    for rule in report.rulesWithoutExamples { Console.out("note: rule \(rule) has no examples\n") }
+                    for failure in report.failures { try Console.out("FAIL " + TerminalSafe.text(failure.description)) }
+                    for rule in report.rulesWithoutExamples { try Console.out("note: rule \(TerminalSafe.line(rule)) has no examples\n") }
                     let passed = report.runs - report.failures.count
-                    Console.out("\(path): \(report.examples) examples, \(report.runs) runs with variants: \(passed) passed, \(report.failures.count) failed\n")
+                    try Console.out(TerminalSafe.line(path) + ": \(report.examples) examples, \(report.runs) runs with variants: \(passed) passed, \(report.failures.count) failed\n")
                     failures += report.failures.count
                 }
                 if failures > 0 { throw ExitCode(1) }
@@ -81,7 +81,7 @@ struct RubricCommand: ParsableCommand {
                 guard let found = rubric.rule(rule) else {
                     throw PitbossError.usage("\(file) has no rule '\(rule)'; its rules: \(rubric.rules.map(\.id).joined(separator: ", "))")
                 }
-                Console.out(RuleExplanation.explain(found, in: rubric))
+                try Console.out(TerminalSafe.text(RuleExplanation.explain(found, in: rubric)))
             }
         }
     }
@@ -95,7 +95,7 @@ struct RubricCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let rubric = try RubricCommand.load(try file ?? global.workspace().rubricPath)
-                Console.out(RuleExplanation.patterns(of: rubric).joined(separator: "\n") + "\n")
+                try Console.out(RuleExplanation.patterns(of: rubric).map(TerminalSafe.line).joined(separator: "\n") + "\n")
             }
         }
     }
@@ -109,7 +109,7 @@ struct RubricCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let list = try RulePrecision.fetch(from: try global.openDatabase(readOnly: true))
-                Console.out(RulePrecision.render(list, format: format, style: Console.stdoutStyle))
+                try Console.out(RulePrecision.render(list, format: format, style: Console.stdoutStyle))
             }
         }
     }

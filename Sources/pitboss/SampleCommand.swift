@@ -46,7 +46,7 @@ struct SampleCommand: ParsableCommand {
         try reportingErrors {
             if let verify {
                 let result = try SampleStore(database: try global.openDatabase(readOnly: true)).verify(verify)
-                Console.out(SampleReport.verification(result, style: Console.stdoutStyle))
+                try Console.out(SampleReport.verification(result, style: Console.stdoutStyle))
                 if !result.matches { throw ExitCode(1) }
                 return
             }
@@ -63,7 +63,7 @@ struct SampleCommand: ParsableCommand {
                                         seed: seed ?? SampleRequest.randomSeed())
             let database = try global.openDatabase(readOnly: dryRun)
             let outcome = try SampleStore(database: database).sample(population, request, by: global.user, dryRun: dryRun)
-            Console.out(SampleReport.render(outcome, dryRun: dryRun, format: format, style: Console.stdoutStyle))
+            try Console.out(SampleReport.render(outcome, dryRun: dryRun, format: format, style: Console.stdoutStyle))
         }
     }
 

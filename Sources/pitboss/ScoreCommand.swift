@@ -47,10 +47,10 @@ struct ScoreCommand: ParsableCommand {
             let stored = try store.submit(ReviewSubmission(item: item, reviewer: workspace.reviewer(global.user), rubric: loaded, scorecard: card,
                                                            verdicts: verdicts, comment: note, revisionReason: revise, basedOn: basedOn))
             if format == .json {
-                Console.out(String(decoding: try FlagReport.encoder().encode(stored), as: UTF8.self) + "\n")
+                try Console.out(String(decoding: try FlagReport.encoder().encode(stored), as: UTF8.self) + "\n")
             } else {
                 let style = Console.stdoutStyle
-                Console.out(ReviewView.scorecard(card, rubric: loaded, style: style)
+                try Console.out(ReviewView.scorecard(card, rubric: loaded, style: style)
                     + "Stored review #\(stored.id) (revision \(stored.revision)) of item \(item), \(stored.conversation), by \(stored.reviewer).\n")
             }
         }
@@ -95,7 +95,7 @@ struct HistoryCommand: ParsableCommand {
             if reviews.isEmpty && audit.isEmpty {
                 throw PitbossError.missingFile("nothing recorded for '\(target)': no review and no queue activity; see pitboss queue list")
             }
-            Console.out(ReviewView.history(reviews, audit: audit, format: format, style: Console.stdoutStyle, timeZone: workspace.timeZone))
+            try Console.out(ReviewView.history(reviews, audit: audit, format: format, style: Console.stdoutStyle, timeZone: workspace.timeZone))
         }
     }
 }

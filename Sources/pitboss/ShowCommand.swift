@@ -24,7 +24,7 @@ struct ShowCommand: ParsableCommand {
                 let hint = similar.isEmpty ? "`pitboss stats` shows what is stored" : "ids like it: \(similar.joined(separator: ", "))"
                 throw PitbossError.badInput("no conversation with id '\(id)'; \(hint)")
             }
-            Console.out(ConversationView.render(conversation, format: format, style: Console.stdoutStyle,
+            try Console.out(ConversationView.render(conversation, format: format, style: Console.stdoutStyle,
                                                 timeZone: try global.workspace().timeZone))
         }
     }

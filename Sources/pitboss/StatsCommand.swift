@@ -15,7 +15,7 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let stats = try ConversationStats.read(from: try global.openDatabase(readOnly: true))
-            Console.out(StatsReport.render(stats, format: format, style: Console.stdoutStyle))
+            try Console.out(StatsReport.render(stats, format: format, style: Console.stdoutStyle))
         }
     }
 }

@@ -190,6 +190,35 @@ struct ReviewStoreTests {
         #expect(script.output.contains("'maybe' is not an answer here"))
     }
 
+    @Test("after [e]dit, Enter at the comment prompt keeps the comment typed before, and the summary shows it; - clears it")
+    func editKeepsComment() throws {
+        let f = try ReviewFixture(rude: 1, calm: 0)
+        let claim = try #require(try f.queue.claimNext(for: maria, now: f.now))
+        let findings = try FindingQuery(conversation: "rude-0").fetch(from: f.database).filter { $0.status != .error }
+        let criteria = rubric.criteria.count
+        var lines = Array(repeating: "s", count: findings.count)
+        lines += Array(repeating: "", count: criteria) + ["Rude closing line", "e"]  // answer, comment, then edit
+        lines += Array(repeating: "", count: criteria) + ["", "s"]                   // Enter at the comment prompt, submit
+        let script = Script(lines)
+        guard case .submitted(let review) = try session(f, claim).run(script, now: { f.minutes(4) }) else {
+            Issue.record("not submitted: \(script.output)"); return
+        }
+        #expect(review.comment == "Rude closing line")
+        #expect(script.output.contains("Comment: “Rude closing line”"))
+        #expect(script.output.contains("Comment so far: “Rude closing line”"))
+
+        let g = try ReviewFixture(rude: 1, calm: 0)
+        let second = try #require(try g.queue.claimNext(for: maria, now: g.now))
+        var clearing = Array(repeating: "s", count: findings.count)
+        clearing += Array(repeating: "", count: criteria) + ["typo", "e"] + Array(repeating: "", count: criteria) + ["-", "s"]
+        let cleared = Script(clearing)
+        guard case .submitted(let plain) = try session(g, second).run(cleared, now: { g.minutes(4) }) else {
+            Issue.record("not submitted: \(cleared.output)"); return
+        }
+        #expect(plain.comment == nil)
+        #expect(cleared.output.contains("Comment: none"))
+    }
+
     @Test("a long review keeps its claim (renewed at a prompt after half the lease); if the item was lost, the reviewer hears so")
     func leaseRenewal() throws {
         let f = try ReviewFixture(rude: 1, calm: 0)

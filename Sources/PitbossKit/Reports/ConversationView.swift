@@ -11,18 +11,25 @@ public enum ConversationView {
     }
 
     static func text(_ c: Conversation, style: OutputStyle, timeZone: TimeZone) -> String {
-        var out = style.paint(c.externalID, .bold) + "  \(c.channel.rawValue) · \(c.language) · agent \(c.agentID) · shift \(c.shiftID)\n"
+        var out = heading(c, style: style)
         var facts = ["started \(LocalTime.format(c.startedAt, in: timeZone))"]
-        if let customer = c.customerID { facts.append("customer \(customer)\(c.isVIP ? " (VIP)" : "")") }
-        if !c.tags.isEmpty { facts.append("tags \(c.tags.joined(separator: ", "))") }
-        facts.append("from \(c.source.humanDescription)")
+        if let customer = c.customerID { facts.append("customer \(TerminalSafe.line(customer))\(c.isVIP ? " (VIP)" : "")") }
+        if !c.tags.isEmpty { facts.append("tags \(TerminalSafe.line(c.tags.joined(separator: ", ")))") }
+        facts.append("from \(TerminalSafe.line(c.source.humanDescription))")
         out += style.paint(facts.joined(separator: " · "), .dim) + "\n\n"
 
-        return out + turns(c, style: style, timeZone: timeZone, aligned: style.isTerminal) { $0.text }
+        return out + turns(c, style: style, timeZone: timeZone, aligned: style.isTerminal) { TerminalSafe.text($0.text) }
+    }
+
+    /// `chat-0042  chat · en · agent en.anna · shift 2026-11-21-night`, every value from the file made terminal-safe.
+    static func heading(_ c: Conversation, style: OutputStyle) -> String {
+        style.paint(TerminalSafe.line(c.externalID), .bold)
+            + "  \(c.channel.rawValue) · \(TerminalSafe.line(c.language)) · agent \(TerminalSafe.line(c.agentID)) · shift \(TerminalSafe.line(c.shiftID))\n"
     }
 
     /// One line per turn: time, speaker (coloured by role), text. `aligned` pads the speakers to one width and lines
-    /// continuation lines up under the first; otherwise `speaker: text`, continuation lines indented.
+    /// continuation lines up under the first; otherwise `speaker: text`, continuation lines indented. `text` gives
+    /// each turn's text already made terminal-safe.
     static func turns(_ c: Conversation, style: OutputStyle, timeZone: TimeZone, aligned: Bool, text: (Turn) -> String) -> String {
         var out = ""
         let times = c.turns.map { time(of: $0, in: timeZone) }
@@ -47,8 +54,8 @@ public enum ConversationView {
 
     static func speaker(_ turn: Turn) -> String {
         var label = turn.role.rawValue
-        if let name = turn.speaker, !name.isEmpty { label += " \(name)" }
-        if turn.role == .agent, let agent = turn.agentID { label += " [\(agent)]" }
+        if let name = turn.speaker, !name.isEmpty { label += " \(TerminalSafe.line(name))" }
+        if turn.role == .agent, let agent = turn.agentID { label += " [\(TerminalSafe.line(agent))]" }
         return label
     }
 

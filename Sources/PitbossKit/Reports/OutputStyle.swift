@@ -24,6 +24,10 @@ public struct OutputStyle: Sendable {
     }
 
     public func paint(_ text: String, _ tones: Tone...) -> String {
+        paint(text, tones)
+    }
+
+    public func paint(_ text: String, _ tones: [Tone]) -> String {
         guard color, !tones.isEmpty else { return text }
         return "\u{1B}[" + tones.map(\.rawValue).joined(separator: ";") + "m" + text + "\u{1B}[0m"
     }

@@ -5,9 +5,9 @@ import Foundation
 public enum ReviewView {
     public static func transcript(_ c: Conversation, findings: [StoredFinding], evaluated: Bool = true, mask: PersonalDataMask?,
                                   style: OutputStyle, timeZone: TimeZone) -> String {
-        var out = style.paint(c.externalID, .bold) + "  \(c.channel.rawValue) · \(c.language) · agent \(c.agentID) · shift \(c.shiftID)\n"
+        var out = ConversationView.heading(c, style: style)
         var facts = ["started \(LocalTime.format(c.startedAt, in: timeZone))"]
-        if let customer = c.customerID { facts.append("customer \(mask?.mask(customer) ?? customer)\(c.isVIP ? " (VIP)" : "")") }
+        if let customer = c.customerID { facts.append("customer \(TerminalSafe.line(mask?.mask(customer) ?? customer))\(c.isVIP ? " (VIP)" : "")") }
         if mask == nil { facts.append("personal data shown") }
         out += style.paint(facts.joined(separator: " · "), .dim) + "\n\n"
 
@@ -37,10 +37,11 @@ public enum ReviewView {
         case .minor: .yellow
         case .info: .dim
         }
-        var line = style.paint("F\(f.id)", .bold) + "  " + style.paint(f.severity.rawValue, tone, .bold) + "  \(f.rule) [\(f.criterion)] \(f.status.rawValue)"
+        var line = style.paint("F\(f.id)", .bold) + "  " + style.paint(f.severity.rawValue, tone, .bold)
+            + "  \(TerminalSafe.line(f.rule)) [\(TerminalSafe.line(f.criterion))] \(f.status.rawValue)"
         if let turn = f.turn { line += " · turn \(turn)" }
-        if let text = f.text { line += ": “\(mask?.mask(text) ?? text)”" }
-        line += " — \(mask?.mask(f.message) ?? f.message)"
+        if let text = f.text { line += ": “\(TerminalSafe.line(mask?.mask(text) ?? text))”" }
+        line += " — \(TerminalSafe.line(mask?.mask(f.message) ?? f.message))"
         if let verdict = f.verdict { line += style.paint(" (\(verdict))", .dim) }
         return line
     }
@@ -89,7 +90,7 @@ public enum ReviewView {
                 i = span.range.upperBound
                 continue
             }
-            out.unicodeScalars.append(scalars[i])
+            TerminalSafe.append(scalars[i], to: &out)
             i += 1
         }
         return out
@@ -98,9 +99,9 @@ public enum ReviewView {
     /// The scorecard as the reviewer answered it, with the score.
     public static func scorecard(_ card: Scorecard, rubric: Rubric, style: OutputStyle) -> String {
         var table = Table(headers: ["criterion", "answer", "weight", "critical"], numericColumns: [2])
-        for a in card.answers {
-            let failing = a.itemScore == 0
-            table.rows.append([a.criterion, failing ? style.paint(a.answer, .red, .bold) : a.answer, weight(a.weight), a.critical ? "yes" : ""])
+        for (row, a) in card.answers.enumerated() {
+            if a.itemScore == 0 { table.tones[row] = [1: [.red, .bold]] }
+            table.rows.append([a.criterion, a.answer, weight(a.weight), a.critical ? "yes" : ""])
         }
         return table.render(style: style) + scoreLine(score: card.score, raw: card.rawScore, autoFailed: card.autoFailed,
                                                       failed: card.failedCritical, style: style) + "\n"
@@ -108,7 +109,7 @@ public enum ReviewView {
 
     public static func scoreLine(score: Double, raw: Double, autoFailed: Bool, failed: [String], style: OutputStyle) -> String {
         if autoFailed {
-            return style.paint("Score 0 — auto-fail", .red, .bold) + " (critical criterion failed: \(failed.joined(separator: ", ")); \(ReviewStore.formatScore(raw)) before auto-fail)"
+            return style.paint("Score 0 — auto-fail", .red, .bold) + " (critical criterion failed: \(TerminalSafe.line(failed.joined(separator: ", "))); \(ReviewStore.formatScore(raw)) before auto-fail)"
         }
         return style.paint("Score \(ReviewStore.formatScore(score)) / 100", .bold)
     }
@@ -137,14 +138,15 @@ public enum ReviewView {
             if reviews.isEmpty { out += "No review yet.\n" }
             for r in reviews {
                 let when = UTCTimestamp.parse(r.createdAt).map { LocalTime.format($0, in: timeZone) } ?? r.createdAt
+                let safe = TerminalSafe.line
                 out += style.paint("Review #\(r.id)", .bold) + " revision \(r.revision)" + (r.revises.map { " (corrects #\($0))" } ?? "")
-                    + " · \(r.conversation) · by \(r.reviewer) · \(when) · rubric \(r.rubric) v\(r.rubricVersion)\n"
-                if let reason = r.revisionReason { out += "  reason: \(reason)\n" }
-                out += "  " + r.answers.map { "\($0.criterion)=\($0.answer)" }.joined(separator: " ") + "\n"
+                    + safe(" · \(r.conversation) · by \(r.reviewer) · \(when) · rubric \(r.rubric) v\(r.rubricVersion)") + "\n"
+                if let reason = r.revisionReason { out += "  reason: \(safe(reason))\n" }
+                out += "  " + safe(r.answers.map { "\($0.criterion)=\($0.answer)" }.joined(separator: " ")) + "\n"
                 if !r.verdicts.isEmpty {
-                    out += "  findings: " + r.verdicts.map { "F\($0.finding) \($0.verdict.rawValue)" + ($0.reason.map { " (\($0))" } ?? "") }.joined(separator: ", ") + "\n"
+                    out += "  findings: " + safe(r.verdicts.map { "F\($0.finding) \($0.verdict.rawValue)" + ($0.reason.map { " (\($0))" } ?? "") }.joined(separator: ", ")) + "\n"
                 }
-                if let comment = r.comment, !comment.isEmpty { out += "  comment: \(comment)\n" }
+                if let comment = r.comment, !comment.isEmpty { out += "  comment: \(TerminalSafe.text(comment))\n" }
                 out += "  " + scoreLine(score: r.score, raw: r.rawScore, autoFailed: r.autoFailed,
                                         failed: r.answers.filter(\.failsCritically).map(\.criterion), style: style) + "\n\n"
             }
@@ -153,7 +155,7 @@ public enum ReviewView {
                 var table = Table(headers: ["at", "actor", "action", "item", "detail"], numericColumns: [3])
                 table.rows = audit.map { e in
                     [UTCTimestamp.parse(e.at).map { LocalTime.format($0, in: timeZone) } ?? e.at, e.actor, e.action, e.item.map(String.init) ?? "",
-                     e.detail.keys.sorted().map { "\($0)=\(e.detail[$0]!)" }.joined(separator: " ")]
+                     e.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")]
                 }
                 out += table.render(style: style)
             }

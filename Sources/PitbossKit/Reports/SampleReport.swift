@@ -3,7 +3,7 @@ import Foundation
 /// What `pitboss sample` prints: the plan (so that anyone can check and re-derive it) and the chosen conversations.
 public enum SampleReport {
     public static func verification(_ v: SampleStore.Verification, style: OutputStyle) -> String {
-        var out = "Sample #\(v.sampleID) (seed \(v.plan.seed), --\(v.plan.method), population \(v.plan.population)): \(v.stored.count) drawn\n"
+        var out = "Sample #\(v.sampleID) (seed \(TerminalSafe.line(v.plan.seed)), --\(v.plan.method), population \(v.plan.population)): \(v.stored.count) drawn\n"
         if v.matches {
             return out + style.paint("Re-derived: the same \(v.stored.count) conversations.", .green, .bold) + "\n"
         }
@@ -12,7 +12,7 @@ public enum SampleReport {
         }
         let missing = Set(v.stored).subtracting(v.rederived).sorted()
         let extra = Set(v.rederived).subtracting(v.stored).sorted()
-        out += style.paint("Re-derived sample differs", .red, .bold) + ": stored but not re-drawn: \(missing.joined(separator: ", ")); re-drawn but not stored: \(extra.joined(separator: ", "))\n"
+        out += style.paint("Re-derived sample differs", .red, .bold) + ": stored but not re-drawn: \(TerminalSafe.line(missing.joined(separator: ", "))); re-drawn but not stored: \(TerminalSafe.line(extra.joined(separator: ", ")))\n"
         return out
     }
 
@@ -46,7 +46,7 @@ public enum SampleReport {
             return table.csv()
         case .table:
             var out = style.paint("Population", .bold) + ": \(plan.population) conversation\(plan.population == 1 ? "" : "s") ("
-                + plan.filters.keys.sorted().map { "\($0): \(plan.filters[$0]!)" }.joined(separator: "; ") + ")\n"
+                + TerminalSafe.line(plan.filters.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")) + ")\n"
             switch plan.method {
             case "confidence":
                 if let s = plan.statistical { out += style.paint("Size", .bold) + ": " + s.explanation + "\n" }
@@ -62,14 +62,14 @@ public enum SampleReport {
                 out += table.render(style: style)
             }
             if !plan.boosts.isEmpty && plan.stratify != .agent {
-                out += "Boosts: " + plan.boosts.keys.sorted().map { "\($0)×\(ReviewView.weight(plan.boosts[$0]!))" }.joined(separator: ", ") + "\n"
+                out += "Boosts: " + TerminalSafe.line(plan.boosts.sorted { $0.key < $1.key }.map { "\($0.key)×\(ReviewView.weight($0.value))" }.joined(separator: ", ")) + "\n"
             }
             if plan.toppedUp > 0 { out += "Topped up: \(plan.toppedUp) more so that every agent is seen at least \(plan.minPerAgent) time\(plan.minPerAgent == 1 ? "" : "s")\n" }
-            out += style.paint("Seed", .bold) + ": \(plan.seed)  (the same seed on the same population draws the same sample: --seed \(plan.seed))\n"
+            out += style.paint("Seed", .bold) + ": \(TerminalSafe.line(plan.seed))  (the same seed on the same population draws the same sample: --seed \(TerminalSafe.line(plan.seed)))\n"
             out += "Population hash: \(plan.populationHash)\n"
             if dryRun || outcome.sampleID == nil {
                 out += style.paint("Drawn", .bold) + ": \(plan.size) conversation\(plan.size == 1 ? "" : "s") (dry run: nothing queued)\n"
-                for (unit, stratum) in outcome.draw.chosen { out += "  \(unit.id)  \(unit.agent)" + (stratum == "all" || stratum == unit.agent ? "" : "  \(stratum)") + "\n" }
+                for (unit, stratum) in outcome.draw.chosen { out += "  " + TerminalSafe.line("\(unit.id)  \(unit.agent)" + (stratum == "all" || stratum == unit.agent ? "" : "  \(stratum)")) + "\n" }
             } else {
                 out += style.paint("Sample #\(outcome.sampleID!)", .bold, .green) + ": \(plan.size) drawn, \(outcome.queued) queued with reason sample (pitboss queue list --reason sample)\n"
             }

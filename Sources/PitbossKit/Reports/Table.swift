@@ -4,6 +4,8 @@ public struct Table: Sendable {
     public var rows: [[String]]
     /// Columns whose cells are right-aligned (numbers).
     public var numericColumns: Set<Int>
+    /// Cells to colour, by row then column: painted after padding, so escape codes never count as width.
+    public var tones: [Int: [Int: [OutputStyle.Tone]]] = [:]
 
     public init(headers: [String], rows: [[String]] = [], numericColumns: Set<Int> = []) {
         self.headers = headers
@@ -11,19 +13,23 @@ public struct Table: Sendable {
         self.numericColumns = numericColumns
     }
 
+    /// Aligned columns for people; every cell is data, shown with its control characters made visible.
     public func render(style: OutputStyle = .plain) -> String {
-        var widths = headers.map(TerminalWidth.of)
-        for row in rows {
+        let headerCells = headers.map(TerminalSafe.line)
+        let bodyCells = rows.map { $0.map(TerminalSafe.line) }
+        var widths = headerCells.map(TerminalWidth.of)
+        for row in bodyCells {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], TerminalWidth.of(cell)) }
         }
-        func line(_ cells: [String]) -> String {
+        func line(_ cells: [String], tones: [Int: [OutputStyle.Tone]] = [:]) -> String {
             cells.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: max(0, widths[i] - TerminalWidth.of(cell)))
-                return numericColumns.contains(i) ? pad + cell : (i == cells.count - 1 ? cell : cell + pad)
+                let pad = String(repeating: " ", count: max(0, (i < widths.count ? widths[i] : 0) - TerminalWidth.of(cell)))
+                let shown = tones[i].map { style.paint(cell, $0) } ?? cell
+                return numericColumns.contains(i) ? pad + shown : (i == cells.count - 1 ? shown : shown + pad)
             }.joined(separator: "  ")
         }
-        var out = style.paint(line(headers), .bold) + "\n"
-        for row in rows { out += line(row) + "\n" }
+        var out = style.paint(line(headerCells), .bold) + "\n"
+        for (r, row) in bodyCells.enumerated() { out += line(row, tones: tones[r] ?? [:]) + "\n" }
         return out
     }
 

@@ -71,6 +71,7 @@ public final class ReviewSession {
         do {
             let verdicts = try judgeFindings(terminal)
             var suggestions = ScoreSuggestion.suggestions(rubric: rubric, findings: findings, verdicts: verdicts.mapValues(\.verdict))
+            var comment = ""
             while true {
                 let answers = try answerCriteria(terminal, suggestions: suggestions)
                 let card: Scorecard
@@ -79,15 +80,16 @@ public final class ReviewSession {
                     terminal.write(style.paint(error.message.replacingOccurrences(of: "\nnothing was stored", with: ""), .red) + "\n")
                     continue
                 }
-                let comment = try ask(terminal, "Comment for the agent's file (Enter for none)")
+                comment = try askComment(terminal, keeping: comment)
                 terminal.write("\n" + ReviewView.scorecard(card, rubric: rubric, style: style))
                 if !verdicts.isEmpty {
-                    terminal.write("Findings: " + verdicts.keys.sorted().map { "F\($0) \(verdicts[$0]!.verdict.rawValue)" }.joined(separator: ", ") + "\n")
+                    terminal.write("Findings: " + verdicts.sorted { $0.key < $1.key }.map { "F\($0.key) \($0.value.verdict.rawValue)" }.joined(separator: ", ") + "\n")
                 }
+                terminal.write("Comment: " + (comment.isEmpty ? style.paint("none", .dim) : "“\(TerminalSafe.text(comment))”") + "\n")
                 switch try choose(terminal, "Submit? [s]ubmit, [e]dit the answers, [a]bandon", ["submit", "edit", "abandon"]) {
                 case "submit":
                     let submission = ReviewSubmission(item: claim.item, reviewer: reviewer, rubric: rubric, scorecard: card,
-                                                      verdicts: verdicts.keys.sorted().map { verdicts[$0]! },
+                                                      verdicts: verdicts.sorted { $0.key < $1.key }.map(\.value),
                                                       comment: comment.isEmpty ? nil : comment)
                     let stored = try submit(submission, terminal)
                     terminal.write(style.paint("Stored review #\(stored.id)", .green, .bold) + " of item \(claim.item) (\(conversation.externalID)): "
@@ -162,6 +164,19 @@ public final class ReviewSession {
             }
         }
         return answers
+    }
+
+    /// The comment for the agent's file. After an edit, Enter keeps the comment typed before (a reviewer's words are
+    /// never dropped by a keystroke) and `-` clears it.
+    func askComment(_ terminal: any ReviewTerminal, keeping earlier: String) throws -> String {
+        guard !earlier.isEmpty else { return try ask(terminal, "Comment for the agent's file (Enter for none)") }
+        terminal.write("Comment so far: “\(TerminalSafe.text(earlier))”\n")
+        let typed = try ask(terminal, "Comment (Enter keeps it, - clears it, or type a new one)")
+        switch typed {
+        case "": return earlier
+        case "-": return ""
+        default: return typed
+        }
     }
 
     /// A typed answer as a scale label or `na`: the full word, or its first letters when only one answer starts so.

@@ -1,20 +1,25 @@
 /// An error a person can act on: what went wrong, where, and what to do about it.
 ///
-/// `code` follows sysexits(3), so the command line maps it straight to the process exit status.
+/// `code` says what kind of problem it is in the domain's words; the executable decides what exit
+/// status each kind becomes.
 public struct PitbossError: Error, CustomStringConvertible, Sendable, Equatable {
-    public enum Code: Int32, Sendable {
-        /// The command was called wrongly (EX_USAGE).
-        case usage = 64
-        /// The input data is wrong (EX_DATAERR).
-        case badInput = 65
-        /// A file that was named does not exist or cannot be read (EX_NOINPUT).
-        case missingFile = 66
-        /// Pitboss itself failed (EX_SOFTWARE).
-        case internalFailure = 70
-        /// Try again later, e.g. the database is busy (EX_TEMPFAIL).
-        case temporary = 75
-        /// Not yours to do: an item someone else holds, a conversation you were the agent of (EX_NOPERM).
-        case refused = 77
+    public enum Code: Sendable, Equatable {
+        /// The request itself is wrong: a value out of range, options that contradict each other.
+        case usage
+        /// The input data is wrong.
+        case badInput
+        /// A file that was named does not exist or cannot be read.
+        case missingFile
+        /// Pitboss itself failed.
+        case internalFailure
+        /// Writing failed: the disk is full, the output was closed, the file system refused.
+        case ioFailure
+        /// The database cannot be written here (read-only file or folder).
+        case cannotWrite
+        /// Try again later, e.g. the database is busy.
+        case temporary
+        /// Not yours to do: an item someone else holds, a conversation you were the agent of.
+        case refused
     }
 
     public let code: Code
@@ -31,6 +36,8 @@ public struct PitbossError: Error, CustomStringConvertible, Sendable, Equatable 
     public static func badInput(_ message: String) -> PitbossError { PitbossError(.badInput, message) }
     public static func missingFile(_ message: String) -> PitbossError { PitbossError(.missingFile, message) }
     public static func internalFailure(_ message: String) -> PitbossError { PitbossError(.internalFailure, message) }
+    public static func ioFailure(_ message: String) -> PitbossError { PitbossError(.ioFailure, message) }
+    public static func cannotWrite(_ message: String) -> PitbossError { PitbossError(.cannotWrite, message) }
     public static func temporary(_ message: String) -> PitbossError { PitbossError(.temporary, message) }
     public static func refused(_ message: String) -> PitbossError { PitbossError(.refused, message) }
 }

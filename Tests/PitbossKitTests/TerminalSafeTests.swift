@@ -1,0 +1,37 @@
+import Testing
+@testable import PitbossKit
+
+@Suite("TerminalSafe: data from files is printed with its control characters visible")
+struct TerminalSafeTests {
+    @Test("C0 controls in caret notation, DEL as ^?, C1 and bidi controls as \\u{…}")
+    func escapes() {
+        #expect(TerminalSafe.text("a\u{1B}]0;title\u{07}b") == "a^[]0;title^Gb")
+        #expect(TerminalSafe.text("x\u{7F}y\u{0}") == "x^?y^@")
+        #expect(TerminalSafe.text("\u{9B}2J") == "\\u{9B}2J")
+        #expect(TerminalSafe.line("evil\u{202E}txt.exe") == "evil\\u{202E}txt.exe")
+        #expect(TerminalSafe.line("\u{2066}a\u{2069}\u{200F}") == "\\u{2066}a\\u{2069}\\u{200F}")
+    }
+
+    @Test("text keeps line feeds and tabs; a line shows them; a carriage return is always shown")
+    func lineBreaks() {
+        #expect(TerminalSafe.text("one\ntwo\tthree") == "one\ntwo\tthree")
+        #expect(TerminalSafe.line("one\ntwo\tthree") == "one^Jtwo^Ithree")
+        #expect(TerminalSafe.text("real\rfake") == "real^Mfake")
+    }
+
+    @Test("ordinary text in every script passes unchanged, emoji and combining marks too")
+    func ordinaryText() {
+        for text in ["Добрый вечер!", "İyi akşamlar, çekiminiz", "Καλησπέρα σας", "ok thanks 🙏", "e\u{301}", "שלום", "مرحبا"] {
+            #expect(TerminalSafe.text(text) == text)
+            #expect(TerminalSafe.line(text) == text)
+        }
+    }
+
+    @Test("a table escapes its cells and measures them after escaping, so columns stay aligned")
+    func tableCells() {
+        let table = Table(headers: ["id", "agent"], rows: [["a\u{1B}[2J", "x"], ["bb", "y"]])
+        let lines = table.render().split(separator: "\n")
+        #expect(lines[1] == "a^[[2J  x")
+        #expect(lines[2] == "bb      y")
+    }
+}
