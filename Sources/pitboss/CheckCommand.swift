@@ -10,6 +10,7 @@ struct CheckCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var personalData: PersonalDataOptions
 
     @Argument(help: "A transcript file, or the id of a stored conversation.")
     var target: String
@@ -60,13 +61,14 @@ struct CheckCommand: ParsableCommand {
             let evaluator = RubricEvaluator(rubric: loaded)
             let matcher = Matcher()
             let checked = conversations.map { ($0, evaluator.evaluate($0, matcher: matcher)) }
+            let mask = personalData.mask
             switch format {
             case .json:
                 try Console.out(FindingsView.json(checked.map { c, f in
-                    FindingsView.Checked(conversation: c.externalID, agent: c.agentID, language: c.language, channel: c.channel.rawValue, findings: f)
+                    FindingsView.Checked(conversation: c.externalID, agent: c.agentID, language: c.language, channel: c.channel.rawValue, findings: mask.map { m in f.map(m.masked) } ?? f)
                 }))
             case .text:
-                try Console.out(checked.map { FindingsView.text($0, $1, style: Console.stdoutStyle) }.joined(separator: "\n"))
+                try Console.out(checked.map { FindingsView.text($0, $1, mask: mask, style: Console.stdoutStyle) }.joined(separator: "\n"))
             }
             if !problems.isEmpty { throw ExitCode(PitbossError.Code.badInput.exitStatus) }
         }

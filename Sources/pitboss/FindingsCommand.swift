@@ -8,6 +8,7 @@ struct FindingsCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var personalData: PersonalDataOptions
     @Option(name: .customLong("run"), help: "Only this flag run.") var runID: Int64?
     @Option(help: "Only this conversation id.") var conversation: String?
     @Option(help: "Only findings on this agent's turns.") var agent: String?
@@ -19,7 +20,8 @@ struct FindingsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let query = FindingQuery(run: runID, conversation: conversation, agent: agent, rule: rule, minSeverity: minSeverity, limit: limit)
-            let list = try query.fetch(from: try global.openDatabase(readOnly: true))
+            var list = try query.fetch(from: try global.openDatabase(readOnly: true))
+            if let mask = personalData.mask { list = list.map(mask.masked) }
             try Console.out(FlagReport.findings(list, format: format, style: Console.stdoutStyle))
         }
     }

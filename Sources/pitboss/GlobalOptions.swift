@@ -43,6 +43,15 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
+/// `--show-pii`: every output that carries transcript text masks personal data unless asked.
+struct PersonalDataOptions: ParsableArguments {
+    @Flag(name: .customLong("show-pii"), help: "Show card numbers, e-mail addresses, phone and document numbers unmasked.")
+    var showPII = false
+
+    /// The mask to apply, or nil when personal data is to be shown.
+    var mask: PersonalDataMask? { showPII ? nil : PersonalDataMask() }
+}
+
 /// Parsing of argument values that several commands share.
 enum Arguments {
     /// `2026-11-21T22:00:00Z`, or a date (midnight in the workspace's zone).

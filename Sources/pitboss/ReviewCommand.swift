@@ -17,7 +17,7 @@ struct ReviewCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "next, an item id, or a conversation id.") var target: String
     @Option(help: "With next: only items queued for this reason.") var reason: String?
-    @Flag(name: .customLong("show-pii"), help: "Show card numbers, e-mail addresses, phone and document numbers unmasked.") var showPII = false
+    @OptionGroup var personalData: PersonalDataOptions
     @Option(help: "Claim lease in minutes (default: the workspace's lease_minutes, else 30).") var lease: Double?
     @Option(help: "The rubric whose scorecard to fill in (default: the workspace's).") var rubric: String?
 
@@ -48,7 +48,7 @@ struct ReviewCommand: ParsableCommand {
                 let evaluated = try FlagStore(database: queue.database).isEvaluated(conversation: claim.conversation)
                 let session = ReviewSession(store: ReviewStore(queue: queue), rubric: loaded, reviewer: reviewer, claim: claim,
                                             conversation: conversation, findings: findings, evaluated: evaluated, style: Console.stdoutStyle,
-                                            timeZone: workspace.timeZone, showPersonalData: showPII)
+                                            timeZone: workspace.timeZone, showPersonalData: personalData.showPII)
                 _ = try session.run(terminal)
             } catch {
                 terminal.giveBack()

@@ -5,10 +5,15 @@ struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Print one conversation: its turns, speakers and times.",
-        discussion: "--format json prints it as a canonical JSON line, which `pitboss import` reads back."
+        discussion: """
+            --format json prints it as a canonical JSON line, which `pitboss import` reads back. Personal data (card numbers,
+            e-mail addresses, phone and document numbers) is masked in every format unless --show-pii is given: use it for an
+            exact export.
+            """
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var personalData: PersonalDataOptions
 
     @Argument(help: "The conversation id.")
     var id: String
@@ -19,11 +24,12 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let store = ConversationStore(database: try global.openDatabase(readOnly: true))
-            guard let conversation = try store.conversation(externalID: id) else {
+            guard var conversation = try store.conversation(externalID: id) else {
                 let similar = try store.externalIDs(prefix: String(id.prefix(3)))
                 let hint = similar.isEmpty ? "`pitboss stats` shows what is stored" : "ids like it: \(similar.joined(separator: ", "))"
                 throw PitbossError.badInput("no conversation with id '\(id)'; \(hint)")
             }
+            if let mask = personalData.mask { conversation = mask.masked(conversation) }
             try Console.out(ConversationView.render(conversation, format: format, style: Console.stdoutStyle,
                                                 timeZone: try global.workspace().timeZone))
         }

@@ -24,7 +24,9 @@ public enum FindingsView {
         return String(decoding: (try? encoder.encode(checked)) ?? Data("[]".utf8), as: UTF8.self) + "\n"
     }
 
-    public static func text(_ conversation: Conversation, _ findings: [Finding], style: OutputStyle) -> String {
+    /// The conversation's findings, each with its turn and the matched words marked; personal data replaced when a
+    /// mask is given.
+    public static func text(_ conversation: Conversation, _ findings: [Finding], mask: PersonalDataMask?, style: OutputStyle) -> String {
         var out = style.paint(TerminalSafe.line(conversation.externalID), .bold)
             + "  \(conversation.channel.rawValue) · \(TerminalSafe.line(conversation.language)) · agent \(TerminalSafe.line(conversation.agentID)): "
             + (findings.isEmpty ? style.paint("no findings", .green) : "\(findings.count) finding\(findings.count == 1 ? "" : "s")") + "\n"
@@ -36,26 +38,17 @@ public enum FindingsView {
             case .info: .dim
             }
             out += "  " + style.paint(f.severity.rawValue, tone, .bold) + " \(TerminalSafe.line(f.rule)) [\(TerminalSafe.line(f.criterion))] \(f.status.rawValue)"
-                + (f.turn.map { " · turn \($0)" } ?? "") + ": \(TerminalSafe.line(f.message))\n"
+                + (f.turn.map { " · turn \($0)" } ?? "") + ": \(TerminalSafe.line(mask?.mask(f.message) ?? f.message))\n"
             if let turnIndex = f.turn, turnIndex < conversation.turns.count {
                 let turn = conversation.turns[turnIndex]
-                out += "      " + style.paint(turn.role.rawValue + ":", .dim) + " " + highlight(turn.text, f.start, f.end, style) + "\n"
+                out += "      " + style.paint(turn.role.rawValue + ":", .dim) + " " + MarkedText.render(turn.text, marks: marks(f), mask: mask, style: style) + "\n"
             }
         }
         return out
     }
 
-    /// The text with [start, end) (code points) marked: reverse video on a terminal, »…« elsewhere.
-    static func highlight(_ text: String, _ start: Int?, _ end: Int?, _ style: OutputStyle) -> String {
-        guard let start, let end else { return TerminalSafe.text(text) }
-        let scalars = Array(text.unicodeScalars)
-        guard start >= 0, end <= scalars.count, start <= end else { return TerminalSafe.text(text) }
-        func s(_ r: Range<Int>) -> String {
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: scalars[r])
-            return TerminalSafe.text(String(view))
-        }
-        let marked = style.color ? "\u{1B}[7;1m" + s(start..<end) + "\u{1B}[0m" : "»" + s(start..<end) + "«"
-        return s(0..<start) + marked + s(end..<scalars.count)
+    static func marks(_ f: Finding) -> [MarkedText.Mark] {
+        guard let start = f.start, let end = f.end else { return [] }
+        return [MarkedText.Mark(start: start, end: end)]
     }
 }

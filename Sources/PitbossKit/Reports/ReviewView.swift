@@ -46,54 +46,12 @@ public enum ReviewView {
         return line
     }
 
-    /// A turn's text with its findings' words marked (reverse video on a terminal, »…« elsewhere) and tagged
-    /// `[F12]` after the words, and personal data replaced.
+    /// A turn's text with its findings' words marked and tagged `[F12]` after the words, personal data replaced.
     static func marked(_ text: String, _ findings: [StoredFinding], mask: PersonalDataMask?, style: OutputStyle) -> String {
-        let scalars = Array(text.unicodeScalars)
-        let n = scalars.count
-        var opens = [Int](repeating: 0, count: n + 1)
-        var closes = [[Int64]](repeating: [], count: n + 1)
-        let masked = mask?.spans(in: text) ?? []
-        // A highlight boundary inside a masked span moves to the span's edge: the words are hidden, the mark is not.
-        func snap(_ i: Int, up: Bool) -> Int {
-            guard let span = masked.first(where: { $0.range.lowerBound < i && i < $0.range.upperBound }) else { return i }
-            return up ? span.range.upperBound : span.range.lowerBound
-        }
-        for f in findings {
-            guard let s = f.start, let e = f.end, s >= 0, s <= e, e <= n else { continue }
-            opens[snap(s, up: false)] += 1
-            closes[snap(e, up: true)].append(f.id)
-        }
-        let open = style.color ? "\u{1B}[7;1m" : "»"
-        let close = style.color ? "\u{1B}[0m" : "«"
-        var out = ""
-        var depth = 0
-        var pending: [Int64] = []
-        var i = 0
-        while i <= n {
-            if !closes[i].isEmpty {
-                depth -= closes[i].count
-                pending += closes[i]
-                if depth == 0 {
-                    out += close + style.paint("[" + pending.map { "F\($0)" }.joined(separator: ",") + "]", .red, .bold)
-                    pending = []
-                }
-            }
-            if opens[i] > 0 {
-                if depth == 0 { out += open }
-                depth += opens[i]
-            }
-            guard i < n else { break }
-            if let span = masked.first(where: { $0.range.lowerBound == i }) {
-                out += style.paint(span.replacement, .dim)
-                if depth > 0 && style.color { out += open }  // painting reset the highlight
-                i = span.range.upperBound
-                continue
-            }
-            TerminalSafe.append(scalars[i], to: &out)
-            i += 1
-        }
-        return out
+        MarkedText.render(text, marks: findings.compactMap { f in
+            guard let start = f.start, let end = f.end else { return nil }
+            return MarkedText.Mark(start: start, end: end, tag: "F\(f.id)")
+        }, mask: mask, style: style)
     }
 
     /// The scorecard as the reviewer answered it, with the score.

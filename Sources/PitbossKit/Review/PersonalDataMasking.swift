@@ -1,0 +1,24 @@
+/// What every output that carries transcript text shows by default: personal data replaced (`--show-pii` reveals it).
+/// Offsets (`start`, `end`) keep pointing into the stored turn; only the words shown change.
+extension PersonalDataMask {
+    public func masked(_ conversation: Conversation) -> Conversation {
+        var copy = conversation
+        copy.customerID = conversation.customerID.map(mask)
+        for i in copy.turns.indices { copy.turns[i].text = mask(copy.turns[i].text) }
+        return copy
+    }
+
+    public func masked(_ finding: Finding) -> Finding {
+        var copy = finding
+        copy.text = finding.text.map(mask)
+        copy.message = mask(finding.message)
+        return copy
+    }
+
+    public func masked(_ finding: StoredFinding) -> StoredFinding {
+        var copy = finding
+        copy.text = finding.text.map(mask)
+        copy.message = mask(finding.message)
+        return copy
+    }
+}

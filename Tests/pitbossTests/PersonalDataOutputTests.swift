@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// Card numbers and e-mail addresses in transcripts are masked in every output that carries transcript text, as the
+/// review screen masks them; `--show-pii` reveals them.
+@Suite("Personal data is masked in show, check and findings unless --show-pii")
+struct PersonalDataOutputTests {
+    let workspace = Workspace()
+    var pitboss: Pitboss { Pitboss(directory: workspace.url) }
+    var rubric: String { workspace.path("disclosure.yaml") }
+    let card = "4111 1111 1111 1111"
+    let email = "ivan.petrov@example.com"
+
+    /// A rule that cites the card number and the address themselves, as a disclosure rule does.
+    func writeRubric() {
+        workspace.write("disclosure.yaml", #"""
+            rubric: disclosure
+            version: 1
+            languages: [en]
+            criteria:
+              - {id: verification, title: Verification, weight: 1}
+            rules:
+              - id: disclosed
+                kind: forbid
+                criterion: verification
+                severity: major
+                message: "disclosed: {match}"
+                patterns:
+                  en: ['\bcard [0-9 ]{19}', '[a-z.]+@example\.com']
+            """#)
+    }
+
+    func importConversation() throws {
+        writeRubric()
+        let line = #"{"id":"pii-1","channel":"chat","language":"en","agent":"en.anna","started_at":"2026-11-21T22:04:00Z","customer":{"id":"p-1","vip":false},"turns":[{"speaker":"customer","at":"2026-11-21T22:04:00Z","text":"hi, my card \#(card) and mail \#(email)"},{"speaker":"agent","at":"2026-11-21T22:04:30Z","text":"Stop spamming, idiot. Your card \#(card) is blocked, I wrote to \#(email)"}]}"#
+        workspace.write("pii.jsonl", line + "\n")
+        #expect(try pitboss.run("import", "pii.jsonl").status == 0)
+        #expect(try pitboss.run("flag", "--rubric", rubric).status == 0)
+    }
+
+    @Test("show, check and findings (table, json, csv) mask by default")
+    func maskedByDefault() throws {
+        try importConversation()
+        for arguments in [["show", "pii-1"], ["show", "pii-1", "--format", "json"], ["show", "pii-1", "--format", "csv"],
+                          ["check", "pii-1", "--rubric", rubric], ["check", "pii-1", "--rubric", rubric, "--format", "json"],
+                          ["findings"], ["findings", "--format", "json"], ["findings", "--format", "csv"]] {
+            let run = try pitboss.run(arguments)
+            #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            #expect(!run.stdout.contains(card) && !run.stdout.contains(email), "\(arguments.joined(separator: " ")) showed personal data:\n\(run.stdout)")
+        }
+        #expect(try pitboss.run("show", "pii-1").stdout.contains("[card …1111]"))
+        #expect(try pitboss.run("show", "pii-1").stdout.contains("[e-mail]"))
+        // The findings did cite the data: revealed, it is there.
+        #expect(try pitboss.run("findings", "--format", "csv", "--show-pii").stdout.contains("disclosed: card \(card)"))
+        #expect(try pitboss.run("findings", "--format", "csv").stdout.contains("disclosed: card [card …1111]"))
+    }
+
+    @Test("--show-pii reveals it")
+    func revealed() throws {
+        try importConversation()
+        #expect(try pitboss.run("show", "pii-1", "--show-pii").stdout.contains(card))
+        #expect(try pitboss.run("show", "pii-1", "--format", "json", "--show-pii").stdout.contains(email))
+        #expect(try pitboss.run("check", "pii-1", "--rubric", rubric, "--show-pii").stdout.contains(card))
+    }
+}
