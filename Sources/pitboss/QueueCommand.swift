@@ -50,7 +50,7 @@ struct QueueCommand: ParsableCommand {
                     throw ExitCode(1)
                 }
                 if format == .json {
-                    try Console.out(String(decoding: try FlagReport.encoder().encode(claim), as: UTF8.self) + "\n")
+                    try Console.out(JSONOutput.string(claim))
                 } else {
                     try Console.out("\(claim.item)\t" + TerminalSafe.line("\(claim.conversation)\t\(claim.reason)\tclaimed by \(claim.reviewer) until \(claim.expiresAt)") + "\n")
                 }

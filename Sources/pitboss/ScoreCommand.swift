@@ -47,7 +47,7 @@ struct ScoreCommand: ParsableCommand {
             let stored = try store.submit(ReviewSubmission(item: item, reviewer: workspace.reviewer(global.user), rubric: loaded, scorecard: card,
                                                            verdicts: verdicts, comment: note, revisionReason: revise, basedOn: basedOn))
             if format == .json {
-                try Console.out(String(decoding: try FlagReport.encoder().encode(stored), as: UTF8.self) + "\n")
+                try Console.out(JSONOutput.string(stored))
             } else {
                 let style = Console.stdoutStyle
                 try Console.out(ReviewView.scorecard(card, rubric: loaded, style: style)

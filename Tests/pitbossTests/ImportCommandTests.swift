@@ -20,8 +20,8 @@ struct ImportCommandTests {
         #expect(first.stdout.contains(", unchanged 0, rejected 0, conflicts 0, replaced 0"))
         let stats = try pitboss.run("stats", "--format", "json")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
-        let channels = (json["byChannel"] as? [[String: Any]] ?? []).compactMap { $0["key"] as? String }
-        let languages = (json["byLanguage"] as? [[String: Any]] ?? []).compactMap { $0["key"] as? String }
+        let channels = (json["by_channel"] as? [[String: Any]] ?? []).compactMap { $0["key"] as? String }
+        let languages = (json["by_language"] as? [[String: Any]] ?? []).compactMap { $0["key"] as? String }
         #expect(Set(channels).isSuperset(of: ["chat", "call"]))
         #expect(Set(languages).isSuperset(of: ["en", "ru", "tr", "el"]))
         let again = try pitboss.run("import", samples)

@@ -43,8 +43,10 @@ public struct FlagSummary: Sendable, Codable {
     private var ruleIndex: [String: Int] = [:]
 
     enum CodingKeys: String, CodingKey {
-        case run, rubric, rubricVersion, rubricHash, minSeverity, counts, alreadyEvaluated, changedMeanwhile, keptReviewed, byRule, byAgent
-        case findingsBySeverity, elapsed
+        case run, rubric, counts, elapsed
+        case rubricVersion = "rubric_version", rubricHash = "rubric_hash", minSeverity = "min_severity"
+        case alreadyEvaluated = "already_evaluated", changedMeanwhile = "changed_meanwhile", keptReviewed = "kept_reviewed"
+        case byRule = "by_rule", byAgent = "by_agent", findingsBySeverity = "findings_by_severity"
     }
 
     init(run: Int64, rubric: String, rubricVersion: String, rubricHash: String, minSeverity: Severity, rules: [String]) {

@@ -19,9 +19,7 @@ public enum FindingsView {
     }
 
     public static func json(_ checked: [Checked]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(checked)) ?? Data("[]".utf8), as: UTF8.self) + "\n"
+        JSONOutput.string(checked)
     }
 
     /// The conversation's findings, each with its turn and the matched words marked; personal data replaced when a

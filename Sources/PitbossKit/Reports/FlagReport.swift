@@ -2,16 +2,10 @@ import Foundation
 
 /// Renders a flag run's summary, the findings list and the queue: a table for people, JSON or CSV for programs.
 public enum FlagReport {
-    public static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-
     public static func summary(_ s: FlagSummary, format: OutputFormat, style: OutputStyle) -> String {
         switch format {
         case .json:
-            return String(decoding: (try? encoder().encode(s)) ?? Data(), as: UTF8.self) + "\n"
+            return JSONOutput.string(s)
         case .csv:
             var table = Table(headers: ["section", "key", "severity", "scanned", "flagged", "conversations", "findings", "critical", "major", "minor", "info", "errors"])
             for r in s.byRule {
@@ -48,7 +42,7 @@ public enum FlagReport {
     public static func findings(_ list: [StoredFinding], format: OutputFormat, style: OutputStyle) -> String {
         switch format {
         case .json:
-            return String(decoding: (try? encoder().encode(list)) ?? Data(), as: UTF8.self) + "\n"
+            return JSONOutput.string(list)
         case .csv, .table:
             let table = Table(
                 headers: ["id", "conversation", "agent", "rule", "severity", "status", "turn", "start", "end", "text", "message", "run", "verdict"],
@@ -69,7 +63,7 @@ public enum FlagReport {
     public static func queue(_ list: [QueueEntry], format: OutputFormat, style: OutputStyle) -> String {
         switch format {
         case .json:
-            return String(decoding: (try? encoder().encode(list)) ?? Data(), as: UTF8.self) + "\n"
+            return JSONOutput.string(list)
         case .csv, .table:
             let table = Table(headers: ["id", "conversation", "agent", "channel", "lang", "reason", "priority", "status", "held by", "until", "findings", "worst"],
                               rows: list.map { q in

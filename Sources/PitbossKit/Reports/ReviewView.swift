@@ -79,7 +79,7 @@ public enum ReviewView {
         switch format {
         case .json:
             struct History: Encodable { var reviews: [StoredReview]; var audit: [AuditLog.Entry] }
-            return String(decoding: (try? FlagReport.encoder().encode(History(reviews: reviews, audit: audit))) ?? Data(), as: UTF8.self) + "\n"
+            return JSONOutput.string(History(reviews: reviews, audit: audit))
         case .csv:
             var table = Table(headers: ["review", "revision", "revises", "item", "conversation", "reviewer", "created_at", "score", "auto_failed",
                                         "criterion", "answer", "weight", "critical", "comment", "revision_reason"])

@@ -39,7 +39,7 @@ public enum SampleReport {
             }
             let output = Output(sample: outcome.sampleID, dryRun: dryRun, queued: outcome.queued, plan: plan,
                                 chosen: outcome.draw.chosen.map { Chosen(conversation: $0.unit.id, agent: $0.unit.agent, stratum: $0.stratum) })
-            return String(decoding: (try? FlagReport.encoder().encode(output)) ?? Data(), as: UTF8.self) + "\n"
+            return JSONOutput.string(output)
         case .csv:
             var table = Table(headers: ["conversation", "agent", "channel", "language", "stratum"])
             table.rows = outcome.draw.chosen.map { [$0.unit.id, $0.unit.agent, $0.unit.channel, $0.unit.language, $0.stratum] }

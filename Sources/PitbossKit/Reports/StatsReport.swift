@@ -8,9 +8,7 @@ public enum StatsReport {
         ]
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: (try? encoder.encode(stats)) ?? Data(), as: UTF8.self) + "\n"
+            return JSONOutput.string(stats)
         case .csv:
             var table = Table(headers: ["dimension", "value", "conversations", "turns"])
             table.rows.append(["total", "", String(stats.conversations), String(stats.turns)])

@@ -13,9 +13,7 @@ public enum AuditLog {
     }
 
     static func json(_ detail: [String: String]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(detail)) ?? Data("{}".utf8), as: UTF8.self)
+        JSONOutput.string(detail, pretty: false)
     }
 
     /// One entry, as `pitboss history` shows it.

@@ -15,6 +15,11 @@ public struct ConversationStats: Sendable, Equatable, Codable {
     public var byAgent: [Count]
     public var byShift: [Count]
 
+    enum CodingKeys: String, CodingKey {
+        case conversations, turns
+        case byChannel = "by_channel", byLanguage = "by_language", byAgent = "by_agent", byShift = "by_shift"
+    }
+
     /// Reads the counts; `agent` and `shift` lists are ordered by key.
     public static func read(from database: PitbossDatabase) throws(PitbossError) -> ConversationStats {
         do {

@@ -36,7 +36,7 @@ public struct ConversationStore: Sendable {
             self.contentHash = conversation.contentHash
             startedAtText = UTCTimestamp.format(conversation.startedAt)
             tagsJSON = conversation.tags.isEmpty ? "[]"
-                : String(decoding: (try? JSONEncoder().encode(conversation.tags)) ?? Data("[]".utf8), as: UTF8.self)
+                : JSONOutput.string(conversation.tags, pretty: false)
             turnTimes = conversation.turns.map { $0.at.map(UTCTimestamp.format) }
         }
     }

@@ -32,7 +32,7 @@ public struct RulePrecision: Sendable, Codable, Equatable {
     public static func render(_ list: [RulePrecision], format: OutputFormat, style: OutputStyle) -> String {
         switch format {
         case .json:
-            return String(decoding: (try? FlagReport.encoder().encode(list)) ?? Data(), as: UTF8.self) + "\n"
+            return JSONOutput.string(list)
         case .csv, .table:
             var table = Table(headers: ["rule", "findings", "confirmed", "dismissed", "precision"], numericColumns: [1, 2, 3, 4])
             table.rows = list.map { p in

@@ -85,7 +85,7 @@ public struct SampleStore: Sendable {
             }
             return try database.writer.write { db in
                 let draw = try draw(db, population, request)
-                let planJSON = String(decoding: try Self.encoder.encode(draw.plan), as: UTF8.self)
+                let planJSON = String(decoding: try JSONOutput.data(draw.plan), as: UTF8.self)
                 try db.execute(sql: """
                     INSERT INTO samples (seed, plan, population, population_hash, size, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [request.seed, planJSON, draw.plan.population, draw.plan.populationHash, draw.plan.size, actor, UTCTimestamp.format(now)])
@@ -136,12 +136,6 @@ public struct SampleStore: Sendable {
         draw.plan.filters = population.described
         return draw
     }
-
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 
     /// What re-deriving a stored sample found.
     public struct Verification: Sendable {
