@@ -42,7 +42,7 @@ struct FlagCommand: ParsableCommand {
             options.selection = try selection(zone: workspace.timeZone)
             options.minSeverity = minSeverity
             options.user = global.user
-            let runner = FlagRunner(store: FlagStore(database: try global.openDatabase()), rubric: loaded, options: options)
+            let runner = FlagRunner(store: FlagStore(database: try global.openDatabase(check: .beforeBulkWrite)), rubric: loaded, options: options)
             let summary = try runner.run { progress in
                 let rate = Double(progress.done) / max(progress.elapsed, 0.001)
                 let eta = rate > 0 ? Double(progress.total - progress.done) / rate : 0

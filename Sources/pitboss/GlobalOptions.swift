@@ -19,8 +19,10 @@ struct GlobalOptions: ParsableArguments {
         actingAs ?? environment["PITBOSS_USER"] ?? environment["USER"] ?? ProcessInfo.processInfo.userName
     }
 
+    var databasePath: String { PitbossDatabase.location(explicitPath: db, environment: environment) }
+
     /// `PITBOSS_BUSY_TIMEOUT` (seconds) changes how long a write waits for another process's.
-    func openDatabase(readOnly: Bool = false) throws(PitbossError) -> PitbossDatabase {
+    func openDatabase(readOnly: Bool = false, check: PitbossDatabase.Check = .basic) throws(PitbossError) -> PitbossDatabase {
         var timeout = PitbossDatabase.defaultBusyTimeout
         if let text = environment["PITBOSS_BUSY_TIMEOUT"] {
             guard let seconds = TimeInterval(text), seconds >= 0 else {
@@ -28,8 +30,7 @@ struct GlobalOptions: ParsableArguments {
             }
             timeout = seconds
         }
-        return try PitbossDatabase(path: PitbossDatabase.location(explicitPath: db, environment: environment), busyTimeout: timeout,
-                                   readOnly: readOnly)
+        return try PitbossDatabase(path: databasePath, busyTimeout: timeout, readOnly: readOnly, check: check)
     }
 
     func workspace() throws(PitbossError) -> WorkspaceConfig {

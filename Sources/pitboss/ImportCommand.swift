@@ -70,7 +70,7 @@ struct ImportCommand: ParsableCommand {
             let options = ImportOptions(format: format, defaults: defaults,
                                         columnMap: try map.map { text throws(PitbossError) in try ImportOptions.parseColumnMap(text) } ?? [:],
                                         replace: replace, rejectsPath: rejects)
-            let database = try global.openDatabase()
+            let database = try global.openDatabase(check: .beforeBulkWrite)
             let importer = TranscriptImporter(store: ConversationStore(database: database), schedule: workspace.schedule, options: options)
             let started = Date()
             let summary = try importer.run(paths: paths) { progress in

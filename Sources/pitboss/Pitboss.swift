@@ -12,6 +12,6 @@ struct Pitboss: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [ImportCommand.self, ShowCommand.self, StatsCommand.self, CheckCommand.self, RubricCommand.self, FlagCommand.self, FindingsCommand.self,
-                      SampleCommand.self, QueueCommand.self, ReviewCommand.self, ScoreCommand.self, HistoryCommand.self]
+                      SampleCommand.self, QueueCommand.self, ReviewCommand.self, ScoreCommand.self, HistoryCommand.self, DoctorCommand.self]
     )
 }

@@ -34,10 +34,10 @@ struct Pitboss {
         self.environment = env
     }
 
-    func start(_ arguments: [String], stdin: Pipe? = nil) throws -> (Process, Pipe, Pipe) {
+    func start(_ arguments: [String], stdin: Pipe? = nil, executable: URL = Pitboss.binary) throws -> (Process, Pipe, Pipe) {
         let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
+        process.executableURL = executable
+        process.arguments = executable == Self.binary ? arguments : Array(arguments.dropFirst())
         process.currentDirectoryURL = directory
         process.environment = environment
         let out = Pipe()
@@ -67,8 +67,9 @@ struct Pitboss {
                    stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    func run(_ arguments: [String]) throws -> Run {
-        let (process, out, err) = try start(arguments)
+    /// Runs the binary, or another program named by `executable` (its path first in `arguments`, as argv[0]).
+    func run(_ arguments: [String], executable: URL = Pitboss.binary) throws -> Run {
+        let (process, out, err) = try start(arguments, executable: executable)
         // Read both pipes before waiting, so a chatty process never blocks on a full pipe.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()

@@ -18,42 +18,56 @@ public final class PitbossDatabase: Sendable {
         explicitPath ?? environment["PITBOSS_DB"] ?? "pitboss.sqlite"
     }
 
+    /// How much checking an open does before the database is used.
+    public enum Check: Sendable {
+        /// What SQLite checks as it reads: the header, the schema, each page it touches.
+        case basic
+        /// Also `PRAGMA quick_check` over the whole file, before a write that touches much of it (import, flag):
+        /// a damaged database is refused before anything is written into it.
+        case beforeBulkWrite
+    }
+
     /// Opens (creating on first use, with mode 0600: transcripts hold personal data) and migrates.
     ///
     /// `readOnly` is for commands that only read (show, stats, findings, queue list): such a connection
-    /// never needs the write lock, so it works while another process holds it. A database whose schema is
-    /// behind is still opened for writing once, to migrate it.
-    public init(path: String, busyTimeout: TimeInterval = defaultBusyTimeout, readOnly: Bool = false) throws(PitbossError) {
+    /// never needs the write lock, so it works while another process holds it, and in a folder the user may not
+    /// write to. A database whose schema is behind is still opened for writing once, to migrate it. A database
+    /// written by a newer Pitboss is refused, never written to.
+    public init(path: String, busyTimeout: TimeInterval = defaultBusyTimeout, readOnly: Bool = false, check: Check = .basic) throws(PitbossError) {
         self.path = path
         self.busyTimeout = busyTimeout
+        let directory = (path as NSString).deletingLastPathComponent
         if readOnly {
             guard FileManager.default.fileExists(atPath: path) else {
-                throw .missingFile("\(path): no database here yet; import transcripts first (pitboss import PATH), or name one with --db")
+                throw .missingFile("\(path): no database here yet; import transcripts first (pitboss import PATH), or name another database")
             }
-            var configuration = Self.configuration()
-            configuration.readonly = true
-            configuration.busyMode = .timeout(busyTimeout)
             do {
-                let pool = try DatabasePool(path: path, configuration: configuration)
-                if try pool.read({ try Migrations.migrator.hasCompletedMigrations($0) }) {
-                    writer = pool
+                let reader = try Self.openForReading(path, directory: directory, busyTimeout: busyTimeout)
+                if try reader.read({ db in try Self.refuseNewerSchema(db, path: path); return try Migrations.migrator.hasCompletedMigrations(db) }) {
+                    writer = reader
                     return
                 }
             } catch {
                 throw Self.translate(error, doing: "open the database \(path)", busyTimeout: busyTimeout)
             }
         }
-        let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
-            throw .missingFile("\(path): the folder \(directory) does not exist; create it or choose another --db")
+            throw .missingFile("\(path): the folder \(directory) does not exist; create it or choose another database path")
         }
-        if !FileManager.default.fileExists(atPath: path) {
-            // SQLite gives the -wal and -shm files the same mode as the database file.
-            let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
-            if fd < 0 && errno != EEXIST {
-                throw .missingFile("\(path): cannot create the database (\(String(cString: strerror(errno))))")
+        if Self.hasContent(path) {
+            // Looked at through a read-only connection first: a database that must not be written is refused before
+            // a writing connection (which may checkpoint or recover its journal) ever touches it.
+            do {
+                let reader = try Self.openForReading(path, directory: directory, busyTimeout: busyTimeout)
+                try reader.read { db in try Self.refuseNewerSchema(db, path: path) }
+                if check == .beforeBulkWrite { try Self.quickCheck(reader, path: path) }
+            } catch {
+                throw Self.translate(error, doing: "open the database \(path)", busyTimeout: busyTimeout)
             }
-            if fd >= 0 { close(fd) }
+        }
+        try Self.createPrivately(path)
+        if access(directory.isEmpty ? "." : directory, W_OK) != 0 {
+            throw .cannotWrite("\(path): the folder \(directory.isEmpty ? "." : directory) is read-only, and SQLite writes its journal (\((path as NSString).lastPathComponent)-wal) beside the database; reading commands still work here, writing ones need a folder you can write to")
         }
         var configuration = Self.configuration()
         configuration.busyMode = .timeout(busyTimeout)
@@ -63,6 +77,82 @@ public final class PitbossDatabase: Sendable {
             throw Self.translate(error, doing: "open the database \(path)", busyTimeout: busyTimeout)
         }
         try migrate()
+    }
+
+    /// Whether the file (a link followed) exists and holds anything.
+    private static func hasContent(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_size > 0
+    }
+
+    /// A reader for a read-only command. In a folder nobody can write to, with no write-ahead log beside the file
+    /// that holds anything (so no writer can be at work), SQLite cannot create its shared-memory file: the database
+    /// is then opened as immutable, which needs none.
+    private static func openForReading(_ path: String, directory: String, busyTimeout: TimeInterval) throws -> any DatabaseWriter {
+        var configuration = configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(busyTimeout)
+        let folder = directory.isEmpty ? "." : directory
+        if access(folder, W_OK) != 0 && !hasContent(path + "-wal") {
+            let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            var allowed = CharacterSet.urlPathAllowed
+            allowed.remove(charactersIn: "?#%")
+            let encoded = absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute
+            return try DatabaseQueue(path: "file:\(encoded)?immutable=1", configuration: configuration)
+        }
+        return try DatabasePool(path: path, configuration: configuration)
+    }
+
+    /// Creates the file with mode 0600 before SQLite does (SQLite gives its -wal and -shm files the same mode).
+    /// A symbolic link is followed, so a link to a file not yet there creates that file privately too.
+    private static func createPrivately(_ path: String) throws(PitbossError) {
+        var target = path
+        for _ in 0..<40 {  // as many links as the kernel follows (ELOOP)
+            guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: target) else { break }
+            target = destination.hasPrefix("/") ? destination : ((target as NSString).deletingLastPathComponent as NSString).appendingPathComponent(destination)
+        }
+        guard !FileManager.default.fileExists(atPath: target) else { return }
+        let fd = open(target, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0o600)
+        if fd < 0 && errno != EEXIST {
+            let reason = String(cString: strerror(errno))
+            if errno == EACCES || errno == EROFS || errno == EPERM {
+                throw .cannotWrite("\(path): cannot create the database (\(reason)); choose a folder you can write to")
+            }
+            throw .missingFile("\(path): cannot create the database (\(reason))")
+        }
+        if fd >= 0 { close(fd) }
+    }
+
+    /// The migrations this build applies, with the schema versions their names start with (`v3 …` → 3).
+    static func schemaVersion(_ identifier: String) -> Int? {
+        guard identifier.hasPrefix("v") else { return nil }
+        return Int(identifier.dropFirst().prefix { $0.isNumber })
+    }
+
+    /// A database that a newer Pitboss has migrated has tables and rules this build does not know: writing to it
+    /// could break them, and reading it could mislead. Refused, naming both versions.
+    static func refuseNewerSchema(_ db: Database, path: String) throws {
+        let migrator = Migrations.migrator
+        let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+        let userVersion = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+        let known = migrator.migrations.compactMap(schemaVersion).max() ?? 0
+        guard !unknown.isEmpty || userVersion > known else { return }
+        let theirs = max(userVersion, unknown.compactMap(schemaVersion).max() ?? known + 1)
+        throw PitbossError.refused("\(path): this database was written by a newer Pitboss (schema v\(theirs)\(unknown.isEmpty ? "" : ": " + unknown.sorted().joined(separator: ", "))); this build knows schema v\(known). Use the newer pitboss for this database; nothing was changed")
+    }
+
+    /// `PRAGMA user_version` says the schema version to any tool, and to an older Pitboss that reads it.
+    private static func stampSchemaVersion(_ writer: any DatabaseWriter) throws {
+        let known = Migrations.migrator.migrations.compactMap(schemaVersion).max() ?? 0
+        try writer.write { db in try db.execute(sql: "PRAGMA user_version = \(known)") }
+    }
+
+    /// `PRAGMA quick_check`: every page, every record's format, index order and constraints, without comparing each
+    /// index with its table (that is `integrity_check`, which `pitboss doctor` runs).
+    static func quickCheck(_ writer: any DatabaseWriter, path: String) throws {
+        let problems = try writer.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(20)") }
+        guard problems != ["ok"] else { return }
+        throw PitbossError.badInput("\(path): the database is damaged (\(problems.prefix(3).joined(separator: "; "))); nothing was written into it. Run `pitboss doctor` for the whole report, then restore it from a backup")
     }
 
     /// A private database in memory, for tests.
@@ -112,6 +202,7 @@ public final class PitbossDatabase: Sendable {
             // flock on the file (independent of SQLite's fcntl locks) makes them take turns.
             guard let path else {
                 try migrator.migrate(writer)
+                try Self.stampSchemaVersion(writer)
                 return
             }
             let fd = open(path, O_RDONLY)
@@ -126,22 +217,31 @@ public final class PitbossDatabase: Sendable {
             }
             if try writer.read({ try migrator.hasCompletedMigrations($0) }) { return }
             try migrator.migrate(writer)
+            try Self.stampSchemaVersion(writer)
         } catch {
             throw Self.translate(error, doing: "migrate the database schema", busyTimeout: busyTimeout)
         }
     }
 
-    /// Maps SQLite's errors to Pitboss's: a busy database is temporary (75), everything else internal (70).
+    /// Maps SQLite's errors to Pitboss's, in words that say what happened to the data and what to do.
     public static func translate(_ error: any Error, doing action: String, busyTimeout: TimeInterval = defaultBusyTimeout) -> PitbossError {
         if let pitboss = error as? PitbossError { return pitboss }
         if let db = error as? DatabaseError {
             switch db.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED:
                 return .temporary("the database is busy (another pitboss is writing) and stayed busy for \(busyTimeout.formatted()) s while trying to \(action); try again (a transaction that did not finish left nothing behind)")
-            case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY:
+            case .SQLITE_CANTOPEN:
                 return .missingFile("cannot \(action): \(db.message ?? "\(db)")")
-            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-                return .badInput("cannot \(action): the file is not a Pitboss database (\(db.message ?? "not a database"))")
+            case .SQLITE_PERM, .SQLITE_READONLY:
+                return .cannotWrite("cannot \(action): the database file or its folder is read-only (\(db.message ?? "\(db)")); reading commands still work, writing ones need write access")
+            case .SQLITE_NOTADB:
+                return .badInput("cannot \(action): the file is not a Pitboss database (\(db.message ?? "not a database")); run `pitboss doctor` to check it")
+            case .SQLITE_CORRUPT:
+                return .badInput("cannot \(action): the database is damaged (\(db.message ?? "malformed")); what was being written was rolled back. Run `pitboss doctor` for the whole report, then restore it from a backup")
+            case .SQLITE_FULL:
+                return .ioFailure("cannot \(action): the disk is full; the unfinished transaction was rolled back and everything stored before it is kept. Free some space and run the same command again: it carries on where it stopped")
+            case .SQLITE_IOERR:
+                return .ioFailure("cannot \(action): the disk reported an error (\(db.message ?? "I/O error")); the unfinished transaction was rolled back")
             default:
                 return .internalFailure("cannot \(action): \(db.message ?? "\(db)")")
             }

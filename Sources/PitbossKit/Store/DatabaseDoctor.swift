@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+
+/// `pitboss doctor`: a full examination of a database file, for when something says it is damaged or a backup is
+/// to be trusted. Reads only; the file is opened read-only and never migrated.
+public enum DatabaseDoctor {
+    public struct Report: Sendable, Codable, Equatable {
+        public var path: String
+        public var healthy: Bool
+        /// Schema version of the file and of this build.
+        public var schemaVersion: Int?
+        public var knownSchemaVersion: Int
+        /// Each check by name: "ok", or what it found.
+        public var checks: [Check]
+        /// What to do next, when something is wrong.
+        public var advice: String?
+
+        enum CodingKeys: String, CodingKey {
+            case path, healthy, checks, advice
+            case schemaVersion = "schema_version", knownSchemaVersion = "known_schema_version"
+        }
+
+        /// Every key present, null when empty.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(path, forKey: .path)
+            try c.encode(healthy, forKey: .healthy)
+            try c.encode(schemaVersion, forKey: .schemaVersion)
+            try c.encode(knownSchemaVersion, forKey: .knownSchemaVersion)
+            try c.encode(checks, forKey: .checks)
+            try c.encode(advice, forKey: .advice)
+        }
+    }
+
+    public struct Check: Sendable, Codable, Equatable {
+        public var name: String
+        public var ok: Bool
+        public var detail: String
+    }
+
+    public static func examine(path: String) throws(PitbossError) -> Report {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw .missingFile("\(path): no database here; name one with its path")
+        }
+        let known = Migrations.migrator.migrations.compactMap(PitbossDatabase.schemaVersion).max() ?? 0
+        var report = Report(path: path, healthy: true, schemaVersion: nil, knownSchemaVersion: known, checks: [], advice: nil)
+        func record(_ name: String, _ ok: Bool, _ detail: String) {
+            report.checks.append(Check(name: name, ok: ok, detail: detail))
+            if !ok { report.healthy = false }
+        }
+        var attributes: [FileAttributeKey: Any] = [:]
+        do { attributes = try FileManager.default.attributesOfItem(atPath: path) } catch {}
+        if let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue {
+            let privateMode = mode & 0o077 == 0
+            record("file mode", privateMode, String(format: "%04o", mode) + (privateMode ? "" : ": others can read transcripts with personal data; chmod 600 it"))
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            record("open", false, Self.describe(error))
+            report.advice = "The file cannot be opened as a database. Restore it from a backup."
+            return report
+        }
+        // Each check on its own: damage that stops one (a broken schema page) must not hide what the others find.
+        func run(_ name: String, _ body: (Database) throws -> (Bool, String)) {
+            do {
+                let (ok, detail) = try queue.read(body)
+                record(name, ok, detail)
+            } catch {
+                record(name, false, Self.describe(error))
+            }
+        }
+        run("schema") { db in
+            let applied = try Migrations.migrator.appliedIdentifiers(db)
+            let version = applied.compactMap(PitbossDatabase.schemaVersion).max()
+            report.schemaVersion = version
+            let unknown = applied.subtracting(Migrations.migrator.migrations)
+            let userVersion = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            if !unknown.isEmpty || userVersion > known {
+                let named = unknown.isEmpty ? "schema v\(userVersion)" : unknown.sorted().joined(separator: ", ")
+                return (false, "written by a newer Pitboss (\(named)); this build knows schema v\(known)")
+            }
+            return (true, version.map { "v\($0)" + ($0 < known ? " (this build migrates it to v\(known) at the next write)" : "") } ?? "empty")
+        }
+        run("integrity_check") { db in
+            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check(50)")
+            return (integrity == ["ok"], integrity.joined(separator: "; "))
+        }
+        run("foreign_key_check") { db in
+            let orphans = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
+            return (orphans.isEmpty, orphans.isEmpty ? "ok" : "\(orphans.count) row(s) point at rows that are gone")
+        }
+        run("journal_mode") { db in (true, try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "?") }
+        let failed = Set(report.checks.filter { !$0.ok }.map(\.name))
+        if !failed.subtracting(["schema", "file mode"]).isEmpty {
+            report.advice = "Restore the database from a backup. To salvage what is readable: sqlite3 \(path) .recover | sqlite3 recovered.sqlite, then check the result with pitboss doctor."
+        } else if failed.contains("schema") {
+            report.advice = "Use the newer pitboss for this database; this build does not write to it."
+        } else if failed.contains("file mode") {
+            report.advice = "chmod 600 \(path)"
+        }
+        return report
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        (error as? DatabaseError).map { $0.message ?? "\($0.resultCode)" } ?? "\(error)"
+    }
+}

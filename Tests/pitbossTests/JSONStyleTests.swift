@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+/// One JSON style for every command: snake_case keys, every key present, times in ISO 8601 UTC.
+@Suite("Every command's JSON output has snake_case keys")
+struct JSONStyleTests {
+    let workspace = Workspace()
+    var pitboss: Pitboss { Pitboss(directory: workspace.url, environment: ["PITBOSS_USER": "qa.lead"]) }
+    let rubric = Pitboss.packageRoot.appendingPathComponent("Rubrics/casino-support.yaml").path
+
+    /// Every object key in a JSON document, at any depth, except the keys of maps whose keys are data.
+    static func keys(_ value: Any, skippingMapsNamed maps: Set<String>) -> Set<String> {
+        if let object = value as? [String: Any] {
+            var found = Set(object.keys)
+            for (key, child) in object where !maps.contains(key) { found.formUnion(keys(child, skippingMapsNamed: maps)) }
+            return found
+        }
+        if let array = value as? [Any] { return array.reduce(into: Set()) { $0.formUnion(keys($1, skippingMapsNamed: maps)) } }
+        return []
+    }
+
+    @Test("stats, flag, findings, queue list, sample, check, queue claim, doctor, rubric precision")
+    func snakeCase() throws {
+        #expect(try pitboss.run("import", Pitboss.packageRoot.appendingPathComponent("Transcripts").path).status == 0)
+        let commands: [[String]] = [
+            ["stats"], ["flag", "--rubric", rubric], ["findings"], ["queue", "list"], ["sample", "--size", "3", "--seed", "s"],
+            ["check", "chat-20261121-0008", "--rubric", rubric], ["queue", "claim"], ["doctor"], ["rubric", "precision"],
+        ]
+        // Maps keyed by data: severities, filters by name, boosts by agent id.
+        let dataMaps: Set<String> = ["findings_by_severity", "filters", "boosts", "detail"]
+        for command in commands {
+            let run = try pitboss.run(command + ["--format", "json"])
+            #expect(run.status == 0, "\(command): \(run.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8))
+            let notSnake = Self.keys(json, skippingMapsNamed: dataMaps).filter { $0.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) == nil }
+            #expect(notSnake.isEmpty, "\(command.joined(separator: " ")) --format json has keys \(notSnake.sorted())")
+        }
+    }
+}
