@@ -89,4 +89,6 @@ enum Arguments {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+extension QueueStatus: ExpressibleByArgument {}
+extension QueueReason: ExpressibleByArgument {}
 extension TranscriptFormat: ExpressibleByArgument {}

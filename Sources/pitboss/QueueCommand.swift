@@ -13,8 +13,8 @@ struct QueueCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List queue items, highest priority first.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "open, claimed, scored or skipped (an expired claim counts as open).") var status: String?
-        @Option(help: "flagged, sample, calibration or dispute.") var reason: String?
+        @Option(help: "open, claimed, scored or skipped (an expired claim counts as open).") var status: QueueStatus?
+        @Option(help: "flagged, sample, calibration or dispute.") var reason: QueueReason?
         @Flag(help: "Only items held by (claimed by or assigned to) whoever is acting (--as).") var mine = false
         @Option(help: "Only items held by this reviewer.") var reviewer: String?
         @Option(help: "At most this many.") var limit: Int?
@@ -34,7 +34,7 @@ struct QueueCommand: ParsableCommand {
             abstract: "Claim the next item (or the one named) for whoever is acting, for scripts that then run pitboss score.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "An item id or conversation id (default: the next item).") var target: String?
-        @Option(help: "Only items queued for this reason.") var reason: String?
+        @Option(help: "Only items queued for this reason.") var reason: QueueReason?
         @Option(help: "Claim lease in minutes (default: the workspace's lease_minutes, else 30).") var lease: Double?
         @Option(help: "table or json.") var format: OutputFormat = .table
 
@@ -64,7 +64,7 @@ struct QueueCommand: ParsableCommand {
         @Option(help: "The reviewer.") var to: String
         @Option(help: "How many items.") var count: Int = 1
         @Option(help: "Only this agent's conversations.") var agent: String?
-        @Option(help: "Only items queued for this reason.") var reason: String?
+        @Option(help: "Only items queued for this reason.") var reason: QueueReason?
 
         func run() throws {
             try reportingErrors {

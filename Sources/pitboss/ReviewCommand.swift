@@ -16,7 +16,7 @@ struct ReviewCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "next, an item id, or a conversation id.") var target: String
-    @Option(help: "With next: only items queued for this reason.") var reason: String?
+    @Option(help: "With next: only items queued for this reason.") var reason: QueueReason?
     @OptionGroup var personalData: PersonalDataOptions
     @Option(help: "Claim lease in minutes (default: the workspace's lease_minutes, else 30).") var lease: Double?
     @Option(help: "The rubric whose scorecard to fill in (default: the workspace's).") var rubric: String?

@@ -48,8 +48,8 @@ struct FlagRunnerTests {
         #expect(stored[0].rubricHash == TestRubric.rubric.contentHash)
         let queue = try QueueQuery().fetch(from: db)
         #expect(queue.map(\.conversation) == ["rude"])
-        #expect(queue[0].reason == "flagged")
-        #expect(queue[0].worstSeverity == "major")
+        #expect(queue[0].reason == .flagged)
+        #expect(queue[0].worstSeverity == .major)
 
         let second = try flag(db)
         #expect(second.counts.scanned == 0)
@@ -75,7 +75,7 @@ struct FlagRunnerTests {
         let after = try FindingQuery(conversation: "rude").fetch(from: db)
         #expect(after.count == 2)
         let kept = try #require(after.first { $0.id == before[0].id })
-        #expect(kept.verdict == "confirmed")
+        #expect(kept.verdict == .confirmed)
         #expect(kept.run == before[0].run)
         let fresh = try #require(after.first { $0.id != before[0].id })
         #expect(fresh.text == "bye")
@@ -100,7 +100,7 @@ struct FlagRunnerTests {
         _ = try flag(db, rubric: silent)
         let after = try QueueQuery().fetch(from: db)
         #expect(after.map(\.conversation) == ["rude"])
-        #expect(after[0].status == "scored")
+        #expect(after[0].status == .scored)
     }
 
     @Test("selection by agent and shift; the run records what it was given")

@@ -66,11 +66,11 @@ struct ReviewQueueTests {
         let f = try ReviewFixture(rude: 1, calm: 0)
         let claim = try #require(try f.queue.claimNext(for: maria, now: f.now))
         #expect(try f.queue.claimNext(for: ivan, now: f.minutes(29)) == nil)
-        #expect(try QueueQuery(status: "claimed").fetch(from: f.database, now: f.minutes(29)).count == 1)
-        #expect(try QueueQuery(status: "open").fetch(from: f.database, now: f.minutes(31)).map(\.id) == [claim.item])
+        #expect(try QueueQuery(status: .claimed).fetch(from: f.database, now: f.minutes(29)).count == 1)
+        #expect(try QueueQuery(status: .open).fetch(from: f.database, now: f.minutes(31)).map(\.id) == [claim.item])
         let taken = try #require(try f.queue.claimNext(for: ivan, now: f.minutes(31)))
         #expect(taken.item == claim.item)
-        let actions = try AuditLog.entries(in: f.database, item: claim.item).map { "\($0.actor) \($0.action)" }
+        let actions = try AuditLog.entries(in: f.database, item: claim.item).map { "\($0.actor) \($0.action.rawValue)" }
         #expect(actions == ["qa.maria claim", "pitboss expire", "qa.ivan claim"])
         // Maria's late score is refused: the item is Ivan's now.
         let card = try Scorecard(rubric: TestRubric.rubric, answers: TestRubric.passAll)
@@ -116,7 +116,7 @@ struct ReviewQueueTests {
         #expect(ivanGets.item == assigned[0])
         _ = try f.queue.claimNext(for: Reviewer(name: "qa.x"), now: f.minutes(40))  // expires both claims
         let entry = try #require(try QueueQuery().fetch(from: f.database, now: f.minutes(40)).first { $0.id == assigned[0] })
-        #expect(entry.status == "open")
+        #expect(entry.status == .open)
         #expect(entry.assignedTo == "qa.ivan")
         #expect(try QueueQuery(assignedTo: "qa.ivan").fetch(from: f.database, now: f.minutes(40)).map(\.id) == assigned)
     }
@@ -128,7 +128,7 @@ struct ReviewQueueTests {
         let error = #expect(throws: PitbossError.self) { try f.queue.release(claim.item, by: "qa.ivan", now: f.now) }
         #expect(error?.code == .refused)
         try f.queue.release(claim.item, by: "qa.lead", force: true, now: f.now)
-        #expect(try QueueQuery(status: "open").fetch(from: f.database, now: f.now).count == 2)
+        #expect(try QueueQuery(status: .open).fetch(from: f.database, now: f.now).count == 2)
         #expect(throws: PitbossError.self) { try f.queue.release(claim.item, by: "qa.maria", now: f.now) }  // held by nobody
 
         let assigned = try f.queue.assign(to: maria, count: 1, by: "qa.lead", now: f.now)[0]
@@ -136,7 +136,7 @@ struct ReviewQueueTests {
         #expect(mine.item == assigned)
         #expect(try f.queue.abandon(assigned, by: maria, now: f.now))
         let entry = try #require(try QueueQuery().fetch(from: f.database, now: f.now).first { $0.id == assigned })
-        #expect(entry.status == "open" && entry.assignedTo == "qa.maria")
+        #expect(entry.status == .open && entry.assignedTo == "qa.maria")
         #expect(try !f.queue.abandon(assigned, by: maria, now: f.now))  // no claim left to end
     }
 
@@ -172,7 +172,7 @@ struct ReviewQueueTests {
         let plan = try SampleStore(database: f.database).plan(try #require(outcome.sampleID))
         #expect(plan.seed == "s1")
         #expect(plan.population == 3)
-        #expect(try QueueQuery(reason: "sample").fetch(from: f.database).count == 2)
+        #expect(try QueueQuery(reason: .sample).fetch(from: f.database).count == 2)
         // Re-deriving with the same seed over the same population (queued ones included again) gives the same ids.
         let again = try SampleStore(database: f.database).sample(SamplePopulation(includeQueued: true), SampleRequest(size: .count(2), seed: "s1"),
                                                                  by: "auditor", dryRun: true, now: f.now)

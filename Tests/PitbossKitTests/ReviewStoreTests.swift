@@ -26,9 +26,9 @@ struct ReviewStoreTests {
         #expect(stored.rubricHash == rubric.contentHash)
         #expect(stored.reviewer == "qa.maria")
         #expect(stored.verdicts == [FindingVerdict(finding: finding.id, verdict: .confirmed)])
-        #expect(try FindingQuery(conversation: "rude-0", rule: "rude").fetch(from: f.database).first?.verdict == "confirmed")
-        #expect(try QueueQuery(status: "scored").fetch(from: f.database).map(\.id) == [claim.item])
-        #expect(try AuditLog.entries(in: f.database, item: claim.item).map(\.action) == ["claim", "score"])
+        #expect(try FindingQuery(conversation: "rude-0", rule: "rude").fetch(from: f.database).first?.verdict == .confirmed)
+        #expect(try QueueQuery(status: .scored).fetch(from: f.database).map(\.id) == [claim.item])
+        #expect(try AuditLog.entries(in: f.database, item: claim.item).map(\.action) == [.claim, .score])
         let precision = try #require(try RulePrecision.fetch(from: f.database).first { $0.rule == "rude" })
         #expect(precision.confirmed == 1 && precision.precision == 1)
     }
@@ -50,7 +50,7 @@ struct ReviewStoreTests {
         #expect(try f.count("SELECT COUNT(*) FROM reviews") == 0)
         #expect(try f.count("SELECT COUNT(*) FROM review_answers") == 0)
         #expect(try f.count("SELECT COUNT(*) FROM findings WHERE verdict IS NOT NULL") == 0)
-        #expect(try QueueQuery(status: "claimed").fetch(from: f.database, now: f.now).count == 1)
+        #expect(try QueueQuery(status: .claimed).fetch(from: f.database, now: f.now).count == 1)
     }
 
     @Test("a submitted review is immutable: scoring again is refused, the database refuses UPDATE and DELETE; a revision keeps the history")
@@ -78,7 +78,7 @@ struct ReviewStoreTests {
         #expect(history.map(\.revision) == [1, 2, 3])
         #expect(history[0].score == 100 && history[0].revisionReason == nil)
         #expect(history[1].revisionReason == "missed the false promise in turn 1")
-        #expect(try AuditLog.entries(in: f.database, item: item).map(\.action) == ["score", "revise", "revise"])
+        #expect(try AuditLog.entries(in: f.database, item: item).map(\.action) == [.score, .revise, .revise])
         #expect(throws: PitbossError.self) {  // a revision needs a reason and something to revise
             try f.store.submit(ReviewSubmission(item: try f.item("rude-0"), reviewer: maria, rubric: rubric, scorecard: try card(), revisionReason: " "), now: f.now)
         }
@@ -91,7 +91,7 @@ struct ReviewStoreTests {
         let items = try QueueQuery().fetch(from: f.database).map(\.id)
         #expect(items.count == 2)
         let review = try f.store.submit(ReviewSubmission(item: items[0], reviewer: maria, rubric: rubric, scorecard: try card()), now: f.now)
-        #expect(try QueueQuery(status: "scored").fetch(from: f.database).count == 2)
+        #expect(try QueueQuery(status: .scored).fetch(from: f.database).count == 2)
         #expect(try AuditLog.entries(in: f.database, item: items[1]).last?.review == review.id)
         // Whichever item is named, the history and a correction are the conversation's.
         #expect(try f.store.history(item: items[1]).map(\.id) == [review.id])
@@ -122,7 +122,7 @@ struct ReviewStoreTests {
                                                       revisionReason: "greeting was the bot's", basedOn: first.id), now: f.minutes(2))
         #expect(fix.item == scoredItem)
         let entry = try #require(try QueueQuery().fetch(from: f.database, now: f.minutes(2)).first { $0.id == dispute.item })
-        #expect(entry.status == "claimed" && entry.assignedTo == "qa.ivan")
+        #expect(entry.status == .claimed && entry.assignedTo == "qa.ivan")
     }
 
     @Test("two items of one conversation are never reviewed by two people at once")
@@ -131,7 +131,7 @@ struct ReviewStoreTests {
         _ = try SampleStore(database: f.database).sample(SamplePopulation(includeQueued: true), SampleRequest(size: .count(1), seed: "s"), by: "lead", now: f.now)
         let first = try #require(try f.queue.claimNext(for: maria, now: f.now))
         #expect(try f.queue.claimNext(for: ivan, now: f.now) == nil)
-        let other = try #require(try QueueQuery(status: "open").fetch(from: f.database, now: f.now).first)
+        let other = try #require(try QueueQuery(status: .open).fetch(from: f.database, now: f.now).first)
         #expect(other.id != first.item)
         let error = #expect(throws: PitbossError.self) { try f.queue.claim(other.id, for: ivan, now: f.now) }
         #expect(error?.message.contains("is being reviewed by qa.maria") == true)
@@ -230,7 +230,7 @@ struct ReviewStoreTests {
         let clock = Clock()
         let outcome = try session(f, claim).run(script, now: { clock.minute += 10; return f.minutes(clock.minute) })
         guard case .submitted = outcome else { Issue.record("not submitted: \(script.output)"); return }
-        #expect(try AuditLog.entries(in: f.database, item: claim.item).map(\.action).contains("renew"))
+        #expect(try AuditLog.entries(in: f.database, item: claim.item).map(\.action).contains(.renew))
         minute = clock.minute
         #expect(minute > 30)
 
@@ -289,6 +289,6 @@ struct ReviewStoreTests {
         guard case .abandoned = outcome else { Issue.record("expected abandoned"); return }
         #expect(try f.count("SELECT COUNT(*) FROM reviews") == 0)
         #expect(try f.count("SELECT COUNT(*) FROM findings WHERE verdict IS NOT NULL") == 0)
-        #expect(try QueueQuery(status: "open").fetch(from: f.database, now: f.minutes(1)).map(\.id) == [claim.item])
+        #expect(try QueueQuery(status: .open).fetch(from: f.database, now: f.minutes(1)).map(\.id) == [claim.item])
     }
 }

@@ -118,6 +118,6 @@ struct FlagAcrossRubricsTests {
         let after = try FindingQuery(rule: "script").fetch(from: db)
         #expect(after.count == 3)
         #expect(Set(after.map(\.message)) == ["step greet", "step help", "step close"])
-        #expect(after.filter { $0.verdict == "confirmed" }.map(\.id) == [absent[0].id])
+        #expect(after.filter { $0.verdict == .confirmed }.map(\.id) == [absent[0].id])
     }
 }

@@ -48,7 +48,7 @@ public enum FlagReport {
                 headers: ["id", "conversation", "agent", "rule", "severity", "status", "turn", "start", "end", "text", "message", "run", "verdict"],
                 rows: list.map { f in
                     [String(f.id), f.conversation, f.agent ?? "", f.rule, f.severity.rawValue, f.status.rawValue, f.turn.map(String.init) ?? "",
-                     f.start.map(String.init) ?? "", f.end.map(String.init) ?? "", f.text ?? "", f.message, String(f.run), f.verdict ?? ""]
+                     f.start.map(String.init) ?? "", f.end.map(String.init) ?? "", f.text ?? "", f.message, String(f.run), f.verdict?.rawValue ?? ""]
                 }, numericColumns: [0, 6, 7, 8, 11])
             if format == .csv { return table.csv() }
             var compact = Table(headers: ["id", "conversation", "agent", "rule", "severity", "status", "turn", "text"], numericColumns: [0, 6])
@@ -67,9 +67,9 @@ public enum FlagReport {
         case .csv, .table:
             let table = Table(headers: ["id", "conversation", "agent", "channel", "lang", "reason", "priority", "status", "held by", "until", "findings", "worst"],
                               rows: list.map { q in
-                                  [String(q.id), q.conversation, q.agent, q.channel, q.language, q.reason, String(q.priority), q.status,
+                                  [String(q.id), q.conversation, q.agent, q.channel, q.language, q.reason.rawValue, String(q.priority), q.status.rawValue,
                                    q.assignedTo ?? "", format == .csv ? q.claimExpiresAt ?? "" : q.claimExpiresAt.map { String($0.dropFirst(11).prefix(5)) + "Z" } ?? "",
-                                   String(q.findings), q.worstSeverity ?? ""]
+                                   String(q.findings), q.worstSeverity?.rawValue ?? ""]
                               }, numericColumns: [0, 6, 10])
             return format == .csv ? table.csv() : table.render(style: style) + "\(list.count) item\(list.count == 1 ? "" : "s")\n"
         }

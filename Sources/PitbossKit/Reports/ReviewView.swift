@@ -42,7 +42,7 @@ public enum ReviewView {
         if let turn = f.turn { line += " · turn \(turn)" }
         if let text = f.text { line += ": “\(TerminalSafe.line(mask?.mask(text) ?? text))”" }
         line += " — \(TerminalSafe.line(mask?.mask(f.message) ?? f.message))"
-        if let verdict = f.verdict { line += style.paint(" (\(verdict))", .dim) }
+        if let verdict = f.verdict { line += style.paint(" (\(verdict.rawValue))", .dim) }
         return line
     }
 
@@ -112,7 +112,7 @@ public enum ReviewView {
                 out += style.paint("Audit trail", .bold) + "\n"
                 var table = Table(headers: ["at", "actor", "action", "item", "detail"], numericColumns: [3])
                 table.rows = audit.map { e in
-                    [UTCTimestamp.parse(e.at).map { LocalTime.format($0, in: timeZone) } ?? e.at, e.actor, e.action, e.item.map(String.init) ?? "",
+                    [UTCTimestamp.parse(e.at).map { LocalTime.format($0, in: timeZone) } ?? e.at, e.actor, e.action.rawValue, e.item.map(String.init) ?? "",
                      e.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")]
                 }
                 out += table.render(style: style)

@@ -1,7 +1,8 @@
+import GRDB
 import Foundation
 
 /// A reviewer's answer to one criterion, with what it is worth.
-public struct CriterionAnswer: Sendable, Equatable, Codable {
+public struct CriterionAnswer: Sendable, Equatable, Codable, FetchableRecord {
     public var criterion: String
     /// A label of the criterion's scale (`pass`, `fail`, …) or `na`.
     public var answer: String

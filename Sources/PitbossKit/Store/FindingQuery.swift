@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A stored finding, as `pitboss findings` lists it.
-public struct StoredFinding: Sendable, Codable, Equatable {
+public struct StoredFinding: Sendable, Codable, Equatable, FetchableRecord {
     public var id: Int64
     public var conversation: String
     public var agent: String?
@@ -18,7 +18,7 @@ public struct StoredFinding: Sendable, Codable, Equatable {
     public var run: Int64
     public var rubricHash: String
     /// A reviewer's verdict: confirmed or dismissed; nil until reviewed.
-    public var verdict: String?
+    public var verdict: FindingVerdict.Verdict?
 
     enum CodingKeys: String, CodingKey {
         case id, conversation, agent, rule, criterion, severity, status, turn, start, end, text, message, run
@@ -67,33 +67,22 @@ public struct FindingQuery: Sendable {
     }
 
     public func fetch(from database: PitbossDatabase) throws(PitbossError) -> [StoredFinding] {
-        var conditions: [String] = []
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let run { conditions.append("f.run_id = ?"); arguments.append(run) }
-        if let conversation { conditions.append("c.external_id = ?"); arguments.append(conversation) }
-        if let agent { conditions.append("f.agent_id = ?"); arguments.append(agent) }
-        if let rule { conditions.append("f.rule_id = ?"); arguments.append(rule) }
-        if let minSeverity {
-            let names = Severity.allCases.filter { $0 >= minSeverity }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-            conditions.append("f.severity IN (\(names))")
-        }
-        let sql = """
-            SELECT f.id, c.external_id, f.agent_id, f.rule_id, f.criterion, f.severity, f.status, f.turn, f.start, f."end",
-                   f.text, f.message, f.run_id, f.rubric_hash, f.verdict
+        var conditions: [SQL] = []
+        if let run { conditions.append("f.run_id = \(run)") }
+        if let conversation { conditions.append("c.external_id = \(conversation)") }
+        if let agent { conditions.append("f.agent_id = \(agent)") }
+        if let rule { conditions.append("f.rule_id = \(rule)") }
+        if let minSeverity { conditions.append("f.severity IN \(Severity.allCases.filter { $0 >= minSeverity })") }
+        let request: SQLRequest<StoredFinding> = """
+            SELECT f.id, c.external_id AS conversation, f.agent_id AS agent, f.rule_id AS rule, f.criterion, f.severity, f.status,
+                   f.turn, f.start, f."end", f.text, f.message, f.run_id AS run, f.rubric_hash, f.verdict
             FROM findings f JOIN conversations c ON c.id = f.conversation_id
-            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            \(SQL.whereClause(conditions))
             ORDER BY f.conversation_id, f.turn, f.start, f.id
-            \(limit.map { "LIMIT \($0)" } ?? "")
+            \(limit.map { "LIMIT \($0)" } ?? SQL(""))
             """
         do {
-            return try database.writer.read { db in
-                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-                    StoredFinding(id: row[0], conversation: row[1], agent: row[2], rule: row[3], criterion: row[4],
-                                  severity: Severity(rawValue: row[5]) ?? .info, status: FindingStatus(rawValue: row[6]) ?? .error,
-                                  turn: row[7], start: row[8], end: row[9], text: row[10], message: row[11], run: row[12],
-                                  rubricHash: row[13], verdict: row[14])
-                }
-            }
+            return try database.writer.read { db in try request.fetchAll(db) }
         } catch {
             throw PitbossDatabase.translate(error, doing: "read findings", busyTimeout: database.busyTimeout)
         }

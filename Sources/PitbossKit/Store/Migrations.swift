@@ -272,6 +272,16 @@ enum Migrations {
                     """)
             }
         }
+
+        // Reports, calibration and disputes all ask for "the review as it stands now": one definition, in the
+        // database, that every query shares. A review is current when no later revision corrects it (found through
+        // the unique index on `revises`).
+        migrator.registerMigration("v4 the current revision of each review") { db in
+            try db.execute(sql: """
+                CREATE VIEW current_reviews AS
+                    SELECT r.* FROM reviews r WHERE NOT EXISTS (SELECT 1 FROM reviews n WHERE n.revises = r.id);
+                """)
+        }
         return migrator
     }
 }

@@ -2,21 +2,21 @@ import Foundation
 import GRDB
 
 /// An item of the review queue, as `pitboss queue list` shows it.
-public struct QueueEntry: Sendable, Codable, Equatable {
+public struct QueueEntry: Sendable, Codable, Equatable, FetchableRecord {
     public var id: Int64
     public var conversation: String
     public var agent: String
     public var channel: String
     public var language: String
     public var shift: String
-    public var reason: String
+    public var reason: QueueReason
     public var priority: Int
-    public var status: String
+    public var status: QueueStatus
     public var assignedTo: String?
     /// When the claim runs out (UTC), for a claimed item.
     public var claimExpiresAt: String?
     public var findings: Int
-    public var worstSeverity: String?
+    public var worstSeverity: Severity?
 
     enum CodingKeys: String, CodingKey {
         case id, conversation, agent, channel, language, shift, reason, priority, status
@@ -46,12 +46,12 @@ public struct QueueEntry: Sendable, Codable, Equatable {
 
 /// Filters of `pitboss queue list`.
 public struct QueueQuery: Sendable {
-    public var status: String?
-    public var reason: String?
+    public var status: QueueStatus?
+    public var reason: QueueReason?
     public var assignedTo: String?
     public var limit: Int?
 
-    public init(status: String? = nil, reason: String? = nil, assignedTo: String? = nil, limit: Int? = nil) {
+    public init(status: QueueStatus? = nil, reason: QueueReason? = nil, assignedTo: String? = nil, limit: Int? = nil) {
         self.status = status
         self.reason = reason
         self.assignedTo = assignedTo
@@ -61,44 +61,27 @@ public struct QueueQuery: Sendable {
     /// Highest priority first (age is part of it), then the first queued: the order claims take. A claim whose lease has run out is shown as it will be treated: open,
     /// and held by nobody unless a supervisor assigned it.
     public func fetch(from database: PitbossDatabase, now: Date = Date()) throws(PitbossError) -> [QueueEntry] {
-        let nowText = UTCTimestamp.format(now)
-        let expired = "(q.status = 'claimed' AND q.claim_expires_at <= '\(nowText)')"
-        let status = "CASE WHEN \(expired) THEN 'open' ELSE q.status END"
-        let holder = "CASE WHEN \(expired) AND q.assigned_by IS NULL THEN NULL ELSE q.assigned_to END"
-        var conditions: [String] = []
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let value = self.status {
-            guard ["open", "claimed", "scored", "skipped"].contains(value) else {
-                throw .usage("--status: '\(value)' is not one of open, claimed, scored, skipped")
-            }
-            conditions.append("\(status) = ?"); arguments.append(value)
-        }
-        if let reason {
-            guard ["flagged", "sample", "calibration", "dispute"].contains(reason) else {
-                throw .usage("--reason: '\(reason)' is not one of flagged, sample, calibration, dispute")
-            }
-            conditions.append("q.reason = ?"); arguments.append(reason)
-        }
-        if let assignedTo { conditions.append("\(holder) = ?"); arguments.append(assignedTo) }
-        let sql = """
-            SELECT q.id, c.external_id, c.agent_id, c.channel, c.language, c.shift_id, q.reason, q.priority, \(status), \(holder),
-                   CASE WHEN \(expired) THEN NULL ELSE q.claim_expires_at END,
-                   (SELECT COUNT(*) FROM findings f WHERE f.conversation_id = q.conversation_id AND f.status != 'error'),
-                   (SELECT f.severity FROM findings f WHERE f.conversation_id = q.conversation_id AND f.status != 'error'
-                    ORDER BY CASE f.severity WHEN 'critical' THEN 4 WHEN 'major' THEN 3 WHEN 'minor' THEN 2 ELSE 1 END DESC LIMIT 1)
+        let expired: SQL = "(q.status = \(QueueStatus.claimed) AND q.claim_expires_at <= \(UTCTimestamp.format(now)))"
+        let status: SQL = "CASE WHEN \(expired) THEN \(QueueStatus.open) ELSE q.status END"
+        let holder: SQL = "CASE WHEN \(expired) AND q.assigned_by IS NULL THEN NULL ELSE q.assigned_to END"
+        var conditions: [SQL] = []
+        if let value = self.status { conditions.append("\(status) = \(value)") }
+        if let reason { conditions.append("q.reason = \(reason)") }
+        if let assignedTo { conditions.append("\(holder) = \(assignedTo)") }
+        let request: SQLRequest<QueueEntry> = """
+            SELECT q.id, c.external_id AS conversation, c.agent_id AS agent, c.channel, c.language, c.shift_id AS shift, q.reason, q.priority,
+                   \(status) AS status, \(holder) AS assigned_to,
+                   CASE WHEN \(expired) THEN NULL ELSE q.claim_expires_at END AS claim_expires_at,
+                   (SELECT COUNT(*) FROM findings f WHERE f.conversation_id = q.conversation_id AND f.status != \(FindingStatus.error)) AS findings,
+                   (SELECT f.severity FROM findings f WHERE f.conversation_id = q.conversation_id AND f.status != \(FindingStatus.error)
+                    ORDER BY CASE f.severity WHEN 'critical' THEN 4 WHEN 'major' THEN 3 WHEN 'minor' THEN 2 ELSE 1 END DESC LIMIT 1) AS worst_severity
             FROM queue_items q JOIN conversations c ON c.id = q.conversation_id
-            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            \(SQL.whereClause(conditions))
             ORDER BY q.priority DESC, q.id
-            \(limit.map { "LIMIT \($0)" } ?? "")
+            \(limit.map { "LIMIT \($0)" } ?? SQL(""))
             """
         do {
-            return try database.writer.read { db in
-                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-                    QueueEntry(id: row[0], conversation: row[1], agent: row[2], channel: row[3], language: row[4], shift: row[5],
-                               reason: row[6], priority: row[7], status: row[8], assignedTo: row[9], claimExpiresAt: row[10], findings: row[11],
-                               worstSeverity: row[12])
-                }
-            }
+            return try database.writer.read { db in try request.fetchAll(db) }
         } catch {
             throw PitbossDatabase.translate(error, doing: "read the review queue", busyTimeout: database.busyTimeout)
         }

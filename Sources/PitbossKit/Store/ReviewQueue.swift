@@ -23,7 +23,7 @@ public struct ReviewQueue: Sendable {
     public struct Claim: Sendable, Equatable, Codable {
         public var item: Int64
         public var conversation: String
-        public var reason: String
+        public var reason: QueueReason
         public var priority: Int
         public var reviewer: String
         public var expiresAt: String
@@ -37,13 +37,14 @@ public struct ReviewQueue: Sendable {
     /// The reviewer's next case: their own unexpired claim first (to resume it), then what a supervisor assigned
     /// them, then the open queue, highest priority (which grows with age) first; never a conversation they were the agent in.
     /// Nil when nothing is left for them.
-    public func claimNext(for reviewer: Reviewer, reason: String? = nil, now: Date = Date()) throws(PitbossError) -> Claim? {
+    public func claimNext(for reviewer: Reviewer, reason: QueueReason? = nil, now: Date = Date()) throws(PitbossError) -> Claim? {
         try transaction("claim the next item") { db in
             try expireClaims(db, now: now)
-            let mine = try Int64.fetchOne(db, sql: """
-                SELECT id FROM queue_items WHERE status = 'claimed' AND assigned_to = ?\(reason == nil ? "" : " AND reason = ?")
+            let mine = try SQLRequest<Int64>("""
+                SELECT id FROM queue_items WHERE status = \(QueueStatus.claimed) AND assigned_to = \(reviewer.name)
+                \(reason.map { "AND reason = \($0)" } ?? SQL(""))
                 ORDER BY priority DESC, id LIMIT 1
-                """, arguments: StatementArguments([reviewer.name] + (reason.map { [$0] } ?? [])))
+                """).fetchOne(db)
             if let mine { return try take(db, mine, for: reviewer, now: now) }
             for holder in [reviewer.name, nil] {
                 if let id = try candidates(db, heldBy: holder, reason: reason, agent: nil, for: reviewer, limit: 1).first {
@@ -56,59 +57,54 @@ public struct ReviewQueue: Sendable {
 
     /// Open items held by `holder` (nil: unassigned), most urgent first, then first queued (the order of the index on status and priority), that the reviewer may take.
     /// Walks the queue in order and stops at `limit`, so the cost does not grow with the queue's length.
-    func candidates(_ db: Database, heldBy holder: String?, reason: String?, agent: String?, for reviewer: Reviewer, limit: Int) throws -> [Int64] {
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let holder { arguments.append(holder) }
-        if let reason { arguments.append(reason) }
-        if let agent { arguments.append(agent) }
-        let cursor = try Row.fetchCursor(db, sql: """
+    func candidates(_ db: Database, heldBy holder: String?, reason: QueueReason?, agent: String?, for reviewer: Reviewer, limit: Int) throws -> [Int64] {
+        let filters = candidateFilters(heldBy: holder, reason: reason, agent: agent)
+        let cursor = try SQLRequest<Row>("""
             SELECT q.id, q.conversation_id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id
-            WHERE q.status = 'open' AND \(holder == nil ? "q.assigned_to IS NULL" : "q.assigned_to = ?")
-              \(reason == nil ? "" : "AND q.reason = ?") \(agent == nil ? "" : "AND c.agent_id = ?")
-              AND NOT EXISTS (SELECT 1 FROM queue_items o WHERE o.conversation_id = q.conversation_id AND o.status = 'claimed')
+            WHERE \(filters)
             ORDER BY q.priority DESC, q.id
-            """, arguments: StatementArguments(arguments))
-        var found: [(Int64, Int64)] = []
+            """).fetchCursor(db)
+        var found: [(id: Int64, conversation: Int64)] = []
         // Read ahead a little more than needed: the agent check runs after the cursor is done.
-        while found.count < limit * 4 + 16, let row = try cursor.next() { found.append((row[0], row[1])) }
+        while found.count < limit * 4 + 16, let row = try cursor.next() { found.append((row["id"], row["conversation_id"])) }
         var result: [Int64] = []
         for (id, conversation) in found where result.count < limit {
             if try !wasAgent(db, reviewer, in: conversation) { result.append(id) }
         }
         if result.count < limit && found.count == limit * 4 + 16 {
             // Unusually many of the reviewer's own conversations at the front: take the slow, complete path.
-            return try candidatesExhaustive(db, heldBy: holder, reason: reason, agent: agent, for: reviewer, limit: limit)
+            return try candidatesExhaustive(db, filters: filters, for: reviewer, limit: limit)
         }
         return result
     }
 
-    private func candidatesExhaustive(_ db: Database, heldBy holder: String?, reason: String?, agent: String?, for reviewer: Reviewer,
-                                      limit: Int) throws -> [Int64] {
+    /// Open items held by `holder` (nil: unassigned) that no one is reviewing under another of their items.
+    private func candidateFilters(heldBy holder: String?, reason: QueueReason?, agent: String?) -> SQL {
+        var conditions: [SQL] = ["q.status = \(QueueStatus.open)", holder.map { "q.assigned_to = \($0)" } ?? "q.assigned_to IS NULL"]
+        if let reason { conditions.append("q.reason = \(reason)") }
+        if let agent { conditions.append("c.agent_id = \(agent)") }
+        conditions.append("NOT EXISTS (SELECT 1 FROM queue_items o WHERE o.conversation_id = q.conversation_id AND o.status = \(QueueStatus.claimed))")
+        return conditions.joined(separator: " AND ")
+    }
+
+    private func candidatesExhaustive(_ db: Database, filters: SQL, for reviewer: Reviewer, limit: Int) throws -> [Int64] {
         let ids = Array(reviewer.agentIDs)
-        let placeholders = ids.map { _ in "?" }.joined(separator: ", ")
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let holder { arguments.append(holder) }
-        if let reason { arguments.append(reason) }
-        if let agent { arguments.append(agent) }
-        arguments += ids + ids + [limit]
-        return try Int64.fetchAll(db, sql: """
+        return try SQLRequest<Int64>("""
             SELECT q.id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id
-            WHERE q.status = 'open' AND \(holder == nil ? "q.assigned_to IS NULL" : "q.assigned_to = ?")
-              \(reason == nil ? "" : "AND q.reason = ?") \(agent == nil ? "" : "AND c.agent_id = ?")
-              AND NOT EXISTS (SELECT 1 FROM queue_items o WHERE o.conversation_id = q.conversation_id AND o.status = 'claimed')
-              AND lower(c.agent_id) NOT IN (\(placeholders))
-              AND NOT EXISTS (SELECT 1 FROM turns t WHERE t.conversation_id = q.conversation_id AND lower(t.agent_id) IN (\(placeholders)))
+            WHERE \(filters)
+              AND lower(c.agent_id) NOT IN \(ids)
+              AND NOT EXISTS (SELECT 1 FROM turns t WHERE t.conversation_id = q.conversation_id AND lower(t.agent_id) IN \(ids))
             ORDER BY q.priority DESC, q.id
-            LIMIT ?
-            """, arguments: StatementArguments(arguments))
+            LIMIT \(limit)
+            """).fetchAll(db)
     }
 
     /// Whether the reviewer was the agent of the conversation, or of any of its turns (after a transfer).
     func wasAgent(_ db: Database, _ reviewer: Reviewer, in conversation: Int64) throws -> Bool {
-        let agents = try String.fetchAll(db, sql: """
-            SELECT agent_id FROM conversations WHERE id = ?
-            UNION SELECT agent_id FROM turns WHERE conversation_id = ? AND agent_id IS NOT NULL
-            """, arguments: [conversation, conversation])
+        let agents = try SQLRequest<String>("""
+            SELECT agent_id FROM conversations WHERE id = \(conversation)
+            UNION SELECT agent_id FROM turns WHERE conversation_id = \(conversation) AND agent_id IS NOT NULL
+            """).fetchAll(db)
         return agents.contains(where: reviewer.isAgent)
     }
 
@@ -124,16 +120,16 @@ public struct ReviewQueue: Sendable {
 
     /// A supervisor hands up to `count` open, unassigned items to a reviewer (highest priority first), never one
     /// in which the reviewer was the agent. Returns the items' ids.
-    public func assign(to reviewer: Reviewer, count: Int, agent: String? = nil, reason: String? = nil, by actor: String,
+    public func assign(to reviewer: Reviewer, count: Int, agent: String? = nil, reason: QueueReason? = nil, by actor: String,
                        now: Date = Date()) throws(PitbossError) -> [Int64] {
         guard count > 0 else { throw .usage("--count must be at least 1") }
         return try transaction("assign items to \(reviewer.name)") { db in
             try expireClaims(db, now: now)
             let ids = try candidates(db, heldBy: nil, reason: reason, agent: agent, for: reviewer, limit: count)
             for id in ids {
-                let conversation = try Int64.fetchOne(db, sql: "SELECT conversation_id FROM queue_items WHERE id = ?", arguments: [id])
-                try db.execute(sql: "UPDATE queue_items SET assigned_to = ?, assigned_by = ? WHERE id = ?", arguments: [reviewer.name, actor, id])
-                try AuditLog.append(db, at: now, actor: actor, action: "assign", item: id, conversation: conversation, detail: ["to": reviewer.name])
+                let conversation = try SQLRequest<Int64>("SELECT conversation_id FROM queue_items WHERE id = \(id)").fetchOne(db)
+                try db.execute(literal: "UPDATE queue_items SET assigned_to = \(reviewer.name), assigned_by = \(actor) WHERE id = \(id)")
+                try AuditLog.append(db, at: now, actor: actor, action: .assign, item: id, conversation: conversation, detail: ["to": reviewer.name])
             }
             return ids
         }
@@ -146,22 +142,22 @@ public struct ReviewQueue: Sendable {
             try expireClaims(db, now: now)
             let item = try Item.load(db, id)
             switch item.status {
-            case "scored":
+            case .scored:
                 throw PitbossError.refused("item \(id) is scored (\(item.conversation)); a review is never withdrawn — correct it with pitboss score \(id) --revise REASON")
-            case "open" where item.assignedTo == nil:
+            case .open where item.assignedTo == nil:
                 throw PitbossError.usage("item \(id) is open and held by nobody; nothing to release")
             default:
                 break
             }
             if let holder = item.assignedTo, holder != actor, !force {
-                throw PitbossError.refused("item \(id) is \(item.status == "claimed" ? "claimed by" : "assigned to") \(holder), not \(actor); a supervisor can take it back with --force")
+                throw PitbossError.refused("item \(id) is \(item.status == .claimed ? "claimed by" : "assigned to") \(holder), not \(actor); a supervisor can take it back with --force")
             }
-            try db.execute(sql: """
-                UPDATE queue_items SET status = 'open', assigned_to = NULL, assigned_by = NULL, claimed_at = NULL, claim_expires_at = NULL,
-                    skip_reason = NULL WHERE id = ?
-                """, arguments: [id])
-            try AuditLog.append(db, at: now, actor: actor, action: "release", item: id, conversation: item.conversationID,
-                                detail: ["was": item.status, "holder": item.assignedTo ?? ""])
+            try db.execute(literal: """
+                UPDATE queue_items SET status = \(QueueStatus.open), assigned_to = NULL, assigned_by = NULL, claimed_at = NULL, claim_expires_at = NULL,
+                    skip_reason = NULL WHERE id = \(id)
+                """)
+            try AuditLog.append(db, at: now, actor: actor, action: .release, item: id, conversation: item.conversationID,
+                                detail: ["was": item.status.rawValue, "holder": item.assignedTo ?? ""])
         }
     }
 
@@ -171,14 +167,14 @@ public struct ReviewQueue: Sendable {
     @discardableResult
     public func abandon(_ id: Int64, by reviewer: Reviewer, now: Date = Date()) throws(PitbossError) -> Bool {
         try transaction("release item \(id)") { db in
-            try db.execute(sql: """
-                UPDATE queue_items SET status = 'open', claimed_at = NULL, claim_expires_at = NULL,
+            try db.execute(literal: """
+                UPDATE queue_items SET status = \(QueueStatus.open), claimed_at = NULL, claim_expires_at = NULL,
                     assigned_to = CASE WHEN assigned_by IS NULL THEN NULL ELSE assigned_to END
-                WHERE id = ? AND status = 'claimed' AND assigned_to = ?
-                """, arguments: [id, reviewer.name])
+                WHERE id = \(id) AND status = \(QueueStatus.claimed) AND assigned_to = \(reviewer.name)
+                """)
             guard db.changesCount > 0 else { return false }
-            let conversation = try Int64.fetchOne(db, sql: "SELECT conversation_id FROM queue_items WHERE id = ?", arguments: [id])
-            try AuditLog.append(db, at: now, actor: reviewer.name, action: "release", item: id, conversation: conversation, detail: ["was": "claimed", "how": "abandoned"])
+            let conversation = try SQLRequest<Int64>("SELECT conversation_id FROM queue_items WHERE id = \(id)").fetchOne(db)
+            try AuditLog.append(db, at: now, actor: reviewer.name, action: .release, item: id, conversation: conversation, detail: ["was": "claimed", "how": "abandoned"])
             return true
         }
     }
@@ -191,8 +187,8 @@ public struct ReviewQueue: Sendable {
         try transaction("skip item \(id)") { db in
             try expireClaims(db, now: now)
             let item = try Item.load(db, id)
-            guard item.status == "open" || item.status == "claimed" else {
-                throw PitbossError.refused("item \(id) is already \(item.status)")
+            guard item.status == .open || item.status == .claimed else {
+                throw PitbossError.refused("item \(id) is already \(item.status.rawValue)")
             }
             // Skipping takes a conversation out of review: not something its own agent may do.
             if let agent = item.agentIDs.first(where: reviewer.isAgent) {
@@ -201,10 +197,11 @@ public struct ReviewQueue: Sendable {
             if let holder = item.assignedTo, holder != actor, !force {
                 throw PitbossError.refused("item \(id) is held by \(holder), not by \(actor); a supervisor can skip it with --force")
             }
-            try db.execute(sql: """
-                UPDATE queue_items SET status = 'skipped', skip_reason = ?, assigned_to = ?, claim_expires_at = NULL WHERE id = ?
-                """, arguments: [reason, actor, id])
-            try AuditLog.append(db, at: now, actor: actor, action: "skip", item: id, conversation: item.conversationID, detail: ["why": reason])
+            try db.execute(literal: """
+                UPDATE queue_items SET status = \(QueueStatus.skipped), skip_reason = \(reason), assigned_to = \(actor), claim_expires_at = NULL
+                WHERE id = \(id)
+                """)
+            try AuditLog.append(db, at: now, actor: actor, action: .skip, item: id, conversation: item.conversationID, detail: ["why": reason])
         }
     }
 
@@ -215,13 +212,14 @@ public struct ReviewQueue: Sendable {
         if target.hasPrefix("#"), let id = Int64(target.dropFirst()) { return id }
         do {
             return try database.writer.read { db in
-                let byConversation = try Int64.fetchOne(db, sql: """
-                    SELECT q.id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id WHERE c.external_id = ?
-                    ORDER BY CASE q.status WHEN 'claimed' THEN 0 WHEN 'open' THEN 1 WHEN 'scored' THEN 2 ELSE 3 END, q.priority DESC, q.id
+                let byConversation = try SQLRequest<Int64>("""
+                    SELECT q.id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id WHERE c.external_id = \(target)
+                    ORDER BY CASE q.status WHEN \(QueueStatus.claimed) THEN 0 WHEN \(QueueStatus.open) THEN 1 WHEN \(QueueStatus.scored) THEN 2 ELSE 3 END,
+                        q.priority DESC, q.id
                     LIMIT 1
-                    """, arguments: [target])
+                    """).fetchOne(db)
                 let number = Int64(target)
-                let byNumber = try number.flatMap { try Int64.fetchOne(db, sql: "SELECT id FROM queue_items WHERE id = ?", arguments: [$0]) }
+                let byNumber = try number.flatMap { try SQLRequest<Int64>("SELECT id FROM queue_items WHERE id = \($0)").fetchOne(db) }
                 switch (byConversation, byNumber) {
                 case let (conversationItem?, numberItem?) where conversationItem != numberItem:
                     throw PitbossError.usage("'\(target)' is both a queued conversation's id and queue item \(numberItem)'s; write #\(numberItem) for the item")
@@ -252,59 +250,73 @@ public struct ReviewQueue: Sendable {
     /// Claims whose lease ran out go back to the queue (to their assignee, if a supervisor assigned them).
     func expireClaims(_ db: Database, now: Date) throws {
         let nowText = UTCTimestamp.format(now)
-        let expired = try Row.fetchAll(db, sql: """
-            SELECT id, conversation_id, assigned_to, claim_expires_at FROM queue_items WHERE status = 'claimed' AND claim_expires_at <= ?
-            """, arguments: [nowText])
+        let expired = try SQLRequest<Row>("""
+            SELECT id, conversation_id, assigned_to, claim_expires_at FROM queue_items
+            WHERE status = \(QueueStatus.claimed) AND claim_expires_at <= \(nowText)
+            """).fetchAll(db)
         for row in expired {
-            try db.execute(sql: """
-                UPDATE queue_items SET status = 'open', claimed_at = NULL, claim_expires_at = NULL,
+            let id: Int64 = row["id"]
+            try db.execute(literal: """
+                UPDATE queue_items SET status = \(QueueStatus.open), claimed_at = NULL, claim_expires_at = NULL,
                     assigned_to = CASE WHEN assigned_by IS NULL THEN NULL ELSE assigned_to END
-                WHERE id = ?
-                """, arguments: [row[0]])
-            try AuditLog.append(db, at: now, actor: "pitboss", action: "expire", item: row[0], conversation: row[1],
-                                detail: ["holder": row[2] ?? "", "expired_at": row[3] ?? ""])
+                WHERE id = \(id)
+                """)
+            try AuditLog.append(db, at: now, actor: "pitboss", action: .expire, item: id, conversation: row["conversation_id"],
+                                detail: ["holder": row["assigned_to"] ?? "", "expired_at": row["claim_expires_at"] ?? ""])
         }
     }
 
     func take(_ db: Database, _ id: Int64, for reviewer: Reviewer, now: Date) throws -> Claim {
         let expires = UTCTimestamp.format(now.addingTimeInterval(lease))
         let item = try Item.load(db, id)
-        let renewing = item.status == "claimed"
-        try db.execute(sql: """
-            UPDATE queue_items SET status = 'claimed', assigned_to = ?, claimed_at = COALESCE(claimed_at, ?), claim_expires_at = ? WHERE id = ?
-            """, arguments: [reviewer.name, UTCTimestamp.format(now), expires, id])
-        try AuditLog.append(db, at: now, actor: reviewer.name, action: renewing ? "renew" : "claim", item: id, conversation: item.conversationID,
+        let renewing = item.status == .claimed
+        try db.execute(literal: """
+            UPDATE queue_items SET status = \(QueueStatus.claimed), assigned_to = \(reviewer.name), claimed_at = COALESCE(claimed_at, \(UTCTimestamp.format(now))),
+                claim_expires_at = \(expires) WHERE id = \(id)
+            """)
+        try AuditLog.append(db, at: now, actor: reviewer.name, action: renewing ? .renew : .claim, item: id, conversation: item.conversationID,
                             detail: ["expires_at": expires])
         return Claim(item: id, conversation: item.conversation, reason: item.reason, priority: item.priority, reviewer: reviewer.name, expiresAt: expires)
     }
 
     /// A queue item's state, read inside a transaction.
-    struct Item {
+    struct Item: FetchableRecord {
         var id: Int64
         var conversationID: Int64
         var conversation: String
         var agentIDs: [String]
-        var reason: String
+        var reason: QueueReason
         var priority: Int
-        var status: String
+        var status: QueueStatus
         var assignedTo: String?
         /// Who holds a claim on another item of the same conversation (flagged and sampled, say), if anyone.
         var otherClaimant: String?
 
+        init(row: Row) {
+            id = row["id"]
+            conversationID = row["conversation_id"]
+            conversation = row["external_id"]
+            agentIDs = [row["agent_id"]]
+            reason = row["reason"]
+            priority = row["priority"]
+            status = row["status"]
+            assignedTo = row["assigned_to"]
+        }
+
         static func load(_ db: Database, _ id: Int64) throws -> Item {
-            guard let row = try Row.fetchOne(db, sql: """
+            guard var item = try SQLRequest<Item>("""
                 SELECT q.id, q.conversation_id, c.external_id, c.agent_id, q.reason, q.priority, q.status, q.assigned_to
-                FROM queue_items q JOIN conversations c ON c.id = q.conversation_id WHERE q.id = ?
-                """, arguments: [id]) else {
+                FROM queue_items q JOIN conversations c ON c.id = q.conversation_id WHERE q.id = \(id)
+                """).fetchOne(db) else {
                 throw PitbossError.missingFile("there is no queue item \(id); see pitboss queue list")
             }
-            let turnAgents = try String.fetchAll(db, sql: "SELECT DISTINCT agent_id FROM turns WHERE conversation_id = ? AND agent_id IS NOT NULL",
-                                                 arguments: [row[1]])
-            let other = try String.fetchOne(db, sql: """
-                SELECT assigned_to FROM queue_items WHERE conversation_id = ? AND id != ? AND status = 'claimed' LIMIT 1
-                """, arguments: [row[1], id])
-            return Item(id: row[0], conversationID: row[1], conversation: row[2], agentIDs: [row[3]] + turnAgents, reason: row[4],
-                        priority: row[5], status: row[6], assignedTo: row[7], otherClaimant: other)
+            item.agentIDs += try SQLRequest<String>("""
+                SELECT DISTINCT agent_id FROM turns WHERE conversation_id = \(item.conversationID) AND agent_id IS NOT NULL
+                """).fetchAll(db)
+            item.otherClaimant = try SQLRequest<String>("""
+                SELECT assigned_to FROM queue_items WHERE conversation_id = \(item.conversationID) AND id != \(id) AND status = \(QueueStatus.claimed) LIMIT 1
+                """).fetchOne(db)
+            return item
         }
 
         /// Whether the reviewer may claim (or renew, or score) it now; expired claims have been returned already.
@@ -313,12 +325,12 @@ public struct ReviewQueue: Sendable {
                 throw .refused("item \(id) is \(conversation), in which \(reviewer.name) was the agent (\(agent)); nobody reviews their own conversation — leave it to another reviewer")
             }
             switch status {
-            case "scored": throw .refused("item \(id) (\(conversation)) is already scored; see pitboss history \(conversation), or correct it with pitboss score \(conversation) --revise REASON")
-            case "skipped": throw .refused("item \(id) (\(conversation)) was skipped; pitboss queue release \(id) puts it back in the queue")
-            default: break
+            case .scored: throw .refused("item \(id) (\(conversation)) is already scored; see pitboss history \(conversation), or correct it with pitboss score \(conversation) --revise REASON")
+            case .skipped: throw .refused("item \(id) (\(conversation)) was skipped; pitboss queue release \(id) puts it back in the queue")
+            case .open, .claimed: break
             }
             if let holder = assignedTo, holder != reviewer.name {
-                throw .refused("item \(id) is \(status == "claimed" ? "claimed by" : "assigned to") \(holder); take another (pitboss review next), or ask a supervisor to release it")
+                throw .refused("item \(id) is \(status == .claimed ? "claimed by" : "assigned to") \(holder); take another (pitboss review next), or ask a supervisor to release it")
             }
             if let other = otherClaimant, other != reviewer.name {
                 throw .refused("\(conversation) is being reviewed by \(other) (another of its queue items); take another (pitboss review next)")

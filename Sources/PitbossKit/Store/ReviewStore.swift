@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 
 /// A reviewer's verdict on one finding.
-public struct FindingVerdict: Sendable, Equatable, Codable {
-    public enum Verdict: String, Sendable, Codable, CaseIterable { case confirmed, dismissed }
+public struct FindingVerdict: Sendable, Equatable, Codable, FetchableRecord {
+    public enum Verdict: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible { case confirmed, dismissed }
     public var finding: Int64
     public var verdict: Verdict
     public var reason: String?
@@ -22,6 +22,12 @@ public struct FindingVerdict: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey { case finding, verdict, reason }
+
+    public init(row: Row) {
+        finding = row["finding"]
+        verdict = row["verdict"]
+        reason = row["reason"]
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -59,7 +65,7 @@ public struct ReviewSubmission: Sendable {
 }
 
 /// A stored review (one revision of it), as `pitboss history` shows it.
-public struct StoredReview: Sendable, Codable, Equatable {
+public struct StoredReview: Sendable, Codable, Equatable, FetchableRecord {
     public var id: Int64
     public var item: Int64?
     public var conversation: String
@@ -90,6 +96,27 @@ public struct StoredReview: Sendable, Codable, Equatable {
         case rawScore = "raw_score"
         case autoFailed = "auto_failed"
         case comment, answers, verdicts
+    }
+
+    /// The review's own row; its answers and verdicts are read after.
+    public init(row: Row) {
+        id = row["id"]
+        item = row["item"]
+        conversation = row["conversation"]
+        reviewer = row["reviewer"]
+        createdAt = row["created_at"]
+        revision = row["revision"]
+        revises = row["revises"]
+        revisionReason = row["revision_reason"]
+        rubric = row["rubric"]
+        rubricVersion = row["rubric_version"]
+        rubricHash = row["rubric_hash"]
+        score = row["score"] ?? 0
+        rawScore = row["raw_score"] ?? 0
+        autoFailed = row["auto_failed"]
+        comment = row["comment"]
+        answers = []
+        verdicts = []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -138,31 +165,33 @@ public struct ReviewStore: Sendable {
             // named — a correction never touches the queue (another item of the conversation may be someone's claim).
             var reviewedItem = s.item
             if let reason = s.revisionReason {
-                guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw PitbossError.usage("--revise needs a reason") }
+                guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw PitbossError.usage("a correction needs a reason") }
                 if let agent = item.agentIDs.first(where: s.reviewer.isAgent) {
                     throw PitbossError.refused("item \(s.item) is \(item.conversation), in which \(s.reviewer.name) was the agent (\(agent)); nobody reviews their own conversation")
                 }
-                // The latest review of the conversation, whichever of its items it was submitted through.
-                guard let latest = try Row.fetchOne(db, sql: """
-                    SELECT id, revision, reviewer, queue_item_id FROM reviews r WHERE conversation_id = ?
-                      AND NOT EXISTS (SELECT 1 FROM reviews n WHERE n.revises = r.id) ORDER BY id DESC LIMIT 1
-                    """, arguments: [item.conversationID]) else {
-                    throw PitbossError.usage("\(item.conversation) has no submitted review to revise; score it without --revise")
+                // The current review of the conversation, whichever of its items it was submitted through.
+                guard let latest = try SQLRequest<Row>("""
+                    SELECT id, revision, reviewer, queue_item_id FROM current_reviews WHERE conversation_id = \(item.conversationID)
+                    ORDER BY id DESC LIMIT 1
+                    """).fetchOne(db) else {
+                    throw PitbossError.usage("\(item.conversation) has no submitted review to correct; score it as a first review")
                 }
-                if let basedOn = s.basedOn, basedOn != latest[0] {
-                    throw PitbossError.refused("\(item.conversation) was revised meanwhile by \(latest[2] as String) (review #\(latest[0] as Int64)); see pitboss history \(item.conversation) and revise again; nothing was stored")
+                let latestID: Int64 = latest["id"]
+                if let basedOn = s.basedOn, basedOn != latestID {
+                    throw PitbossError.refused("\(item.conversation) was revised meanwhile by \(latest["reviewer"] as String) (review #\(latestID)); see pitboss history \(item.conversation) and revise again; nothing was stored")
                 }
-                revises = latest[0]
-                revision = (latest[1] as Int) + 1
-                reviewedItem = latest[3] ?? s.item
+                revises = latestID
+                revision = (latest["revision"] as Int) + 1
+                reviewedItem = latest["queue_item_id"] ?? s.item
             } else {
                 try item.mustBeTakable(by: s.reviewer)
             }
 
-            let findings = try Row.fetchAll(db, sql: "SELECT id, rule_id, status FROM findings WHERE conversation_id = ? ORDER BY id",
-                                            arguments: [item.conversationID])
+            let findings = try SQLRequest<Row>("""
+                SELECT id, rule_id FROM findings WHERE conversation_id = \(item.conversationID) AND status != \(FindingStatus.error) ORDER BY id
+                """).fetchAll(db)
             var ruleOf: [Int64: String] = [:]
-            for row in findings where (row[2] as String) != FindingStatus.error.rawValue { ruleOf[row[0]] = row[1] }
+            for row in findings { ruleOf[row["id"]] = row["rule_id"] }
             for v in s.verdicts {
                 guard let rule = ruleOf[v.finding] else {
                     let known = ruleOf.keys.sorted().map { "F\($0)" }.joined(separator: ", ")
@@ -176,45 +205,51 @@ public struct ReviewStore: Sendable {
                 throw PitbossError.usage("a finding is given more than one verdict; nothing was stored")
             }
 
-            try db.execute(sql: """
+            try db.execute(literal: """
                 INSERT INTO reviews (conversation_id, reviewer, created_at, queue_item_id, revision, revises, revision_reason,
                                      rubric_name, rubric_version, rubric_hash, score, raw_score, auto_failed, comment)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [item.conversationID, s.reviewer.name, nowText, reviewedItem, revision, revises, s.revisionReason,
-                                 s.rubric.name, s.rubric.version, s.rubric.contentHash, s.scorecard.score, s.scorecard.rawScore,
-                                 s.scorecard.autoFailed, s.comment])
+                VALUES (\(item.conversationID), \(s.reviewer.name), \(nowText), \(reviewedItem), \(revision), \(revises), \(s.revisionReason),
+                        \(s.rubric.name), \(s.rubric.version), \(s.rubric.contentHash), \(s.scorecard.score), \(s.scorecard.rawScore),
+                        \(s.scorecard.autoFailed), \(s.comment))
+                """)
             let reviewID = db.lastInsertedRowID
             for (position, a) in s.scorecard.answers.enumerated() {
-                try db.execute(sql: """
-                    INSERT INTO review_answers (review_id, criterion, position, answer, item_score, weight, critical) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [reviewID, a.criterion, position, a.answer, a.itemScore, a.weight, a.critical])
+                try db.execute(literal: """
+                    INSERT INTO review_answers (review_id, criterion, position, answer, item_score, weight, critical)
+                    VALUES (\(reviewID), \(a.criterion), \(position), \(a.answer), \(a.itemScore), \(a.weight), \(a.critical))
+                    """)
             }
             for v in s.verdicts {
-                try db.execute(sql: "INSERT INTO review_verdicts (review_id, finding_id, rule_id, verdict, reason) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [reviewID, v.finding, ruleOf[v.finding], v.verdict.rawValue, v.reason])
+                try db.execute(literal: """
+                    INSERT INTO review_verdicts (review_id, finding_id, rule_id, verdict, reason)
+                    VALUES (\(reviewID), \(v.finding), \(ruleOf[v.finding]), \(v.verdict), \(v.reason))
+                    """)
                 // The finding carries its latest verdict, for flag (which never replaces a judged finding) and precision.
-                try db.execute(sql: "UPDATE findings SET verdict = ?, verdict_by = ?, verdict_at = ?, verdict_reason = ? WHERE id = ?",
-                               arguments: [v.verdict.rawValue, s.reviewer.name, nowText, v.reason, v.finding])
+                try db.execute(literal: """
+                    UPDATE findings SET verdict = \(v.verdict), verdict_by = \(s.reviewer.name), verdict_at = \(nowText), verdict_reason = \(v.reason)
+                    WHERE id = \(v.finding)
+                    """)
             }
             if revision == 1 {
-                try db.execute(sql: """
-                    UPDATE queue_items SET status = 'scored', assigned_to = ?, claim_expires_at = NULL WHERE id = ?
-                    """, arguments: [s.reviewer.name, s.item])
+                try db.execute(literal: """
+                    UPDATE queue_items SET status = \(QueueStatus.scored), assigned_to = \(s.reviewer.name), claim_expires_at = NULL WHERE id = \(s.item)
+                    """)
             }
             let detail = ["score": Self.formatScore(s.scorecard.score), "auto_failed": s.scorecard.autoFailed ? "true" : "false",
                           "revision": String(revision), "rubric_hash": s.rubric.contentHash]
-            try AuditLog.append(db, at: now, actor: s.reviewer.name, action: revision == 1 ? "score" : "revise", item: reviewedItem,
+            try AuditLog.append(db, at: now, actor: s.reviewer.name, action: revision == 1 ? .score : .revise, item: reviewedItem,
                                 conversation: item.conversationID, review: reviewID,
                                 detail: detail.merging(s.revisionReason.map { ["reason": $0] } ?? [:]) { a, _ in a })
             if revision == 1 {
                 // The conversation has been reviewed: its other waiting items (open, assigned or not) would only ask for
                 // the same review again.
-                let siblings = try Int64.fetchAll(db, sql: """
-                    SELECT id FROM queue_items WHERE conversation_id = ? AND id != ? AND status = 'open' AND reason IN ('flagged', 'sample')
-                    """, arguments: [item.conversationID, s.item])
+                let siblings = try SQLRequest<Int64>("""
+                    SELECT id FROM queue_items WHERE conversation_id = \(item.conversationID) AND id != \(s.item) AND status = \(QueueStatus.open)
+                      AND reason IN \([QueueReason.flagged, .sample])
+                    """).fetchAll(db)
                 for sibling in siblings {
-                    try db.execute(sql: "UPDATE queue_items SET status = 'scored', assigned_to = ? WHERE id = ?", arguments: [s.reviewer.name, sibling])
-                    try AuditLog.append(db, at: now, actor: s.reviewer.name, action: "score", item: sibling, conversation: item.conversationID,
+                    try db.execute(literal: "UPDATE queue_items SET status = \(QueueStatus.scored), assigned_to = \(s.reviewer.name) WHERE id = \(sibling)")
+                    try AuditLog.append(db, at: now, actor: s.reviewer.name, action: .score, item: sibling, conversation: item.conversationID,
                                         review: reviewID, detail: ["via_item": String(s.item)])
                 }
             }
@@ -226,39 +261,31 @@ public struct ReviewStore: Sendable {
 
     /// Every revision of the reviews of a queue item's conversation (or of a conversation), oldest first.
     public func history(item: Int64? = nil, conversation: String? = nil) throws(PitbossError) -> [StoredReview] {
-        if let item {
-            return try reviews(where: "r.conversation_id = (SELECT conversation_id FROM queue_items WHERE id = ?)", item)
-        }
-        if let conversation { return try reviews(where: "c.external_id = ?", conversation) }
+        if let item { return try reviews(where: "r.conversation_id = (SELECT conversation_id FROM queue_items WHERE id = \(item))") }
+        if let conversation { return try reviews(where: "c.external_id = \(conversation)") }
         return try reviews(where: "1")
     }
 
-    func reviews(id: Int64) throws(PitbossError) -> [StoredReview] { try reviews(where: "r.id = ?", id) }
+    func reviews(id: Int64) throws(PitbossError) -> [StoredReview] { try reviews(where: "r.id = \(id)") }
 
-    func reviews(where condition: String, _ argument: (any DatabaseValueConvertible)? = nil) throws(PitbossError) -> [StoredReview] {
+    func reviews(where condition: SQL) throws(PitbossError) -> [StoredReview] {
         do {
             return try database.writer.read { db in
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT r.id, r.queue_item_id, c.external_id, r.reviewer, r.created_at, r.revision, r.revises, r.revision_reason,
-                           r.rubric_name, r.rubric_version, r.rubric_hash, r.score, r.raw_score, r.auto_failed, r.comment
+                let reviews = try SQLRequest<StoredReview>("""
+                    SELECT r.id, r.queue_item_id AS item, c.external_id AS conversation, r.reviewer, r.created_at, r.revision, r.revises,
+                           r.revision_reason, r.rubric_name AS rubric, r.rubric_version, r.rubric_hash, r.score, r.raw_score, r.auto_failed, r.comment
                     FROM reviews r JOIN conversations c ON c.id = r.conversation_id
                     WHERE \(condition) ORDER BY r.id
-                    """, arguments: argument.map { [$0] } ?? [])
-                return try rows.map { row in
-                    let id: Int64 = row[0]
-                    let answers = try Row.fetchAll(db, sql: """
-                        SELECT a.criterion, a.answer, a.item_score, a.weight, a.critical FROM review_answers a WHERE a.review_id = ? ORDER BY a.position
-                        """, arguments: [id]).map { a in
-                        CriterionAnswer(criterion: a[0], answer: a[1], itemScore: a[2], weight: a[3], critical: a[4])
-                    }
-                    let verdicts = try Row.fetchAll(db, sql: "SELECT finding_id, verdict, reason FROM review_verdicts WHERE review_id = ? ORDER BY finding_id",
-                                                    arguments: [id]).map { v in
-                        FindingVerdict(finding: v[0], verdict: FindingVerdict.Verdict(rawValue: v[1]) ?? .confirmed, reason: v[2])
-                    }
-                    return StoredReview(id: id, item: row[1], conversation: row[2], reviewer: row[3], createdAt: row[4], revision: row[5],
-                                        revises: row[6], revisionReason: row[7], rubric: row[8], rubricVersion: row[9], rubricHash: row[10],
-                                        score: row[11] ?? 0, rawScore: row[12] ?? 0, autoFailed: row[13], comment: row[14],
-                                        answers: answers, verdicts: verdicts)
+                    """).fetchAll(db)
+                return try reviews.map { review in
+                    var review = review
+                    review.answers = try SQLRequest<CriterionAnswer>("""
+                        SELECT criterion, answer, item_score, weight, critical FROM review_answers WHERE review_id = \(review.id) ORDER BY position
+                        """).fetchAll(db)
+                    review.verdicts = try SQLRequest<FindingVerdict>("""
+                        SELECT finding_id AS finding, verdict, reason FROM review_verdicts WHERE review_id = \(review.id) ORDER BY finding_id
+                        """).fetchAll(db)
+                    return review
                 }
             }
         } catch {

@@ -102,7 +102,7 @@ public struct SampleStore: Sendable {
                         """, arguments: [unit.rowID, QueuePriority.sample(vip: unit.isVIP, startedAt: unit.startedAt, now: now), UTCTimestamp.format(now), sampleID])
                     queued += db.changesCount
                 }
-                try AuditLog.append(db, at: now, actor: actor, action: "sample", detail: [
+                try AuditLog.append(db, at: now, actor: actor, action: .sample, detail: [
                     "sample": String(sampleID), "seed": request.seed, "size": String(draw.plan.size), "population": String(draw.plan.population),
                 ])
                 return Outcome(draw: draw, sampleID: sampleID, queued: queued)
