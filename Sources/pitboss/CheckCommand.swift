@@ -35,13 +35,13 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let workspace = try global.workspace()
+            let workspace = try global.workspaceConfig()
             let loaded = try RubricCommand.load(rubric ?? workspace.rubricPath)
             var conversations: [Conversation] = []
             var problems: [RecordProblem] = []
             if FileManager.default.fileExists(atPath: target) {
                 var defaults = ConversationMetadata(channel: channel, language: language, agent: agent)
-                if let roles { defaults.roles = try RoleMap(parsing: roles) }
+                if let roles { defaults.roles = try KeyValueArguments.roles(roles) }
                 // A transcript without a start time can still be checked: the shift does not matter here.
                 defaults.startedAt = Date(timeIntervalSince1970: 0)
                 let reading = TranscriptReading(schedule: workspace.schedule, defaults: defaults)
@@ -52,7 +52,7 @@ struct CheckCommand: ParsableCommand {
                     }
                 }
             } else {
-                guard let stored = try ConversationStore(database: try global.openDatabase(readOnly: true)).conversation(externalID: target) else {
+                guard let stored = try global.openWorkspace(.read).conversations.conversation(externalID: target) else {
                     throw PitbossError.badInput("'\(target)' is neither a file nor a stored conversation id")
                 }
                 conversations.append(stored)

@@ -7,7 +7,7 @@ func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as PitbossError {
-        Console.error(error.message)
+        Console.error(error.message + (error.remedy.map { "; " + $0.commandLine } ?? ""))
         throw ExitCode(error.code.exitStatus)
     } catch let error as ExitCode {
         throw error
@@ -29,6 +29,24 @@ extension PitbossError.Code {
         case .ioFailure: 74       // EX_IOERR
         case .temporary: 75       // EX_TEMPFAIL
         case .refused: 77         // EX_NOPERM
+        }
+    }
+}
+
+extension PitbossError.Remedy {
+    /// The remedy in this command line's words.
+    var commandLine: String {
+        switch self {
+        case .importFirst: "import transcripts first (pitboss import PATH), or name another database with --db"
+        case .listQueue: "see pitboss queue list"
+        case .reviewNext: "take another (pitboss review next)"
+        case .supervisorForce: "a supervisor can do it with --force"
+        case .correctReview(let target): "correct it with pitboss score \(target) --revise REASON"
+        case .history(let target): "see pitboss history \(target)"
+        case .releaseItem(let item): "pitboss queue release \(item) puts it back in the queue"
+        case .doctor: "run pitboss doctor for the whole report"
+        case .assignCount: "give --count 1 or more"
+        case .skipReason: "say why with --why \"…\""
         }
     }
 }

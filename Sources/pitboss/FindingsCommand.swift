@@ -20,7 +20,7 @@ struct FindingsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let query = FindingQuery(run: runID, conversation: conversation, agent: agent, rule: rule, minSeverity: minSeverity, limit: limit)
-            var list = try query.fetch(from: try global.openDatabase(readOnly: true))
+            var list = try global.openWorkspace(.read).findings(query)
             if let mask = personalData.mask { list = list.map(mask.masked) }
             try Console.out(FlagReport.findings(list, format: format, style: Console.stdoutStyle))
         }

@@ -36,13 +36,13 @@ struct FlagCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let workspace = try global.workspace()
-            let loaded = try RubricCommand.load(rubric ?? workspace.rubricPath)
+            let config = try global.workspaceConfig()
+            let loaded = try RubricCommand.load(rubric ?? config.rubricPath)
             var options = FlagRunner.Options()
-            options.selection = try selection(zone: workspace.timeZone)
+            options.selection = try selection(zone: config.timeZone)
             options.minSeverity = minSeverity
             options.user = global.user
-            let runner = FlagRunner(store: FlagStore(database: try global.openDatabase(check: .beforeBulkWrite)), rubric: loaded, options: options)
+            let runner = FlagRunner(store: try global.openWorkspace(.bulkWrite).flags, rubric: loaded, options: options)
             let summary = try runner.run { progress in
                 let rate = Double(progress.done) / max(progress.elapsed, 0.001)
                 let eta = rate > 0 ? Double(progress.total - progress.done) / rate : 0

@@ -21,26 +21,28 @@ struct GlobalOptions: ParsableArguments {
 
     var databasePath: String { PitbossDatabase.location(explicitPath: db, environment: environment) }
 
-    /// `PITBOSS_BUSY_TIMEOUT` (seconds) changes how long a write waits for another process's.
-    func openDatabase(readOnly: Bool = false, check: PitbossDatabase.Check = .basic) throws(PitbossError) -> PitbossDatabase {
+    /// The workspace's settings alone, for commands that need no database (check on a file, rubric).
+    func workspaceConfig() throws(PitbossError) -> WorkspaceConfig {
+        try WorkspaceConfig.locate(explicitPath: config, environment: environment)
+    }
+
+    /// The workspace with its database open for `access`. `PITBOSS_BUSY_TIMEOUT` (seconds) changes how long a write
+    /// waits for another process's.
+    func openWorkspace(_ access: Workspace.Access) throws(PitbossError) -> Workspace {
         var timeout = PitbossDatabase.defaultBusyTimeout
         if let text = environment["PITBOSS_BUSY_TIMEOUT"] {
-            guard let seconds = TimeInterval(text), seconds >= 0 else {
+            guard let seconds = TimeInterval(text), seconds >= 0, seconds.isFinite else {
                 throw .usage("PITBOSS_BUSY_TIMEOUT='\(text)' is not a number of seconds")
             }
             timeout = seconds
         }
-        return try PitbossDatabase(path: databasePath, busyTimeout: timeout, readOnly: readOnly, check: check)
+        return try Workspace.open(config: try workspaceConfig(), databasePath: databasePath, access: access, busyTimeout: timeout)
     }
 
-    func workspace() throws(PitbossError) -> WorkspaceConfig {
-        try WorkspaceConfig.locate(explicitPath: config, environment: environment)
-    }
-
-    /// The review queue, with the claim lease from `--lease`, else the workspace's (30 minutes by default).
-    func reviewQueue(_ workspace: WorkspaceConfig, lease: Double? = nil) throws(PitbossError) -> ReviewQueue {
-        if let lease, !(lease > 0 && lease <= 24 * 60) { throw .usage("--lease must be a number of minutes from 1 to 1440") }
-        return ReviewQueue(database: try openDatabase(), lease: (lease ?? workspace.leaseMinutes) * 60)
+    /// `--lease`, checked: 1 to 1440 minutes.
+    static func lease(_ minutes: Double?) throws(PitbossError) -> Double? {
+        if let minutes, !(minutes >= 1 && minutes <= 24 * 60) { throw .usage("--lease must be a number of minutes from 1 to 1440") }
+        return minutes
     }
 }
 

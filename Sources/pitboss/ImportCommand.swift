@@ -57,21 +57,21 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let workspace = try global.workspace()
+            let config = try global.workspaceConfig()
             var defaults = ConversationMetadata(id: id, channel: channel, language: language, agent: agent, shift: shift,
-                                                customerID: customer, roles: try roles.map { text throws(PitbossError) in try RoleMap(parsing: text) } ?? RoleMap())
+                                                customerID: customer, roles: try roles.map { text throws(PitbossError) in try KeyValueArguments.roles(text) } ?? RoleMap())
             if let startedAt {
-                guard let date = UTCTimestamp.parse(startedAt, zoneForNaiveTimes: workspace.timeZone) else {
+                guard let date = UTCTimestamp.parse(startedAt, zoneForNaiveTimes: config.timeZone) else {
                     throw PitbossError.usage("--started-at: '\(startedAt)' is not a time like 2026-11-21T22:04:00Z")
                 }
                 defaults.startedAt = date
             }
             try defaults.validateAsFlags()
             let options = ImportOptions(format: format, defaults: defaults,
-                                        columnMap: try map.map { text throws(PitbossError) in try ImportOptions.parseColumnMap(text) } ?? [:],
+                                        columnMap: try map.map { text throws(PitbossError) in try KeyValueArguments.columnMap(text) } ?? [:],
                                         replace: replace, rejectsPath: rejects)
-            let database = try global.openDatabase(check: .beforeBulkWrite)
-            let importer = TranscriptImporter(store: ConversationStore(database: database), schedule: workspace.schedule, options: options)
+            let workspace = try global.openWorkspace(.bulkWrite)
+            let importer = TranscriptImporter(store: workspace.conversations, schedule: workspace.config.schedule, options: options)
             let started = Date()
             let summary = try importer.run(paths: paths) { progress in
                 let rate = Double(progress.records) / max(Date().timeIntervalSince(started), 0.001)

@@ -23,7 +23,7 @@ struct QueueCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let holder = mine ? global.user : reviewer
-                let list = try QueueQuery(status: status, reason: reason, assignedTo: holder, limit: limit).fetch(from: try global.openDatabase(readOnly: true))
+                let list = try global.openWorkspace(.read).queueEntries(QueueQuery(status: status, reason: reason, assignedTo: holder, limit: limit))
                 try Console.out(FlagReport.queue(list, format: format, style: Console.stdoutStyle))
             }
         }
@@ -40,8 +40,8 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.workspace()
-                let queue = try global.reviewQueue(workspace, lease: lease)
+                let workspace = try global.openWorkspace(.write)
+                let queue = workspace.queue(leaseMinutes: try GlobalOptions.lease(lease))
                 let reviewer = workspace.reviewer(global.user)
                 let claim: ReviewQueue.Claim? = if let target { try queue.claim(try queue.item(named: target), for: reviewer) }
                                                 else { try queue.claimNext(for: reviewer, reason: reason) }
@@ -66,10 +66,14 @@ struct QueueCommand: ParsableCommand {
         @Option(help: "Only this agent's conversations.") var agent: String?
         @Option(help: "Only items queued for this reason.") var reason: QueueReason?
 
+        func validate() throws {
+            if count < 1 { throw ValidationError("--count must be at least 1") }
+        }
+
         func run() throws {
             try reportingErrors {
-                let workspace = try global.workspace()
-                let ids = try global.reviewQueue(workspace).assign(to: workspace.reviewer(to), count: count, agent: agent, reason: reason, by: global.user)
+                let workspace = try global.openWorkspace(.write)
+                let ids = try workspace.queue().assign(to: workspace.reviewer(to), count: count, agent: agent, reason: reason, by: global.user)
                 try Console.out(ids.isEmpty ? "No open, unassigned item matched; nothing assigned.\n"
                                         : "Assigned \(ids.count) item\(ids.count == 1 ? "" : "s") to \(TerminalSafe.line(to)): \(ids.map(String.init).joined(separator: ", "))\n")
             }
@@ -84,7 +88,7 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                try global.reviewQueue(try global.workspace()).release(item, by: global.user, force: force)
+                try global.openWorkspace(.write).queue().release(item, by: global.user, force: force)
                 try Console.out("Item \(item) is back in the open queue.\n")
             }
         }
@@ -97,10 +101,14 @@ struct QueueCommand: ParsableCommand {
         @Option(help: "Why it is skipped (recorded).") var why: String
         @Flag(help: "Skip an item someone else holds.") var force = false
 
+        func validate() throws {
+            if why.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("say why the item is skipped: --why \"…\"") }
+        }
+
         func run() throws {
             try reportingErrors {
-                let workspace = try global.workspace()
-                try global.reviewQueue(workspace).skip(item, why: why, by: workspace.reviewer(global.user), force: force)
+                let workspace = try global.openWorkspace(.write)
+                try workspace.queue().skip(item, why: why, by: workspace.reviewer(global.user), force: force)
                 try Console.out("Item \(item) skipped.\n")
             }
         }

@@ -23,9 +23,10 @@ struct ReviewCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let workspace = try global.workspace()
-            let loaded = try RubricCommand.load(rubric ?? workspace.rubricPath)
-            let queue = try global.reviewQueue(workspace, lease: lease)
+            let config = try global.workspaceConfig()
+            let loaded = try RubricCommand.load(rubric ?? config.rubricPath)
+            let workspace = try global.openWorkspace(.write)
+            let queue = workspace.queue(leaseMinutes: try GlobalOptions.lease(lease))
             let reviewer = workspace.reviewer(global.user)
             // Interrupts are caught from before the claim, and the claim is taken under the console's lock, so there
             // is no moment when the claim exists and Ctrl-C would leave it behind.
@@ -41,14 +42,15 @@ struct ReviewCommand: ParsableCommand {
                 return
             }
             do {
-                guard let conversation = try ConversationStore(database: queue.database).conversation(externalID: claim.conversation) else {
+                guard let conversation = try workspace.conversations.conversation(externalID: claim.conversation) else {
                     throw PitbossError.internalFailure("queued conversation \(claim.conversation) is not stored")
                 }
-                let findings = try FindingQuery(conversation: claim.conversation).fetch(from: queue.database)
-                let evaluated = try FlagStore(database: queue.database).isEvaluated(conversation: claim.conversation)
+                let findings = try workspace.findings(FindingQuery(conversation: claim.conversation))
+                let evaluated = try workspace.flags.isEvaluated(conversation: claim.conversation)
                 let session = ReviewSession(store: ReviewStore(queue: queue), rubric: loaded, reviewer: reviewer, claim: claim,
                                             conversation: conversation, findings: findings, evaluated: evaluated, style: Console.stdoutStyle,
-                                            timeZone: workspace.timeZone, showPersonalData: personalData.showPII)
+                                            timeZone: config.timeZone, showPersonalData: personalData.showPII,
+                                            rescue: \.scoreCommand)
                 _ = try session.run(terminal)
             } catch {
                 terminal.giveBack()

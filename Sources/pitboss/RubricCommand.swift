@@ -10,7 +10,7 @@ struct RubricCommand: ParsableCommand {
 
     /// The rubric files named, or the workspace's rubric.
     static func files(_ named: [String], _ global: GlobalOptions) throws -> [String] {
-        named.isEmpty ? [try global.workspace().rubricPath] : named
+        named.isEmpty ? [try global.workspaceConfig().rubricPath] : named
     }
 
     /// Loads a rubric, or throws its problems as bad input (exit 65), each on its own line.
@@ -94,7 +94,7 @@ struct RubricCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let rubric = try RubricCommand.load(try file ?? global.workspace().rubricPath)
+                let rubric = try RubricCommand.load(try file ?? global.workspaceConfig().rubricPath)
                 try Console.out(RuleExplanation.patterns(of: rubric).map(TerminalSafe.line).joined(separator: "\n") + "\n")
             }
         }
@@ -108,7 +108,7 @@ struct RubricCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let list = try RulePrecision.fetch(from: try global.openDatabase(readOnly: true))
+                let list = try global.openWorkspace(.read).rulePrecision()
                 try Console.out(RulePrecision.render(list, format: format, style: Console.stdoutStyle))
             }
         }

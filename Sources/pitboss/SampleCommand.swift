@@ -42,27 +42,35 @@ struct SampleCommand: ParsableCommand {
                                valueName: "sample")) var verify: Int64?
     @Option(help: "table, json or csv.") var format: OutputFormat = .table
 
+    func validate() throws {
+        if let size, size < 1 { throw ValidationError("--size must be at least 1") }
+        if let perAgent, perAgent < 1 { throw ValidationError("--per-agent must be at least 1") }
+        if minPerAgent < 0 { throw ValidationError("--min-per-agent must be 0 or more") }
+        for (flag, value) in [("--confidence", confidence), ("--margin", margin), ("--proportion", proportion)] {
+            if let value, !(value > 0 && value < 1) { throw ValidationError("\(flag) must be between 0 and 1, e.g. 0.95 for --confidence, 0.05 for --margin (got \(value))") }
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             if let verify {
-                let result = try SampleStore(database: try global.openDatabase(readOnly: true)).verify(verify)
+                let result = try global.openWorkspace(.read).samples.verify(verify)
                 try Console.out(SampleReport.verification(result, style: Console.stdoutStyle))
                 if !result.matches { throw ExitCode(1) }
                 return
             }
-            let workspace = try global.workspace()
+            let config = try global.workspaceConfig()
             let population = SamplePopulation(
                 shifts: shift.flatMap { $0.split(separator: ",").map(String.init) },
-                since: try Arguments.time(since, "--since", zone: workspace.timeZone),
-                until: try Arguments.time(until, "--until", zone: workspace.timeZone),
+                since: try Arguments.time(since, "--since", zone: config.timeZone),
+                until: try Arguments.time(until, "--until", zone: config.timeZone),
                 agents: agent.flatMap { $0.split(separator: ",").map(String.init) },
                 channels: try channel.flatMap { $0.split(separator: ",") }.map { try Arguments.channel(String($0)) },
                 languages: language.flatMap { $0.split(separator: ",").map { $0.lowercased() } },
                 includeQueued: includeQueued)
             let request = SampleRequest(size: try sizeRule(), stratify: stratify, minPerAgent: minPerAgent, boosts: try boosts(),
                                         seed: seed ?? SampleRequest.randomSeed())
-            let database = try global.openDatabase(readOnly: dryRun)
-            let outcome = try SampleStore(database: database).sample(population, request, by: global.user, dryRun: dryRun)
+            let outcome = try global.openWorkspace(dryRun ? .read : .write).samples.sample(population, request, by: global.user, dryRun: dryRun)
             try Console.out(SampleReport.render(outcome, dryRun: dryRun, format: format, style: Console.stdoutStyle))
         }
     }

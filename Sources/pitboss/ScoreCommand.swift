@@ -26,12 +26,12 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let workspace = try global.workspace()
-            let loaded = try RubricCommand.load(rubric ?? workspace.rubricPath)
-            let queue = try global.reviewQueue(workspace)
-            let store = ReviewStore(queue: queue)
-            let item = try queue.item(named: target)
-            var answers = try Scorecard.parseAssignments(set)
+            let config = try global.workspaceConfig()
+            let loaded = try RubricCommand.load(rubric ?? config.rubricPath)
+            let workspace = try global.openWorkspace(.write)
+            let store = workspace.reviews()
+            let item = try store.queue.item(named: target)
+            var answers = try KeyValueArguments.answers(set)
             var note = comment
             var basedOn: Int64?
             if revise != nil, let latest = try store.history(item: item).last {
@@ -79,23 +79,36 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let workspace = try global.workspace()
-            let database = try global.openDatabase(readOnly: true)
-            let store = ReviewStore(queue: ReviewQueue(database: database))
+            let workspace = try global.openWorkspace(.read)
+            let store = workspace.reviews()
             let reviews: [StoredReview]
             let audit: [AuditLog.Entry]
-            let isConversation = try ConversationStore(database: database).conversation(externalID: target) != nil
+            let isConversation = try workspace.conversations.conversation(externalID: target) != nil
             if let item = target.hasPrefix("#") ? Int64(target.dropFirst()) : (isConversation ? nil : Int64(target)) {
                 reviews = try store.history(item: item)
-                audit = try AuditLog.entries(in: database, item: item)
+                audit = try workspace.auditLog(item: item)
             } else {
                 reviews = try store.history(conversation: target)
-                audit = try AuditLog.entries(in: database, conversation: target)
+                audit = try workspace.auditLog(conversation: target)
             }
             if reviews.isEmpty && audit.isEmpty {
                 throw PitbossError.missingFile("nothing recorded for '\(target)': no review and no queue activity; see pitboss queue list")
             }
-            try Console.out(ReviewView.history(reviews, audit: audit, format: format, style: Console.stdoutStyle, timeZone: workspace.timeZone))
+            try Console.out(ReviewView.history(reviews, audit: audit, format: format, style: Console.stdoutStyle, timeZone: workspace.config.timeZone))
         }
+    }
+}
+
+extension UnsavedReview {
+    /// The review as the one `pitboss score` command that stores it, each value quoted for a POSIX shell.
+    var scoreCommand: String {
+        func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        var words = ["pitboss", "score", quoted("#\(item)"), "--as", quoted(reviewer), "--rubric", quoted(rubricPath)]
+        if !answers.isEmpty { words += ["--set", quoted(answers.map { "\($0.0)=\($0.1)" }.joined(separator: ","))] }
+        for v in verdicts {
+            words += [v.verdict == .confirmed ? "--confirm" : "--dismiss", quoted("F\(v.finding)" + (v.reason.map { ":" + $0 } ?? ""))]
+        }
+        if let comment { words += ["--comment", quoted(comment)] }
+        return TerminalSafe.text(words.joined(separator: " "))
     }
 }

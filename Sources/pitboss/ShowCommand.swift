@@ -23,7 +23,8 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = ConversationStore(database: try global.openDatabase(readOnly: true))
+            let workspace = try global.openWorkspace(.read)
+            let store = workspace.conversations
             guard var conversation = try store.conversation(externalID: id) else {
                 let similar = try store.externalIDs(prefix: String(id.prefix(3)))
                 let hint = similar.isEmpty ? "`pitboss stats` shows what is stored" : "ids like it: \(similar.joined(separator: ", "))"
@@ -31,7 +32,7 @@ struct ShowCommand: ParsableCommand {
             }
             if let mask = personalData.mask { conversation = mask.masked(conversation) }
             try Console.out(ConversationView.render(conversation, format: format, style: Console.stdoutStyle,
-                                                timeZone: try global.workspace().timeZone))
+                                                timeZone: workspace.config.timeZone))
         }
     }
 }

@@ -14,7 +14,7 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let stats = try ConversationStats.read(from: try global.openDatabase(readOnly: true))
+            let stats = try global.openWorkspace(.read).stats()
             try Console.out(StatsReport.render(stats, format: format, style: Console.stdoutStyle))
         }
     }

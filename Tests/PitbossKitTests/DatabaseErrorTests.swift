@@ -26,7 +26,8 @@ struct DatabaseErrorTests {
     func corrupt() {
         let error = PitbossDatabase.translate(DatabaseError(resultCode: .SQLITE_CORRUPT, message: "database disk image is malformed"), doing: "read")
         #expect(error.code == .badInput)
-        #expect(error.message.contains("pitboss doctor"))
+        #expect(error.message.contains("damaged"))
+        #expect(error.remedy == .doctor)
     }
 
     @Test("a read-only file is 'cannot write', not a missing file")

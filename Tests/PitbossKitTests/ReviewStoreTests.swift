@@ -243,7 +243,7 @@ struct ReviewStoreTests {
         #expect(!late.output.contains("What you had entered"))  // nothing was entered before the first prompt
     }
 
-    @Test("a submit that is refused prints the review as one pitboss score command, so nothing typed is lost")
+    @Test("a submit that is refused prints everything the reviewer entered, so nothing typed is lost")
     func rescueCommand() throws {
         let f = try ReviewFixture(rude: 1, calm: 0)
         let claim = try #require(try f.queue.claimNext(for: maria, now: f.now))
@@ -260,8 +260,8 @@ struct ReviewStoreTests {
         }
         #expect(throws: PitbossError.self) { _ = try s.run(terminal, now: { f.minutes(2) }) }
         #expect(script.output.contains("Not stored: "))
-        #expect(script.output.contains("pitboss score '#\(claim.item)' --as 'qa.maria' --rubric '\(rubric.path)' --set 'courtesy=pass,"))
-        #expect(script.output.contains("--comment 'it'\\''s fine'"))
+        #expect(script.output.contains("item \(claim.item) by qa.maria (rubric \(rubric.path)); courtesy=pass,"))
+        #expect(script.output.contains("comment: it's fine"))
         #expect(try f.count("SELECT COUNT(*) FROM reviews") == 0)
     }
 

@@ -178,6 +178,9 @@ struct ReviewCommandTests {
         #expect(try count("SELECT COUNT(*) FROM reviews") == 0)
 
         #expect(try pitboss.run("queue", "claim", String(item), "--as", "qa.ivan").status == 0)
+        let notMine = try pitboss.run("queue", "release", String(item), "--as", "qa.maria")
+        #expect(notMine.status == 77)
+        #expect(notMine.stderr.contains("claimed by qa.ivan, not qa.maria; a supervisor can do it with --force"), "\(notMine.stderr)")
         let held = try pitboss.run("score", String(item), "--set", "courtesy=pass,greeting=pass,sla=na")
         #expect(held.status == 77)
         #expect(held.stderr.contains("claimed by qa.ivan"))
@@ -187,7 +190,13 @@ struct ReviewCommandTests {
                                      "--dismiss", "F\(finding):quoting the player", "--comment", "first pass", "--format", "json")
         #expect(scored.status == 0, "\(scored.stderr)")
         #expect(scored.stdout.contains("\"reason\" : \"quoting the player\""))
-        #expect(try pitboss.run("score", String(item), "--set", "courtesy=pass,greeting=pass,sla=na").status == 77)
+        let again = try pitboss.run("score", String(item), "--set", "courtesy=pass,greeting=pass,sla=na")
+        #expect(again.status == 77)
+        // The library names the remedy; the command line words it.
+        #expect(again.stderr.contains("is already scored; correct it with pitboss score rude-1 --revise REASON"), "\(again.stderr)")
+        let twice = try pitboss.run("score", String(item), "--set", "courtesy=pass,courtesy=fail")
+        #expect(twice.status == 64)
+        #expect(twice.stderr.contains("--set: criterion 'courtesy' is given twice ('pass' and 'fail')"))
 
         let revised = try pitboss.run("score", String(item), "--set", "greeting=fail", "--revise", "the greeting was a bot's", "--as", "qa.lead")
         #expect(revised.status == 0, "\(revised.stderr)")

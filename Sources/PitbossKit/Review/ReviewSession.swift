@@ -35,6 +35,9 @@ public final class ReviewSession {
     let style: OutputStyle
     let timeZone: TimeZone
     let mask: PersonalDataMask?
+    /// How a review that could not be stored is shown, so that nothing typed is lost: the executable gives the
+    /// command that stores it.
+    let rescue: (UnsavedReview) -> String
     /// When the claim was last taken or renewed; it is renewed at a prompt once half the lease has passed, so a
     /// long review keeps its item.
     private var renewedAt = Date.distantPast
@@ -44,7 +47,9 @@ public final class ReviewSession {
     private var enteredAnswers: [(String, String)] = []
 
     public init(store: ReviewStore, rubric: Rubric, reviewer: Reviewer, claim: ReviewQueue.Claim, conversation: Conversation,
-                findings: [StoredFinding], evaluated: Bool = true, style: OutputStyle, timeZone: TimeZone, showPersonalData: Bool) {
+                findings: [StoredFinding], evaluated: Bool = true, style: OutputStyle, timeZone: TimeZone, showPersonalData: Bool,
+                rescue: @escaping (UnsavedReview) -> String = \.summary) {
+        self.rescue = rescue
         self.evaluated = evaluated
         self.store = store
         self.rubric = rubric
@@ -217,8 +222,8 @@ public final class ReviewSession {
             let message = (error as? PitbossError)?.message ?? "\(error)"
             terminal.write(style.paint("Not stored: ", .red, .bold) + message + "\n"
                 + "Your answers, to store them once that is settled:\n  "
-                + commandLine(answers: submission.scorecard.answers.map { ($0.criterion, $0.answer) }, verdicts: submission.verdicts,
-                              comment: submission.comment) + "\n")
+                + rescue(unsaved(answers: submission.scorecard.answers.map { ($0.criterion, $0.answer) }, verdicts: submission.verdicts,
+                                 comment: submission.comment)) + "\n")
             throw error
         }
     }
@@ -235,7 +240,7 @@ public final class ReviewSession {
         case .failure(let error) where error.code == .refused:
             terminal.write(style.paint("Your claim on item \(claim.item) ran out and was taken: ", .red, .bold) + error.message + "\n"
                 + (enteredVerdicts.isEmpty && enteredAnswers.isEmpty ? "" : "What you had entered (add the criteria still missing):\n  "
-                    + commandLine(answers: enteredAnswers, verdicts: enteredVerdicts, comment: nil) + "\n"))
+                    + rescue(unsaved(answers: enteredAnswers, verdicts: enteredVerdicts, comment: nil)) + "\n"))
             throw error
         case .failure(let error):
             // A busy database, say: the claim still runs; try again at the next prompt.
@@ -243,16 +248,9 @@ public final class ReviewSession {
         }
     }
 
-    /// The review as a `pitboss score` command line for this item and rubric, each value quoted for a POSIX shell.
-    func commandLine(answers: [(String, String)], verdicts: [FindingVerdict], comment: String?) -> String {
-        func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        var words = ["pitboss", "score", quoted("#\(claim.item)"), "--as", quoted(reviewer.name), "--rubric", quoted(rubric.path)]
-        if !answers.isEmpty { words += ["--set", quoted(answers.map { "\($0.0)=\($0.1)" }.joined(separator: ","))] }
-        for v in verdicts {
-            words += [v.verdict == .confirmed ? "--confirm" : "--dismiss", quoted("F\(v.finding)" + (v.reason.map { ":" + $0 } ?? ""))]
-        }
-        if let comment { words += ["--comment", quoted(comment)] }
-        return words.joined(separator: " ")
+    /// What the reviewer entered, for the words that let them store it later.
+    func unsaved(answers: [(String, String)], verdicts: [FindingVerdict], comment: String?) -> UnsavedReview {
+        UnsavedReview(item: claim.item, reviewer: reviewer.name, rubricPath: rubric.path, answers: answers, verdicts: verdicts, comment: comment)
     }
 
     /// "d quoting the player" → ("d", "quoting the player").

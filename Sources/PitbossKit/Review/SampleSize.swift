@@ -18,9 +18,9 @@ public struct SampleSize: Sendable, Equatable, Codable {
     public var n: Int
 
     public init(confidence: Double, margin: Double, proportion: Double = 0.5, population: Int) throws(PitbossError) {
-        guard confidence > 0, confidence < 1 else { throw .usage("--confidence must be between 0 and 1, e.g. 0.95 (got \(confidence))") }
-        guard margin > 0, margin < 1 else { throw .usage("--margin must be between 0 and 1, e.g. 0.05 for ±5 points (got \(margin))") }
-        guard proportion > 0, proportion < 1 else { throw .usage("--proportion must be between 0 and 1 (got \(proportion)); 0.5 when unknown") }
+        guard confidence > 0, confidence < 1 else { throw .usage("the confidence level must be between 0 and 1, e.g. 0.95 (got \(confidence))") }
+        guard margin > 0, margin < 1 else { throw .usage("the margin of error must be between 0 and 1, e.g. 0.05 for ±5 points (got \(margin))") }
+        guard proportion > 0, proportion < 1 else { throw .usage("the expected proportion must be between 0 and 1 (got \(proportion)); 0.5 when unknown") }
         self.confidence = confidence
         self.margin = margin
         self.proportion = proportion

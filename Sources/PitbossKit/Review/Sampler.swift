@@ -128,12 +128,12 @@ extension SamplePlan {
 public enum Sampler {
     public static func draw(_ population: [SampleUnit], _ request: SampleRequest) throws(PitbossError) -> SampleDraw {
         for (agent, boost) in request.boosts where !(boost > 0 && boost.isFinite) {
-            throw .usage("--boost \(agent)=\(boost): a boost must be a number above 0, e.g. 2 to draw twice as often")
+            throw .usage("the boost of \(agent) is \(boost): a boost must be a number above 0, e.g. 2 to draw twice as often")
         }
-        guard request.minPerAgent >= 0 else { throw .usage("--min-per-agent must be 0 or more") }
+        guard request.minPerAgent >= 0 else { throw .usage("the least number per agent must be 0 or more") }
         let agents = Set(population.map(\.agent))
         for agent in request.boosts.keys.sorted() where !agents.contains(agent) {
-            throw .usage("--boost \(agent): no conversation of agent '\(agent)' in the population (agent ids are matched exactly); drop the boost or fix the id")
+            throw .usage("a boost names agent '\(agent)', who has no conversation in the population (agent ids are matched exactly); drop the boost or fix the id")
         }
         let inOrder = zip(population, population.dropFirst()).allSatisfy { $0.id < $1.id }
         let units = inOrder ? population : population.sorted { $0.id < $1.id }
@@ -161,11 +161,11 @@ public enum Sampler {
         var allocation: [String: Int] = [:]
         switch request.size {
         case .count(let n):
-            guard n > 0 else { throw .usage("--size must be at least 1") }
+            guard n > 0 else { throw .usage("a sample size must be at least 1") }
             requested = n
             allocation = allocate(min(n, units.count), names.map { ($0, members[$0]!.count, boostOf($0)) })
         case .perAgent(let n):
-            guard n > 0 else { throw .usage("--per-agent must be at least 1") }
+            guard n > 0 else { throw .usage("the number per agent must be at least 1") }
             method = "per-agent"
             requested = n
             for name in names { allocation[name] = min(members[name]!.count, Int((Double(n) * boostOf(name)).rounded())) }

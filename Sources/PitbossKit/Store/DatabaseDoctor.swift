@@ -98,7 +98,7 @@ public enum DatabaseDoctor {
         if !failed.subtracting(["schema", "file mode"]).isEmpty {
             report.advice = "Restore the database from a backup. To salvage what is readable: sqlite3 \(path) .recover | sqlite3 recovered.sqlite, then check the result with pitboss doctor."
         } else if failed.contains("schema") {
-            report.advice = "Use the newer pitboss for this database; this build does not write to it."
+            report.advice = "Use the newer Pitboss for this database; this build does not write to it."
         } else if failed.contains("file mode") {
             report.advice = "chmod 600 \(path)"
         }

@@ -39,7 +39,7 @@ public final class PitbossDatabase: Sendable {
         let directory = (path as NSString).deletingLastPathComponent
         if readOnly {
             guard FileManager.default.fileExists(atPath: path) else {
-                throw .missingFile("\(path): no database here yet; import transcripts first (pitboss import PATH), or name another database")
+                throw .missingFile("\(path): no database here yet", remedy: .importFirst)
             }
             do {
                 let reader = try Self.openForReading(path, directory: directory, busyTimeout: busyTimeout)
@@ -138,7 +138,7 @@ public final class PitbossDatabase: Sendable {
         let known = migrator.migrations.compactMap(schemaVersion).max() ?? 0
         guard !unknown.isEmpty || userVersion > known else { return }
         let theirs = max(userVersion, unknown.compactMap(schemaVersion).max() ?? known + 1)
-        throw PitbossError.refused("\(path): this database was written by a newer Pitboss (schema v\(theirs)\(unknown.isEmpty ? "" : ": " + unknown.sorted().joined(separator: ", "))); this build knows schema v\(known). Use the newer pitboss for this database; nothing was changed")
+        throw PitbossError.refused("\(path): this database was written by a newer Pitboss (schema v\(theirs)\(unknown.isEmpty ? "" : ": " + unknown.sorted().joined(separator: ", "))); this build knows schema v\(known). Use the newer Pitboss for this database; nothing was changed")
     }
 
     /// `PRAGMA user_version` says the schema version to any tool, and to an older Pitboss that reads it.
@@ -152,7 +152,7 @@ public final class PitbossDatabase: Sendable {
     static func quickCheck(_ writer: any DatabaseWriter, path: String) throws {
         let problems = try writer.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(20)") }
         guard problems != ["ok"] else { return }
-        throw PitbossError.badInput("\(path): the database is damaged (\(problems.prefix(3).joined(separator: "; "))); nothing was written into it. Run `pitboss doctor` for the whole report, then restore it from a backup")
+        throw PitbossError.badInput("\(path): the database is damaged (\(problems.prefix(3).joined(separator: "; "))); nothing was written into it. Restore it from a backup", remedy: .doctor)
     }
 
     /// A private database in memory, for tests.
@@ -229,15 +229,15 @@ public final class PitbossDatabase: Sendable {
         if let db = error as? DatabaseError {
             switch db.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED:
-                return .temporary("the database is busy (another pitboss is writing) and stayed busy for \(busyTimeout.formatted()) s while trying to \(action); try again (a transaction that did not finish left nothing behind)")
+                return .temporary("the database is busy (another Pitboss process is writing) and stayed busy for \(busyTimeout.formatted()) s while trying to \(action); try again (a transaction that did not finish left nothing behind)")
             case .SQLITE_CANTOPEN:
                 return .missingFile("cannot \(action): \(db.message ?? "\(db)")")
             case .SQLITE_PERM, .SQLITE_READONLY:
                 return .cannotWrite("cannot \(action): the database file or its folder is read-only (\(db.message ?? "\(db)")); reading commands still work, writing ones need write access")
             case .SQLITE_NOTADB:
-                return .badInput("cannot \(action): the file is not a Pitboss database (\(db.message ?? "not a database")); run `pitboss doctor` to check it")
+                return .badInput("cannot \(action): the file is not a Pitboss database (\(db.message ?? "not a database"))", remedy: .doctor)
             case .SQLITE_CORRUPT:
-                return .badInput("cannot \(action): the database is damaged (\(db.message ?? "malformed")); what was being written was rolled back. Run `pitboss doctor` for the whole report, then restore it from a backup")
+                return .badInput("cannot \(action): the database is damaged (\(db.message ?? "malformed")); what was being written was rolled back. Restore it from a backup", remedy: .doctor)
             case .SQLITE_FULL:
                 return .ioFailure("cannot \(action): the disk is full; the unfinished transaction was rolled back and everything stored before it is kept. Free some space and run the same command again: it carries on where it stopped")
             case .SQLITE_IOERR:

@@ -122,7 +122,7 @@ public struct ReviewQueue: Sendable {
     /// in which the reviewer was the agent. Returns the items' ids.
     public func assign(to reviewer: Reviewer, count: Int, agent: String? = nil, reason: QueueReason? = nil, by actor: String,
                        now: Date = Date()) throws(PitbossError) -> [Int64] {
-        guard count > 0 else { throw .usage("--count must be at least 1") }
+        guard count > 0 else { throw .usage("the number of items to assign must be at least 1", remedy: .assignCount) }
         return try transaction("assign items to \(reviewer.name)") { db in
             try expireClaims(db, now: now)
             let ids = try candidates(db, heldBy: nil, reason: reason, agent: agent, for: reviewer, limit: count)
@@ -143,14 +143,14 @@ public struct ReviewQueue: Sendable {
             let item = try Item.load(db, id)
             switch item.status {
             case .scored:
-                throw PitbossError.refused("item \(id) is scored (\(item.conversation)); a review is never withdrawn — correct it with pitboss score \(id) --revise REASON")
+                throw PitbossError.refused("item \(id) is scored (\(item.conversation)); a review is never withdrawn", remedy: .correctReview(String(id)))
             case .open where item.assignedTo == nil:
                 throw PitbossError.usage("item \(id) is open and held by nobody; nothing to release")
             default:
                 break
             }
             if let holder = item.assignedTo, holder != actor, !force {
-                throw PitbossError.refused("item \(id) is \(item.status == .claimed ? "claimed by" : "assigned to") \(holder), not \(actor); a supervisor can take it back with --force")
+                throw PitbossError.refused("item \(id) is \(item.status == .claimed ? "claimed by" : "assigned to") \(holder), not \(actor)", remedy: .supervisorForce)
             }
             try db.execute(literal: """
                 UPDATE queue_items SET status = \(QueueStatus.open), assigned_to = NULL, assigned_by = NULL, claimed_at = NULL, claim_expires_at = NULL,
@@ -183,7 +183,7 @@ public struct ReviewQueue: Sendable {
     public func skip(_ id: Int64, why: String, by reviewer: Reviewer, force: Bool = false, now: Date = Date()) throws(PitbossError) {
         let actor = reviewer.name
         let reason = why.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { throw .usage("say why the item is skipped: --why \"…\"") }
+        guard !reason.isEmpty else { throw .usage("an item is skipped for a reason, and none was given", remedy: .skipReason) }
         try transaction("skip item \(id)") { db in
             try expireClaims(db, now: now)
             let item = try Item.load(db, id)
@@ -195,7 +195,7 @@ public struct ReviewQueue: Sendable {
                 throw PitbossError.refused("item \(id) is \(item.conversation), in which \(actor) was the agent (\(agent)); leave the decision to skip it to someone else")
             }
             if let holder = item.assignedTo, holder != actor, !force {
-                throw PitbossError.refused("item \(id) is held by \(holder), not by \(actor); a supervisor can skip it with --force")
+                throw PitbossError.refused("item \(id) is held by \(holder), not by \(actor)", remedy: .supervisorForce)
             }
             try db.execute(literal: """
                 UPDATE queue_items SET status = \(QueueStatus.skipped), skip_reason = \(reason), assigned_to = \(actor), claim_expires_at = NULL
@@ -227,9 +227,9 @@ public struct ReviewQueue: Sendable {
                     return found
                 case (nil, nil):
                     if let number {
-                        throw PitbossError.missingFile("there is no queue item \(number) and no queued conversation '\(target)'; see pitboss queue list")
+                        throw PitbossError.missingFile("there is no queue item \(number) and no queued conversation '\(target)'", remedy: .listQueue)
                     }
-                    throw PitbossError.missingFile("'\(target)' is not a queued conversation; see pitboss queue list (a conversation enters the queue through pitboss flag or pitboss sample)")
+                    throw PitbossError.missingFile("'\(target)' is not a queued conversation (a conversation enters the queue when it is flagged or sampled)", remedy: .listQueue)
                 }
             }
         } catch {
@@ -308,7 +308,7 @@ public struct ReviewQueue: Sendable {
                 SELECT q.id, q.conversation_id, c.external_id, c.agent_id, q.reason, q.priority, q.status, q.assigned_to
                 FROM queue_items q JOIN conversations c ON c.id = q.conversation_id WHERE q.id = \(id)
                 """).fetchOne(db) else {
-                throw PitbossError.missingFile("there is no queue item \(id); see pitboss queue list")
+                throw PitbossError.missingFile("there is no queue item \(id)", remedy: .listQueue)
             }
             item.agentIDs += try SQLRequest<String>("""
                 SELECT DISTINCT agent_id FROM turns WHERE conversation_id = \(item.conversationID) AND agent_id IS NOT NULL
@@ -325,15 +325,15 @@ public struct ReviewQueue: Sendable {
                 throw .refused("item \(id) is \(conversation), in which \(reviewer.name) was the agent (\(agent)); nobody reviews their own conversation — leave it to another reviewer")
             }
             switch status {
-            case .scored: throw .refused("item \(id) (\(conversation)) is already scored; see pitboss history \(conversation), or correct it with pitboss score \(conversation) --revise REASON")
-            case .skipped: throw .refused("item \(id) (\(conversation)) was skipped; pitboss queue release \(id) puts it back in the queue")
+            case .scored: throw .refused("item \(id) (\(conversation)) is already scored", remedy: .correctReview(conversation))
+            case .skipped: throw .refused("item \(id) (\(conversation)) was skipped", remedy: .releaseItem(id))
             case .open, .claimed: break
             }
             if let holder = assignedTo, holder != reviewer.name {
-                throw .refused("item \(id) is \(status == .claimed ? "claimed by" : "assigned to") \(holder); take another (pitboss review next), or ask a supervisor to release it")
+                throw .refused("item \(id) is \(status == .claimed ? "claimed by" : "assigned to") \(holder); ask a supervisor to release it, or", remedy: .reviewNext)
             }
             if let other = otherClaimant, other != reviewer.name {
-                throw .refused("\(conversation) is being reviewed by \(other) (another of its queue items); take another (pitboss review next)")
+                throw .refused("\(conversation) is being reviewed by \(other) (another of its queue items)", remedy: .reviewNext)
             }
         }
     }

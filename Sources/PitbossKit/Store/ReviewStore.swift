@@ -178,7 +178,7 @@ public struct ReviewStore: Sendable {
                 }
                 let latestID: Int64 = latest["id"]
                 if let basedOn = s.basedOn, basedOn != latestID {
-                    throw PitbossError.refused("\(item.conversation) was revised meanwhile by \(latest["reviewer"] as String) (review #\(latestID)); see pitboss history \(item.conversation) and revise again; nothing was stored")
+                    throw PitbossError.refused("\(item.conversation) was revised meanwhile by \(latest["reviewer"] as String) (review #\(latestID)); nothing was stored: read it and revise again", remedy: .history(item.conversation))
                 }
                 revises = latestID
                 revision = (latest["revision"] as Int) + 1

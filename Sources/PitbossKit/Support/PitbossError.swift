@@ -22,22 +22,49 @@ public struct PitbossError: Error, CustomStringConvertible, Sendable, Equatable 
         case refused
     }
 
+    /// What the person can do about it, when the way to do it is a command or an option: the library names the
+    /// step, the executable writes it in the words of its command line.
+    public enum Remedy: Sendable, Equatable {
+        /// Import transcripts to create the database, or name another one.
+        case importFirst
+        /// See the queue.
+        case listQueue
+        /// Take the next item instead.
+        case reviewNext
+        /// A supervisor may do it anyway, overriding who holds the item.
+        case supervisorForce
+        /// Correct the current review of a conversation (or item) with a new revision.
+        case correctReview(String)
+        /// See the reviews and audit trail of a conversation (or item).
+        case history(String)
+        /// Put a skipped item back in the queue.
+        case releaseItem(Int64)
+        /// Examine the database file.
+        case doctor
+        /// Say how many to assign.
+        case assignCount
+        /// Say why an item is skipped.
+        case skipReason
+    }
+
     public let code: Code
     public let message: String
+    public var remedy: Remedy?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, remedy: Remedy? = nil) {
         self.code = code
         self.message = message
+        self.remedy = remedy
     }
 
     public var description: String { message }
 
-    public static func usage(_ message: String) -> PitbossError { PitbossError(.usage, message) }
-    public static func badInput(_ message: String) -> PitbossError { PitbossError(.badInput, message) }
-    public static func missingFile(_ message: String) -> PitbossError { PitbossError(.missingFile, message) }
+    public static func usage(_ message: String, remedy: Remedy? = nil) -> PitbossError { PitbossError(.usage, message, remedy: remedy) }
+    public static func badInput(_ message: String, remedy: Remedy? = nil) -> PitbossError { PitbossError(.badInput, message, remedy: remedy) }
+    public static func missingFile(_ message: String, remedy: Remedy? = nil) -> PitbossError { PitbossError(.missingFile, message, remedy: remedy) }
     public static func internalFailure(_ message: String) -> PitbossError { PitbossError(.internalFailure, message) }
     public static func ioFailure(_ message: String) -> PitbossError { PitbossError(.ioFailure, message) }
     public static func cannotWrite(_ message: String) -> PitbossError { PitbossError(.cannotWrite, message) }
     public static func temporary(_ message: String) -> PitbossError { PitbossError(.temporary, message) }
-    public static func refused(_ message: String) -> PitbossError { PitbossError(.refused, message) }
+    public static func refused(_ message: String, remedy: Remedy? = nil) -> PitbossError { PitbossError(.refused, message, remedy: remedy) }
 }

@@ -25,6 +25,9 @@ public struct ImportOptions: Sendable {
         self.batchSize = batchSize
     }
 
+    /// The Pitboss CSV fields a column map can name.
+    public static var mappableFields: [String] { CSVReader.fields }
+
     /// Parses `--map text=body,role=sender`.
     public static func parseColumnMap(_ text: String) throws(PitbossError) -> [String: String] {
         var map: [String: String] = [:]

@@ -45,7 +45,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public static func locate(explicitPath: String?, environment: [String: String]) throws(PitbossError) -> WorkspaceConfig {
         if let path = explicitPath ?? environment["PITBOSS_CONFIG"] {
             guard FileManager.default.fileExists(atPath: path) else {
-                throw .missingFile("\(path): workspace config not found; create it or drop --config/PITBOSS_CONFIG")
+                throw .missingFile("\(path): workspace config not found; create it, or name another")
             }
             return try load(path: path)
         }

@@ -1,0 +1,54 @@
+import Foundation
+
+/// An open workspace: its settings and its database, and the one place that hands out the stores a use case needs.
+/// Commands ask it for a store; they never build one. The database is opened once, as the use case needs it:
+/// read-only for listings, checked first for bulk writes.
+public struct Workspace: Sendable {
+    public enum Access: Sendable {
+        /// Listings and views: never takes the write lock, works in a read-only folder.
+        case read
+        /// Small writes: a claim, a score, a sample.
+        case write
+        /// Import and flag: the file is checked (`PRAGMA quick_check`) before anything is written into it.
+        case bulkWrite
+    }
+
+    public let config: WorkspaceConfig
+    public let database: PitbossDatabase
+
+    public init(config: WorkspaceConfig, database: PitbossDatabase) {
+        self.config = config
+        self.database = database
+    }
+
+    /// Opens the database at `path` for `access`, migrating it when it is behind (never when it is ahead).
+    public static func open(config: WorkspaceConfig, databasePath: String, access: Access,
+                            busyTimeout: TimeInterval = PitbossDatabase.defaultBusyTimeout) throws(PitbossError) -> Workspace {
+        let database = try PitbossDatabase(path: databasePath, busyTimeout: busyTimeout, readOnly: access == .read,
+                                           check: access == .bulkWrite ? .beforeBulkWrite : .basic)
+        return Workspace(config: config, database: database)
+    }
+
+    public var conversations: ConversationStore { ConversationStore(database: database) }
+    public var flags: FlagStore { FlagStore(database: database) }
+    public var samples: SampleStore { SampleStore(database: database) }
+
+    /// The shared review queue, with a claim lease in minutes (default: the workspace's).
+    public func queue(leaseMinutes: Double? = nil) -> ReviewQueue {
+        ReviewQueue(database: database, lease: (leaseMinutes ?? config.leaseMinutes) * 60)
+    }
+
+    public func reviews(leaseMinutes: Double? = nil) -> ReviewStore { ReviewStore(queue: queue(leaseMinutes: leaseMinutes)) }
+
+    /// The reviewer called `name`, with the agent ids the workspace lists for them.
+    public func reviewer(_ name: String) -> Reviewer { config.reviewer(name) }
+
+    public func findings(_ query: FindingQuery) throws(PitbossError) -> [StoredFinding] { try query.fetch(from: database) }
+    public func queueEntries(_ query: QueueQuery) throws(PitbossError) -> [QueueEntry] { try query.fetch(from: database) }
+    public func stats() throws(PitbossError) -> ConversationStats { try ConversationStats.read(from: database) }
+    public func rulePrecision() throws(PitbossError) -> [RulePrecision] { try RulePrecision.fetch(from: database) }
+
+    public func auditLog(item: Int64? = nil, conversation: String? = nil) throws(PitbossError) -> [AuditLog.Entry] {
+        try AuditLog.entries(in: database, item: item, conversation: conversation)
+    }
+}
