@@ -3,7 +3,7 @@ import Foundation
 /// What `pitboss sample` prints: the plan (so that anyone can check and re-derive it) and the chosen conversations.
 public enum SampleReport {
     public static func verification(_ v: SampleStore.Verification, style: OutputStyle) -> String {
-        var out = "Sample #\(v.sampleID) (seed \(TerminalSafe.line(v.plan.seed)), --\(v.plan.method), population \(v.plan.population)): \(v.stored.count) drawn\n"
+        var out = "Sample #\(v.sampleID) (seed \(TerminalSafe.line(v.plan.seed)), by \(v.plan.method.rawValue), population \(v.plan.population)): \(v.stored.count) drawn\n"
         if v.matches {
             return out + style.paint("Re-derived: the same \(v.stored.count) conversations.", .green, .bold) + "\n"
         }
@@ -48,15 +48,15 @@ public enum SampleReport {
             var out = style.paint("Population", .bold) + ": \(plan.population) conversation\(plan.population == 1 ? "" : "s") ("
                 + TerminalSafe.line(plan.filters.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")) + ")\n"
             switch plan.method {
-            case "confidence":
+            case .confidence:
                 if let s = plan.statistical { out += style.paint("Size", .bold) + ": " + s.explanation + "\n" }
-            case "per-agent":
+            case .perAgent:
                 out += style.paint("Size", .bold) + ": \(plan.requested ?? 0) per agent (times the agent's boost), at most what each has\n"
-            default:
+            case .size:
                 out += style.paint("Size", .bold) + ": \(plan.requested ?? 0) requested" + ((plan.requested ?? 0) > plan.population ? ", the whole population taken" : "") + "\n"
             }
             if let stratify = plan.stratify {
-                out += style.paint("Strata", .bold) + ": by \(stratify.rawValue), " + (plan.method == "per-agent" ? "fixed per agent" : "proportional (largest remainder)") + "\n"
+                out += style.paint("Strata", .bold) + ": by \(stratify.rawValue), " + (plan.method == .perAgent ? "fixed per agent" : "proportional (largest remainder)") + "\n"
                 var table = Table(headers: [stratify.rawValue, "population", "boost", "allocated", "drawn"], numericColumns: [1, 2, 3, 4])
                 table.rows = plan.strata.map { [$0.name, String($0.population), ReviewView.weight($0.boost), String($0.allocated), String($0.drawn)] }
                 out += table.render(style: style)

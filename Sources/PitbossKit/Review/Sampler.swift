@@ -72,7 +72,7 @@ public struct SamplePlan: Sendable, Equatable, Codable {
     public var seed: String
     /// How units are ranked: SHA-256 of "seed NUL conversation-id" → u in (0, 1); key −ln(u)/boost; smallest first.
     public var algorithm = "sha256-exponential-race-v1"
-    public var method: String
+    public var method: SampleMethod
     public var requested: Int?
     public var statistical: SampleSize?
     public var stratify: SampleRequest.Strata?
@@ -111,12 +111,12 @@ extension SamplePlan {
     /// The request that drew this plan's sample, to draw it again.
     public var request: SampleRequest {
         let size: SampleRequest.Size = switch method {
-        case "per-agent": .perAgent(requested ?? 0)
-        case "confidence": .statistical(confidence: statistical?.confidence ?? 0.95, margin: statistical?.margin ?? 0.05,
-                                        proportion: statistical?.proportion ?? 0.5)
-        default: .count(requested ?? 0)
+        case .perAgent: .perAgent(requested ?? 0)
+        case .confidence: .statistical(confidence: statistical?.confidence ?? 0.95, margin: statistical?.margin ?? 0.05,
+                                       proportion: statistical?.proportion ?? 0.5)
+        case .size: .count(requested ?? 0)
         }
-        return SampleRequest(size: size, stratify: method == "per-agent" ? nil : stratify, minPerAgent: minPerAgent, boosts: boosts, seed: seed)
+        return SampleRequest(size: size, stratify: method == .perAgent ? nil : stratify, minPerAgent: minPerAgent, boosts: boosts, seed: seed)
     }
 }
 
@@ -155,7 +155,7 @@ public enum Sampler {
         let names = members.keys.sorted()
         let boostOf = { (name: String) -> Double in strataKind == .agent ? request.boosts[name] ?? 1 : 1 }
 
-        var method = "size"
+        var method = SampleMethod.size
         var requested: Int?
         var statistical: SampleSize?
         var allocation: [String: Int] = [:]
@@ -166,11 +166,11 @@ public enum Sampler {
             allocation = allocate(min(n, units.count), names.map { ($0, members[$0]!.count, boostOf($0)) })
         case .perAgent(let n):
             guard n > 0 else { throw .usage("the number per agent must be at least 1") }
-            method = "per-agent"
+            method = .perAgent
             requested = n
             for name in names { allocation[name] = min(members[name]!.count, Int((Double(n) * boostOf(name)).rounded())) }
         case .statistical(let confidence, let margin, let proportion):
-            method = "confidence"
+            method = .confidence
             let size = try SampleSize(confidence: confidence, margin: margin, proportion: proportion, population: units.count)
             statistical = size
             allocation = allocate(size.n, names.map { ($0, members[$0]!.count, boostOf($0)) })
