@@ -8,22 +8,30 @@ struct AmazonTranscribeReaderTests {
 
     @Test("speaker diarization: words join into turns per speaker, punctuation attached to the word before")
     func diarization() throws {
-        let c = try #require(try Fixture.read(AmazonTranscribeReader(), RealFiles.path("formats/aws_transcribe/diarization-output-batch.0.json"),
+        let c = try #require(try Fixture.read(AmazonTranscribeReader(), FixtureFiles.path("aws_transcribe/diarization-withdrawal.json"),
                                               roles: try RoleMap(parsing: "spk_0=customer,spk_1=agent"), fallback: meta).first?.value)
         #expect(c.channel == .call)
-        #expect(c.turns.map(\.text) == ["I've been on hold for an hour.", "Sorry about that."])
-        #expect(c.turns.map(\.role) == [.customer, .agent])
-        #expect(c.turns[0].start == 4.87)
-        #expect(c.turns[0].end == 6.88)
-        #expect(c.turns.map(\.speaker) == ["spk_0", "spk_1"])
+        #expect(c.turns.map(\.text) == ["Hi, my withdrawal is still pending.", "Sorry about that. Let me check your account.", "Thank you."])
+        #expect(c.turns.map(\.role) == [.customer, .agent, .customer])
+        #expect(c.turns[0].start == 0.64)
+        #expect(c.turns[0].end == 2.74)
+        #expect(c.turns[1].start == 3.55)
+        #expect(c.turns[1].end == 6.24)
+        #expect(c.turns.map(\.speaker) == ["spk_0", "spk_1", "spk_0"])
+        #expect(c.externalID == "diarization-withdrawal")
     }
 
     @Test("channel identification: one turn per channel change")
     func channelIdentification() throws {
-        let c = try #require(try Fixture.read(AmazonTranscribeReader(), RealFiles.path("formats/aws_transcribe/channel-id-output-batch.0.json"),
-                                              roles: try RoleMap(parsing: "ch_0=customer,ch_1=agent"), fallback: meta).first?.value)
-        #expect(c.turns.map(\.text) == ["I've been on hold for an hour.", "Sorry about that."])
-        #expect(c.turns.map(\.role) == [.customer, .agent])
+        let ru = ConversationMetadata(language: "ru", agent: "ru.oleg", startedAt: UTCTimestamp.parse("2026-11-21T23:17:00Z"))
+        let c = try #require(try Fixture.read(AmazonTranscribeReader(), FixtureFiles.path("aws_transcribe/channel-id-bonus-ru.json"),
+                                              roles: try RoleMap(parsing: "ch_0=customer,ch_1=agent"), fallback: ru).first?.value)
+        #expect(c.turns.map(\.text) == ["Здравствуйте, мне не начислили бонус за депозит.", "Добрый вечер. Сейчас проверю ваш счёт.", "Спасибо."])
+        #expect(c.turns.map(\.role) == [.customer, .agent, .customer])
+        #expect(c.turns.map(\.speaker) == ["ch_0", "ch_1", "ch_0"])
+        #expect(c.turns[1].start == 4.1)
+        #expect(c.turns[1].end == 6.35)
+        #expect(c.language == "ru")
     }
 
     @Test("older output with speakers only in speaker_labels.segments, and a job that is not complete")
@@ -51,6 +59,64 @@ struct AmazonTranscribeReaderTests {
 struct ContactLensReaderTests {
     @Test("voice: AGENT and CUSTOMER turns with offsets in seconds and the language from LanguageCode")
     func voice() throws {
+        let meta = ConversationMetadata(agent: "en.tom", startedAt: UTCTimestamp.parse("2026-11-21T22:00:00Z"))
+        let c = try #require(try Fixture.read(ContactLensReader(), FixtureFiles.path("contact_lens/voice-bonus-wagering.json"),
+                                              fallback: meta).first?.value)
+        #expect(c.channel == .call)
+        #expect(c.language == "en")
+        #expect(c.turns.map(\.role) == [.agent, .customer, .agent, .customer, .agent, .customer, .agent])
+        #expect(c.turns.first?.text == "Hello?")
+        #expect(c.turns[1].text == "Hi, this is Daniel. I took the welcome bonus and now I can't withdraw anything.")
+        #expect(c.turns[1].start == 0.52)
+        #expect(c.turns[1].end == 5.48)
+        #expect(c.turns.last?.text == "Done. Thank you for calling, have a good night.")
+        #expect(c.externalID == "voice-bonus-wagering")
+    }
+
+    @Test("chat: messages only (joins and leaves are events), roles from ParticipantRole, id from the contact")
+    func chat() throws {
+        let c = try #require(try Fixture.read(ContactLensReader(), FixtureFiles.path("contact_lens/chat-kyc-documents.json"),
+                                              fallback: ConversationMetadata(agent: "en.tom")).first?.value)
+        #expect(c.channel == .chat)
+        #expect(c.language == "en")
+        #expect(c.externalID == "0c7b1e5a-3f2d-4a8e-b6c9-5d4e2f1a7b90")
+        #expect(c.startedAt == UTCTimestamp.parse("2026-11-22T01:12:05.318Z"))
+        #expect(c.turns.map(\.role) == [.bot, .customer, .system, .agent, .customer, .agent, .customer, .agent])
+        #expect(c.turns[3].speaker == "Tom")
+        #expect(c.turns[3].agentID == "en.tom")
+        #expect(c.turns[3].text == "Hello Priya, this is Tom from LuckySeven. How can I help you?")
+        #expect(c.turns.allSatisfy { $0.at != nil })
+        #expect(c.turns.last?.at == UTCTimestamp.parse("2026-11-22T01:16:35.502Z"))
+        #expect(c.shiftID == "2026-11-21-night")
+    }
+}
+
+@Suite("Amazon Transcribe and Contact Lens on real files (../shared/real)")
+struct TranscribeAndContactLensRealFileTests {
+    let meta = ConversationMetadata(language: "en", agent: "en.james", startedAt: UTCTimestamp.parse("2026-11-21T22:00:00Z"))
+
+    @Test("Transcribe speaker diarization: words join into turns per speaker, punctuation attached to the word before", .needsRealFiles)
+    func diarization() throws {
+        let c = try #require(try Fixture.read(AmazonTranscribeReader(), RealFiles.path("formats/aws_transcribe/diarization-output-batch.0.json"),
+                                              roles: try RoleMap(parsing: "spk_0=customer,spk_1=agent"), fallback: meta).first?.value)
+        #expect(c.channel == .call)
+        #expect(c.turns.map(\.text) == ["I've been on hold for an hour.", "Sorry about that."])
+        #expect(c.turns.map(\.role) == [.customer, .agent])
+        #expect(c.turns[0].start == 4.87)
+        #expect(c.turns[0].end == 6.88)
+        #expect(c.turns.map(\.speaker) == ["spk_0", "spk_1"])
+    }
+
+    @Test("Transcribe channel identification: one turn per channel change", .needsRealFiles)
+    func channelIdentification() throws {
+        let c = try #require(try Fixture.read(AmazonTranscribeReader(), RealFiles.path("formats/aws_transcribe/channel-id-output-batch.0.json"),
+                                              roles: try RoleMap(parsing: "ch_0=customer,ch_1=agent"), fallback: meta).first?.value)
+        #expect(c.turns.map(\.text) == ["I've been on hold for an hour.", "Sorry about that."])
+        #expect(c.turns.map(\.role) == [.customer, .agent])
+    }
+
+    @Test("Contact Lens voice: AGENT and CUSTOMER turns with offsets in seconds and the language from LanguageCode", .needsRealFiles)
+    func contactLensVoice() throws {
         let meta = ConversationMetadata(agent: "en.jane", startedAt: UTCTimestamp.parse("2026-11-21T22:00:00Z"))
         let c = try #require(try Fixture.read(ContactLensReader(), RealFiles.path("formats/contact_lens/contact-lens-example-output-files.voice.0.json"),
                                               fallback: meta).first?.value)
@@ -64,8 +130,8 @@ struct ContactLensReaderTests {
         #expect(c.externalID == "contact-lens-example-output-files.voice.0")
     }
 
-    @Test("chat: messages only (joins and leaves are events), roles from ParticipantRole, id from the contact")
-    func chat() throws {
+    @Test("Contact Lens chat: messages only (joins and leaves are events), roles from ParticipantRole, id from the contact", .needsRealFiles)
+    func contactLensChat() throws {
         let c = try #require(try Fixture.read(ContactLensReader(), RealFiles.path("formats/contact_lens/contact-lens-example-output-files-chat.0.json"),
                                               fallback: ConversationMetadata(agent: "en.jane")).first?.value)
         #expect(c.channel == .chat)
@@ -113,13 +179,27 @@ struct WhisperReaderTests {
 @Suite("Format detection")
 struct FormatDetectionTests {
     @Test("extensions decide, and .json files are told apart by their keys", arguments: [
+        ("aws_transcribe/diarization-withdrawal.json", TranscriptFormat.transcribe),
+        ("aws_transcribe/channel-id-bonus-ru.json", .transcribe),
+        ("contact_lens/voice-bonus-wagering.json", .contactLens),
+        ("contact_lens/chat-kyc-documents.json", .contactLens),
+        ("webvtt/withdrawal-call.vtt", .webvtt),
+        ("jsonl/personal-data.jsonl", .jsonl),
+    ])
+    func detects(file: String, format: TranscriptFormat) {
+        let path = FixtureFiles.path(file)
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(TranscriptFormat.detect(path: path) == format)
+    }
+
+    @Test("the real files are told apart the same way", .needsRealFiles, arguments: [
         ("formats/aws_transcribe/diarization-output-batch.0.json", TranscriptFormat.transcribe),
         ("formats/aws_transcribe/channel-id-output-batch.0.json", .transcribe),
         ("formats/contact_lens/contact-lens-example-output-files.voice.0.json", .contactLens),
         ("formats/contact_lens/contact-lens-example-output-files-chat.1.json", .contactLens),
         ("formats/webvtt/spec-example.vtt", .webvtt),
     ])
-    func detects(file: String, format: TranscriptFormat) {
+    func detectsRealFiles(file: String, format: TranscriptFormat) {
         let path = RealFiles.path(file)
         #expect(TranscriptFormat.detect(path: path) == format)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import PitbossKit
 
 /// A fresh folder for one test's files, removed when the test's value goes away.
@@ -28,7 +29,20 @@ final class Scratch {
     }
 }
 
-/// The real third-party files kept beside the project (never copied into it).
+/// The project's own fixtures, in the repository under `Tests/Fixtures/<format>/` (outside the test target, so
+/// SwiftPM does not take them for resources); see Tests/Fixtures/README.md for what each one is.
+enum FixtureFiles {
+    static let root: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<2 { url.deleteLastPathComponent() }  // Tests/PitbossKitTests/Support.swift → Tests
+        return url.appendingPathComponent("Fixtures").path
+    }()
+
+    static func path(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
+}
+
+/// The real third-party files kept beside the project (never copied into it). A bare clone has no
+/// `../shared/real`: tests that read these files carry `.needsRealFiles` and are skipped there.
 enum RealFiles {
     static let root: String = {
         var url = URL(fileURLWithPath: #filePath)
@@ -36,7 +50,21 @@ enum RealFiles {
         return url.deletingLastPathComponent().appendingPathComponent("shared/real").path
     }()
 
+    /// Whether `../shared/real` is beside the project.
+    static let available: Bool = {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) && isDirectory.boolValue
+    }()
+
     static func path(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// For a test of the real third-party files: runs when `../shared/real` is beside the project, and is
+    /// reported as skipped, with the reason, in a bare clone.
+    static var needsRealFiles: Self {
+        .enabled(if: RealFiles.available, "../shared/real is not beside the project (a bare clone): skipped")
+    }
 }
 
 enum Fixture {

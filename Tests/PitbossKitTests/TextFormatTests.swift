@@ -163,7 +163,76 @@ struct WebVTTReaderTests {
     let scratch = Scratch()
     let callMeta = ConversationMetadata(channel: "call", language: "en", agent: "en.james", startedAt: UTCTimestamp.parse("2026-11-21T22:00:00Z"))
 
-    @Test("the W3C example: consecutive cues of a speaker merge; overlapping speakers alternate")
+    @Test("a withdrawal call: consecutive cues of a speaker merge, overlapping speakers alternate; REGION, STYLE and NOTE blocks, cue settings and a <v.class> span are read past")
+    func withdrawalCall() throws {
+        let roles = try RoleMap(parsing: "Anna Brooks=agent,Mark Taylor=customer")
+        let c = try #require(try Fixture.read(WebVTTReader(), FixtureFiles.path("webvtt/withdrawal-call.vtt"), roles: roles, fallback: callMeta).first?.value)
+        #expect(c.turns.map(\.speaker) == ["Anna Brooks", "Mark Taylor", "Anna Brooks", "Mark Taylor", "Anna Brooks", "Mark Taylor", "Anna Brooks"])
+        #expect(c.turns.map(\.role) == [.agent, .customer, .agent, .customer, .agent, .customer, .agent])
+        #expect(c.turns[0].text == "Good evening, thank you for calling LuckySeven support. My name is Anna. How can I help you tonight?")
+        #expect(c.turns[0].start == 1.2)
+        #expect(c.turns[0].end == 6.1)
+        #expect(c.turns[1].text == "Hi Anna. I asked for a withdrawal of 250 euros on Monday and it still says pending.")
+        #expect(c.turns[2].text == "I'm sorry about the wait. Let me open your account. I can see it, it is with our payments & verification team—")
+        #expect(c.turns[2].end == 16)
+        #expect(c.turns[3].text == "Three days!")
+        #expect(c.turns[5].text == "sighs")
+        #expect(c.turns[6].text == "Once KYC is approved, the money usually arrives within 24 hours.")
+        #expect(c.turns[6].start == 20.1)
+        #expect(c.externalID == "withdrawal-call")
+    }
+
+    @Test("several voices in one cue, closing </v>, inline tags stripped, text outside a voice span stays with the last voice")
+    func severalVoicesPerCue() throws {
+        let roles = try RoleMap(parsing: "Ayşe Demir=agent,Mehmet Kaya=customer")
+        let meta = ConversationMetadata(channel: "call", language: "tr", agent: "tr.ayse", startedAt: UTCTimestamp.parse("2026-11-21T15:00:00Z"))
+        let c = try #require(try Fixture.read(WebVTTReader(), FixtureFiles.path("webvtt/kyc-several-voices.vtt"), roles: roles, fallback: meta).first?.value)
+        #expect(c.turns.map(\.speaker) == ["Ayşe Demir", "Mehmet Kaya", "Ayşe Demir", "Mehmet Kaya"])
+        #expect(c.turns[0].text == "İyi akşamlar, LuckySeven destek hattı, ben Ayşe. Kimlik doğrulaması için mi aradınız?")
+        #expect(c.turns[1].text == "Evet, belgelerim hâlâ onaylanmadı.")
+        #expect(c.turns[2].text == "Hemen bakıyorum. klavye sesi Pasaportunuzun ön yüzü net, ama adres belgesi üç aydan eski.")
+        #expect(c.turns[2].start == 4.5)
+        #expect(c.turns[2].end == 12)
+        #expect(c.turns[3].text == "Yeni bir fatura yüklersem çekimim bugün onaylanır mı?")
+        #expect(!c.turns.contains { $0.text.contains("<") })
+    }
+
+    @Test("a closing span and text after it", arguments: [("closing-span.vtt", "Ευχαριστώ πολύ! Καληνύχτα!"), ("with-annotation.vtt", "Где мой вывод?")])
+    func closingSpans(file: String, text: String) throws {
+        let c = try #require(try Fixture.read(WebVTTReader(), FixtureFiles.path("webvtt/\(file)"), roles: try RoleMap(parsing: "*=customer"),
+                                              fallback: callMeta).first?.value)
+        #expect(c.turns.map(\.text) == [text])
+    }
+
+    @Test("a voice tag without '>' runs to the end of the cue, leaving no speech: an empty conversation")
+    func unterminatedVoice() throws {
+        let problem = try #require(try Fixture.read(WebVTTReader(), FixtureFiles.path("webvtt/no-end-gt.vtt"),
+                                                    roles: try RoleMap(parsing: "*=customer"), fallback: callMeta).first?.problem)
+        #expect(problem.reason.contains("no turns"))
+    }
+
+    @Test("an unmapped voice is an error that shows the --roles to write, with the whole annotation as the name")
+    func unmappedVoice() throws {
+        let problem = try #require(try Fixture.read(WebVTTReader(), FixtureFiles.path("webvtt/with-annotation.vtt"), fallback: callMeta).first?.problem)
+        #expect(problem.reason == "speaker 'Ольга Смирнова' has no role; map it with --roles \"Ольга Смирнова=agent,*=customer\" or \"roles\" in NAME.meta.json")
+    }
+
+    @Test("entities, identifiers, NOTE blocks and a malformed timing")
+    func details() throws {
+        let good = scratch.write("a.vtt", "WEBVTT - call\n\nNOTE recorded by PBX\n\ncue-1\n00:00:01.000 --> 00:00:02.000 align:start\n<v.loud Agent>Fish &amp; chips &lt;3</v>\n")
+        #expect(try Fixture.read(WebVTTReader(), good, fallback: callMeta).first?.value?.turns.first?.text == "Fish & chips <3")
+        let bad = scratch.write("b.vtt", "WEBVTT\n\n00:00:01.000 --> soon\n<v Agent>hi\n")
+        #expect(try Fixture.read(WebVTTReader(), bad, fallback: callMeta).first?.problem?.location.line == 3)
+        let notVTT = scratch.write("c.vtt", "1\n00:00:01,000 --> 00:00:02,000\nhi\n")
+        #expect(try Fixture.read(WebVTTReader(), notVTT, fallback: callMeta).first?.problem?.reason.contains("not a WebVTT file") == true)
+    }
+}
+
+@Suite("WebVTT on real files (../shared/real)")
+struct WebVTTRealFileTests {
+    let callMeta = ConversationMetadata(channel: "call", language: "en", agent: "en.james", startedAt: UTCTimestamp.parse("2026-11-21T22:00:00Z"))
+
+    @Test("the W3C example: consecutive cues of a speaker merge; overlapping speakers alternate", .needsRealFiles)
     func specExample() throws {
         let roles = try RoleMap(parsing: "Roger Bingham=agent,Neil deGrasse Tyson=customer")
         let c = try #require(try Fixture.read(WebVTTReader(), RealFiles.path("formats/webvtt/spec-example.vtt"), roles: roles, fallback: callMeta).first?.value)
@@ -175,7 +244,7 @@ struct WebVTTReaderTests {
         #expect(c.externalID == "spec-example")
     }
 
-    @Test("several voices in one cue, inline tags stripped, text outside a voice span stays with the last voice")
+    @Test("several voices in one cue, inline tags stripped, text outside a voice span stays with the last voice", .needsRealFiles)
     func severalVoicesPerCue() throws {
         let roles = try RoleMap(parsing: "Kyle Huey=agent,Chris Pearce=customer")
         let c = try #require(try Fixture.read(WebVTTReader(), RealFiles.path("formats/webvtt/cycle-collector-talk.vtt"), roles: roles, fallback: callMeta).first?.value)
@@ -185,34 +254,24 @@ struct WebVTTReaderTests {
         #expect(!c.turns.contains { $0.text.contains("<") })
     }
 
-    @Test("a closing span and text after it", arguments: [("with-closing-span.vtt", "Hee! Hee!"), ("with-annotation.vtt", "No way!")])
+    @Test("a closing span and text after it", .needsRealFiles, arguments: [("with-closing-span.vtt", "Hee! Hee!"), ("with-annotation.vtt", "No way!")])
     func closingSpans(file: String, text: String) throws {
         let c = try #require(try Fixture.read(WebVTTReader(), RealFiles.path("formats/webvtt/\(file)"), roles: try RoleMap(parsing: "*=customer"),
                                               fallback: callMeta).first?.value)
         #expect(c.turns.map(\.text) == [text])
     }
 
-    @Test("a voice tag without '>' runs to the end of the cue, leaving no speech: an empty conversation")
+    @Test("a voice tag without '>' runs to the end of the cue, leaving no speech: an empty conversation", .needsRealFiles)
     func unterminatedVoice() throws {
         let problem = try #require(try Fixture.read(WebVTTReader(), RealFiles.path("formats/webvtt/no-end-gt.vtt"),
                                                     roles: try RoleMap(parsing: "*=customer"), fallback: callMeta).first?.problem)
         #expect(problem.reason.contains("no turns"))
     }
 
-    @Test("an unmapped voice is an error that shows the --roles to write")
+    @Test("an unmapped voice is an error that shows the --roles to write", .needsRealFiles)
     func unmappedVoice() throws {
         let problem = try #require(try Fixture.read(WebVTTReader(), RealFiles.path("formats/webvtt/with-annotation.vtt"), fallback: callMeta).first?.problem)
         #expect(problem.reason == "speaker 'Mary' has no role; map it with --roles \"Mary=agent,*=customer\" or \"roles\" in NAME.meta.json")
-    }
-
-    @Test("entities, identifiers, NOTE blocks and a malformed timing")
-    func details() throws {
-        let good = scratch.write("a.vtt", "WEBVTT - call\n\nNOTE recorded by PBX\n\ncue-1\n00:00:01.000 --> 00:00:02.000 align:start\n<v.loud Agent>Fish &amp; chips &lt;3</v>\n")
-        #expect(try Fixture.read(WebVTTReader(), good, fallback: callMeta).first?.value?.turns.first?.text == "Fish & chips <3")
-        let bad = scratch.write("b.vtt", "WEBVTT\n\n00:00:01.000 --> soon\n<v Agent>hi\n")
-        #expect(try Fixture.read(WebVTTReader(), bad, fallback: callMeta).first?.problem?.location.line == 3)
-        let notVTT = scratch.write("c.vtt", "1\n00:00:01,000 --> 00:00:02,000\nhi\n")
-        #expect(try Fixture.read(WebVTTReader(), notVTT, fallback: callMeta).first?.problem?.reason.contains("not a WebVTT file") == true)
     }
 }
 
