@@ -84,7 +84,7 @@ struct SampleCommand: ParsableCommand {
         }
         if let size { return .count(size) }
         if let perAgent {
-            if stratify != nil && stratify != .agent { throw .usage("--per-agent draws per agent; it cannot be stratified by \(stratify!.rawValue)") }
+            if let stratify, stratify != .agent { throw .usage("--per-agent draws per agent; it cannot be stratified by \(stratify.rawValue)") }
             return .perAgent(perAgent)
         }
         guard let confidence, let margin else { throw .usage("--confidence and --margin go together, e.g. --confidence 0.95 --margin 0.05") }

@@ -16,6 +16,13 @@ struct ShiftScheduleTests {
         #expect(shift("2026-11-21T22:00:00Z") == "2026-11-21-night")
     }
 
+    @Test("the standard schedule passes the validation every workspace schedule passes")
+    func standardIsValid() throws {
+        let standard = ShiftSchedule.standard
+        #expect(try ShiftSchedule(timeZone: standard.timeZone, shifts: standard.shifts) == standard)
+        #expect(standard.timeZone.secondsFromGMT() == 0)
+    }
+
     @Test("a night after midnight belongs to the date on which it started")
     func nightAfterMidnight() {
         #expect(shift("2026-11-22T00:30:00Z") == "2026-11-21-night")

@@ -71,7 +71,7 @@ public enum SampleReport {
                 out += style.paint("Drawn", .bold) + ": \(plan.size) conversation\(plan.size == 1 ? "" : "s") (dry run: nothing queued)\n"
                 for (unit, stratum) in outcome.draw.chosen { out += "  " + TerminalSafe.line("\(unit.id)  \(unit.agent)" + (stratum == "all" || stratum == unit.agent ? "" : "  \(stratum)")) + "\n" }
             } else {
-                out += style.paint("Sample #\(outcome.sampleID!)", .bold, .green) + ": \(plan.size) drawn, \(outcome.queued) queued with reason sample (pitboss queue list --reason sample)\n"
+                out += style.paint("Sample #\(outcome.sampleID.map(String.init) ?? "?")", .bold, .green) + ": \(plan.size) drawn, \(outcome.queued) queued with reason sample (pitboss queue list --reason sample)\n"
             }
             return out
         }

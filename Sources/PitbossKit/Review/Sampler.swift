@@ -163,23 +163,23 @@ public enum Sampler {
         case .count(let n):
             guard n > 0 else { throw .usage("a sample size must be at least 1") }
             requested = n
-            allocation = allocate(min(n, units.count), names.map { ($0, members[$0]!.count, boostOf($0)) })
+            allocation = allocate(min(n, units.count), names.map { ($0, members[$0, default: []].count, boostOf($0)) })
         case .perAgent(let n):
             guard n > 0 else { throw .usage("the number per agent must be at least 1") }
             method = .perAgent
             requested = n
-            for name in names { allocation[name] = min(members[name]!.count, Int((Double(n) * boostOf(name)).rounded())) }
+            for name in names { allocation[name] = min(members[name, default: []].count, Int((Double(n) * boostOf(name)).rounded())) }
         case .statistical(let confidence, let margin, let proportion):
             method = .confidence
             let size = try SampleSize(confidence: confidence, margin: margin, proportion: proportion, population: units.count)
             statistical = size
-            allocation = allocate(size.n, names.map { ($0, members[$0]!.count, boostOf($0)) })
+            allocation = allocate(size.n, names.map { ($0, members[$0, default: []].count, boostOf($0)) })
         }
 
         var chosen = Set<Int>()
         var order: [Int] = []
         for name in names {
-            for i in members[name]!.prefix(allocation[name] ?? 0) { chosen.insert(i); order.append(i) }
+            for i in members[name, default: []].prefix(allocation[name] ?? 0) { chosen.insert(i); order.append(i) }
         }
         // A quiet agent is still seen: top up from their best-ranked conversations not yet drawn.
         var toppedUp = 0
@@ -187,7 +187,7 @@ public enum Sampler {
             var byAgent: [String: [Int]] = [:]
             for i in ranked { byAgent[units[i].agent, default: []].append(i) }
             for agent in byAgent.keys.sorted() {
-                let list = byAgent[agent]!
+                let list = byAgent[agent, default: []]
                 var missing = min(request.minPerAgent, list.count) - list.filter(chosen.contains).count
                 for i in list where missing > 0 && !chosen.contains(i) {
                     chosen.insert(i)
@@ -199,8 +199,8 @@ public enum Sampler {
         }
 
         let strata = names.map { name in
-            SamplePlan.Stratum(name: name, population: members[name]!.count, boost: boostOf(name), allocated: allocation[name] ?? 0,
-                               drawn: members[name]!.filter(chosen.contains).count)
+            SamplePlan.Stratum(name: name, population: members[name, default: []].count, boost: boostOf(name), allocated: allocation[name] ?? 0,
+                               drawn: members[name, default: []].filter(chosen.contains).count)
         }
         let plan = SamplePlan(seed: request.seed, method: method, requested: requested, statistical: statistical, stratify: strataKind,
                               minPerAgent: request.minPerAgent, boosts: request.boosts, population: units.count,

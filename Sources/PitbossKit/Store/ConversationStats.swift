@@ -30,8 +30,9 @@ public struct ConversationStats: Sendable, Equatable, Codable {
                         FROM conversations GROUP BY \(column) ORDER BY \(column)
                         """).map { Count(key: $0["key"], conversations: $0["conversations"], turns: $0["turns"]) }
                 }
-                let totals = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS c, COALESCE(SUM(turn_count), 0) AS t FROM conversations")!
-                return ConversationStats(conversations: totals["c"], turns: totals["t"], byChannel: try counts("channel"),
+                let conversations = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conversations") ?? 0
+                let turns = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(turn_count), 0) FROM conversations") ?? 0
+                return ConversationStats(conversations: conversations, turns: turns, byChannel: try counts("channel"),
                                          byLanguage: try counts("language"), byAgent: try counts("agent_id"),
                                          byShift: try counts("shift_id"))
             }

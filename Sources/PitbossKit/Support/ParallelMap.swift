@@ -54,6 +54,7 @@ enum ParallelMap {
             storage.deallocate()
         }
         func set(_ index: Int, _ value: Value) { storage[index] = value }
-        func values() -> [Value] { storage.map { $0! } }
+        /// Called once every task has set its slot (the map waits for all of them), so no slot is empty.
+        func values() -> [Value] { storage.compactMap { $0 } }
     }
 }
