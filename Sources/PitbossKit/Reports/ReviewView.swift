@@ -13,7 +13,7 @@ public enum ReviewView {
 
         let listed = findings.filter { $0.status != .error }
         if listed.isEmpty && !evaluated {
-            out += style.paint("Not checked by the rubric yet (pitboss flag would): score it on the transcript alone.", .yellow) + "\n\n"
+            out += style.paint("Not checked by the rubric yet (a flag run would): score it on the transcript alone.", .yellow) + "\n\n"
         } else if listed.isEmpty {
             out += style.paint("No findings: score it on the transcript alone.", .green) + "\n\n"
         } else {

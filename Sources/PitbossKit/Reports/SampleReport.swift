@@ -65,13 +65,13 @@ public enum SampleReport {
                 out += "Boosts: " + TerminalSafe.line(plan.boosts.sorted { $0.key < $1.key }.map { "\($0.key)×\(ReviewView.weight($0.value))" }.joined(separator: ", ")) + "\n"
             }
             if plan.toppedUp > 0 { out += "Topped up: \(plan.toppedUp) more so that every agent is seen at least \(plan.minPerAgent) time\(plan.minPerAgent == 1 ? "" : "s")\n" }
-            out += style.paint("Seed", .bold) + ": \(TerminalSafe.line(plan.seed))  (the same seed on the same population draws the same sample: --seed \(TerminalSafe.line(plan.seed)))\n"
+            out += style.paint("Seed", .bold) + ": \(TerminalSafe.line(plan.seed))  (the same seed on the same population draws the same sample)\n"
             out += "Population hash: \(plan.populationHash)\n"
             if dryRun || outcome.sampleID == nil {
                 out += style.paint("Drawn", .bold) + ": \(plan.size) conversation\(plan.size == 1 ? "" : "s") (dry run: nothing queued)\n"
                 for (unit, stratum) in outcome.draw.chosen { out += "  " + TerminalSafe.line("\(unit.id)  \(unit.agent)" + (stratum == "all" || stratum == unit.agent ? "" : "  \(stratum)")) + "\n" }
             } else {
-                out += style.paint("Sample #\(outcome.sampleID.map(String.init) ?? "?")", .bold, .green) + ": \(plan.size) drawn, \(outcome.queued) queued with reason sample (pitboss queue list --reason sample)\n"
+                out += style.paint("Sample #\(outcome.sampleID.map(String.init) ?? "?")", .bold, .green) + ": \(plan.size) drawn, \(outcome.queued) queued with reason sample\n"
             }
             return out
         }
