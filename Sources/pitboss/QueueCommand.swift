@@ -52,7 +52,8 @@ struct QueueCommand: ParsableCommand {
                 if format == .json {
                     try Console.out(JSONOutput.string(claim))
                 } else {
-                    try Console.out("\(claim.item)\t" + TerminalSafe.line("\(claim.conversation)\t\(claim.reason)\tclaimed by \(claim.reviewer) until \(claim.expiresAt)") + "\n")
+                    try Console.out([String(claim.item), claim.conversation, claim.reason.rawValue, "claimed by \(claim.reviewer) until \(claim.expiresAt)"]
+                        .map(TerminalSafe.line).joined(separator: "\t") + "\n")
                 }
             }
         }

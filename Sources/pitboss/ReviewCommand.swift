@@ -145,7 +145,7 @@ final class ReviewConsole: ReviewTerminal, @unchecked Sendable {
         write(prompt)
         guard !outputClosed else { return nil }
         let line = Swift.readLine(strippingNewline: true)
-        if !interactive { write((line ?? "") + "\n") }
+        if !interactive { write(TerminalSafe.line(line ?? "") + "\n") }  // the echo of a piped answer is data too
         return line
     }
 }

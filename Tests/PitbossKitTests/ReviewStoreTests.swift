@@ -265,6 +265,32 @@ struct ReviewStoreTests {
         #expect(try f.count("SELECT COUNT(*) FROM reviews") == 0)
     }
 
+    @Test("a supervisor's forced release ends the reviewer's claim: their submit is refused even though nobody took the item")
+    func forcedReleaseRefusesSubmit() throws {
+        let f = try ReviewFixture(rude: 1, calm: 0)
+        let claim = try #require(try f.queue.claimNext(for: maria, now: f.now))
+        let script = Script(Array(repeating: "s", count: 10) + Array(repeating: "", count: rubric.criteria.count) + ["", "s"])
+        let terminal = Interposer(script) { try? f.queue.release(claim.item, by: "qa.lead", force: true, now: f.minutes(1)) }
+        #expect(throws: PitbossError.self) { _ = try session(f, claim).run(terminal, now: { f.minutes(2) }) }
+        #expect(script.output.contains("your claim on item \(claim.item) ended before the submit"))
+        #expect(try f.count("SELECT COUNT(*) FROM reviews") == 0)
+        #expect(try QueueQuery(status: .open).fetch(from: f.database, now: f.minutes(2)).map(\.id) == [claim.item])
+    }
+
+    @Test("in a comment or a reason only 'abandon' abandons: 'quit' is text there")
+    func quitIsText() throws {
+        let f = try ReviewFixture(rude: 1, calm: 0)
+        let claim = try #require(try f.queue.claimNext(for: maria, now: f.now))
+        let findings = try FindingQuery(conversation: "rude-0").fetch(from: f.database).filter { $0.status != .error }
+        let script = Script(["d", "quit"] + Array(repeating: "s", count: findings.count - 1)
+                            + Array(repeating: "", count: rubric.criteria.count) + [":q", "s"])
+        guard case .submitted(let review) = try session(f, claim).run(script, now: { f.minutes(3) }) else {
+            Issue.record("not submitted: \(script.output)"); return
+        }
+        #expect(review.comment == ":q")
+        #expect(review.verdicts.first?.reason == "quit")
+    }
+
     /// A script that runs `beforeSubmit` when the review is submitted.
     final class Interposer: ReviewTerminal {
         let script: Script

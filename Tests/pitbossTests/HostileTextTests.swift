@@ -66,6 +66,34 @@ struct HostileTextTests {
         #expect(Self.controls(in: run.stdout + run.stderr).isEmpty, "review printed \(Self.controls(in: run.stdout + run.stderr))")
     }
 
+    @Test("a hostile rubric and a hostile --as name are shown visibly too: flag's summary, the review screen, typed answers")
+    func hostileRubricAndActor() throws {
+        try importHostile()
+        workspace.write("hostile.yaml", #"""
+            rubric: "hostile\e]0;PWNED\a"
+            version: 1
+            languages: [en]
+            criteria:
+              - {id: courtesy, title: "Courtesy \e]52;c;Zm9v\a", weight: 1}
+            rules:
+              - id: rude
+                kind: forbid
+                criterion: courtesy
+                severity: major
+                message: "rude \e[?1049h {match}"
+                patterns:
+                  en: ['\bstupid\b']
+            """#)
+        let flag = try pitboss.run("flag", "--rubric", "hostile.yaml")
+        #expect(flag.status == 0, "\(flag.stderr)")
+        #expect(Self.controls(in: flag.stdout + flag.stderr).isEmpty, "flag printed \(Self.controls(in: flag.stdout + flag.stderr))")
+        let review = try pitboss.run(["review", "next", "--rubric", "hostile.yaml", "--as", "qa\u{1B}]0;T\u{07}\u{202E}"],
+                                     input: "s\nbad\u{1B}]0;X\u{07}\nabandon\n")
+        #expect(review.stdout.contains("Courtesy ^[]52;c;Zm9v^G"), "\(review.stdout)")
+        #expect(review.stdout.contains("'bad^[]0;X^G' is not an answer here"))
+        #expect(Self.controls(in: review.stdout + review.stderr).isEmpty, "review printed \(Self.controls(in: review.stdout + review.stderr))")
+    }
+
     @Test("JSON output keeps the exact text")
     func jsonIsExact() throws {
         try importHostile()

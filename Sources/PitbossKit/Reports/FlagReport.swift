@@ -18,7 +18,7 @@ public enum FlagReport {
             return table.csv()
         case .table:
             let c = s.counts
-            var out = style.paint("flag run \(s.run): \(s.rubric) \(s.rubricVersion) (\(s.rubricHash.prefix(12)))", .bold) + "\n"
+            var out = style.paint(TerminalSafe.line("flag run \(s.run): \(s.rubric) \(s.rubricVersion) (\(s.rubricHash.prefix(12)))"), .bold) + "\n"
             out += "scanned \(c.scanned), evaluated \(c.evaluated), flagged \(c.flagged) (queued at \(s.minSeverity.rawValue) or above), findings \(c.findings), rule errors \(c.errors)"
             if s.alreadyEvaluated > 0 { out += ", evaluated meanwhile by another run \(s.alreadyEvaluated)" }
             out += String(format: " in %.1f s\n", s.elapsed)

@@ -70,7 +70,7 @@ public final class ReviewSession {
         // The claim was taken (or renewed) one lease before it expires.
         renewedAt = UTCTimestamp.parse(claim.expiresAt)?.addingTimeInterval(-store.queue.lease) ?? now()
         let expires = UTCTimestamp.parse(claim.expiresAt).map { LocalTime.format($0, in: timeZone) } ?? claim.expiresAt
-        terminal.write(style.paint("Item \(claim.item)", .bold) + " · \(claim.reason) · priority \(claim.priority) · claimed by \(reviewer.name) until \(expires)\n"
+        terminal.write(style.paint("Item \(claim.item)", .bold) + " · \(claim.reason.rawValue) · priority \(claim.priority) · claimed by \(TerminalSafe.line(reviewer.name)) until \(expires)\n"
             + style.paint("Type 'abandon' at any prompt (or press Ctrl-C) to stop: nothing is stored and the item goes back to the queue.", .dim) + "\n\n")
         terminal.write(ReviewView.transcript(conversation, findings: findings, evaluated: evaluated, mask: mask, style: style, timeZone: timeZone) + "\n")
         do {
@@ -82,7 +82,7 @@ public final class ReviewSession {
                 let card: Scorecard
                 do { card = try Scorecard(rubric: rubric, answers: answers) } catch {
                     // Every answer was checked as it was typed; only "all N/A" can land here.
-                    terminal.write(style.paint(error.message.replacingOccurrences(of: "\nnothing was stored", with: ""), .red) + "\n")
+                    terminal.write(style.paint(TerminalSafe.text(error.message.replacingOccurrences(of: "\nnothing was stored", with: "")), .red) + "\n")
                     continue
                 }
                 comment = try askComment(terminal, keeping: comment)
@@ -93,11 +93,12 @@ public final class ReviewSession {
                 terminal.write("Comment: " + (comment.isEmpty ? style.paint("none", .dim) : "“\(TerminalSafe.text(comment))”") + "\n")
                 switch try choose(terminal, "Submit? [s]ubmit, [e]dit the answers, [a]bandon", ["submit", "edit", "abandon"]) {
                 case "submit":
-                    let submission = ReviewSubmission(item: claim.item, reviewer: reviewer, rubric: rubric, scorecard: card,
+                    var submission = ReviewSubmission(item: claim.item, reviewer: reviewer, rubric: rubric, scorecard: card,
                                                       verdicts: verdicts.sorted { $0.key < $1.key }.map(\.value),
                                                       comment: comment.isEmpty ? nil : comment)
+                    submission.requiresClaim = true
                     let stored = try submit(submission, terminal)
-                    terminal.write(style.paint("Stored review #\(stored.id)", .green, .bold) + " of item \(claim.item) (\(conversation.externalID)): "
+                    terminal.write(style.paint("Stored review #\(stored.id)", .green, .bold) + " of item \(claim.item) (\(TerminalSafe.line(conversation.externalID))): "
                         + ReviewView.scoreLine(score: stored.score, raw: stored.rawScore, autoFailed: stored.autoFailed, failed: card.failedCritical, style: style) + "\n")
                     return .submitted(stored)
                 case "edit":
@@ -131,7 +132,7 @@ public final class ReviewSession {
                     verdicts[f.id] = FindingVerdict(finding: f.id, verdict: .confirmed, reason: rest, rule: f.rule)
                 case "d", "dismiss", "n", "no":
                     var reason = rest
-                    if reason == nil { reason = try ask(terminal, "  reason for dismissing (Enter for none)").nilIfEmpty }
+                    if reason == nil { reason = try ask(terminal, "  reason for dismissing (Enter for none)", freeText: true).nilIfEmpty }
                     verdicts[f.id] = FindingVerdict(finding: f.id, verdict: .dismissed, reason: reason, rule: f.rule)
                 case "s", "skip":
                     break
@@ -154,10 +155,10 @@ public final class ReviewSession {
             let suggestion = suggestions[criterion.id]
             let choices = Scorecard.choices(criterion, na: criterion.naAllowed).replacingOccurrences(of: ", ", with: "/").replacingOccurrences(of: " or ", with: "/")
             let flags = "weight \(ReviewView.weight(criterion.weight))" + (criterion.critical ? ", critical" : "")
-            terminal.write(style.paint(criterion.id, .bold) + " — \(criterion.title) (\(flags))\n")
+            terminal.write(style.paint(TerminalSafe.line(criterion.id), .bold) + " — \(TerminalSafe.line(criterion.title)) (\(flags))\n")
             while true {
                 let hint = suggestion.map { " [\($0.answer): \($0.because)]" } ?? ""
-                let line = try ask(terminal, "  \(choices)\(hint)")
+                let line = try ask(terminal, "  " + TerminalSafe.line(choices + hint))
                 let typed = line.isEmpty ? (suggestion?.answer ?? "") : line
                 if let answer = Self.resolve(typed, criterion) {
                     answers[criterion.id] = answer
@@ -165,7 +166,7 @@ public final class ReviewSession {
                     enteredAnswers.append((criterion.id, answer))
                     break
                 }
-                terminal.write(style.paint("  '\(typed)' is not an answer here; answer \(Scorecard.choices(criterion, na: criterion.naAllowed))", .yellow) + "\n")
+                terminal.write(style.paint(TerminalSafe.line("  '\(typed)' is not an answer here; answer \(Scorecard.choices(criterion, na: criterion.naAllowed))"), .yellow) + "\n")
             }
         }
         return answers
@@ -174,9 +175,9 @@ public final class ReviewSession {
     /// The comment for the agent's file. After an edit, Enter keeps the comment typed before (a reviewer's words are
     /// never dropped by a keystroke) and `-` clears it.
     func askComment(_ terminal: any ReviewTerminal, keeping earlier: String) throws -> String {
-        guard !earlier.isEmpty else { return try ask(terminal, "Comment for the agent's file (Enter for none)") }
+        guard !earlier.isEmpty else { return try ask(terminal, "Comment for the agent's file (Enter for none)", freeText: true) }
         terminal.write("Comment so far: “\(TerminalSafe.text(earlier))”\n")
-        let typed = try ask(terminal, "Comment (Enter keeps it, - clears it, or type a new one)")
+        let typed = try ask(terminal, "Comment (Enter keeps it, - clears it, or type a new one)", freeText: true)
         switch typed {
         case "": return earlier
         case "-": return ""
@@ -202,12 +203,13 @@ public final class ReviewSession {
         }
     }
 
-    /// One line; `abandon` (or `quit`) or the end of input abandons the review.
-    func ask(_ terminal: any ReviewTerminal, _ prompt: String) throws -> String {
+    /// One line; `abandon` or the end of input abandons the review, and so do `quit` and `:q` where the answer is a
+    /// choice. In free text (a comment, a reason) only `abandon` does: "quit" may be what the reviewer means to write.
+    func ask(_ terminal: any ReviewTerminal, _ prompt: String, freeText: Bool = false) throws -> String {
         try keepClaim(terminal)
         guard let line = terminal.readLine(prompt: prompt + " > ") else { throw Abandon() }
         let trimmed = line.trimmingCharacters(in: .whitespaces)
-        if ["abandon", "quit", ":q"].contains(trimmed.lowercased()) { throw Abandon() }
+        if (freeText ? ["abandon"] : ["abandon", "quit", ":q"]).contains(trimmed.lowercased()) { throw Abandon() }
         return trimmed
     }
 
@@ -220,7 +222,7 @@ public final class ReviewSession {
             return try terminal.submitting { try store.submit(submission, now: now) }
         } catch {
             let message = (error as? PitbossError)?.message ?? "\(error)"
-            terminal.write(style.paint("Not stored: ", .red, .bold) + message + "\n"
+            terminal.write(style.paint("Not stored: ", .red, .bold) + TerminalSafe.text(message) + "\n"
                 + "Your answers, to store them once that is settled:\n  "
                 + rescue(unsaved(answers: submission.scorecard.answers.map { ($0.criterion, $0.answer) }, verdicts: submission.verdicts,
                                  comment: submission.comment)) + "\n")
@@ -238,13 +240,13 @@ public final class ReviewSession {
         case .success:
             renewedAt = now
         case .failure(let error) where error.code == .refused:
-            terminal.write(style.paint("Your claim on item \(claim.item) ran out and was taken: ", .red, .bold) + error.message + "\n"
+            terminal.write(style.paint("Your claim on item \(claim.item) ran out and was taken: ", .red, .bold) + TerminalSafe.text(error.message) + "\n"
                 + (enteredVerdicts.isEmpty && enteredAnswers.isEmpty ? "" : "What you had entered (add the criteria still missing):\n  "
                     + rescue(unsaved(answers: enteredAnswers, verdicts: enteredVerdicts, comment: nil)) + "\n"))
             throw error
         case .failure(let error):
             // A busy database, say: the claim still runs; try again at the next prompt.
-            terminal.write(style.paint("Could not renew the claim (\(error.message)); trying again at the next answer.", .yellow) + "\n")
+            terminal.write(style.paint("Could not renew the claim (\(TerminalSafe.line(error.message))); trying again at the next answer.", .yellow) + "\n")
         }
     }
 

@@ -50,6 +50,9 @@ public struct ReviewSubmission: Sendable {
     /// The review the correction starts from; when another correction was stored since, this one is refused
     /// rather than silently undoing it.
     public var basedOn: Int64?
+    /// Set by an interactive review, which works under a claim: if the claim ended meanwhile (a supervisor took the
+    /// item back, or it ran out), the submit is refused even when the item is open again.
+    public var requiresClaim = false
 
     public init(item: Int64, reviewer: Reviewer, rubric: Rubric, scorecard: Scorecard, verdicts: [FindingVerdict] = [],
                 comment: String? = nil, revisionReason: String? = nil, basedOn: Int64? = nil) {
@@ -185,6 +188,9 @@ public struct ReviewStore: Sendable {
                 reviewedItem = latest["queue_item_id"] ?? s.item
             } else {
                 try item.mustBeTakable(by: s.reviewer)
+                if s.requiresClaim && !(item.status == .claimed && item.assignedTo == s.reviewer.name) {
+                    throw PitbossError.refused("your claim on item \(s.item) ended before the submit (a supervisor took it back, or it ran out); nothing was stored")
+                }
             }
 
             let findings = try SQLRequest<Row>("""
