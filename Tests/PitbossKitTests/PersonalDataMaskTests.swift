@@ -21,6 +21,11 @@ struct PersonalDataMaskTests {
         ("card 4111111111111111,123", "card [card …1111],123"),
         ("Visa,4111111111111111", "Visa,[card …1111]"),
         ("4111.1111.1111.1111 and 4111  1111  1111  1111", "[card …1111] and [card …1111]"),
+        // The spaces and dashes that word processors and phone keyboards put between groups.
+        ("card 4111\u{00A0}1111\u{00A0}1111\u{00A0}1111 ok", "card [card …1111] ok"),
+        ("card 4111\u{202F}1111\u{202F}1111\u{202F}1111 ok", "card [card …1111] ok"),
+        ("card 4111–1111–1111–1111 ok", "card [card …1111] ok"),
+        ("call +44\u{00A0}20\u{00A0}7946\u{00A0}0958", "call [phone]"),
     ])
     func masks(_ input: String, _ expected: String) {
         #expect(mask.mask(input) == expected)
@@ -50,6 +55,24 @@ struct PersonalDataMaskTests {
         #expect(spans.count == 1)
         let scalars = Array(text.unicodeScalars)
         #expect(String(String.UnicodeScalarView(scalars[spans[0].range])) == "a@b.io")
+    }
+}
+
+@Suite("Masking a whole conversation for output")
+struct ConversationMaskingTests {
+    @Test("turn texts, speaker names, tags and the customer id are masked; ids and times are not")
+    func conversation() throws {
+        let scratch = Scratch()
+        let c = try #require(try Fixture.read(CanonicalJSONLinesReader(), scratch.write("c.jsonl", Fixture.canonicalLine(turns: """
+            [{"speaker":"customer","name":"bob@example.com","at":"2026-11-21T22:04:00Z","text":"card 4111 1111 1111 1111"}]
+            """).replacingOccurrences(of: #""customer":{"id":"p-1""#, with: #""tags":["from ivan@example.com"],"customer":{"id":"ivan@example.com""#)
+            + "\n")).first?.value)
+        let masked = PersonalDataMask().masked(c)
+        #expect(masked.turns[0].text == "card [card …1111]")
+        #expect(masked.turns[0].speaker == "[e-mail]")
+        #expect(masked.tags == ["from [e-mail]"])
+        #expect(masked.customerID == "[e-mail]")
+        #expect(masked.externalID == c.externalID && masked.startedAt == c.startedAt)
     }
 }
 

@@ -22,8 +22,12 @@ public enum ReviewView {
             out += "\n"
         }
 
+        // Speakers' names are masked too (a chat widget may show the player's e-mail as their name); the texts are
+        // masked as they are marked, so that the findings' offsets still point into them.
+        var shown = c
+        if let mask { for i in shown.turns.indices { shown.turns[i].speaker = shown.turns[i].speaker.map(mask.mask) } }
         // Aligned even on a pipe: the reviewer reads this, and a piped session is still read by a person.
-        out += ConversationView.turns(c, style: style, timeZone: timeZone, aligned: true) { turn in
+        out += ConversationView.turns(shown, style: style, timeZone: timeZone, aligned: true) { turn in
             marked(turn.text, listed.filter { $0.turn == turn.index }, mask: mask, style: style)
         }
         return out

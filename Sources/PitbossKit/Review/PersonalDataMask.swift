@@ -23,16 +23,19 @@ public final class PersonalDataMask: @unchecked Sendable {
             // The patterns are constants: a failure to compile is a bug, caught by the tests.
             try! CompiledPattern(source, caseless: caseless)
         }
+        // What people type between groups of digits: space, dot, dash, and the no-break, thin and figure spaces and
+        // the dashes that word processors and phone keyboards put there.
+        let sep = #"[ .\-\x{00A0}\x{2007}\x{2009}\x{202F}\x{2010}-\x{2013}]"#
         patterns = [
             (.email, compile(#"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"#)),
             // Checked with mod-97 below, so a run of capitals and digits that is not an IBAN stays.
             (.iban, compile(#"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"#)),
             // 13–19 digits, grouped by spaces, dots or dashes or not, and not part of a longer run of digits;
             // checked with Luhn below, so amounts in a row are left alone.
-            (.card, compile(#"(?<![0-9])(?<![0-9][ .-])(?<![0-9][ .-]{2})(?:[0-9][ .-]{0,2}){12,18}[0-9](?![ .-]{0,2}[0-9])"#)),
+            (.card, compile(#"(?<![0-9])(?<![0-9]\#(sep))(?<![0-9]\#(sep){2})(?:[0-9]\#(sep){0,2}){12,18}[0-9](?!\#(sep){0,2}[0-9])"#)),
             // International or national numbers: 9–15 digits with the separators people type, not part of a longer
             // run of number groups (amounts in a row).
-            (.phone, compile(#"(?<![\w+])(?<![0-9][ .-])(?:(?:\+|00)[0-9]{1,3}[ .-]?)?\(?[0-9]{2,4}\)?(?:[ .-]?\(?[0-9]{2,4}\)?){2,4}(?![\w])(?![ .-][0-9])"#)),
+            (.phone, compile(#"(?<![\w+])(?<![0-9]\#(sep))(?:(?:\+|00)[0-9]{1,3}\#(sep)?)?\(?[0-9]{2,4}\)?(?:\#(sep)?\(?[0-9]{2,4}\)?){2,4}(?![\w])(?!\#(sep)[0-9])"#)),
             // Passport and ID formats: one or two capitals, then 6–9 digits.
             (.document, compile(#"\b[A-Z]{1,2}[0-9]{6,9}\b"#, caseless: false)),
             // A number said to be a document's: the keyword in any case, the value in capitals and digits (checked:

@@ -4,7 +4,12 @@ extension PersonalDataMask {
     public func masked(_ conversation: Conversation) -> Conversation {
         var copy = conversation
         copy.customerID = conversation.customerID.map(mask)
-        for i in copy.turns.indices { copy.turns[i].text = mask(copy.turns[i].text) }
+        copy.tags = conversation.tags.map(mask)
+        for i in copy.turns.indices {
+            copy.turns[i].text = mask(copy.turns[i].text)
+            // A chat widget may take the player's e-mail or phone as their display name.
+            copy.turns[i].speaker = copy.turns[i].speaker.map(mask)
+        }
         return copy
     }
 
