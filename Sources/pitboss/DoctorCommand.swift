@@ -5,7 +5,7 @@ struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Examine the database file: SQLite's integrity_check, foreign keys, schema version, file mode. Reads only.",
-        discussion: "Exit status: 0 healthy, 65 damaged (restore it from a backup), 77 written by a newer Pitboss."
+        discussion: "Exit status: 0 healthy (or sound with advice, such as a file mode to tighten), 65 damaged (restore it from a backup), 77 written by a newer Pitboss."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -17,9 +17,10 @@ struct DoctorCommand: ParsableCommand {
         try reportingErrors {
             let report = try DatabaseDoctor.examine(path: global.databasePath)
             try Console.out(DoctorReport.render(report, json: format == .json, style: Console.stdoutStyle))
-            if !report.healthy {
-                let newer = report.checks.contains { $0.name == "schema" && !$0.ok }
-                throw ExitCode((newer ? PitbossError.Code.refused : .badInput).exitStatus)
+            switch report.condition {
+            case .healthy, .attention: break
+            case .newerSchema: throw ExitCode(PitbossError.Code.refused.exitStatus)
+            case .damaged: throw ExitCode(PitbossError.Code.badInput.exitStatus)
             }
         }
     }

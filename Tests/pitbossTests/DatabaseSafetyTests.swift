@@ -102,5 +102,20 @@ struct DatabaseSafetyTests {
         let write = try runUnprivileged(["import", "shift.jsonl"])
         #expect(write.status == 73, "\(write.stderr)")
         #expect(write.stderr.contains("read-only"), "\(write.stderr)")
+        let doctor = try runUnprivileged(["doctor"])
+        #expect(doctor.status == 0, "\(doctor.stdout)\(doctor.stderr)")
+    }
+
+    @Test("a folder, a named pipe or a device named as the database is refused at once, by every command and by doctor")
+    func notARegularFile() throws {
+        try FileManager.default.createDirectory(atPath: workspace.path("folder.sqlite"), withIntermediateDirectories: true)
+        #expect(mkfifo(workspace.path("pipe.sqlite"), 0o600) == 0)
+        for (path, kind) in [("folder.sqlite", "a folder"), ("pipe.sqlite", "a named pipe"), ("/dev/null", "a device")] {
+            for command in [["stats"], ["import", "x.jsonl"], ["doctor"]] {
+                let run = try pitboss.run(command + ["--db", path])
+                #expect(run.status == 65, "\(command) \(path): \(run.stderr)")
+                #expect(run.stderr.contains("is \(kind), not a database file"), "\(command) \(path): \(run.stderr)")
+            }
+        }
     }
 }

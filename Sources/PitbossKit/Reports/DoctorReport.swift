@@ -9,8 +9,13 @@ public enum DoctorReport {
             table.rows.append([check.name, check.detail])
             if !check.ok { table.tones[row] = [1: [.red, .bold]] }
         }
-        var out = style.paint(TerminalSafe.line(report.path), .bold) + ": "
-            + (report.healthy ? style.paint("healthy", .green, .bold) : style.paint("damaged or unusable", .red, .bold)) + "\n"
+        let headline = switch report.condition {
+        case .healthy: style.paint("healthy", .green, .bold)
+        case .attention: style.paint("sound, with something to fix", .yellow, .bold)
+        case .newerSchema: style.paint("written by a newer Pitboss", .yellow, .bold)
+        case .damaged: style.paint("damaged or unusable", .red, .bold)
+        }
+        var out = style.paint(TerminalSafe.line(report.path), .bold) + ": " + headline + "\n"
         out += table.render(style: style)
         if let advice = report.advice { out += TerminalSafe.text(advice) + "\n" }
         return out

@@ -4,9 +4,20 @@ import GRDB
 /// `pitboss doctor`: a full examination of a database file, for when something says it is damaged or a backup is
 /// to be trusted. Reads only; the file is opened read-only and never migrated.
 public enum DatabaseDoctor {
+    /// What the examination concluded, worst first.
+    public enum Condition: String, Sendable, Codable {
+        /// A check of the file's contents failed: restore it.
+        case damaged
+        /// Written by a newer Pitboss: use that one.
+        case newerSchema = "newer_schema"
+        /// Sound, but something is worth fixing (the file's mode).
+        case attention
+        case healthy
+    }
+
     public struct Report: Sendable, Codable, Equatable {
         public var path: String
-        public var healthy: Bool
+        public var condition: Condition
         /// Schema version of the file and of this build.
         public var schemaVersion: Int?
         public var knownSchemaVersion: Int
@@ -16,7 +27,7 @@ public enum DatabaseDoctor {
         public var advice: String?
 
         enum CodingKeys: String, CodingKey {
-            case path, healthy, checks, advice
+            case path, condition, checks, advice
             case schemaVersion = "schema_version", knownSchemaVersion = "known_schema_version"
         }
 
@@ -24,7 +35,7 @@ public enum DatabaseDoctor {
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(path, forKey: .path)
-            try c.encode(healthy, forKey: .healthy)
+            try c.encode(condition, forKey: .condition)
             try c.encode(schemaVersion, forKey: .schemaVersion)
             try c.encode(knownSchemaVersion, forKey: .knownSchemaVersion)
             try c.encode(checks, forKey: .checks)
@@ -42,11 +53,11 @@ public enum DatabaseDoctor {
         guard FileManager.default.fileExists(atPath: path) else {
             throw .missingFile("\(path): no database here; name one with its path")
         }
+        try PitbossDatabase.mustBeRegularFile(path)
         let known = Migrations.migrator.migrations.compactMap(PitbossDatabase.schemaVersion).max() ?? 0
-        var report = Report(path: path, healthy: true, schemaVersion: nil, knownSchemaVersion: known, checks: [], advice: nil)
+        var report = Report(path: path, condition: .healthy, schemaVersion: nil, knownSchemaVersion: known, checks: [], advice: nil)
         func record(_ name: String, _ ok: Bool, _ detail: String) {
             report.checks.append(Check(name: name, ok: ok, detail: detail))
-            if !ok { report.healthy = false }
         }
         var attributes: [FileAttributeKey: Any] = [:]
         do { attributes = try FileManager.default.attributesOfItem(atPath: path) } catch {}
@@ -54,13 +65,14 @@ public enum DatabaseDoctor {
             let privateMode = mode & 0o077 == 0
             record("file mode", privateMode, String(format: "%04o", mode) + (privateMode ? "" : ": others can read transcripts with personal data; chmod 600 it"))
         }
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue: DatabaseQueue
+        let queue: any DatabaseWriter
         do {
-            queue = try DatabaseQueue(path: path, configuration: configuration)
+            // As a reading command opens it: read-only, immutable in a folder nobody may write to.
+            queue = try PitbossDatabase.openForReading(path, directory: (path as NSString).deletingLastPathComponent,
+                                                       busyTimeout: PitbossDatabase.defaultBusyTimeout)
         } catch {
             record("open", false, Self.describe(error))
+            report.condition = .damaged
             report.advice = "The file cannot be opened as a database. Restore it from a backup."
             return report
         }
@@ -83,7 +95,7 @@ public enum DatabaseDoctor {
                 let named = unknown.isEmpty ? "schema v\(userVersion)" : unknown.sorted().joined(separator: ", ")
                 return (false, "written by a newer Pitboss (\(named)); this build knows schema v\(known)")
             }
-            return (true, version.map { "v\($0)" + ($0 < known ? " (this build migrates it to v\(known) at the next write)" : "") } ?? "empty")
+            return (true, version.map { "v\($0)" + ($0 < known ? " (this build migrates it to v\(known) the next time a command opens it)" : "") } ?? "empty")
         }
         run("integrity_check") { db in
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check(50)")
@@ -94,12 +106,16 @@ public enum DatabaseDoctor {
             return (orphans.isEmpty, orphans.isEmpty ? "ok" : "\(orphans.count) row(s) point at rows that are gone")
         }
         run("journal_mode") { db in (true, try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "?") }
+        // Damage decides over a schema that looks newer: a damaged page can make the migration table read as garbage.
         let failed = Set(report.checks.filter { !$0.ok }.map(\.name))
         if !failed.subtracting(["schema", "file mode"]).isEmpty {
+            report.condition = .damaged
             report.advice = "Restore the database from a backup. To salvage what is readable: sqlite3 \(path) .recover | sqlite3 recovered.sqlite, then check the result with pitboss doctor."
         } else if failed.contains("schema") {
+            report.condition = .newerSchema
             report.advice = "Use the newer Pitboss for this database; this build does not write to it."
         } else if failed.contains("file mode") {
+            report.condition = .attention
             report.advice = "chmod 600 \(path)"
         }
         return report

@@ -36,6 +36,7 @@ public final class PitbossDatabase: Sendable {
     public init(path: String, busyTimeout: TimeInterval = defaultBusyTimeout, readOnly: Bool = false, check: Check = .basic) throws(PitbossError) {
         self.path = path
         self.busyTimeout = busyTimeout
+        try Self.mustBeRegularFile(path)
         let directory = (path as NSString).deletingLastPathComponent
         if readOnly {
             guard FileManager.default.fileExists(atPath: path) else {
@@ -79,6 +80,22 @@ public final class PitbossDatabase: Sendable {
         try migrate()
     }
 
+    /// A database is a regular file: a folder, a device or a named pipe (which would block the open forever) is refused.
+    static func mustBeRegularFile(_ path: String) throws(PitbossError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }  // not there (yet): created, or named as missing, later
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            let kind = switch info.st_mode & S_IFMT {
+            case S_IFDIR: "a folder"
+            case S_IFIFO: "a named pipe"
+            case S_IFCHR, S_IFBLK: "a device"
+            case S_IFSOCK: "a socket"
+            default: "not a regular file"
+            }
+            throw .badInput("\(path) is \(kind), not a database file; name the database file itself")
+        }
+    }
+
     /// Whether the file (a link followed) exists and holds anything.
     private static func hasContent(_ path: String) -> Bool {
         var info = stat()
@@ -88,7 +105,7 @@ public final class PitbossDatabase: Sendable {
     /// A reader for a read-only command. In a folder nobody can write to, with no write-ahead log beside the file
     /// that holds anything (so no writer can be at work), SQLite cannot create its shared-memory file: the database
     /// is then opened as immutable, which needs none.
-    private static func openForReading(_ path: String, directory: String, busyTimeout: TimeInterval) throws -> any DatabaseWriter {
+    static func openForReading(_ path: String, directory: String, busyTimeout: TimeInterval) throws -> any DatabaseWriter {
         var configuration = configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(busyTimeout)
