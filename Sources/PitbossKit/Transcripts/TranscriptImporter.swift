@@ -29,7 +29,9 @@ public struct TranscriptImporter: Sendable {
         if options.defaults.id != nil && files.count > 1 {
             throw .usage("--id names one conversation, but \(files.count) files were given; use a sidecar NAME.meta.json per file instead")
         }
-        let rejects = try options.rejectsPath.map { path throws(PitbossError) in try RejectsWriter(path: path) }
+        let rejects = try options.rejectsPath.map { path throws(PitbossError) in
+            try RejectsWriter(path: path, protected: files.map(\.path) + [store.database.path].compactMap { $0 })
+        }
         let batch = ImportPipeline(importer: self, rejects: rejects)
         // However the loop ends, the writer thread is told there is no more and is waited for.
         defer { batch.close() }
@@ -64,7 +66,7 @@ public struct TranscriptImporter: Sendable {
         } catch {
             throw batch.failed(error.error)
         }
-        try rejects?.close()
+        try rejects?.finish()
         summary.skipped = skipped
         summary.files = files.count
         progress?(Progress(file: "", filesDone: files.count, filesTotal: files.count, records: batch.seen))
