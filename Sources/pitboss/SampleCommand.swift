@@ -55,7 +55,7 @@ struct SampleCommand: ParsableCommand {
         try reportingErrors {
             if let verify {
                 let result = try global.openWorkspace(.read).samples.verify(verify)
-                try Console.out(SampleReport.verification(result, style: Console.stdoutStyle))
+                try Console.out(SampleReport.verification(result, json: format == .json, style: Console.stdoutStyle))
                 if !result.matches { throw ExitCode(1) }
                 return
             }

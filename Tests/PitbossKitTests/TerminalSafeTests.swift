@@ -34,4 +34,10 @@ struct TerminalSafeTests {
         #expect(lines[1] == "a^[[2J  x")
         #expect(lines[2] == "bb      y")
     }
+
+    @Test("a CSV cell a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers")
+    func csvFormulas() {
+        let csv = Table(headers: ["a", "b", "c", "d", "e"], rows: [["=HYPERLINK(\"x\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-12.5", "-x"]]).csv()
+        #expect(csv.split(separator: "\r\n")[1] == #""'=HYPERLINK(""x"")",'+cmd|' /C calc'!A0,'@SUM(1+1),-12.5,'-x"#)
+    }
 }

@@ -36,4 +36,29 @@ struct JSONStyleTests {
             #expect(notSnake.isEmpty, "\(command.joined(separator: " ")) --format json has keys \(notSnake.sorted())")
         }
     }
+
+    @Test("CSV headers are the JSON keys; every key is present, null when empty")
+    func csvHeadersAreJSONKeys() throws {
+        #expect(try pitboss.run("import", Pitboss.packageRoot.appendingPathComponent("Transcripts").path).status == 0)
+        #expect(try pitboss.run("flag", "--rubric", rubric).status == 0)
+        for command in [["findings"], ["queue", "list"]] {
+            let json = try pitboss.run(command + ["--format", "json"])
+            let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+            let first = try #require(objects.first)
+            let csv = try pitboss.run(command + ["--format", "csv"])
+            let header = csv.stdout.split(separator: "\r\n").first.map { $0.split(separator: ",").map(String.init) } ?? []
+            #expect(Set(header) == Set(first.keys), "\(command): CSV \(header.sorted()) vs JSON \(first.keys.sorted())")
+        }
+        let precision = try pitboss.run("rubric", "precision", "--format", "json")
+        let rules = try #require(try JSONSerialization.jsonObject(with: Data(precision.stdout.utf8)) as? [[String: Any]])
+        #expect(rules.allSatisfy { $0.keys.contains("precision") })  // null until a finding is judged
+        #expect(try pitboss.run("sample", "--size", "2", "--seed", "k").status == 0)
+        let verified = try pitboss.run("sample", "--verify", "1", "--format", "json")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(verified.stdout.utf8)) as? [String: Any])
+        #expect(result["matches"] as? Bool == true)
+        #expect(try pitboss.run("queue", "claim").status == 0)
+        let history = try pitboss.run("history", "#1", "--format", "json")
+        let audit = try #require((try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any])?["audit"] as? [[String: Any]])
+        #expect(!audit.isEmpty && audit.allSatisfy { $0.keys.contains("review") })
+    }
 }

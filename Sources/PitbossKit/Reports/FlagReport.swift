@@ -44,12 +44,15 @@ public enum FlagReport {
         case .json:
             return JSONOutput.string(list)
         case .csv, .table:
+            // CSV headers are the JSON keys.
             let table = Table(
-                headers: ["id", "conversation", "agent", "rule", "severity", "status", "turn", "start", "end", "text", "message", "run", "verdict"],
+                headers: ["id", "conversation", "agent", "rule", "criterion", "severity", "status", "turn", "start", "end", "text", "message", "run",
+                          "rubric_hash", "verdict"],
                 rows: list.map { f in
-                    [String(f.id), f.conversation, f.agent ?? "", f.rule, f.severity.rawValue, f.status.rawValue, f.turn.map(String.init) ?? "",
-                     f.start.map(String.init) ?? "", f.end.map(String.init) ?? "", f.text ?? "", f.message, String(f.run), f.verdict?.rawValue ?? ""]
-                }, numericColumns: [0, 6, 7, 8, 11])
+                    [String(f.id), f.conversation, f.agent ?? "", f.rule, f.criterion, f.severity.rawValue, f.status.rawValue, f.turn.map(String.init) ?? "",
+                     f.start.map(String.init) ?? "", f.end.map(String.init) ?? "", f.text ?? "", f.message, String(f.run), f.rubricHash,
+                     f.verdict?.rawValue ?? ""]
+                })
             if format == .csv { return table.csv() }
             var compact = Table(headers: ["id", "conversation", "agent", "rule", "severity", "status", "turn", "text"], numericColumns: [0, 6])
             compact.rows = list.map { f in
@@ -64,14 +67,22 @@ public enum FlagReport {
         switch format {
         case .json:
             return JSONOutput.string(list)
-        case .csv, .table:
+        case .csv:
+            // CSV headers are the JSON keys.
+            return Table(headers: ["id", "conversation", "agent", "channel", "language", "shift", "reason", "priority", "status", "assigned_to",
+                                   "claim_expires_at", "findings", "worst_severity"],
+                         rows: list.map { q in
+                             [String(q.id), q.conversation, q.agent, q.channel, q.language, q.shift, q.reason.rawValue, String(q.priority), q.status.rawValue,
+                              q.assignedTo ?? "", q.claimExpiresAt ?? "", String(q.findings), q.worstSeverity?.rawValue ?? ""]
+                         }).csv()
+        case .table:
             let table = Table(headers: ["id", "conversation", "agent", "channel", "lang", "reason", "priority", "status", "held by", "until", "findings", "worst"],
                               rows: list.map { q in
                                   [String(q.id), q.conversation, q.agent, q.channel, q.language, q.reason.rawValue, String(q.priority), q.status.rawValue,
-                                   q.assignedTo ?? "", format == .csv ? q.claimExpiresAt ?? "" : q.claimExpiresAt.map { String($0.dropFirst(11).prefix(5)) + "Z" } ?? "",
+                                   q.assignedTo ?? "", q.claimExpiresAt.map { String($0.dropFirst(11).prefix(5)) + "Z" } ?? "",
                                    String(q.findings), q.worstSeverity?.rawValue ?? ""]
                               }, numericColumns: [0, 6, 10])
-            return format == .csv ? table.csv() : table.render(style: style) + "\(list.count) item\(list.count == 1 ? "" : "s")\n"
+            return table.render(style: style) + "\(list.count) item\(list.count == 1 ? "" : "s")\n"
         }
     }
 }

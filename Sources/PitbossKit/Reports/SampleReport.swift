@@ -2,7 +2,27 @@ import Foundation
 
 /// What `pitboss sample` prints: the plan (so that anyone can check and re-derive it) and the chosen conversations.
 public enum SampleReport {
-    public static func verification(_ v: SampleStore.Verification, style: OutputStyle) -> String {
+    public static func verification(_ v: SampleStore.Verification, json: Bool = false, style: OutputStyle) -> String {
+        let missing = Set(v.stored).subtracting(v.rederived).sorted()
+        let extra = Set(v.rederived).subtracting(v.stored).sorted()
+        if json {
+            struct Output: Encodable {
+                var sample: Int64
+                var matches: Bool
+                var population: Int
+                var populationNow: Int
+                var stored: [String]
+                var rederived: [String]
+                var storedNotRedrawn: [String]
+                var redrawnNotStored: [String]
+                enum CodingKeys: String, CodingKey {
+                    case sample, matches, population, stored, rederived
+                    case populationNow = "population_now", storedNotRedrawn = "stored_not_redrawn", redrawnNotStored = "redrawn_not_stored"
+                }
+            }
+            return JSONOutput.string(Output(sample: v.sampleID, matches: v.matches, population: v.plan.population, populationNow: v.populationNow,
+                                            stored: v.stored, rederived: v.rederived, storedNotRedrawn: missing, redrawnNotStored: extra))
+        }
         var out = "Sample #\(v.sampleID) (seed \(TerminalSafe.line(v.plan.seed)), by \(v.plan.method.rawValue), population \(v.plan.population)): \(v.stored.count) drawn\n"
         if v.matches {
             return out + style.paint("Re-derived: the same \(v.stored.count) conversations.", .green, .bold) + "\n"
@@ -10,8 +30,6 @@ public enum SampleReport {
         if v.populationNow != v.plan.population {
             out += "\(v.plan.population - v.populationNow) conversation(s) of its population have been deleted since, so the draw can differ.\n"
         }
-        let missing = Set(v.stored).subtracting(v.rederived).sorted()
-        let extra = Set(v.rederived).subtracting(v.stored).sorted()
         out += style.paint("Re-derived sample differs", .red, .bold) + ": stored but not re-drawn: \(TerminalSafe.line(missing.joined(separator: ", "))); re-drawn but not stored: \(TerminalSafe.line(extra.joined(separator: ", ")))\n"
         return out
     }

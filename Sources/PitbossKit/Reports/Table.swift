@@ -38,8 +38,20 @@ public struct Table: Sendable {
     }
 
     static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let cell = defused(text)
+        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
+        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`; OWASP's "CSV injection")
+    /// gets a leading apostrophe, which spreadsheets show as text. Numbers, negative ones too, stay as they are.
+    static func defused(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first else { return text }
+        switch first {
+        case "=", "+", "@", "\t", "\r": return "'" + text
+        case "-" where Double(text) == nil: return "'" + text
+        default: return text
+        }
     }
 }
 

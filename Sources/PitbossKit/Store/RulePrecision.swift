@@ -3,7 +3,7 @@ import GRDB
 
 /// How often reviewers agree with a rule: of its findings they judged, the share they confirmed. A rule with low
 /// precision wastes reviewers' time and is the first to rewrite.
-public struct RulePrecision: Sendable, Codable, Equatable {
+public struct RulePrecision: Sendable, Codable, Equatable, FetchableRecord {
     public var rule: String
     public var findings: Int
     public var confirmed: Int
@@ -11,18 +11,34 @@ public struct RulePrecision: Sendable, Codable, Equatable {
     /// confirmed / (confirmed + dismissed); nil until a finding of the rule has been judged.
     public var precision: Double?
 
+    public init(row: Row) {
+        rule = row["rule"]
+        findings = row["findings"]
+        confirmed = row["confirmed"] ?? 0
+        dismissed = row["dismissed"] ?? 0
+        precision = confirmed + dismissed == 0 ? nil : Double(confirmed) / Double(confirmed + dismissed)
+    }
+
+    enum CodingKeys: String, CodingKey { case rule, findings, confirmed, dismissed, precision }
+
+    /// Every key present: `precision` is null until a finding of the rule has been judged.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rule, forKey: .rule)
+        try c.encode(findings, forKey: .findings)
+        try c.encode(confirmed, forKey: .confirmed)
+        try c.encode(dismissed, forKey: .dismissed)
+        try c.encode(precision, forKey: .precision)
+    }
+
     public static func fetch(from database: PitbossDatabase) throws(PitbossError) -> [RulePrecision] {
         do {
             return try database.writer.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT rule_id, COUNT(*), SUM(verdict = 'confirmed'), SUM(verdict = 'dismissed')
-                    FROM findings WHERE status != 'error' GROUP BY rule_id ORDER BY rule_id
-                    """).map { row in
-                    let confirmed: Int = row[2] ?? 0
-                    let dismissed: Int = row[3] ?? 0
-                    return RulePrecision(rule: row[0], findings: row[1], confirmed: confirmed, dismissed: dismissed,
-                                         precision: confirmed + dismissed == 0 ? nil : Double(confirmed) / Double(confirmed + dismissed))
-                }
+                try SQLRequest<RulePrecision>("""
+                    SELECT rule_id AS rule, COUNT(*) AS findings, SUM(verdict = \(FindingVerdict.Verdict.confirmed)) AS confirmed,
+                           SUM(verdict = \(FindingVerdict.Verdict.dismissed)) AS dismissed
+                    FROM findings WHERE status != \(FindingStatus.error) GROUP BY rule_id ORDER BY rule_id
+                    """).fetchAll(db)
             }
         } catch {
             throw PitbossDatabase.translate(error, doing: "read the rules' precision", busyTimeout: database.busyTimeout)
