@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import PitbossKit
 
 @main
 struct Pitboss: ParsableCommand {
@@ -14,4 +16,20 @@ struct Pitboss: ParsableCommand {
         subcommands: [ImportCommand.self, ShowCommand.self, StatsCommand.self, CheckCommand.self, RubricCommand.self, FlagCommand.self, FindingsCommand.self,
                       SampleCommand.self, QueueCommand.self, ReviewCommand.self, ScoreCommand.self, HistoryCommand.self, DoctorCommand.self]
     )
+
+    /// ArgumentParser's own messages quote what was typed (`--format $'\e]0;X\a'`): they pass through TerminalSafe
+    /// like everything else this program prints.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                _ = Console.write(TerminalSafe.text(message) + "\n", to: code == .success ? STDOUT_FILENO : STDERR_FILENO)
+            }
+            Glibc.exit(code.rawValue)
+        }
+    }
 }

@@ -12,6 +12,14 @@ struct TerminalSafeTests {
         #expect(TerminalSafe.line("\u{2066}a\u{2069}\u{200F}") == "\\u{2066}a\\u{2069}\\u{200F}")
     }
 
+    @Test("invisible characters are shown: zero-width space and word joiner everywhere, joiners in ids and names")
+    func invisible() {
+        #expect(TerminalSafe.line("h3\u{200B}zw") == "h3\\u{200B}zw")
+        #expect(TerminalSafe.line("a\u{200D}b\u{2060}c\u{FEFF}") == "a\\u{200D}b\\u{2060}c\\u{FEFF}")
+        #expect(TerminalSafe.text("👩\u{200D}💻 and می\u{200C}خواهم") == "👩\u{200D}💻 and می\u{200C}خواهم")
+        #expect(TerminalSafe.text("a\u{200B}b") == "a\\u{200B}b")
+    }
+
     @Test("text keeps line feeds and tabs; a line shows them; a carriage return is always shown")
     func lineBreaks() {
         #expect(TerminalSafe.text("one\ntwo\tthree") == "one\ntwo\tthree")

@@ -94,6 +94,14 @@ struct HostileTextTests {
         #expect(Self.controls(in: review.stdout + review.stderr).isEmpty, "review printed \(Self.controls(in: review.stdout + review.stderr))")
     }
 
+    @Test("the command line's own errors quote what was typed visibly too")
+    func argumentErrors() throws {
+        let run = try pitboss.run("stats", "--format", "\u{1B}]0;X\u{07}")
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("'^[]0;X^G' is invalid for '--format <format>'"), "\(run.stderr)")
+        #expect(Self.controls(in: run.stdout + run.stderr).isEmpty)
+    }
+
     @Test("JSON output keeps the exact text")
     func jsonIsExact() throws {
         try importHostile()

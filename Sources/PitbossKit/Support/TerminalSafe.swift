@@ -24,12 +24,16 @@ public enum TerminalSafe {
         if needsEscape(scalar, keepLineBreaks: true) { out += text(String(scalar)) } else { out.unicodeScalars.append(scalar) }
     }
 
-    /// Whether a scalar would be escaped: what the fast path looks for.
+    /// Whether a scalar would be escaped: what the fast path looks for. In a line (an id, a name) the invisible
+    /// joiners are shown too, so that two ids that look alike are told apart; in text they stay, since scripts and
+    /// emoji need them.
     static func needsEscape(_ scalar: Unicode.Scalar, keepLineBreaks: Bool) -> Bool {
         let v = scalar.value
         if v < 0x20 { return !(keepLineBreaks && (v == 0x0A || v == 0x09)) }
         if v < 0x7F { return false }
-        return v <= 0x9F || isBidiControl(v) || v == 0x2028 || v == 0x2029
+        if v <= 0x9F || isBidiControl(v) || v == 0x2028 || v == 0x2029 { return true }
+        if v == 0x200B || v == 0x2060 || v == 0xFEFF { return true }  // zero-width space, word joiner, BOM: invisible anywhere
+        return !keepLineBreaks && (v == 0x200C || v == 0x200D)          // zero-width non-joiner and joiner
     }
 
     /// LRM, RLM, ALM and the embedding, override and isolate controls.
