@@ -56,8 +56,27 @@ enum Console {
     static var stdoutStyle: OutputStyle { .detect(fileDescriptor: STDOUT_FILENO, environment: environment) }
     static var stderrStyle: OutputStyle { .detect(fileDescriptor: STDERR_FILENO, environment: environment) }
 
+    /// Whether stdout was closed when the program started (`pitboss stats >&-`). A closed standard descriptor is
+    /// reopened on /dev/null at once, before anything else is opened: otherwise the next file opened (the database,
+    /// a lock) would get its number, and the output would be written into it.
+    static let stdoutWasClosed: Bool = {
+        var stdoutClosed = false
+        for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
+            if descriptor == STDOUT_FILENO { stdoutClosed = true }
+            let placeholder = open("/dev/null", descriptor == STDIN_FILENO ? O_RDONLY : O_WRONLY)
+            if placeholder >= 0 && placeholder != descriptor {
+                dup2(placeholder, descriptor)
+                close(placeholder)
+            }
+        }
+        return stdoutClosed
+    }()
+
     /// Writes to stdout; a full disk or a closed output ends the command (exit 74), never a trap.
     static func out(_ text: String) throws(PitbossError) {
+        if stdoutWasClosed {
+            throw .ioFailure("cannot write the output (standard output is closed); anything this command stored in the database is complete")
+        }
         if let failure = write(text, to: STDOUT_FILENO) {
             throw .ioFailure("cannot write the output (\(failure)); anything this command stored in the database is complete")
         }

@@ -20,6 +20,7 @@ struct Pitboss: ParsableCommand {
     /// ArgumentParser's own messages quote what was typed (`--format $'\e]0;X\a'`): they pass through TerminalSafe
     /// like everything else this program prints.
     static func main() {
+        _ = Console.stdoutWasClosed  // before any file is opened
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -68,7 +68,7 @@ final class ReviewConsole: ReviewTerminal, @unchecked Sendable {
     private let lock = NSLock()
     private var claim: (queue: ReviewQueue, reviewer: Reviewer, item: Int64)?
     private var stored = false
-    private var outputClosed = false
+    private var outputClosed = Console.stdoutWasClosed  // nobody would see the questions: the session ends at the first
     private var sources: [any DispatchSourceSignal] = []
     let interactive = isatty(STDIN_FILENO) == 1
 

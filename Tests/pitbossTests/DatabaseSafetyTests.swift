@@ -88,7 +88,9 @@ struct DatabaseSafetyTests {
         _ = workspace.corpus("shift.jsonl", count: 2)
         #expect(try pitboss.run("import", "shift.jsonl").status == 0)
         // The files belong to whoever runs the test; an unprivileged stand-in must be able to read them.
-        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: workspace.path("pitboss.sqlite"))
+        for file in ["pitboss.sqlite", "pitboss.sqlite-wal", "pitboss.sqlite-shm"] where FileManager.default.fileExists(atPath: workspace.path(file)) {
+            try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: workspace.path(file))
+        }
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: workspace.url.path)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: workspace.url.path) }
         let stats = try runUnprivileged(["stats"])

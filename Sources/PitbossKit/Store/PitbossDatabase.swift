@@ -42,6 +42,8 @@ public final class PitbossDatabase: Sendable {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw .missingFile("\(path): no database here yet", remedy: .importFirst)
             }
+            let lock = FileLock(forDatabaseAt: path, exclusive: false)
+            defer { lock.release() }
             do {
                 let reader = try Self.openForReading(path, directory: directory, busyTimeout: busyTimeout)
                 if try reader.read({ db in try Self.refuseNewerSchema(db, path: path); return try Migrations.migrator.hasCompletedMigrations(db) }) {
@@ -58,6 +60,8 @@ public final class PitbossDatabase: Sendable {
         if Self.hasContent(path) {
             // Looked at through a read-only connection first: a database that must not be written is refused before
             // a writing connection (which may checkpoint or recover its journal) ever touches it.
+            let lock = FileLock(forDatabaseAt: path, exclusive: false)
+            defer { lock.release() }
             do {
                 let reader = try Self.openForReading(path, directory: directory, busyTimeout: busyTimeout)
                 try reader.read { db in try Self.refuseNewerSchema(db, path: path) }
@@ -72,6 +76,9 @@ public final class PitbossDatabase: Sendable {
         }
         var configuration = Self.configuration()
         configuration.busyMode = .timeout(busyTimeout)
+        // Opening for writing switches a new file to WAL and migrates it: one process at a time.
+        let lock = FileLock(forDatabaseAt: path, exclusive: true)
+        defer { lock.release() }
         do {
             writer = try DatabasePool(path: path, configuration: configuration)
         } catch {
@@ -212,26 +219,10 @@ public final class PitbossDatabase: Sendable {
         do {
             // A read first: a database that is up to date needs no write lock, so `show` and `stats`
             // work while another process holds it.
-            let migrator = Migrations.migrator
-            if try writer.read({ try migrator.hasCompletedMigrations($0) }) { return }
             // GRDB's migrator reads which migrations are applied before it takes SQLite's write lock, so two
-            // processes opening a new database at once could both run the first migration. An exclusive
-            // flock on the file (independent of SQLite's fcntl locks) makes them take turns.
-            guard let path else {
-                try migrator.migrate(writer)
-                try Self.stampSchemaVersion(writer)
-                return
-            }
-            let fd = open(path, O_RDONLY)
-            if fd >= 0 {
-                flock(fd, LOCK_EX)
-            }
-            defer {
-                if fd >= 0 {
-                    flock(fd, LOCK_UN)
-                    close(fd)
-                }
-            }
+            // processes opening a new database at once could both run the first migration: a file's opener holds
+            // the exclusive FileLock while it calls this.
+            let migrator = Migrations.migrator
             if try writer.read({ try migrator.hasCompletedMigrations($0) }) { return }
             try migrator.migrate(writer)
             try Self.stampSchemaVersion(writer)
