@@ -1,9 +1,9 @@
 import Foundation
 
 /// The one JSON style of every output and every JSON column Pitboss writes: keys sorted, slashes unescaped, times as
-/// ISO 8601 UTC (`2026-11-21T22:04:00.000Z`). Keys are snake_case by each type's own `CodingKeys`, and every key is
-/// present (null when empty) by each type's `encode(to:)`; no key strategy, which would also rewrite the keys of
-/// dictionaries that hold data (agent ids, criteria).
+/// ISO 8601 UTC (`2026-11-21T22:04:00.000Z`), every key present (null when empty, by `EveryKey`). Keys are snake_case
+/// by each type's own `CodingKeys`; no key strategy, which would also rewrite the keys of dictionaries that hold data
+/// (agent ids, criteria).
 public enum JSONOutput {
     /// Pretty for output a person may read; compact for values stored in the database.
     public static func encoder(pretty: Bool = true) -> JSONEncoder {
@@ -20,7 +20,7 @@ public enum JSONOutput {
     /// non-finite numbers reach them); if one ever did, the output says so instead of printing nothing.
     public static func string<T: Encodable>(_ value: T, pretty: Bool = true) -> String {
         do {
-            return String(decoding: try encoder(pretty: pretty).encode(value), as: UTF8.self) + (pretty ? "\n" : "")
+            return String(decoding: try encoder(pretty: pretty).encode(EveryKey(value: value)), as: UTF8.self) + (pretty ? "\n" : "")
         } catch {
             return #"{"error": "cannot encode the output as JSON"}"# + "\n"
         }
@@ -28,6 +28,6 @@ public enum JSONOutput {
 
     /// Compact JSON for a database column.
     public static func data<T: Encodable>(_ value: T) throws -> Data {
-        try encoder(pretty: false).encode(value)
+        try encoder(pretty: false).encode(EveryKey(value: value))
     }
 }

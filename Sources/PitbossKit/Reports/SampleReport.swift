@@ -46,14 +46,6 @@ public enum SampleReport {
                 var plan: SamplePlan
                 var chosen: [Chosen]
                 enum CodingKeys: String, CodingKey { case sample, dryRun = "dry_run", queued, plan, chosen }
-                func encode(to encoder: any Encoder) throws {
-                    var c = encoder.container(keyedBy: CodingKeys.self)
-                    try c.encode(sample, forKey: .sample)
-                    try c.encode(dryRun, forKey: .dryRun)
-                    try c.encode(queued, forKey: .queued)
-                    try c.encode(plan, forKey: .plan)
-                    try c.encode(chosen, forKey: .chosen)
-                }
             }
             let output = Output(sample: outcome.sampleID, dryRun: dryRun, queued: outcome.queued, plan: plan,
                                 chosen: outcome.draw.chosen.map { Chosen(conversation: $0.unit.id, agent: $0.unit.agent, stratum: $0.stratum) })

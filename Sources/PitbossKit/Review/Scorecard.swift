@@ -17,15 +17,6 @@ public struct CriterionAnswer: Sendable, Equatable, Codable, FetchableRecord {
         case weight, critical
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(criterion, forKey: .criterion)
-        try c.encode(answer, forKey: .answer)
-        try c.encode(itemScore, forKey: .itemScore)
-        try c.encode(weight, forKey: .weight)
-        try c.encode(critical, forKey: .critical)
-    }
-
     public var isApplicable: Bool { itemScore != nil }
     /// A critical criterion answered with a level worth 0 fails the whole review.
     public var failsCritically: Bool { critical && itemScore == 0 }

@@ -26,19 +26,6 @@ public enum AuditLog {
 
         enum CodingKeys: String, CodingKey { case id, at, actor, action, item, conversation, review, detail }
 
-        /// Every key present, null when empty.
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id)
-            try c.encode(at, forKey: .at)
-            try c.encode(actor, forKey: .actor)
-            try c.encode(action, forKey: .action)
-            try c.encode(item, forKey: .item)
-            try c.encode(conversation, forKey: .conversation)
-            try c.encode(review, forKey: .review)
-            try c.encode(detail, forKey: .detail)
-        }
-
         public init(row: Row) throws {
             id = row["id"]
             at = row["at"]

@@ -30,17 +30,6 @@ public enum DatabaseDoctor {
             case path, condition, checks, advice
             case schemaVersion = "schema_version", knownSchemaVersion = "known_schema_version"
         }
-
-        /// Every key present, null when empty.
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(path, forKey: .path)
-            try c.encode(condition, forKey: .condition)
-            try c.encode(schemaVersion, forKey: .schemaVersion)
-            try c.encode(knownSchemaVersion, forKey: .knownSchemaVersion)
-            try c.encode(checks, forKey: .checks)
-            try c.encode(advice, forKey: .advice)
-        }
     }
 
     public struct Check: Sendable, Codable, Equatable {

@@ -25,23 +25,6 @@ public struct QueueEntry: Sendable, Codable, Equatable, FetchableRecord {
         case findings
         case worstSeverity = "worst_severity"
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(conversation, forKey: .conversation)
-        try c.encode(agent, forKey: .agent)
-        try c.encode(channel, forKey: .channel)
-        try c.encode(language, forKey: .language)
-        try c.encode(shift, forKey: .shift)
-        try c.encode(reason, forKey: .reason)
-        try c.encode(priority, forKey: .priority)
-        try c.encode(status, forKey: .status)
-        try c.encode(assignedTo, forKey: .assignedTo)
-        try c.encode(claimExpiresAt, forKey: .claimExpiresAt)
-        try c.encode(findings, forKey: .findings)
-        try c.encode(worstSeverity, forKey: .worstSeverity)
-    }
 }
 
 /// Filters of `pitboss queue list`.

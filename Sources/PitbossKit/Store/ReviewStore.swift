@@ -28,13 +28,6 @@ public struct FindingVerdict: Sendable, Equatable, Codable, FetchableRecord {
         verdict = row["verdict"]
         reason = row["reason"]
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(finding, forKey: .finding)
-        try c.encode(verdict, forKey: .verdict)
-        try c.encode(reason, forKey: .reason)
-    }
 }
 
 /// What a reviewer submits for one queue item.
@@ -120,27 +113,6 @@ public struct StoredReview: Sendable, Codable, Equatable, FetchableRecord {
         comment = row["comment"]
         answers = []
         verdicts = []
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(item, forKey: .item)
-        try c.encode(conversation, forKey: .conversation)
-        try c.encode(reviewer, forKey: .reviewer)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(revision, forKey: .revision)
-        try c.encode(revises, forKey: .revises)
-        try c.encode(revisionReason, forKey: .revisionReason)
-        try c.encode(rubric, forKey: .rubric)
-        try c.encode(rubricVersion, forKey: .rubricVersion)
-        try c.encode(rubricHash, forKey: .rubricHash)
-        try c.encode(score, forKey: .score)
-        try c.encode(rawScore, forKey: .rawScore)
-        try c.encode(autoFailed, forKey: .autoFailed)
-        try c.encode(comment, forKey: .comment)
-        try c.encode(answers, forKey: .answers)
-        try c.encode(verdicts, forKey: .verdicts)
     }
 }
 

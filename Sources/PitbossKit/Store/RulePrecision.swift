@@ -21,16 +21,6 @@ public struct RulePrecision: Sendable, Codable, Equatable, FetchableRecord {
 
     enum CodingKeys: String, CodingKey { case rule, findings, confirmed, dismissed, precision }
 
-    /// Every key present: `precision` is null until a finding of the rule has been judged.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(rule, forKey: .rule)
-        try c.encode(findings, forKey: .findings)
-        try c.encode(confirmed, forKey: .confirmed)
-        try c.encode(dismissed, forKey: .dismissed)
-        try c.encode(precision, forKey: .precision)
-    }
-
     public static func fetch(from database: PitbossDatabase) throws(PitbossError) -> [RulePrecision] {
         do {
             return try database.writer.read { db in

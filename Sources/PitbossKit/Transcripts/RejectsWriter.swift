@@ -22,18 +22,6 @@ final class RejectsWriter {
         var reason: String
         var record: String?
 
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(kind, forKey: .kind)
-            try c.encode(file, forKey: .file)
-            try c.encode(line, forKey: .line)
-            try c.encode(column, forKey: .column)
-            try c.encode(field, forKey: .field)
-            try c.encode(conversation, forKey: .conversation)
-            try c.encode(reason, forKey: .reason)
-            try c.encode(record, forKey: .record)
-        }
-
         enum CodingKeys: String, CodingKey { case kind, file, line, column, field, conversation, reason, record }
     }
 
