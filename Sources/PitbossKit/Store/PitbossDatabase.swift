@@ -250,6 +250,9 @@ public final class PitbossDatabase: Sendable {
                 return .ioFailure("cannot \(action): the disk is full; the unfinished transaction was rolled back and everything stored before it is kept. Free some space and run the same command again: it carries on where it stopped")
             case .SQLITE_IOERR:
                 return .ioFailure("cannot \(action): the disk reported an error (\(db.message ?? "I/O error")); the unfinished transaction was rolled back")
+            case _ where db.message.map({ $0.contains("malformed") || $0.contains("unsupported file format") }) == true:
+                // A damaged header or schema surfaces as a plain SQLITE_ERROR with these words.
+                return .badInput("cannot \(action): the database is damaged (\(db.message ?? "malformed")); nothing was written. Restore it from a backup", remedy: .doctor)
             default:
                 return .internalFailure("cannot \(action): \(db.message ?? "\(db)")")
             }
