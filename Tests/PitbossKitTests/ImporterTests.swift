@@ -116,14 +116,14 @@ struct ImporterTests {
         #expect(try store.conversation(externalID: "c2")?.agentID == "en.default")
     }
 
-    @Test("a broken sidecar rejects its transcript with the sidecar's name")
+    @Test("a broken sidecar rejects its transcript with the sidecar's name, line and column")
     func brokenSidecar() throws {
         let database = try PitbossDatabase.inMemory()
         let path = scratch.write("c.srt", "1\n00:00:01,000 --> 00:00:02,000\nAGENT: hello\n")
         scratch.write("c.meta.json", #"{"agnet":"x"}"#)
         let summary = try importer(database).run(paths: [path])
         #expect(summary.rejected == 1)
-        #expect(summary.problems.first?.description == "\(scratch.path("c.meta.json")): agnet: unknown key; a sidecar may hold id, channel, language, agent, shift, started_at, customer, tags, roles")
+        #expect(summary.problems.first?.description == "\(scratch.path("c.meta.json")):1:2: agnet: unknown key; a sidecar may hold id, channel, language, agent, shift, started_at, customer, tags, roles")
     }
 
     @Test("a path that does not exist stops the import before anything is written")

@@ -27,7 +27,7 @@ public enum UTCTimestamp {
             return value
         }
         func expect(_ ascii: Character) -> Bool {
-            guard i < b.count, b[i] == ascii.asciiValue! else { return false }
+            guard i < b.count, b[i] == ascii.asciiValue else { return false }
             i += 1
             return true
         }
@@ -80,7 +80,10 @@ public enum UTCTimestamp {
 
     /// `2026-11-21T22:39:52.000Z`: fixed width, so text order is time order in SQLite.
     public static func format(_ date: Date) -> String {
-        let totalMillis = Int((date.timeIntervalSince1970 * 1000).rounded())
+        // Times come from `parse` (years 0000–9999) or from the database; one from elsewhere outside that
+        // range (or not a number) is written as the nearest end of it, never a trap on an Int conversion.
+        let millisDouble = (date.timeIntervalSince1970 * 1000).rounded()
+        let totalMillis = millisDouble.isNaN ? 0 : Int(min(max(millisDouble, Double(Self.firstMillis)), Double(Self.lastMillis)))
         let millis = ((totalMillis % 1000) + 1000) % 1000
         let totalSeconds = (totalMillis - millis) / 1000
         var days = totalSeconds / 86_400
@@ -102,6 +105,10 @@ public enum UTCTimestamp {
             return 24
         }
     }
+
+    /// 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z in milliseconds since 1970.
+    static let firstMillis = -62_167_219_200_000
+    static let lastMillis = 253_402_300_799_999
 
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {

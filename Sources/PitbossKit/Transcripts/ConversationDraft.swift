@@ -28,6 +28,25 @@ public struct TurnDraft: Sendable, Equatable {
         self.text = text
         self.line = line
     }
+
+    /// The longest text a turn may have, in UTF-8 bytes: no chat message, e-mail or stretch of one speaker's
+    /// speech is this long; a turn that is comes from a broken export (a quote never closed). It also keeps
+    /// the offsets of matching within 32 bits.
+    public static let maximumTextBytes = 4 << 20
+
+    /// The longest a recording is taken to run: 31 days. An offset beyond it is a wrong unit or a broken
+    /// export, and would overflow what is computed from it.
+    public static let maximumOffset: Double = 31 * 86_400
+
+    /// Why `seconds` is not an offset into a recording (negative, beyond `maximumOffset`, not a number), or nil.
+    public static func offsetProblem(_ seconds: Double) -> String? {
+        if seconds.isNaN { return "not a number of seconds" }
+        if seconds < 0 { return "a negative offset (\(seconds) s) is not a time in the recording" }
+        if seconds > maximumOffset {
+            return "\(seconds) s is past the longest recording Pitboss takes (\(Int(maximumOffset)) s, 31 days); check that the field is in seconds"
+        }
+        return nil
+    }
 }
 
 /// A conversation as a reader found it: what the file says, nothing inferred yet.
@@ -64,7 +83,13 @@ extension ConversationDraft {
         let conversationID = meta.id ?? defaultID
         func problem(_ field: String?, _ reason: String, line: Int? = nil) -> RecordProblem {
             var where_ = location
-            if let line { where_.line = line; where_.column = nil }
+            if let line {
+                where_.line = line
+                where_.column = nil
+            } else if let field, let stated = meta.locations[field] {
+                // Where the file (or the sidecar) states the field: a chat log's header line, a CSV cell.
+                where_ = stated
+            }
             return RecordProblem(where_, field: field, reason, conversationID: conversationID, rawRecord: rawRecord)
         }
         func turnField(_ index: Int, _ name: String) -> String? { turnsNamedByField ? "turns[\(index)].\(name)" : nil }
@@ -107,6 +132,16 @@ extension ConversationDraft {
                 role = found.role
                 name = found.name
             }
+            if draft.text.utf8.count > TurnDraft.maximumTextBytes {
+                throw problem(turnField(index, "text"),
+                              "the turn's text is \(draft.text.utf8.count >> 20) MB, longer than any message (at most \(TurnDraft.maximumTextBytes >> 20) MB); check the export for a quote that is never closed",
+                              line: draft.line)
+            }
+            for (name, value) in [("start", draft.start), ("end", draft.end)] {
+                if let value, let reason = TurnDraft.offsetProblem(value) {
+                    throw problem(turnField(index, name), reason, line: draft.line)
+                }
+            }
             if let previous = resolved.last {
                 if let at = draft.at, let previousAt = previous.at, at < previousAt {
                     throw problem(turnField(index, "at"),
@@ -121,9 +156,6 @@ extension ConversationDraft {
             }
             if let start = draft.start, let end = draft.end, end < start {
                 throw problem(turnField(index, "end"), "ends at \(end) s, before it starts at \(start) s", line: draft.line)
-            }
-            if let start = draft.start, start < 0 {
-                throw problem(turnField(index, "start"), "a negative offset (\(start) s) is not a time in the recording", line: draft.line)
             }
             resolved.append(Turn(index: index, role: role, speaker: name, agentID: role == .agent ? draft.agentID : nil,
                                  at: draft.at, start: draft.start, end: draft.end, text: draft.text))

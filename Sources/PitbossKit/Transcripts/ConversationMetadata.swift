@@ -14,10 +14,14 @@ public struct ConversationMetadata: Sendable, Equatable {
     public var vip: Bool?
     public var tags: [String]?
     public var roles: RoleMap
+    /// Where a file stated each field, by the field's name in messages (`channel`, `started_at`): the chat
+    /// log's header line, the sidecar's line, the CSV row and column. A problem found with the value later
+    /// (an unknown channel, an empty agent id) is named there.
+    public var locations: [String: SourceLocation]
 
     public init(id: String? = nil, channel: String? = nil, language: String? = nil, agent: String? = nil,
                 shift: String? = nil, startedAt: Date? = nil, customerID: String? = nil, vip: Bool? = nil,
-                tags: [String]? = nil, roles: RoleMap = RoleMap()) {
+                tags: [String]? = nil, roles: RoleMap = RoleMap(), locations: [String: SourceLocation] = [:]) {
         self.id = id
         self.channel = channel
         self.language = language
@@ -28,6 +32,7 @@ public struct ConversationMetadata: Sendable, Equatable {
         self.vip = vip
         self.tags = tags
         self.roles = roles
+        self.locations = locations
     }
 
     /// Checks values given as command-line flags, so that a wrong one is a usage error before any
@@ -44,13 +49,23 @@ public struct ConversationMetadata: Sendable, Equatable {
         }
     }
 
-    /// Fills what `self` lacks from `fallback`.
+    /// Fills what `self` lacks from `fallback`; each field keeps the location of whoever stated it.
     public func filling(from fallback: ConversationMetadata) -> ConversationMetadata {
-        ConversationMetadata(
+        var locations: [String: SourceLocation] = [:]
+        let stated: [(String, Bool)] = [
+            ("id", id != nil), ("channel", channel != nil), ("language", language != nil), ("agent", agent != nil),
+            ("shift", shift != nil), ("started_at", startedAt != nil), ("customer", customerID != nil || vip != nil),
+            ("vip", vip != nil), ("tags", tags != nil),
+        ]
+        for (field, ownValue) in stated {
+            if let location = ownValue ? self.locations[field] : fallback.locations[field] { locations[field] = location }
+        }
+        if let roles = self.locations["roles"] ?? fallback.locations["roles"] { locations["roles"] = roles }
+        return ConversationMetadata(
             id: id ?? fallback.id, channel: channel ?? fallback.channel, language: language ?? fallback.language,
             agent: agent ?? fallback.agent, shift: shift ?? fallback.shift, startedAt: startedAt ?? fallback.startedAt,
             customerID: customerID ?? fallback.customerID, vip: vip ?? fallback.vip, tags: tags ?? fallback.tags,
-            roles: fallback.roles.overlaid(with: roles))
+            roles: fallback.roles.overlaid(with: roles), locations: locations)
     }
 
     /// Reads a sidecar: `{"id","channel","language","agent","shift","started_at","customer":{"id","vip"},
@@ -66,9 +81,16 @@ public struct ConversationMetadata: Sendable, Equatable {
             throw RecordProblem(SourceLocation(file: path, line: diagnosis?.line, column: diagnosis?.column),
                                 "not valid JSON: \(diagnosis?.message ?? JSONErrorText.describe(error))")
         }
+        if let duplicate = JSONDuplicateKeys.problem(in: data, file: path) { throw duplicate }
         guard let json = object as? [String: Any] else { throw RecordProblem(location, "a sidecar is one JSON object") }
         var meta = ConversationMetadata()
-        for (key, value) in json {
+        // Each key where the file has it; keys in the file's order, so that the first problem is the first written.
+        let places = JSONDuplicateKeys.topLevelKeyLocations(in: data, file: path)
+        func order(_ a: SourceLocation?, _ b: SourceLocation?) -> Bool { ((a?.line ?? 0), (a?.column ?? 0)) < ((b?.line ?? 0), (b?.column ?? 0)) }
+        for key in places.keys.sorted(by: { order(places[$0], places[$1]) }) + json.keys.filter({ places[$0] == nil }).sorted() {
+            guard let value = json[key] else { continue }
+            let location = places[key] ?? location
+            meta.locations[key] = location
             func string() throws(RecordProblem) -> String {
                 guard let s = value as? String else { throw RecordProblem(location, field: key, "must be a string") }
                 return s

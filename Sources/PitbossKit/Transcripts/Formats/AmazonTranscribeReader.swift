@@ -9,7 +9,7 @@ public struct AmazonTranscribeReader: TranscriptReader {
     public init() {}
 
     public func read(path: String, context: ReadContext, emit: (@escaping PendingRecord) throws -> Void) throws {
-        let root = try JSONObject(try WholeFile.json(path), path: "", file: path)
+        let root = try WholeFile.jsonRoot(path)
         let result = Result { () throws(RecordProblem) in try Self.parse(root, path: path) }
         try emit { result }
     }
@@ -77,6 +77,7 @@ public struct AmazonTranscribeReader: TranscriptReader {
         }
         var metadata = ConversationMetadata()
         metadata.language = results.string("language_code") ?? root.string("language_code")
+        if results.string("language_code") == nil { metadata.locations["language"] = root.locations["language_code"] }
         return ConversationDraft(metadata: metadata, turns: turns, location: SourceLocation(file: path), format: .transcribe,
                                  turnsNamedByField: false)
     }
@@ -87,8 +88,8 @@ public struct AmazonTranscribeReader: TranscriptReader {
             throw item.problem("alternatives", "an item needs alternatives[0].content")
         }
         let isPunctuation = item.string("type") == "punctuation"
-        let start = item.number("start_time")
-        let end = item.number("end_time")
+        let start = try item.number("start_time")
+        let end = try item.number("end_time")
         if !isPunctuation && (start == nil || end == nil) {
             throw item.problem("start_time", "a pronunciation item needs start_time and end_time")
         }

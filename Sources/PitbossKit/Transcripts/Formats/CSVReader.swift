@@ -29,7 +29,10 @@ public struct CSVReader: TranscriptReader {
 
     public func read(path: String, context: ReadContext, emit: (@escaping PendingRecord) throws -> Void) throws {
         let (headerFields, columns) = try Self.header(path: path, map: context.columnMap)
-        let idColumn = columns["conversation_id"]!
+        guard let idColumn = columns["conversation_id"] else {
+            // `columns` refuses a header without one; this is never reached.
+            throw RecordProblem(SourceLocation(file: path, line: 1), "no 'conversation_id' column")
+        }
         // A first pass finds what must reject a whole conversation before any of its rows is stored: rows
         // in separate runs (the file is not sorted by conversation), and rows that cannot be read.
         let scan = try Self.scan(path: path, width: headerFields.count, idColumn: idColumn)
@@ -134,7 +137,7 @@ public struct CSVReader: TranscriptReader {
 
     static func header(path: String, map: [String: String]) throws -> ([String], [String: Int]) {
         var records = try CSVRecords(path: path)
-        guard let header = try records.next() else { throw RecordProblem(SourceLocation(file: path), "the file is empty") }
+        guard let header = try records.next() else { throw RecordProblem(SourceLocation(file: path, line: 1), "the file is empty; a CSV export starts with a header row naming its columns") }
         let fields = try header.get().fields
         return (fields, try columns(header: fields, map: map, path: path))
     }
@@ -163,26 +166,40 @@ public struct CSVReader: TranscriptReader {
     }
 
     static func conversation(_ rows: [CSVRecords.Record], columns: [String: Int], path: String, zone: TimeZone) -> Result<ConversationDraft, RecordProblem> {
-        let id = rows[0].fields[columns["conversation_id"]!]
+        guard let firstRow = rows.first, let lastRow = rows.last else {
+            return .failure(RecordProblem(SourceLocation(file: path), "a conversation without rows"))
+        }
+        /// The cell of a row, untrimmed; empty when the row is short (a short row rejects its conversation
+        /// before it gets here, so this is only a guard).
+        func cell(_ row: CSVRecords.Record, _ field: String) -> String? {
+            guard let index = columns[field], row.fields.indices.contains(index) else { return nil }
+            return row.fields[index]
+        }
+        let id = cell(firstRow, "conversation_id") ?? ""
         let raw = rows.map(\.raw).joined(separator: "\n")
-        let record = rows.count == 1 ? "line \(rows[0].firstLine)" : "lines \(rows[0].firstLine)-\(rows.last!.lastLine)"
+        let record = rows.count == 1 ? "line \(firstRow.firstLine)" : "lines \(firstRow.firstLine)-\(lastRow.lastLine)"
         func value(_ row: CSVRecords.Record, _ field: String) -> String? {
-            guard let index = columns[field] else { return nil }
-            let text = row.fields[index].trimmingCharacters(in: .whitespaces)
+            let text = cell(row, field)?.trimmingCharacters(in: .whitespaces) ?? ""
             return text.isEmpty ? nil : text
         }
         func first(_ field: String) -> String? { rows.lazy.compactMap { value($0, field) }.first }
+        /// The cell that `first(field)` read, for messages about its value.
+        func firstLocation(_ field: String) -> SourceLocation? {
+            guard let row = rows.first(where: { value($0, field) != nil }) else { return nil }
+            return SourceLocation(file: path, line: row.firstLine, column: columns[field].map { $0 + 1 })
+        }
         func fail(_ row: CSVRecords.Record, _ field: String, _ reason: String) -> Result<ConversationDraft, RecordProblem> {
             .failure(RecordProblem(SourceLocation(file: path, line: row.firstLine, column: columns[field].map { $0 + 1 }),
                                    field: field, reason, conversationID: id, rawRecord: raw))
         }
         var meta = ConversationMetadata(id: id, channel: first("channel"), language: first("language"),
                                         shift: first("shift"), customerID: first("customer"))
+        for field in ["channel", "language", "shift"] { meta.locations[field] = firstLocation(field) }
         if let vip = first("vip") {
             switch vip.lowercased() {
             case "1", "true", "yes", "y": meta.vip = true
             case "0", "false", "no", "n": meta.vip = false
-            default: return fail(rows[0], "vip", "'\(vip)' is not true or false")
+            default: return fail(firstRow, "vip", "'\(vip)' is not true or false")
             }
         }
         if let tags = first("tags") {
@@ -194,7 +211,7 @@ public struct CSVReader: TranscriptReader {
             guard let roleText = value(row, "role") else { return fail(row, "role", "empty role; every row needs one") }
             let author = value(row, "author")
             let speaker: SpeakerLabel = SpeakerRole(roleWord: roleText).map { .role($0, name: author) } ?? .label(roleText)
-            var turn = TurnDraft(speaker: speaker, agentID: value(row, "agent"), text: row.fields[columns["text"]!], line: row.firstLine)
+            var turn = TurnDraft(speaker: speaker, agentID: value(row, "agent"), text: cell(row, "text") ?? "", line: row.firstLine)
             if let time = value(row, "timestamp") {
                 guard let at = UTCTimestamp.parse(time, zoneForNaiveTimes: zone) else {
                     return fail(row, "timestamp", "'\(time)' is not a time like 2026-11-21T22:04:00Z or 2026-11-21 22:04:00")
@@ -204,13 +221,14 @@ public struct CSVReader: TranscriptReader {
             for field in ["start", "end"] {
                 guard let text = value(row, field) else { continue }
                 guard let seconds = Double(text) else { return fail(row, field, "'\(text)' is not a number of seconds") }
+                if let reason = TurnDraft.offsetProblem(seconds) { return fail(row, field, reason) }
                 if field == "start" { turn.start = seconds } else { turn.end = seconds }
             }
             turns.append(turn)
         }
         if meta.agent == nil { meta.agent = rows.lazy.filter { value($0, "role").flatMap { SpeakerRole(roleWord: $0) } == .agent }
             .compactMap { value($0, "agent") }.first }
-        return .success(ConversationDraft(metadata: meta, turns: turns, location: SourceLocation(file: path, line: rows[0].firstLine),
+        return .success(ConversationDraft(metadata: meta, turns: turns, location: SourceLocation(file: path, line: firstRow.firstLine),
                                           record: record, format: .csv, rawRecord: raw))
     }
 }
@@ -241,7 +259,7 @@ struct CSVRecords {
             delimiter = !line.bytes.contains(UInt8(ascii: ",")) && line.bytes.contains(UInt8(ascii: ";"))
                 ? UInt8(ascii: ";") : UInt8(ascii: ",")
         }
-        let delimiter = self.delimiter!
+        let delimiter = self.delimiter ?? UInt8(ascii: ",")  // set just above
         let firstLine = line.number
         var fields: [String] = []
         var field: [UInt8] = []

@@ -26,7 +26,7 @@ public struct CanonicalJSONLinesReader: TranscriptReader {
 
     /// Decodes one line into a draft, or says precisely what is wrong with it.
     public static func decode(_ bytes: [UInt8], path: String, line: Int, endsWithNewline: Bool = true,
-                              zone: TimeZone = TimeZone(identifier: "UTC")!) -> Result<ConversationDraft, RecordProblem> {
+                              zone: TimeZone = .gmt) -> Result<ConversationDraft, RecordProblem> {
         let location = SourceLocation(file: path, line: line)
         let text: String
         switch UTF8Text.decode(bytes) {
@@ -57,6 +57,11 @@ public struct CanonicalJSONLinesReader: TranscriptReader {
                             column: diagnosis?.column)
             }
             return fail(nil, "not valid JSON: \(diagnosis?.message ?? JSONErrorText.describe(error))", column: diagnosis?.column)
+        }
+        if var duplicate = JSONDuplicateKeys.problem(in: bytes, file: path, line: line) {
+            duplicate.conversationID = record.id
+            duplicate.rawRecord = text
+            return .failure(duplicate)
         }
 
         guard let startedAt = UTCTimestamp.parse(record.started_at) else {

@@ -55,6 +55,8 @@ public struct ChatLogReader: TranscriptReader {
                 guard let colon = body.firstIndex(of: ":") else { return fail(number, nil, "a header line is '# key: value'") }
                 let key = body[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
                 let value = body[body.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                // A problem found with the value later (an unknown channel) names this line.
+                meta.locations[key] = SourceLocation(file: path, line: number)
                 switch key {
                 case "id": meta.id = value
                 case "channel": meta.channel = value
@@ -69,6 +71,7 @@ public struct ChatLogReader: TranscriptReader {
                     zone = z
                 case "date":
                     guard let day = UTCTimestamp.parse(value + "T00:00Z") else { return fail(number, "date", "'\(value)' is not a date like 2026-11-21") }
+                    // A UTC midnight of a four-digit year: a whole number of days that an Int holds.
                     date = UTCTimestamp.civilFromDays(Int(day.timeIntervalSince1970) / 86_400)
                 case "started_at":
                     // Read once all headers are in: a `timezone` header below it still applies.
@@ -100,28 +103,33 @@ public struct ChatLogReader: TranscriptReader {
                     }
                     turn.at = at
                 } else {
-                    let parts = time.split(separator: ":").compactMap { Int($0) }
-                    guard parts.count >= 2, parts.count <= 3, parts[0] < 24, parts[1] < 60, (parts.count == 2 || parts[2] < 61) else {
-                        return fail(number, "time", "'\(time)' is not a time like 22:04:02")
+                    guard let (hour, minute, second) = Self.clock(time) else {
+                        return fail(number, "time", "'\(time)' is not a clock time like 22:04:02 or 22:04 (hours 0–23, minutes and seconds 0–59, digits only)")
                     }
                     if date == nil, let started = meta.startedAt {
+                        // A time UTCTimestamp parsed: within years 0–9999, whole seconds that an Int holds.
                         let local = Int(started.timeIntervalSince1970) + zone.secondsFromGMT(for: started)
                         date = UTCTimestamp.civilFromDays(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
                     }
                     guard let (y, m, d) = date else {
                         return fail(number, "time", "a time without a date; add a '# date: 2026-11-21' or '# started_at: …' header")
                     }
-                    func clock(_ day: (Int, Int, Int)) -> Date {
-                        let text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", day.0, day.1, day.2,
-                                          parts[0], parts[1], parts.count == 3 ? parts[2] : 0)
-                        return UTCTimestamp.parse(text, zoneForNaiveTimes: zone)!
+                    func clock(_ day: (Int, Int, Int)) -> Date? {
+                        guard (0...9999).contains(day.0) else { return nil }
+                        let text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", day.0, day.1, day.2, hour, minute, second)
+                        return UTCTimestamp.parse(text, zoneForNaiveTimes: zone)
                     }
-                    var at = clock((y, m, d))
+                    guard var at = clock((y, m, d)) else {
+                        return fail(number, "time", "'\(time)' on \(String(format: "%04d-%02d-%02d", y, m, d)) is not a time this calendar holds (years 0000–9999)")
+                    }
                     if let previousAt, previousAt.timeIntervalSince(at) > 12 * 3600 {
                         // Past midnight: the same clock time on the next date (read again, for DST nights).
                         let next = UTCTimestamp.civilFromDays(UTCTimestamp.daysFromCivil(year: y, month: m, day: d) + 1)
                         date = next
-                        at = clock(next)
+                        guard let nextAt = clock(next) else {
+                            return fail(number, "time", "'\(time)' is past midnight of \(String(format: "%04d-%02d-%02d", y, m, d)), the last day this calendar holds (years 0000–9999); check the '# date:' header")
+                        }
+                        at = nextAt
                     }
                     turn.at = at
                 }
@@ -131,5 +139,20 @@ public struct ChatLogReader: TranscriptReader {
         }
         if let problem = resolveStartedAt() { return .failure(problem) }
         return .success(ConversationDraft(metadata: meta, turns: turns, location: SourceLocation(file: path), format: .text))
+    }
+
+    /// `hh:mm` or `hh:mm:ss` on a clock: one or two ASCII digits per field, no sign; hours 0–23, minutes and
+    /// seconds 0–59.
+    static func clock(_ text: Substring) -> (hour: Int, minute: Int, second: Int)? {
+        let parts = text.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3 else { return nil }
+        var values: [Int] = []
+        for part in parts {
+            guard (1...2).contains(part.count), part.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+            values.append(part.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) })
+        }
+        let second = values.count == 3 ? values[2] : 0
+        guard values[0] <= 23, values[1] <= 59, second <= 59 else { return nil }
+        return (values[0], values[1], second)
     }
 }

@@ -8,7 +8,7 @@ public struct ContactLensReader: TranscriptReader {
     public init() {}
 
     public func read(path: String, context: ReadContext, emit: (@escaping PendingRecord) throws -> Void) throws {
-        let root = try JSONObject(try WholeFile.json(path), path: "", file: path)
+        let root = try WholeFile.jsonRoot(path)
         let result = Result { () throws(RecordProblem) in try Self.parse(root, path: path) }
         try emit { result }
     }
@@ -25,6 +25,8 @@ public struct ContactLensReader: TranscriptReader {
         var metadata = ConversationMetadata()
         metadata.id = try root.object("CustomerMetadata")?.string("ContactId")
         metadata.language = root.string("LanguageCode")
+        metadata.locations["language"] = root.locations["LanguageCode"]
+        metadata.locations["channel"] = root.locations["Channel"]
         switch root.string("Channel") {
         case "VOICE": metadata.channel = "call"
         case "CHAT": metadata.channel = "chat"
@@ -50,9 +52,9 @@ public struct ContactLensReader: TranscriptReader {
                 guard let at = UTCTimestamp.parse(time) else { throw entry.problem("AbsoluteTime", "'\(time)' is not an ISO 8601 time") }
                 turn.at = at
             }
-            if let begin = entry.number("BeginOffsetMillis") {
+            if let begin = try entry.number("BeginOffsetMillis") {
                 turn.start = begin / 1000
-                turn.end = entry.number("EndOffsetMillis").map { $0 / 1000 } ?? turn.start
+                turn.end = try entry.number("EndOffsetMillis").map { $0 / 1000 } ?? turn.start
             }
             turns.append(turn)
         }

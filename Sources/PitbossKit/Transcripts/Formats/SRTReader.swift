@@ -28,8 +28,10 @@ public struct SRTReader: TranscriptReader {
             var timing = 0
             if Int(block[0].trimmingCharacters(in: .whitespaces)) != nil { timing = 1 }
             guard timing < block.count, let (start, end) = CueTiming.parse(block[timing], decimalSeparator: ",") else {
-                return .failure(RecordProblem(SourceLocation(file: path, line: blockStart + timing),
-                                              "expected a timing line like 00:00:01,000 --> 00:00:04,000"))
+                let reason = timing < block.count && block[timing].contains("-->")
+                    ? CueTiming.problem(block[timing], example: "00:00:01,000 --> 00:00:04,000")
+                    : "expected a timing line like 00:00:01,000 --> 00:00:04,000"
+                return .failure(RecordProblem(SourceLocation(file: path, line: blockStart + timing), reason))
             }
             let timingLine = blockStart + timing
             for line in block[(timing + 1)...] {

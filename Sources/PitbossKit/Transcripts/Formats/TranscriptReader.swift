@@ -63,19 +63,29 @@ enum WholeFile {
         try UTF8Text.decodeFile(try bytes(path), path: path)
     }
 
-    /// Parses a whole-file JSON format, naming line and column of a syntax error.
-    static func json(_ path: String) throws -> Any {
+    /// A whole-file JSON format's outermost object, with where each of its keys is in the file.
+    static func jsonRoot(_ path: String) throws -> JSONObject {
         let bytes = try bytes(path)
+        let object = try json(path, bytes: bytes)
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
+        return try JSONObject(object, path: "", file: path, locations: JSONDuplicateKeys.topLevelKeyLocations(in: body, file: path))
+    }
+
+    /// Parses a whole-file JSON format, naming line and column of a syntax error and of a key given twice.
+    static func json(_ path: String, bytes: [UInt8]) throws -> Any {
         _ = try UTF8Text.decodeFile(bytes, path: path)
         var data = Data(bytes)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { data = data.dropFirst(3) }
+        let object: Any
         do {
-            return try JSONSerialization.jsonObject(with: data)
+            object = try JSONSerialization.jsonObject(with: data)
         } catch {
             let diagnosis = JSONErrorText.diagnose(data)
             throw RecordProblem(SourceLocation(file: path, line: diagnosis?.line, column: diagnosis?.column),
                                 "not valid JSON: \(diagnosis?.message ?? JSONErrorText.describe(error))")
         }
+        if let problem = JSONDuplicateKeys.problem(in: data, file: path) { throw problem }
+        return object
     }
 
     /// The file name without its extension: the default conversation id.

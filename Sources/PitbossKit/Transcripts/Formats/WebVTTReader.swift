@@ -45,7 +45,7 @@ public struct WebVTTReader: TranscriptReader {
             let timingLine = blockStart + timingOffset + 1
             guard let (start, end) = CueTiming.parse(block[timingOffset], decimalSeparator: ".") else {
                 return .failure(RecordProblem(SourceLocation(file: path, line: timingLine),
-                                              "malformed cue timing '\(block[timingOffset])'; expected e.g. 00:01:02.500 --> 00:01:04.000"))
+                                              CueTiming.problem(block[timingOffset], example: "00:01:02.500 --> 00:01:04.000")))
             }
             let payload = block[(timingOffset + 1)...].joined(separator: "\n")
             for (voice, spoken) in CueText.voiceSpans(payload) {
@@ -59,30 +59,57 @@ public struct WebVTTReader: TranscriptReader {
 /// Cue timing lines of WebVTT (`00:01.000 --> 00:02.000 align:end`) and SRT (`00:00:01,000 --> 00:00:02,000`).
 enum CueTiming {
     static func parse(_ line: Substring, decimalSeparator: Character) -> (Double, Double)? {
-        let parts = line.components(separatedBy: "-->")
-        guard parts.count == 2 else { return nil }
-        // Settings follow the end time after a space or a tab.
-        let endField = parts[1].trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
-        guard let start = seconds(parts[0].trimmingCharacters(in: .whitespaces), decimalSeparator),
+        guard let (startField, endField) = fields(line),
+              let start = seconds(startField, decimalSeparator),
               let end = seconds(endField, decimalSeparator) else { return nil }
         return (start, end)
     }
 
-    /// `hh:mm:ss.ttt` or `mm:ss.ttt` (SRT also takes ',' before the milliseconds).
-    static func seconds(_ text: String, _ decimalSeparator: Character) -> Double? {
-        let normalized = text.replacingOccurrences(of: String(decimalSeparator), with: ".")
-        let parts = normalized.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2 || parts.count == 3 else { return nil }
-        var total = 0.0
-        for (i, part) in parts.enumerated() {
-            let isLast = i == parts.count - 1
-            guard let value = isLast ? Double(part) : Double(Int(part) ?? -1), value >= 0 else { return nil }
-            // Minutes and seconds are below 60; hours, when given, may be any number.
-            if (i > 0 || parts.count == 2), value >= 60 { return nil }
-            total = total * 60 + value
-        }
-        return total
+    /// The start and end fields of a timing line; settings follow the end time after a space or a tab.
+    static func fields(_ line: Substring) -> (String, String)? {
+        let parts = line.components(separatedBy: "-->")
+        guard parts.count == 2 else { return nil }
+        let endField = parts[1].trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
+        return (parts[0].trimmingCharacters(in: .whitespaces), endField)
     }
+
+    /// Why a timing line does not read: a negative time is named as such, anything else shows the shape.
+    static func problem(_ line: Substring, example: String) -> String {
+        if let (start, end) = fields(line), let negative = [start, end].first(where: { $0.split(separator: ":").contains { $0.hasPrefix("-") } }) {
+            return "a cue time cannot be negative ('\(negative)'): times count from the start of the recording, e.g. \(example)"
+        }
+        return "malformed cue timing '\(line.prefix(80))'; expected e.g. \(example)"
+    }
+
+    /// `hh:mm:ss.ttt` or `mm:ss.ttt`, unsigned ASCII digits: hours of any width up to 6 digits, minutes and
+    /// seconds of one or two digits below 60, an optional fraction of up to 9 digits after `decimalSeparator`
+    /// (SRT also takes '.').
+    static func seconds(_ text: String, _ decimalSeparator: Character) -> Double? {
+        let parts = text.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3, let last = parts.last else { return nil }
+        func digits(_ part: Substring.UTF8View.SubSequence, width: ClosedRange<Int>) -> Int? {
+            guard width.contains(part.count), part.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+            return part.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        }
+        let separators: Set<UInt8> = [UInt8(ascii: "."), decimalSeparator.asciiValue ?? UInt8(ascii: ".")]
+        let wholePart = last.prefix { !separators.contains($0) }
+        let fractionPart = last.dropFirst(wholePart.count)
+        guard let secondsValue = digits(wholePart, width: 1...2), secondsValue < 60,
+              let minutes = digits(parts[parts.count - 2], width: 1...2), minutes < 60 else { return nil }
+        var fraction = 0.0
+        if !fractionPart.isEmpty {
+            guard let value = digits(fractionPart.dropFirst(), width: 1...9) else { return nil }
+            fraction = Double(value) / Double(Self.powerOfTen(fractionPart.count - 1))
+        }
+        var hours = 0
+        if parts.count == 3 {
+            guard let h = digits(parts[0], width: 1...6) else { return nil }
+            hours = h
+        }
+        return Double(hours * 3600 + minutes * 60 + secondsValue) + fraction
+    }
+
+    private static func powerOfTen(_ n: Int) -> Int { (0..<n).reduce(1) { value, _ in value * 10 } }
 }
 
 /// Cue payload text: voice spans out, markup away.

@@ -7,7 +7,7 @@ public struct WhisperReader: TranscriptReader {
     public init() {}
 
     public func read(path: String, context: ReadContext, emit: (@escaping PendingRecord) throws -> Void) throws {
-        let root = try JSONObject(try WholeFile.json(path), path: "", file: path)
+        let root = try WholeFile.jsonRoot(path)
         let result = Result { () throws(RecordProblem) in try Self.parse(root, path: path) }
         try emit { result }
     }
@@ -16,7 +16,7 @@ public struct WhisperReader: TranscriptReader {
         guard let segments = try root.objects("segments") else { throw root.problem("segments", "missing: this is not Whisper output") }
         var turns = CueTurns()
         for segment in segments {
-            guard let start = segment.number("start"), let end = segment.number("end") else {
+            guard let start = try segment.number("start"), let end = try segment.number("end") else {
                 throw segment.problem("start", "a segment needs start and end seconds")
             }
             guard let text = segment.string("text") else { throw segment.problem("text", "a segment needs text") }
@@ -27,6 +27,7 @@ public struct WhisperReader: TranscriptReader {
         }
         var metadata = ConversationMetadata()
         metadata.language = root.string("language").map(languageCode)
+        metadata.locations["language"] = root.locations["language"]
         var drafts = turns.turns
         for i in drafts.indices { drafts[i].line = nil }
         return ConversationDraft(metadata: metadata, turns: drafts, location: SourceLocation(file: path), format: .whisper)
