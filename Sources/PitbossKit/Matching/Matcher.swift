@@ -77,11 +77,13 @@ public final class Matcher {
     /// empty matches, never looping on one; `body` returns false to stop.
     public func forEachMatch(_ pattern: CompiledPattern, in subject: UnsafeBufferPointer<UInt8>,
                              _ body: (Match) throws -> Bool) throws {
+        // A capture count is at most 65535 (PCRE2's limit), so `pairs` always fits in a UInt32.
         if pattern.captureCount + 1 > pairs {
             pcre2_match_data_free_8(matchData)
             pairs = pattern.captureCount + 1
             matchData = pcre2_match_data_create_8(UInt32(pairs), nil)
         }
+        // An empty subject may have no base address; PCRE2 needs a non-null pointer (1 is not null: never nil).
         let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)!
         let length = subject.count
         var start = 0
@@ -96,6 +98,7 @@ public final class Matcher {
                 continue
             }
             guard rc >= 0 else { throw MatchLimitExceeded(pattern: pattern.source, code: rc) }
+            // PCRE2 returns the match data's own vector: never null for match data it created.
             let ovector = pcre2_get_ovector_pointer_8(matchData)!
             let matchStart = ovector[0]
             let matchEnd = max(ovector[1], matchStart)  // \K can set the start past the end

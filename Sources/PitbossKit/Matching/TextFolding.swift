@@ -112,7 +112,8 @@ public struct MatchableText: Sendable {
     public let original: String
     public let bytes: [UInt8]
     /// Original code-point index of each byte of `bytes`, plus one entry for the end; nil when the
-    /// two are the same (ASCII text), which is the common case and costs nothing.
+    /// two are the same (ASCII text), which is the common case and costs nothing. 32 bits hold every index:
+    /// an imported turn has at most `TurnDraft.maximumTextBytes` (4 MB) of text.
     private let codePointOfByte: [Int32]?
     /// For text with combining marks: the original code-point index just past each byte's character
     /// (a character may be several code points); nil otherwise.
@@ -145,7 +146,7 @@ public struct MatchableText: Sendable {
                 var buffer: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
                 let count = withUnsafeMutableBytes(of: &buffer) { raw -> Int in
                     var n = 0
-                    for byte in UTF8.encode(s)! { raw[n] = byte; n += 1 }
+                    for byte in UTF8.encode(s)! { raw[n] = byte; n += 1 }  // a Unicode.Scalar always encodes
                     return n
                 }
                 withUnsafeBytes(of: buffer) { out.append(contentsOf: $0.prefix(count)) }
@@ -172,7 +173,7 @@ public struct MatchableText: Sendable {
                 _ = TextFolding.append(scalar, to: &folded)
             }
             for scalar in folded {
-                for byte in UTF8.encode(scalar)! {
+                for byte in UTF8.encode(scalar)! {  // a Unicode.Scalar always encodes
                     out.append(byte)
                     starts.append(Int32(index))
                     ends.append(Int32(index + count))

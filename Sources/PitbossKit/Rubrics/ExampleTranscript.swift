@@ -21,11 +21,11 @@ public enum ExampleTranscript {
             if line.isEmpty { continue }
             var offset: Double?
             if line.hasPrefix("["), let close = line.firstIndex(of: "]") {
-                let parts = line[line.index(after: line.startIndex)..<close].split(separator: ":").compactMap { Double($0) }
-                guard parts.count == 2 || parts.count == 3 else {
-                    throw .badInput("line \(number + 1): a time is [mm:ss] or [hh:mm:ss]")
+                let time = line[line.index(after: line.startIndex)..<close]
+                guard let seconds = offsetSeconds(time) else {
+                    throw .badInput("line \(number + 1): '[\(time.prefix(20))]' is not a time like [mm:ss] or [hh:mm:ss] (digits only; minutes and seconds below 60)")
                 }
-                offset = parts.reduce(0) { $0 * 60 + $1 }
+                offset = seconds
                 line = line[line.index(after: close)...].drop { $0 == " " }
             }
             guard let colon = line.firstIndex(of: ":"), let role = SpeakerRole(rawValue: line[..<colon].lowercased()) else {
@@ -37,9 +37,33 @@ public enum ExampleTranscript {
         return lines
     }
 
+    /// `mm:ss` (minutes up to 999) or `hh:mm:ss` (hours up to 99), unsigned digits, seconds with an optional
+    /// fraction (`00:01.5`): an offset from the start of the conversation, never negative, never huge.
+    static func offsetSeconds(_ text: Substring) -> Double? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3 else { return nil }
+        func digits(_ part: Substring, max: Int) -> Int? {
+            guard (1...3).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(part), value <= max else { return nil }
+            return value
+        }
+        let secondsText = parts[parts.count - 1]
+        let whole = secondsText.prefix { $0 != "." }
+        let fraction = secondsText.dropFirst(whole.count)
+        guard let seconds = digits(whole, max: 59), whole.count <= 2,
+              fraction.isEmpty || (fraction.count > 1 && fraction.count <= 10 && fraction.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }),
+              let minutes = digits(parts[parts.count - 2], max: parts.count == 3 ? 59 : 999)
+        else { return nil }
+        var total = Double(minutes * 60 + seconds) + (Double("0" + fraction) ?? 0)
+        if parts.count == 3 {
+            guard let hours = digits(parts[0], max: 99) else { return nil }
+            total += Double(hours * 3600)
+        }
+        return total
+    }
+
     /// The conversation an example stands for; `transform` rewrites each turn's text (for variants).
     static func conversation(_ example: RuleExample, transform: (String) -> String = { $0 }) -> Conversation {
-        let start = UTCTimestamp.parse("2026-11-21T22:00:00Z")!
+        let start = UTCTimestamp.parse("2026-11-21T22:00:00Z")!  // a constant that parses
         let lines = (try? parse(example.text)) ?? []
         let turns = lines.enumerated().map { index, line in
             Turn(index: index, role: line.role, agentID: line.role == .agent ? "example.agent" : nil,

@@ -3,7 +3,7 @@ public enum Severity: String, Sendable, CaseIterable, Codable, Comparable {
     case info, minor, major, critical
 
     public static func < (a: Severity, b: Severity) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!  // every case is in allCases
     }
 }
 

@@ -76,7 +76,7 @@ public struct Fact: Sendable, Equatable {
 
     /// "24–72 hours", "35 x", "at most 48 hours".
     public var expected: String {
-        func n(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+        func n(_ v: Double) -> String { NumberRange.text(v) }
         let suffix = unit.isEmpty ? "" : " \(unit)"
         if let values { return values.map(n).joined(separator: " or ") + suffix }
         switch (min, max) {
@@ -125,7 +125,7 @@ public struct PatternSet: Sendable {
         (byLanguage[language] ?? []) + (byLanguage["any"] ?? [])
     }
 
-    public var allPatterns: [RubricPattern] { byLanguage.keys.sorted().flatMap { byLanguage[$0]! } }
+    public var allPatterns: [RubricPattern] { byLanguage.sorted { $0.key < $1.key }.flatMap(\.value) }
 }
 
 /// A rule: what every kind shares, and its kind.

@@ -33,7 +33,7 @@ public enum RubricLoader {
         guard let map = YAMLMap(root, diagnostics, what: "a rubric") else { throw RubricLoadError(problems: diagnostics.problems) }
         map.onlyKeys(["rubric", "version", "description", "languages", "normalize", "facts", "criteria", "rules"])
         let name = map.string("rubric", required: true) ?? ""
-        let version = map.string("version", required: true) ?? ""
+        let version = readVersion(map, diagnostics)
         let normalize = map.bool("normalize") ?? true
         var languages: [String] = []
         if let list = map.strings("languages") {
@@ -68,9 +68,11 @@ public enum RubricLoader {
     private static func yamlProblem(_ error: YamlError, path: String) -> RubricProblem {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-            return RubricProblem(path: path, line: mark.line, column: mark.column, rule: nil, message: "not valid YAML: \(problem)")
+            // libyaml stops at 1000 levels of nesting, and its message names its own C function.
+            let text = problem.contains("nesting level") ? "nested too deeply (libyaml reads at most 1000 levels); a rubric needs a handful" : problem
+            return RubricProblem(path: path, line: max(mark.line, 1), column: max(mark.column, 1), rule: nil, message: "not valid YAML: \(text)")
         case .composer(_, let problem, let mark, _):
-            return RubricProblem(path: path, line: mark.line, column: mark.column, rule: nil, message: "not valid YAML: \(problem)")
+            return RubricProblem(path: path, line: max(mark.line, 1), column: max(mark.column, 1), rule: nil, message: "not valid YAML: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
             return RubricProblem(path: path, line: context.mark.line, column: context.mark.column, rule: nil,
@@ -78,6 +80,20 @@ public enum RubricLoader {
         default:
             return RubricProblem(path: path, line: 1, column: 1, rule: nil, message: "not valid YAML: \(error)")
         }
+    }
+
+    /// A label such as `3`, `2.1`, `2026-11` or `v4`: stored with every finding and review, so short, printable,
+    /// and not a number that YAML or a reader would take for a float (`1e308`, `.inf`, `nan`).
+    private static func readVersion(_ map: YAMLMap, _ diagnostics: Diagnostics) -> String {
+        guard let version = map.string("version", required: true) else { return "" }
+        let allowed = version.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._-+".unicodeScalars.contains($0) }
+        let plainNumber = version.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || $0 == "." }
+        let startsWell = version.unicodeScalars.first.map { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) } ?? false
+        if version.count > 40 || !allowed || !startsWell || (Double(version) != nil && !plainNumber) {
+            diagnostics.error(map["version"], "'version' must be a short label such as 3, 2.1, 2026-11 or v4 (letters, digits, '.', '-', '_', '+'; at most 40), not \(version.count > 40 ? String(version.prefix(40)) + "…" : version)")
+            return ""
+        }
+        return version
     }
 
     private static func readFacts(_ map: YAMLMap, _ diagnostics: Diagnostics) -> [String: Fact] {
@@ -88,11 +104,14 @@ public enum RubricLoader {
             fact.onlyKeys(["min", "max", "values", "unit"])
             var values: [Double]?
             if let list = fact.strings("values") {
-                values = list.compactMap(Double.init)
-                if values!.count != list.count || list.isEmpty { diagnostics.error(fact["values"], "facts.\(entry.key).values must be a list of numbers") }
+                let numbers = list.compactMap { Double($0) }.filter { NumberRange.factValue.contains($0) }
+                if numbers.count != list.count || list.isEmpty {
+                    diagnostics.error(fact["values"], "facts.\(entry.key).values must be a list of numbers, each \(NumberRange.factValue.words.replacingOccurrences(of: "a number ", with: ""))")
+                }
+                values = numbers
             }
-            let min = fact.number("min")
-            let max = fact.number("max")
+            let min = fact.number("min", in: .factValue)
+            let max = fact.number("max", in: .factValue)
             if values == nil && min == nil && max == nil {
                 diagnostics.error(entry.keyNode, "fact '\(entry.key)' needs 'values' or 'min'/'max'")
             }
@@ -111,8 +130,7 @@ public enum RubricLoader {
             guard let c = YAMLMap(node, diagnostics, prefix: "criteria[\(i)]", what: "a criterion") else { continue }
             c.onlyKeys(["id", "title", "weight", "critical", "na", "scale", "description"])
             guard let id = c.string("id", required: true) else { continue }
-            let weight = c.number("weight", required: true) ?? 1
-            if weight <= 0 { diagnostics.error(c["weight"], "criterion '\(id)': weight must be above 0") }
+            let weight = c.number("weight", required: true, in: .weight) ?? 1
             if criteria.contains(where: { $0.id == id }) { diagnostics.error(c["id"], "duplicate criterion id '\(id)'") }
             criteria.append(Criterion(id: id, title: c.string("title", required: true) ?? id, weight: weight,
                                       critical: c.bool("critical") ?? false, naAllowed: c.bool("na") ?? false,
@@ -246,19 +264,11 @@ public final class RuleParser {
             diagnostics.error(w.node, "'\(map.field(key))' takes turns or seconds, not both")
             return nil
         }
-        if let turns = w.number("turns") {
-            guard turns >= 1, turns == turns.rounded() else {
-                diagnostics.error(w["turns"], "'\(w.field("turns"))' must be a whole number of at least 1")
-                return nil
-            }
-            return .turns(Int(turns))
+        if w["turns"] != nil {
+            return w.integer("turns", in: .turns).map { .turns($0) }
         }
-        if let seconds = w.number("seconds") {
-            guard seconds > 0 else {
-                diagnostics.error(w["seconds"], "'\(w.field("seconds"))' must be above 0")
-                return nil
-            }
-            return .seconds(seconds)
+        if w["seconds"] != nil {
+            return w.number("seconds", in: .windowSeconds).map { .seconds($0) }
         }
         diagnostics.error(w.node, "'\(w.field(""))' needs turns or seconds".replacingOccurrences(of: ".'", with: "'"))
         return nil
@@ -294,13 +304,18 @@ public final class RuleParser {
                 }
                 do {
                     let pattern = try CompiledPattern(normalize ? TextFolding.foldPattern(source) : source, caseless: !caseSensitive)
-                    if pattern.minimumLength == 0 {
-                        diagnostics.error(item, "'\(field)[\(i)]' can match empty text (an empty alternative or an optional whole), so it would match everywhere or nowhere useful")
+                    if let failure = PatternSyntax.forcedFailure(in: source) {
+                        // Checked before empty matches: PCRE2 counts an alternative that fails as one that might be empty.
+                        diagnostics.error(item, "'\(field)[\(i)]' has \(failure.construct) at offset \(failure.offset), which never matches: the alternative holding it can never match anything; remove it")
+                    } else if pattern.canMatchEmpty {
+                        diagnostics.error(item, "'\(field)[\(i)]' can match empty text (it is optional as a whole, has an empty alternative, or only asserts a position, like \\b, ^, $ or a lookahead), so it would match everywhere or nowhere useful; make it match at least one character")
                     }
                     if needsValue && pattern.groupsByName["value"] == nil {
                         diagnostics.error(item, "'\(field)[\(i)]' has no (?<value>…) group for the stated value")
                     }
                     compiled.append(RubricPattern(source: source, compiled: pattern, line: item.mark?.line ?? 1))
+                } catch where error.kind == .singleByte {
+                    diagnostics.error(item, "'\(field)[\(i)]' has \\C at offset \(error.offset): \(error.message)")
                 } catch {
                     diagnostics.error(item, "'\(field)[\(i)]' does not compile: \(error.message) at offset \(error.offset) in \(source)")
                 }
@@ -344,7 +359,7 @@ public final class RuleParser {
             if let channels, !channels.contains(channel) {
                 diagnostics.error(e["channel"] ?? node, "examples[\(i)] is a \(channel.rawValue) conversation, a channel the rule does not apply to (its channels: \(channels.map(\.rawValue).sorted().joined(separator: ", ")))")
             }
-            let textNode = e[flag != nil ? "flag" : "pass"]!
+            let textNode = e[flag != nil ? "flag" : "pass"] ?? node
             do {
                 _ = try ExampleTranscript.parse(text)
             } catch {

@@ -16,7 +16,7 @@ public struct RubricTester {
             if findings.isEmpty { text += "    found nothing\n" }
             for f in findings {
                 text += "    found \(f.status.rawValue)" + (f.turn.map { " in turn \($0)" } ?? "")
-                    + (f.text.map { " at \(f.start!)..<\(f.end!) \"\($0)\"" } ?? "") + ": \(f.message)\n"
+                    + (f.text.map { " at \(f.start.map(String.init) ?? "?")..<\(f.end.map(String.init) ?? "?") \"\($0)\"" } ?? "") + ": \(f.message)\n"
             }
             return text
         }

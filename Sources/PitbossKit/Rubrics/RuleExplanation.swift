@@ -13,8 +13,8 @@ public enum RuleExplanation {
         func list(_ title: String, _ set: PatternSet) {
             guard !set.isEmpty else { return }
             out += "\n\(title):\n"
-            for language in set.byLanguage.keys.sorted() {
-                for pattern in set.byLanguage[language]! { out += "  \(language)  \(pattern.source)\n" }
+            for (language, patterns) in set.byLanguage.sorted(by: { $0.key < $1.key }) {
+                for pattern in patterns { out += "  \(language)  \(pattern.source)\n" }
             }
         }
         list("Patterns", rule.patterns)

@@ -158,7 +158,7 @@ public enum Window: Sendable, Equatable {
     var words: String {
         switch self {
         case .turns(let n): n == 1 ? "1 turn" : "\(n) turns"
-        case .seconds(let s): "\(s == s.rounded() ? String(Int(s)) : String(s)) seconds"
+        case .seconds(let s): "\(NumberRange.text(s)) seconds"
         }
     }
 }

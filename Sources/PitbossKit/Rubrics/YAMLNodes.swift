@@ -77,6 +77,26 @@ public struct YAMLMap {
         return number
     }
 
+    /// A number within `range`; a value outside it is named with the range (and is not returned).
+    func number(_ key: String, required: Bool = false, in range: NumberRange) -> Double? {
+        guard let number = number(key, required: required) else { return nil }
+        guard range.contains(number) else {
+            diagnostics.error(self[key], "'\(field(key))' must be \(range.words), not \(self[key]?.scalar?.string ?? NumberRange.text(number))")
+            return nil
+        }
+        return number
+    }
+
+    /// A whole number within `range` (whose bounds are whole numbers that an `Int` holds).
+    func integer(_ key: String, required: Bool = false, in range: NumberRange, name: String? = nil) -> Int? {
+        guard let number = number(key, required: required) else { return nil }
+        guard range.contains(number), number == number.rounded(), let whole = Int(exactly: number) else {
+            diagnostics.error(self[key], "'\(name ?? field(key))' must be \(range.words), not \(self[key]?.scalar?.string ?? NumberRange.text(number))")
+            return nil
+        }
+        return whole
+    }
+
     func bool(_ key: String) -> Bool? {
         guard let value = self[key] else { return nil }
         guard let flag = value.bool else {
@@ -124,4 +144,49 @@ public struct YAMLMap {
         }
         return Array(list)
     }
+}
+
+/// The values a number of a rubric may take, and how to say so. Every number the loader reads has one:
+/// a weight of 1e308 or a window of 1e19 turns is a typing mistake, not a policy, and would overflow
+/// what is computed from it.
+public struct NumberRange: Sendable, Equatable {
+    public var lower: Double
+    /// Whether `lower` itself is allowed (a weight must be above 0; a window of turns may be 1).
+    public var includesLower: Bool
+    public var upper: Double
+    public var whole: Bool
+
+    public init(_ lower: Double, includesLower: Bool = true, _ upper: Double, whole: Bool = false) {
+        self.lower = lower
+        self.includesLower = includesLower
+        self.upper = upper
+        self.whole = whole
+    }
+
+    public func contains(_ value: Double) -> Bool {
+        guard value.isFinite, value <= upper, includesLower ? value >= lower : value > lower else { return false }
+        return !whole || value == value.rounded()
+    }
+
+    /// "a whole number of at least 1 and at most 10000", "a number from 0 to 604800", "a number above 0 and at most 1000".
+    public var words: String {
+        if whole { return "a whole number of at least \(Self.text(lower)) and at most \(Self.text(upper))" }
+        return includesLower ? "a number from \(Self.text(lower)) to \(Self.text(upper))"
+            : "a number above \(Self.text(lower)) and at most \(Self.text(upper))"
+    }
+
+    /// A number as a person writes it: whole numbers without a fraction, never a trap on any value.
+    public static func text(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15, let whole = Int(exactly: value) { return String(whole) }
+        return String(value)
+    }
+
+    /// The ranges of the rubric's numbers.
+    static let weight = NumberRange(0, includesLower: false, 1000)
+    static let turns = NumberRange(1, 10_000, whole: true)
+    /// A week: longer than any chat or call a rule could sensibly wait on.
+    static let windowSeconds = NumberRange(0, includesLower: false, 604_800)
+    static let maxSeconds = NumberRange(0, 604_800)
+    static let factValue = NumberRange(-1e12, 1e12)
+    static let unitFactor = NumberRange(0, includesLower: false, 1e9)
 }

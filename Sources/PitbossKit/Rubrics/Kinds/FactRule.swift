@@ -21,10 +21,7 @@ public struct FactRule: RuleKind {
         var units: [String: Double] = [:]
         if let unitMap = map.map("units", what: "unit words to factors, e.g. {day: 24, days: 24}") {
             for entry in unitMap.entries {
-                guard let factor = unitMap.number(entry.key), factor > 0 else {
-                    map.diagnostics.error(entry.value, "units.\(entry.key) must be a positive number")
-                    continue
-                }
+                guard let factor = unitMap.number(entry.key, in: .unitFactor) else { continue }
                 // Units are looked up in the matched text, which is folded when the rubric normalises.
                 let key = parser.normalize ? TextFolding.foldPattern(entry.key.lowercased()) : entry.key.lowercased()
                 if units[key] != nil {
@@ -40,7 +37,8 @@ public struct FactRule: RuleKind {
         var findings: [Finding] = []
         for turn in context.turns(of: rule.speaker) {
             for match in try context.matches(rule.patterns, exceptions: rule.exceptions, turn: turn) {
-                guard let valueText = match.captures["value"], let value = Self.number(valueText) else { continue }
+                // A value too long for a Double (hundreds of digits) reads as infinite: still a statement to flag.
+                guard let valueText = match.captures["value"], let value = Self.number(valueText), !value.isNaN else { continue }
                 var factor = 1.0
                 let unitText = match.captures["unit"]?.lowercased()
                 let unitAsSaid = match.originalCaptures["unit"]
@@ -75,10 +73,11 @@ public struct FactRule: RuleKind {
         return Double(digits.replacingOccurrences(of: ",", with: "."))
     }
 
-    static func format(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
+    /// A number for a message; any value, including one read from a transcript that no Int holds.
+    static func format(_ value: Double) -> String { NumberRange.text(value) }
 
     public func explain(_ rule: Rule) -> String {
-        let unitWords = units.isEmpty ? "" : " Units: " + units.keys.sorted().map { "\($0) × \(Self.format(units[$0]!))" }.joined(separator: ", ") + "."
+        let unitWords = units.isEmpty ? "" : " Units: " + units.sorted(by: { $0.key < $1.key }).map { "\($0.key) × \(Self.format($0.value))" }.joined(separator: ", ") + "."
         return "Reads the value (and unit) that \(rule.speaker.name) states with the patterns below and flags it when it is outside the house policy '\(fact.name)': \(fact.expected).\(unitWords)"
     }
 }

@@ -12,13 +12,8 @@ public struct RequireRule: RuleKind {
         within = parser.window(map, "within")
         if let lastMap = map.map("last", what: "{turns: N}") {
             lastMap.onlyKeys(["turns"])
-            if let n = lastMap.number("turns", required: true) {
-                guard n >= 1, n == n.rounded() else {
-                    map.diagnostics.error(lastMap["turns"], "'last.turns' must be a whole number of at least 1")
-                    return nil
-                }
-                last = Int(n)
-            }
+            guard let n = lastMap.integer("turns", required: true, in: .turns, name: "last.turns") else { return nil }
+            last = n
         }
         if within != nil && last != nil {
             map.diagnostics.error(map.node, "a require rule takes 'within' or 'last', not both")
@@ -34,7 +29,7 @@ public struct RequireRule: RuleKind {
             guard turns.allSatisfy({ context.seconds(of: $0) != nil }) else {
                 return [rule.finding(.unverifiable, context, values: ["match": ""])]
             }
-            turns = turns.filter { context.seconds(of: $0)! <= limit }
+            turns = turns.filter { context.seconds(of: $0).map { $0 <= limit } ?? false }
         case nil: break
         }
         if let last { turns = Array(turns.suffix(last)) }

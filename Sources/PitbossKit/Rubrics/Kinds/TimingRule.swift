@@ -16,7 +16,7 @@ public struct TimingRule: RuleKind {
     public var maxSeconds: Double
 
     public init?(_ map: YAMLMap, _ parser: RuleParser) {
-        guard let name = map.string("metric", required: true), let max = map.number("max_seconds", required: true) else { return nil }
+        guard let name = map.string("metric", required: true), let max = map.number("max_seconds", required: true, in: .maxSeconds) else { return nil }
         guard let metric = Metric(rawValue: name) else {
             map.diagnostics.error(map["metric"], "unknown metric '\(name)'; use one of \(Metric.allCases.map(\.rawValue).joined(separator: ", "))")
             return nil
@@ -27,7 +27,8 @@ public struct TimingRule: RuleKind {
 
     public func evaluate(_ rule: Rule, _ context: EvaluationContext) throws -> [Finding] {
         let turns = context.conversation.turns
-        guard turns.indices.allSatisfy({ context.seconds(of: $0) != nil }) else {
+        let times = turns.indices.compactMap { context.seconds(of: $0) }
+        guard times.count == turns.count else {
             return [rule.finding(.unverifiable, context, values: ["seconds": "?"]).withMessage("\(rule.id): the conversation has no turn times, so \(metric.rawValue) cannot be checked")]
         }
         func late(_ seconds: Double, at turn: Int?) -> [Finding] {
@@ -36,13 +37,13 @@ public struct TimingRule: RuleKind {
         }
         switch metric {
         case .handleTime:
-            guard let first = turns.indices.first, let last = turns.indices.last else { return [] }
-            return late(context.seconds(of: last)! - context.seconds(of: first)!, at: nil)
+            guard let first = times.first, let last = times.last else { return [] }
+            return late(last - first, at: nil)
         case .firstResponse, .responseGap:
             var worst: (seconds: Double, turn: Int)?
             var waitingSince: Double?
             for i in turns.indices {
-                let t = context.seconds(of: i)!
+                let t = times[i]
                 switch turns[i].role {
                 case .customer:
                     if waitingSince == nil { waitingSince = t }
