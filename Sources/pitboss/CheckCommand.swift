@@ -57,7 +57,7 @@ struct CheckCommand: ParsableCommand {
                 }
                 conversations.append(stored)
             }
-            for problem in problems { Console.note(problem.description) }
+            for problem in problems { Console.note(problem.forPeople) }
             let evaluator = RubricEvaluator(rubric: loaded)
             let matcher = Matcher()
             let checked = conversations.map { ($0, evaluator.evaluate($0, matcher: matcher)) }

@@ -47,7 +47,30 @@ extension PitbossError.Remedy {
         case .doctor: "run pitboss doctor for the whole report"
         case .assignCount: "give --count 1 or more"
         case .skipReason: "say why with --why \"…\""
+        case .nameFormat: "name it with --format (\(TranscriptFormat.namesForHumans))"
         }
+    }
+}
+
+extension RecordProblem {
+    /// The problem as one line on stderr: where, what, and what to do in this command line's words.
+    var forPeople: String {
+        guard let remedy else { return description }
+        let advice = switch remedy {
+        case .supplyMetadata(let field):
+            "add it to the record, to a sidecar NAME.meta.json, or pass " + (field == "started_at" ? "--started-at 2026-11-21T22:04:00Z" : "--\(field)")
+        case .mapSpeaker(let label) where label.isEmpty:
+            "map unnamed speech with --roles \"*=customer\" (or \"roles\" in NAME.meta.json)"
+        case .mapSpeaker(let label):
+            "map it with --roles \"\(label)=agent,*=customer\" or \"roles\" in NAME.meta.json"
+        case .nameFormat:
+            "name it with --format (\(TranscriptFormat.namesForHumans))"
+        case .replace:
+            "re-run with --replace to replace it"
+        case .mapColumn(let field):
+            "name it with --map \(field)=HEADER"
+        }
+        return description + "; " + advice
     }
 }
 

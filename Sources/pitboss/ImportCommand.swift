@@ -66,7 +66,7 @@ struct ImportCommand: ParsableCommand {
                 }
                 defaults.startedAt = date
             }
-            try defaults.validateAsFlags()
+            if let (field, reason) = defaults.invalidDefault() { throw PitbossError.usage("--\(field): \(reason)") }
             let options = ImportOptions(format: format, defaults: defaults,
                                         columnMap: try map.map { text throws(PitbossError) in try KeyValueArguments.columnMap(text) } ?? [:],
                                         replace: replace, rejectsPath: rejects)
@@ -79,7 +79,7 @@ struct ImportCommand: ParsableCommand {
             }
             Console.endProgress()
             for skipped in summary.skipped { Console.note("note: skipped \(skipped)") }
-            for problem in summary.problems { Console.note(problem.description) }
+            for problem in summary.problems { Console.note(problem.forPeople) }
             try Console.out(summary.line + "\n")
             if summary.hasProblems { throw ExitCode(PitbossError.Code.badInput.exitStatus) }
         }

@@ -27,7 +27,7 @@ struct InputFuzzTests {
         let evaluator = RubricEvaluator(rubric: rubric)
         let matcher = Matcher()
         let defaults = ConversationMetadata(language: "en", agent: "fuzz.agent", startedAt: UTCTimestamp.parse("2026-11-21T22:00:00Z"),
-                                            roles: try RoleMap(parsing: "spk_0=agent,SPEAKER_00=agent,AGENT=agent,*=customer"))
+                                            roles: RoleMap(["spk_0": .agent, "SPEAKER_00": .agent, "AGENT": .agent, "*": .customer]))
         let reading = TranscriptReading(schedule: .standard, defaults: defaults)
         var random = SplitMix64(seed: Self.seed ^ FuzzTarget.hash(target.name))
         let seeds = target.seeds()

@@ -9,7 +9,7 @@ struct AmazonTranscribeReaderTests {
     @Test("speaker diarization: words join into turns per speaker, punctuation attached to the word before")
     func diarization() throws {
         let c = try #require(try Fixture.read(AmazonTranscribeReader(), FixtureFiles.path("aws_transcribe/diarization-withdrawal.json"),
-                                              roles: try RoleMap(parsing: "spk_0=customer,spk_1=agent"), fallback: meta).first?.value)
+                                              roles: RoleMap(["spk_0": .customer, "spk_1": .agent]), fallback: meta).first?.value)
         #expect(c.channel == .call)
         #expect(c.turns.map(\.text) == ["Hi, my withdrawal is still pending.", "Sorry about that. Let me check your account.", "Thank you."])
         #expect(c.turns.map(\.role) == [.customer, .agent, .customer])
@@ -25,7 +25,7 @@ struct AmazonTranscribeReaderTests {
     func channelIdentification() throws {
         let ru = ConversationMetadata(language: "ru", agent: "ru.oleg", startedAt: UTCTimestamp.parse("2026-11-21T23:17:00Z"))
         let c = try #require(try Fixture.read(AmazonTranscribeReader(), FixtureFiles.path("aws_transcribe/channel-id-bonus-ru.json"),
-                                              roles: try RoleMap(parsing: "ch_0=customer,ch_1=agent"), fallback: ru).first?.value)
+                                              roles: RoleMap(["ch_0": .customer, "ch_1": .agent]), fallback: ru).first?.value)
         #expect(c.turns.map(\.text) == ["Здравствуйте, мне не начислили бонус за депозит.", "Добрый вечер. Сейчас проверю ваш счёт.", "Спасибо."])
         #expect(c.turns.map(\.role) == [.customer, .agent, .customer])
         #expect(c.turns.map(\.speaker) == ["ch_0", "ch_1", "ch_0"])
@@ -45,7 +45,7 @@ struct AmazonTranscribeReaderTests {
                       {"start_time":"0.3","end_time":"0.5","alternatives":[{"confidence":"1","content":"there"}],"type":"pronunciation"}]},
              "status":"COMPLETED"}
             """)
-        let c = try #require(try Fixture.read(AmazonTranscribeReader(), old, roles: try RoleMap(parsing: "spk_1=agent"), fallback: meta).first?.value)
+        let c = try #require(try Fixture.read(AmazonTranscribeReader(), old, roles: RoleMap(["spk_1": .agent]), fallback: meta).first?.value)
         #expect(c.turns.map(\.text) == ["hello there"])
         #expect(c.turns[0].role == .agent)
         let failed = scratch.write("failed.json", #"{"jobName":"j","results":{"items":[]},"status":"FAILED"}"#)
@@ -98,7 +98,7 @@ struct TranscribeAndContactLensRealFileTests {
     @Test("Transcribe speaker diarization: words join into turns per speaker, punctuation attached to the word before", .needsRealFiles)
     func diarization() throws {
         let c = try #require(try Fixture.read(AmazonTranscribeReader(), RealFiles.path("formats/aws_transcribe/diarization-output-batch.0.json"),
-                                              roles: try RoleMap(parsing: "spk_0=customer,spk_1=agent"), fallback: meta).first?.value)
+                                              roles: RoleMap(["spk_0": .customer, "spk_1": .agent]), fallback: meta).first?.value)
         #expect(c.channel == .call)
         #expect(c.turns.map(\.text) == ["I've been on hold for an hour.", "Sorry about that."])
         #expect(c.turns.map(\.role) == [.customer, .agent])
@@ -110,7 +110,7 @@ struct TranscribeAndContactLensRealFileTests {
     @Test("Transcribe channel identification: one turn per channel change", .needsRealFiles)
     func channelIdentification() throws {
         let c = try #require(try Fixture.read(AmazonTranscribeReader(), RealFiles.path("formats/aws_transcribe/channel-id-output-batch.0.json"),
-                                              roles: try RoleMap(parsing: "ch_0=customer,ch_1=agent"), fallback: meta).first?.value)
+                                              roles: RoleMap(["ch_0": .customer, "ch_1": .agent]), fallback: meta).first?.value)
         #expect(c.turns.map(\.text) == ["I've been on hold for an hour.", "Sorry about that."])
         #expect(c.turns.map(\.role) == [.customer, .agent])
     }
@@ -158,7 +158,7 @@ struct WhisperReaderTests {
                          {"start":3.4,"end":6.0,"text":" εεε η ανάληψη μου δεν ήρθε ακόμα","speaker":"SPEAKER_01"}],
              "language":"el"}
             """)
-        let c = try #require(try Fixture.read(WhisperReader(), path, roles: try RoleMap(parsing: "SPEAKER_00=agent,SPEAKER_01=customer"),
+        let c = try #require(try Fixture.read(WhisperReader(), path, roles: RoleMap(["SPEAKER_00": .agent, "SPEAKER_01": .customer]),
                                               fallback: meta).first?.value)
         #expect(c.language == "el")
         #expect(c.turns.map(\.text) == ["καλησπέρα σας λέγομαι νίκος πώς μπορώ να βοηθήσω", "εεε η ανάληψη μου δεν ήρθε ακόμα"])
@@ -170,8 +170,9 @@ struct WhisperReaderTests {
     func plainWhisper() throws {
         let path = scratch.write("w.json", #"{"text":"hi","segments":[{"id":0,"seek":0,"start":0.0,"end":1.0,"text":" hi"}],"language":"english"}"#)
         let problem = try #require(try Fixture.read(WhisperReader(), path, fallback: meta).first?.problem)
-        #expect(problem.reason.contains("--roles \"*=customer\""))
-        let mapped = try #require(try Fixture.read(WhisperReader(), path, roles: try RoleMap(parsing: "*=customer"), fallback: meta).first?.value)
+        #expect(problem.reason == "this turn names no speaker")
+        #expect(problem.remedy == .mapSpeaker(label: ""))
+        let mapped = try #require(try Fixture.read(WhisperReader(), path, roles: RoleMap(["*": .customer]), fallback: meta).first?.value)
         #expect(mapped.language == "en")
     }
 }

@@ -51,7 +51,7 @@ struct ReaderHardeningTests {
     ])
     func negativeWebVTTTimes(timing: String) throws {
         let path = scratch.write("neg.vtt", "WEBVTT\n\n\(timing)\n<v Agent>hello\n")
-        let problem = try #require(try Fixture.read(WebVTTReader(), path, roles: try RoleMap(parsing: "Agent=agent"), fallback: callMeta).first?.problem)
+        let problem = try #require(try Fixture.read(WebVTTReader(), path, roles: RoleMap(["Agent": .agent]), fallback: callMeta).first?.problem)
         #expect(problem.location == SourceLocation(file: path, line: 3))
         if timing.hasPrefix("-") || timing.contains("> -") { #expect(problem.reason.contains("negative")) }
     }
@@ -69,7 +69,7 @@ struct ReaderHardeningTests {
     @Test("cue times with hours of any width and a fraction of any width still read")
     func goodCueTimes() throws {
         let path = scratch.write("ok.vtt", "WEBVTT\n\n00:01.5 --> 100:00:02.250\n<v Agent>hello\n")
-        let c = try #require(try Fixture.read(WebVTTReader(), path, roles: try RoleMap(parsing: "Agent=agent"), fallback: callMeta).first?.value)
+        let c = try #require(try Fixture.read(WebVTTReader(), path, roles: RoleMap(["Agent": .agent]), fallback: callMeta).first?.value)
         #expect(c.turns[0].start == 1.5)
         #expect(c.turns[0].end == 360_002.25)
     }
@@ -212,7 +212,7 @@ struct ReaderHardeningTests {
     @Test("a vendor JSON file's conversation-level problem names the line of the key that says it")
     func vendorKeyLines() throws {
         let path = scratch.write("w.json", "{\"segments\": [{\"start\": 0, \"end\": 1, \"text\": \"hi\"}],\n  \"language\": \"klingon\"}")
-        let problem = try #require(try Fixture.read(WhisperReader(), path, roles: try RoleMap(parsing: "*=customer"), fallback: callMeta).first?.problem)
+        let problem = try #require(try Fixture.read(WhisperReader(), path, roles: RoleMap(["*": .customer]), fallback: callMeta).first?.problem)
         #expect(problem.field == "language")
         #expect(problem.location == SourceLocation(file: path, line: 2, column: 3))
     }

@@ -13,7 +13,7 @@ struct NothingStoredWronglyTests {
         let srt = scratch.write("c.srt", "1\n00:00:01,000 --> 00:00:02,000\nAGENT: good morning\n\n2\n00:00:02,000 --> 00:00:04,000\nMehmet: I want to close my account\n")
         let problem = try #require(try Fixture.read(SRTReader(), srt, fallback: call).first?.problem)
         #expect(problem.reason.hasPrefix("speaker 'Mehmet' has no role"))
-        let mapped = try #require(try Fixture.read(SRTReader(), srt, roles: try RoleMap(parsing: "Mehmet=customer"), fallback: call).first?.value)
+        let mapped = try #require(try Fixture.read(SRTReader(), srt, roles: RoleMap(["Mehmet": .customer]), fallback: call).first?.value)
         #expect(mapped.turns.map(\.role) == [.agent, .customer])
         let log = scratch.write("c.txt", "# channel: chat\n# date: 2026-11-21\nAgent Anna: Hello\nMehmet: my withdrawal is stuck\n")
         #expect(try Fixture.read(ChatLogReader(), log, fallback: call).first?.problem?.reason.hasPrefix("speaker 'Mehmet' has no role") == true)
@@ -22,7 +22,7 @@ struct NothingStoredWronglyTests {
     @Test("a Whisper segment without a speaker is nobody's until mapped, never the previous speaker's")
     func whisperWithoutSpeaker() throws {
         let path = scratch.write("w.json", #"{"segments":[{"start":0,"end":1,"text":"hello","speaker":"SPEAKER_00"},{"start":1,"end":2,"text":"I want my money back now"}],"language":"en"}"#)
-        let problem = try #require(try Fixture.read(WhisperReader(), path, roles: try RoleMap(parsing: "SPEAKER_00=agent"), fallback: call).first?.problem)
+        let problem = try #require(try Fixture.read(WhisperReader(), path, roles: RoleMap(["SPEAKER_00": .agent]), fallback: call).first?.problem)
         #expect(problem.reason.contains("names no speaker"))
     }
 
@@ -102,10 +102,11 @@ struct NothingStoredWronglyTests {
         }
     }
 
-    @Test("wrong flag values are usage errors before any file is read")
-    func flagValues() {
-        #expect { try ConversationMetadata(language: "greek").validateAsFlags() } throws: { ($0 as? PitbossError)?.code == .usage }
-        #expect { try ConversationMetadata(channel: "phonecall").validateAsFlags() } throws: { ($0 as? PitbossError)?.code == .usage }
-        #expect(throws: Never.self) { try ConversationMetadata(channel: "phone", language: "el-GR").validateAsFlags() }
+    @Test("a default for the whole import that cannot be right is named before any file is read")
+    func invalidDefaults() {
+        #expect(ConversationMetadata(language: "greek").invalidDefault()?.field == "language")
+        #expect(ConversationMetadata(channel: "phonecall").invalidDefault()?.field == "channel")
+        #expect(ConversationMetadata(agent: " ").invalidDefault()?.field == "agent")
+        #expect(ConversationMetadata(channel: "phone", language: "el-GR").invalidDefault() == nil)
     }
 }

@@ -101,12 +101,6 @@ struct ScorecardTests {
         #expect(throws: PitbossError.self) { try Scorecard(rubric: rubric, answers: answers) }
     }
 
-    @Test("--set parses criterion=answer lists and refuses a criterion given two answers")
-    func assignments() throws {
-        #expect(try Scorecard.parseAssignments(["greeting=pass,sla=na", "accuracy = fail"]) == ["greeting": "pass", "sla": "na", "accuracy": "fail"])
-        #expect(throws: PitbossError.self) { try Scorecard.parseAssignments(["greeting=pass,greeting=fail"]) }
-        #expect(throws: PitbossError.self) { try Scorecard.parseAssignments(["greeting"]) }
-    }
 
     @Test("a scale must have a full-marks answer and a failing one, in 0…1, and may not call an answer na")
     func scaleValidation() throws {

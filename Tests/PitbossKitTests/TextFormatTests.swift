@@ -30,10 +30,10 @@ struct CSVReaderTests {
         #expect(conversations[1].agentID == "tr.can")
     }
 
-    @Test("header names are mapped with --map, and semicolon-separated spreadsheets are read")
+    @Test("header names are mapped to Pitboss's fields, and semicolon-separated spreadsheets are read")
     func mappedHeadersAndSemicolons() throws {
         let path = scratch.write("crm.csv", "ticket;sent;sender;body;agent_id\nk-9;2026-11-21 15:00:00;client;γεια σας;\nk-9;2026-11-21 15:01:00;agent;Καλησπέρα!;el.nikos\n")
-        let map = try ImportOptions.parseColumnMap("conversation_id=ticket,timestamp=sent,role=sender,text=body")
+        let map = ["conversation_id": "ticket", "timestamp": "sent", "role": "sender", "text": "body"]
         let c = try #require(try Fixture.read(CSVReader(), path, fallback: meta, columnMap: map).first?.value)
         #expect(c.turns.map(\.text) == ["γεια σας", "Καλησπέρα!"])
         #expect(c.agentID == "el.nikos")
@@ -44,7 +44,8 @@ struct CSVReaderTests {
     func missingColumn() throws {
         let path = scratch.write("x.csv", "conversation_id,role,msg\n1,agent,hi\n")
         #expect { try Fixture.read(CSVReader(), path, fallback: meta) } throws: { error in
-            (error as? RecordProblem)?.description == "\(path):1: no 'text' column (columns: conversation_id, role, msg); name it with --map text=HEADER"
+            (error as? RecordProblem)?.description == "\(path):1: no 'text' column (columns: conversation_id, role, msg)"
+                && (error as? RecordProblem)?.remedy == .mapColumn(field: "text")
         }
     }
 
@@ -63,7 +64,7 @@ struct CSVReaderTests {
         #expect(results.compactMap(\.value).map(\.externalID) == ["a"])
         let problems = results.compactMap(\.problem).map(\.description)
         #expect(problems == [
-            "\(path):4: conversation b: speaker 'wizard' has no role; map it with --roles \"wizard=agent,*=customer\" or \"roles\" in NAME.meta.json",
+            "\(path):4: conversation b: speaker 'wizard' has no role",
             "\(path):5:2: conversation c: timestamp: 'not a time' is not a time like 2026-11-21T22:04:00Z or 2026-11-21 22:04:00",
             "\(path):6: a quoted field opened here is never closed: the file ends inside it; check the quotes or whether the file is truncated",
         ])
@@ -165,7 +166,7 @@ struct WebVTTReaderTests {
 
     @Test("a withdrawal call: consecutive cues of a speaker merge, overlapping speakers alternate; REGION, STYLE and NOTE blocks, cue settings and a <v.class> span are read past")
     func withdrawalCall() throws {
-        let roles = try RoleMap(parsing: "Anna Brooks=agent,Mark Taylor=customer")
+        let roles = RoleMap(["Anna Brooks": .agent, "Mark Taylor": .customer])
         let c = try #require(try Fixture.read(WebVTTReader(), FixtureFiles.path("webvtt/withdrawal-call.vtt"), roles: roles, fallback: callMeta).first?.value)
         #expect(c.turns.map(\.speaker) == ["Anna Brooks", "Mark Taylor", "Anna Brooks", "Mark Taylor", "Anna Brooks", "Mark Taylor", "Anna Brooks"])
         #expect(c.turns.map(\.role) == [.agent, .customer, .agent, .customer, .agent, .customer, .agent])
@@ -184,7 +185,7 @@ struct WebVTTReaderTests {
 
     @Test("several voices in one cue, closing </v>, inline tags stripped, text outside a voice span stays with the last voice")
     func severalVoicesPerCue() throws {
-        let roles = try RoleMap(parsing: "Ayşe Demir=agent,Mehmet Kaya=customer")
+        let roles = RoleMap(["Ayşe Demir": .agent, "Mehmet Kaya": .customer])
         let meta = ConversationMetadata(channel: "call", language: "tr", agent: "tr.ayse", startedAt: UTCTimestamp.parse("2026-11-21T15:00:00Z"))
         let c = try #require(try Fixture.read(WebVTTReader(), FixtureFiles.path("webvtt/kyc-several-voices.vtt"), roles: roles, fallback: meta).first?.value)
         #expect(c.turns.map(\.speaker) == ["Ayşe Demir", "Mehmet Kaya", "Ayşe Demir", "Mehmet Kaya"])
@@ -199,7 +200,7 @@ struct WebVTTReaderTests {
 
     @Test("a closing span and text after it", arguments: [("closing-span.vtt", "Ευχαριστώ πολύ! Καληνύχτα!"), ("with-annotation.vtt", "Где мой вывод?")])
     func closingSpans(file: String, text: String) throws {
-        let c = try #require(try Fixture.read(WebVTTReader(), FixtureFiles.path("webvtt/\(file)"), roles: try RoleMap(parsing: "*=customer"),
+        let c = try #require(try Fixture.read(WebVTTReader(), FixtureFiles.path("webvtt/\(file)"), roles: RoleMap(["*": .customer]),
                                               fallback: callMeta).first?.value)
         #expect(c.turns.map(\.text) == [text])
     }
@@ -207,14 +208,15 @@ struct WebVTTReaderTests {
     @Test("a voice tag without '>' runs to the end of the cue, leaving no speech: an empty conversation")
     func unterminatedVoice() throws {
         let problem = try #require(try Fixture.read(WebVTTReader(), FixtureFiles.path("webvtt/no-end-gt.vtt"),
-                                                    roles: try RoleMap(parsing: "*=customer"), fallback: callMeta).first?.problem)
+                                                    roles: RoleMap(["*": .customer]), fallback: callMeta).first?.problem)
         #expect(problem.reason.contains("no turns"))
     }
 
     @Test("an unmapped voice is an error that shows the --roles to write, with the whole annotation as the name")
     func unmappedVoice() throws {
         let problem = try #require(try Fixture.read(WebVTTReader(), FixtureFiles.path("webvtt/with-annotation.vtt"), fallback: callMeta).first?.problem)
-        #expect(problem.reason == "speaker 'Ольга Смирнова' has no role; map it with --roles \"Ольга Смирнова=agent,*=customer\" or \"roles\" in NAME.meta.json")
+        #expect(problem.reason == "speaker 'Ольга Смирнова' has no role")
+        #expect(problem.remedy == .mapSpeaker(label: "Ольга Смирнова"))
     }
 
     @Test("entities, identifiers, NOTE blocks and a malformed timing")
@@ -234,7 +236,7 @@ struct WebVTTRealFileTests {
 
     @Test("the W3C example: consecutive cues of a speaker merge; overlapping speakers alternate", .needsRealFiles)
     func specExample() throws {
-        let roles = try RoleMap(parsing: "Roger Bingham=agent,Neil deGrasse Tyson=customer")
+        let roles = RoleMap(["Roger Bingham": .agent, "Neil deGrasse Tyson": .customer])
         let c = try #require(try Fixture.read(WebVTTReader(), RealFiles.path("formats/webvtt/spec-example.vtt"), roles: roles, fallback: callMeta).first?.value)
         #expect(c.turns.map(\.speaker) == ["Roger Bingham", "Neil deGrasse Tyson", "Roger Bingham", "Neil deGrasse Tyson", "Roger Bingham"])
         #expect(c.turns[0].text.hasPrefix("We are in New York City We're actually at the Lucern Hotel"))
@@ -246,7 +248,7 @@ struct WebVTTRealFileTests {
 
     @Test("several voices in one cue, inline tags stripped, text outside a voice span stays with the last voice", .needsRealFiles)
     func severalVoicesPerCue() throws {
-        let roles = try RoleMap(parsing: "Kyle Huey=agent,Chris Pearce=customer")
+        let roles = RoleMap(["Kyle Huey": .agent, "Chris Pearce": .customer])
         let c = try #require(try Fixture.read(WebVTTReader(), RealFiles.path("formats/webvtt/cycle-collector-talk.vtt"), roles: roles, fallback: callMeta).first?.value)
         #expect(c.turns[1].speaker == "Chris Pearce")
         #expect(c.turns[1].text == "Okay, we're good now.")
@@ -256,7 +258,7 @@ struct WebVTTRealFileTests {
 
     @Test("a closing span and text after it", .needsRealFiles, arguments: [("with-closing-span.vtt", "Hee! Hee!"), ("with-annotation.vtt", "No way!")])
     func closingSpans(file: String, text: String) throws {
-        let c = try #require(try Fixture.read(WebVTTReader(), RealFiles.path("formats/webvtt/\(file)"), roles: try RoleMap(parsing: "*=customer"),
+        let c = try #require(try Fixture.read(WebVTTReader(), RealFiles.path("formats/webvtt/\(file)"), roles: RoleMap(["*": .customer]),
                                               fallback: callMeta).first?.value)
         #expect(c.turns.map(\.text) == [text])
     }
@@ -264,14 +266,15 @@ struct WebVTTRealFileTests {
     @Test("a voice tag without '>' runs to the end of the cue, leaving no speech: an empty conversation", .needsRealFiles)
     func unterminatedVoice() throws {
         let problem = try #require(try Fixture.read(WebVTTReader(), RealFiles.path("formats/webvtt/no-end-gt.vtt"),
-                                                    roles: try RoleMap(parsing: "*=customer"), fallback: callMeta).first?.problem)
+                                                    roles: RoleMap(["*": .customer]), fallback: callMeta).first?.problem)
         #expect(problem.reason.contains("no turns"))
     }
 
     @Test("an unmapped voice is an error that shows the --roles to write", .needsRealFiles)
     func unmappedVoice() throws {
         let problem = try #require(try Fixture.read(WebVTTReader(), RealFiles.path("formats/webvtt/with-annotation.vtt"), fallback: callMeta).first?.problem)
-        #expect(problem.reason == "speaker 'Mary' has no role; map it with --roles \"Mary=agent,*=customer\" or \"roles\" in NAME.meta.json")
+        #expect(problem.reason == "speaker 'Mary' has no role")
+        #expect(problem.remedy == .mapSpeaker(label: "Mary"))
     }
 }
 
@@ -297,7 +300,7 @@ struct SRTReaderTests {
             Speaker 2: ben de bekliyorum
 
             """)
-        let c = try #require(try Fixture.read(SRTReader(), path, roles: try RoleMap(parsing: "Speaker 2=customer"), fallback: meta).first?.value)
+        let c = try #require(try Fixture.read(SRTReader(), path, roles: RoleMap(["Speaker 2": .customer]), fallback: meta).first?.value)
         #expect(c.turns.map(\.role) == [.agent, .customer, .customer])
         #expect(c.turns[0].text == "iyi günler, LuckySeven destek size nasıl yardımcı olabilirim")
         #expect(c.turns[0].end == 5)

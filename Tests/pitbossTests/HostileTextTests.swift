@@ -94,6 +94,18 @@ struct HostileTextTests {
         #expect(Self.controls(in: review.stdout + review.stderr).isEmpty, "review printed \(Self.controls(in: review.stdout + review.stderr))")
     }
 
+    @Test("a NUL in a turn, a name or an id is refused at import: text read back stops at it, and the words after it would vanish")
+    func nulRefused() throws {
+        let line = #"{"id":"nul-1","channel":"chat","language":"en","agent":"en.anna","started_at":"2026-11-21T22:04:00Z","customer":{"id":"p-1","vip":false},"turns":[{"speaker":"agent","at":"2026-11-21T22:04:00Z","text":"ok\u0000 read the rules yourself"}]}"#
+        workspace.write("nul.jsonl", line + "\n" + line.replacingOccurrences(of: #""text":"ok\u0000"#, with: #""text":"ok"#)
+            .replacingOccurrences(of: #""agent":"en.anna""#, with: #""agent":"en.\u0000anna""#).replacingOccurrences(of: "nul-1", with: "nul-2") + "\n")
+        let run = try pitboss.run("import", "nul.jsonl")
+        #expect(run.status == 65)
+        #expect(run.stdout.hasPrefix("imported 0,"), "\(run.stdout)")
+        #expect(run.stderr.contains("turns[0].text: contains a NUL character (U+0000)"), "\(run.stderr)")
+        #expect(run.stderr.contains("conversation nul-2: agent: contains a NUL character"), "\(run.stderr)")
+    }
+
     @Test("the command line's own errors quote what was typed visibly too")
     func argumentErrors() throws {
         let run = try pitboss.run("stats", "--format", "\u{1B}]0;X\u{07}")

@@ -30,4 +30,24 @@ struct UsageWordingTests {
         #expect(run.status == 66)
         #expect(run.stderr.contains("no database here yet; import transcripts first (pitboss import PATH), or name another database with --db"))
     }
+
+    @Test("a rejected record's remedy is worded as this command line's options")
+    func recordRemedies() throws {
+        workspace.write("w.json", #"{"text":"hi","segments":[{"id":0,"seek":0,"start":0.0,"end":1.0,"text":" hi"}],"language":"english"}"#)
+        let unnamed = try pitboss.run("import", "w.json", "--agent", "en.anna", "--started-at", "2026-11-21T22:00:00Z")
+        #expect(unnamed.status == 65)
+        #expect(unnamed.stderr.contains("this turn names no speaker; map unnamed speech with --roles \"*=customer\""), "\(unnamed.stderr)")
+        let noAgent = try pitboss.run("import", "w.json", "--roles", "*=agent", "--started-at", "2026-11-21T22:00:00Z")
+        #expect(noAgent.stderr.contains("missing agent id; add it to the record, to a sidecar NAME.meta.json, or pass --agent"), "\(noAgent.stderr)")
+
+        _ = workspace.corpus("a.jsonl", count: 1)
+        #expect(try pitboss.run("import", "a.jsonl").status == 0)
+        workspace.write("b.jsonl", try String(contentsOfFile: workspace.path("a.jsonl"), encoding: .utf8).replacingOccurrences(of: "Good evening", with: "Hello"))
+        let conflict = try pitboss.run("import", "b.jsonl")
+        #expect(conflict.stderr.contains("left as it was; re-run with --replace to replace it"), "\(conflict.stderr)")
+
+        let badDefault = try pitboss.run("import", "a.jsonl", "--channel", "pigeon")
+        #expect(badDefault.status == 64)
+        #expect(badDefault.stderr.contains("--channel: 'pigeon' is not a channel"))
+    }
 }

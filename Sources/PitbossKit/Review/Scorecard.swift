@@ -85,20 +85,4 @@ public struct Scorecard: Sendable, Equatable {
         let labels = criterion.scale.map(\.label) + (na ? [ScaleLevel.notApplicable] : [])
         return labels.dropLast().joined(separator: ", ") + (labels.count > 1 ? " or " : "") + (labels.last ?? "")
     }
-
-    /// `greeting=pass,accuracy=fail,sla=na` into answers by criterion.
-    public static func parseAssignments(_ text: [String]) throws(PitbossError) -> [String: String] {
-        var answers: [String: String] = [:]
-        for part in text.flatMap({ $0.split(separator: ",") }) {
-            let pieces = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pieces.count == 2, !pieces[0].isEmpty, !pieces[1].isEmpty else {
-                throw .usage("--set: '\(part)' is not CRITERION=ANSWER (e.g. greeting=pass,sla=na)")
-            }
-            if let earlier = answers[pieces[0]], earlier != pieces[1] {
-                throw .usage("--set: criterion '\(pieces[0])' is given twice ('\(earlier)' and '\(pieces[1])')")
-            }
-            answers[pieces[0]] = pieces[1]
-        }
-        return answers
-    }
 }

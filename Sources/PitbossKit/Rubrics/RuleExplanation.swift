@@ -21,7 +21,7 @@ public enum RuleExplanation {
         for (name, set) in rule.kind.patternSets { list("Patterns of \(name)", set) }
         list("Exceptions (a match overlapping one of these is dropped)", rule.exceptions)
         let flags = rule.examples.filter { $0.expectation == .flag }.count
-        out += "\nExamples: \(flags) that flag, \(rule.examples.count - flags) that pass (pitboss rubric test runs them).\n"
+        out += "\nExamples: \(flags) that flag, \(rule.examples.count - flags) that pass (the rubric's tests run them).\n"
         return out
     }
 

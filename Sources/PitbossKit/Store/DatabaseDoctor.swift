@@ -99,7 +99,7 @@ public enum DatabaseDoctor {
         let failed = Set(report.checks.filter { !$0.ok }.map(\.name))
         if !failed.subtracting(["schema", "file mode"]).isEmpty {
             report.condition = .damaged
-            report.advice = "Restore the database from a backup. To salvage what is readable: sqlite3 \(path) .recover | sqlite3 recovered.sqlite, then check the result with pitboss doctor."
+            report.advice = "Restore the database from a backup. To salvage what is readable: sqlite3 \(path) .recover | sqlite3 recovered.sqlite, then examine the result the same way."
         } else if failed.contains("schema") {
             report.condition = .newerSchema
             report.advice = "Use the newer Pitboss for this database; this build does not write to it."

@@ -45,6 +45,8 @@ public struct PitbossError: Error, CustomStringConvertible, Sendable, Equatable 
         case assignCount
         /// Say why an item is skipped.
         case skipReason
+        /// Name the format of a file that cannot be told from its name or content.
+        case nameFormat
     }
 
     public let code: Code

@@ -81,7 +81,7 @@ extension ConversationDraft {
     public func finalized(fallback: ConversationMetadata, defaultID: String?, schedule: ShiftSchedule) throws(RecordProblem) -> Conversation {
         let meta = metadata.filling(from: fallback)
         let conversationID = meta.id ?? defaultID
-        func problem(_ field: String?, _ reason: String, line: Int? = nil) -> RecordProblem {
+        func problem(_ field: String?, _ reason: String, line: Int? = nil, remedy: RecordProblem.Remedy? = nil) -> RecordProblem {
             var where_ = location
             if let line {
                 where_.line = line
@@ -90,24 +90,20 @@ extension ConversationDraft {
                 // Where the file (or the sidecar) states the field: a chat log's header line, a CSV cell.
                 where_ = stated
             }
-            return RecordProblem(where_, field: field, reason, conversationID: conversationID, rawRecord: rawRecord)
+            return RecordProblem(where_, field: field, reason, conversationID: conversationID, rawRecord: rawRecord, remedy: remedy)
         }
         func turnField(_ index: Int, _ name: String) -> String? { turnsNamedByField ? "turns[\(index)].\(name)" : nil }
-        let missingHint = "add it to the record, to a sidecar NAME.meta.json, or pass it as a flag"
+        func missing(_ field: String, _ what: String) -> RecordProblem { problem(field, "missing \(what)", remedy: .supplyMetadata(field: field)) }
 
-        guard let id = conversationID?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
-            throw problem("id", "missing conversation id; \(missingHint) (--id)")
-        }
+        guard let id = conversationID?.trimmingCharacters(in: .whitespaces), !id.isEmpty else { throw missing("id", "conversation id") }
         guard !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw problem("id", "the conversation id contains control characters")
         }
-        guard let channelText = meta.channel ?? format.defaultChannel?.rawValue else {
-            throw problem("channel", "missing channel; \(missingHint) (--channel)")
-        }
+        guard let channelText = meta.channel ?? format.defaultChannel?.rawValue else { throw missing("channel", "channel") }
         guard let channel = Channel(lenient: channelText) else {
             throw problem("channel", "unknown channel '\(channelText)'; use one of \(Channel.namesForHumans)")
         }
-        guard let languageText = meta.language else { throw problem("language", "missing language; \(missingHint) (--language)") }
+        guard let languageText = meta.language else { throw missing("language", "language") }
         guard let language = Self.isoLanguage(languageText) else {
             throw problem("language", "'\(languageText)' is not an ISO 639-1 language code such as en, ru, tr, el")
         }
@@ -124,10 +120,8 @@ extension ConversationDraft {
                 name = n
             case .label(let label):
                 guard let found = meta.roles.resolve(label) else {
-                    let reason = label.isEmpty
-                        ? "this turn names no speaker; map unnamed speech with --roles \"*=customer\" (or \"roles\" in NAME.meta.json)"
-                        : "speaker '\(label)' has no role; map it with --roles \"\(label)=agent,*=customer\" or \"roles\" in NAME.meta.json"
-                    throw problem(turnField(index, "speaker"), reason, line: draft.line)
+                    let reason = label.isEmpty ? "this turn names no speaker" : "speaker '\(label)' has no role"
+                    throw problem(turnField(index, "speaker"), reason, line: draft.line, remedy: .mapSpeaker(label: label))
                 }
                 role = found.role
                 name = found.name
@@ -157,21 +151,31 @@ extension ConversationDraft {
             if let start = draft.start, let end = draft.end, end < start {
                 throw problem(turnField(index, "end"), "ends at \(end) s, before it starts at \(start) s", line: draft.line)
             }
+            // SQLite stores a NUL, but text read back stops at it: the words after it would vanish from every screen.
+            if draft.text.utf8.contains(0) || name?.utf8.contains(0) == true {
+                throw problem(turnField(index, draft.text.utf8.contains(0) ? "text" : "speaker"),
+                              "contains a NUL character (U+0000), after which nothing would be shown; remove it from the export", line: draft.line)
+            }
             resolved.append(Turn(index: index, role: role, speaker: name, agentID: role == .agent ? draft.agentID : nil,
                                  at: draft.at, start: draft.start, end: draft.end, text: draft.text))
         }
 
         guard let agent = meta.agent ?? resolved.first(where: { $0.agentID != nil })?.agentID, !agent.isEmpty else {
-            throw problem("agent", "missing agent id; \(missingHint) (--agent)")
+            throw missing("agent", "agent id")
         }
         for index in resolved.indices where resolved[index].role == .agent && resolved[index].agentID == nil {
             resolved[index].agentID = agent
         }
         guard let startedAt = meta.startedAt ?? resolved.first(where: { $0.at != nil })?.at else {
-            throw problem("started_at", "missing start time; \(missingHint) (--started-at 2026-11-21T22:04:00Z)")
+            throw missing("started_at", "start time")
         }
         let shift = meta.shift ?? schedule.shiftID(for: startedAt)
         guard !shift.isEmpty else { throw problem("shift", "the shift id is empty") }
+        let stated: [(String, String?)] = [("id", id), ("agent", agent), ("shift", shift), ("customer", meta.customerID),
+                                           ("tags", meta.tags?.joined())] + resolved.map { ("turns[\($0.index)].agent", $0.agentID) }
+        for (field, value) in stated where value?.utf8.contains(0) == true {
+            throw problem(field, "contains a NUL character (U+0000), after which nothing would be shown; remove it from the export")
+        }
 
         return Conversation(
             externalID: id,

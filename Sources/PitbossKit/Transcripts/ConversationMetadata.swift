@@ -35,18 +35,20 @@ public struct ConversationMetadata: Sendable, Equatable {
         self.locations = locations
     }
 
-    /// Checks values given as command-line flags, so that a wrong one is a usage error before any
-    /// file is read, not a rejection of every record.
-    public func validateAsFlags() throws(PitbossError) {
+    /// The first value that cannot stand for a whole import (a channel that is none, an empty agent id), as the
+    /// field and why: checked before any file is read, so that a wrong default is one error, not a rejection of
+    /// every record.
+    public func invalidDefault() -> (field: String, reason: String)? {
         if let channel, Channel(lenient: channel) == nil {
-            throw .usage("--channel: '\(channel)' is not a channel; use one of \(Channel.namesForHumans)")
+            return ("channel", "'\(channel)' is not a channel; use one of \(Channel.namesForHumans)")
         }
         if let language, ConversationDraft.isoLanguage(language) == nil {
-            throw .usage("--language: '\(language)' is not an ISO 639-1 code such as en, ru, tr, el")
+            return ("language", "'\(language)' is not an ISO 639-1 code such as en, ru, tr, el")
         }
-        for (name, value) in [("--id", id), ("--agent", agent), ("--shift", shift), ("--customer", customerID)] {
-            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty { throw .usage("\(name) is empty") }
+        for (field, value) in [("id", id), ("agent", agent), ("shift", shift), ("customer", customerID)] {
+            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty { return (field, "is empty") }
         }
+        return nil
     }
 
     /// Fills what `self` lacks from `fallback`; each field keeps the location of whoever stated it.

@@ -27,22 +27,6 @@ public struct ImportOptions: Sendable {
 
     /// The Pitboss CSV fields a column map can name.
     public static var mappableFields: [String] { CSVReader.fields }
-
-    /// Parses `--map text=body,role=sender`.
-    public static func parseColumnMap(_ text: String) throws(PitbossError) -> [String: String] {
-        var map: [String: String] = [:]
-        for pair in text.split(separator: ",") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw .usage("--map: '\(pair)' is not FIELD=HEADER (e.g. \"text=body,role=sender\")")
-            }
-            guard CSVReader.fields.contains(parts[0]) else {
-                throw .usage("--map: '\(parts[0])' is not a Pitboss CSV field; fields: \(CSVReader.fields.joined(separator: ", "))")
-            }
-            map[parts[0]] = parts[1]
-        }
-        return map
-    }
 }
 
 /// What an import did, for the summary and the exit status.

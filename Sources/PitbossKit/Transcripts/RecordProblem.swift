@@ -10,8 +10,10 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
         self.column = column
     }
 
+    /// The file's name is data: shown with its control characters visible, so that a name holding a line break
+    /// cannot forge a line of its own.
     public var description: String {
-        var text = file
+        var text = TerminalSafe.line(file)
         if let line { text += ":\(line)" }
         if let line = line, line > 0, let column { text += ":\(column)" }
         return text
@@ -30,13 +32,30 @@ public struct RecordProblem: Error, Sendable, Equatable, CustomStringConvertible
     public var rawRecord: String?
 
     public init(_ location: SourceLocation, field: String? = nil, _ reason: String,
-                conversationID: String? = nil, rawRecord: String? = nil) {
+                conversationID: String? = nil, rawRecord: String? = nil, remedy: Remedy? = nil) {
         self.location = location
         self.field = field
         self.reason = reason
         self.conversationID = conversationID
         self.rawRecord = rawRecord
+        self.remedy = remedy
     }
+
+    /// What to do about it, when the way is an option of the import: the executable words it.
+    public enum Remedy: Sendable, Equatable {
+        /// State the field in the record, in a sidecar NAME.meta.json, or for the whole import.
+        case supplyMetadata(field: String)
+        /// Map a speaker label (empty: unnamed speech) to a role.
+        case mapSpeaker(label: String)
+        /// Name the format of a file that cannot be told from its name or content.
+        case nameFormat
+        /// Ask for the stored conversation to be replaced.
+        case replace
+        /// Name the CSV column that holds a Pitboss field.
+        case mapColumn(field: String)
+    }
+
+    public var remedy: Remedy?
 
     public var description: String {
         var text = "\(location): "

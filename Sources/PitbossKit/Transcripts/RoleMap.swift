@@ -1,4 +1,4 @@
-/// How the speaker labels of a source become roles: `spk_0=agent,Anna=agent,*=customer`.
+/// How the speaker labels of a source become roles: spk_0 is the agent, Anna is the agent, anyone else a customer.
 ///
 /// A label is looked up whole first (case-insensitively), then by its first word when that is a
 /// role word ("Agent Anna" is the agent Anna), then as a role word itself ("CUSTOMER"), and last
@@ -13,19 +13,10 @@ public struct RoleMap: Sendable, Equatable {
         self.wildcard = wildcard
     }
 
-    /// Parses `LABEL=ROLE,LABEL=ROLE,*=ROLE`.
-    public init(parsing text: String) throws(PitbossError) {
+    /// Labels and their roles, in order; the label `*` is the wildcard: `["spk_0": .agent, "*": .customer]`.
+    public init(_ pairs: KeyValuePairs<String, SpeakerRole>) {
         self.init()
-        for pair in text.split(separator: ",") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[0].isEmpty else {
-                throw .usage("--roles: '\(pair)' is not LABEL=ROLE (e.g. \"spk_0=agent,*=customer\")")
-            }
-            guard let role = SpeakerRole(rawValue: parts[1].lowercased()) else {
-                throw .usage("--roles: '\(parts[1])' is not a role; use one of \(SpeakerRole.namesForHumans)")
-            }
-            set(parts[0], to: role)
-        }
+        for (label, role) in pairs { set(label, to: role) }
     }
 
     public mutating func set(_ label: String, to role: SpeakerRole) {

@@ -27,7 +27,7 @@ public struct TranscriptImporter: Sendable {
     public func run(paths: [String], progress: ((Progress) -> Void)? = nil) throws(PitbossError) -> ImportSummary {
         let (files, skipped) = try Self.expand(paths: paths, forced: options.format)
         if options.defaults.id != nil && files.count > 1 {
-            throw .usage("--id names one conversation, but \(files.count) files were given; use a sidecar NAME.meta.json per file instead")
+            throw .usage("one conversation id was given for \(files.count) files; give each file its id in a sidecar NAME.meta.json instead")
         }
         let rejects = try options.rejectsPath.map { path throws(PitbossError) in
             try RejectsWriter(path: path, protected: files.map(\.path) + [store.database.path].compactMap { $0 })
@@ -39,7 +39,7 @@ public struct TranscriptImporter: Sendable {
         for (number, file) in files.enumerated() {
             progress?(Progress(file: file.path, filesDone: number, filesTotal: files.count, records: batch.seen))
             guard let format = file.format else {
-                batch.reject(RecordProblem(SourceLocation(file: file.path), "cannot tell the format of this file; name it with --format (\(TranscriptFormat.namesForHumans))"))
+                batch.reject(RecordProblem(SourceLocation(file: file.path), "cannot tell the format of this file", remedy: .nameFormat))
                 continue
             }
             do {
@@ -295,8 +295,8 @@ private final class ImportPipeline: @unchecked Sendable {
             case .unchanged: summary.unchanged += 1
             case .replaced: summary.replaced += 1
             case .conflict(let existing):
-                record(RecordProblem(location, "conflict: a different conversation with this id is already stored (from \(existing)); left as it was. Re-run with --replace to replace it",
-                                     conversationID: c.externalID), ordinal: ordinal, kind: "conflict")
+                record(RecordProblem(location, "conflict: a different conversation with this id is already stored (from \(existing)); left as it was",
+                                     conversationID: c.externalID, remedy: .replace), ordinal: ordinal, kind: "conflict")
             case .reviewed(let existing):
                 record(RecordProblem(location, "conflict: the stored conversation with this id (from \(existing)) has reviews and is never replaced; import the new version under another id",
                                      conversationID: c.externalID), ordinal: ordinal, kind: "conflict")

@@ -38,7 +38,7 @@ public struct TranscriptReading: Sendable {
     public func conversations(path: String, format forced: TranscriptFormat? = nil) throws(PitbossError) -> [Result<Conversation, RecordProblem>] {
         guard FileManager.default.fileExists(atPath: path) else { throw .missingFile("\(path): no such file") }
         guard let format = forced ?? TranscriptFormat.detect(path: path) else {
-            throw .badInput("\(path): cannot tell the format of this file; name it with --format (\(TranscriptFormat.namesForHumans))")
+            throw .badInput("\(path): cannot tell the format of this file", remedy: .nameFormat)
         }
         var results: [Result<Conversation, RecordProblem>] = []
         do {

@@ -149,8 +149,9 @@ public struct CSVReader: TranscriptReader {
         for (field, headers) in aliases {
             if let mapped = map[field] {
                 guard let index = normalized.firstIndex(of: mapped.lowercased()) else {
-                    throw RecordProblem(SourceLocation(file: path, line: 1),
-                                        "--map \(field)=\(mapped): the header has no column '\(mapped)' (columns: \(header.joined(separator: ", ")))")
+                    throw RecordProblem(SourceLocation(file: path, line: 1), field: field,
+                                        "the column '\(mapped)' named for it is not in the header (columns: \(header.joined(separator: ", ")))",
+                                        remedy: .mapColumn(field: field))
                 }
                 columns[field] = index
             } else if let index = headers.lazy.compactMap({ normalized.firstIndex(of: $0) }).first,
@@ -160,7 +161,7 @@ public struct CSVReader: TranscriptReader {
         }
         for field in required where columns[field] == nil {
             throw RecordProblem(SourceLocation(file: path, line: 1),
-                                "no '\(field)' column (columns: \(header.joined(separator: ", "))); name it with --map \(field)=HEADER")
+                                "no '\(field)' column (columns: \(header.joined(separator: ", ")))", remedy: .mapColumn(field: field))
         }
         return columns
     }
