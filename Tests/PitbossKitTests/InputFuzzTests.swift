@@ -252,14 +252,15 @@ enum FuzzSeeds {
         [00:01:05] Customer: thanks 🙏
         """
 
+    /// Untimed lines in a header's time zone, after midnight there.
     static let chatLogStartedAt = """
+        # language: el
+        # started_at: 2026-11-22 00:40
+        # timezone: Europe/Athens
         # channel: messenger
-        # language: tr
-        # agent: tr.ayse
-        # timezone: Europe/Istanbul
-        # started_at: 2026-11-21 23:00
-        Customer: merhaba
-        Agent: İyi akşamlar, size nasıl yardımcı olabilirim?
+        # agent: el.nikos
+        Πελάτης: καλησπέρα, η ανάληψη καθυστερεί
+        Agent Nikos: Καλησπέρα σας! Ελέγχω αμέσως.
         """
 
     static let csv = """

@@ -22,21 +22,8 @@ public enum AuditLog {
         public var item: Int64?
         public var conversation: String?
         public var review: Int64?
+        /// Stored as a JSON object of strings (GRDB decodes the column as JSON).
         public var detail: [String: String]
-
-        enum CodingKeys: String, CodingKey { case id, at, actor, action, item, conversation, review, detail }
-
-        public init(row: Row) throws {
-            id = row["id"]
-            at = row["at"]
-            actor = row["actor"]
-            action = row["action"]
-            item = row["item"]
-            conversation = row["conversation"]
-            review = row["review"]
-            // Written by `append` from a [String: String]; an entry whose detail cannot be read still shows.
-            detail = (try? JSONDecoder().decode([String: String].self, from: Data((row["detail"] as String? ?? "{}").utf8))) ?? [:]
-        }
     }
 
     /// Entries, oldest first: of one queue item, of one conversation, or all.
