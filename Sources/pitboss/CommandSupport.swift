@@ -57,8 +57,9 @@ extension RecordProblem {
     var forPeople: String {
         guard let remedy else { return description }
         let advice = switch remedy {
-        case .supplyMetadata(let field):
-            "add it to the record, to a sidecar NAME.meta.json, or pass " + (field == "started_at" ? "--started-at 2026-11-21T22:04:00Z" : "--\(field)")
+        case .supplyMetadata(let fields):
+            "add \(fields.count == 1 ? "it" : "them") to the record, to a sidecar NAME.meta.json, or pass "
+                + fields.map { $0 == "started_at" ? "--started-at 2026-11-21T22:04:00Z" : "--\($0)" }.joined(separator: " ")
         case .mapSpeaker(let label) where label.isEmpty:
             "map unnamed speech with --roles \"*=customer\" (or \"roles\" in NAME.meta.json)"
         case .mapSpeaker(let label):

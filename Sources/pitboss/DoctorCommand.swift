@@ -11,7 +11,7 @@ struct DoctorCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Option(help: "table or json.")
-    var format: OutputFormat = .table
+    var format: TableOrJSON = .table
 
     func run() throws {
         try reportingErrors {

@@ -91,6 +91,10 @@ enum Arguments {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+
+/// For commands that write one record, not a listing: a table (or text) for people, or JSON. Each command accepts
+/// exactly the formats it can write.
+enum TableOrJSON: String, ExpressibleByArgument, CaseIterable { case table, json }
 extension QueueStatus: ExpressibleByArgument {}
 extension QueueReason: ExpressibleByArgument {}
 extension TranscriptFormat: ExpressibleByArgument {}

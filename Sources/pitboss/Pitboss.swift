@@ -9,8 +9,10 @@ struct Pitboss: ParsableCommand {
         abstract: "The QA review workbench for customer-support floors.",
         discussion: """
             Imports chats and call transcripts into one SQLite database (--db, PITBOSS_DB, else ./pitboss.sqlite).
-            Exit status: 0 ok, 64 usage, 65 bad input data, 66 missing file, 70 internal error, 75 database busy, \
-            77 refused (an item someone else holds, your own conversation, a review already submitted).
+            Exit status: 0 ok; 1 nothing to claim, or a rubric example failed; 3 flag --fail-on found something; 64 usage; \
+            65 bad input data; 66 something named does not exist; 70 internal error; 73 cannot write here (read-only); \
+            74 I/O error (disk full, output closed); 75 database busy; 77 refused (an item someone else holds, your own \
+            conversation, a review already submitted, a database written by a newer Pitboss).
             """,
         version: "0.1.0",
         subcommands: [ImportCommand.self, ShowCommand.self, StatsCommand.self, CheckCommand.self, RubricCommand.self, FlagCommand.self, FindingsCommand.self,

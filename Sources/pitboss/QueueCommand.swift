@@ -23,7 +23,9 @@ struct QueueCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let holder = mine ? global.user : reviewer
-                let list = try global.openWorkspace(.read).queueEntries(QueueQuery(status: status, reason: reason, assignedTo: holder, limit: limit))
+                // --mine is what I hold now; what I scored or skipped is in history (or ask for it with --status).
+                let query = QueueQuery(status: status, reason: reason, assignedTo: holder, pendingOnly: mine && status == nil, limit: limit)
+                let list = try global.openWorkspace(.read).queueEntries(query)
                 try Console.out(FlagReport.queue(list, format: format, style: Console.stdoutStyle))
             }
         }
@@ -36,7 +38,7 @@ struct QueueCommand: ParsableCommand {
         @Argument(help: "An item id or conversation id (default: the next item).") var target: String?
         @Option(help: "Only items queued for this reason.") var reason: QueueReason?
         @Option(help: "Claim lease in minutes (default: the workspace's lease_minutes, else 30).") var lease: Double?
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "table or json.") var format: TableOrJSON = .table
 
         func run() throws {
             try reportingErrors {
@@ -84,13 +86,15 @@ struct QueueCommand: ParsableCommand {
     struct Release: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give an item back to the open queue (ends a claim or an assignment; reopens a skipped item).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The item id.") var item: Int64
+        @Argument(help: "An item id (#12 when a conversation has that number as its id) or a conversation id.") var item: String
         @Flag(help: "Release an item someone else holds (a supervisor taking work back).") var force = false
 
         func run() throws {
             try reportingErrors {
-                try global.openWorkspace(.write).queue().release(item, by: global.user, force: force)
-                try Console.out("Item \(item) is back in the open queue.\n")
+                let queue = try global.openWorkspace(.write).queue()
+                let id = try queue.item(named: item)
+                try queue.release(id, by: global.user, force: force)
+                try Console.out("Item \(id) is back in the open queue.\n")
             }
         }
     }
@@ -98,7 +102,7 @@ struct QueueCommand: ParsableCommand {
     struct Skip: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Take an item out of review, saying why (a test chat, a language nobody here reads…).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The item id.") var item: Int64
+        @Argument(help: "An item id (#12 when a conversation has that number as its id) or a conversation id.") var item: String
         @Option(help: "Why it is skipped (recorded).") var why: String
         @Flag(help: "Skip an item someone else holds.") var force = false
 
@@ -109,8 +113,10 @@ struct QueueCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let workspace = try global.openWorkspace(.write)
-                try workspace.queue().skip(item, why: why, by: workspace.reviewer(global.user), force: force)
-                try Console.out("Item \(item) skipped.\n")
+                let queue = workspace.queue()
+                let id = try queue.item(named: item)
+                try queue.skip(id, why: why, by: workspace.reviewer(global.user), force: force)
+                try Console.out("Item \(id) skipped.\n")
             }
         }
     }

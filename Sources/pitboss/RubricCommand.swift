@@ -35,7 +35,7 @@ struct RubricCommand: ParsableCommand {
                     do {
                         let rubric = try RubricCommand.load(path)
                         let patterns = RuleExplanation.patterns(of: rubric).count
-                        try Console.out(TerminalSafe.line("\(path): ok — \(rubric.name) \(rubric.version), \(rubric.criteria.count) criteria, \(rubric.rules.count) rules, \(patterns) patterns") + "\n")
+                        try Console.out(TerminalSafe.line("\(path): ok — \(rubric.name) \(rubric.version), \(counted(rubric.criteria.count, "criterion", "criteria")), \(counted(rubric.rules.count, "rule", "rules")), \(counted(patterns, "pattern", "patterns"))") + "\n")
                     } catch let error as PitbossError where error.code == .badInput {
                         Console.note(error.message)
                         failed = true
@@ -72,11 +72,17 @@ struct RubricCommand: ParsableCommand {
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Describe a rule in plain words, with its patterns per language.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The rubric file.") var file: String
-        @Argument(help: "The rule id.") var rule: String
+        @Argument(help: ArgumentHelp("The rubric file (default: the workspace's rubric), then the rule id.", valueName: "file] [rule"))
+        var words: [String] = []
+
+        func validate() throws {
+            guard (1...2).contains(words.count) else { throw ValidationError("name a rule: pitboss rubric explain [FILE] RULE") }
+        }
 
         func run() throws {
             try reportingErrors {
+                let file = words.count == 2 ? words[0] : try global.workspaceConfig().rubricPath
+                let rule = words[words.count - 1]
                 let rubric = try RubricCommand.load(file)
                 guard let found = rubric.rule(rule) else {
                     throw PitbossError.usage("\(file) has no rule '\(rule)'; its rules: \(rubric.rules.map(\.id).joined(separator: ", "))")
@@ -114,3 +120,6 @@ struct RubricCommand: ParsableCommand {
         }
     }
 }
+
+/// "1 rule", "13 rules".
+func counted(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }

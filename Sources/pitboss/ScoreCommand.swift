@@ -22,7 +22,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "A comment for the agent's file.") var comment: String?
     @Option(help: ArgumentHelp("Correct a submitted review, saying why: stored as a new revision.", valueName: "reason")) var revise: String?
     @Option(help: "The rubric whose scorecard this is (default: the workspace's).") var rubric: String?
-    @Option(help: "table or json.") var format: OutputFormat = .table
+    @Option(help: "table or json.") var format: TableOrJSON = .table
 
     func run() throws {
         try reportingErrors {

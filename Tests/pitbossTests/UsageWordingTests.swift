@@ -50,4 +50,60 @@ struct UsageWordingTests {
         #expect(badDefault.status == 64)
         #expect(badDefault.stderr.contains("--channel: 'pigeon' is not a channel"))
     }
+
+    @Test("what a newcomer met: items named by conversation, unknown ids named, every missing field at once, no empty sample")
+    func newcomerEdges() throws {
+        _ = workspace.corpus("a.jsonl", count: 3)
+        #expect(try pitboss.run("import", "a.jsonl").status == 0)
+        #expect(try pitboss.run("sample", "--size", "2", "--seed", "s").status == 0)
+        let item = try #require(try pitboss.run("queue", "list", "--format", "csv").stdout.split(separator: "\r\n").dropFirst().first?.split(separator: ","))
+        let conversation = String(item[1])
+        #expect(try pitboss.run("queue", "claim", conversation).status == 0)
+        #expect(try pitboss.run("queue", "release", conversation).stdout.contains("is back in the open queue"))
+        #expect(try pitboss.run("queue", "skip", "#\(item[0])", "--why", "test chat").status == 0)
+
+        let unknown = try pitboss.run("findings", "--conversation", "nope")
+        #expect(unknown.status == 65)
+        #expect(unknown.stderr.contains("no conversation with id 'nope' is stored"))
+        #expect(try pitboss.run("findings", "--agent", "en.nobody").stderr.contains("no conversation of agent 'en.nobody'"))
+
+        workspace.write("xx.jsonl", try String(contentsOfFile: workspace.path("a.jsonl"), encoding: .utf8)
+            .replacingOccurrences(of: #""language":"en""#, with: #""language":"xx""#).replacingOccurrences(of: #""id":"c-"#, with: #""id":"x-"#))
+        #expect(try pitboss.run("import", "xx.jsonl").stderr.contains("'xx' is not an ISO 639-1 language code"))
+
+        workspace.write("bare.srt", "1\n00:00:01,000 --> 00:00:02,000\nhello\n")
+        let bare = try pitboss.run("import", "bare.srt", "--roles", "*=customer")
+        #expect(bare.stderr.contains("missing language, agent id and start time; add them to the record, to a sidecar NAME.meta.json, or pass --language --agent --started-at"), "\(bare.stderr)")
+
+        let empty = try pitboss.run("sample", "--size", "2", "--agent", "en.nobody")
+        #expect(empty.status == 65)
+        #expect(empty.stderr.contains("no conversation is in the population"), "\(empty.stderr)")
+
+        for command in [["doctor"], ["queue", "claim"], ["score", "1"]] {
+            let csv = try pitboss.run(command + ["--format", "csv"])
+            #expect(csv.status == 64, "\(command)")  // each accepts exactly the formats it can write
+        }
+        #expect(try pitboss.run("doctor").stdout.contains("journal_mode       wal"))
+    }
+
+    @Test("rubric explain takes the workspace's rubric when only a rule is named; --mine lists what is held now, not what was scored")
+    func explainAndMine() throws {
+        let rubric = Pitboss.packageRoot.appendingPathComponent("Rubrics/casino-support.yaml").path
+        workspace.write("pitboss.yaml", "rubric: \(rubric)\n")
+        let explained = try pitboss.run("rubric", "explain", "greeting-missing")
+        #expect(explained.status == 0, "\(explained.stderr)")
+        #expect(try pitboss.run("rubric", "explain", rubric, "greeting-missing").stdout == explained.stdout)
+
+        _ = workspace.corpus("a.jsonl", count: 2)
+        #expect(try pitboss.run("import", "a.jsonl").status == 0)
+        #expect(try pitboss.run("sample", "--size", "2", "--seed", "s").status == 0)
+        #expect(try pitboss.run("queue", "claim", "--as", "qa.ivan").status == 0)
+        #expect(try pitboss.run("score", "1", "--as", "qa.ivan", "--set", "greeting=pass,courtesy=pass,accuracy=pass,closing=pass,responsible-gambling=na,sla=na,verification=na,script=pass").status == 0)
+        #expect(try pitboss.run("queue", "claim", "--as", "qa.ivan").status == 0)
+        let mine = try pitboss.run("queue", "list", "--mine", "--as", "qa.ivan", "--format", "json")
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(mine.stdout.utf8)) as? [[String: Any]])
+        #expect(items.map { $0["status"] as? String } == ["claimed"])
+        let scored = try pitboss.run("queue", "list", "--mine", "--as", "qa.ivan", "--status", "scored", "--format", "json")
+        #expect((try JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [[String: Any]])?.count == 1)
+    }
 }

@@ -117,7 +117,7 @@ public enum ReviewView {
                 var table = Table(headers: ["at", "actor", "action", "item", "detail"], numericColumns: [3])
                 table.rows = audit.map { e in
                     [UTCTimestamp.parse(e.at).map { LocalTime.format($0, in: timeZone) } ?? e.at, e.actor, e.action.rawValue, e.item.map(String.init) ?? "",
-                     e.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")]
+                     e.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.key.hasSuffix("hash") ? String($0.value.prefix(12)) : $0.value)" }.joined(separator: " ")]
                 }
                 out += table.render(style: style)
             }

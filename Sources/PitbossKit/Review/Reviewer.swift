@@ -10,6 +10,11 @@ public struct Reviewer: Sendable, Equatable {
         self.agentIDs = Set(([name] + agentIDs).map { $0.lowercased() })
     }
 
+    /// " (as en.maria)" when the agent id differs from the reviewer's name; nothing when it is the name itself.
+    func agentClause(_ agentID: String) -> String {
+        agentID.lowercased() == name.lowercased() ? "" : " (as \(agentID))"
+    }
+
     func isAgent(_ agentID: String?) -> Bool {
         guard let agentID else { return false }
         return agentIDs.contains(agentID.lowercased())

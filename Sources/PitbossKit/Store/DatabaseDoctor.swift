@@ -40,7 +40,7 @@ public enum DatabaseDoctor {
 
     public static func examine(path: String) throws(PitbossError) -> Report {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw .missingFile("\(path): no database here; name one with its path")
+            throw .missingFile("\(path): there is no database at this path")
         }
         try PitbossDatabase.mustBeRegularFile(path)
         let known = Migrations.migrator.migrations.compactMap(PitbossDatabase.schemaVersion).max() ?? 0
@@ -94,7 +94,11 @@ public enum DatabaseDoctor {
             let orphans = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
             return (orphans.isEmpty, orphans.isEmpty ? "ok" : "\(orphans.count) row(s) point at rows that are gone")
         }
-        run("journal_mode") { db in (true, try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "?") }
+        // From the file's header (bytes 18 and 19 are 2 in WAL mode): an immutable, read-only open reports "delete".
+        run("journal_mode") { _ in
+            let header = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 20) } ?? Data()
+            return (true, header.count == 20 && header[18] == 2 && header[19] == 2 ? "wal" : "delete (rollback journal)")
+        }
         // Damage decides over a schema that looks newer: a damaged page can make the migration table read as garbage.
         let failed = Set(report.checks.filter { !$0.ok }.map(\.name))
         if !failed.subtracting(["schema", "file mode"]).isEmpty {

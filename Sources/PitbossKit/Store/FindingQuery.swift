@@ -62,7 +62,20 @@ public struct FindingQuery: Sendable {
             \(limit.map { "LIMIT \($0)" } ?? SQL(""))
             """
         do {
-            return try database.writer.read { db in try request.fetchAll(db) }
+            return try database.writer.read { db in
+                let found = try request.fetchAll(db)
+                // An empty list must mean "no findings", never "you misspelt the id".
+                if found.isEmpty, let conversation,
+                   try SQLRequest<Int>("SELECT 1 FROM conversations WHERE external_id = \(conversation)").fetchOne(db) == nil {
+                    throw PitbossError.badInput("no conversation with id '\(conversation)' is stored")
+                }
+                if found.isEmpty, let agent,
+                   try SQLRequest<Int>("SELECT 1 FROM conversations WHERE agent_id = \(agent) LIMIT 1").fetchOne(db) == nil,
+                   try SQLRequest<Int>("SELECT 1 FROM turns WHERE agent_id = \(agent) LIMIT 1").fetchOne(db) == nil {
+                    throw PitbossError.badInput("no conversation of agent '\(agent)' is stored (agent ids are matched exactly)")
+                }
+                return found
+            }
         } catch {
             throw PitbossDatabase.translate(error, doing: "read findings", busyTimeout: database.busyTimeout)
         }

@@ -32,12 +32,15 @@ public struct QueueQuery: Sendable {
     public var status: QueueStatus?
     public var reason: QueueReason?
     public var assignedTo: String?
+    /// Only items still to be done (open or claimed): what a reviewer holds now, not what they finished.
+    public var pendingOnly: Bool
     public var limit: Int?
 
-    public init(status: QueueStatus? = nil, reason: QueueReason? = nil, assignedTo: String? = nil, limit: Int? = nil) {
+    public init(status: QueueStatus? = nil, reason: QueueReason? = nil, assignedTo: String? = nil, pendingOnly: Bool = false, limit: Int? = nil) {
         self.status = status
         self.reason = reason
         self.assignedTo = assignedTo
+        self.pendingOnly = pendingOnly
         self.limit = limit
     }
 
@@ -51,6 +54,7 @@ public struct QueueQuery: Sendable {
         if let value = self.status { conditions.append("\(status) = \(value)") }
         if let reason { conditions.append("q.reason = \(reason)") }
         if let assignedTo { conditions.append("\(holder) = \(assignedTo)") }
+        if pendingOnly { conditions.append("\(status) IN \([QueueStatus.open, .claimed])") }
         let request: SQLRequest<QueueEntry> = """
             SELECT q.id, c.external_id AS conversation, c.agent_id AS agent, c.channel, c.language, c.shift_id AS shift, q.reason, q.priority,
                    \(status) AS status, \(holder) AS assigned_to,

@@ -192,7 +192,7 @@ public struct ReviewQueue: Sendable {
             }
             // Skipping takes a conversation out of review: not something its own agent may do.
             if let agent = item.agentIDs.first(where: reviewer.isAgent) {
-                throw PitbossError.refused("item \(id) is \(item.conversation), in which \(actor) was the agent (\(agent)); leave the decision to skip it to someone else")
+                throw PitbossError.refused("item \(id) is \(item.conversation), in which \(actor) was the agent\(reviewer.agentClause(agent)); leave the decision to skip it to someone else")
             }
             if let holder = item.assignedTo, holder != actor, !force {
                 throw PitbossError.refused("item \(id) is held by \(holder), not by \(actor)", remedy: .supervisorForce)
@@ -322,7 +322,7 @@ public struct ReviewQueue: Sendable {
         /// Whether the reviewer may claim (or renew, or score) it now; expired claims have been returned already.
         func mustBeTakable(by reviewer: Reviewer) throws(PitbossError) {
             if let agent = agentIDs.first(where: reviewer.isAgent) {
-                throw .refused("item \(id) is \(conversation), in which \(reviewer.name) was the agent (\(agent)); nobody reviews their own conversation — leave it to another reviewer")
+                throw .refused("item \(id) is \(conversation), in which \(reviewer.name) was the agent\(reviewer.agentClause(agent)); nobody reviews their own conversation — leave it to another reviewer")
             }
             switch status {
             case .scored: throw .refused("item \(id) (\(conversation)) is already scored", remedy: .correctReview(conversation))

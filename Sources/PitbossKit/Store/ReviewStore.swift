@@ -142,7 +142,7 @@ public struct ReviewStore: Sendable {
             if let reason = s.revisionReason {
                 guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw PitbossError.usage("a correction needs a reason") }
                 if let agent = item.agentIDs.first(where: s.reviewer.isAgent) {
-                    throw PitbossError.refused("item \(s.item) is \(item.conversation), in which \(s.reviewer.name) was the agent (\(agent)); nobody reviews their own conversation")
+                    throw PitbossError.refused("item \(s.item) is \(item.conversation), in which \(s.reviewer.name) was the agent\(s.reviewer.agentClause(agent)); nobody reviews their own conversation")
                 }
                 // The current review of the conversation, whichever of its items it was submitted through.
                 guard let latest = try SQLRequest<Row>("""

@@ -85,6 +85,10 @@ public struct SampleStore: Sendable {
             }
             return try database.writer.write { db in
                 let draw = try draw(db, population, request)
+                // A sample of nothing would be stored, numbered and audited as if something had been drawn.
+                guard !draw.population.isEmpty else {
+                    throw PitbossError.badInput("no conversation is in the population (its filters: \(draw.plan.filters.isEmpty ? "none" : draw.plan.filters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))); nothing was drawn or stored")
+                }
                 let planJSON = String(decoding: try JSONOutput.data(draw.plan), as: UTF8.self)
                 try db.execute(sql: """
                     INSERT INTO samples (seed, plan, population, population_hash, size, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)

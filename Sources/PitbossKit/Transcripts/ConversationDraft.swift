@@ -93,7 +93,21 @@ extension ConversationDraft {
             return RecordProblem(where_, field: field, reason, conversationID: conversationID, rawRecord: rawRecord, remedy: remedy)
         }
         func turnField(_ index: Int, _ name: String) -> String? { turnsNamedByField ? "turns[\(index)].\(name)" : nil }
-        func missing(_ field: String, _ what: String) -> RecordProblem { problem(field, "missing \(what)", remedy: .supplyMetadata(field: field)) }
+        func missing(_ field: String, _ what: String) -> RecordProblem { problem(field, "missing \(what)", remedy: .supplyMetadata(fields: [field])) }
+
+        // Everything the record and its sidecar leave out, named at once: not one round trip per field.
+        let absent: [(field: String, what: String)] = [
+            ("id", "conversation id", conversationID?.trimmingCharacters(in: .whitespaces).isEmpty ?? true),
+            ("channel", "channel", meta.channel == nil && format.defaultChannel == nil),
+            ("language", "language", meta.language == nil),
+            ("agent", "agent id", meta.agent == nil && !turns.contains { $0.agentID != nil }),
+            ("started_at", "start time", meta.startedAt == nil && !turns.contains { $0.at != nil }),
+        ].filter(\.2).map { ($0.0, $0.1) }
+        if absent.count > 1 {
+            let names = absent.map(\.what)
+            throw problem(absent[0].field, "missing " + names.dropLast().joined(separator: ", ") + " and " + (names.last ?? ""),
+                          remedy: .supplyMetadata(fields: absent.map(\.field)))
+        }
 
         guard let id = conversationID?.trimmingCharacters(in: .whitespaces), !id.isEmpty else { throw missing("id", "conversation id") }
         guard !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
@@ -187,7 +201,7 @@ extension ConversationDraft {
     /// `en`, `EN`, `en-US`, `en_GB` → `en`; nil when the primary subtag is not two letters.
     static func isoLanguage(_ text: String) -> String? {
         let primary = text.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map { $0.lowercased() } ?? ""
-        guard primary.count == 2, primary.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) }) else { return nil }
+        guard LanguageCodes.iso639_1.contains(primary) else { return nil }
         return primary
     }
 }

@@ -43,8 +43,8 @@ public struct RecordProblem: Error, Sendable, Equatable, CustomStringConvertible
 
     /// What to do about it, when the way is an option of the import: the executable words it.
     public enum Remedy: Sendable, Equatable {
-        /// State the field in the record, in a sidecar NAME.meta.json, or for the whole import.
-        case supplyMetadata(field: String)
+        /// State the fields in the record, in a sidecar NAME.meta.json, or for the whole import.
+        case supplyMetadata(fields: [String])
         /// Map a speaker label (empty: unnamed speech) to a role.
         case mapSpeaker(label: String)
         /// Name the format of a file that cannot be told from its name or content.
