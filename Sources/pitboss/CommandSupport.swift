@@ -62,6 +62,9 @@ extension RecordProblem {
                 + fields.map { $0 == "started_at" ? "--started-at 2026-11-21T22:04:00Z" : "--\($0)" }.joined(separator: " ")
         case .mapSpeaker(let label) where label.isEmpty:
             "map unnamed speech with --roles \"*=customer\" (or \"roles\" in NAME.meta.json)"
+        case .mapSpeaker(let label) where label.contains(",") || label.contains("="):
+            // --roles cannot carry a comma or '=' inside a label: only the sidecar can.
+            "map it in NAME.meta.json: \"roles\": {\"\(label)\": \"agent\", \"*\": \"customer\"}"
         case .mapSpeaker(let label):
             "map it with --roles \"\(label)=agent,*=customer\" or \"roles\" in NAME.meta.json"
         case .nameFormat:

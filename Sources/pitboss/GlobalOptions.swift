@@ -31,8 +31,8 @@ struct GlobalOptions: ParsableArguments {
     func openWorkspace(_ access: Workspace.Access) throws(PitbossError) -> Workspace {
         var timeout = PitbossDatabase.defaultBusyTimeout
         if let text = environment["PITBOSS_BUSY_TIMEOUT"] {
-            guard let seconds = TimeInterval(text), seconds >= 0, seconds.isFinite else {
-                throw .usage("PITBOSS_BUSY_TIMEOUT='\(text)' is not a number of seconds")
+            guard let seconds = TimeInterval(text), seconds >= 0, seconds <= 86_400 else {
+                throw .usage("PITBOSS_BUSY_TIMEOUT='\(text)' is not a number of seconds from 0 to 86400 (a day)")
             }
             timeout = seconds
         }

@@ -78,7 +78,7 @@ struct ImportCommand: ParsableCommand {
                 Console.progress("importing \(progress.filesDone)/\(progress.filesTotal) files, \(progress.records) records (\(Int(rate))/s) \(progress.file)")
             }
             Console.endProgress()
-            for skipped in summary.skipped { Console.note("note: skipped \(skipped)") }
+            for skipped in summary.skipped { Console.note("note: skipped " + TerminalSafe.line(skipped)) }
             for problem in summary.problems { Console.note(problem.forPeople) }
             try Console.out(summary.line + "\n")
             if summary.hasProblems { throw ExitCode(PitbossError.Code.badInput.exitStatus) }

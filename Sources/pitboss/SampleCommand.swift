@@ -95,8 +95,8 @@ struct SampleCommand: ParsableCommand {
         var result: [String: Double] = [:]
         for entry in boost.flatMap({ $0.split(separator: ",") }) {
             let parts = entry.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, let weight = Double(parts[1]), weight > 0, weight.isFinite else {
-                throw .usage("--boost: '\(entry)' is not AGENT=WEIGHT with a weight above 0, e.g. en.tom=2")
+            guard parts.count == 2, let weight = Double(parts[1]), weight > 0, weight <= 1_000_000 else {
+                throw .usage("--boost: '\(entry)' is not AGENT=WEIGHT with a weight above 0 and at most 1000000, e.g. en.tom=2")
             }
             result[String(parts[0])] = weight
         }

@@ -74,6 +74,7 @@ struct HistoryCommand: ParsableCommand {
         abstract: "The reviews (every revision) and the audit trail of a queue item or a conversation.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var personalData: PersonalDataOptions
     @Argument(help: "A conversation id, or a queue item id (#12 when a conversation has that number as its id).") var target: String
     @Option(help: "table, json or csv (csv: one row per answer).") var format: OutputFormat = .table
 
@@ -94,7 +95,9 @@ struct HistoryCommand: ParsableCommand {
             if reviews.isEmpty && audit.isEmpty {
                 throw PitbossError.missingFile("nothing recorded for '\(target)': no review and no queue activity; see pitboss queue list")
             }
-            try Console.out(ReviewView.history(reviews, audit: audit, format: format, style: Console.stdoutStyle, timeZone: workspace.config.timeZone))
+            let mask = personalData.mask
+            try Console.out(ReviewView.history(mask.map { m in reviews.map(m.masked) } ?? reviews, audit: mask.map { m in audit.map(m.masked) } ?? audit,
+                                               format: format, style: Console.stdoutStyle, timeZone: workspace.config.timeZone))
         }
     }
 }

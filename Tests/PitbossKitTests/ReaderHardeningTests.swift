@@ -226,4 +226,24 @@ struct ReaderHardeningTests {
         #expect(problem.field == "channel")
         #expect(problem.location == SourceLocation(file: path, line: 4, column: 4))
     }
+
+    @Test("cues out of time order are refused at their timing line, in WebVTT and SRT")
+    func cuesOutOfOrder() throws {
+        let scratch = Scratch()
+        let vtt = scratch.write("w.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Agent>hello\n\n00:00:00.500 --> 00:00:03.000\n<v Agent>again\n")
+        let problem = try #require(try Fixture.read(WebVTTReader(), vtt, roles: RoleMap(["Agent": .agent]), fallback: ConversationMetadata(channel: "call")).first?.problem)
+        #expect(problem.location.line == 6)
+        #expect(problem.reason.contains("cues must be in time order"))
+        let srt = scratch.write("s.srt", "1\n00:00:01,000 --> 00:00:02,000\nAgent: hi\n\n2\n00:00:00,500 --> 00:00:03,000\nAgent: again\n")
+        #expect(try Fixture.read(SRTReader(), srt, roles: RoleMap(["Agent": .agent]), fallback: ConversationMetadata(channel: "call")).first?.problem?.reason
+            .contains("cues must be in time order") == true)
+    }
+
+    @Test("a Contact Lens message without its Content is named, not dropped")
+    func contactLensWithoutContent() throws {
+        let scratch = Scratch()
+        let path = scratch.write("cl.json", #"{"Channel":"CHAT","LanguageCode":"en-US","Participants":[],"Transcript":[{"Id":"1","Type":"MESSAGE","ParticipantRole":"AGENT","AbsoluteTime":"2026-11-21T22:04:00Z"}]}"#)
+        #expect(try Fixture.read(ContactLensReader(), path, fallback: ConversationMetadata(agent: "en.anna")).first?.problem?.field == "Transcript[0].Content"
+            || (try Fixture.read(ContactLensReader(), path, fallback: ConversationMetadata(agent: "en.anna")).first?.problem?.reason.contains("without its text") == true))
+    }
 }

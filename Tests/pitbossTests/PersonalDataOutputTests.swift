@@ -62,4 +62,16 @@ struct PersonalDataOutputTests {
         #expect(try pitboss.run("show", "pii-1", "--format", "json", "--show-pii").stdout.contains(email))
         #expect(try pitboss.run("check", "pii-1", "--rubric", rubric, "--show-pii").stdout.contains(card))
     }
+
+    @Test("history masks what reviewers quoted: comments and reasons")
+    func historyMasksComments() throws {
+        try importConversation()
+        #expect(try pitboss.run("sample", "--size", "1", "--seed", "s", "--include-queued", "--as", "qa.lead").status == 0)
+        let scored = try pitboss.run("score", "pii-1", "--rubric", rubric, "--as", "qa.ivan", "--set", "verification=fail", "--comment", "player wrote \(card) and \(email)")
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let history = try pitboss.run("history", "pii-1")
+        #expect(!history.stdout.contains(card) && !history.stdout.contains(email), "\(history.stdout)")
+        #expect(history.stdout.contains("player wrote [card …1111] and [e-mail]"))
+        #expect(try pitboss.run("history", "pii-1", "--show-pii").stdout.contains(card))
+    }
 }

@@ -50,4 +50,19 @@ struct RejectsFileTests {
             #expect(run.stderr.contains("must be a regular file"), "\(target): \(run.stderr)")
         }
     }
+
+    @Test("nor through a hard link, nor SQLite's files beside the database, nor an input's sidecar")
+    func refusesLinksAndCompanions() throws {
+        _ = workspace.corpus("good.jsonl", count: 2)
+        #expect(try pitboss.run("import", "good.jsonl").status == 0)
+        _ = badFile("bad.jsonl")
+        workspace.write("bad.meta.json", #"{"agent": "en.anna"}"#)
+        #expect(link(workspace.path("pitboss.sqlite"), workspace.path("hard.jsonl")) == 0)
+        for target in ["hard.jsonl", "pitboss.sqlite-wal", "pitboss.sqlite-shm", "bad.meta.json"] {
+            let run = try pitboss.run("import", "bad.jsonl", "--rejects", target)
+            #expect(run.status == 64, "\(target): \(run.stderr)")
+        }
+        #expect(try pitboss.run("doctor").status == 0)
+        #expect(try String(contentsOfFile: workspace.path("bad.meta.json"), encoding: .utf8).contains("en.anna"))
+    }
 }

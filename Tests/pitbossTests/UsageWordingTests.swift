@@ -106,4 +106,34 @@ struct UsageWordingTests {
         let scored = try pitboss.run("queue", "list", "--mine", "--as", "qa.ivan", "--status", "scored", "--format", "json")
         #expect((try JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [[String: Any]])?.count == 1)
     }
+
+    @Test("numbers that would overflow are refused or bounded, never a trap")
+    func hugeNumbers() throws {
+        _ = workspace.corpus("a.jsonl", count: 3)
+        #expect(try pitboss.run("import", "a.jsonl").status == 0)
+        var patient = pitboss
+        patient.environment["PITBOSS_BUSY_TIMEOUT"] = "3000000"
+        #expect(try patient.run("stats").status == 64)
+        #expect(try pitboss.run("sample", "--per-agent", "9223372036854775807", "--dry-run").status == 0)
+        #expect(try pitboss.run("sample", "--confidence", "0.95", "--margin", "1e-300", "--dry-run").status == 0)
+        #expect(try pitboss.run("sample", "--size", "2", "--boost", "en.a0=1e308").status == 64)
+        #expect(try pitboss.run("queue", "assign", "--to", "qa.x", "--count", "9223372036854775807").status == 0)
+    }
+
+    @Test("replacing a conversation drops what the rubric found in the old text; one a reviewer holds is left as it is")
+    func replaceDropsFindings() throws {
+        let rubric = Pitboss.packageRoot.appendingPathComponent("Rubrics/casino-support.yaml").path
+        let rude = #"{"id":"r-1","channel":"chat","language":"en","agent":"en.anna","started_at":"2026-11-21T22:04:00Z","customer":{"id":"p","vip":false},"turns":[{"speaker":"agent","at":"2026-11-21T22:04:00Z","text":"read the rules yourself, not my problem"}]}"#
+        workspace.write("old.jsonl", rude + "\n")
+        workspace.write("new.jsonl", rude.replacingOccurrences(of: "read the rules yourself, not my problem", with: "hello there") + "\n")
+        #expect(try pitboss.run("import", "old.jsonl").status == 0)
+        #expect(try pitboss.run("flag", "--rubric", rubric).status == 0)
+        #expect(try pitboss.run("queue", "claim", "r-1", "--as", "qa.ivan").status == 0)
+        let held = try pitboss.run("import", "new.jsonl", "--replace")
+        #expect(held.stderr.contains("is being reviewed by qa.ivan now"), "\(held.stderr)")
+        #expect(try pitboss.run("queue", "release", "r-1", "--as", "qa.ivan").status == 0)
+        #expect(try pitboss.run("import", "new.jsonl", "--replace").stdout.contains("replaced 1"))
+        let findings = try pitboss.run("findings", "--conversation", "r-1", "--format", "json")
+        #expect((try JSONSerialization.jsonObject(with: Data(findings.stdout.utf8)) as? [Any])?.isEmpty == true, "\(findings.stdout)")
+    }
 }

@@ -76,7 +76,7 @@ public enum ReviewView {
         return style.paint("Score \(ReviewStore.formatScore(score)) / 100", .bold)
     }
 
-    static func weight(_ w: Double) -> String { w == w.rounded() ? String(Int(w)) : String(w) }
+    static func weight(_ w: Double) -> String { w == w.rounded() && abs(w) < 1e15 ? String(Int(w)) : String(w) }
 
     /// `pitboss history`: every revision, then the audit trail.
     public static func history(_ reviews: [StoredReview], audit: [AuditLog.Entry], format: OutputFormat, style: OutputStyle, timeZone: TimeZone) -> String {

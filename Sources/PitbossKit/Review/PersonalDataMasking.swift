@@ -26,4 +26,24 @@ extension PersonalDataMask {
         copy.message = mask(finding.message)
         return copy
     }
+
+    /// A reviewer's words may quote the player: comments, reasons for a revision or a dismissal.
+    public func masked(_ review: StoredReview) -> StoredReview {
+        var copy = review
+        copy.comment = review.comment.map(mask)
+        copy.revisionReason = review.revisionReason.map(mask)
+        copy.verdicts = review.verdicts.map { verdict in
+            var v = verdict
+            v.reason = verdict.reason.map(mask)
+            return v
+        }
+        return copy
+    }
+
+    /// An audit entry's details (a skip's reason, a revision's) may quote the player too.
+    public func masked(_ entry: AuditLog.Entry) -> AuditLog.Entry {
+        var copy = entry
+        copy.detail = entry.detail.mapValues(mask)
+        return copy
+    }
 }

@@ -29,7 +29,8 @@ public struct SampleSize: Sendable, Equatable, Codable {
         n0 = z * z * proportion * (1 - proportion) / (margin * margin)
         let corrected = population == 0 ? 0 : n0 / (1 + (n0 - 1) / Double(population))
         // A hair of tolerance so that 384.0000000001 (floating-point noise) is not rounded up to 385.
-        n = min(population, Int((corrected - 1e-9).rounded(.up)))
+        let wanted = (corrected - 1e-9).rounded(.up)
+        n = wanted.isFinite && wanted < Double(population) ? max(0, Int(wanted)) : population  // a margin of 1e-300 asks for all
     }
 
     /// "n = ⌈384.15 / (1 + 383.15 / 1200)⌉ = 292 (z = 1.9600 for 95 % confidence, p = 0.5, e = 0.05, N = 1200)"

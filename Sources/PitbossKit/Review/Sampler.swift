@@ -127,8 +127,9 @@ extension SamplePlan {
 /// proportion to their (boosted) size with the largest-remainder method.
 public enum Sampler {
     public static func draw(_ population: [SampleUnit], _ request: SampleRequest) throws(PitbossError) -> SampleDraw {
-        for (agent, boost) in request.boosts where !(boost > 0 && boost.isFinite) {
-            throw .usage("the boost of \(agent) is \(boost): a boost must be a number above 0, e.g. 2 to draw twice as often")
+        // Bounded so that every product of sizes and boosts stays a finite number.
+        for (agent, boost) in request.boosts where !(boost > 0 && boost <= 1_000_000) {
+            throw .usage("the boost of \(agent) is \(boost): a boost must be above 0 and at most 1000000, e.g. 2 to draw twice as often")
         }
         guard request.minPerAgent >= 0 else { throw .usage("the least number per agent must be 0 or more") }
         let agents = Set(population.map(\.agent))
@@ -168,7 +169,11 @@ public enum Sampler {
             guard n > 0 else { throw .usage("the number per agent must be at least 1") }
             method = .perAgent
             requested = n
-            for name in names { allocation[name] = min(members[name, default: []].count, Int((Double(n) * boostOf(name)).rounded())) }
+            for name in names {
+                let available = members[name, default: []].count
+                let wanted = (Double(n) * boostOf(name)).rounded()
+                allocation[name] = wanted < Double(available) ? Int(wanted) : available  // never converts a huge product
+            }
         case .statistical(let confidence, let margin, let proportion):
             method = .confidence
             let size = try SampleSize(confidence: confidence, margin: margin, proportion: proportion, population: units.count)

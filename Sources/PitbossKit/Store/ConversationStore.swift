@@ -12,6 +12,9 @@ public enum SaveOutcome: Sendable, Equatable {
     case conflict(existing: String)
     /// The same id with other content is there, has reviews, and is never replaced.
     case reviewed(existing: String)
+    /// The same id with other content is there and a reviewer holds it now: replacing it would change the text
+    /// under their eyes.
+    case inReview(existing: String, reviewer: String)
 }
 
 /// Conversations and their turns in the database.
@@ -128,6 +131,18 @@ public struct ConversationStore: Sendable {
                                                arguments: [existing.id]) ?? false
             if hasReviews { return .reviewed(existing: existing.source.humanDescription) }
             guard replace else { return .conflict(existing: existing.source.humanDescription) }
+            if let reviewer = try SQLRequest<String>("""
+                SELECT assigned_to FROM queue_items WHERE conversation_id = \(existing.id) AND status = \(QueueStatus.claimed) LIMIT 1
+                """).fetchOne(db) {
+                return .inReview(existing: existing.source.humanDescription, reviewer: reviewer)
+            }
+            // What the rubric found in the old text points at its words: gone with it. The conversation is evaluated
+            // afresh by the next flag run, which queues it again if it is still worth a look.
+            try db.execute(literal: "DELETE FROM findings WHERE conversation_id = \(existing.id)")
+            try db.execute(literal: "DELETE FROM evaluations WHERE conversation_id = \(existing.id)")
+            try db.execute(literal: """
+                DELETE FROM queue_items WHERE conversation_id = \(existing.id) AND reason = \(QueueReason.flagged) AND status = \(QueueStatus.open)
+                """)
             try db.execute(sql: "DELETE FROM turns WHERE conversation_id = ?", arguments: [existing.id])
             var update = FastStatement(try db.cachedStatement(sql: """
                 UPDATE conversations SET external_id = ?, source_file = ?, source_record = ?, source_format = ?, channel = ?,

@@ -66,12 +66,13 @@ public struct ReviewQueue: Sendable {
             """).fetchCursor(db)
         var found: [(id: Int64, conversation: Int64)] = []
         // Read ahead a little more than needed: the agent check runs after the cursor is done.
-        while found.count < limit * 4 + 16, let row = try cursor.next() { found.append((row["id"], row["conversation_id"])) }
+        let readAhead = min(limit, 100_000) * 4 + 16
+        while found.count < readAhead, let row = try cursor.next() { found.append((row["id"], row["conversation_id"])) }
         var result: [Int64] = []
         for (id, conversation) in found where result.count < limit {
             if try !wasAgent(db, reviewer, in: conversation) { result.append(id) }
         }
-        if result.count < limit && found.count == limit * 4 + 16 {
+        if result.count < limit && found.count == readAhead {
             // Unusually many of the reviewer's own conversations at the front: take the slow, complete path.
             return try candidatesExhaustive(db, filters: filters, for: reviewer, limit: limit)
         }

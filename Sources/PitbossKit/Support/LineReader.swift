@@ -15,6 +15,9 @@ public final class LineReader {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private var position = 0
+    /// Where the search for the next line feed resumes: the bytes before it (from `position`) hold none. Without
+    /// it, a line longer than a chunk was searched from its start after every chunk: quadratic in its length.
+    private var searched = 0
     private var atEOF = false
     private var lineNumber = 0
     private let chunkSize: Int
@@ -31,13 +34,15 @@ public final class LineReader {
 
     public func next() throws(PitbossError) -> Line? {
         while true {
-            if let newline = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = buffer[max(position, searched)...].firstIndex(of: UInt8(ascii: "\n")) {
                 var end = newline
                 if end > position, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
                 let line = emit(buffer[position..<end], endsWithNewline: true)
                 position = newline + 1
+                searched = position
                 return line
             }
+            searched = buffer.count
             if atEOF {
                 guard position < buffer.count else { return nil }
                 var end = buffer.count
@@ -61,6 +66,7 @@ public final class LineReader {
         // Keep the unread tail, drop what was handed out, then append the next chunk.
         if position > 0 {
             buffer.removeSubrange(0..<position)
+            searched -= position
             position = 0
         }
         let chunk: Data?

@@ -59,8 +59,8 @@ public struct RecordProblem: Error, Sendable, Equatable, CustomStringConvertible
 
     public var description: String {
         var text = "\(location): "
-        if let conversationID { text += "conversation \(conversationID): " }
-        if let field { text += "\(field): " }
+        if let conversationID { text += "conversation \(TerminalSafe.line(conversationID)): " }
+        if let field { text += "\(TerminalSafe.line(field)): " }
         return text + reason
     }
 }

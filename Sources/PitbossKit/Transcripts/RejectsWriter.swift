@@ -28,7 +28,9 @@ final class RejectsWriter {
     /// `protected`: the inputs and the database, which the rejects file must not be.
     init(path: String, protected: [String]) throws(PitbossError) {
         let target = Self.resolved(path)
-        if let clash = protected.first(where: { Self.resolved($0) == target }) {
+        let identity = Self.identity(path)
+        // The same file by path, or by device and inode (a hard link has another path).
+        if let clash = protected.first(where: { Self.resolved($0) == target || (identity != nil && Self.identity($0) == identity) }) {
             throw .usage("\(path): the rejects file would overwrite \(clash), which this import reads or writes; name another file")
         }
         var info = stat()
@@ -70,6 +72,13 @@ final class RejectsWriter {
         guard fsync(descriptor) == 0 || errno == EINVAL else {
             throw .ioFailure("\(path): cannot finish writing the rejects file (\(String(cString: strerror(errno))))")
         }
+    }
+
+    /// Device and inode of an existing file (links followed), nil when there is none.
+    static func identity(_ path: String) -> [UInt64]? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return [UInt64(info.st_dev), UInt64(info.st_ino)]
     }
 
     /// The path with links and `.`/`..` resolved; for a file not yet there, its folder resolved.

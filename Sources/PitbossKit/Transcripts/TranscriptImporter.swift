@@ -30,7 +30,10 @@ public struct TranscriptImporter: Sendable {
             throw .usage("one conversation id was given for \(files.count) files; give each file its id in a sidecar NAME.meta.json instead")
         }
         let rejects = try options.rejectsPath.map { path throws(PitbossError) in
-            try RejectsWriter(path: path, protected: files.map(\.path) + [store.database.path].compactMap { $0 })
+            // Nothing the import reads or writes: the inputs and their sidecars, the database and SQLite's files beside it.
+            let database = store.database.path.map { db in [db, db + "-wal", db + "-shm", db + "-journal"] } ?? []
+            let sidecars = files.map { ($0.path as NSString).deletingPathExtension + ".meta.json" }
+            return try RejectsWriter(path: path, protected: files.map(\.path) + sidecars + database)
         }
         let batch = ImportPipeline(importer: self, rejects: rejects)
         // However the loop ends, the writer thread is told there is no more and is waited for.
@@ -93,6 +96,8 @@ public struct TranscriptImporter: Sendable {
                 throw .missingFile("\(path): no such file or folder")
             }
             if !isDirectory.boolValue {
+                // A named pipe or a device would block the import forever, waiting for a writer.
+                guard isRegularFile(path) else { throw .badInput("\(path) is not a regular file (a named pipe, a device or a socket); name a transcript file") }
                 files.append(InputFile(path: path, format: forced ?? TranscriptFormat.detect(path: path)))
                 continue
             }
@@ -105,7 +110,12 @@ public struct TranscriptImporter: Sendable {
                     if (enumerator.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory { enumerator.skipDescendants() }
                     continue
                 }
-                if (enumerator.fileAttributes?[.type] as? FileAttributeType) != .typeDirectory { found.append(full) }
+                switch enumerator.fileAttributes?[.type] as? FileAttributeType {
+                case .typeDirectory?: break
+                case .typeRegular?, .typeSymbolicLink?:
+                    if isRegularFile(full) { found.append(full) } else { skipped.append("\(full): not a regular file") }
+                default: skipped.append("\(full): not a regular file (a named pipe, a device or a socket)")
+                }
             }
             for full in found.sorted() {
                 if full.lowercased().hasSuffix(".meta.json") { continue }
@@ -117,6 +127,12 @@ public struct TranscriptImporter: Sendable {
             }
         }
         return (files, skipped)
+    }
+
+    /// A regular file, a link followed.
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
     }
 
 }
@@ -299,6 +315,9 @@ private final class ImportPipeline: @unchecked Sendable {
                                      conversationID: c.externalID, remedy: .replace), ordinal: ordinal, kind: "conflict")
             case .reviewed(let existing):
                 record(RecordProblem(location, "conflict: the stored conversation with this id (from \(existing)) has reviews and is never replaced; import the new version under another id",
+                                     conversationID: c.externalID), ordinal: ordinal, kind: "conflict")
+            case .inReview(let existing, let reviewer):
+                record(RecordProblem(location, "conflict: the stored conversation with this id (from \(existing)) is being reviewed by \(reviewer) now; left as it was, replace it once the review is done or the claim released",
                                      conversationID: c.externalID), ordinal: ordinal, kind: "conflict")
             }
         }

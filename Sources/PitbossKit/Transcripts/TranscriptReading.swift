@@ -37,6 +37,7 @@ public struct TranscriptReading: Sendable {
     /// Every conversation (or the problem with it) in the named files, in order, decoded on this thread.
     public func conversations(path: String, format forced: TranscriptFormat? = nil) throws(PitbossError) -> [Result<Conversation, RecordProblem>] {
         guard FileManager.default.fileExists(atPath: path) else { throw .missingFile("\(path): no such file") }
+        guard TranscriptImporter.isRegularFile(path) else { throw .badInput("\(path) is not a regular file (a named pipe, a device or a socket); name a transcript file") }
         guard let format = forced ?? TranscriptFormat.detect(path: path) else {
             throw .badInput("\(path): cannot tell the format of this file", remedy: .nameFormat)
         }

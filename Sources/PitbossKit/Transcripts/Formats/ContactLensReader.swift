@@ -36,7 +36,7 @@ public struct ContactLensReader: TranscriptReader {
         for entry in entries {
             if metadata.startedAt == nil, let time = entry.string("AbsoluteTime") { metadata.startedAt = UTCTimestamp.parse(time) }
             if let type = entry.string("Type"), type != "MESSAGE" { continue }
-            guard let content = entry.string("Content") else { continue }
+            guard let content = entry.string("Content") else { throw entry.problem("Content", "missing: a message without its text cannot be reviewed") }
             let participant = entry.string("ParticipantId") ?? ""
             let roleName = entry.string("ParticipantRole") ?? roleOf[participant] ?? participant
             let speaker: SpeakerLabel

@@ -15,6 +15,7 @@ public struct SRTReader: TranscriptReader {
     static func parse(_ text: String, path: String, roles: RoleMap) -> Result<ConversationDraft, RecordProblem> {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         var turns = CueTurns()
+        var previousStart: Double?
         var index = 0
         while index < lines.count {
             while index < lines.count, lines[index].trimmingCharacters(in: .whitespaces).isEmpty { index += 1 }
@@ -34,6 +35,10 @@ public struct SRTReader: TranscriptReader {
                 return .failure(RecordProblem(SourceLocation(file: path, line: blockStart + timing), reason))
             }
             let timingLine = blockStart + timing
+            if let reason = CueTiming.outOfOrder(start: start, after: previousStart) {
+                return .failure(RecordProblem(SourceLocation(file: path, line: timingLine), reason))
+            }
+            previousStart = start
             for line in block[(timing + 1)...] {
                 let clean = stripMarkup(String(line)).trimmingCharacters(in: .whitespaces)
                 guard !clean.isEmpty else { continue }

@@ -21,6 +21,7 @@ public struct WebVTTReader: TranscriptReader {
             return .failure(RecordProblem(SourceLocation(file: path, line: 1), "not a WebVTT file: the first line must be 'WEBVTT'"))
         }
         var turns = CueTurns()
+        var previousStart: Double?
         var index = 1
         // The header runs to the first blank line.
         while index < lines.count, !lines[index].trimmingCharacters(in: .whitespaces).isEmpty { index += 1 }
@@ -47,6 +48,10 @@ public struct WebVTTReader: TranscriptReader {
                 return .failure(RecordProblem(SourceLocation(file: path, line: timingLine),
                                               CueTiming.problem(block[timingOffset], example: "00:01:02.500 --> 00:01:04.000")))
             }
+            if let reason = CueTiming.outOfOrder(start: start, after: previousStart) {
+                return .failure(RecordProblem(SourceLocation(file: path, line: timingLine), reason))
+            }
+            previousStart = start
             let payload = block[(timingOffset + 1)...].joined(separator: "\n")
             for (voice, spoken) in CueText.voiceSpans(payload) {
                 turns.add(speaker: voice, text: spoken, start: start, end: end, line: timingLine)
@@ -58,6 +63,13 @@ public struct WebVTTReader: TranscriptReader {
 
 /// Cue timing lines of WebVTT (`00:01.000 --> 00:02.000 align:end`) and SRT (`00:00:01,000 --> 00:00:02,000`).
 enum CueTiming {
+    /// Cues are in the order of their start times (the WebVTT spec requires it; SRT players assume it): a cue that
+    /// starts before the one before it would be merged into the wrong turn, or reorder the call.
+    static func outOfOrder(start: Double, after previous: Double?) -> String? {
+        guard let previous, start < previous else { return nil }
+        return "this cue starts at \(start) s, before the cue before it (\(previous) s); cues must be in time order"
+    }
+
     static func parse(_ line: Substring, decimalSeparator: Character) -> (Double, Double)? {
         guard let (startField, endField) = fields(line),
               let start = seconds(startField, decimalSeparator),
