@@ -65,7 +65,7 @@ struct CheckCommand: ParsableCommand {
             switch format {
             case .json:
                 try Console.out(FindingsView.json(checked.map { c, f in
-                    FindingsView.Checked(conversation: c.externalID, agent: c.agentID, language: c.language, channel: c.channel.rawValue, findings: mask.map { m in f.map(m.masked) } ?? f)
+                    FindingsView.Checked(conversation: c.externalID, agent: c.agentID, language: c.language, channel: c.channel.rawValue, findings: mask.map { m in f.map { m.masked($0, inTurn: $0.turn.flatMap { t in t < c.turns.count ? c.turns[t].text : nil }) } } ?? f)
                 }))
             case .text:
                 try Console.out(checked.map { FindingsView.text($0, $1, mask: mask, style: Console.stdoutStyle) }.joined(separator: "\n"))

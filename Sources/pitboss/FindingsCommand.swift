@@ -20,8 +20,7 @@ struct FindingsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let query = FindingQuery(run: runID, conversation: conversation, agent: agent, rule: rule, minSeverity: minSeverity, limit: limit)
-            var list = try global.openWorkspace(.read).findings(query)
-            if let mask = personalData.mask { list = list.map(mask.masked) }
+            let list = try global.openWorkspace(.read).findings(query, maskedBy: personalData.mask)
             try Console.out(FlagReport.findings(list, format: format, style: Console.stdoutStyle))
         }
     }

@@ -30,6 +30,22 @@ struct CSVReaderTests {
         #expect(conversations[1].agentID == "tr.can")
     }
 
+    @Test("a quote inside a quoted field must be doubled; a runaway quote stops the file instead of reading ghost rows")
+    func strictQuotes() throws {
+        let bad = scratch.write("q.csv", "conversation_id,timestamp,role,text\na,2026-11-21T15:00:00Z,agent,\"bad \"quote\" inside\"\nb,2026-11-21T15:00:00Z,agent,fine\n")
+        let withAgent = ConversationMetadata(channel: "chat", language: "tr", agent: "tr.ayse")
+        let results = try Fixture.read(CSVReader(), bad, fallback: withAgent)
+        #expect(results.compactMap(\.problem).map(\.reason) == [#"a quote inside a quoted field must be doubled (""); this one ends the field early"#])
+        #expect(results.compactMap(\.problem).first?.location.column == 35)
+        #expect(results.compactMap(\.value).map(\.externalID) == ["b"])
+        var runaway = "conversation_id,timestamp,role,text\nc1,2026-11-21T15:00:00Z,agent,\"never closed\n"
+        for i in 0..<30_000 { runaway += "ghost\(i),2026-11-21T15:00:00Z,agent,some words that fill the file with more text\n" }
+        let path = scratch.write("r.csv", runaway)
+        let read = try Fixture.read(CSVReader(), path, fallback: withAgent)
+        #expect(read.compactMap(\.value).isEmpty, "ghost rows were read after a runaway quote")
+        #expect(read.compactMap(\.problem).first?.reason.contains("the rest of the file was not read") == true)
+    }
+
     @Test("header names are mapped to Pitboss's fields, and semicolon-separated spreadsheets are read")
     func mappedHeadersAndSemicolons() throws {
         let path = scratch.write("crm.csv", "ticket;sent;sender;body;agent_id\nk-9;2026-11-21 15:00:00;client;γεια σας;\nk-9;2026-11-21 15:01:00;agent;Καλησπέρα!;el.nikos\n")

@@ -74,4 +74,33 @@ struct PersonalDataOutputTests {
         #expect(history.stdout.contains("player wrote [card …1111] and [e-mail]"))
         #expect(try pitboss.run("history", "pii-1", "--show-pii").stdout.contains(card))
     }
+
+    @Test("a finding that cites part of a card number or an address is masked as it stands in its turn")
+    func partialMatches() throws {
+        try importConversation()
+        workspace.write("partial.yaml", #"""
+            rubric: partial
+            version: 1
+            languages: [en]
+            criteria:
+              - {id: verification, title: Verification, weight: 1}
+            rules:
+              - id: half-card
+                kind: forbid
+                criterion: verification
+                severity: major
+                message: "disclosed: {match}"
+                patterns:
+                  en: ['\bcard [0-9]{4} [0-9]{4}', 'ivan\.petrov@example']
+            """#)
+        for command in [["check", "pii-1", "--rubric", "partial.yaml", "--format", "json"], ["check", "pii-1", "--rubric", "partial.yaml"]] {
+            let run = try pitboss.run(command)
+            #expect(!run.stdout.contains("4111 1111") && !run.stdout.contains("ivan.petrov@example"), "\(command): \(run.stdout)")
+        }
+        #expect(try pitboss.run("flag", "--rubric", "partial.yaml").status == 0)
+        let listed = try pitboss.run("findings", "--rule", "half-card", "--format", "csv")
+        #expect(!listed.stdout.contains("4111 1111") && !listed.stdout.contains("ivan.petrov@example"), "\(listed.stdout)")
+        #expect(listed.stdout.contains("disclosed: card [card …1111]"))
+        #expect(try pitboss.run("findings", "--rule", "half-card", "--format", "csv", "--show-pii").stdout.contains("disclosed: card 4111 1111"))
+    }
 }

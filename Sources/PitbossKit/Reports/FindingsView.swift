@@ -29,6 +29,8 @@ public enum FindingsView {
             + "  \(conversation.channel.rawValue) · \(TerminalSafe.line(conversation.language)) · agent \(TerminalSafe.line(conversation.agentID)): "
             + (findings.isEmpty ? style.paint("no findings", .green) : "\(findings.count) finding\(findings.count == 1 ? "" : "s")") + "\n"
         for f in findings {
+            let turnText = f.turn.flatMap { $0 < conversation.turns.count ? conversation.turns[$0].text : nil }
+            let message = mask.map { $0.masked(f, inTurn: turnText).message } ?? f.message
             let tone: OutputStyle.Tone = switch f.severity {
             case .critical: .red
             case .major: .magenta
@@ -36,7 +38,7 @@ public enum FindingsView {
             case .info: .dim
             }
             out += "  " + style.paint(f.severity.rawValue, tone, .bold) + " \(TerminalSafe.line(f.rule)) [\(TerminalSafe.line(f.criterion))] \(f.status.rawValue)"
-                + (f.turn.map { " · turn \($0)" } ?? "") + ": \(TerminalSafe.line(mask?.mask(f.message) ?? f.message))\n"
+                + (f.turn.map { " · turn \($0)" } ?? "") + ": \(TerminalSafe.line(message))\n"
             if let turnIndex = f.turn, turnIndex < conversation.turns.count {
                 let turn = conversation.turns[turnIndex]
                 out += "      " + style.paint(turn.role.rawValue + ":", .dim) + " " + MarkedText.render(turn.text, marks: marks(f), mask: mask, style: style) + "\n"

@@ -18,7 +18,7 @@ public enum ReviewView {
             out += style.paint("No findings: score it on the transcript alone.", .green) + "\n\n"
         } else {
             out += style.paint("Findings", .bold) + "\n"
-            for f in listed { out += "  " + findingLine(f, mask: mask, style: style) + "\n" }
+            for f in listed { out += "  " + findingLine(f, in: c, mask: mask, style: style) + "\n" }
             out += "\n"
         }
 
@@ -34,7 +34,9 @@ public enum ReviewView {
     }
 
     /// `F12  major  courtesy-rude [courtesy] · turn 3: "…" — message`
-    public static func findingLine(_ f: StoredFinding, mask: PersonalDataMask?, style: OutputStyle) -> String {
+    public static func findingLine(_ finding: StoredFinding, in c: Conversation, mask: PersonalDataMask?, style: OutputStyle) -> String {
+        // Masked as the words stand in their turn: a match over part of a card number is masked too.
+        let f = mask.map { $0.masked(finding, inTurn: finding.turn.flatMap { $0 < c.turns.count ? c.turns[$0].text : nil }) } ?? finding
         let tone: OutputStyle.Tone = switch f.severity {
         case .critical: .red
         case .major: .magenta
@@ -44,8 +46,8 @@ public enum ReviewView {
         var line = style.paint("F\(f.id)", .bold) + "  " + style.paint(f.severity.rawValue, tone, .bold)
             + "  \(TerminalSafe.line(f.rule)) [\(TerminalSafe.line(f.criterion))] \(f.status.rawValue)"
         if let turn = f.turn { line += " · turn \(turn)" }
-        if let text = f.text { line += ": “\(TerminalSafe.line(mask?.mask(text) ?? text))”" }
-        line += " — \(TerminalSafe.line(mask?.mask(f.message) ?? f.message))"
+        if let text = f.text { line += ": “\(TerminalSafe.line(text))”" }
+        line += " — \(TerminalSafe.line(f.message))"
         if let verdict = f.verdict { line += style.paint(" (\(verdict.rawValue))", .dim) }
         return line
     }

@@ -13,18 +13,40 @@ extension PersonalDataMask {
         return copy
     }
 
-    public func masked(_ finding: Finding) -> Finding {
+    /// A finding's cited words and message, masked as they stand in their turn: a match that covers only part of a
+    /// card number or an address ("card 4111 1111") is masked too, which the words alone would not show.
+    public func masked(_ finding: Finding, inTurn turnText: String?) -> Finding {
         var copy = finding
-        copy.text = finding.text.map(mask)
-        copy.message = mask(finding.message)
+        (copy.text, copy.message) = masked(text: finding.text, message: finding.message, start: finding.start, end: finding.end, in: turnText)
         return copy
     }
 
-    public func masked(_ finding: StoredFinding) -> StoredFinding {
+    public func masked(_ finding: StoredFinding, inTurn turnText: String?) -> StoredFinding {
         var copy = finding
-        copy.text = finding.text.map(mask)
-        copy.message = mask(finding.message)
+        (copy.text, copy.message) = masked(text: finding.text, message: finding.message, start: finding.start, end: finding.end, in: turnText)
         return copy
+    }
+
+    private func masked(text: String?, message: String, start: Int?, end: Int?, in turnText: String?)
+        -> (text: String?, message: String) {
+        guard let text, let start, let end, let turnText else { return (text.map(mask), mask(message)) }
+        let spans = self.spans(in: turnText).filter { $0.range.overlaps(start..<end) }
+        guard !spans.isEmpty else { return (mask(text), mask(message)) }
+        let scalars = Array(turnText.unicodeScalars)
+        guard start >= 0, start <= end, end <= scalars.count else { return (mask(text), mask(message)) }
+        var cited = String.UnicodeScalarView()
+        var i = start
+        while i < end {
+            if let span = spans.first(where: { $0.range.contains(i) }) {
+                cited.append(contentsOf: span.replacement.unicodeScalars)
+                i = span.range.upperBound
+            } else {
+                cited.append(scalars[i])
+                i += 1
+            }
+        }
+        let shown = String(cited)
+        return (shown, mask(message.replacingOccurrences(of: text, with: shown)))
     }
 
     /// A reviewer's words may quote the player: comments, reasons for a revision or a dismissal.

@@ -123,7 +123,7 @@ public final class ReviewSession {
         guard !findings.isEmpty else { return verdicts }
         terminal.write(style.paint("Findings — [c]onfirm, [d]ismiss (a reason may follow: d quoting the player), [s]kip to leave it undecided", .bold) + "\n")
         for f in findings {
-            terminal.write(ReviewView.findingLine(f, mask: mask, style: style) + "\n")
+            terminal.write(ReviewView.findingLine(f, in: conversation, mask: mask, style: style) + "\n")
             while true {
                 let line = try ask(terminal, "F\(f.id)")
                 let (word, rest) = Self.split(line)

@@ -46,6 +46,26 @@ public struct FindingQuery: Sendable {
         self.limit = limit
     }
 
+    /// The findings with the text of the turn each cites (nil for an absence), for masking what they cite in context.
+    public func fetchWithTurns(from database: PitbossDatabase) throws(PitbossError) -> [(finding: StoredFinding, turnText: String?)] {
+        let found = try fetch(from: database)
+        do {
+            return try database.writer.read { db in
+                try found.map { f in
+                    let text = try f.turn.flatMap { turn in
+                        try SQLRequest<String>("""
+                            SELECT t.text FROM turns t JOIN conversations c ON c.id = t.conversation_id
+                            WHERE c.external_id = \(f.conversation) AND t.idx = \(turn)
+                            """).fetchOne(db)
+                    }
+                    return (f, text)
+                }
+            }
+        } catch {
+            throw PitbossDatabase.translate(error, doing: "read findings", busyTimeout: database.busyTimeout)
+        }
+    }
+
     public func fetch(from database: PitbossDatabase) throws(PitbossError) -> [StoredFinding] {
         var conditions: [SQL] = []
         if let run { conditions.append("f.run_id = \(run)") }

@@ -44,6 +44,12 @@ public struct Workspace: Sendable {
     public func reviewer(_ name: String) -> Reviewer { config.reviewer(name) }
 
     public func findings(_ query: FindingQuery) throws(PitbossError) -> [StoredFinding] { try query.fetch(from: database) }
+
+    /// The findings as an output shows them: personal data masked in context (see `PersonalDataMask`), unless no mask.
+    public func findings(_ query: FindingQuery, maskedBy mask: PersonalDataMask?) throws(PitbossError) -> [StoredFinding] {
+        guard let mask else { return try query.fetch(from: database) }
+        return try query.fetchWithTurns(from: database).map { mask.masked($0.finding, inTurn: $0.turnText) }
+    }
     public func queueEntries(_ query: QueueQuery) throws(PitbossError) -> [QueueEntry] { try query.fetch(from: database) }
     public func stats() throws(PitbossError) -> ConversationStats { try ConversationStats.read(from: database) }
     public func rulePrecision() throws(PitbossError) -> [RulePrecision] { try RulePrecision.fetch(from: database) }

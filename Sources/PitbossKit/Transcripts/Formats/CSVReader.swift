@@ -247,6 +247,8 @@ struct CSVRecords {
     private let lines: LineReader
     private let path: String
     private var delimiter: UInt8?
+    /// Set when a quoted field ran away: where it ends cannot be known, so nothing after it can be trusted as rows.
+    private var stopped = false
 
     init(path: String) throws {
         self.lines = try LineReader(path: path)
@@ -254,7 +256,7 @@ struct CSVRecords {
     }
 
     mutating func next() throws -> Result<Record, RecordProblem>? {
-        guard var line = try lines.next() else { return nil }
+        guard !stopped, var line = try lines.next() else { return nil }
         if delimiter == nil {
             // Spreadsheets in much of Europe write ';' — take it when the header has no comma.
             delimiter = !line.bytes.contains(UInt8(ascii: ",")) && line.bytes.contains(UInt8(ascii: ";"))
@@ -280,6 +282,13 @@ struct CSVRecords {
                             i += 1
                         } else {
                             inQuotes = false
+                            // RFC 4180: a quote inside a quoted field is doubled. `"bad "quote" inside"` would
+                            // otherwise be read as something the export never said.
+                            if i + 1 < bytes.endIndex, bytes[i + 1] != delimiter {
+                                return .failure(RecordProblem(SourceLocation(file: path, line: line.number, column: i - bytes.startIndex + 1),
+                                                              "a quote inside a quoted field must be doubled (\"\"); this one ends the field early",
+                                                              rawRecord: rawLines.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")))
+                            }
                         }
                     } else {
                         field.append(byte)
@@ -309,8 +318,9 @@ struct CSVRecords {
             line = continuation
             // A missing closing quote would swallow the rest of the file; no message is this long.
             if field.count > Self.maximumQuotedField {
+                stopped = true
                 return .failure(RecordProblem(SourceLocation(file: path, line: firstLine),
-                                              "a quoted field opened here runs on past 1 MB: a closing quote is probably missing"))
+                                              "a quoted field opened here runs on past 1 MB: a closing quote is probably missing, so the rest of the file was not read; fix the quote and import the file again"))
             }
         }
         guard let text = decode(field, line: line.number, rawLines) else { return failure(line.number, rawLines) }
