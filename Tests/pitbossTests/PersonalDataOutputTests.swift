@@ -11,23 +11,23 @@ struct PersonalDataOutputTests {
     let card = "4111 1111 1111 1111"
     let email = "ivan.petrov@example.com"
 
-    /// A rule that cites the card number and the address themselves, as a disclosure rule does.
-    func writeRubric() {
-        workspace.write("disclosure.yaml", #"""
-            rubric: disclosure
+    /// A one-rule rubric whose rule cites what its patterns match, as a disclosure rule does.
+    func writeRubric(_ file: String = "disclosure.yaml", rule: String = "disclosed", patterns: String = #"'\bcard [0-9 ]{19}', '[a-z.]+@example\.com'"#) {
+        workspace.write(file, """
+            rubric: \((file as NSString).deletingPathExtension)
             version: 1
             languages: [en]
             criteria:
               - {id: verification, title: Verification, weight: 1}
             rules:
-              - id: disclosed
+              - id: \(rule)
                 kind: forbid
                 criterion: verification
                 severity: major
                 message: "disclosed: {match}"
                 patterns:
-                  en: ['\bcard [0-9 ]{19}', '[a-z.]+@example\.com']
-            """#)
+                  en: [\(patterns)]
+            """)
     }
 
     func importConversation() throws {
@@ -78,21 +78,7 @@ struct PersonalDataOutputTests {
     @Test("a finding that cites part of a card number or an address is masked as it stands in its turn")
     func partialMatches() throws {
         try importConversation()
-        workspace.write("partial.yaml", #"""
-            rubric: partial
-            version: 1
-            languages: [en]
-            criteria:
-              - {id: verification, title: Verification, weight: 1}
-            rules:
-              - id: half-card
-                kind: forbid
-                criterion: verification
-                severity: major
-                message: "disclosed: {match}"
-                patterns:
-                  en: ['\bcard [0-9]{4} [0-9]{4}', 'ivan\.petrov@example']
-            """#)
+        writeRubric("partial.yaml", rule: "half-card", patterns: #"'\bcard [0-9]{4} [0-9]{4}', 'ivan\.petrov@example'"#)
         for command in [["check", "pii-1", "--rubric", "partial.yaml", "--format", "json"], ["check", "pii-1", "--rubric", "partial.yaml"]] {
             let run = try pitboss.run(command)
             #expect(!run.stdout.contains("4111 1111") && !run.stdout.contains("ivan.petrov@example"), "\(command): \(run.stdout)")

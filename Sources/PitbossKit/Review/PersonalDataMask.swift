@@ -19,14 +19,15 @@ public final class PersonalDataMask: @unchecked Sendable {
     private let lock = NSLock()
 
     public init() {
-        func compile(_ source: String, caseless: Bool = true) -> CompiledPattern {
-            // The patterns are constants: a failure to compile is a bug, caught by the tests.
-            try! CompiledPattern(source, caseless: caseless)
+        func compile(_ source: String, caseless: Bool = true) -> CompiledPattern? {
+            // The patterns are constants: PersonalDataMaskTests prove that each compiles and masks its kind, so a
+            // PCRE2 that refused one would fail the tests, not leak data quietly.
+            try? CompiledPattern(source, caseless: caseless)
         }
         // What people type between groups of digits: space, dot, dash, and the no-break, thin and figure spaces and
         // the dashes that word processors and phone keyboards put there.
         let sep = #"[ .\-\x{00A0}\x{2007}\x{2009}\x{202F}\x{2010}-\x{2013}]"#
-        patterns = [
+        patterns = ([
             (.email, compile(#"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"#)),
             // Checked with mod-97 below, so a run of capitals and digits that is not an IBAN stays.
             (.iban, compile(#"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"#)),
@@ -41,7 +42,7 @@ public final class PersonalDataMask: @unchecked Sendable {
             // A number said to be a document's: the keyword in any case, the value in capitals and digits (checked:
             // at least five digits).
             (.document, compile(#"\b(?:passport|id card|identity card|driving licen[cs]e|document|паспорт\w*|kimlik|pasaport|διαβατηριο|ταυτοτητα)(?:\s+(?:no\.?|number|nr\.?|номер|numarasi|αριθμος))?\s*[:#]?\s*\K(?-i:[A-Z0-9][A-Z0-9-]*(?: [0-9][A-Z0-9-]*)*)"#)),
-        ]
+        ] as [(Kind, CompiledPattern?)]).compactMap { kind, pattern in pattern.map { (kind, $0) } }
     }
 
     /// The personal data in `text`, earliest first, never overlapping.
