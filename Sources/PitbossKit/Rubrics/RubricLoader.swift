@@ -19,6 +19,10 @@ public enum RubricLoader {
 
     public static func parse(yaml text: String, path: String, contentHash: String = "") throws -> Rubric {
         let diagnostics = Diagnostics(path: path)
+        if let (line, column) = YAMLAliasScan.first(in: text) {
+            throw RubricLoadError(problems: [RubricProblem(path: path, line: line, column: column, rule: nil,
+                                                           message: "anchors and aliases (&name, *name) are not accepted in a rubric: write the value out (quote it if it starts with & or *)")])
+        }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {

@@ -62,6 +62,9 @@ public struct WorkspaceConfig: Sendable, Equatable {
     }
 
     public static func parse(yaml text: String, path: String) throws(PitbossError) -> WorkspaceConfig {
+        if let (line, column) = YAMLAliasScan.first(in: text) {
+            throw .badInput("\(path):\(line):\(column): anchors and aliases (&name, *name) are not accepted in the workspace's settings: write the value out (quote it if it starts with & or *)")
+        }
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
             throw .badInput("\(path): not valid YAML: \(error)")
