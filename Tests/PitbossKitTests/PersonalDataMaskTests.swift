@@ -111,6 +111,7 @@ struct PersonalDataMaskFixtureTests {
     }
 }
 
+// Every test here carries .needsRealFiles, i.e. .enabled(if: RealFiles.available): skipped, with the reason, in a bare clone.
 @Suite("Masking on real support dialogues (../shared/real)")
 struct PersonalDataMaskRealTests {
     @Test("no e-mail address or long digit run survives masking; version numbers and prices do", .needsRealFiles, arguments: [

@@ -246,6 +246,7 @@ struct WebVTTReaderTests {
     }
 }
 
+// Every test here carries .needsRealFiles, i.e. .enabled(if: RealFiles.available): skipped, with the reason, in a bare clone.
 @Suite("WebVTT on real files (../shared/real)")
 struct WebVTTRealFileTests {
     let callMeta = ConversationMetadata(channel: "call", language: "en", agent: "en.james", startedAt: UTCTimestamp.parse("2026-11-21T22:00:00Z"))
