@@ -46,44 +46,38 @@ public struct FindingQuery: Sendable {
         self.limit = limit
     }
 
-    /// The findings with the text of the turn each cites (nil for an absence), for masking what they cite in context.
-    public func fetchWithTurns(from database: PitbossDatabase) throws(PitbossError) -> [(finding: StoredFinding, turnText: String?)] {
-        let found = try fetch(from: database)
-        do {
-            return try database.writer.read { db in
-                try found.map { f in
-                    let text = try f.turn.flatMap { turn in
-                        try SQLRequest<String>("""
-                            SELECT t.text FROM turns t JOIN conversations c ON c.id = t.conversation_id
-                            WHERE c.external_id = \(f.conversation) AND t.idx = \(turn)
-                            """).fetchOne(db)
-                    }
-                    return (f, text)
-                }
-            }
-        } catch {
-            throw PitbossDatabase.translate(error, doing: "read findings", busyTimeout: database.busyTimeout)
-        }
+    public func fetch(from database: PitbossDatabase) throws(PitbossError) -> [StoredFinding] {
+        try fetch(from: database, withTurnText: false).map(\.finding)
     }
 
-    public func fetch(from database: PitbossDatabase) throws(PitbossError) -> [StoredFinding] {
+    /// The findings with the text of the turn each cites (nil for an absence), for masking what they cite in
+    /// context; one query, the turn joined.
+    public func fetchWithTurns(from database: PitbossDatabase) throws(PitbossError) -> [(finding: StoredFinding, turnText: String?)] {
+        try fetch(from: database, withTurnText: true)
+    }
+
+    private func fetch(from database: PitbossDatabase, withTurnText: Bool) throws(PitbossError) -> [(finding: StoredFinding, turnText: String?)] {
         var conditions: [SQL] = []
         if let run { conditions.append("f.run_id = \(run)") }
         if let conversation { conditions.append("c.external_id = \(conversation)") }
         if let agent { conditions.append("f.agent_id = \(agent)") }
         if let rule { conditions.append("f.rule_id = \(rule)") }
         if let minSeverity { conditions.append("f.severity IN \(Severity.allCases.filter { $0 >= minSeverity })") }
-        let request: SQLRequest<StoredFinding> = """
+        let request: SQLRequest<Row> = """
             SELECT f.id, c.external_id AS conversation, f.agent_id AS agent, f.rule_id AS rule, f.criterion, f.severity, f.status,
                    f.turn, f.start, f."end", f.text, f.message, f.run_id AS run, f.rubric_hash, f.verdict
+                   \(withTurnText ? SQL(", t.text AS turn_text") : SQL(""))
             FROM findings f JOIN conversations c ON c.id = f.conversation_id
+            \(withTurnText ? SQL("LEFT JOIN turns t ON t.conversation_id = f.conversation_id AND t.idx = f.turn") : SQL(""))
             \(SQL.whereClause(conditions))
             ORDER BY f.conversation_id, f.turn, f.start, f.id
             \(limit.map { "LIMIT \($0)" } ?? SQL(""))
             """
         do {
             return try database.writer.read { db in
-                let found = try request.fetchAll(db)
+                let found = try request.fetchAll(db).map { row in
+                    (finding: try StoredFinding(row: row), turnText: withTurnText ? row["turn_text"] as String? : nil)
+                }
                 // An empty list must mean "no findings", never "you misspelt the id".
                 if found.isEmpty, let conversation,
                    try SQLRequest<Int>("SELECT 1 FROM conversations WHERE external_id = \(conversation)").fetchOne(db) == nil {
