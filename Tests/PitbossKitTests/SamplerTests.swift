@@ -13,9 +13,9 @@ struct SamplerTests {
 
     @Test("Cochran with finite-population correction: the textbook values")
     func cochran() throws {
-        #expect(abs(SampleSize.normalQuantile(0.975) - 1.959963984540054) < 1e-12)
-        #expect(abs(SampleSize.normalQuantile(0.995) - 2.5758293035489) < 1e-9)
-        #expect(abs(SampleSize.normalQuantile(0.01) + 2.3263478740408) < 1e-9)
+        #expect(abs(NormalDistribution.quantile(0.975) - 1.959963984540054) < 1e-12)
+        #expect(abs(NormalDistribution.quantile(0.995) - 2.5758293035489) < 1e-9)
+        #expect(abs(NormalDistribution.quantile(0.01) + 2.3263478740408) < 1e-9)
         // n₀ = 1.96² × 0.25 / 0.05² = 384.15; N = 10 000 → 370, N = 1 000 → 278, N = 100 → 80.
         #expect(try SampleSize(confidence: 0.95, margin: 0.05, population: 10_000).n == 370)
         #expect(try SampleSize(confidence: 0.95, margin: 0.05, population: 1_000).n == 278)
