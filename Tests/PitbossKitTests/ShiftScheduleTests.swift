@@ -66,10 +66,19 @@ struct ShiftScheduleTests {
         #expect(WorkspaceConfig().rubricPath == "Rubrics/casino-support.yaml")
     }
 
+    @Test("the retraining modules are read from the catalogue; a malformed one names its line")
+    func modules() throws {
+        let config = try WorkspaceConfig.parse(yaml: "modules:\n  bonus-terms: {title: Bonus terms, criteria: [accuracy], rules: [wrong-wagering]}\n", path: "w.yaml")
+        #expect(config.modules["bonus-terms"] == RetrainingModule(name: "bonus-terms", title: "Bonus terms", criteria: ["accuracy"], rules: ["wrong-wagering"]))
+        #expect { try WorkspaceConfig.parse(yaml: "modules:\n  x: {title: X}\n", path: "w.yaml") } throws: { error in
+            (error as? PitbossError)?.message.hasPrefix("w.yaml:2: module x is {title: TEXT, criteria: [CRITERION, ...]") == true
+        }
+    }
+
     @Test("unknown settings and unknown time zones name the file and line")
     func configErrors() {
         #expect { try WorkspaceConfig.parse(yaml: "timezone: UTC\ntimezon: UTC\n", path: "w.yaml") } throws: { error in
-            (error as? PitbossError)?.message == "w.yaml:2: unknown setting 'timezon'; known settings: timezone, shifts, rubric, lease_minutes, reviewers"
+            (error as? PitbossError)?.message == "w.yaml:2: unknown setting 'timezon'; known settings: timezone, shifts, rubric, lease_minutes, reviewers, modules"
         }
         #expect { try WorkspaceConfig.parse(yaml: "timezone: Mars/Olympus\n", path: "w.yaml") } throws: { error in
             (error as? PitbossError)?.message.hasPrefix("w.yaml:1: timezone 'Mars/Olympus' is not an IANA time zone") == true

@@ -78,6 +78,11 @@ public enum ConversationView {
 
 /// Times as people on the floor read them: in the workspace's zone.
 public enum LocalTime {
+    /// The day in the zone, `2026-11-21`.
+    public static func day(_ date: Date, in zone: TimeZone) -> String {
+        String(UTCTimestamp.format(date.addingTimeInterval(Double(zone.secondsFromGMT(for: date)))).prefix(10))
+    }
+
     public static func format(_ date: Date, in zone: TimeZone, dateless: Bool = false) -> String {
         let local = date.addingTimeInterval(Double(zone.secondsFromGMT(for: date)))
         let iso = UTCTimestamp.format(local)  // 2026-11-21T22:04:00.000Z, shifted to local

@@ -282,6 +282,46 @@ enum Migrations {
                     SELECT r.* FROM reviews r WHERE NOT EXISTS (SELECT 1 FROM reviews n WHERE n.revises = r.id);
                 """)
         }
+
+        // Retraining: what was assigned stays as it was assigned; each change of state is an event appended after it.
+        migrator.registerMigration("v5 retraining assignments and their events") { db in
+            try db.execute(sql: """
+                CREATE TABLE retraining_assignments (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    agent_id TEXT NOT NULL,
+                    module TEXT NOT NULL,
+                    criteria TEXT NOT NULL,            -- JSON array of the rubric's criterion ids
+                    evidence TEXT NOT NULL DEFAULT '[]', -- JSON array of conversation ids and review numbers
+                    note TEXT,
+                    due_on TEXT NOT NULL,              -- a date, YYYY-MM-DD, in the workspace's zone
+                    repeat_of INTEGER REFERENCES retraining_assignments(id),
+                    assigned_by TEXT NOT NULL,
+                    assigned_at TEXT NOT NULL,         -- when it happened (--on), UTC
+                    recorded_at TEXT NOT NULL          -- when Pitboss was told
+                );
+                CREATE INDEX retraining_by_agent ON retraining_assignments(agent_id, assigned_at);
+                CREATE TABLE retraining_events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    assignment_id INTEGER NOT NULL REFERENCES retraining_assignments(id),
+                    state TEXT NOT NULL CHECK (state IN ('assigned', 'started', 'completed', 'cancelled')),
+                    actor TEXT NOT NULL,
+                    at TEXT NOT NULL,                  -- when it happened (--on), UTC
+                    recorded_at TEXT NOT NULL,
+                    reason TEXT
+                );
+                CREATE INDEX retraining_events_by_assignment ON retraining_events(assignment_id, id);
+                CREATE VIEW retraining_current AS
+                    SELECT a.*, e.state, e.at AS state_at, e.reason AS state_reason
+                    FROM retraining_assignments a
+                    JOIN retraining_events e ON e.id = (SELECT MAX(id) FROM retraining_events WHERE assignment_id = a.id);
+                """)
+            for table in ["retraining_assignments", "retraining_events"] {
+                try db.execute(sql: """
+                    CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table) BEGIN SELECT RAISE(ABORT, 'retraining history is append-only'); END;
+                    CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table) BEGIN SELECT RAISE(ABORT, 'retraining history is append-only'); END;
+                    """)
+            }
+        }
         return migrator
     }
 }

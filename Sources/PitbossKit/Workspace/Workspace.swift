@@ -32,6 +32,18 @@ public struct Workspace: Sendable {
     public var conversations: ConversationStore { ConversationStore(database: database) }
     public var flags: FlagStore { FlagStore(database: database) }
     public var samples: SampleStore { SampleStore(database: database) }
+    public var retraining: RetrainingStore { RetrainingStore(database: database) }
+
+    /// The module called `name` in the catalogue, or an error listing the known ones.
+    public func module(_ name: String) throws(PitbossError) -> RetrainingModule {
+        guard let module = config.modules[name] else {
+            let known = config.modules.keys.sorted()
+            throw .usage("there is no retraining module '\(name)'; " + (known.isEmpty
+                ? "the workspace's pitboss.yaml lists none yet (modules: {NAME: {title: ..., criteria: [...]}})"
+                : "modules: \(known.joined(separator: ", "))"))
+        }
+        return module
+    }
 
     /// The shared review queue, with a claim lease in minutes (default: the workspace's).
     public func queue(leaseMinutes: Double? = nil) -> ReviewQueue {

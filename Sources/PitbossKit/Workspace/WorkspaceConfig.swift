@@ -23,6 +23,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var leaseMinutes: Double
     /// Reviewer name → the agent ids they have worked under.
     public var reviewerAgentIDs: [String: [String]]
+    /// The retraining modules the floor assigns, by name.
+    public var modules: [String: RetrainingModule] = [:]
 
     public static let defaultRubricPath = "Rubrics/casino-support.yaml"
 
@@ -78,6 +80,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         var shifts = ShiftSchedule.standard.shifts
         var leaseMinutes = 30.0
         var reviewers: [String: [String]] = [:]
+        var modules: [String: RetrainingModule] = [:]
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             switch key {
@@ -103,7 +106,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
                 guard let path = value.string, !path.isEmpty else { throw .badInput("\(where_(value)): rubric must be a file path") }
                 rubricPath = path
             case "lease_minutes":
-                guard let minutes = value.scalar.flatMap({ Double($0.string) }), minutes > 0, minutes <= 24 * 60 else {
+                guard let minutes = value.scalar.flatMap({ Double($0.string) }), minutes >= 1, minutes <= 24 * 60 else {
                     throw .badInput("\(where_(value)): lease_minutes must be a number of minutes from 1 to 1440 (default 30)")
                 }
                 leaseMinutes = minutes
@@ -115,13 +118,31 @@ public struct WorkspaceConfig: Sendable, Equatable {
                     }
                     reviewers[person] = list
                 }
+            case "modules":
+                guard let catalogue = value.mapping else { throw .badInput("\(where_(value)): modules maps a module's name to {title, criteria, rules}") }
+                for (nameNode, entry) in catalogue {
+                    let name = nameNode.string ?? ""
+                    guard name.range(of: #"^[a-z0-9][a-z0-9_-]*$"#, options: .regularExpression) != nil else {
+                        throw .badInput("\(where_(nameNode)): module name '\(name)' must be lower-case letters, digits, '-' or '_'")
+                    }
+                    guard let fields = entry.mapping, let title = fields["title"]?.string,
+                          let criteria = fields["criteria"]?.sequence?.compactMap(\.string), !criteria.isEmpty,
+                          fields.keys.allSatisfy({ ["title", "criteria", "rules"].contains($0.string ?? "") })
+                    else {
+                        throw .badInput("\(where_(entry)): module \(name) is {title: TEXT, criteria: [CRITERION, ...], rules: [RULE, ...]} (rules optional)")
+                    }
+                    modules[name] = RetrainingModule(name: name, title: title, criteria: criteria,
+                                                     rules: fields["rules"]?.sequence?.compactMap(\.string) ?? [])
+                }
             default:
-                throw .badInput("\(where_(keyNode)): unknown setting '\(key)'; known settings: timezone, shifts, rubric, lease_minutes, reviewers")
+                throw .badInput("\(where_(keyNode)): unknown setting '\(key)'; known settings: timezone, shifts, rubric, lease_minutes, reviewers, modules")
             }
         }
         do {
-            return WorkspaceConfig(schedule: try ShiftSchedule(timeZone: timeZone, shifts: shifts), rubricPath: rubricPath,
-                                   leaseMinutes: leaseMinutes, reviewerAgentIDs: reviewers)
+            var config = WorkspaceConfig(schedule: try ShiftSchedule(timeZone: timeZone, shifts: shifts), rubricPath: rubricPath,
+                                         leaseMinutes: leaseMinutes, reviewerAgentIDs: reviewers)
+            config.modules = modules
+            return config
         } catch {
             throw .badInput("\(path): \(error.message)")
         }

@@ -1,0 +1,42 @@
+import Foundation
+
+/// `pitboss retrain list|show`: assignments for people, JSON or CSV for programs.
+public enum RetrainingReport {
+    public static func list(_ list: [RetrainingAssignment], today: String, format: OutputFormat, style: OutputStyle) -> String {
+        switch format {
+        case .json:
+            return JSONOutput.string(list)
+        case .csv:
+            return Table(headers: ["id", "agent", "module", "criteria", "state", "state_at", "due_on", "overdue", "repeat_of", "assigned_by", "assigned_at"],
+                         rows: list.map { a in
+                             [String(a.id), a.agent, a.module, a.criteria.joined(separator: ";"), a.state.rawValue, a.stateAt, a.dueOn,
+                              a.isOverdue(today: today) ? "true" : "false", a.repeatOf.map(String.init) ?? "", a.assignedBy, a.assignedAt]
+                         }).csv()
+        case .table:
+            var table = Table(headers: ["id", "agent", "module", "criteria", "state", "due", "assigned by", "assigned"], numericColumns: [0])
+            for (row, a) in list.enumerated() {
+                let overdue = a.isOverdue(today: today)
+                if overdue { table.tones[row] = [5: [.red, .bold]] }
+                table.rows.append([String(a.id), a.agent, a.module, a.criteria.joined(separator: ", "), a.state.rawValue,
+                                   a.dueOn + (overdue ? " overdue" : ""), a.assignedBy, String(a.assignedAt.prefix(10))])
+            }
+            return table.render(style: style) + "\(list.count) assignment\(list.count == 1 ? "" : "s")\n"
+        }
+    }
+
+    public static func show(_ a: RetrainingAssignment, events: [RetrainingEvent], today: String, json: Bool, style: OutputStyle) -> String {
+        if json {
+            struct Shown: Encodable { var assignment: RetrainingAssignment; var events: [RetrainingEvent] }
+            return JSONOutput.string(Shown(assignment: a, events: events))
+        }
+        let safe = TerminalSafe.line
+        var out = style.paint("Retraining #\(a.id)", .bold) + safe(" · \(a.agent) · module \(a.module) · criteria \(a.criteria.joined(separator: ", "))") + "\n"
+        out += "  \(a.state.rawValue), due \(a.dueOn)" + (a.isOverdue(today: today) ? style.paint(" (overdue)", .red, .bold) : "")
+            + (a.repeatOf.map { " · repeats #\($0)" } ?? "") + "\n"
+        if let note = a.note { out += "  note: \(TerminalSafe.text(note))\n" }
+        if !a.evidence.isEmpty { out += "  evidence: " + safe(a.evidence.joined(separator: ", ")) + "\n" }
+        var table = Table(headers: ["state", "on", "by", "recorded", "reason"])
+        table.rows = events.map { [$0.state.rawValue, $0.at, $0.actor, $0.recordedAt, $0.reason ?? ""] }
+        return out + table.render(style: style)
+    }
+}
