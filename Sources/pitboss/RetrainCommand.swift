@@ -11,12 +11,43 @@ struct RetrainCommand: ParsableCommand {
             (history moved in from a spreadsheet); the audit log keeps both dates. Nothing is edited in place: each change is
             appended to the assignment's history.
             """,
-        subcommands: [Assign.self, Start.self, Complete.self, Cancel.self, List.self, Show.self]
+        subcommands: [Suggest.self, Assign.self, Start.self, Complete.self, Cancel.self, List.self, Show.self]
     )
 
     /// `--on`: a date or a time in the workspace's zone, default now.
     static func on(_ text: String?, zone: TimeZone) throws(PitbossError) -> Date {
         try Arguments.time(text, "--on", zone: zone) ?? Date()
+    }
+
+    struct Suggest: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Agents whose problem rate on a criterion is above the team's with 95 % confidence, with the evidence.",
+            discussion: "From findings no reviewer dismissed (every evaluated conversation) and from failed criteria in reviews, kept apart.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("Only conversations started at or after this time.", valueName: "time")) var since: String?
+        @Option(help: ArgumentHelp("Only conversations started before this time.", valueName: "time")) var until: String?
+        @Option(help: "Only this criterion (repeatable; default: every criterion of the rubric).") var criterion: [String] = []
+        @Option(name: .customLong("min-conversations"), help: "Leave out agents with fewer conversations (or reviews) than this.") var minimum = 10
+        @Option(help: "The rubric whose criteria to consider (default: the workspace's).") var rubric: String?
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+        func validate() throws {
+            if minimum < 1 { throw ValidationError("--min-conversations must be at least 1") }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try global.openWorkspace(.read)
+                let zone = workspace.config.timeZone
+                let known = try RubricCommand.load(rubric ?? workspace.config.rubricPath).criteria.map(\.id)
+                for name in criterion where !known.contains(name) {
+                    throw PitbossError.usage("'\(name)' is not a criterion of the rubric; its criteria: \(known.joined(separator: ", "))")
+                }
+                let query = RetrainingSuggestions(since: try Arguments.time(since, "--since", zone: zone), until: try Arguments.time(until, "--until", zone: zone),
+                                                  criteria: criterion.isEmpty ? known : criterion, minimum: minimum)
+                try Console.out(RetrainingReport.suggestions(try workspace.retrainingSuggestions(query), format: format, style: Console.stdoutStyle))
+            }
+        }
     }
 
     struct Assign: ParsableCommand {

@@ -39,4 +39,29 @@ public enum RetrainingReport {
         table.rows = events.map { [$0.state.rawValue, $0.at, $0.actor, $0.recordedAt, $0.reason ?? ""] }
         return out + table.render(style: style)
     }
+
+    public static func suggestions(_ list: [RetrainingSuggestion], format: OutputFormat, style: OutputStyle) -> String {
+        func percent(_ x: Double) -> String { String(format: "%.1f %%", x * 100) }
+        switch format {
+        case .json:
+            return JSONOutput.string(list)
+        case .csv:
+            return Table(headers: ["agent", "criterion", "source", "problems", "total", "rate", "lower", "upper", "team_rate", "evidence", "open_assignment"],
+                         rows: list.map { s in
+                             [s.agent, s.criterion, s.source.rawValue, String(s.problems), String(s.total), String(format: "%.4f", s.rate),
+                              String(format: "%.4f", s.lower), String(format: "%.4f", s.upper), String(format: "%.4f", s.teamRate),
+                              s.evidence.joined(separator: ";"), s.openAssignment.map(String.init) ?? ""]
+                         }).csv()
+        case .table:
+            guard !list.isEmpty else { return "Nobody's rate is above the team's with 95 % confidence.\n" }
+            var table = Table(headers: ["agent", "criterion", "from", "rate", "95 % interval", "team", "n", "evidence", ""], numericColumns: [3, 5, 6])
+            for (row, s) in list.enumerated() {
+                if s.openAssignment != nil { table.tones[row] = [8: [.dim]] }
+                table.rows.append([s.agent, s.criterion, s.source.rawValue, percent(s.rate), percent(s.lower) + " – " + percent(s.upper),
+                                   percent(s.teamRate), String(s.total), s.evidence.joined(separator: ", "),
+                                   s.openAssignment.map { "already assigned: #\($0)" } ?? "suggested"])
+            }
+            return table.render(style: style)
+        }
+    }
 }

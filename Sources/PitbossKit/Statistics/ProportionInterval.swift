@@ -20,7 +20,9 @@ public struct ProportionInterval: Sendable, Equatable {
         let centre = p + z * z / (2 * n)
         let spread = z * (p * (1 - p) / n + z * z / (4 * n * n)).squareRoot()
         let denominator = 1 + z * z / n
+        // At 0 and at n the bound is exactly 0 (or 1); in floating point it would come out a hair beside it.
         return ProportionInterval(successes: Int(x), trials: trials,
-                                  lower: max(0, (centre - spread) / denominator), upper: min(1, (centre + spread) / denominator))
+                                  lower: x == 0 ? 0 : max(0, (centre - spread) / denominator),
+                                  upper: x == n ? 1 : min(1, (centre + spread) / denominator))
     }
 }

@@ -65,6 +65,7 @@ public struct Workspace: Sendable {
     public func queueEntries(_ query: QueueQuery) throws(PitbossError) -> [QueueEntry] { try query.fetch(from: database) }
     public func stats() throws(PitbossError) -> ConversationStats { try ConversationStats.read(from: database) }
     public func rulePrecision() throws(PitbossError) -> [RulePrecision] { try RulePrecision.fetch(from: database) }
+    public func retrainingSuggestions(_ query: RetrainingSuggestions) throws(PitbossError) -> [RetrainingSuggestion] { try query.fetch(from: database) }
 
     public func auditLog(item: Int64? = nil, conversation: String? = nil) throws(PitbossError) -> [AuditLog.Entry] {
         try AuditLog.entries(in: database, item: item, conversation: conversation)
