@@ -39,4 +39,30 @@ struct RetrainingSuggestionsTests {
         let after = try RetrainingSuggestions(criteria: ["courtesy"]).fetch(from: f.database).filter { $0.source == .findings }
         #expect(after.isEmpty, "\(after)")
     }
+
+    @Test("from reviews: the current revision's failed answers, kept apart from the findings; a correction counts, not what it corrected")
+    func fromReviews() throws {
+        let f = try ReviewFixture(rude: 12, calm: 12)
+        try f.sampleAll()
+        let store = f.store
+        let lead = Reviewer(name: "qa.lead")
+        // Every conversation reviewed: Anna's fail on accuracy, Boris's pass.
+        for conversation in (0..<12).map({ "rude-\($0)" }) + (0..<12).map({ "calm-\($0)" }) {
+            let item = try f.item(conversation)
+            let answers = TestRubric.passAll.merging(["accuracy": conversation.hasPrefix("rude") ? "fail" : "pass"]) { _, new in new }
+            try store.submit(ReviewSubmission(item: item, reviewer: lead, rubric: TestRubric.rubric,
+                                              scorecard: try Scorecard(rubric: TestRubric.rubric, answers: answers)), now: f.now)
+        }
+        // One of Anna's is corrected to a pass: its current revision is what counts.
+        let corrected = try f.item("rude-0")
+        try store.submit(ReviewSubmission(item: corrected, reviewer: lead, rubric: TestRubric.rubric,
+                                          scorecard: try Scorecard(rubric: TestRubric.rubric, answers: TestRubric.passAll), revisionReason: "misread"),
+                         now: f.minutes(5))
+        let list = try RetrainingSuggestions(criteria: ["accuracy"]).fetch(from: f.database)
+        let anna = try #require(list.first { $0.source == .reviews })
+        #expect(anna.agent == "en.anna" && anna.problems == 11 && anna.total == 12)
+        #expect(abs(anna.teamRate - 11.0 / 24.0) < 1e-9)
+        #expect(anna.evidence.allSatisfy { $0.hasPrefix("review #") } && anna.evidence.count == 5)
+        #expect(!list.contains { $0.source == .findings })  // the test rubric has no accuracy findings on these chats
+    }
 }
