@@ -5,13 +5,15 @@ import PitbossKit
 struct RetrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retrain",
-        abstract: "Assign retraining to an agent and follow it: assign, start, complete, cancel, list, show.",
+        abstract: "Retraining: suggest who needs it, assign it, follow it, and measure whether it worked.",
         discussion: """
             Modules are the workspace's catalogue (modules: in pitboss.yaml). --on DATE records something that happened earlier
             (history moved in from a spreadsheet); the audit log keeps both dates. Nothing is edited in place: each change is
-            appended to the assignment's history.
+            appended to the assignment's history. An outcome compares the agent's problem rates in the baseline (the
+            retraining: baseline_days before it was assigned, default 30) with the follow-up (follow_up_days after it was
+            completed, default 30), against the rest of the team over the same days.
             """,
-        subcommands: [Suggest.self, Assign.self, Start.self, Complete.self, Cancel.self, List.self, Show.self]
+        subcommands: [Suggest.self, Assign.self, Start.self, Complete.self, Cancel.self, List.self, Show.self, Outcome.self, Outcomes.self]
     )
 
     /// `--on`: a date or a time in the workspace's zone, default now.
@@ -158,6 +160,84 @@ struct RetrainCommand: ParsableCommand {
                                                       json: format == .json, style: Console.stdoutStyle))
             }
         }
+    }
+
+    struct Outcome: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Whether one retraining worked: rates before and after, against the team's change, with a verdict.",
+            discussion: """
+                Verdicts: improved, no change, worse, too early (not completed, or the follow-up has neither ended nor reached
+                follow_up_minimum evaluated conversations), not enough data (with how many more reviewed conversations would show
+                a halving of the rate). Findings count only in conversations the rubric evaluated, the same rubric in both windows.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The assignment's number.") var id: Int64
+        @Flag(help: "First evaluate, with the rubric, every conversation in the windows it has not evaluated (a flag run: flagged conversations are queued as usual).")
+        var reevaluate = false
+        @Option(help: "The rubric whose findings count (default: the workspace's).") var rubric: String?
+        @Option(help: "table or json.") var format: TableOrJSON = .table
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try global.openWorkspace(reevaluate ? .bulkWrite : .read)
+                let loaded = try RubricCommand.load(rubric ?? workspace.config.rubricPath)
+                let assignment = try workspace.retraining.show(id).assignment
+                if assignment.state == .cancelled {
+                    throw PitbossError.refused("assignment \(id) was cancelled (\(assignment.stateAt.prefix(10)): \(assignment.stateReason ?? "no reason")); a cancelled retraining has no outcome")
+                }
+                if reevaluate { try RetrainCommand.reevaluate([assignment], workspace: workspace, rubric: loaded, user: global.user) }
+                guard let outcome = try workspace.retrainingOutcomes([assignment], rubric: loaded).first else { return }
+                try Console.out(RetrainingOutcomeReport.outcome(outcome, json: format == .json, style: Console.stdoutStyle))
+                if format == .table, !reevaluate, outcome.rubric.notEvaluatedBaseline + outcome.rubric.notEvaluatedFollowUp > 0 {
+                    try Console.out("To count them: pitboss retrain outcome \(id) --reevaluate\n")
+                }
+            }
+        }
+    }
+
+    struct Outcomes: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Outcomes of many retrainings, one line per criterion, and what each module achieved.",
+            discussion: "Cancelled assignments have no outcome and are left out. A module's pooled effect weighs each assignment by its precision.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only this agent's.") var agent: String?
+        @Option(help: "Only this module's.") var module: String?
+        @Option(help: "Only assignments addressing this criterion, and only it.") var criterion: String?
+        @Flag(help: "First evaluate, with the rubric, every conversation in the windows it has not evaluated (a flag run).")
+        var reevaluate = false
+        @Option(help: "The rubric whose findings count (default: the workspace's).") var rubric: String?
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try global.openWorkspace(reevaluate ? .bulkWrite : .read)
+                let loaded = try RubricCommand.load(rubric ?? workspace.config.rubricPath)
+                if let criterion, !loaded.criteria.contains(where: { $0.id == criterion }) {
+                    throw PitbossError.usage("'\(criterion)' is not a criterion of the rubric; its criteria: \(loaded.criteria.map(\.id).joined(separator: ", "))")
+                }
+                if let module { _ = try workspace.module(module) }
+                let assignments = try workspace.retraining.list(agent: agent, module: module)
+                    .filter { $0.state != .cancelled && (criterion == nil || $0.criteria.contains(criterion!)) }
+                    .reversed()
+                if reevaluate { try RetrainCommand.reevaluate(Array(assignments), workspace: workspace, rubric: loaded, user: global.user) }
+                let outcomes = try workspace.retrainingOutcomes(Array(assignments), rubric: loaded, criterion: criterion)
+                try Console.out(RetrainingOutcomeReport.outcomes(outcomes, modules: ModuleOutcomeSummary.summarize(outcomes), format: format,
+                                                                 style: Console.stdoutStyle))
+            }
+        }
+    }
+
+    /// `--reevaluate`: one flag run over the span of the assignments' windows, with the rubric the outcome counts.
+    static func reevaluate(_ assignments: [RetrainingAssignment], workspace: Workspace, rubric: Rubric, user: String) throws {
+        guard let span = RetrainingOutcomeQuery(settings: workspace.config.outcomes, rubric: rubric).span(of: assignments, now: Date()) else { return }
+        var options = FlagRunner.Options()
+        options.selection = FlagSelection(since: span.from, until: span.until)
+        options.user = user
+        let summary = try FlagRunner(store: workspace.flags, rubric: rubric, options: options).run { progress in
+            Console.progress("evaluating \(progress.done)/\(progress.total) conversations in the windows")
+        }
+        Console.endProgress()
+        Console.note("Evaluated \(summary.counts.evaluated) conversation\(summary.counts.evaluated == 1 ? "" : "s") in the windows with \(rubric.name) \(rubric.version) (flag run \(summary.run)).")
     }
 }
 

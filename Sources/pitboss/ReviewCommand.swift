@@ -47,10 +47,11 @@ struct ReviewCommand: ParsableCommand {
                 }
                 let findings = try workspace.findings(FindingQuery(conversation: claim.conversation))
                 let evaluated = try workspace.flags.isEvaluated(conversation: claim.conversation)
+                let followUps = try workspace.retraining.inFollowUp(settings: config.outcomes, agent: conversation.agentID)
                 let session = ReviewSession(store: ReviewStore(queue: queue), rubric: loaded, reviewer: reviewer, claim: claim,
                                             conversation: conversation, findings: findings, evaluated: evaluated, style: Console.stdoutStyle,
                                             timeZone: config.timeZone, showPersonalData: personalData.showPII,
-                                            rescue: \.scoreCommand)
+                                            followUps: followUps, rescue: \.scoreCommand)
                 _ = try session.run(terminal)
             } catch {
                 terminal.giveBack()

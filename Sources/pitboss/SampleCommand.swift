@@ -35,6 +35,9 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .customLong("min-per-agent"), help: "Draw at least this many of every agent's conversations.") var minPerAgent: Int = 0
     @Option(help: ArgumentHelp("Oversample an agent: AGENT=WEIGHT, e.g. en.tom=2 (repeatable).", valueName: "agent=weight"))
     var boost: [String] = []
+    @Option(name: .customLong("boost-retraining"),
+            help: ArgumentHelp("Oversample agents whose retraining follow-up is open, by this weight (an explicit --boost wins).", valueName: "weight"))
+    var boostRetraining: Double?
 
     @Option(help: "The seed (any text); the same seed and population give the same sample.") var seed: String?
     @Flag(name: .customLong("dry-run"), help: "Print the plan and the chosen ids; queue nothing.") var dryRun = false
@@ -46,6 +49,9 @@ struct SampleCommand: ParsableCommand {
         if let size, size < 1 { throw ValidationError("--size must be at least 1") }
         if let perAgent, perAgent < 1 { throw ValidationError("--per-agent must be at least 1") }
         if minPerAgent < 0 { throw ValidationError("--min-per-agent must be 0 or more") }
+        if let boostRetraining, !(boostRetraining > 0 && boostRetraining <= 1_000_000) {
+            throw ValidationError("--boost-retraining must be a weight above 0 and at most 1000000, e.g. 3 (got \(boostRetraining))")
+        }
         for (flag, value) in [("--confidence", confidence), ("--margin", margin), ("--proportion", proportion)] {
             if let value, !(value > 0 && value < 1) { throw ValidationError("\(flag) must be between 0 and 1, e.g. 0.95 for --confidence, 0.05 for --margin (got \(value))") }
         }
@@ -68,9 +74,15 @@ struct SampleCommand: ParsableCommand {
                 channels: try channel.flatMap { $0.split(separator: ",") }.map { try Arguments.channel(String($0)) },
                 languages: language.flatMap { $0.split(separator: ",").map { $0.lowercased() } },
                 includeQueued: includeQueued)
-            let request = SampleRequest(size: try sizeRule(), stratify: stratify, minPerAgent: minPerAgent, boosts: try boosts(),
+            var request = SampleRequest(size: try sizeRule(), stratify: stratify, minPerAgent: minPerAgent, boosts: try boosts(),
                                         seed: seed ?? SampleRequest.randomSeed())
-            let outcome = try global.openWorkspace(dryRun ? .read : .write).samples.sample(population, request, by: global.user, dryRun: dryRun)
+            let workspace = try global.openWorkspace(dryRun ? .read : .write)
+            if let boostRetraining {
+                for followUp in try workspace.retraining.inFollowUp(settings: config.outcomes) {
+                    request.retrainingBoosts[followUp.assignment.agent] = boostRetraining
+                }
+            }
+            let outcome = try workspace.samples.sample(population, request, by: global.user, dryRun: dryRun)
             try Console.out(SampleReport.render(outcome, dryRun: dryRun, format: format, style: Console.stdoutStyle))
         }
     }

@@ -67,4 +67,32 @@ struct StatisticsTests {
         #expect(NormalDistribution.quantile(0) == -.infinity && NormalDistribution.quantile(1) == .infinity)
         #expect(close(NormalDistribution.cdf(1.959963984540054), 0.975, 1e-12))
     }
+
+    /// Zou & Donner (2008), eq. 7–8 (MOVER), applied to two of Newcombe's (1998b, Table II) published intervals:
+    /// 56/70 − 48/80 = 0.2 (0.0524 to 0.3339) and 9/10 − 3/10 = 0.6 (0.1705 to 0.8090). Their difference, −0.4, has
+    /// the limits −0.4 ∓ √((0.2 − 0.0524)² + (0.8090 − 0.6)²) and −0.4 + √((0.3339 − 0.2)² + (0.6 − 0.1705)²).
+    @Test("a difference in differences by MOVER, from two published Newcombe intervals")
+    func differenceInDifferences() throws {
+        let a = try #require(ProportionDifference.newcombe(56, of: 70, minus: 48, of: 80))
+        let b = try #require(ProportionDifference.newcombe(9, of: 10, minus: 3, of: 10))
+        let did = a.minus(b)
+        let lower = -0.4 - ((0.2 - 0.0524) * (0.2 - 0.0524) + (0.8090 - 0.6) * (0.8090 - 0.6)).squareRoot()
+        let upper = -0.4 + ((0.3339 - 0.2) * (0.3339 - 0.2) + (0.6 - 0.1705) * (0.6 - 0.1705)).squareRoot()
+        #expect(close(did.difference, -0.4, 1e-9) && close(did.lower, lower, 2e-4) && close(did.upper, upper, 2e-4), "\(did)")
+        #expect(did.sign == nil && a.sign == .plus)
+        // Taking away a certain zero changes nothing.
+        #expect(a.minus(ProportionDifference(difference: 0, lower: 0, upper: 0)) == a)
+    }
+
+    /// The six studies of Borenstein, Hedges, Higgins & Rothstein (2009), "Introduction to Meta-Analysis", ch. 14
+    /// (effects and variances to three places); the fixed-effect summary statsmodels 0.14 (`combine_effects`) gives for
+    /// them is 0.40926, standard error 0.06452, 95 % interval 0.28280 to 0.53572.
+    @Test("pooling by inverse variance: the fixed-effect summary of a published example")
+    func pooled() throws {
+        let studies = [(0.095, 0.033), (0.277, 0.031), (0.367, 0.050), (0.664, 0.011), (0.462, 0.043), (0.185, 0.023)]
+        let p = try #require(PooledEstimate.fixedEffect(studies.map { (value: $0.0, variance: $0.1) }))
+        #expect(close(p.estimate, 0.40926) && close(p.standardError, 0.06452) && close(p.lower, 0.28280) && close(p.upper, 0.53572))
+        #expect(p.count == 6)
+        #expect(PooledEstimate.fixedEffect([(value: 1, variance: 0)]) == nil)  // no precision to weigh by: no pooled value
+    }
 }

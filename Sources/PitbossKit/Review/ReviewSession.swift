@@ -35,6 +35,8 @@ public final class ReviewSession {
     let style: OutputStyle
     let timeZone: TimeZone
     let mask: PersonalDataMask?
+    /// Retraining follow-ups the conversation's agent is in: shown, so the reviewer knows.
+    let followUps: [RetrainingFollowUp]
     /// How a review that could not be stored is shown, so that nothing typed is lost: the executable gives the
     /// command that stores it.
     let rescue: (UnsavedReview) -> String
@@ -48,7 +50,8 @@ public final class ReviewSession {
 
     public init(store: ReviewStore, rubric: Rubric, reviewer: Reviewer, claim: ReviewQueue.Claim, conversation: Conversation,
                 findings: [StoredFinding], evaluated: Bool = true, style: OutputStyle, timeZone: TimeZone, showPersonalData: Bool,
-                rescue: @escaping (UnsavedReview) -> String = \.summary) {
+                followUps: [RetrainingFollowUp] = [], rescue: @escaping (UnsavedReview) -> String = \.summary) {
+        self.followUps = followUps
         self.rescue = rescue
         self.evaluated = evaluated
         self.store = store
@@ -71,7 +74,9 @@ public final class ReviewSession {
         renewedAt = UTCTimestamp.parse(claim.expiresAt)?.addingTimeInterval(-store.queue.lease) ?? now()
         let expires = UTCTimestamp.parse(claim.expiresAt).map { LocalTime.format($0, in: timeZone) } ?? claim.expiresAt
         terminal.write(style.paint("Item \(claim.item)", .bold) + " · \(claim.reason.rawValue) · priority \(claim.priority) · claimed by \(TerminalSafe.line(reviewer.name)) until \(expires)\n"
-            + style.paint("Type 'abandon' at any prompt (or press Ctrl-C) to stop: nothing is stored and the item goes back to the queue.", .dim) + "\n\n")
+            + style.paint("Type 'abandon' at any prompt (or press Ctrl-C) to stop: nothing is stored and the item goes back to the queue.", .dim) + "\n")
+        for followUp in followUps { terminal.write(style.paint(TerminalSafe.line(followUp.notice(in: timeZone)), .cyan) + "\n") }
+        terminal.write("\n")
         terminal.write(ReviewView.transcript(conversation, findings: findings, evaluated: evaluated, mask: mask, style: style, timeZone: timeZone) + "\n")
         do {
             let verdicts = try judgeFindings(terminal)

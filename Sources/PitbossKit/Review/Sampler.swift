@@ -43,6 +43,9 @@ public struct SampleRequest: Sendable, Equatable {
     public var minPerAgent: Int
     /// Agents to oversample: a boost of 2 makes each of the agent's conversations twice as likely to be drawn.
     public var boosts: [String: Double]
+    /// Agents in a retraining follow-up, to oversample so that their outcome gets the reviews it needs: applied to
+    /// those in the population (an explicit boost wins), and no error for those not in it.
+    public var retrainingBoosts: [String: Double] = [:]
     public var seed: String
 
     public init(size: Size, stratify: Strata? = nil, minPerAgent: Int = 0, boosts: [String: Double] = [:], seed: String) {
@@ -126,7 +129,13 @@ extension SamplePlan {
 /// Spirakis's weighted sampling without replacement (key −ln(u)/w, smallest first); strata are allocated in
 /// proportion to their (boosted) size with the largest-remainder method.
 public enum Sampler {
-    public static func draw(_ population: [SampleUnit], _ request: SampleRequest) throws(PitbossError) -> SampleDraw {
+    public static func draw(_ population: [SampleUnit], _ asked: SampleRequest) throws(PitbossError) -> SampleDraw {
+        // The retraining boosts become ordinary boosts of the agents in the population: what the plan stores and a
+        // verification re-draws.
+        var request = asked
+        let present = Set(population.map(\.agent))
+        for (agent, boost) in asked.retrainingBoosts where present.contains(agent) && asked.boosts[agent] == nil { request.boosts[agent] = boost }
+        request.retrainingBoosts = [:]
         // Bounded so that every product of sizes and boosts stays a finite number.
         for (agent, boost) in request.boosts where !(boost > 0 && boost <= 1_000_000) {
             throw .usage("the boost of \(agent) is \(boost): a boost must be above 0 and at most 1000000, e.g. 2 to draw twice as often")

@@ -1,10 +1,16 @@
 import Foundation
 
 /// The difference of two independent proportions, p₁ − p₂, with a confidence interval.
-public struct ProportionDifference: Sendable, Equatable {
+public struct ProportionDifference: Sendable, Equatable, Codable {
     public var difference: Double
     public var lower: Double
     public var upper: Double
+
+    public init(difference: Double, lower: Double, upper: Double) {
+        self.difference = difference
+        self.lower = lower
+        self.upper = upper
+    }
 
     /// Newcombe's hybrid score interval (Newcombe 1998, "Interval estimation for the difference between independent
     /// proportions", method 10): built from the two Wilson intervals, so it behaves with small counts and at 0 or n.
@@ -14,9 +20,29 @@ public struct ProportionDifference: Sendable, Equatable {
         let a = ProportionInterval.wilson(successes: x1, trials: n1, confidence: confidence)
         let b = ProportionInterval.wilson(successes: x2, trials: n2, confidence: confidence)
         guard let p1 = a.estimate, let p2 = b.estimate else { return nil }
-        let d = p1 - p2
-        let lower = d - ((p1 - a.lower) * (p1 - a.lower) + (b.upper - p2) * (b.upper - p2)).squareRoot()
-        let upper = d + ((a.upper - p1) * (a.upper - p1) + (p2 - b.lower) * (p2 - b.lower)).squareRoot()
+        return mover(p1, a.lower, a.upper, minus: p2, b.lower, b.upper)
+    }
+
+    /// The difference θ₁ − θ₂ of two independent estimates, each with its own interval, by the "method of variance
+    /// estimates recovery" (MOVER: Zou & Donner 2008, "Construction of confidence limits about effect measures: a
+    /// general approach", Statistics in Medicine 27, 1693–1702, eq. 7–8). Newcombe's method 10 is this method applied
+    /// to two Wilson intervals; applied to two Newcombe intervals it gives a difference in differences.
+    public static func mover(_ theta1: Double, _ l1: Double, _ u1: Double, minus theta2: Double, _ l2: Double, _ u2: Double) -> ProportionDifference {
+        let d = theta1 - theta2
+        let lower = d - ((theta1 - l1) * (theta1 - l1) + (u2 - theta2) * (u2 - theta2)).squareRoot()
+        let upper = d + ((u1 - theta1) * (u1 - theta1) + (theta2 - l2) * (theta2 - l2)).squareRoot()
         return ProportionDifference(difference: d, lower: lower, upper: upper)
+    }
+
+    /// This difference minus another (both with their intervals): a difference in differences, by MOVER.
+    public func minus(_ other: ProportionDifference) -> ProportionDifference {
+        Self.mover(difference, lower, upper, minus: other.difference, other.lower, other.upper)
+    }
+
+    /// Whether the interval lies wholly below zero, wholly above it, or contains it.
+    public var sign: FloatingPointSign? {
+        if upper < 0 { return .minus }
+        if lower > 0 { return .plus }
+        return nil
     }
 }

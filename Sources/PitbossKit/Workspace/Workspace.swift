@@ -67,6 +67,12 @@ public struct Workspace: Sendable {
     public func rulePrecision() throws(PitbossError) -> [RulePrecision] { try RulePrecision.fetch(from: database) }
     public func retrainingSuggestions(_ query: RetrainingSuggestions) throws(PitbossError) -> [RetrainingSuggestion] { try query.fetch(from: database) }
 
+    /// The outcomes of these assignments, measured with the workspace's rubric and settings.
+    public func retrainingOutcomes(_ assignments: [RetrainingAssignment], rubric: Rubric, criterion: String? = nil, now: Date = Date())
+        throws(PitbossError) -> [RetrainingOutcome] {
+        try RetrainingOutcomeQuery(settings: config.outcomes, rubric: rubric, criterion: criterion).measure(assignments, in: database, now: now)
+    }
+
     public func auditLog(item: Int64? = nil, conversation: String? = nil) throws(PitbossError) -> [AuditLog.Entry] {
         try AuditLog.entries(in: database, item: item, conversation: conversation)
     }

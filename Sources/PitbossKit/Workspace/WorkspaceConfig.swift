@@ -13,6 +13,9 @@ import Yams
 /// lease_minutes: 30            # how long a reviewer's claim on a queue item lasts
 /// reviewers:                   # agent ids a reviewer has worked under: they never review those conversations
 ///   maria: [en.maria, ru.maria]
+/// modules:                     # the retraining catalogue (see RetrainingModule)
+///   de-escalation: {title: Staying courteous under pressure, criteria: [courtesy]}
+/// retraining: {baseline_days: 30, follow_up_days: 30, follow_up_minimum: 30}
 /// ```
 public struct WorkspaceConfig: Sendable, Equatable {
     public var schedule: ShiftSchedule
@@ -25,6 +28,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var reviewerAgentIDs: [String: [String]]
     /// The retraining modules the floor assigns, by name.
     public var modules: [String: RetrainingModule] = [:]
+    /// How retraining outcomes are measured.
+    public var outcomes = OutcomeSettings()
 
     public static let defaultRubricPath = "Rubrics/casino-support.yaml"
 
@@ -81,6 +86,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         var leaseMinutes = 30.0
         var reviewers: [String: [String]] = [:]
         var modules: [String: RetrainingModule] = [:]
+        var outcomes = OutcomeSettings()
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             switch key {
@@ -134,14 +140,34 @@ public struct WorkspaceConfig: Sendable, Equatable {
                     modules[name] = RetrainingModule(name: name, title: title, criteria: criteria,
                                                      rules: fields["rules"]?.sequence?.compactMap(\.string) ?? [])
                 }
+            case "retraining":
+                guard let fields = value.mapping else {
+                    throw .badInput("\(where_(value)): retraining is {baseline_days: 30, follow_up_days: 30, follow_up_minimum: 30}")
+                }
+                for (fieldNode, number) in fields {
+                    let field = fieldNode.string ?? ""
+                    let range = field == "follow_up_minimum" ? 1...1_000_000 : OutcomeSettings.dayRange
+                    guard ["baseline_days", "follow_up_days", "follow_up_minimum"].contains(field) else {
+                        throw .badInput("\(where_(fieldNode)): unknown retraining setting '\(field)'; known: baseline_days, follow_up_days, follow_up_minimum")
+                    }
+                    guard let n = number.scalar.flatMap({ Int($0.string) }), range.contains(n) else {
+                        throw .badInput("\(where_(number)): retraining.\(field) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                    }
+                    switch field {
+                    case "baseline_days": outcomes.baselineDays = n
+                    case "follow_up_days": outcomes.followUpDays = n
+                    default: outcomes.followUpMinimum = n
+                    }
+                }
             default:
-                throw .badInput("\(where_(keyNode)): unknown setting '\(key)'; known settings: timezone, shifts, rubric, lease_minutes, reviewers, modules")
+                throw .badInput("\(where_(keyNode)): unknown setting '\(key)'; known settings: timezone, shifts, rubric, lease_minutes, reviewers, modules, retraining")
             }
         }
         do {
             var config = WorkspaceConfig(schedule: try ShiftSchedule(timeZone: timeZone, shifts: shifts), rubricPath: rubricPath,
                                          leaseMinutes: leaseMinutes, reviewerAgentIDs: reviewers)
             config.modules = modules
+            config.outcomes = outcomes
             return config
         } catch {
             throw .badInput("\(path): \(error.message)")

@@ -1,0 +1,153 @@
+import Foundation
+
+/// `pitboss retrain outcome|outcomes`: whether retraining worked, for people (rates before and after, against the
+/// team, with intervals) and for programs (JSON, CSV).
+public enum RetrainingOutcomeReport {
+    /// One assignment's outcome in full.
+    public static func outcome(_ o: RetrainingOutcome, json: Bool, style: OutputStyle) -> String {
+        if json { return JSONOutput.string(o) }
+        let a = o.assignment
+        var out = style.paint("Retraining #\(a.id)", .bold) + TerminalSafe.line(" · \(a.agent) · module \(a.module) · \(a.state.rawValue) \(a.stateAt.prefix(10))") + "\n"
+        out += "Verdict: " + paint(o.verdict, style) + (o.reason.map { " — " + TerminalSafe.text($0) } ?? "") + "\n"
+        out += "  baseline   \(span(o.baseline))\n"
+        if let f = o.followUp {
+            out += "  follow-up  \(span(f))" + (o.followUpEnded ? "" : " (open: counted so far)") + "\n"
+        } else {
+            out += "  follow-up  starts when the retraining is completed\n"
+        }
+        out += "  rubric     " + TerminalSafe.line("\(o.rubric.name) \(o.rubric.version) (\(o.rubric.hash.prefix(12))), for both windows") + "\n"
+        let missing = o.rubric.notEvaluatedBaseline + o.rubric.notEvaluatedFollowUp
+        if missing > 0 {
+            out += style.paint("             \(o.rubric.notEvaluatedBaseline) baseline and \(o.rubric.notEvaluatedFollowUp) follow-up conversations of the agent are not evaluated with it and are left out", .yellow) + "\n"
+        }
+        for c in o.criteria {
+            out += "\n" + style.paint(TerminalSafe.line(c.criterion), .bold) + ": " + paint(c.verdict, style)
+                + (c.decidedBy.map { " (from \($0.rawValue))" } ?? "") + "\n"
+            var table = Table(headers: ["from", "before", "after", "change, points (95 % CI)", "p", "team before", "team after", "team change",
+                                        "beyond the team (95 % CI)", "says"], numericColumns: [1, 2, 4, 5, 6])
+            for r in [c.findings, c.reviews] {
+                table.rows.append([r.source.rawValue, tally(r.baseline), tally(r.followUp), interval(r.change), pValue(r),
+                                   tally(r.teamBaseline), tally(r.teamFollowUp), r.teamChange.map { points($0.difference) } ?? "—",
+                                   interval(r.differenceInDifferences), says(r)])
+            }
+            out += table.render(style: style)
+            if !c.leftOutOfTeam.isEmpty {
+                out += style.paint(TerminalSafe.line("  the team leaves out \(c.leftOutOfTeam.joined(separator: ", ")): retrained on \(c.criterion) meanwhile"), .dim) + "\n"
+            }
+        }
+        out += style.paint("  points are percentage points (negative: fewer problems); p: F Fisher's exact test, z two-proportion z-test", .dim) + "\n"
+        let s = o.scores
+        out += "\nQA score: \(mean(s.baseline)) → \(mean(s.followUp)); rest of the team \(mean(s.teamBaseline)) → \(mean(s.teamFollowUp))\n"
+        return out
+    }
+
+    /// Many assignments, one line each, and what each module achieved.
+    public static func outcomes(_ list: [RetrainingOutcome], modules: [ModuleOutcomeSummary], format: OutputFormat, style: OutputStyle) -> String {
+        switch format {
+        case .json:
+            struct Shown: Encodable { var outcomes: [RetrainingOutcome]; var modules: [ModuleOutcomeSummary] }
+            return JSONOutput.string(Shown(outcomes: list, modules: modules))
+        case .csv:
+            // One row per assignment and criterion, the numbers plain for a spreadsheet.
+            func number(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "" }
+            var table = Table(headers: ["id", "agent", "module", "state", "completed", "verdict", "criterion", "criterion_verdict", "decided_by"]
+                + ["findings", "reviews"].flatMap { s in
+                    ["baseline_problems", "baseline_total", "follow_up_problems", "follow_up_total", "change", "p_value",
+                     "team_baseline_rate", "team_follow_up_rate", "did", "did_lower", "did_upper", "verdict"].map { "\(s)_\($0)" }
+                } + ["score_baseline", "score_follow_up"])
+            for o in list {
+                for c in o.criteria {
+                    var row = [String(o.assignment.id), o.assignment.agent, o.assignment.module, o.assignment.state.rawValue,
+                               o.assignment.state == .completed ? o.assignment.stateAt : "", o.verdict.rawValue, c.criterion, c.verdict.rawValue,
+                               c.decidedBy?.rawValue ?? ""]
+                    for r in [c.findings, c.reviews] {
+                        row += [String(r.baseline.problems), String(r.baseline.total), String(r.followUp.problems), String(r.followUp.total),
+                                number(r.change?.difference), number(r.pValue), number(r.teamBaseline.rate), number(r.teamFollowUp.rate),
+                                number(r.differenceInDifferences?.difference), number(r.differenceInDifferences?.lower),
+                                number(r.differenceInDifferences?.upper), r.verdict.rawValue]
+                    }
+                    row += [number(o.scores.baseline.mean), number(o.scores.followUp.mean)]
+                    table.rows.append(row)
+                }
+            }
+            return table.csv()
+        case .table:
+            guard !list.isEmpty else { return "No retraining outcome to show: no assignment (other than cancelled ones) matches.\n" }
+            var table = Table(headers: ["id", "agent", "module", "criterion", "verdict", "findings before → after", "beyond the team (95 % CI)",
+                                        "reviews before → after", "QA score"], numericColumns: [0])
+            for o in list {
+                for (i, c) in o.criteria.enumerated() {
+                    let row = table.rows.count
+                    let verdict = i == 0 ? o.verdict : c.verdict
+                    table.tones[row] = [4: tones(verdict)]
+                    table.rows.append([i == 0 ? String(o.assignment.id) : "", i == 0 ? o.assignment.agent : "", i == 0 ? o.assignment.module : "",
+                                       c.criterion, i == 0 ? o.verdict.words : "(\(c.verdict.words))",
+                                       "\(rate(c.findings.baseline)) → \(rate(c.findings.followUp))", interval(c.findings.differenceInDifferences),
+                                       "\(tally(c.reviews.baseline)) → \(tally(c.reviews.followUp))",
+                                       i == 0 ? "\(mean(o.scores.baseline)) → \(mean(o.scores.followUp))" : ""])
+                }
+            }
+            var out = table.render(style: style)
+            if !modules.isEmpty {
+                var summary = Table(headers: ["module", "assignments", "improved", "no change", "worse", "too early", "not enough data",
+                                              "pooled effect, findings (95 % CI)", "pooled effect, reviews (95 % CI)"], numericColumns: [1, 2, 3, 4, 5, 6])
+                for m in modules {
+                    summary.rows.append([m.module, String(m.assignments)] + OutcomeVerdict.allCases.map { String(m.verdicts[$0.rawValue] ?? 0) }
+                        + [pooled(m.pooledFindings), pooled(m.pooledReviews)])
+                }
+                out += "\nBy module (the effect is the change in problem rate beyond the team's, in points; negative is fewer problems):\n"
+                    + summary.render(style: style)
+            }
+            return out
+        }
+    }
+
+    static func paint(_ v: OutcomeVerdict, _ style: OutputStyle) -> String { style.paint(v.words, tones(v)) }
+
+    static func tones(_ v: OutcomeVerdict) -> [OutputStyle.Tone] {
+        switch v {
+        case .improved: [.green, .bold]
+        case .worse: [.red, .bold]
+        case .noChange: [.yellow]
+        case .tooEarly, .notEnoughData: [.dim]
+        }
+    }
+
+    static func span(_ w: RetrainingOutcome.Window) -> String { "\(w.from):00Z – \(w.until):00Z" }
+
+    static func tally(_ t: Tally) -> String {
+        t.total == 0 ? "—" : "\(t.problems)/\(t.total) " + rate(t)
+    }
+
+    static func rate(_ t: Tally) -> String { t.rate.map { String(format: "%.1f %%", $0 * 100) } ?? "—" }
+
+    /// A difference of rates in percentage points, signed: "−12.5".
+    static func points(_ x: Double) -> String {
+        let text = String(format: "%+.1f", x * 100)
+        return text.replacingOccurrences(of: "-", with: "−")
+    }
+
+    static func interval(_ d: ProportionDifference?) -> String {
+        guard let d else { return "—" }
+        return "\(points(d.difference)) (\(points(d.lower)) to \(points(d.upper)))"
+    }
+
+    static func pValue(_ r: RateComparison) -> String {
+        guard let p = r.pValue else { return "—" }
+        return (p < 0.001 ? "<0.001" : String(format: "%.3f", p)) + (r.test == "Fisher's exact test" ? " F" : " z")
+    }
+
+    static func says(_ r: RateComparison) -> String {
+        guard r.verdict == .notEnoughData, let needed = r.neededPerWindow else { return r.verdict.words }
+        return r.verdict.words + " (\(needed) per window would show a halving)"
+    }
+
+    static func mean(_ m: RetrainingOutcome.ScoreMean) -> String {
+        m.mean.map { String(format: "%.1f", $0) + " (\(m.reviews))" } ?? "—"
+    }
+
+    static func pooled(_ p: PooledEstimate?) -> String {
+        guard let p else { return "—" }
+        return "\(points(p.estimate)) (\(points(p.lower)) to \(points(p.upper))), \(p.count)"
+    }
+}

@@ -1,0 +1,296 @@
+import Foundation
+import GRDB
+
+/// Measures retraining outcomes from the database: the conversations, findings and reviews of each assignment's agent
+/// and of everyone else, in the assignment's baseline and follow-up windows.
+///
+/// The work is a few grouped scans, whatever the number of assignments: conversations, findings and reviews are
+/// counted per hour (and per agent for the agents being measured, everyone else together), and each window is then a
+/// sum of hours. So windows are whole hours in UTC — the baseline the days before the hour it was assigned in, the
+/// follow-up the days from the hour after it was completed — and memory grows with the hours spanned, not with the
+/// conversations.
+public struct RetrainingOutcomeQuery: Sendable {
+    public var settings: OutcomeSettings
+    /// The rubric whose findings count, in both windows.
+    public var rubricName: String
+    public var rubricVersion: String
+    public var rubricHash: String
+    /// Only this criterion of each assignment (nil: all it addresses).
+    public var criterion: String?
+
+    public init(settings: OutcomeSettings, rubricName: String, rubricVersion: String, rubricHash: String, criterion: String? = nil) {
+        self.settings = settings
+        self.rubricName = rubricName
+        self.rubricVersion = rubricVersion
+        self.rubricHash = rubricHash
+        self.criterion = criterion
+    }
+
+    public init(settings: OutcomeSettings, rubric: Rubric, criterion: String? = nil) {
+        self.init(settings: settings, rubricName: rubric.name, rubricVersion: rubric.version, rubricHash: rubric.contentHash, criterion: criterion)
+    }
+
+    /// The windows of an assignment, as whole UTC hours; the follow-up is nil until it is completed.
+    public func windows(of assignment: RetrainingAssignment, now: Date) -> (baseline: RetrainingOutcome.Window, followUp: RetrainingOutcome.Window?, counted: RetrainingOutcome.Window?, ended: Bool) {
+        let before = settings.baseline(assignedAt: UTCTimestamp.parse(assignment.assignedAt) ?? now)
+        let baseline = RetrainingOutcome.Window(from: Self.hour(before.from), until: Self.hour(before.until))
+        guard assignment.state == .completed, let completed = UTCTimestamp.parse(assignment.stateAt) else { return (baseline, nil, nil, false) }
+        let after = settings.followUp(completedAt: completed)
+        let ended = now >= after.until
+        // An open window is counted up to the present hour, included.
+        let countedEnd = ended ? after.until : max(after.from, OutcomeSettings.hourFloor(now).addingTimeInterval(3_600))
+        return (baseline, RetrainingOutcome.Window(from: Self.hour(after.from), until: Self.hour(after.until)),
+                RetrainingOutcome.Window(from: Self.hour(after.from), until: Self.hour(countedEnd)), ended)
+    }
+
+    /// From the start of the earliest baseline to the end of the latest follow-up counted: what a re-evaluation covers.
+    public func span(of assignments: [RetrainingAssignment], now: Date) -> (from: Date, until: Date)? {
+        let spans = assignments.filter { $0.state != .cancelled }.map { windows(of: $0, now: now) }
+        guard let from = spans.map(\.baseline.from).min(), let until = spans.map({ $0.counted?.until ?? $0.baseline.until }).max(),
+              let start = UTCTimestamp.parse(from + ":00"), let end = UTCTimestamp.parse(until + ":00") else { return nil }
+        return (start, end)
+    }
+
+    /// The outcome of each assignment (cancelled ones have none and are left out), in the order given.
+    public func measure(_ assignments: [RetrainingAssignment], in database: PitbossDatabase, now: Date = Date()) throws(PitbossError) -> [RetrainingOutcome] {
+        let measured = assignments.filter { $0.state != .cancelled }
+        guard !measured.isEmpty else { return [] }
+        let criteria = Array(Set(measured.flatMap { criteriaOf($0) })).sorted()
+        let spans = measured.map { windows(of: $0, now: now) }
+        let from = spans.map(\.baseline.from).min()!  // safe: measured is not empty
+        let until = spans.map { $0.counted?.until ?? $0.baseline.until }.max()!
+        do {
+            return try database.writer.read { db in
+                let others = try RetrainingStore.current(db, "state != \(RetrainingState.cancelled)")
+                let excluded = zip(measured, spans).map { assignment, span in
+                    trained(alongside: assignment, span: span, among: others, now: now)
+                }
+                let agents = Set(measured.map(\.agent)).union(excluded.flatMap { $0.values.flatMap { $0 } })
+                let activity = try Activity.load(db, agents: agents, criteria: criteria, from: from, until: until, rubricHash: rubricHash)
+                return zip(measured, zip(spans, excluded)).map { assignment, rest in
+                    outcome(assignment, rest.0, rest.1, activity)
+                }
+            }
+        } catch {
+            throw PitbossDatabase.translate(error, doing: "measure retraining outcomes", busyTimeout: database.busyTimeout)
+        }
+    }
+
+    /// Per criterion, the other agents retrained on it while this assignment is measured: they are left out of the
+    /// team it is compared with, for a cohort trained together would otherwise hide each other's effect.
+    func trained(alongside assignment: RetrainingAssignment, span: (baseline: RetrainingOutcome.Window, followUp: RetrainingOutcome.Window?,
+                                                                   counted: RetrainingOutcome.Window?, ended: Bool),
+                 among others: [RetrainingAssignment], now: Date) -> [String: Set<String>] {
+        let measuredUntil = span.followUp?.until ?? span.baseline.until
+        var result: [String: Set<String>] = [:]
+        for other in others where other.agent != assignment.agent {
+            // An assignment influences its agent from when it is made to the end of its follow-up (or until now, while
+            // it is not completed).
+            let start = Self.hour(OutcomeSettings.hourFloor(UTCTimestamp.parse(other.assignedAt) ?? now))
+            let end: String = if other.state == .completed, let done = UTCTimestamp.parse(other.stateAt) {
+                Self.hour(settings.followUp(completedAt: done).until)
+            } else {
+                Self.hour(now.addingTimeInterval(3_600))
+            }
+            guard start < measuredUntil, end > span.baseline.from else { continue }
+            for criterion in other.criteria where criteriaOf(assignment).contains(criterion) { result[criterion, default: []].insert(other.agent) }
+        }
+        return result
+    }
+
+    func criteriaOf(_ assignment: RetrainingAssignment) -> [String] {
+        criterion.map { assignment.criteria.contains($0) ? [$0] : [] } ?? assignment.criteria
+    }
+
+    private func outcome(_ assignment: RetrainingAssignment,
+                         _ window: (baseline: RetrainingOutcome.Window, followUp: RetrainingOutcome.Window?, counted: RetrainingOutcome.Window?, ended: Bool),
+                         _ excluded: [String: Set<String>], _ activity: Activity) -> RetrainingOutcome {
+        let empty = Counts(activity.criteria.count)
+        let agentBefore = activity.sum(agent: assignment.agent, window.baseline)
+        let everyoneBefore = activity.sum(agent: nil, window.baseline)
+        let agentAfter = window.counted.map { activity.sum(agent: assignment.agent, $0) } ?? empty
+        let everyoneAfter = window.counted.map { activity.sum(agent: nil, $0) } ?? empty
+        let restBefore = everyoneBefore - agentBefore, restAfter = everyoneAfter - agentAfter
+
+        let criteria = criteriaOf(assignment).map { name -> RetrainingOutcome.CriterionOutcome in
+            let k = activity.criteria.firstIndex(of: name)!  // safe: every assignment's criteria were loaded
+            var teamBefore = restBefore, teamAfter = restAfter
+            for other in excluded[name] ?? [] {
+                teamBefore.add(activity.sum(agent: other, window.baseline), -1)
+                if let counted = window.counted { teamAfter.add(activity.sum(agent: other, counted), -1) }
+            }
+            func findings(_ c: Counts) -> Tally { Tally(problems: c.problems[k], total: c.evaluated) }
+            func reviews(_ c: Counts) -> Tally { Tally(problems: c.failed[k], total: c.answered[k]) }
+            return .init(criterion: name,
+                         findings: RateComparison(source: .findings, baseline: findings(agentBefore), followUp: findings(agentAfter),
+                                                  teamBaseline: findings(teamBefore), teamFollowUp: findings(teamAfter)),
+                         reviews: RateComparison(source: .reviews, baseline: reviews(agentBefore), followUp: reviews(agentAfter),
+                                                 teamBaseline: reviews(teamBefore), teamFollowUp: reviews(teamAfter)),
+                         leftOutOfTeam: (excluded[name] ?? []).sorted())
+        }
+        var verdict = RetrainingOutcome.combine(criteria.map(\.verdict))
+        var reason: String?
+        switch assignment.state {
+        case .assigned, .started:
+            verdict = .tooEarly
+            reason = "not completed yet (\(assignment.state.rawValue)): the follow-up starts when it is"
+        case .completed where !window.ended && agentAfter.evaluated < settings.followUpMinimum:
+            verdict = .tooEarly
+            reason = "the follow-up runs until \(window.followUp?.until ?? "?"):00Z; \(agentAfter.evaluated) of the \(settings.followUpMinimum) evaluated conversations that allow an earlier judgement so far"
+        default:
+            if verdict == .notEnoughData { reason = Self.missing(criteria) }
+        }
+        // The scores' team is the rest of the floor: a QA score is not about one criterion.
+        let teamBefore = restBefore, teamAfter = restAfter
+        return RetrainingOutcome(
+            assignment: assignment, verdict: verdict, reason: reason, baseline: window.baseline, followUp: window.followUp,
+            followUpEnded: window.ended,
+            rubric: .init(name: rubricName, version: rubricVersion, hash: rubricHash,
+                          notEvaluatedBaseline: agentBefore.conversations - agentBefore.evaluated,
+                          notEvaluatedFollowUp: agentAfter.conversations - agentAfter.evaluated),
+            criteria: criteria,
+            scores: .init(baseline: .init(sum: agentBefore.scoreSum, count: agentBefore.scores),
+                          followUp: .init(sum: agentAfter.scoreSum, count: agentAfter.scores),
+                          teamBaseline: .init(sum: teamBefore.scoreSum, count: teamBefore.scores),
+                          teamFollowUp: .init(sum: teamAfter.scoreSum, count: teamAfter.scores)))
+    }
+
+    /// "accuracy: 41 more reviewed conversations in the follow-up (and 12 in the baseline) would show a halving of 18 %".
+    static func missing(_ criteria: [RetrainingOutcome.CriterionOutcome]) -> String? {
+        let parts = criteria.filter { $0.verdict == .notEnoughData }.compactMap { c -> String? in
+            let r = c.reviews
+            guard let needed = r.neededPerWindow, let rate = r.baseline.rate ?? r.teamBaseline.rate else {
+                return "\(c.criterion): no reviewed conversation shows the problem in the baseline yet"
+            }
+            var text = "\(c.criterion): \(r.moreNeededFollowUp ?? 0) more reviewed conversations in the follow-up"
+            if let more = r.moreNeededBaseline, more > 0 { text += " and \(more) in the baseline" }
+            return text + String(format: " (%d per window) would show a halving of its %.0f %% rate", needed, rate * 100)
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+
+    /// "2026-11-21T18": the hour a stored timestamp starts with, so that hours compare as text.
+    static func hour(_ date: Date) -> String { String(UTCTimestamp.format(date).prefix(13)) }
+}
+
+/// What happened in one hour (or a window's sum of hours) for one agent or for everyone.
+struct Counts {
+    var conversations = 0
+    /// Conversations the rubric evaluated.
+    var evaluated = 0
+    /// Per criterion (in `Activity.criteria` order): evaluated conversations with a finding that stands.
+    var problems: [Int]
+    /// Per criterion: reviewed answers that applied, and those that failed.
+    var answered: [Int]
+    var failed: [Int]
+    var scores = 0
+    var scoreSum = 0.0
+
+    init(_ criteria: Int) {
+        problems = Array(repeating: 0, count: criteria)
+        answered = problems
+        failed = problems
+    }
+
+    static func - (a: Counts, b: Counts) -> Counts {
+        var c = a
+        c.add(b, -1)
+        return c
+    }
+
+    /// Adds (or with -1 takes away) another's counts, in place: window sums run this once per hour.
+    mutating func add(_ b: Counts, _ sign: Int = 1) {
+        conversations += sign * b.conversations
+        evaluated += sign * b.evaluated
+        for k in problems.indices {
+            problems[k] += sign * b.problems[k]
+            answered[k] += sign * b.answered[k]
+            failed[k] += sign * b.failed[k]
+        }
+        scores += sign * b.scores
+        scoreSum += Double(sign) * b.scoreSum
+    }
+}
+
+/// Hourly counts for each measured agent and for everyone, over the span of all the windows.
+struct Activity {
+    let criteria: [String]
+    /// Measured agent → their hours in order.
+    var agents: [String: [(hour: String, counts: Counts)]] = [:]
+    /// Everyone's hours (the measured agents included), in order.
+    var everyone: [(hour: String, counts: Counts)] = []
+
+    /// An agent's counts in a window, or everyone's (nil).
+    func sum(agent: String?, _ window: RetrainingOutcome.Window) -> Counts {
+        var total = Counts(criteria.count)
+        let list = agent.map { agents[$0] ?? [] } ?? everyone
+        // The first hour at or after the window's start, by bisection: the list is in order.
+        var low = 0, high = list.count
+        while low < high {
+            let mid = (low + high) / 2
+            if list[mid].hour < window.from { low = mid + 1 } else { high = mid }
+        }
+        var i = low
+        while i < list.count, list[i].hour < window.until {
+            total.add(list[i].counts)
+            i += 1
+        }
+        return total
+    }
+
+    static func load(_ db: Database, agents: Set<String>, criteria: [String], from: String, until: String, rubricHash: String) throws -> Activity {
+        var table: [String: [String: Counts]] = [:]  // who ("" for everyone not measured) → hour → counts
+        func with(_ who: String, _ hour: String, _ change: (inout Counts) -> Void) {
+            change(&table[who, default: [:]][hour, default: Counts(criteria.count)])
+        }
+        let index = Dictionary(uniqueKeysWithValues: criteria.enumerated().map { ($1, $0) })
+        let who: SQL = "CASE WHEN c.agent_id IN \(agents.sorted()) THEN c.agent_id ELSE '' END"
+        let window: SQL = "c.started_at >= \(from) AND c.started_at < \(until)"
+        let evaluatedWithRubric: SQL = "EXISTS (SELECT 1 FROM evaluations e WHERE e.conversation_id = c.id AND e.rubric_hash = \(rubricHash))"
+
+        try SQLRequest<Row>("""
+            SELECT \(who) AS who, substr(c.started_at, 1, 13) AS hour, COUNT(*) AS conversations, SUM(\(evaluatedWithRubric)) AS evaluated
+            FROM conversations c WHERE \(window) GROUP BY 1, 2
+            """).fetchCursor(db).forEach { row in
+            with(row["who"], row["hour"]) { $0.conversations = row["conversations"]; $0.evaluated = row["evaluated"] }
+        }
+        // A finding stands when a reviewer confirmed it (whichever rubric made it), or when this rubric made it and
+        // nobody has judged it; a dismissed one never counts.
+        try SQLRequest<Row>("""
+            SELECT \(who) AS who, substr(c.started_at, 1, 13) AS hour, f.criterion AS criterion, COUNT(DISTINCT c.id) AS problems
+            FROM conversations c JOIN findings f ON f.conversation_id = c.id
+            WHERE \(window) AND f.criterion IN \(criteria) AND f.status != \(FindingStatus.error)
+              AND (f.verdict = \(FindingVerdict.Verdict.confirmed) OR (f.verdict IS NULL AND f.rubric_hash = \(rubricHash)))
+              AND \(evaluatedWithRubric)
+            GROUP BY 1, 2, 3
+            """).fetchCursor(db).forEach { row in
+            guard let k = index[row["criterion"]] else { return }
+            with(row["who"], row["hour"]) { $0.problems[k] = row["problems"] }
+        }
+        try SQLRequest<Row>("""
+            SELECT \(who) AS who, substr(c.started_at, 1, 13) AS hour, a.criterion AS criterion, COUNT(*) AS answered, SUM(a.item_score = 0) AS failed
+            FROM current_reviews r JOIN conversations c ON c.id = r.conversation_id JOIN review_answers a ON a.review_id = r.id
+            WHERE \(window) AND a.item_score IS NOT NULL AND a.criterion IN \(criteria)
+            GROUP BY 1, 2, 3
+            """).fetchCursor(db).forEach { row in
+            guard let k = index[row["criterion"]] else { return }
+            with(row["who"], row["hour"]) { $0.answered[k] = row["answered"]; $0.failed[k] = row["failed"] }
+        }
+        try SQLRequest<Row>("""
+            SELECT \(who) AS who, substr(c.started_at, 1, 13) AS hour, COUNT(r.score) AS scores, TOTAL(r.score) AS score_sum
+            FROM current_reviews r JOIN conversations c ON c.id = r.conversation_id
+            WHERE \(window) AND r.score IS NOT NULL
+            GROUP BY 1, 2
+            """).fetchCursor(db).forEach { row in
+            with(row["who"], row["hour"]) { $0.scores = row["scores"]; $0.scoreSum = row["score_sum"] }
+        }
+        var activity = Activity(criteria: criteria)
+        var everyone: [String: Counts] = [:]
+        for (who, hours) in table {
+            for (hour, counts) in hours { everyone[hour, default: Counts(criteria.count)].add(counts) }
+            if !who.isEmpty { activity.agents[who] = hours.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
+        }
+        activity.everyone = everyone.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        return activity
+    }
+}
