@@ -65,6 +65,21 @@ demo: build
 	@echo
 	@echo "== pitboss queue list --status scored"
 	$(BIN) queue list --db $(DEMO_DB) --status scored
+	@echo
+	@echo "== pitboss retrain suggest --until 2026-11-07 --criterion courtesy (who needed retraining in the weeks before 7 November)"
+	$(BIN) retrain suggest --db $(DEMO_DB) --until 2026-11-07 --criterion courtesy
+	@echo
+	@echo "== pitboss retrain assign en.kevin --module de-escalation ... --on 2026-11-07T10:00 (recorded after the fact, as floors move history in)"
+	$(BIN) retrain assign en.kevin --db $(DEMO_DB) --as sup.olga --module de-escalation --due 2026-11-14 \
+	  --evidence chat-20261105-k14 --evidence chat-20261030-k12 --note 'Rude to players in 10 of 14 chats' --on 2026-11-07T10:00
+	$(BIN) retrain start 1 --db $(DEMO_DB) --as sup.olga --on 2026-11-08T09:00
+	$(BIN) retrain complete 1 --db $(DEMO_DB) --as sup.olga --on 2026-11-09T16:00
+	@echo
+	@echo "== pitboss retrain outcome 1 (30 days before against the 14 days after, the rest of the team's change taken away)"
+	$(BIN) retrain outcome 1 --db $(DEMO_DB)
+	@echo
+	@echo "== pitboss retrain outcomes (every assignment, and what each module achieved)"
+	$(BIN) retrain outcomes --db $(DEMO_DB)
 
 bench: deps
 	Benchmarks/run.sh

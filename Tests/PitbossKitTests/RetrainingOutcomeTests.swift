@@ -255,4 +255,21 @@ struct RetrainingOutcomeTests {
         #expect(try store.inFollowUp(now: CoachingHistory.later, settings: CoachingHistory.settings).isEmpty)
         #expect(try store.inFollowUp(now: UTCTimestamp.parse("2026-10-20T00:00:00Z")!, settings: CoachingHistory.settings, agent: "en.boris").isEmpty)
     }
+
+    @Test("a module that names rules is measured on those rules' findings only")
+    func moduleRules() throws {
+        var h = try CoachingHistory()
+        h.add("en.anna", month: 9, firstDay: 3, count: 20, rude: 10)
+        h.add("en.anna", month: 10, firstDay: 5, count: 20, rude: 1)
+        try h.importAll()
+        try h.flag()
+        let assignment = try h.retrain()
+        var query = RetrainingOutcomeQuery(settings: CoachingHistory.settings, rubric: TestRubric.rubric)
+        query.moduleRules = ["de-escalation": ["rude"]]
+        let byRule = try #require(try query.measure([assignment], in: h.database, now: CoachingHistory.later).first?.criteria.first)
+        #expect(byRule.rules == ["rude"] && byRule.findings.baseline == Tally(problems: 10, total: 20))
+        query.moduleRules = ["de-escalation": ["some-other-rule"]]
+        let other = try #require(try query.measure([assignment], in: h.database, now: CoachingHistory.later).first?.criteria.first)
+        #expect(other.findings.baseline == Tally(problems: 0, total: 20))
+    }
 }

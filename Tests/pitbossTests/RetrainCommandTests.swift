@@ -55,4 +55,68 @@ struct RetrainCommandTests {
         #expect(complete.status == 77 && complete.stderr.contains("assignment 1 is cancelled"))
         #expect(try pitboss.run("retrain", "list", "--format", "json").stdout.contains("\"state\" : \"cancelled\""))
     }
+
+    /// The sample transcripts' coaching story: en.kevin rude in 10 of 14 chats before 7 November, 1 of 14 after.
+    func prepareCoaching(flagSince: String? = nil) throws {
+        let root = Pitboss.packageRoot
+        workspace.write("pitboss.yaml", """
+            rubric: \(root.appendingPathComponent("Rubrics/casino-support.yaml").path)
+            modules:
+              de-escalation: {title: Staying courteous under pressure, criteria: [courtesy]}
+            retraining: {baseline_days: 30, follow_up_days: 14, follow_up_minimum: 20}
+            """)
+        #expect(try pitboss.run("import", root.appendingPathComponent("Transcripts/chats/coaching-2026-10-11.jsonl").path).status == 0)
+        #expect(try pitboss.run(["flag"] + (flagSince.map { ["--since", $0] } ?? [])).status == 0)
+        #expect(try pitboss.run("retrain", "assign", "en.kevin", "--module", "de-escalation", "--due", "2026-11-14", "--on", "2026-11-07T10:00").status == 0)
+        #expect(try pitboss.run("retrain", "complete", "1", "--on", "2026-11-09T16:00").status == 0)
+    }
+
+    @Test("outcome: improved, with the rates, the team's change and the rubric; outcomes as CSV and JSON")
+    func outcome() throws {
+        try prepareCoaching()
+        let one = try pitboss.run("retrain", "outcome", "1")
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(one.stdout.contains("Verdict: improved") && one.stdout.contains("10/14 71.4 %") && one.stdout.contains("1/14 7.1 %"), "\(one.stdout)")
+        #expect(one.stdout.contains("follow-up  2026-11-09T17:00Z – 2026-11-23T17:00Z"))
+        let json = try pitboss.run("retrain", "outcome", "1", "--format", "json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["verdict"] as? String == "improved")
+        let criteria = try #require(object["criteria"] as? [[String: Any]])
+        #expect((criteria.first?["findings"] as? [String: Any])?["difference_in_differences"] is [String: Any])
+        let csv = try pitboss.run("retrain", "outcomes", "--format", "csv")
+        #expect(csv.stdout.hasPrefix("id,agent,module,state,completed,verdict,criterion,criterion_verdict,decided_by,findings_baseline_problems"))
+        #expect(csv.stdout.contains("1,en.kevin,de-escalation,completed,2026-11-09T16:00:00.000Z,improved,courtesy,improved,findings,10,14,1,14"), "\(csv.stdout)")
+        let table = try pitboss.run("retrain", "outcomes", "--module", "de-escalation")
+        #expect(table.stdout.contains("By module") && table.stdout.contains("de-escalation            1         1"), "\(table.stdout)")
+        let criterion = try pitboss.run("retrain", "outcomes", "--criterion", "tone")
+        #expect(criterion.status == 64 && criterion.stderr.contains("'tone' is not a criterion of the rubric"))
+    }
+
+    @Test("one rubric for both windows: unevaluated conversations are left out and named; --reevaluate evaluates them")
+    func reevaluate() throws {
+        try prepareCoaching(flagSince: "2026-11-08")
+        let before = try pitboss.run("retrain", "outcome", "1")
+        #expect(before.stdout.contains("Verdict: not enough data"), "\(before.stdout)")
+        #expect(before.stdout.contains("14 baseline and 0 follow-up conversations of the agent are not evaluated with it"))
+        #expect(before.stdout.contains("To count them: pitboss retrain outcome 1 --reevaluate"))
+        let after = try pitboss.run("retrain", "outcome", "1", "--reevaluate")
+        #expect(after.status == 0 && after.stdout.contains("Verdict: improved"), "\(after.stdout)\(after.stderr)")
+        #expect(after.stderr.contains("Evaluated 42 conversations in the windows"), "\(after.stderr)")
+    }
+
+    @Test("a cancelled assignment has no outcome; sampling weighs agents in an open follow-up")
+    func cancelledAndBoost() throws {
+        try prepare()
+        #expect(try pitboss.run("retrain", "assign", "en.a1", "--module", "de-escalation", "--due", "2099-01-31").status == 0)
+        #expect(try pitboss.run("retrain", "cancel", "1", "--reason", "left the company").status == 0)
+        let cancelled = try pitboss.run("retrain", "outcome", "1")
+        #expect(cancelled.status == 77 && cancelled.stderr.contains("a cancelled retraining has no outcome"), "\(cancelled.stderr)")
+        #expect(try pitboss.run("retrain", "outcomes").stdout.contains("No retraining outcome to show"))
+        // Completed just now: the follow-up is open, and --boost-retraining weighs en.a2.
+        #expect(try pitboss.run("retrain", "assign", "en.a2", "--module", "de-escalation", "--due", "2099-01-31").status == 0)
+        #expect(try pitboss.run("retrain", "complete", "2").status == 0)
+        let sample = try pitboss.run("sample", "--size", "3", "--seed", "s", "--dry-run", "--boost-retraining", "4")
+        #expect(sample.status == 0 && sample.stdout.contains("Boosts: en.a2×4"), "\(sample.stdout)\(sample.stderr)")
+        #expect(try pitboss.run("sample", "--size", "3", "--boost-retraining", "0").status == 64)
+    }
 }

@@ -56,10 +56,16 @@ public struct RetrainingOutcome: Sendable, Codable, Equatable {
         public var reviews: RateComparison
         /// Agents retrained on this criterion meanwhile, left out of the team compared with.
         public var leftOutOfTeam: [String]
-        enum CodingKeys: String, CodingKey { case criterion, verdict, findings, reviews; case decidedBy = "decided_by", leftOutOfTeam = "left_out_of_team" }
+        /// The module's rules the findings were counted from; empty: every rule of the criterion.
+        public var rules: [String]
+        enum CodingKeys: String, CodingKey {
+            case criterion, verdict, findings, reviews, rules
+            case decidedBy = "decided_by", leftOutOfTeam = "left_out_of_team"
+        }
 
-        public init(criterion: String, findings: RateComparison, reviews: RateComparison, leftOutOfTeam: [String] = []) {
+        public init(criterion: String, findings: RateComparison, reviews: RateComparison, leftOutOfTeam: [String] = [], rules: [String] = []) {
             self.criterion = criterion
+            self.rules = rules
             self.leftOutOfTeam = leftOutOfTeam
             self.findings = findings
             self.reviews = reviews

@@ -31,6 +31,9 @@ public enum RetrainingOutcomeReport {
                                    interval(r.differenceInDifferences), says(r)])
             }
             out += table.render(style: style)
+            if !c.rules.isEmpty {
+                out += style.paint(TerminalSafe.line("  findings of the module's rules only: \(c.rules.joined(separator: ", "))"), .dim) + "\n"
+            }
             if !c.leftOutOfTeam.isEmpty {
                 out += style.paint(TerminalSafe.line("  the team leaves out \(c.leftOutOfTeam.joined(separator: ", ")): retrained on \(c.criterion) meanwhile"), .dim) + "\n"
             }

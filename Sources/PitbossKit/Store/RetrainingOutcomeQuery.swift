@@ -17,6 +17,8 @@ public struct RetrainingOutcomeQuery: Sendable {
     public var rubricHash: String
     /// Only this criterion of each assignment (nil: all it addresses).
     public var criterion: String?
+    /// Module → the rules it addresses (from the catalogue): its findings are counted from those rules only.
+    public var moduleRules: [String: [String]] = [:]
 
     public init(settings: OutcomeSettings, rubricName: String, rubricVersion: String, rubricHash: String, criterion: String? = nil) {
         self.settings = settings
@@ -47,7 +49,7 @@ public struct RetrainingOutcomeQuery: Sendable {
     public func span(of assignments: [RetrainingAssignment], now: Date) -> (from: Date, until: Date)? {
         let spans = assignments.filter { $0.state != .cancelled }.map { windows(of: $0, now: now) }
         guard let from = spans.map(\.baseline.from).min(), let until = spans.map({ $0.counted?.until ?? $0.baseline.until }).max(),
-              let start = UTCTimestamp.parse(from + ":00"), let end = UTCTimestamp.parse(until + ":00") else { return nil }
+              let start = UTCTimestamp.parse(from + ":00:00Z"), let end = UTCTimestamp.parse(until + ":00:00Z") else { return nil }
         return (start, end)
     }
 
@@ -56,6 +58,7 @@ public struct RetrainingOutcomeQuery: Sendable {
         let measured = assignments.filter { $0.state != .cancelled }
         guard !measured.isEmpty else { return [] }
         let criteria = Array(Set(measured.flatMap { criteriaOf($0) })).sorted()
+        let ruleSets = [[]] + Array(Set(measured.map { rulesOf($0) }.filter { !$0.isEmpty })).sorted { $0.lexicographicallyPrecedes($1) }
         let spans = measured.map { windows(of: $0, now: now) }
         let from = spans.map(\.baseline.from).min()!  // safe: measured is not empty
         let until = spans.map { $0.counted?.until ?? $0.baseline.until }.max()!
@@ -66,7 +69,7 @@ public struct RetrainingOutcomeQuery: Sendable {
                     trained(alongside: assignment, span: span, among: others, now: now)
                 }
                 let agents = Set(measured.map(\.agent)).union(excluded.flatMap { $0.values.flatMap { $0 } })
-                let activity = try Activity.load(db, agents: agents, criteria: criteria, from: from, until: until, rubricHash: rubricHash)
+                let activity = try Activity.load(db, agents: agents, criteria: criteria, ruleSets: ruleSets, from: from, until: until, rubricHash: rubricHash)
                 return zip(measured, zip(spans, excluded)).map { assignment, rest in
                     outcome(assignment, rest.0, rest.1, activity)
                 }
@@ -102,10 +105,12 @@ public struct RetrainingOutcomeQuery: Sendable {
         criterion.map { assignment.criteria.contains($0) ? [$0] : [] } ?? assignment.criteria
     }
 
+    func rulesOf(_ assignment: RetrainingAssignment) -> [String] { (moduleRules[assignment.module] ?? []).sorted() }
+
     private func outcome(_ assignment: RetrainingAssignment,
                          _ window: (baseline: RetrainingOutcome.Window, followUp: RetrainingOutcome.Window?, counted: RetrainingOutcome.Window?, ended: Bool),
                          _ excluded: [String: Set<String>], _ activity: Activity) -> RetrainingOutcome {
-        let empty = Counts(activity.criteria.count)
+        let empty = activity.emptyCounts
         let agentBefore = activity.sum(agent: assignment.agent, window.baseline)
         let everyoneBefore = activity.sum(agent: nil, window.baseline)
         let agentAfter = window.counted.map { activity.sum(agent: assignment.agent, $0) } ?? empty
@@ -114,19 +119,21 @@ public struct RetrainingOutcomeQuery: Sendable {
 
         let criteria = criteriaOf(assignment).map { name -> RetrainingOutcome.CriterionOutcome in
             let k = activity.criteria.firstIndex(of: name)!  // safe: every assignment's criteria were loaded
+            let rules = rulesOf(assignment)
+            let p = activity.problemIndex(criterion: k, rules: rules)
             var teamBefore = restBefore, teamAfter = restAfter
             for other in excluded[name] ?? [] {
                 teamBefore.add(activity.sum(agent: other, window.baseline), -1)
                 if let counted = window.counted { teamAfter.add(activity.sum(agent: other, counted), -1) }
             }
-            func findings(_ c: Counts) -> Tally { Tally(problems: c.problems[k], total: c.evaluated) }
+            func findings(_ c: Counts) -> Tally { Tally(problems: c.problems[p], total: c.evaluated) }
             func reviews(_ c: Counts) -> Tally { Tally(problems: c.failed[k], total: c.answered[k]) }
             return .init(criterion: name,
                          findings: RateComparison(source: .findings, baseline: findings(agentBefore), followUp: findings(agentAfter),
                                                   teamBaseline: findings(teamBefore), teamFollowUp: findings(teamAfter)),
                          reviews: RateComparison(source: .reviews, baseline: reviews(agentBefore), followUp: reviews(agentAfter),
                                                  teamBaseline: reviews(teamBefore), teamFollowUp: reviews(teamAfter)),
-                         leftOutOfTeam: (excluded[name] ?? []).sorted())
+                         leftOutOfTeam: (excluded[name] ?? []).sorted(), rules: rules)
         }
         var verdict = RetrainingOutcome.combine(criteria.map(\.verdict))
         var reason: String?
@@ -178,7 +185,7 @@ struct Counts {
     var conversations = 0
     /// Conversations the rubric evaluated.
     var evaluated = 0
-    /// Per criterion (in `Activity.criteria` order): evaluated conversations with a finding that stands.
+    /// Per rule set and criterion (`Activity.problemIndex`): evaluated conversations with a finding that stands.
     var problems: [Int]
     /// Per criterion: reviewed answers that applied, and those that failed.
     var answered: [Int]
@@ -186,10 +193,10 @@ struct Counts {
     var scores = 0
     var scoreSum = 0.0
 
-    init(_ criteria: Int) {
-        problems = Array(repeating: 0, count: criteria)
-        answered = problems
-        failed = problems
+    init(criteria: Int, ruleSets: Int) {
+        problems = Array(repeating: 0, count: criteria * ruleSets)
+        answered = Array(repeating: 0, count: criteria)
+        failed = answered
     }
 
     static func - (a: Counts, b: Counts) -> Counts {
@@ -202,8 +209,8 @@ struct Counts {
     mutating func add(_ b: Counts, _ sign: Int = 1) {
         conversations += sign * b.conversations
         evaluated += sign * b.evaluated
-        for k in problems.indices {
-            problems[k] += sign * b.problems[k]
+        for k in problems.indices { problems[k] += sign * b.problems[k] }
+        for k in answered.indices {
             answered[k] += sign * b.answered[k]
             failed[k] += sign * b.failed[k]
         }
@@ -215,6 +222,8 @@ struct Counts {
 /// Hourly counts for each measured agent and for everyone, over the span of all the windows.
 struct Activity {
     let criteria: [String]
+    /// The rule sets findings are counted from: the first, empty, is every rule of the criterion.
+    let ruleSets: [[String]]
     /// Measured agent → their hours in order.
     var agents: [String: [(hour: String, counts: Counts)]] = [:]
     /// Everyone's hours (the measured agents included), in order.
@@ -222,7 +231,7 @@ struct Activity {
 
     /// An agent's counts in a window, or everyone's (nil).
     func sum(agent: String?, _ window: RetrainingOutcome.Window) -> Counts {
-        var total = Counts(criteria.count)
+        var total = emptyCounts
         let list = agent.map { agents[$0] ?? [] } ?? everyone
         // The first hour at or after the window's start, by bisection: the list is in order.
         var low = 0, high = list.count
@@ -238,10 +247,18 @@ struct Activity {
         return total
     }
 
-    static func load(_ db: Database, agents: Set<String>, criteria: [String], from: String, until: String, rubricHash: String) throws -> Activity {
+    var emptyCounts: Counts { Counts(criteria: criteria.count, ruleSets: ruleSets.count) }
+
+    func problemIndex(criterion k: Int, rules: [String]) -> Int {
+        (ruleSets.firstIndex(of: rules) ?? 0) * criteria.count + k
+    }
+
+    static func load(_ db: Database, agents: Set<String>, criteria: [String], ruleSets: [[String]], from: String, until: String,
+                     rubricHash: String) throws -> Activity {
+        let activity = Activity(criteria: criteria, ruleSets: ruleSets)
         var table: [String: [String: Counts]] = [:]  // who ("" for everyone not measured) → hour → counts
         func with(_ who: String, _ hour: String, _ change: (inout Counts) -> Void) {
-            change(&table[who, default: [:]][hour, default: Counts(criteria.count)])
+            change(&table[who, default: [:]][hour, default: activity.emptyCounts])
         }
         let index = Dictionary(uniqueKeysWithValues: criteria.enumerated().map { ($1, $0) })
         let who: SQL = "CASE WHEN c.agent_id IN \(agents.sorted()) THEN c.agent_id ELSE '' END"
@@ -255,17 +272,20 @@ struct Activity {
             with(row["who"], row["hour"]) { $0.conversations = row["conversations"]; $0.evaluated = row["evaluated"] }
         }
         // A finding stands when a reviewer confirmed it (whichever rubric made it), or when this rubric made it and
-        // nobody has judged it; a dismissed one never counts.
-        try SQLRequest<Row>("""
-            SELECT \(who) AS who, substr(c.started_at, 1, 13) AS hour, f.criterion AS criterion, COUNT(DISTINCT c.id) AS problems
-            FROM conversations c JOIN findings f ON f.conversation_id = c.id
-            WHERE \(window) AND f.criterion IN \(criteria) AND f.status != \(FindingStatus.error)
-              AND (f.verdict = \(FindingVerdict.Verdict.confirmed) OR (f.verdict IS NULL AND f.rubric_hash = \(rubricHash)))
-              AND \(evaluatedWithRubric)
-            GROUP BY 1, 2, 3
-            """).fetchCursor(db).forEach { row in
-            guard let k = index[row["criterion"]] else { return }
-            with(row["who"], row["hour"]) { $0.problems[k] = row["problems"] }
+        // nobody has judged it; a dismissed one never counts. Once for every criterion's rules, once per module's rules.
+        for (r, rules) in ruleSets.enumerated() {
+            let ofRules: SQL = rules.isEmpty ? "1" : "f.rule_id IN \(rules)"
+            try SQLRequest<Row>("""
+                SELECT \(who) AS who, substr(c.started_at, 1, 13) AS hour, f.criterion AS criterion, COUNT(DISTINCT c.id) AS problems
+                FROM conversations c JOIN findings f ON f.conversation_id = c.id
+                WHERE \(window) AND f.criterion IN \(criteria) AND \(ofRules) AND f.status != \(FindingStatus.error)
+                  AND (f.verdict = \(FindingVerdict.Verdict.confirmed) OR (f.verdict IS NULL AND f.rubric_hash = \(rubricHash)))
+                  AND \(evaluatedWithRubric)
+                GROUP BY 1, 2, 3
+                """).fetchCursor(db).forEach { row in
+                guard let k = index[row["criterion"]] else { return }
+                with(row["who"], row["hour"]) { $0.problems[r * criteria.count + k] = row["problems"] }
+            }
         }
         try SQLRequest<Row>("""
             SELECT \(who) AS who, substr(c.started_at, 1, 13) AS hour, a.criterion AS criterion, COUNT(*) AS answered, SUM(a.item_score = 0) AS failed
@@ -284,13 +304,13 @@ struct Activity {
             """).fetchCursor(db).forEach { row in
             with(row["who"], row["hour"]) { $0.scores = row["scores"]; $0.scoreSum = row["score_sum"] }
         }
-        var activity = Activity(criteria: criteria)
+        var loaded = activity
         var everyone: [String: Counts] = [:]
         for (who, hours) in table {
-            for (hour, counts) in hours { everyone[hour, default: Counts(criteria.count)].add(counts) }
-            if !who.isEmpty { activity.agents[who] = hours.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
+            for (hour, counts) in hours { everyone[hour, default: activity.emptyCounts].add(counts) }
+            if !who.isEmpty { loaded.agents[who] = hours.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
         }
-        activity.everyone = everyone.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        return activity
+        loaded.everyone = everyone.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        return loaded
     }
 }

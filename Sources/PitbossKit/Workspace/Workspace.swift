@@ -70,7 +70,9 @@ public struct Workspace: Sendable {
     /// The outcomes of these assignments, measured with the workspace's rubric and settings.
     public func retrainingOutcomes(_ assignments: [RetrainingAssignment], rubric: Rubric, criterion: String? = nil, now: Date = Date())
         throws(PitbossError) -> [RetrainingOutcome] {
-        try RetrainingOutcomeQuery(settings: config.outcomes, rubric: rubric, criterion: criterion).measure(assignments, in: database, now: now)
+        var query = RetrainingOutcomeQuery(settings: config.outcomes, rubric: rubric, criterion: criterion)
+        query.moduleRules = config.modules.mapValues(\.rules)
+        return try query.measure(assignments, in: database, now: now)
     }
 
     public func auditLog(item: Int64? = nil, conversation: String? = nil) throws(PitbossError) -> [AuditLog.Entry] {
