@@ -123,11 +123,11 @@ public struct RetrainingOutcomeQuery: Sendable {
             let p = activity.problemIndex(criterion: k, rules: rules)
             var teamBefore = restBefore, teamAfter = restAfter
             for other in excluded[name] ?? [] {
-                teamBefore.add(activity.sum(agent: other, window.baseline), -1)
-                if let counted = window.counted { teamAfter.add(activity.sum(agent: other, counted), -1) }
+                activity.subtract(agent: other, window.baseline, from: &teamBefore)
+                if let counted = window.counted { activity.subtract(agent: other, counted, from: &teamAfter) }
             }
-            func findings(_ c: Counts) -> Tally { Tally(problems: c.problems[p], total: c.evaluated) }
-            func reviews(_ c: Counts) -> Tally { Tally(problems: c.failed[k], total: c.answered[k]) }
+            func findings(_ c: Counts) -> Tally { Tally(problems: c.problems(p), total: c.evaluated) }
+            func reviews(_ c: Counts) -> Tally { Tally(problems: c.failed(k), total: c.answered(k)) }
             return .init(criterion: name,
                          findings: RateComparison(source: .findings, baseline: findings(agentBefore), followUp: findings(agentAfter),
                                                   teamBaseline: findings(teamBefore), teamFollowUp: findings(teamAfter)),
@@ -180,23 +180,36 @@ public struct RetrainingOutcomeQuery: Sendable {
     static func hour(_ date: Date) -> String { String(UTCTimestamp.format(date).prefix(13)) }
 }
 
-/// What happened in one hour (or a window's sum of hours) for one agent or for everyone.
+/// What happened in one hour (or a window's sum of hours) for one agent or for everyone, as one flat vector so that
+/// hours can be summed and prefix-summed without an allocation per field: conversations, evaluated, reviews with a
+/// score, their sum, then per rule set and criterion the conversations with a finding that stands, then per criterion
+/// the reviewed answers that applied and those that failed.
 struct Counts {
-    var conversations = 0
-    /// Conversations the rubric evaluated.
-    var evaluated = 0
-    /// Per rule set and criterion (`Activity.problemIndex`): evaluated conversations with a finding that stands.
-    var problems: [Int]
-    /// Per criterion: reviewed answers that applied, and those that failed.
-    var answered: [Int]
-    var failed: [Int]
-    var scores = 0
-    var scoreSum = 0.0
+    var values: [Double]
+    let criteria: Int
+    let ruleSets: Int
 
     init(criteria: Int, ruleSets: Int) {
-        problems = Array(repeating: 0, count: criteria * ruleSets)
-        answered = Array(repeating: 0, count: criteria)
-        failed = answered
+        self.criteria = criteria
+        self.ruleSets = ruleSets
+        values = Array(repeating: 0, count: Self.width(criteria: criteria, ruleSets: ruleSets))
+    }
+
+    static func width(criteria: Int, ruleSets: Int) -> Int { 4 + criteria * ruleSets + 2 * criteria }
+
+    var conversations: Int { get { Int(values[0]) } set { values[0] = Double(newValue) } }
+    /// Conversations the rubric evaluated.
+    var evaluated: Int { get { Int(values[1]) } set { values[1] = Double(newValue) } }
+    var scores: Int { get { Int(values[2]) } set { values[2] = Double(newValue) } }
+    var scoreSum: Double { get { values[3] } set { values[3] = newValue } }
+    /// Evaluated conversations with a finding that stands, at `Activity.problemIndex`.
+    func problems(_ p: Int) -> Int { Int(values[4 + p]) }
+    mutating func setProblems(_ p: Int, _ n: Int) { values[4 + p] = Double(n) }
+    func answered(_ k: Int) -> Int { Int(values[4 + criteria * ruleSets + k]) }
+    func failed(_ k: Int) -> Int { Int(values[4 + criteria * ruleSets + criteria + k]) }
+    mutating func setReviewed(_ k: Int, answered: Int, failed: Int) {
+        values[4 + criteria * ruleSets + k] = Double(answered)
+        values[4 + criteria * ruleSets + criteria + k] = Double(failed)
     }
 
     static func - (a: Counts, b: Counts) -> Counts {
@@ -205,17 +218,47 @@ struct Counts {
         return c
     }
 
-    /// Adds (or with -1 takes away) another's counts, in place: window sums run this once per hour.
-    mutating func add(_ b: Counts, _ sign: Int = 1) {
-        conversations += sign * b.conversations
-        evaluated += sign * b.evaluated
-        for k in problems.indices { problems[k] += sign * b.problems[k] }
-        for k in answered.indices {
-            answered[k] += sign * b.answered[k]
-            failed[k] += sign * b.failed[k]
+    /// Adds (or with -1 takes away) another's counts, in place.
+    mutating func add(_ b: Counts, _ sign: Double = 1) {
+        for i in values.indices { values[i] += sign * b.values[i] }
+    }
+}
+
+/// One agent's hours (or everyone's), in order, with running totals: the sum over any window is the difference of
+/// two rows, found by bisection.
+struct HourlySeries {
+    let hours: [String]
+    /// (hours.count + 1) rows of `width` values; row i holds the sum of the first i hours.
+    let cumulative: [Double]
+    let width: Int
+
+    init(_ byHour: [String: Counts], width: Int) {
+        let ordered = byHour.sorted { $0.key < $1.key }
+        hours = ordered.map(\.key)
+        var running = Array(repeating: 0.0, count: width)
+        var rows = running
+        rows.reserveCapacity((ordered.count + 1) * width)
+        for (_, counts) in ordered {
+            for i in 0..<width { running[i] += counts.values[i] }
+            rows += running
         }
-        scores += sign * b.scores
-        scoreSum += Double(sign) * b.scoreSum
+        cumulative = rows
+        self.width = width
+    }
+
+    /// Where the first hour at or after `hour` is.
+    func position(_ hour: String) -> Int {
+        var low = 0, high = hours.count
+        while low < high {
+            let mid = (low + high) / 2
+            if hours[mid] < hour { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    func sum(_ window: RetrainingOutcome.Window, into counts: inout Counts, _ sign: Double = 1) {
+        let from = position(window.from) * width, until = position(window.until) * width
+        for i in 0..<width { counts.values[i] += sign * (cumulative[until + i] - cumulative[from + i]) }
     }
 }
 
@@ -224,30 +267,24 @@ struct Activity {
     let criteria: [String]
     /// The rule sets findings are counted from: the first, empty, is every rule of the criterion.
     let ruleSets: [[String]]
-    /// Measured agent → their hours in order.
-    var agents: [String: [(hour: String, counts: Counts)]] = [:]
-    /// Everyone's hours (the measured agents included), in order.
-    var everyone: [(hour: String, counts: Counts)] = []
+    /// Measured agent → their hours.
+    var agents: [String: HourlySeries] = [:]
+    /// Everyone's hours (the measured agents included).
+    var everyone: HourlySeries?
+
+    var emptyCounts: Counts { Counts(criteria: criteria.count, ruleSets: ruleSets.count) }
 
     /// An agent's counts in a window, or everyone's (nil).
     func sum(agent: String?, _ window: RetrainingOutcome.Window) -> Counts {
         var total = emptyCounts
-        let list = agent.map { agents[$0] ?? [] } ?? everyone
-        // The first hour at or after the window's start, by bisection: the list is in order.
-        var low = 0, high = list.count
-        while low < high {
-            let mid = (low + high) / 2
-            if list[mid].hour < window.from { low = mid + 1 } else { high = mid }
-        }
-        var i = low
-        while i < list.count, list[i].hour < window.until {
-            total.add(list[i].counts)
-            i += 1
-        }
+        (agent.map { agents[$0] } ?? everyone)?.sum(window, into: &total)
         return total
     }
 
-    var emptyCounts: Counts { Counts(criteria: criteria.count, ruleSets: ruleSets.count) }
+    /// Takes an agent's counts in a window away from `counts`.
+    func subtract(agent: String, _ window: RetrainingOutcome.Window, from counts: inout Counts) {
+        agents[agent]?.sum(window, into: &counts, -1)
+    }
 
     func problemIndex(criterion k: Int, rules: [String]) -> Int {
         (ruleSets.firstIndex(of: rules) ?? 0) * criteria.count + k
@@ -255,10 +292,11 @@ struct Activity {
 
     static func load(_ db: Database, agents: Set<String>, criteria: [String], ruleSets: [[String]], from: String, until: String,
                      rubricHash: String) throws -> Activity {
-        let activity = Activity(criteria: criteria, ruleSets: ruleSets)
+        var activity = Activity(criteria: criteria, ruleSets: ruleSets)
+        let empty = activity.emptyCounts
         var table: [String: [String: Counts]] = [:]  // who ("" for everyone not measured) → hour → counts
         func with(_ who: String, _ hour: String, _ change: (inout Counts) -> Void) {
-            change(&table[who, default: [:]][hour, default: activity.emptyCounts])
+            change(&table[who, default: [:]][hour, default: empty])
         }
         let index = Dictionary(uniqueKeysWithValues: criteria.enumerated().map { ($1, $0) })
         let who: SQL = "CASE WHEN c.agent_id IN \(agents.sorted()) THEN c.agent_id ELSE '' END"
@@ -284,7 +322,7 @@ struct Activity {
                 GROUP BY 1, 2, 3
                 """).fetchCursor(db).forEach { row in
                 guard let k = index[row["criterion"]] else { return }
-                with(row["who"], row["hour"]) { $0.problems[r * criteria.count + k] = row["problems"] }
+                with(row["who"], row["hour"]) { $0.setProblems(r * criteria.count + k, row["problems"]) }
             }
         }
         try SQLRequest<Row>("""
@@ -294,7 +332,7 @@ struct Activity {
             GROUP BY 1, 2, 3
             """).fetchCursor(db).forEach { row in
             guard let k = index[row["criterion"]] else { return }
-            with(row["who"], row["hour"]) { $0.answered[k] = row["answered"]; $0.failed[k] = row["failed"] }
+            with(row["who"], row["hour"]) { $0.setReviewed(k, answered: row["answered"], failed: row["failed"]) }
         }
         try SQLRequest<Row>("""
             SELECT \(who) AS who, substr(c.started_at, 1, 13) AS hour, COUNT(r.score) AS scores, TOTAL(r.score) AS score_sum
@@ -304,13 +342,14 @@ struct Activity {
             """).fetchCursor(db).forEach { row in
             with(row["who"], row["hour"]) { $0.scores = row["scores"]; $0.scoreSum = row["score_sum"] }
         }
-        var loaded = activity
+        let width = empty.values.count
         var everyone: [String: Counts] = [:]
-        for (who, hours) in table {
-            for (hour, counts) in hours { everyone[hour, default: activity.emptyCounts].add(counts) }
-            if !who.isEmpty { loaded.agents[who] = hours.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
+        // Each agent's hours are let go as soon as their series is built.
+        while let (who, hours) = table.popFirst() {
+            for (hour, counts) in hours { everyone[hour, default: empty].add(counts) }
+            if !who.isEmpty { activity.agents[who] = HourlySeries(hours, width: width) }
         }
-        loaded.everyone = everyone.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        return loaded
+        activity.everyone = HourlySeries(everyone, width: width)
+        return activity
     }
 }
