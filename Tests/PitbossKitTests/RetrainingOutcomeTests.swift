@@ -272,4 +272,25 @@ struct RetrainingOutcomeTests {
         let other = try #require(try query.measure([assignment], in: h.database, now: CoachingHistory.later).first?.criteria.first)
         #expect(other.findings.baseline == Tally(problems: 0, total: 20))
     }
+
+    @Test("assignments and their history survive a re-import that replaces the conversations and a new flag run")
+    func survivesReimport() throws {
+        var h = try CoachingHistory()
+        h.add("en.anna", month: 9, firstDay: 3, count: 40, rude: 20)
+        h.add("en.anna", month: 10, firstDay: 5, count: 40, rude: 2)
+        try h.importAll()
+        try h.flag()
+        let assignment = try h.retrain()
+        // The same file again, every chat's reply reworded, imported with replace; then flagged again.
+        let reworded = h.lines.map { $0.replacingOccurrences(of: "it is done, bye", with: "it is done now, bye") }
+        let path = h.scratch.write("again.jsonl", reworded.joined(separator: "\n") + "\n")
+        var options = ImportOptions()
+        options.replace = true
+        let summary = try TranscriptImporter(store: ConversationStore(database: h.database), schedule: .standard, options: options).run(paths: [path])
+        #expect(summary.replaced > 0)
+        try h.flag()
+        let (kept, events) = try RetrainingStore(database: h.database).show(assignment.id)
+        #expect(kept == assignment && events.map(\.state) == [.assigned, .completed])
+        #expect(try h.outcome(kept).verdict == .improved)
+    }
 }
