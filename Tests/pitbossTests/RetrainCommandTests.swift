@@ -118,5 +118,11 @@ struct RetrainCommandTests {
         let sample = try pitboss.run("sample", "--size", "3", "--seed", "s", "--dry-run", "--boost-retraining", "4")
         #expect(sample.status == 0 && sample.stdout.contains("Boosts: en.a2×4"), "\(sample.stdout)\(sample.stderr)")
         #expect(try pitboss.run("sample", "--size", "3", "--boost-retraining", "0").status == 64)
+        // The reviewer is told, before anything else, that en.a2 is in follow-up.
+        #expect(try pitboss.run("sample", "--size", "7", "--seed", "all").status == 0)
+        let review = try pitboss.run(["review", "c-2", "--as", "qa.maria"], input: "abandon\n")
+        #expect(review.stdout.contains("Agent en.a2 is in the follow-up of retraining #2 (de-escalation: courtesy) until"), "\(review.stdout)")
+        let other = try pitboss.run(["review", "c-3", "--as", "qa.maria"], input: "abandon\n")
+        #expect(other.status == 0 && !other.stdout.contains("follow-up"), "\(other.stdout)")
     }
 }
