@@ -63,12 +63,15 @@ public struct RetrainingSuggestions: Sendable {
                     WHERE \(inWindow) AND EXISTS (SELECT 1 FROM evaluations e WHERE e.conversation_id = c.id)
                     GROUP BY c.agent_id
                     """).fetchAll(db)
+                // Driven by the criteria's findings (findings_by_criterion), one row per conversation, then its conversation.
                 let flagged = try SQLRequest<Row>("""
-                    SELECT c.agent_id AS agent, f.criterion AS criterion, COUNT(DISTINCT c.id) AS problems
-                    FROM findings f JOIN conversations c ON c.id = f.conversation_id
-                    WHERE \(inWindow) AND f.status != \(FindingStatus.error)
-                      AND (f.verdict IS NULL OR f.verdict != \(FindingVerdict.Verdict.dismissed))
-                    GROUP BY c.agent_id, f.criterion
+                    SELECT c.agent_id AS agent, x.criterion AS criterion, COUNT(*) AS problems
+                    FROM (SELECT DISTINCT f.conversation_id AS id, f.criterion AS criterion FROM findings f
+                          WHERE f.criterion IN \(criteria) AND f.status != \(FindingStatus.error)
+                            AND (f.verdict IS NULL OR f.verdict != \(FindingVerdict.Verdict.dismissed))) x
+                    JOIN conversations c ON c.id = x.id
+                    WHERE \(inWindow)
+                    GROUP BY 1, 2
                     """).fetchAll(db)
                 // Reviews: the current revision's answer on each criterion, where it applied.
                 let reviewed = try SQLRequest<Row>("""

@@ -313,12 +313,14 @@ struct Activity {
         // nobody has judged it; a dismissed one never counts. Once for every criterion's rules, once per module's rules.
         for (r, rules) in ruleSets.enumerated() {
             let ofRules: SQL = rules.isEmpty ? "1" : "f.rule_id IN \(rules)"
+            // Driven by the criterion's findings (findings_by_criterion), one row per conversation, then its conversation.
             try SQLRequest<Row>("""
-                SELECT \(who) AS who, substr(c.started_at, 1, 13) AS hour, f.criterion AS criterion, COUNT(DISTINCT c.id) AS problems
-                FROM conversations c JOIN findings f ON f.conversation_id = c.id
-                WHERE \(window) AND f.criterion IN \(criteria) AND \(ofRules) AND f.status != \(FindingStatus.error)
-                  AND (f.verdict = \(FindingVerdict.Verdict.confirmed) OR (f.verdict IS NULL AND f.rubric_hash = \(rubricHash)))
-                  AND \(evaluatedWithRubric)
+                SELECT \(who) AS who, substr(c.started_at, 1, 13) AS hour, x.criterion AS criterion, COUNT(*) AS problems
+                FROM (SELECT DISTINCT f.conversation_id AS id, f.criterion AS criterion FROM findings f
+                      WHERE f.criterion IN \(criteria) AND \(ofRules) AND f.status != \(FindingStatus.error)
+                        AND (f.verdict = \(FindingVerdict.Verdict.confirmed) OR (f.verdict IS NULL AND f.rubric_hash = \(rubricHash)))) x
+                JOIN conversations c ON c.id = x.id
+                WHERE \(window) AND \(evaluatedWithRubric)
                 GROUP BY 1, 2, 3
                 """).fetchCursor(db).forEach { row in
                 guard let k = index[row["criterion"]] else { return }
