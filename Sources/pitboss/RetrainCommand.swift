@@ -215,8 +215,16 @@ struct RetrainCommand: ParsableCommand {
                 if let criterion, !loaded.criteria.contains(where: { $0.id == criterion }) {
                     throw PitbossError.usage("'\(criterion)' is not a criterion of the rubric; its criteria: \(loaded.criteria.map(\.id).joined(separator: ", "))")
                 }
-                if let module { _ = try workspace.module(module) }
-                let assignments = try workspace.retraining.list(agent: agent, module: module)
+                // A filter that names nothing is an error, not an empty table. A module taken out of the catalogue
+                // still has its assignments.
+                let all = try workspace.retraining.list()
+                if let module, !all.contains(where: { $0.module == module }) { _ = try workspace.module(module) }
+                if let agent, !all.contains(where: { $0.agent == agent }) {
+                    let closest = RetrainingStore.closest(to: agent, among: Array(Set(all.map(\.agent))))
+                    throw PitbossError.usage("agent '\(agent)' has no retraining assignment"
+                        + (closest.isEmpty ? "" : "; agents with assignments and a similar id: \(closest.joined(separator: ", "))"))
+                }
+                let assignments = all.filter { (agent == nil || $0.agent == agent) && (module == nil || $0.module == module) }
                     .filter { $0.state != .cancelled && (criterion == nil || $0.criteria.contains(criterion!)) }
                     .reversed()
                 if reevaluate { try RetrainCommand.reevaluate(Array(assignments), workspace: workspace, rubric: loaded, user: global.user) }

@@ -88,6 +88,8 @@ struct RetrainCommandTests {
         #expect(csv.stdout.contains("1,en.kevin,de-escalation,completed,2026-11-09T16:00:00.000Z,improved,courtesy,improved,findings,10,14,1,14"), "\(csv.stdout)")
         let table = try pitboss.run("retrain", "outcomes", "--module", "de-escalation")
         #expect(table.stdout.contains("By module") && table.stdout.contains("de-escalation            1         1"), "\(table.stdout)")
+        let agent = try pitboss.run("retrain", "outcomes", "--agent", "en.kevn")
+        #expect(agent.status == 64 && agent.stderr.contains("similar id: en.kevin"), "\(agent.stderr)")
         let criterion = try pitboss.run("retrain", "outcomes", "--criterion", "tone")
         #expect(criterion.status == 64 && criterion.stderr.contains("'tone' is not a criterion of the rubric"))
     }

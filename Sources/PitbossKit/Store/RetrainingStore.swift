@@ -183,7 +183,7 @@ public struct RetrainingStore: Sendable {
     }
 
     /// Up to three known ids within an edit distance of 3, nearest first.
-    static func closest(to id: String, among known: [String]) -> [String] {
+    public static func closest(to id: String, among known: [String]) -> [String] {
         func distance(_ a: String, _ b: String) -> Int {
             let a = Array(a.lowercased()), b = Array(b.lowercased())
             var previous = Array(0...b.count)
