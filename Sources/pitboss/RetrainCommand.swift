@@ -6,13 +6,11 @@ struct RetrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retrain",
         abstract: "Retraining: suggest who needs it, assign it, follow it, and measure whether it worked.",
-        discussion: """
-            Modules are the workspace's catalogue (modules: in pitboss.yaml). --on DATE records something that happened earlier
-            (history moved in from a spreadsheet); the audit log keeps both dates. Nothing is edited in place: each change is
-            appended to the assignment's history. An outcome compares the agent's problem rates in the baseline (the
-            retraining: baseline_days before it was assigned, default 30) with the follow-up (follow_up_days after it was
-            completed, default 30), against the rest of the team over the same days.
-            """,
+        discussion: "Modules are the workspace's catalogue (modules: in pitboss.yaml). --on DATE records something that happened "
+            + "earlier (history moved in from a spreadsheet); the audit log keeps both dates. Nothing is edited in place: each change "
+            + "is appended to the assignment's history. An outcome compares the agent's problem rates in the baseline (retraining: "
+            + "baseline_days before it was assigned, default 30) with the follow-up (follow_up_days after it was completed, default "
+            + "30), against the rest of the team over the same days.",
         subcommands: [Suggest.self, Assign.self, Start.self, Complete.self, Cancel.self, List.self, Show.self, Outcome.self, Outcomes.self]
     )
 
@@ -82,7 +80,7 @@ struct RetrainCommand: ParsableCommand {
                 if let latest = earlier.first, let oldest = earlier.last {
                     let times = earlier.count + 1
                     out += times >= 3
-                        ? "Attention: retraining number \(times) on \(assignment.criteria.joined(separator: ", ")) since \(oldest.assignedAt.prefix(10)) (#\(earlier.map { String($0.id) }.joined(separator: ", #"))): consider a performance review.\n"
+                        ? "Attention: retraining number \(times) on \(assignment.criteria.joined(separator: ", ")) since \(oldest.assignedAt.prefix(10)) (#\(earlier.reversed().map { String($0.id) }.joined(separator: ", #")) and now #\(assignment.id)): consider a performance review.\n"
                         : "A repeat: #\(latest.id) on the same criteria was assigned \(latest.assignedAt.prefix(10)), within 90 days.\n"
                 }
                 try Console.out(TerminalSafe.text(out))
@@ -165,11 +163,9 @@ struct RetrainCommand: ParsableCommand {
     struct Outcome: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Whether one retraining worked: rates before and after, against the team's change, with a verdict.",
-            discussion: """
-                Verdicts: improved, no change, worse, too early (not completed, or the follow-up has neither ended nor reached
-                follow_up_minimum evaluated conversations), not enough data (with how many more reviewed conversations would show
-                a halving of the rate). Findings count only in conversations the rubric evaluated, the same rubric in both windows.
-                """)
+            discussion: "Verdicts: improved, no change, worse, too early (not completed, or the follow-up has neither ended nor "
+                + "reached follow_up_minimum evaluated conversations), not enough data (with how many more conversations would show a "
+                + "halving of the rate). Findings count only in conversations the rubric evaluated: the same rubric in both windows.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The assignment's number.") var id: Int64
         @Flag(help: "First evaluate, with the rubric, every conversation in the windows it has not evaluated (a flag run: flagged conversations are queued as usual).")
@@ -241,11 +237,16 @@ struct RetrainCommand: ParsableCommand {
         var options = FlagRunner.Options()
         options.selection = FlagSelection(since: span.from, until: span.until)
         options.user = user
+        let pending = try workspace.flags.countPending(selection: options.selection, rubricHash: rubric.contentHash)
+        guard pending > 0 else {
+            Console.note("Every conversation in the windows is already evaluated with \(rubric.name) version \(rubric.version): nothing to re-evaluate.")
+            return
+        }
         let summary = try FlagRunner(store: workspace.flags, rubric: rubric, options: options).run { progress in
             Console.progress("evaluating \(progress.done)/\(progress.total) conversations in the windows")
         }
         Console.endProgress()
-        Console.note("Evaluated \(summary.counts.evaluated) conversation\(summary.counts.evaluated == 1 ? "" : "s") in the windows with \(rubric.name) \(rubric.version) (flag run \(summary.run)).")
+        Console.note("Evaluated \(summary.counts.evaluated) conversation\(summary.counts.evaluated == 1 ? "" : "s") in the windows with \(rubric.name) version \(rubric.version) (flag run \(summary.run)).")
     }
 }
 

@@ -48,6 +48,7 @@ struct ReviewCommand: ParsableCommand {
                 let findings = try workspace.findings(FindingQuery(conversation: claim.conversation))
                 let evaluated = try workspace.flags.isEvaluated(conversation: claim.conversation)
                 let followUps = try workspace.retraining.inFollowUp(settings: config.outcomes, agent: conversation.agentID)
+                    .filter { $0.covers(conversation.startedAt) }
                 let session = ReviewSession(store: ReviewStore(queue: queue), rubric: loaded, reviewer: reviewer, claim: claim,
                                             conversation: conversation, findings: findings, evaluated: evaluated, style: Console.stdoutStyle,
                                             timeZone: config.timeZone, showPersonalData: personalData.showPII,

@@ -83,6 +83,12 @@ struct SampleCommand: ParsableCommand {
                 }
             }
             let outcome = try workspace.samples.sample(population, request, by: global.user, dryRun: dryRun)
+            if boostRetraining != nil {
+                let boosted = request.retrainingBoosts.keys.filter { outcome.draw.plan.boosts[$0] != nil }.sorted()
+                Console.note(request.retrainingBoosts.isEmpty ? "--boost-retraining: no agent's retraining follow-up is open; nothing was weighed."
+                    : boosted.isEmpty ? "--boost-retraining: the agents in follow-up (\(request.retrainingBoosts.keys.sorted().joined(separator: ", "))) have no conversation in the population."
+                    : "--boost-retraining: weighed \(boosted.joined(separator: ", ")) (in follow-up).")
+            }
             try Console.out(SampleReport.render(outcome, dryRun: dryRun, format: format, style: Console.stdoutStyle))
         }
     }

@@ -83,8 +83,8 @@ struct RetrainingOutcomeTests {
         #expect(abs((f.change?.difference ?? 0) + 0.45) < 1e-9)
         #expect((f.differenceInDifferences?.upper ?? 0) < 0)
         #expect((f.pValue ?? 1) < 0.001 && f.test == "two-proportion z-test")
-        #expect(o.baseline == .init(from: "2026-09-01T12", until: "2026-10-01T12"))
-        #expect(o.followUp == .init(from: "2026-10-03T13", until: "2026-11-02T13") && o.followUpEnded)
+        #expect(o.baseline == .init(from: "2026-09-01T12:00:00.000Z", until: "2026-10-01T12:00:00.000Z"))
+        #expect(o.followUp == .init(from: "2026-10-03T13:00:00.000Z", until: "2026-11-02T13:00:00.000Z") && o.followUpEnded)
         #expect(o.rubric.notEvaluatedBaseline == 0 && o.rubric.notEvaluatedFollowUp == 0)
         // Reviewers dismiss what the rubric found after the training: it still counts as improved, and the dismissed
         // ones are not problems.
@@ -184,7 +184,7 @@ struct RetrainingOutcomeTests {
         // Eight days into the follow-up: 12 conversations of the 30 that allow an early judgement.
         let early = try h.outcome(done, now: UTCTimestamp.parse("2026-10-11T00:00:00Z")!)
         #expect(early.verdict == .tooEarly && !early.followUpEnded)
-        #expect(early.reason?.contains("12 of the 30") == true, "\(early.reason ?? "")")
+        #expect(early.reason?.contains("holds 12 evaluated conversations of the agent so far; 30 allow") == true, "\(early.reason ?? "")")
         // With a minimum of 10 the open window is judged on what it holds.
         let judged = try h.outcome(done, now: UTCTimestamp.parse("2026-10-11T00:00:00Z")!,
                                    settings: OutcomeSettings(baselineDays: 30, followUpDays: 30, followUpMinimum: 10))

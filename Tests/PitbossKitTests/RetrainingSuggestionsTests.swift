@@ -26,7 +26,7 @@ struct RetrainingSuggestionsTests {
         #expect(anna.openAssignment == nil)
     }
 
-    @Test("too few conversations say nothing; a dismissed finding is no evidence; an open assignment is shown, not suggested again")
+    @Test("too few conversations say nothing; a dismissed finding is no evidence; an open or recent assignment is shown, not suggested again")
     func exclusions() throws {
         let f = try fixture()
         #expect(try RetrainingSuggestions(criteria: ["courtesy"], minimum: 31).fetch(from: f.database).isEmpty)
@@ -34,6 +34,12 @@ struct RetrainingSuggestionsTests {
         let id = try RetrainingStore(database: f.database).assign(
             RetrainingStore.Request(agent: "en.anna", module: module, dueOn: "2026-12-31", on: f.now), by: "qa.lead", now: f.now, zone: Fixture.utc).assignment.id
         #expect(try RetrainingSuggestions(criteria: ["courtesy"]).fetch(from: f.database).first?.openAssignment == id)
+        // Completed: shown as recently retrained (its outcome is what to look at), still not suggested.
+        try RetrainingStore(database: f.database).move(id, to: .completed, on: f.now, by: "qa.lead", now: f.now)
+        var query = RetrainingSuggestions(criteria: ["courtesy"])
+        query.now = f.now
+        let retrained = try #require(try query.fetch(from: f.database).first)
+        #expect(retrained.openAssignment == nil && retrained.recentlyCompleted == id && retrained.completedOn == "2026-11-22" && !retrained.isSuggested)
         // Reviewers dismiss every courtesy finding: the findings no longer show a problem.
         try f.database.writer.write { db in try db.execute(sql: "UPDATE findings SET verdict = 'dismissed' WHERE criterion = 'courtesy'") }
         let after = try RetrainingSuggestions(criteria: ["courtesy"]).fetch(from: f.database).filter { $0.source == .findings }

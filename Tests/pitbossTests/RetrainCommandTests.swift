@@ -114,13 +114,14 @@ struct RetrainCommandTests {
         let cancelled = try pitboss.run("retrain", "outcome", "1")
         #expect(cancelled.status == 77 && cancelled.stderr.contains("a cancelled retraining has no outcome"), "\(cancelled.stderr)")
         #expect(try pitboss.run("retrain", "outcomes").stdout.contains("No retraining outcome to show"))
-        // Completed just now: the follow-up is open, and --boost-retraining weighs en.a2.
-        #expect(try pitboss.run("retrain", "assign", "en.a2", "--module", "de-escalation", "--due", "2099-01-31").status == 0)
-        #expect(try pitboss.run("retrain", "complete", "2").status == 0)
+        // Completed on 20 November with a ten-year follow-up: the window is open, and --boost-retraining weighs en.a2.
+        workspace.write("pitboss.yaml", (try String(contentsOfFile: workspace.path("pitboss.yaml"), encoding: .utf8)) + "\nretraining: {follow_up_days: 3650}\n")
+        #expect(try pitboss.run("retrain", "assign", "en.a2", "--module", "de-escalation", "--due", "2099-01-31", "--on", "2026-11-19").status == 0)
+        #expect(try pitboss.run("retrain", "complete", "2", "--on", "2026-11-20").status == 0)
         let sample = try pitboss.run("sample", "--size", "3", "--seed", "s", "--dry-run", "--boost-retraining", "4")
         #expect(sample.status == 0 && sample.stdout.contains("Boosts: en.a2×4"), "\(sample.stdout)\(sample.stderr)")
         #expect(try pitboss.run("sample", "--size", "3", "--boost-retraining", "0").status == 64)
-        // The reviewer is told, before anything else, that en.a2 is in follow-up.
+        // The reviewer of a conversation in the window is told, before anything else, that en.a2 is in follow-up.
         #expect(try pitboss.run("sample", "--size", "7", "--seed", "all").status == 0)
         let review = try pitboss.run(["review", "c-2", "--as", "qa.maria"], input: "abandon\n")
         #expect(review.stdout.contains("Agent en.a2 is in the follow-up of retraining #2 (de-escalation: courtesy) until"), "\(review.stdout)")

@@ -4,15 +4,20 @@ import Foundation
 /// measured on.
 public struct RetrainingFollowUp: Sendable, Equatable {
     public var assignment: RetrainingAssignment
-    /// When the follow-up window ends.
+    /// The follow-up window: from ≤ t < until.
+    public var from: Date
     public var until: Date
 
-    public init(assignment: RetrainingAssignment, until: Date) {
+    public init(assignment: RetrainingAssignment, from: Date, until: Date) {
         self.assignment = assignment
+        self.from = from
         self.until = until
     }
 
-    /// What a reviewer is told: so that they know, not so that the score changes.
+    /// Whether a conversation that started then is measured in this follow-up.
+    public func covers(_ startedAt: Date) -> Bool { startedAt >= from && startedAt < until }
+
+    /// What a reviewer of a conversation in the window is told: so that they know, not so that the score changes.
     public func notice(in zone: TimeZone) -> String {
         let a = assignment
         return "Agent \(a.agent) is in the follow-up of retraining #\(a.id) (\(a.module): \(a.criteria.joined(separator: ", "))) until "

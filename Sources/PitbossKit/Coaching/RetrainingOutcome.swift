@@ -4,7 +4,7 @@ import Foundation
 /// it was assigned and the follow-up window after it was completed, against the rest of the team over the same
 /// windows, each from findings and from reviews; and the verdict a supervisor acts on.
 public struct RetrainingOutcome: Sendable, Codable, Equatable {
-    /// A stretch of time, whole hours in UTC: from ≤ t < until.
+    /// A stretch of time on whole UTC hours, as stored timestamps: from ≤ t < until.
     public struct Window: Sendable, Codable, Equatable {
         public var from: String
         public var until: String

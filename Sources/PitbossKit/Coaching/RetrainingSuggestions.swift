@@ -26,10 +26,17 @@ public struct RetrainingSuggestion: Sendable, Codable, Equatable {
     public var evidence: [String]
     /// An open assignment (assigned or started) on this criterion: shown, not suggested again.
     public var openAssignment: Int64?
+    /// A retraining on this criterion completed in the last 90 days: its outcome, not a new assignment, is what to
+    /// look at; shown, not suggested.
+    public var recentlyCompleted: Int64?
+    public var completedOn: String?
+
+    /// Suggested: neither assigned nor recently retrained on the criterion.
+    public var isSuggested: Bool { openAssignment == nil && recentlyCompleted == nil }
 
     enum CodingKeys: String, CodingKey {
         case agent, criterion, source, problems, total, rate, lower, upper, evidence
-        case teamRate = "team_rate", openAssignment = "open_assignment"
+        case teamRate = "team_rate", openAssignment = "open_assignment", recentlyCompleted = "recently_completed", completedOn = "completed_on"
     }
 }
 
@@ -41,6 +48,8 @@ public struct RetrainingSuggestions: Sendable {
     public var minimum: Int
     /// How many evidence ids to cite per line.
     public var evidenceLimit = 5
+    /// What "recently completed" is measured from.
+    public var now = Date()
 
     public init(since: Date? = nil, until: Date? = nil, criteria: [String], minimum: Int = 10) {
         self.since = since
@@ -83,6 +92,11 @@ public struct RetrainingSuggestions: Sendable {
                 let open = try SQLRequest<Row>("""
                     SELECT id, agent_id AS agent, criteria FROM retraining_current WHERE state IN \([RetrainingState.assigned, .started])
                     """).fetchAll(db)
+                let recent = try SQLRequest<Row>("""
+                    SELECT id, agent_id AS agent, criteria, state_at FROM retraining_current
+                    WHERE state = \(RetrainingState.completed) AND state_at >= \(UTCTimestamp.format(now.addingTimeInterval(-RetrainingStore.repeatWindow)))
+                    ORDER BY state_at DESC
+                    """).fetchAll(db)
 
                 var totals: [String: Int] = [:]
                 for row in evaluated { totals[row["agent"]] = row["total"] }
@@ -93,11 +107,11 @@ public struct RetrainingSuggestions: Sendable {
                     var counts: [(agent: String, problems: Int, total: Int)] = totals.map { agent, total in
                         (agent, problemsOf[criterion]?[agent] ?? 0, total)
                     }
-                    suggestions += try judge(db, criterion, .findings, &counts, open, inWindow)
+                    suggestions += try judge(db, criterion, .findings, &counts, open, recent, inWindow)
                     var byReview = reviewed.filter { $0["criterion"] == criterion }.map { row in
                         (agent: row["agent"] as String, problems: row["problems"] as Int? ?? 0, total: row["total"] as Int)
                     }
-                    suggestions += try judge(db, criterion, .reviews, &byReview, open, inWindow)
+                    suggestions += try judge(db, criterion, .reviews, &byReview, open, recent, inWindow)
                 }
                 return suggestions.sorted { ($0.lower - $0.teamRate, $1.agent) > ($1.lower - $1.teamRate, $0.agent) }
             }
@@ -107,7 +121,12 @@ public struct RetrainingSuggestions: Sendable {
     }
 
     private func judge(_ db: Database, _ criterion: String, _ source: RetrainingSuggestion.Source,
-                       _ counts: inout [(agent: String, problems: Int, total: Int)], _ open: [Row], _ inWindow: SQL) throws -> [RetrainingSuggestion] {
+                       _ counts: inout [(agent: String, problems: Int, total: Int)], _ open: [Row], _ recent: [Row],
+                       _ inWindow: SQL) throws -> [RetrainingSuggestion] {
+        func addresses(_ row: Row, _ agent: String) -> Bool {
+            row["agent"] as String == agent
+                && ((try? JSONDecoder().decode([String].self, from: Data((row["criteria"] as String).utf8))) ?? []).contains(criterion)
+        }
         let teamTotal = counts.map(\.total).reduce(0, +)
         guard teamTotal > 0 else { return [] }
         let teamRate = Double(counts.map(\.problems).reduce(0, +)) / Double(teamTotal)
@@ -115,14 +134,13 @@ public struct RetrainingSuggestions: Sendable {
         for (agent, problems, total) in counts.sorted(by: { $0.agent < $1.agent }) where total >= minimum {
             let interval = ProportionInterval.wilson(successes: problems, trials: total)
             guard interval.lower > teamRate + 1e-12 else { continue }  // above it, not equal to it within rounding
-            let assignment = open.first { row in
-                row["agent"] as String == agent
-                    && ((try? JSONDecoder().decode([String].self, from: Data((row["criteria"] as String).utf8))) ?? []).contains(criterion)
-            }.map { $0["id"] as Int64 }
+            let assignment = open.first { addresses($0, agent) }.map { $0["id"] as Int64 }
+            let completed = recent.first { addresses($0, agent) }
             result.append(RetrainingSuggestion(
                 agent: agent, criterion: criterion, source: source, problems: problems, total: total, rate: interval.estimate ?? 0,
                 lower: interval.lower, upper: interval.upper, teamRate: teamRate, evidence: try evidence(db, agent, criterion, source, inWindow),
-                openAssignment: assignment))
+                openAssignment: assignment, recentlyCompleted: completed.map { $0["id"] as Int64 },
+                completedOn: completed.map { String(($0["state_at"] as String).prefix(10)) }))
         }
         return result
     }

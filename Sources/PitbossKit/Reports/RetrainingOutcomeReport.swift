@@ -15,13 +15,13 @@ public enum RetrainingOutcomeReport {
         } else {
             out += "  follow-up  starts when the retraining is completed\n"
         }
-        out += "  rubric     " + TerminalSafe.line("\(o.rubric.name) \(o.rubric.version) (\(o.rubric.hash.prefix(12))), for both windows") + "\n"
+        out += "  rubric     " + TerminalSafe.line("\(o.rubric.name) version \(o.rubric.version) (\(o.rubric.hash.prefix(12))), for both windows") + "\n"
         let missing = o.rubric.notEvaluatedBaseline + o.rubric.notEvaluatedFollowUp
         if missing > 0 {
             out += style.paint("             \(o.rubric.notEvaluatedBaseline) baseline and \(o.rubric.notEvaluatedFollowUp) follow-up conversations of the agent are not evaluated with it and are left out", .yellow) + "\n"
         }
         for c in o.criteria {
-            out += "\n" + style.paint(TerminalSafe.line(c.criterion), .bold) + ": " + paint(c.verdict, style)
+            out += "\n" + style.paint(TerminalSafe.line(c.criterion), .bold) + ": " + (o.verdict == .tooEarly ? "so far " : "") + paint(c.verdict, style)
                 + (c.decidedBy.map { " (from \($0.rawValue))" } ?? "") + "\n"
             var table = Table(headers: ["from", "before", "after", "change, points (95 % CI)", "p", "team before", "team after", "team change",
                                         "beyond the team (95 % CI)", "says"], numericColumns: [1, 2, 4, 5, 6])
@@ -51,25 +51,28 @@ public enum RetrainingOutcomeReport {
             struct Shown: Encodable { var outcomes: [RetrainingOutcome]; var modules: [ModuleOutcomeSummary] }
             return JSONOutput.string(Shown(outcomes: list, modules: modules))
         case .csv:
-            // One row per assignment and criterion, the numbers plain for a spreadsheet.
+            // One row per assignment and criterion, every count; rates and differences as fractions (0.25, not 25 %).
             func number(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "" }
+            let perSource = ["baseline_problems", "baseline_total", "follow_up_problems", "follow_up_total",
+                             "team_baseline_problems", "team_baseline_total", "team_follow_up_problems", "team_follow_up_total",
+                             "change", "change_lower", "change_upper", "p_value", "test", "team_change",
+                             "did", "did_lower", "did_upper", "verdict"]
             var table = Table(headers: ["id", "agent", "module", "state", "completed", "verdict", "criterion", "criterion_verdict", "decided_by"]
-                + ["findings", "reviews"].flatMap { s in
-                    ["baseline_problems", "baseline_total", "follow_up_problems", "follow_up_total", "change", "p_value",
-                     "team_baseline_rate", "team_follow_up_rate", "did", "did_lower", "did_upper", "verdict"].map { "\(s)_\($0)" }
-                } + ["score_baseline", "score_follow_up"])
+                + ["findings", "reviews"].flatMap { s in perSource.map { "\(s)_\($0)" } }
+                + ["score_baseline", "score_baseline_reviews", "score_follow_up", "score_follow_up_reviews"])
             for o in list {
                 for c in o.criteria {
                     var row = [String(o.assignment.id), o.assignment.agent, o.assignment.module, o.assignment.state.rawValue,
                                o.assignment.state == .completed ? o.assignment.stateAt : "", o.verdict.rawValue, c.criterion, c.verdict.rawValue,
                                c.decidedBy?.rawValue ?? ""]
                     for r in [c.findings, c.reviews] {
-                        row += [String(r.baseline.problems), String(r.baseline.total), String(r.followUp.problems), String(r.followUp.total),
-                                number(r.change?.difference), number(r.pValue), number(r.teamBaseline.rate), number(r.teamFollowUp.rate),
-                                number(r.differenceInDifferences?.difference), number(r.differenceInDifferences?.lower),
-                                number(r.differenceInDifferences?.upper), r.verdict.rawValue]
+                        row += [r.baseline, r.followUp, r.teamBaseline, r.teamFollowUp].flatMap { [String($0.problems), String($0.total)] }
+                        row += [number(r.change?.difference), number(r.change?.lower), number(r.change?.upper), number(r.pValue), r.test ?? "",
+                                number(r.teamChange?.difference), number(r.differenceInDifferences?.difference),
+                                number(r.differenceInDifferences?.lower), number(r.differenceInDifferences?.upper), r.verdict.rawValue]
                     }
-                    row += [number(o.scores.baseline.mean), number(o.scores.followUp.mean)]
+                    row += [number(o.scores.baseline.mean), String(o.scores.baseline.reviews),
+                            number(o.scores.followUp.mean), String(o.scores.followUp.reviews)]
                     table.rows.append(row)
                 }
             }
@@ -85,7 +88,7 @@ public enum RetrainingOutcomeReport {
                     table.tones[row] = [4: tones(verdict)]
                     table.rows.append([i == 0 ? String(o.assignment.id) : "", i == 0 ? o.assignment.agent : "", i == 0 ? o.assignment.module : "",
                                        c.criterion, i == 0 ? o.verdict.words : "(\(c.verdict.words))",
-                                       "\(rate(c.findings.baseline)) → \(rate(c.findings.followUp))", interval(c.findings.differenceInDifferences),
+                                       "\(tally(c.findings.baseline)) → \(tally(c.findings.followUp))", interval(c.findings.differenceInDifferences),
                                        "\(tally(c.reviews.baseline)) → \(tally(c.reviews.followUp))",
                                        i == 0 ? "\(mean(o.scores.baseline)) → \(mean(o.scores.followUp))" : ""])
                 }
@@ -98,8 +101,8 @@ public enum RetrainingOutcomeReport {
                     summary.rows.append([m.module, String(m.assignments)] + OutcomeVerdict.allCases.map { String(m.verdicts[$0.rawValue] ?? 0) }
                         + [pooled(m.pooledFindings), pooled(m.pooledReviews)])
                 }
-                out += "\nBy module (the effect is the change in problem rate beyond the team's, in points; negative is fewer problems):\n"
-                    + summary.render(style: style)
+                out += "\nBy module (the effect is the change in problem rate beyond the team's, in points; negative is fewer problems;\n"
+                    + "pooled over the judged assignments and criteria, each weighted by its precision):\n" + summary.render(style: style)
             }
             return out
         }
@@ -116,7 +119,7 @@ public enum RetrainingOutcomeReport {
         }
     }
 
-    static func span(_ w: RetrainingOutcome.Window) -> String { "\(w.from):00Z – \(w.until):00Z" }
+    static func span(_ w: RetrainingOutcome.Window) -> String { "\(w.from.prefix(16))Z – \(w.until.prefix(16))Z" }
 
     static func tally(_ t: Tally) -> String {
         t.total == 0 ? "—" : "\(t.problems)/\(t.total) " + rate(t)
@@ -141,8 +144,10 @@ public enum RetrainingOutcomeReport {
     }
 
     static func says(_ r: RateComparison) -> String {
-        guard r.verdict == .notEnoughData, let needed = r.neededPerWindow else { return r.verdict.words }
-        return r.verdict.words + " (\(needed) per window would show a halving)"
+        guard r.verdict == .notEnoughData else { return r.verdict.words }
+        guard r.neededPerWindow != nil else { return "not enough data: no problem rate to halve yet" }
+        let more = [(r.moreNeededBaseline ?? 0, "before"), (r.moreNeededFollowUp ?? 0, "after")].filter { $0.0 > 0 }
+        return "not enough data: " + more.map { "\($0.0) more \($0.1)" }.joined(separator: ", ")
     }
 
     static func mean(_ m: RetrainingOutcome.ScoreMean) -> String {
@@ -151,6 +156,6 @@ public enum RetrainingOutcomeReport {
 
     static func pooled(_ p: PooledEstimate?) -> String {
         guard let p else { return "—" }
-        return "\(points(p.estimate)) (\(points(p.lower)) to \(points(p.upper))), \(p.count)"
+        return "\(points(p.estimate)) (\(points(p.lower)) to \(points(p.upper))) over \(p.count)"
     }
 }

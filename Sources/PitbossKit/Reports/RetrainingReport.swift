@@ -46,22 +46,29 @@ public enum RetrainingReport {
         case .json:
             return JSONOutput.string(list)
         case .csv:
-            return Table(headers: ["agent", "criterion", "source", "problems", "total", "rate", "lower", "upper", "team_rate", "evidence", "open_assignment"],
+            return Table(headers: ["agent", "criterion", "source", "problems", "total", "rate", "lower", "upper", "team_rate", "evidence", "open_assignment",
+                                   "recently_completed", "completed_on"],
                          rows: list.map { s in
                              [s.agent, s.criterion, s.source.rawValue, String(s.problems), String(s.total), String(format: "%.4f", s.rate),
                               String(format: "%.4f", s.lower), String(format: "%.4f", s.upper), String(format: "%.4f", s.teamRate),
-                              s.evidence.joined(separator: ";"), s.openAssignment.map(String.init) ?? ""]
+                              s.evidence.joined(separator: ";"), s.openAssignment.map(String.init) ?? "", s.recentlyCompleted.map(String.init) ?? "",
+                              s.completedOn ?? ""]
                          }).csv()
         case .table:
             guard !list.isEmpty else { return "Nobody's rate is above the team's with 95 % confidence.\n" }
-            var table = Table(headers: ["agent", "criterion", "from", "rate", "95 % interval", "team", "n", "evidence", ""], numericColumns: [3, 5, 6])
+            var table = Table(headers: ["agent", "criterion", "from", "rate", "95 % interval", "team", "n", "status", "evidence"], numericColumns: [3, 5, 6])
             for (row, s) in list.enumerated() {
-                if s.openAssignment != nil { table.tones[row] = [8: [.dim]] }
+                if !s.isSuggested { table.tones[row] = [7: [.dim]] }
+                let status = s.openAssignment.map { "already assigned: #\($0)" }
+                    ?? s.recentlyCompleted.map { "retrained: #\($0), completed \(s.completedOn ?? "")" } ?? "suggested"
+                let more = s.problems - s.evidence.count
                 table.rows.append([s.agent, s.criterion, s.source.rawValue, percent(s.rate), percent(s.lower) + " – " + percent(s.upper),
-                                   percent(s.teamRate), String(s.total), s.evidence.joined(separator: ", "),
-                                   s.openAssignment.map { "already assigned: #\($0)" } ?? "suggested"])
+                                   percent(s.teamRate), String(s.total), status,
+                                   s.evidence.joined(separator: ", ") + (more > 0 ? " and \(more) more" : "")])
             }
             return table.render(style: style)
+                + "The team's rate is every agent's, theirs included."
+                + (list.contains { $0.recentlyCompleted != nil } ? " A recent retraining's outcome shows whether it worked." : "") + "\n"
         }
     }
 }

@@ -49,7 +49,7 @@ public struct RetrainingOutcomeQuery: Sendable {
     public func span(of assignments: [RetrainingAssignment], now: Date) -> (from: Date, until: Date)? {
         let spans = assignments.filter { $0.state != .cancelled }.map { windows(of: $0, now: now) }
         guard let from = spans.map(\.baseline.from).min(), let until = spans.map({ $0.counted?.until ?? $0.baseline.until }).max(),
-              let start = UTCTimestamp.parse(from + ":00:00Z"), let end = UTCTimestamp.parse(until + ":00:00Z") else { return nil }
+              let start = UTCTimestamp.parse(from), let end = UTCTimestamp.parse(until) else { return nil }
         return (start, end)
     }
 
@@ -140,10 +140,10 @@ public struct RetrainingOutcomeQuery: Sendable {
         switch assignment.state {
         case .assigned, .started:
             verdict = .tooEarly
-            reason = "not completed yet (\(assignment.state.rawValue)): the follow-up starts when it is"
+            reason = "not completed yet (still \(assignment.state.rawValue)): the follow-up window opens when it is completed"
         case .completed where !window.ended && agentAfter.evaluated < settings.followUpMinimum:
             verdict = .tooEarly
-            reason = "the follow-up runs until \(window.followUp?.until ?? "?"):00Z; \(agentAfter.evaluated) of the \(settings.followUpMinimum) evaluated conversations that allow an earlier judgement so far"
+            reason = "the follow-up window is open until \(window.followUp?.until ?? "?") and holds \(agentAfter.evaluated) evaluated conversation\(agentAfter.evaluated == 1 ? "" : "s") of the agent so far; \(settings.followUpMinimum) allow a judgement before it ends"
         default:
             if verdict == .notEnoughData { reason = Self.missing(criteria) }
         }
@@ -176,8 +176,8 @@ public struct RetrainingOutcomeQuery: Sendable {
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
-    /// "2026-11-21T18": the hour a stored timestamp starts with, so that hours compare as text.
-    static func hour(_ date: Date) -> String { String(UTCTimestamp.format(date).prefix(13)) }
+    /// A window's bound as stored timestamps are written (they compare as text).
+    static func hour(_ date: Date) -> String { UTCTimestamp.format(date) }
 }
 
 /// What happened in one hour (or a window's sum of hours) for one agent or for everyone, as one flat vector so that
@@ -257,7 +257,8 @@ struct HourlySeries {
     }
 
     func sum(_ window: RetrainingOutcome.Window, into counts: inout Counts, _ sign: Double = 1) {
-        let from = position(window.from) * width, until = position(window.until) * width
+        // Hours are keyed "2026-11-21T18", the first 13 characters of a timestamp; windows begin and end on the hour.
+        let from = position(String(window.from.prefix(13))) * width, until = position(String(window.until.prefix(13))) * width
         for i in 0..<width { counts.values[i] += sign * (cumulative[until + i] - cumulative[from + i]) }
     }
 }

@@ -154,7 +154,7 @@ public struct RetrainingStore: Sendable {
         return completed.compactMap { a in
             guard let done = UTCTimestamp.parse(a.stateAt) else { return nil }
             let window = settings.followUp(completedAt: done)
-            return now >= window.from.addingTimeInterval(-3_600) && now < window.until ? RetrainingFollowUp(assignment: a, until: window.until) : nil
+            return now >= window.from.addingTimeInterval(-3_600) && now < window.until ? RetrainingFollowUp(assignment: a, from: window.from, until: window.until) : nil
         }
     }
 

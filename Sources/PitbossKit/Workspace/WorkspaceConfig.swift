@@ -142,7 +142,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
                 }
             case "retraining":
                 guard let fields = value.mapping else {
-                    throw .badInput("\(where_(value)): retraining is {baseline_days: 30, follow_up_days: 30, follow_up_minimum: 30}")
+                    throw .badInput("\(where_(value)): retraining must be a mapping, e.g. {baseline_days: 30, follow_up_days: 30, follow_up_minimum: 30}")
                 }
                 for (fieldNode, number) in fields {
                     let field = fieldNode.string ?? ""
