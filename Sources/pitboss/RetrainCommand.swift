@@ -67,15 +67,19 @@ struct RetrainCommand: ParsableCommand {
                 let workspace = try global.openWorkspace(.write)
                 let zone = workspace.config.timeZone
                 let module = try workspace.module(self.module)
-                let known = Set(try RubricCommand.load(rubric ?? workspace.config.rubricPath).criteria.map(\.id))
-                for name in criterion + module.criteria where !known.contains(name) {
-                    throw PitbossError.usage("'\(name)' is not a criterion of the rubric; its criteria: \(known.sorted().joined(separator: ", "))")
+                let loaded = try RubricCommand.load(rubric ?? workspace.config.rubricPath)
+                let known = loaded.criteria.map(\.id)
+                for name in criterion where !known.contains(name) {
+                    throw PitbossError.usage("'\(name)' is not a criterion of the rubric; its criteria: \(known.joined(separator: ", "))")
                 }
+                let problems = module.unknownCriteria(in: loaded).map { "module \(module.name) addresses criterion '\($0)', which rubric \(loaded.name) does not have (its criteria: \(known.joined(separator: ", ")))" }
+                    + module.ruleProblems(against: loaded)
+                if !problems.isEmpty { throw PitbossError.badInput(problems.joined(separator: "\n") + "\nfix the module in pitboss.yaml") }
                 guard let dueDay = try Arguments.time(due, "--due", zone: zone).map({ LocalTime.day($0, in: zone) }) else { return }
                 let request = RetrainingStore.Request(agent: agent, module: module, criteria: criterion, evidence: evidence, note: note,
                                                       dueOn: dueDay, on: try RetrainCommand.on(on, zone: zone))
                 let (assignment, earlier) = try workspace.retraining.assign(request, by: global.user, zone: zone)
-                var out = "Assigned retraining #\(assignment.id): \(assignment.agent), module \(assignment.module) ("
+                var out = "Assigned retraining #\(assignment.id): \(TerminalSafe.line(assignment.agent)), module \(assignment.module) ("
                     + assignment.criteria.joined(separator: ", ") + "), due \(assignment.dueOn).\n"
                 if let latest = earlier.first, let oldest = earlier.last {
                     let times = earlier.count + 1
@@ -183,8 +187,8 @@ struct RetrainCommand: ParsableCommand {
                 }
                 if reevaluate { try RetrainCommand.reevaluate([assignment], workspace: workspace, rubric: loaded, user: global.user) }
                 guard let outcome = try workspace.retrainingOutcomes([assignment], rubric: loaded).first else { return }
-                try Console.out(RetrainingOutcomeReport.outcome(outcome, json: format == .json, style: Console.stdoutStyle))
-                if format == .table, !reevaluate, outcome.rubric.notEvaluatedBaseline + outcome.rubric.notEvaluatedFollowUp > 0 {
+                try Console.out(RetrainingOutcomeReport.outcome(outcome, json: format == .json, style: Console.stdoutStyle, zone: workspace.config.timeZone))
+                if format == .table, !reevaluate, outcome.rubric.notEvaluated > 0 {
                     try Console.out("To count them: pitboss retrain outcome \(id) --reevaluate\n")
                 }
             }

@@ -153,7 +153,7 @@ struct RetrainingOutcomeTests {
         #expect(after.verdict == .improved)
     }
 
-    @Test("too few conversations: not enough data, and how many more reviewed ones would show a halving")
+    @Test("too few conversations: not enough data, and how many more each source needs in each window")
     func tooFew() throws {
         var h = try CoachingHistory()
         h.add("en.anna", month: 9, firstDay: 3, count: 6, rude: 3)
@@ -166,7 +166,9 @@ struct RetrainingOutcomeTests {
         #expect(o.verdict == .notEnoughData)
         let f = try #require(o.criteria.first).findings
         #expect(f.verdict == .notEnoughData && (f.moreNeededFollowUp ?? 0) > 0 && (f.moreNeededBaseline ?? 0) > 0)
-        #expect(o.reason?.contains("courtesy: no reviewed conversation shows the problem in the baseline yet") == true, "\(o.reason ?? "")")
+        // Both sources say what is missing: the findings need more conversations in each window, the reviews have none.
+        #expect(o.reason?.hasPrefix("courtesy: findings ") == true && o.reason?.contains("more before") == true
+                 && o.reason?.contains("more after") == true && o.reason?.contains("; reviews 30 more before, 30 more after") == true, "\(o.reason ?? "")")
     }
 
     @Test("too early: not completed, or the follow-up still open and short of its minimum; judged early once it has it")

@@ -99,7 +99,7 @@ struct RetrainCommandTests {
         try prepareCoaching(flagSince: "2026-11-08")
         let before = try pitboss.run("retrain", "outcome", "1")
         #expect(before.stdout.contains("Verdict: not enough data"), "\(before.stdout)")
-        #expect(before.stdout.contains("14 baseline and 0 follow-up conversations of the agent are not evaluated with it"))
+        #expect(before.stdout.contains("left out: 14 baseline and 0 follow-up conversations of the agent, 28 and 0 of the rest of the team"), "\(before.stdout)")
         #expect(before.stdout.contains("To count them: pitboss retrain outcome 1 --reevaluate"))
         let after = try pitboss.run("retrain", "outcome", "1", "--reevaluate")
         #expect(after.status == 0 && after.stdout.contains("Verdict: improved"), "\(after.stdout)\(after.stderr)")

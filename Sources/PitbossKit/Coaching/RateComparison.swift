@@ -91,6 +91,9 @@ public struct RateComparison: Sendable, Equatable, Codable {
             : PooledEstimate.differenceInDifferencesVariance([(baseline.problems, baseline.total), (followUp.problems, followUp.total)])
     }
 
+    /// Conversations per window that make "no problem in either" a no change.
+    public static let noProblemMinimum = 30
+
     private mutating func judge() {
         change = ProportionDifference.newcombe(followUp.problems, of: followUp.total, minus: baseline.problems, of: baseline.total)
         if let tested = ProportionTests.pValue(followUp.problems, of: followUp.total, baseline.problems, of: baseline.total) {
@@ -100,8 +103,9 @@ public struct RateComparison: Sendable, Equatable, Codable {
         teamChange = ProportionDifference.newcombe(teamFollowUp.problems, of: teamFollowUp.total, minus: teamBaseline.problems, of: teamBaseline.total)
         if let change, let teamChange { differenceInDifferences = change.minus(teamChange) }
 
-        // The rate a halving is measured from: the agent's own, or the team's when the agent's baseline shows none.
-        let reference = [baseline.rate, teamBaseline.rate].compactMap { $0 }.first { $0 > 0 }
+        // The rate a halving is measured from: the agent's baseline, else the team's, else (nobody had the problem
+        // before) the follow-up's, so that a problem that only appears later still asks for enough conversations.
+        let reference = [baseline.rate, teamBaseline.rate, followUp.rate, teamFollowUp.rate].compactMap { $0 }.first { $0 > 0 }
         neededPerWindow = reference.flatMap { ProportionTests.sampleSizePerGroup($0, $0 / 2) }
 
         switch effect?.sign {
@@ -118,9 +122,14 @@ public struct RateComparison: Sendable, Equatable, Codable {
                     moreNeededFollowUp = moreFollowUp
                 }
             } else {
-                // Nobody had the problem before: there was nothing to halve. With conversations in both windows that
-                // is no change; without them, nothing can be said.
-                verdict = baseline.total > 0 && followUp.total > 0 ? .noChange : .notEnoughData
+                // Nobody had the problem, before or after. With 30 conversations in each window that bounds the rate
+                // under 10 % (the rule of three, 3/n, for a 95 % upper bound): no change; with fewer, nothing is known.
+                let enough = Self.noProblemMinimum
+                verdict = baseline.total >= enough && followUp.total >= enough ? .noChange : .notEnoughData
+                if verdict == .notEnoughData {
+                    moreNeededBaseline = max(0, enough - baseline.total)
+                    moreNeededFollowUp = max(0, enough - followUp.total)
+                }
             }
         }
     }

@@ -18,12 +18,20 @@ public struct RetrainingOutcome: Sendable, Codable, Equatable {
         public var name: String
         public var version: String
         public var hash: String
+        /// The agent's conversations in each window that it has not evaluated.
         public var notEvaluatedBaseline: Int
         public var notEvaluatedFollowUp: Int
+        /// The rest of the team's, in the same windows.
+        public var teamNotEvaluatedBaseline: Int
+        public var teamNotEvaluatedFollowUp: Int
         enum CodingKeys: String, CodingKey {
             case name, version, hash
             case notEvaluatedBaseline = "not_evaluated_baseline", notEvaluatedFollowUp = "not_evaluated_follow_up"
+            case teamNotEvaluatedBaseline = "team_not_evaluated_baseline", teamNotEvaluatedFollowUp = "team_not_evaluated_follow_up"
         }
+
+        /// Conversations in the windows, the agent's or the team's, that a re-evaluation would add.
+        public var notEvaluated: Int { notEvaluatedBaseline + notEvaluatedFollowUp + teamNotEvaluatedBaseline + teamNotEvaluatedFollowUp }
     }
 
     /// The mean QA score of current reviews in a window.
@@ -58,21 +66,26 @@ public struct RetrainingOutcome: Sendable, Codable, Equatable {
         public var leftOutOfTeam: [String]
         /// The module's rules the findings were counted from; empty: every rule of the criterion.
         public var rules: [String]
+        /// Whether the rubric has this criterion: when it does not (renamed or removed since the assignment), its
+        /// findings say nothing and only reviews can decide.
+        public var inRubric: Bool
         enum CodingKeys: String, CodingKey {
             case criterion, verdict, findings, reviews, rules
-            case decidedBy = "decided_by", leftOutOfTeam = "left_out_of_team"
+            case decidedBy = "decided_by", leftOutOfTeam = "left_out_of_team", inRubric = "in_rubric"
         }
 
-        public init(criterion: String, findings: RateComparison, reviews: RateComparison, leftOutOfTeam: [String] = [], rules: [String] = []) {
+        public init(criterion: String, findings: RateComparison, reviews: RateComparison, leftOutOfTeam: [String] = [], rules: [String] = [],
+                    inRubric: Bool = true) {
             self.criterion = criterion
             self.rules = rules
+            self.inRubric = inRubric
             self.leftOutOfTeam = leftOutOfTeam
             self.findings = findings
             self.reviews = reviews
             if reviews.verdict.isDecisive {
                 verdict = reviews.verdict
                 decidedBy = .reviews
-            } else if findings.verdict.isDecisive {
+            } else if inRubric, findings.verdict.isDecisive {
                 verdict = findings.verdict
                 decidedBy = .findings
             } else {

@@ -68,19 +68,19 @@ public struct RetrainingSuggestions: Sendable {
             return try database.writer.read { db in
                 // Findings: evaluated conversations per agent, and those with an undismissed finding per criterion.
                 let evaluated = try SQLRequest<Row>("""
-                    SELECT c.agent_id AS agent, COUNT(*) AS total FROM conversations c
+                    SELECT hex(c.agent_id) AS key, c.agent_id AS agent, COUNT(*) AS total FROM conversations c
                     WHERE \(inWindow) AND EXISTS (SELECT 1 FROM evaluations e WHERE e.conversation_id = c.id)
                     GROUP BY c.agent_id
                     """).fetchAll(db)
                 // Driven by the criteria's findings (findings_by_criterion), one row per conversation, then its conversation.
                 let flagged = try SQLRequest<Row>("""
-                    SELECT c.agent_id AS agent, x.criterion AS criterion, COUNT(*) AS problems
+                    SELECT hex(c.agent_id) AS key, x.criterion AS criterion, COUNT(*) AS problems
                     FROM (SELECT DISTINCT f.conversation_id AS id, f.criterion AS criterion FROM findings f
                           WHERE f.criterion IN \(criteria) AND f.status != \(FindingStatus.error)
                             AND (f.verdict IS NULL OR f.verdict != \(FindingVerdict.Verdict.dismissed))) x
                     JOIN conversations c ON c.id = x.id
                     WHERE \(inWindow)
-                    GROUP BY 1, 2
+                    GROUP BY c.agent_id, 2
                     """).fetchAll(db)
                 // Reviews: the current revision's answer on each criterion, where it applied.
                 let reviewed = try SQLRequest<Row>("""
@@ -98,14 +98,15 @@ public struct RetrainingSuggestions: Sendable {
                     ORDER BY state_at DESC
                     """).fetchAll(db)
 
-                var totals: [String: Int] = [:]
-                for row in evaluated { totals[row["agent"]] = row["total"] }
-                var problemsOf: [String: [String: Int]] = [:]  // criterion → agent → conversations with a finding
-                for row in flagged { problemsOf[row["criterion"], default: [:]][row["agent"]] = row["problems"] }
+                // Agents are keyed by their id's bytes (AgentKey), as the database tells them apart.
+                var totals: [String: (agent: String, total: Int)] = [:]
+                for row in evaluated { totals[row["key"]] = (row["agent"], row["total"]) }
+                var problemsOf: [String: [String: Int]] = [:]  // criterion → agent key → conversations with a finding
+                for row in flagged { problemsOf[row["criterion"], default: [:]][row["key"]] = row["problems"] }
                 var suggestions: [RetrainingSuggestion] = []
                 for criterion in criteria {
-                    var counts: [(agent: String, problems: Int, total: Int)] = totals.map { agent, total in
-                        (agent, problemsOf[criterion]?[agent] ?? 0, total)
+                    var counts: [(agent: String, problems: Int, total: Int)] = totals.map { key, value in
+                        (value.agent, problemsOf[criterion]?[key] ?? 0, value.total)
                     }
                     suggestions += try judge(db, criterion, .findings, &counts, open, recent, inWindow)
                     var byReview = reviewed.filter { $0["criterion"] == criterion }.map { row in
@@ -124,7 +125,7 @@ public struct RetrainingSuggestions: Sendable {
                        _ counts: inout [(agent: String, problems: Int, total: Int)], _ open: [Row], _ recent: [Row],
                        _ inWindow: SQL) throws -> [RetrainingSuggestion] {
         func addresses(_ row: Row, _ agent: String) -> Bool {
-            row["agent"] as String == agent
+            AgentKey.of(row["agent"]) == AgentKey.of(agent)
                 && ((try? JSONDecoder().decode([String].self, from: Data((row["criteria"] as String).utf8))) ?? []).contains(criterion)
         }
         let teamTotal = counts.map(\.total).reduce(0, +)

@@ -4,10 +4,11 @@ import Foundation
 /// team, with intervals) and for programs (JSON, CSV).
 public enum RetrainingOutcomeReport {
     /// One assignment's outcome in full.
-    public static func outcome(_ o: RetrainingOutcome, json: Bool, style: OutputStyle) -> String {
+    public static func outcome(_ o: RetrainingOutcome, json: Bool, style: OutputStyle, zone: TimeZone = ShiftSchedule.standard.timeZone) -> String {
         if json { return JSONOutput.string(o) }
         let a = o.assignment
-        var out = style.paint("Retraining #\(a.id)", .bold) + TerminalSafe.line(" · \(a.agent) · module \(a.module) · \(a.state.rawValue) \(a.stateAt.prefix(10))") + "\n"
+        let day = UTCTimestamp.parse(a.stateAt).map { LocalTime.day($0, in: zone) } ?? String(a.stateAt.prefix(10))
+        var out = style.paint("Retraining #\(a.id)", .bold) + TerminalSafe.line(" · \(a.agent) · module \(a.module) · \(a.state.rawValue) \(day)") + "\n"
         out += "Verdict: " + paint(o.verdict, style) + (o.reason.map { " — " + TerminalSafe.text($0) } ?? "") + "\n"
         out += "  baseline   \(span(o.baseline))\n"
         if let f = o.followUp {
@@ -16,9 +17,10 @@ public enum RetrainingOutcomeReport {
             out += "  follow-up  starts when the retraining is completed\n"
         }
         out += "  rubric     " + TerminalSafe.line("\(o.rubric.name) version \(o.rubric.version) (\(o.rubric.hash.prefix(12))), for both windows") + "\n"
-        let missing = o.rubric.notEvaluatedBaseline + o.rubric.notEvaluatedFollowUp
-        if missing > 0 {
-            out += style.paint("             \(o.rubric.notEvaluatedBaseline) baseline and \(o.rubric.notEvaluatedFollowUp) follow-up conversations of the agent are not evaluated with it and are left out", .yellow) + "\n"
+        let r = o.rubric
+        if r.notEvaluated > 0 {
+            out += style.paint("             not evaluated with it, and left out: \(r.notEvaluatedBaseline) baseline and \(r.notEvaluatedFollowUp) follow-up "
+                + "conversations of the agent, \(r.teamNotEvaluatedBaseline) and \(r.teamNotEvaluatedFollowUp) of the rest of the team", .yellow) + "\n"
         }
         for c in o.criteria {
             out += "\n" + style.paint(TerminalSafe.line(c.criterion), .bold) + ": " + (o.verdict == .tooEarly ? "so far " : "") + paint(c.verdict, style)
@@ -31,6 +33,9 @@ public enum RetrainingOutcomeReport {
                                    interval(r.differenceInDifferences), says(r)])
             }
             out += table.render(style: style)
+            if !c.inRubric {
+                out += style.paint(TerminalSafe.line("  \(c.criterion) is not a criterion of rubric \(r.name): its findings are not counted, only reviews decide"), .yellow) + "\n"
+            }
             if !c.rules.isEmpty {
                 out += style.paint(TerminalSafe.line("  findings of the module's rules only: \(c.rules.joined(separator: ", "))"), .dim) + "\n"
             }
@@ -79,15 +84,16 @@ public enum RetrainingOutcomeReport {
             return table.csv()
         case .table:
             guard !list.isEmpty else { return "No retraining outcome to show: no assignment (other than cancelled ones) matches.\n" }
-            var table = Table(headers: ["id", "agent", "module", "criterion", "verdict", "findings before → after", "beyond the team (95 % CI)",
+            // One line per criterion with its own verdict; the assignment's verdict on its first line.
+            var table = Table(headers: ["id", "agent", "module", "verdict", "criterion", "says", "findings before → after", "beyond the team (95 % CI)",
                                         "reviews before → after", "QA score"], numericColumns: [0])
             for o in list {
                 for (i, c) in o.criteria.enumerated() {
                     let row = table.rows.count
-                    let verdict = i == 0 ? o.verdict : c.verdict
-                    table.tones[row] = [4: tones(verdict)]
+                    table.tones[row] = i == 0 ? [3: tones(o.verdict), 5: tones(c.verdict)] : [5: tones(c.verdict)]
                     table.rows.append([i == 0 ? String(o.assignment.id) : "", i == 0 ? o.assignment.agent : "", i == 0 ? o.assignment.module : "",
-                                       c.criterion, i == 0 ? o.verdict.words : "(\(c.verdict.words))",
+                                       i == 0 ? o.verdict.words : "", c.criterion,
+                                       (o.verdict == .tooEarly ? "so far " : "") + c.verdict.words + (c.decidedBy.map { " (\($0.rawValue))" } ?? ""),
                                        "\(tally(c.findings.baseline)) → \(tally(c.findings.followUp))", interval(c.findings.differenceInDifferences),
                                        "\(tally(c.reviews.baseline)) → \(tally(c.reviews.followUp))",
                                        i == 0 ? "\(mean(o.scores.baseline)) → \(mean(o.scores.followUp))" : ""])
@@ -145,7 +151,6 @@ public enum RetrainingOutcomeReport {
 
     static func says(_ r: RateComparison) -> String {
         guard r.verdict == .notEnoughData else { return r.verdict.words }
-        guard r.neededPerWindow != nil else { return "not enough data: no problem rate to halve yet" }
         let more = [(r.moreNeededBaseline ?? 0, "before"), (r.moreNeededFollowUp ?? 0, "after")].filter { $0.0 > 0 }
         return "not enough data: " + more.map { "\($0.0) more \($0.1)" }.joined(separator: ", ")
     }

@@ -19,6 +19,8 @@ public struct RetrainingOutcomeQuery: Sendable {
     public var criterion: String?
     /// Module → the rules it addresses (from the catalogue): its findings are counted from those rules only.
     public var moduleRules: [String: [String]] = [:]
+    /// The rubric's criteria, when known: an assignment's criterion outside them is measured by reviews only.
+    public var rubricCriteria: Set<String>?
 
     public init(settings: OutcomeSettings, rubricName: String, rubricVersion: String, rubricHash: String, criterion: String? = nil) {
         self.settings = settings
@@ -30,6 +32,7 @@ public struct RetrainingOutcomeQuery: Sendable {
 
     public init(settings: OutcomeSettings, rubric: Rubric, criterion: String? = nil) {
         self.init(settings: settings, rubricName: rubric.name, rubricVersion: rubric.version, rubricHash: rubric.contentHash, criterion: criterion)
+        rubricCriteria = Set(rubric.criteria.map(\.id))
     }
 
     /// The windows of an assignment, as whole UTC hours; the follow-up is nil until it is completed.
@@ -68,8 +71,11 @@ public struct RetrainingOutcomeQuery: Sendable {
                 let excluded = zip(measured, spans).map { assignment, span in
                     trained(alongside: assignment, span: span, among: others, now: now)
                 }
-                let agents = Set(measured.map(\.agent)).union(excluded.flatMap { $0.values.flatMap { $0 } })
-                let activity = try Activity.load(db, agents: agents, criteria: criteria, ruleSets: ruleSets, from: from, until: until, rubricHash: rubricHash)
+                // Keyed by the id's bytes: Swift's String equality would take two spellings of one name (a precomposed
+                // and a combining ü) for one agent, where the database keeps them apart.
+                var agents: [String: String] = [:]
+                for agent in measured.map(\.agent) + excluded.flatMap({ $0.values.flatMap(\.values) }) { agents[AgentKey.of(agent)] = agent }
+                let activity = try Activity.load(db, agents: Array(agents.values), criteria: criteria, ruleSets: ruleSets, from: from, until: until, rubricHash: rubricHash)
                 return zip(measured, zip(spans, excluded)).map { assignment, rest in
                     outcome(assignment, rest.0, rest.1, activity)
                 }
@@ -83,10 +89,10 @@ public struct RetrainingOutcomeQuery: Sendable {
     /// team it is compared with, for a cohort trained together would otherwise hide each other's effect.
     func trained(alongside assignment: RetrainingAssignment, span: (baseline: RetrainingOutcome.Window, followUp: RetrainingOutcome.Window?,
                                                                    counted: RetrainingOutcome.Window?, ended: Bool),
-                 among others: [RetrainingAssignment], now: Date) -> [String: Set<String>] {
+                 among others: [RetrainingAssignment], now: Date) -> [String: [String: String]] {
         let measuredUntil = span.followUp?.until ?? span.baseline.until
-        var result: [String: Set<String>] = [:]
-        for other in others where other.agent != assignment.agent {
+        var result: [String: [String: String]] = [:]  // criterion → agent key → agent
+        for other in others where AgentKey.of(other.agent) != AgentKey.of(assignment.agent) {
             // An assignment influences its agent from when it is made to the end of its follow-up (or until now, while
             // it is not completed).
             let start = Self.hour(OutcomeSettings.hourFloor(UTCTimestamp.parse(other.assignedAt) ?? now))
@@ -96,7 +102,7 @@ public struct RetrainingOutcomeQuery: Sendable {
                 Self.hour(now.addingTimeInterval(3_600))
             }
             guard start < measuredUntil, end > span.baseline.from else { continue }
-            for criterion in other.criteria where criteriaOf(assignment).contains(criterion) { result[criterion, default: []].insert(other.agent) }
+            for criterion in other.criteria where criteriaOf(assignment).contains(criterion) { result[criterion, default: [:]][AgentKey.of(other.agent)] = other.agent }
         }
         return result
     }
@@ -109,7 +115,7 @@ public struct RetrainingOutcomeQuery: Sendable {
 
     private func outcome(_ assignment: RetrainingAssignment,
                          _ window: (baseline: RetrainingOutcome.Window, followUp: RetrainingOutcome.Window?, counted: RetrainingOutcome.Window?, ended: Bool),
-                         _ excluded: [String: Set<String>], _ activity: Activity) -> RetrainingOutcome {
+                         _ excluded: [String: [String: String]], _ activity: Activity) -> RetrainingOutcome {
         let empty = activity.emptyCounts
         let agentBefore = activity.sum(agent: assignment.agent, window.baseline)
         let everyoneBefore = activity.sum(agent: nil, window.baseline)
@@ -122,7 +128,7 @@ public struct RetrainingOutcomeQuery: Sendable {
             let rules = rulesOf(assignment)
             let p = activity.problemIndex(criterion: k, rules: rules)
             var teamBefore = restBefore, teamAfter = restAfter
-            for other in excluded[name] ?? [] {
+            for other in (excluded[name] ?? [:]).values {
                 activity.subtract(agent: other, window.baseline, from: &teamBefore)
                 if let counted = window.counted { activity.subtract(agent: other, counted, from: &teamAfter) }
             }
@@ -133,7 +139,7 @@ public struct RetrainingOutcomeQuery: Sendable {
                                                   teamBaseline: findings(teamBefore), teamFollowUp: findings(teamAfter)),
                          reviews: RateComparison(source: .reviews, baseline: reviews(agentBefore), followUp: reviews(agentAfter),
                                                  teamBaseline: reviews(teamBefore), teamFollowUp: reviews(teamAfter)),
-                         leftOutOfTeam: (excluded[name] ?? []).sorted(), rules: rules)
+                         leftOutOfTeam: (excluded[name] ?? [:]).values.sorted(), rules: rules, inRubric: rubricCriteria?.contains(name) ?? true)
         }
         var verdict = RetrainingOutcome.combine(criteria.map(\.verdict))
         var reason: String?
@@ -154,7 +160,9 @@ public struct RetrainingOutcomeQuery: Sendable {
             followUpEnded: window.ended,
             rubric: .init(name: rubricName, version: rubricVersion, hash: rubricHash,
                           notEvaluatedBaseline: agentBefore.conversations - agentBefore.evaluated,
-                          notEvaluatedFollowUp: agentAfter.conversations - agentAfter.evaluated),
+                          notEvaluatedFollowUp: agentAfter.conversations - agentAfter.evaluated,
+                          teamNotEvaluatedBaseline: restBefore.conversations - restBefore.evaluated,
+                          teamNotEvaluatedFollowUp: restAfter.conversations - restAfter.evaluated),
             criteria: criteria,
             scores: .init(baseline: .init(sum: agentBefore.scoreSum, count: agentBefore.scores),
                           followUp: .init(sum: agentAfter.scoreSum, count: agentAfter.scores),
@@ -162,18 +170,21 @@ public struct RetrainingOutcomeQuery: Sendable {
                           teamFollowUp: .init(sum: teamAfter.scoreSum, count: teamAfter.scores)))
     }
 
-    /// "accuracy: 41 more reviewed conversations in the follow-up (and 12 in the baseline) would show a halving of 18 %".
+    /// What is missing, per criterion and source: "courtesy: findings 12 more after; reviews 41 more before, 57 more after
+    /// (each window needs 98 to show a halving of 18 %)".
     static func missing(_ criteria: [RetrainingOutcome.CriterionOutcome]) -> String? {
-        let parts = criteria.filter { $0.verdict == .notEnoughData }.compactMap { c -> String? in
-            let r = c.reviews
-            guard let needed = r.neededPerWindow, let rate = r.baseline.rate ?? r.teamBaseline.rate else {
-                return "\(c.criterion): no reviewed conversation shows the problem in the baseline yet"
-            }
-            var text = "\(c.criterion): \(r.moreNeededFollowUp ?? 0) more reviewed conversations in the follow-up"
-            if let more = r.moreNeededBaseline, more > 0 { text += " and \(more) in the baseline" }
-            return text + String(format: " (%d per window) would show a halving of its %.0f %% rate", needed, rate * 100)
+        func need(_ r: RateComparison) -> String? {
+            guard r.verdict == .notEnoughData else { return nil }
+            let more = [(r.moreNeededBaseline ?? 0, "before"), (r.moreNeededFollowUp ?? 0, "after")].filter { $0.0 > 0 }
+            guard !more.isEmpty else { return nil }
+            return "\(r.source.rawValue) \(more.map { "\($0.0) more \($0.1)" }.joined(separator: ", "))"
+        }
+        let parts = criteria.filter { $0.verdict == .notEnoughData }.map { c -> String in
+            let needs = [c.inRubric ? need(c.findings) : nil, need(c.reviews)].compactMap { $0 }
+            return "\(c.criterion): " + (needs.isEmpty ? "no conversation to compare" : needs.joined(separator: "; "))
         }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
+            + " — what each window needs to show a halving of the baseline rate (\(RateComparison.noProblemMinimum) while no problem is seen)"
     }
 
     /// A window's bound as stored timestamps are written (they compare as text).
@@ -268,7 +279,7 @@ struct Activity {
     let criteria: [String]
     /// The rule sets findings are counted from: the first, empty, is every rule of the criterion.
     let ruleSets: [[String]]
-    /// Measured agent → their hours.
+    /// Measured agent (by `AgentKey`) → their hours.
     var agents: [String: HourlySeries] = [:]
     /// Everyone's hours (the measured agents included).
     var everyone: HourlySeries?
@@ -278,20 +289,20 @@ struct Activity {
     /// An agent's counts in a window, or everyone's (nil).
     func sum(agent: String?, _ window: RetrainingOutcome.Window) -> Counts {
         var total = emptyCounts
-        (agent.map { agents[$0] } ?? everyone)?.sum(window, into: &total)
+        (agent.map { agents[AgentKey.of($0)] } ?? everyone)?.sum(window, into: &total)
         return total
     }
 
     /// Takes an agent's counts in a window away from `counts`.
     func subtract(agent: String, _ window: RetrainingOutcome.Window, from counts: inout Counts) {
-        agents[agent]?.sum(window, into: &counts, -1)
+        agents[AgentKey.of(agent)]?.sum(window, into: &counts, -1)
     }
 
     func problemIndex(criterion k: Int, rules: [String]) -> Int {
         (ruleSets.firstIndex(of: rules) ?? 0) * criteria.count + k
     }
 
-    static func load(_ db: Database, agents: Set<String>, criteria: [String], ruleSets: [[String]], from: String, until: String,
+    static func load(_ db: Database, agents: [String], criteria: [String], ruleSets: [[String]], from: String, until: String,
                      rubricHash: String) throws -> Activity {
         var activity = Activity(criteria: criteria, ruleSets: ruleSets)
         let empty = activity.emptyCounts
@@ -300,7 +311,7 @@ struct Activity {
             change(&table[who, default: [:]][hour, default: empty])
         }
         let index = Dictionary(uniqueKeysWithValues: criteria.enumerated().map { ($1, $0) })
-        let who: SQL = "CASE WHEN c.agent_id IN \(agents.sorted()) THEN c.agent_id ELSE '' END"
+        let who: SQL = "CASE WHEN c.agent_id IN \(agents) THEN hex(c.agent_id) ELSE '' END"
         let window: SQL = "c.started_at >= \(from) AND c.started_at < \(until)"
         let evaluatedWithRubric: SQL = "EXISTS (SELECT 1 FROM evaluations e WHERE e.conversation_id = c.id AND e.rubric_hash = \(rubricHash))"
 
@@ -356,3 +367,4 @@ struct Activity {
         return activity
     }
 }
+

@@ -44,7 +44,11 @@ public struct RetrainingStore: Sendable {
     public func assign(_ request: Request, by actor: String, now: Date = Date(), zone: TimeZone) throws(PitbossError)
         -> (assignment: RetrainingAssignment, earlier: [RetrainingAssignment]) {
         guard !request.agent.isEmpty else { throw .usage("name the agent to retrain") }
-        let criteria = request.criteria.isEmpty ? request.module.criteria : request.criteria
+        // Named criteria narrow the module's (each once, in the module's order); none means all of them.
+        for name in request.criteria where !request.module.criteria.contains(name) {
+            throw .usage("module \(request.module.name) addresses \(request.module.criteria.joined(separator: ", ")); '\(name)' is not one of them (a criterion narrows the module's, or choose a module that addresses it)")
+        }
+        let criteria = request.criteria.isEmpty ? request.module.criteria : request.module.criteria.filter { request.criteria.contains($0) }
         guard request.on <= now.addingTimeInterval(60) else { throw .usage("the assignment cannot happen in the future (\(UTCTimestamp.format(request.on)))") }
         let assignedDay = LocalTime.day(request.on, in: zone)
         guard request.dueOn >= assignedDay else {

@@ -70,6 +70,8 @@ public struct Workspace: Sendable {
     /// The outcomes of these assignments, measured with the workspace's rubric and settings.
     public func retrainingOutcomes(_ assignments: [RetrainingAssignment], rubric: Rubric, criterion: String? = nil, now: Date = Date())
         throws(PitbossError) -> [RetrainingOutcome] {
+        let problems = Set(assignments.map(\.module)).sorted().compactMap { config.modules[$0] }.flatMap { $0.ruleProblems(against: rubric) }
+        if !problems.isEmpty { throw .badInput(problems.joined(separator: "\n") + "\nfix the module in the workspace's settings; nothing was measured") }
         var query = RetrainingOutcomeQuery(settings: config.outcomes, rubric: rubric, criterion: criterion)
         query.moduleRules = config.modules.mapValues(\.rules)
         return try query.measure(assignments, in: database, now: now)

@@ -131,14 +131,21 @@ public struct WorkspaceConfig: Sendable, Equatable {
                     guard name.range(of: #"^[a-z0-9][a-z0-9_-]*$"#, options: .regularExpression) != nil else {
                         throw .badInput("\(where_(nameNode)): module name '\(name)' must be lower-case letters, digits, '-' or '_'")
                     }
+                    // Lists of ids: every item a plain scalar (not a list, not null), each once.
+                    func ids(_ node: Node?) -> [String]? {
+                        guard let items = node?.sequence else { return nil }
+                        let texts = items.compactMap { $0.scalar.map(\.string) }.filter { !$0.isEmpty && $0 != "null" && $0 != "~" }
+                        guard texts.count == items.count else { return nil }
+                        return texts.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+                    }
                     guard let fields = entry.mapping, let title = fields["title"]?.string,
-                          let criteria = fields["criteria"]?.sequence?.compactMap(\.string), !criteria.isEmpty,
+                          let criteria = ids(fields["criteria"]), !criteria.isEmpty,
+                          fields["rules"] == nil || ids(fields["rules"]) != nil,
                           fields.keys.allSatisfy({ ["title", "criteria", "rules"].contains($0.string ?? "") })
                     else {
-                        throw .badInput("\(where_(entry)): module \(name) is {title: TEXT, criteria: [CRITERION, ...], rules: [RULE, ...]} (rules optional)")
+                        throw .badInput("\(where_(entry)): module \(name) is {title: TEXT, criteria: [CRITERION, ...], rules: [RULE, ...]} (rules optional; quote a title that holds a comma)")
                     }
-                    modules[name] = RetrainingModule(name: name, title: title, criteria: criteria,
-                                                     rules: fields["rules"]?.sequence?.compactMap(\.string) ?? [])
+                    modules[name] = RetrainingModule(name: name, title: title, criteria: criteria, rules: ids(fields["rules"]) ?? [])
                 }
             case "retraining":
                 guard let fields = value.mapping else {
