@@ -295,4 +295,53 @@ struct RetrainingOutcomeTests {
         #expect(kept == assignment && events.map(\.state) == [.assigned, .completed])
         #expect(try h.outcome(kept).verdict == .improved)
     }
+
+    @Test("two agent ids that differ only in Unicode normalisation are two agents, as the database keeps them")
+    func agentsByBytes() throws {
+        var h = try CoachingHistory()
+        let precomposed = "tr.g\u{00FC}l", combining = "tr.gu\u{0308}l"
+        #expect(precomposed == combining)  // Swift compares them as equal: the reason for AgentKey
+        h.add(precomposed, month: 9, firstDay: 3, count: 20, rude: 10)
+        h.add(precomposed, month: 10, firstDay: 5, count: 20, rude: 0)
+        h.add(combining, month: 9, firstDay: 3, count: 20, rude: 0)
+        h.add(combining, month: 10, firstDay: 5, count: 20, rude: 20)
+        try h.importAll()
+        try h.flag()
+        let first = try h.retrain(agent: precomposed), second = try h.retrain(agent: combining)
+        let outcomes = try RetrainingOutcomeQuery(settings: CoachingHistory.settings, rubric: TestRubric.rubric)
+            .measure([first, second], in: h.database, now: CoachingHistory.later)
+        let a = try #require(outcomes.first?.criteria.first), b = try #require(outcomes.last?.criteria.first)
+        #expect(a.findings.baseline == Tally(problems: 10, total: 20) && a.findings.followUp == Tally(problems: 0, total: 20))
+        #expect(b.findings.baseline == Tally(problems: 0, total: 20) && b.findings.followUp == Tally(problems: 20, total: 20))
+        #expect(a.leftOutOfTeam.count == 1 && a.findings.teamBaseline.total == 0)  // the other was retrained meanwhile
+        #expect(outcomes.map(\.verdict) == [.improved, .worse])
+    }
+
+    @Test("no problem before or after is no change only with 30 conversations in each window (the rule of three)")
+    func noProblemAtAll() throws {
+        let few = RateComparison(source: .findings, baseline: Tally(problems: 0, total: 1), followUp: Tally(problems: 0, total: 1),
+                                 teamBaseline: Tally(), teamFollowUp: Tally())
+        #expect(few.verdict == .notEnoughData && few.moreNeededBaseline == 29 && few.moreNeededFollowUp == 29)
+        let enough = RateComparison(source: .findings, baseline: Tally(problems: 0, total: 30), followUp: Tally(problems: 0, total: 40),
+                                    teamBaseline: Tally(), teamFollowUp: Tally())
+        #expect(enough.verdict == .noChange)
+        // A problem that only appears afterwards asks for the conversations to show it: one of one is not "no change".
+        let appears = RateComparison(source: .findings, baseline: Tally(problems: 0, total: 1), followUp: Tally(problems: 1, total: 1),
+                                     teamBaseline: Tally(problems: 0, total: 10), teamFollowUp: Tally(problems: 0, total: 10))
+        #expect(appears.verdict == .notEnoughData, "\(appears)")
+    }
+
+    @Test("a criterion the rubric no longer has is decided by reviews only, and says so")
+    func criterionNotInRubric() throws {
+        var h = try CoachingHistory()
+        h.add("en.anna", month: 9, firstDay: 3, count: 40, rude: 20)
+        h.add("en.anna", month: 10, firstDay: 5, count: 40, rude: 2)
+        try h.importAll()
+        try h.flag()
+        let renamed = try RubricLoader.parse(yaml: TestRubric.yaml.replacingOccurrences(of: "courtesy", with: "politeness"), path: "r.yaml",
+                                             contentHash: "renamed")
+        let o = try h.outcome(try h.retrain(), rubric: renamed)
+        let courtesy = try #require(o.criteria.first)
+        #expect(!courtesy.inRubric && courtesy.decidedBy == nil && o.verdict == .notEnoughData)
+    }
 }

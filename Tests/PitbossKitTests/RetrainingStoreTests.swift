@@ -85,4 +85,28 @@ struct RetrainingStoreTests {
             #expect(throws: DatabaseError.self) { try f.database.writer.write { try $0.execute(sql: sql) } }
         }
     }
+
+    @Test("named criteria narrow the module's, each once; one outside the module is refused")
+    func criteriaNarrowTheModule() throws {
+        let f = try ReviewFixture(rude: 1, calm: 1)
+        let store = RetrainingStore(database: f.database)
+        let payments = RetrainingModule(name: "payments-policy", title: "Payments", criteria: ["accuracy", "verification"])
+        var asked = RetrainingStore.Request(agent: "en.anna", module: payments, criteria: ["verification", "accuracy", "verification"],
+                                            dueOn: "2026-12-15", on: f.now)
+        #expect(try store.assign(asked, by: "qa.lead", now: f.now, zone: utc).assignment.criteria == ["accuracy", "verification"])
+        asked.criteria = ["courtesy"]
+        #expect(throws: PitbossError.self) { try store.assign(asked, by: "qa.lead", now: f.now, zone: utc) }
+        #expect(try store.list().count == 1)
+    }
+
+    @Test("a module's rules must be the rubric's and on the module's criteria")
+    func moduleRulesAgainstTheRubric() {
+        let rubric = TestRubric.rubric
+        #expect(RetrainingModule(name: "m", title: "M", criteria: ["courtesy"], rules: ["rude"]).ruleProblems(against: rubric).isEmpty)
+        let unknown = RetrainingModule(name: "m", title: "M", criteria: ["courtesy"], rules: ["no-such-rule"]).ruleProblems(against: rubric)
+        #expect(unknown == ["module m names rule 'no-such-rule', which rubric test does not have (its rules on courtesy: rude)"])
+        let elsewhere = RetrainingModule(name: "m", title: "M", criteria: ["courtesy"], rules: ["greet"]).ruleProblems(against: rubric)
+        #expect(elsewhere.first?.contains("which is on greeting, not on the module's criteria (courtesy)") == true, "\(elsewhere)")
+        #expect(RetrainingModule(name: "m", title: "M", criteria: ["courtesy", "tone"]).unknownCriteria(in: rubric) == ["tone"])
+    }
 }
