@@ -71,4 +71,43 @@ struct RetrainingSuggestionsTests {
         #expect(anna.evidence.allSatisfy { $0.hasPrefix("review #") } && anna.evidence.count == 5)
         #expect(!list.contains { $0.source == .findings })  // the test rubric has no accuracy findings on these chats
     }
+
+    @Test("the two-scan count per agent equals the SQL it replaces, in and out of a window, with dismissed findings")
+    func countsAsSQLDoes() throws {
+        var h = try CoachingHistory()
+        h.add("en.anna", month: 9, firstDay: 3, count: 30, rude: 12)
+        h.add("en.anna", month: 10, firstDay: 5, count: 20, rude: 3)
+        h.add("en.boris", month: 9, firstDay: 3, count: 25, rude: 5)
+        h.add("en.carl", month: 10, firstDay: 5, count: 10, rude: 0)
+        try h.importAll()
+        try h.flag()
+        try h.database.writer.write { db in
+            try db.execute(sql: "UPDATE findings SET verdict = 'dismissed' WHERE criterion = 'courtesy' AND conversation_id % 3 = 0")
+        }
+        let criteria = ["courtesy", "greeting", "script", "accuracy"]
+        for (since, until) in [(nil, nil), ("2026-09-10T00:00:00.000Z", "2026-10-10T00:00:00.000Z")] as [(String?, String?)] {
+            try h.database.writer.read { db in
+                let counted = try FindingsPerAgent.count(db, criteria: criteria, since: since, until: until)
+                let window = [since.map { "c.started_at >= '\($0)'" }, until.map { "c.started_at < '\($0)'" }].compactMap { $0 } + ["1"]
+                let inWindow = window.joined(separator: " AND ")
+                for (a, agent) in counted.agents.enumerated() {
+                    let evaluated = try Int.fetchOne(db, sql: """
+                        SELECT COUNT(*) FROM conversations c WHERE c.agent_id = ? AND \(inWindow)
+                          AND EXISTS (SELECT 1 FROM evaluations e WHERE e.conversation_id = c.id)
+                        """, arguments: [agent])
+                    #expect(counted.evaluated[a] == evaluated)
+                    for (k, criterion) in criteria.enumerated() {
+                        let problems = try Int.fetchOne(db, sql: """
+                            SELECT COUNT(DISTINCT c.id) FROM findings f JOIN conversations c ON c.id = f.conversation_id
+                            WHERE c.agent_id = ? AND \(inWindow) AND f.criterion = ? AND f.status != 'error'
+                              AND (f.verdict IS NULL OR f.verdict != 'dismissed')
+                            """, arguments: [agent, criterion])
+                        #expect(counted.problems[a][k] == problems, "\(agent) \(criterion) \(since ?? "-")")
+                    }
+                }
+                let agents = try String.fetchAll(db, sql: "SELECT DISTINCT agent_id FROM conversations c WHERE \(inWindow) ORDER BY 1")
+                #expect(counted.agents == agents)
+            }
+        }
+    }
 }

@@ -67,21 +67,8 @@ public struct RetrainingSuggestions: Sendable {
         do {
             return try database.writer.read { db in
                 // Findings: evaluated conversations per agent, and those with an undismissed finding per criterion.
-                let evaluated = try SQLRequest<Row>("""
-                    SELECT hex(c.agent_id) AS key, c.agent_id AS agent, COUNT(*) AS total FROM conversations c
-                    WHERE \(inWindow) AND EXISTS (SELECT 1 FROM evaluations e WHERE e.conversation_id = c.id)
-                    GROUP BY c.agent_id
-                    """).fetchAll(db)
-                // Driven by the criteria's findings (findings_by_criterion), one row per conversation, then its conversation.
-                let flagged = try SQLRequest<Row>("""
-                    SELECT hex(c.agent_id) AS key, x.criterion AS criterion, COUNT(*) AS problems
-                    FROM (SELECT DISTINCT f.conversation_id AS id, f.criterion AS criterion FROM findings f
-                          WHERE f.criterion IN \(criteria) AND f.status != \(FindingStatus.error)
-                            AND (f.verdict IS NULL OR f.verdict != \(FindingVerdict.Verdict.dismissed))) x
-                    JOIN conversations c ON c.id = x.id
-                    WHERE \(inWindow)
-                    GROUP BY c.agent_id, 2
-                    """).fetchAll(db)
+                let perAgent = try FindingsPerAgent.count(db, criteria: criteria, since: since.map(UTCTimestamp.format),
+                                                          until: until.map(UTCTimestamp.format))
                 // Reviews: the current revision's answer on each criterion, where it applied.
                 let reviewed = try SQLRequest<Row>("""
                     SELECT c.agent_id AS agent, a.criterion AS criterion, COUNT(*) AS total, SUM(a.item_score = 0) AS problems
@@ -89,24 +76,16 @@ public struct RetrainingSuggestions: Sendable {
                     WHERE \(inWindow) AND a.item_score IS NOT NULL
                     GROUP BY c.agent_id, a.criterion
                     """).fetchAll(db)
-                let open = try SQLRequest<Row>("""
-                    SELECT id, agent_id AS agent, criteria FROM retraining_current WHERE state IN \([RetrainingState.assigned, .started])
-                    """).fetchAll(db)
-                let recent = try SQLRequest<Row>("""
-                    SELECT id, agent_id AS agent, criteria, state_at FROM retraining_current
-                    WHERE state = \(RetrainingState.completed) AND state_at >= \(UTCTimestamp.format(now.addingTimeInterval(-RetrainingStore.repeatWindow)))
-                    ORDER BY state_at DESC
-                    """).fetchAll(db)
+                // Open assignments, and those completed in the last 90 days (newest first), by agent.
+                let open = AssignmentsByAgent(try RetrainingStore.current(db, "state IN \([RetrainingState.assigned, .started])"))
+                let recent = AssignmentsByAgent(try RetrainingStore.current(db, """
+                    state = \(RetrainingState.completed) AND state_at >= \(UTCTimestamp.format(now.addingTimeInterval(-RetrainingStore.repeatWindow)))
+                    """).sorted { $0.stateAt > $1.stateAt })
 
-                // Agents are keyed by their id's bytes (AgentKey), as the database tells them apart.
-                var totals: [String: (agent: String, total: Int)] = [:]
-                for row in evaluated { totals[row["key"]] = (row["agent"], row["total"]) }
-                var problemsOf: [String: [String: Int]] = [:]  // criterion → agent key → conversations with a finding
-                for row in flagged { problemsOf[row["criterion"], default: [:]][row["key"]] = row["problems"] }
                 var suggestions: [RetrainingSuggestion] = []
-                for criterion in criteria {
-                    var counts: [(agent: String, problems: Int, total: Int)] = totals.map { key, value in
-                        (value.agent, problemsOf[criterion]?[key] ?? 0, value.total)
+                for (k, criterion) in criteria.enumerated() {
+                    var counts: [(agent: String, problems: Int, total: Int)] = perAgent.agents.indices.filter { perAgent.evaluated[$0] > 0 }.map {
+                        (perAgent.agents[$0], perAgent.problems[$0][k], perAgent.evaluated[$0])
                     }
                     suggestions += try judge(db, criterion, .findings, &counts, open, recent, inWindow)
                     var byReview = reviewed.filter { $0["criterion"] == criterion }.map { row in
@@ -122,12 +101,8 @@ public struct RetrainingSuggestions: Sendable {
     }
 
     private func judge(_ db: Database, _ criterion: String, _ source: RetrainingSuggestion.Source,
-                       _ counts: inout [(agent: String, problems: Int, total: Int)], _ open: [Row], _ recent: [Row],
+                       _ counts: inout [(agent: String, problems: Int, total: Int)], _ open: AssignmentsByAgent, _ recent: AssignmentsByAgent,
                        _ inWindow: SQL) throws -> [RetrainingSuggestion] {
-        func addresses(_ row: Row, _ agent: String) -> Bool {
-            AgentKey.of(row["agent"]) == AgentKey.of(agent)
-                && ((try? JSONDecoder().decode([String].self, from: Data((row["criteria"] as String).utf8))) ?? []).contains(criterion)
-        }
         let teamTotal = counts.map(\.total).reduce(0, +)
         guard teamTotal > 0 else { return [] }
         let teamRate = Double(counts.map(\.problems).reduce(0, +)) / Double(teamTotal)
@@ -135,13 +110,12 @@ public struct RetrainingSuggestions: Sendable {
         for (agent, problems, total) in counts.sorted(by: { $0.agent < $1.agent }) where total >= minimum {
             let interval = ProportionInterval.wilson(successes: problems, trials: total)
             guard interval.lower > teamRate + 1e-12 else { continue }  // above it, not equal to it within rounding
-            let assignment = open.first { addresses($0, agent) }.map { $0["id"] as Int64 }
-            let completed = recent.first { addresses($0, agent) }
+            let assignment = open.first(agent, criterion)?.id
+            let completed = recent.first(agent, criterion)
             result.append(RetrainingSuggestion(
                 agent: agent, criterion: criterion, source: source, problems: problems, total: total, rate: interval.estimate ?? 0,
                 lower: interval.lower, upper: interval.upper, teamRate: teamRate, evidence: try evidence(db, agent, criterion, source, inWindow),
-                openAssignment: assignment, recentlyCompleted: completed.map { $0["id"] as Int64 },
-                completedOn: completed.map { String(($0["state_at"] as String).prefix(10)) }))
+                openAssignment: assignment, recentlyCompleted: completed?.id, completedOn: completed.map { String($0.stateAt.prefix(10)) }))
         }
         return result
     }
@@ -166,3 +140,18 @@ public struct RetrainingSuggestions: Sendable {
         }
     }
 }
+
+/// Assignments by agent (byte for byte, as the database tells agents apart), in the order given.
+struct AssignmentsByAgent {
+    private let byAgent: [String: [RetrainingAssignment]]
+
+    init(_ list: [RetrainingAssignment]) {
+        byAgent = Dictionary(grouping: list) { AgentKey.of($0.agent) }
+    }
+
+    /// The first of the agent's assignments that addresses the criterion.
+    func first(_ agent: String, _ criterion: String) -> RetrainingAssignment? {
+        byAgent[AgentKey.of(agent)]?.first { $0.criteria.contains(criterion) }
+    }
+}
+

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -5,11 +6,14 @@ import GRDBSQLite
 /// imported turn. GRDB's `StatementArguments` box every value; at a million turns that boxing was
 /// most of the writer's time. Everything else goes through GRDB.
 struct FastStatement {
+    /// Held so that the SQLite statement lives as long as this: GRDB finalizes it when the `Statement` goes.
+    private let statement: Statement
     private let handle: OpaquePointer
     private let sql: String
     private var index: Int32 = 0
 
     init(_ statement: Statement) {
+        self.statement = statement
         handle = statement.sqliteStatement
         sql = statement.sql
         sqlite3_reset(handle)
@@ -88,6 +92,13 @@ struct FastStatement {
             return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
         }
         func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
+        /// Whether the column's text is exactly these bytes (no String made: for a scan that only asks "still the same?").
+        func text(_ column: Int32, equals bytes: [UInt8]) -> Bool {
+            let count = Int(sqlite3_column_bytes(handle, column))
+            guard count == bytes.count else { return false }
+            guard let text = sqlite3_column_text(handle, column) else { return count == 0 }
+            return bytes.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { memcmp($0, text, count) == 0 } ?? (count == 0) }
+        }
     }
 
     private func error(_ code: Int32) -> DatabaseError {
