@@ -33,6 +33,13 @@ struct CoachingHistory {
         }
     }
 
+    /// Adds each (agent, month, first day, conversations, rude ones), imports them all and flags them.
+    mutating func flagged(_ plan: [(String, Int, Int, Int, Int)]) throws {
+        for (agent, month, firstDay, count, rude) in plan { add(agent, month: month, firstDay: firstDay, count: count, rude: rude) }
+        try importAll()
+        try flag()
+    }
+
     func importAll() throws {
         let path = scratch.write("history.jsonl", lines.joined(separator: "\n") + "\n")
         _ = try TranscriptImporter(store: ConversationStore(database: database), schedule: .standard, options: ImportOptions()).run(paths: [path])
@@ -67,12 +74,12 @@ struct RetrainingOutcomeTests {
     @Test("a clear improvement: half of Anna's chats rude before, one in twenty after, the team steady")
     func improvement() throws {
         var h = try CoachingHistory()
-        h.add("en.anna", month: 9, firstDay: 3, count: 40, rude: 20)
-        h.add("en.anna", month: 10, firstDay: 5, count: 40, rude: 2)
-        h.add("en.boris", month: 9, firstDay: 3, count: 40, rude: 4)
-        h.add("en.boris", month: 10, firstDay: 5, count: 40, rude: 4)
-        try h.importAll()
-        try h.flag()
+        try h.flagged([
+            ("en.anna", 9, 3, 40, 20),
+            ("en.anna", 10, 5, 40, 2),
+            ("en.boris", 9, 3, 40, 4),
+            ("en.boris", 10, 5, 40, 4),
+        ])
         let o = try h.outcome(try h.retrain())
         #expect(o.verdict == .improved)
         let courtesy = try #require(o.criteria.first)
@@ -97,12 +104,12 @@ struct RetrainingOutcomeTests {
     @Test("no change: a 30 % rate before and after, with enough conversations to have shown a halving")
     func noChange() throws {
         var h = try CoachingHistory()
-        h.add("en.anna", month: 9, firstDay: 3, count: 130, rude: 39)
-        h.add("en.anna", month: 10, firstDay: 5, count: 130, rude: 38)
-        h.add("en.boris", month: 9, firstDay: 3, count: 100, rude: 10)
-        h.add("en.boris", month: 10, firstDay: 5, count: 100, rude: 10)
-        try h.importAll()
-        try h.flag()
+        try h.flagged([
+            ("en.anna", 9, 3, 130, 39),
+            ("en.anna", 10, 5, 130, 38),
+            ("en.boris", 9, 3, 100, 10),
+            ("en.boris", 10, 5, 100, 10),
+        ])
         let o = try h.outcome(try h.retrain())
         let f = try #require(o.criteria.first).findings
         // Fleiss's formula for 0.30 against 0.15 at α 0.05 and power 0.8: 118 per group (121 with 0.3 exactly).
@@ -113,12 +120,12 @@ struct RetrainingOutcomeTests {
     @Test("a team-wide drift is not credited: everyone's rudeness fell as much as Anna's")
     func teamDrift() throws {
         var h = try CoachingHistory()
-        h.add("en.anna", month: 9, firstDay: 3, count: 40, rude: 20)
-        h.add("en.anna", month: 10, firstDay: 5, count: 40, rude: 4)
-        h.add("en.boris", month: 9, firstDay: 3, count: 80, rude: 40)
-        h.add("en.boris", month: 10, firstDay: 5, count: 80, rude: 8)
-        try h.importAll()
-        try h.flag()
+        try h.flagged([
+            ("en.anna", 9, 3, 40, 20),
+            ("en.anna", 10, 5, 40, 4),
+            ("en.boris", 9, 3, 80, 40),
+            ("en.boris", 10, 5, 80, 8),
+        ])
         let o = try h.outcome(try h.retrain())
         let f = try #require(o.criteria.first).findings
         // On her own, Anna's fall is significant: without the team it would have been called an improvement.
@@ -156,12 +163,12 @@ struct RetrainingOutcomeTests {
     @Test("too few conversations: not enough data, and how many more each source needs in each window")
     func tooFew() throws {
         var h = try CoachingHistory()
-        h.add("en.anna", month: 9, firstDay: 3, count: 6, rude: 3)
-        h.add("en.anna", month: 10, firstDay: 5, count: 5, rude: 1)
-        h.add("en.boris", month: 9, firstDay: 3, count: 6, rude: 1)
-        h.add("en.boris", month: 10, firstDay: 5, count: 6, rude: 1)
-        try h.importAll()
-        try h.flag()
+        try h.flagged([
+            ("en.anna", 9, 3, 6, 3),
+            ("en.anna", 10, 5, 5, 1),
+            ("en.boris", 9, 3, 6, 1),
+            ("en.boris", 10, 5, 6, 1),
+        ])
         let o = try h.outcome(try h.retrain())
         #expect(o.verdict == .notEnoughData)
         let f = try #require(o.criteria.first).findings
@@ -174,10 +181,10 @@ struct RetrainingOutcomeTests {
     @Test("too early: not completed, or the follow-up still open and short of its minimum; judged early once it has it")
     func tooEarly() throws {
         var h = try CoachingHistory()
-        h.add("en.anna", month: 9, firstDay: 3, count: 40, rude: 20)
-        h.add("en.anna", month: 10, firstDay: 5, count: 40, rude: 2)
-        try h.importAll()
-        try h.flag()
+        try h.flagged([
+            ("en.anna", 9, 3, 40, 20),
+            ("en.anna", 10, 5, 40, 2),
+        ])
         let open = try h.retrain(complete: nil)
         let notDone = try h.outcome(open)
         #expect(notDone.verdict == .tooEarly && notDone.followUp == nil && notDone.reason?.contains("not completed yet") == true)
@@ -196,10 +203,10 @@ struct RetrainingOutcomeTests {
     @Test("reviews decide when they can: a human's failed answers before and passes after")
     func reviewsDecide() throws {
         var h = try CoachingHistory()
-        h.add("en.anna", month: 9, firstDay: 3, count: 30, rude: 0)
-        h.add("en.anna", month: 10, firstDay: 5, count: 30, rude: 0)
-        try h.importAll()
-        try h.flag()
+        try h.flagged([
+            ("en.anna", 9, 3, 30, 0),
+            ("en.anna", 10, 5, 30, 0),
+        ])
         _ = try SampleStore(database: h.database).sample(SamplePopulation(), SampleRequest(size: .count(1_000), seed: "all"), by: "qa.lead",
                                                          now: CoachingHistory.later)
         let store = ReviewStore(queue: ReviewQueue(database: h.database, lease: 1_800))
@@ -222,14 +229,14 @@ struct RetrainingOutcomeTests {
     @Test("a cohort trained together is not each other's control; a module's effects are pooled by precision")
     func moduleSummary() throws {
         var h = try CoachingHistory()
-        h.add("en.anna", month: 9, firstDay: 3, count: 40, rude: 20)
-        h.add("en.anna", month: 10, firstDay: 5, count: 40, rude: 2)
-        h.add("en.carl", month: 9, firstDay: 3, count: 40, rude: 16)
-        h.add("en.carl", month: 10, firstDay: 5, count: 40, rude: 4)
-        h.add("en.boris", month: 9, firstDay: 3, count: 40, rude: 4)
-        h.add("en.boris", month: 10, firstDay: 5, count: 40, rude: 4)
-        try h.importAll()
-        try h.flag()
+        try h.flagged([
+            ("en.anna", 9, 3, 40, 20),
+            ("en.anna", 10, 5, 40, 2),
+            ("en.carl", 9, 3, 40, 16),
+            ("en.carl", 10, 5, 40, 4),
+            ("en.boris", 9, 3, 40, 4),
+            ("en.boris", 10, 5, 40, 4),
+        ])
         let assignments = [try h.retrain(agent: "en.anna"), try h.retrain(agent: "en.carl")]
         let outcomes = try RetrainingOutcomeQuery(settings: CoachingHistory.settings, rubric: TestRubric.rubric)
             .measure(assignments, in: h.database, now: CoachingHistory.later)
@@ -261,10 +268,10 @@ struct RetrainingOutcomeTests {
     @Test("a module that names rules is measured on those rules' findings only")
     func moduleRules() throws {
         var h = try CoachingHistory()
-        h.add("en.anna", month: 9, firstDay: 3, count: 20, rude: 10)
-        h.add("en.anna", month: 10, firstDay: 5, count: 20, rude: 1)
-        try h.importAll()
-        try h.flag()
+        try h.flagged([
+            ("en.anna", 9, 3, 20, 10),
+            ("en.anna", 10, 5, 20, 1),
+        ])
         let assignment = try h.retrain()
         var query = RetrainingOutcomeQuery(settings: CoachingHistory.settings, rubric: TestRubric.rubric)
         query.moduleRules = ["de-escalation": ["rude"]]
@@ -278,10 +285,10 @@ struct RetrainingOutcomeTests {
     @Test("assignments and their history survive a re-import that replaces the conversations and a new flag run")
     func survivesReimport() throws {
         var h = try CoachingHistory()
-        h.add("en.anna", month: 9, firstDay: 3, count: 40, rude: 20)
-        h.add("en.anna", month: 10, firstDay: 5, count: 40, rude: 2)
-        try h.importAll()
-        try h.flag()
+        try h.flagged([
+            ("en.anna", 9, 3, 40, 20),
+            ("en.anna", 10, 5, 40, 2),
+        ])
         let assignment = try h.retrain()
         // The same file again, every chat's reply reworded, imported with replace; then flagged again.
         let reworded = h.lines.map { $0.replacingOccurrences(of: "it is done, bye", with: "it is done now, bye") }
@@ -334,10 +341,10 @@ struct RetrainingOutcomeTests {
     @Test("a criterion the rubric no longer has is decided by reviews only, and says so")
     func criterionNotInRubric() throws {
         var h = try CoachingHistory()
-        h.add("en.anna", month: 9, firstDay: 3, count: 40, rude: 20)
-        h.add("en.anna", month: 10, firstDay: 5, count: 40, rude: 2)
-        try h.importAll()
-        try h.flag()
+        try h.flagged([
+            ("en.anna", 9, 3, 40, 20),
+            ("en.anna", 10, 5, 40, 2),
+        ])
         let renamed = try RubricLoader.parse(yaml: TestRubric.yaml.replacingOccurrences(of: "courtesy", with: "politeness"), path: "r.yaml",
                                              contentHash: "renamed")
         let o = try h.outcome(try h.retrain(), rubric: renamed)
