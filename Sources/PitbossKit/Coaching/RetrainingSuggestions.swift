@@ -120,14 +120,13 @@ public struct RetrainingSuggestions: Sendable {
         return result
     }
 
-    /// One agent's evidence: their conversations first (conversations_by_agent), their findings after. The unary plus
-    /// on `+f.criterion` keeps SQLite from starting at findings_by_criterion, every finding of the criterion on the floor.
+    /// One agent's evidence, the latest first.
     private func evidence(_ db: Database, _ agent: String, _ criterion: String, _ source: RetrainingSuggestion.Source, _ inWindow: SQL) throws -> [String] {
         switch source {
         case .findings:
             return try SQLRequest<String>("""
                 SELECT DISTINCT c.external_id FROM findings f JOIN conversations c ON c.id = f.conversation_id
-                WHERE c.agent_id = \(agent) AND +f.criterion = \(criterion) AND \(inWindow) AND f.status != \(FindingStatus.error)
+                WHERE c.agent_id = \(agent) AND f.criterion = \(criterion) AND \(inWindow) AND f.status != \(FindingStatus.error)
                   AND (f.verdict IS NULL OR f.verdict != \(FindingVerdict.Verdict.dismissed))
                 ORDER BY c.started_at DESC LIMIT \(evidenceLimit)
                 """).fetchAll(db)

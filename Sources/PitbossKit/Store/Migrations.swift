@@ -322,11 +322,6 @@ enum Migrations {
                     """)
             }
         }
-        // Retraining suggestions and outcomes count, per criterion, the conversations with a finding: reading only the
-        // criterion's findings (a quarter of them for courtesy) instead of every conversation's is 4x faster.
-        migrator.registerMigration("v6 findings by criterion") { db in
-            try db.execute(sql: "CREATE INDEX findings_by_criterion ON findings(criterion, conversation_id)")
-        }
         return migrator
     }
 }

@@ -334,84 +334,170 @@ struct Activity {
         (ruleSets.firstIndex(of: rules) ?? 0) * criteria.count + k
     }
 
+    /// Reads the window's conversations, their evaluations, findings and reviews in sequential scans, each
+    /// conversation placed by arrays indexed by its id (who it belongs to, which hour), and counts them per agent and
+    /// hour. SQL GROUP BYs over every finding joined to its conversation sorted a million rows; the scans do not.
     static func load(_ db: Database, agents: [String], criteria: [String], ruleSets: [[String]], from: String, until: String,
                      rubricHash: String) throws -> Activity {
         var activity = Activity(criteria: criteria, ruleSets: ruleSets)
         let width = activity.emptyCounts.values.count
         let problemsAt = 4, answeredAt = 4 + criteria.count * ruleSets.count, failedAt = answeredAt + criteria.count
-        // who ("" for everyone not measured) → where each hour's row starts in one flat buffer of values (an array per
-        // hour would be an allocation per agent and hour). Rows are read by column position: by name costs a search of
-        // the column names per value.
-        var table: [String: Rows] = [:]
-        func with(_ who: String, _ hour: String, _ body: (inout [Double], Int) -> Void) {
-            table[who, default: Rows()].with(hour, width: width, body)
+        guard let maxID = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM conversations"), maxID > 0, maxID < Int64(Int32.max) else {
+            activity.everyone = HourlySeries(hours: [:], values: [], width: width)
+            return activity
         }
-        let index = Dictionary(uniqueKeysWithValues: criteria.enumerated().map { ($1, $0) })
-        let who: SQL = "CASE WHEN c.agent_id IN \(agents) THEN hex(c.agent_id) ELSE '' END"
-        // The unary plus keeps SQLite from reading the window through conversations_by_started_at and then every row
-        // for its agent: a scan of the covering conversations_by_agent is 6x faster over a quarter's conversations.
-        let window: SQL = "+c.started_at >= \(from) AND +c.started_at < \(until)"
-        // When the rubric has evaluated every conversation (a floor that flags after each shift), there is nothing to
-        // look up per conversation.
-        let everyConversation = try Bool.fetchOne(db, sql: """
-            SELECT (SELECT COUNT(*) FROM evaluations WHERE rubric_hash = ?) = (SELECT COUNT(*) FROM conversations)
-            """, arguments: [rubricHash]) ?? false
-        let evaluatedWithRubric: SQL = everyConversation
-            ? "1" : "EXISTS (SELECT 1 FROM evaluations e WHERE e.conversation_id = c.id AND e.rubric_hash = \(rubricHash))"
+        let measured = Set(agents.map(AgentKey.of))
+        var whoKeys = [""]  // who 0 is everyone not measured; then each measured agent, by AgentKey
+        var whoOf = [Int32](repeating: -1, count: Int(maxID) + 1)  // -1: outside the window
+        var hourOf = [Int32](repeating: 0, count: Int(maxID) + 1)
+        var hours: [String] = [], hourIndex: [String: Int32] = [:]
+        var table = Buckets(width: width)
 
-        try SQLRequest<Row>("""
-            SELECT \(who) AS who, substr(c.started_at, 1, 13) AS hour, COUNT(*) AS conversations, SUM(\(evaluatedWithRubric)) AS evaluated
-            FROM conversations c WHERE \(window) GROUP BY 1, 2
-            """).fetchCursor(db).forEach { row in
-            with(row[0], row[1]) { $0[$1] = row[2]; $0[$1 + 1] = row[3] }
-        }
-        // A finding stands when a reviewer confirmed it (whichever rubric made it), or when this rubric made it and
-        // nobody has judged it; a dismissed one never counts. Once for every criterion's rules, once per module's rules.
-        for (r, rules) in ruleSets.enumerated() {
-            let ofRules: SQL = rules.isEmpty ? "1" : "f.rule_id IN \(rules)"
-            // Driven by the criterion's findings (findings_by_criterion), one row per conversation, then its conversation.
-            try SQLRequest<Row>("""
-                SELECT \(who) AS who, substr(c.started_at, 1, 13) AS hour, x.criterion AS criterion, COUNT(*) AS problems
-                FROM (SELECT DISTINCT f.conversation_id AS id, f.criterion AS criterion FROM findings f
-                      WHERE f.criterion IN \(criteria) AND \(ofRules) AND f.status != \(FindingStatus.error)
-                        AND (f.verdict = \(FindingVerdict.Verdict.confirmed) OR (f.verdict IS NULL AND f.rubric_hash = \(rubricHash)))) x
-                JOIN conversations c ON c.id = x.id
-                WHERE \(window) AND \(evaluatedWithRubric)
-                GROUP BY 1, 2, 3
-                """).fetchCursor(db).forEach { row in
-                guard let k = index[row[2]] else { return }
-                with(row[0], row[1]) { $0[$1 + problemsAt + r * criteria.count + k] = row[3] }
-            }
-        }
-        try SQLRequest<Row>("""
-            SELECT \(who) AS who, substr(c.started_at, 1, 13) AS hour, a.criterion AS criterion, COUNT(*) AS answered, SUM(a.item_score = 0) AS failed
-            FROM current_reviews r JOIN conversations c ON c.id = r.conversation_id JOIN review_answers a ON a.review_id = r.id
-            WHERE \(window) AND a.item_score IS NOT NULL AND a.criterion IN \(criteria)
-            GROUP BY 1, 2, 3
-            """).fetchCursor(db).forEach { row in
-            guard let k = index[row[2]] else { return }
-            with(row[0], row[1]) { $0[$1 + answeredAt + k] = row[3]; $0[$1 + failedAt + k] = row[4] }
-        }
-        try SQLRequest<Row>("""
-            SELECT \(who) AS who, substr(c.started_at, 1, 13) AS hour, COUNT(r.score) AS scores, TOTAL(r.score) AS score_sum
-            FROM current_reviews r JOIN conversations c ON c.id = r.conversation_id
-            WHERE \(window) AND r.score IS NOT NULL
-            GROUP BY 1, 2
-            """).fetchCursor(db).forEach { row in
-            with(row[0], row[1]) { $0[$1 + 2] = row[2]; $0[$1 + 3] = row[3] }
-        }
-        var everyone = Rows()
-        // Each agent's hours are let go as soon as their series is built.
-        while let (who, rows) = table.popFirst() {
-            for (hour, start) in rows.hours {
-                everyone.with(hour, width: width) { values, into in
-                    for i in 0..<width { values[into + i] += rows.values[start + i] }
+        // The covering index conversations_by_agent, in agent order: a new agent is a change of text from the row
+        // before. (The unary plus keeps SQLite from reading the window through conversations_by_started_at.)
+        var conversations = FastStatement(try db.makeStatement(sql: """
+            SELECT c.id, c.agent_id, substr(c.started_at, 1, 13) FROM conversations c
+            WHERE +c.started_at >= ? AND +c.started_at < ? ORDER BY c.agent_id
+            """))
+        conversations.bind(from)
+        conversations.bind(until)
+        var previous: [UInt8]? = nil
+        var who: Int32 = 0
+        try conversations.forEachRow { row in
+            if previous == nil || !row.text(1, equals: previous!) {  // safe: checked first
+                let agent = row.string(1)
+                previous = Array(agent.utf8)
+                let key = AgentKey.of(agent)
+                if measured.contains(key) {
+                    whoKeys.append(key)
+                    who = Int32(whoKeys.count - 1)
+                } else {
+                    who = 0
                 }
             }
-            if !who.isEmpty { activity.agents[who] = HourlySeries(hours: rows.hours, values: rows.values, width: width) }
+            let hour = row.string(2)
+            let h: Int32
+            if let known = hourIndex[hour] { h = known } else {
+                h = Int32(hours.count)
+                hours.append(hour)
+                hourIndex[hour] = h
+            }
+            let id = row.int(0)
+            whoOf[id] = who
+            hourOf[id] = h
+            table.add(who, h, 0, 1)
         }
-        activity.everyone = HourlySeries(hours: everyone.hours, values: everyone.values, width: width)
+        func place(_ id: Int) -> (Int32, Int32)? {
+            guard id >= 0, id < whoOf.count, whoOf[id] >= 0 else { return nil }
+            return (whoOf[id], hourOf[id])
+        }
+
+        var evaluated = [Bool](repeating: false, count: Int(maxID) + 1)
+        var evaluations = FastStatement(try db.makeStatement(sql: "SELECT conversation_id FROM evaluations WHERE rubric_hash = ?"))
+        evaluations.bind(rubricHash)
+        try evaluations.forEachRow { row in
+            let id = row.int(0)
+            guard let (w, h) = place(id) else { return }
+            evaluated[id] = true
+            table.add(w, h, 1, 1)
+        }
+
+        // A finding stands when a reviewer confirmed it (whichever rubric made it), or when this rubric made it and
+        // nobody has judged it; a dismissed one never counts. A conversation counts once per criterion: bits per
+        // conversation, one per rule set and criterion; SQLite turns the criterion into its position.
+        let slots = ruleSets.count * criteria.count, words = (slots + 63) / 64
+        var flagged = [UInt64](repeating: 0, count: (Int(maxID) + 1) * words)
+        let position = criteria.indices.map { _ in "WHEN ? THEN ?" }.joined(separator: " ")
+        for (r, rules) in ruleSets.enumerated() {
+            var findings = FastStatement(try db.makeStatement(sql: """
+                SELECT f.conversation_id, CASE f.criterion \(position) ELSE -1 END FROM findings f
+                WHERE f.status != ? AND (f.verdict = ? OR (f.verdict IS NULL AND f.rubric_hash = ?))
+                  \(rules.isEmpty ? "" : "AND f.rule_id IN (\(rules.map { _ in "?" }.joined(separator: ", ")))")
+                """))
+            for (k, criterion) in criteria.enumerated() {
+                findings.bind(criterion)
+                findings.bind(k)
+            }
+            findings.bind(FindingStatus.error.rawValue)
+            findings.bind(FindingVerdict.Verdict.confirmed.rawValue)
+            findings.bind(rubricHash)
+            for rule in rules { findings.bind(rule) }
+            try findings.forEachRow { row in
+                let id = row.int(0), k = row.int(1)
+                guard k >= 0, place(id) != nil, evaluated[id] else { return }
+                let slot = r * criteria.count + k
+                flagged[id * words + slot / 64] |= 1 << UInt64(slot % 64)
+            }
+        }
+        for id in 0..<whoOf.count where whoOf[id] >= 0 && evaluated[id] {
+            for slot in 0..<slots where flagged[id * words + slot / 64] & (1 << UInt64(slot % 64)) != 0 {
+                table.add(whoOf[id], hourOf[id], problemsAt + slot, 1)
+            }
+        }
+
+        // Reviews (their current revision) are few: one row per answer, and one per score.
+        var answers = FastStatement(try db.makeStatement(sql: """
+            SELECT r.conversation_id, CASE a.criterion \(position) ELSE -1 END, a.item_score = 0
+            FROM current_reviews r JOIN review_answers a ON a.review_id = r.id WHERE a.item_score IS NOT NULL
+            """))
+        for (k, criterion) in criteria.enumerated() {
+            answers.bind(criterion)
+            answers.bind(k)
+        }
+        try answers.forEachRow { row in
+            let k = row.int(1)
+            guard k >= 0, let (w, h) = place(row.int(0)) else { return }
+            table.add(w, h, answeredAt + k, 1)
+            if row.int(2) != 0 { table.add(w, h, failedAt + k, 1) }
+        }
+        var scores = FastStatement(try db.makeStatement(sql: "SELECT conversation_id, score FROM current_reviews WHERE score IS NOT NULL"))
+        try scores.forEachRow { row in
+            guard let (w, h) = place(row.int(0)), let score = row.double(1) else { return }
+            table.add(w, h, 2, 1)
+            table.add(w, h, 3, score)
+        }
+
+        let (byWho, everyone) = table.series(hours: hours, whoCount: whoKeys.count)
+        for (w, key) in whoKeys.enumerated() where w > 0 { activity.agents[key] = byWho[w] }
+        activity.everyone = everyone
         return activity
+    }
+}
+
+/// Counts per (who, hour) in one flat buffer of rows, as the scans add to them.
+struct Buckets {
+    let width: Int
+    private var rowOf: [Int64: Int] = [:]
+    private var values: [Double] = []
+
+    init(width: Int) { self.width = width }
+
+    mutating func add(_ who: Int32, _ hour: Int32, _ offset: Int, _ amount: Double) {
+        let key = Int64(who) << 32 | Int64(hour)
+        let start: Int
+        if let known = rowOf[key] {
+            start = known
+        } else {
+            start = values.count
+            rowOf[key] = start
+            values.append(contentsOf: repeatElement(0, count: width))
+        }
+        values[start + offset] += amount
+    }
+
+    /// Each who's hours as a series, and everyone's together.
+    func series(hours: [String], whoCount: Int) -> (byWho: [HourlySeries], everyone: HourlySeries) {
+        var perWho = [[String: Int]](repeating: [:], count: whoCount)
+        var everyone = Rows()
+        for (key, start) in rowOf {
+            let who = Int(key >> 32), hour = hours[Int(key & 0xFFFF_FFFF)]
+            perWho[who][hour] = start
+            everyone.with(hour, width: width) { into, at in
+                for i in 0..<width { into[at + i] += values[start + i] }
+            }
+        }
+        return (perWho.map { HourlySeries(hours: $0, values: values, width: width) },
+                HourlySeries(hours: everyone.hours, values: everyone.values, width: width))
     }
 }
 
