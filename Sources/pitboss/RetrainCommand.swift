@@ -74,7 +74,7 @@ struct RetrainCommand: ParsableCommand {
                 }
                 let problems = module.unknownCriteria(in: loaded).map { "module \(module.name) addresses criterion '\($0)', which rubric \(loaded.name) does not have (its criteria: \(known.joined(separator: ", ")))" }
                     + module.ruleProblems(against: loaded)
-                if !problems.isEmpty { throw PitbossError.badInput(problems.joined(separator: "\n") + "\nfix the module in pitboss.yaml") }
+                if !problems.isEmpty { throw PitbossError.badInput(problems.joined(separator: "\n") + "\nfix the module in the workspace's settings; nothing was stored") }
                 guard let dueDay = try Arguments.time(due, "--due", zone: zone).map({ LocalTime.day($0, in: zone) }) else { return }
                 let request = RetrainingStore.Request(agent: agent, module: module, criteria: criterion, evidence: evidence, note: note,
                                                       dueOn: dueDay, on: try RetrainCommand.on(on, zone: zone))
@@ -85,7 +85,7 @@ struct RetrainCommand: ParsableCommand {
                     let times = earlier.count + 1
                     out += times >= 3
                         ? "Attention: retraining number \(times) on \(assignment.criteria.joined(separator: ", ")) since \(oldest.assignedAt.prefix(10)) (#\(earlier.reversed().map { String($0.id) }.joined(separator: ", #")) and now #\(assignment.id)): consider a performance review.\n"
-                        : "A repeat: #\(latest.id) on the same criteria was assigned \(latest.assignedAt.prefix(10)), within 90 days.\n"
+                        : "A repeat: #\(latest.id) on \(assignment.criteria.filter { latest.criteria.contains($0) }.joined(separator: ", ")) was assigned \(latest.assignedAt.prefix(10)), within 90 days.\n"
                 }
                 try Console.out(TerminalSafe.text(out))
             }
@@ -189,7 +189,7 @@ struct RetrainCommand: ParsableCommand {
                 guard let outcome = try workspace.retrainingOutcomes([assignment], rubric: loaded).first else { return }
                 try Console.out(RetrainingOutcomeReport.outcome(outcome, json: format == .json, style: Console.stdoutStyle, zone: workspace.config.timeZone))
                 if format == .table, !reevaluate, outcome.rubric.notEvaluated > 0 {
-                    try Console.out("To count them: pitboss retrain outcome \(id) --reevaluate\n")
+                    try Console.out("To count them: pitboss retrain outcome \(id) --reevaluate" + (rubric.map { " --rubric \($0)" } ?? "") + "\n")
                 }
             }
         }
@@ -224,7 +224,8 @@ struct RetrainCommand: ParsableCommand {
                     throw PitbossError.usage("agent '\(agent)' has no retraining assignment"
                         + (closest.isEmpty ? "" : "; agents with assignments and a similar id: \(closest.joined(separator: ", "))"))
                 }
-                let assignments = all.filter { (agent == nil || $0.agent == agent) && (module == nil || $0.module == module) }
+                // Filtered by the database, which tells agent ids apart byte for byte (Swift's == would not).
+                let assignments = try workspace.retraining.list(agent: agent, module: module)
                     .filter { $0.state != .cancelled && (criterion == nil || $0.criteria.contains(criterion!)) }
                     .reversed()
                 if reevaluate { try RetrainCommand.reevaluate(Array(assignments), workspace: workspace, rubric: loaded, user: global.user) }

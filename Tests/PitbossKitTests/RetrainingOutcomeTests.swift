@@ -25,7 +25,8 @@ struct CoachingHistory {
             let day = firstDay + i % 25
             let start = String(format: "2026-%02d-%02dT%02d:%02d:00Z", month, day, 8 + i % 10, counter % 60)
             let reply = String(format: "2026-%02d-%02dT%02d:%02d:30Z", month, day, 8 + i % 10, counter % 60)
-            let text = i < rude ? "hello, how can I help? not my problem, bye" : "hello, how can I help? it is done, bye"
+            // Every rude reply also skips the greeting (the test rubric's `greet` rule, on greeting).
+            let text = i < rude ? "how can I help? not my problem, bye" : "hello, how can I help? it is done, bye"
             lines.append(Fixture.canonicalLine(id: "c-\(counter)", agent: agent, startedAt: start, turns: """
                 [{"speaker":"customer","at":"\(start)","text":"hi, my withdrawal is pending"},\
                 {"speaker":"agent","at":"\(reply)","text":"\(text)"}]
@@ -350,5 +351,43 @@ struct RetrainingOutcomeTests {
         let o = try h.outcome(try h.retrain(), rubric: renamed)
         let courtesy = try #require(o.criteria.first)
         #expect(!courtesy.inRubric && courtesy.decidedBy == nil && o.verdict == .notEnoughData)
+    }
+
+    @Test("a module's rules narrow their own criterion only: a criterion none of them is on counts all its rules")
+    func rulesOnSomeCriteria() throws {
+        var h = try CoachingHistory()
+        try h.flagged([("en.anna", 9, 3, 20, 10), ("en.anna", 10, 5, 20, 1)])
+        let store = RetrainingStore(database: h.database)
+        let module = RetrainingModule(name: "de-escalation", title: "Courtesy and greeting", criteria: ["courtesy", "greeting"], rules: ["rude"])
+        let id = try store.assign(.init(agent: "en.anna", module: module, dueOn: "2026-10-10", on: CoachingHistory.assigned), by: "sup.olga",
+                                  now: CoachingHistory.later, zone: Fixture.utc).assignment.id
+        let assignment = try store.move(id, to: .completed, on: CoachingHistory.completed, by: "sup.olga", now: CoachingHistory.later)
+        var query = RetrainingOutcomeQuery(settings: CoachingHistory.settings, rubric: TestRubric.rubric)
+        query.moduleRules = ["de-escalation": ["rude"]]
+        let o = try #require(try query.measure([assignment], in: h.database, now: CoachingHistory.later).first)
+        let courtesy = try #require(o.criteria.first { $0.criterion == "courtesy" })
+        let greeting = try #require(o.criteria.first { $0.criterion == "greeting" })
+        #expect(courtesy.rules == ["rude"] && greeting.rules.isEmpty)
+        #expect(greeting.findings.baseline == Tally(problems: 10, total: 20) && greeting.findings.followUp == Tally(problems: 1, total: 20))
+        #expect(greeting.verdict == .improved)
+    }
+
+    @Test("the team's rate does not decide how many of the agent's conversations are enough")
+    func teamRateIsNotTheAgents() {
+        let r = RateComparison(source: .findings, baseline: Tally(problems: 0, total: 11), followUp: Tally(problems: 0, total: 11),
+                               teamBaseline: Tally(problems: 11, total: 11), teamFollowUp: Tally(problems: 11, total: 11))
+        #expect(r.verdict == .notEnoughData && r.moreNeededBaseline == 19 && r.moreNeededFollowUp == 19)
+    }
+
+    @Test("a module's pooled effect takes judged comparisons with a team only")
+    func pooledTakesJudgedWithATeam() throws {
+        var h = try CoachingHistory()
+        try h.flagged([("en.anna", 9, 3, 40, 20), ("en.anna", 10, 5, 40, 2), ("en.boris", 9, 3, 40, 4), ("en.boris", 10, 5, 40, 4),
+                       ("en.solo", 9, 3, 1, 0), ("en.solo", 10, 5, 1, 1)])
+        let outcomes = try RetrainingOutcomeQuery(settings: CoachingHistory.settings, rubric: TestRubric.rubric)
+            .measure([try h.retrain(agent: "en.anna"), try h.retrain(agent: "en.solo")], in: h.database, now: CoachingHistory.later)
+        #expect(outcomes.map(\.verdict) == [.improved, .notEnoughData])
+        let pooled = try #require(ModuleOutcomeSummary.summarize(outcomes).first?.pooledFindings)
+        #expect(pooled.count == 1 && abs(pooled.estimate - (outcomes[0].criteria[0].findings.differenceInDifferences?.difference ?? 0)) < 1e-9)
     }
 }

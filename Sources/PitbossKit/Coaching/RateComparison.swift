@@ -103,9 +103,10 @@ public struct RateComparison: Sendable, Equatable, Codable {
         teamChange = ProportionDifference.newcombe(teamFollowUp.problems, of: teamFollowUp.total, minus: teamBaseline.problems, of: teamBaseline.total)
         if let change, let teamChange { differenceInDifferences = change.minus(teamChange) }
 
-        // The rate a halving is measured from: the agent's baseline, else the team's, else (nobody had the problem
-        // before) the follow-up's, so that a problem that only appears later still asks for enough conversations.
-        let reference = [baseline.rate, teamBaseline.rate, followUp.rate, teamFollowUp.rate].compactMap { $0 }.first { $0 > 0 }
+        // The rate a halving is measured from: the agent's baseline, else (they had no problem before) their
+        // follow-up's, so that a problem that only appears later still asks for enough conversations. The team's rate
+        // says nothing about how many of the agent's conversations show a change.
+        let reference = [baseline.rate, followUp.rate].compactMap { $0 }.first { $0 > 0 }
         neededPerWindow = reference.flatMap { ProportionTests.sampleSizePerGroup($0, $0 / 2) }
 
         switch effect?.sign {
@@ -122,7 +123,7 @@ public struct RateComparison: Sendable, Equatable, Codable {
                     moreNeededFollowUp = moreFollowUp
                 }
             } else {
-                // Nobody had the problem, before or after. With 30 conversations in each window that bounds the rate
+                // The agent had the problem neither before nor after. With 30 conversations in each window that bounds the rate
                 // under 10 % (the rule of three, 3/n, for a 95 % upper bound): no change; with fewer, nothing is known.
                 let enough = Self.noProblemMinimum
                 verdict = baseline.total >= enough && followUp.total >= enough ? .noChange : .notEnoughData

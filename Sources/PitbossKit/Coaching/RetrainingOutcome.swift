@@ -139,11 +139,12 @@ public struct ModuleOutcomeSummary: Sendable, Codable, Equatable {
         Dictionary(grouping: outcomes, by: \.assignment.module).map { module, list in
             var verdicts = Dictionary(uniqueKeysWithValues: OutcomeVerdict.allCases.map { ($0.rawValue, 0) })
             for outcome in list { verdicts[outcome.verdict.rawValue, default: 0] += 1 }
+            // Pooled: each judged comparison (improved, no change or worse) that has a team to be compared with.
             let judged = list.filter { $0.verdict != .tooEarly }.flatMap(\.criteria)
             func pooled(_ pick: (RetrainingOutcome.CriterionOutcome) -> RateComparison) -> PooledEstimate? {
-                PooledEstimate.fixedEffect(judged.map(pick).compactMap { c in
-                    guard let effect = c.effect, let variance = c.effectVariance else { return nil }
-                    return (effect.difference, variance)
+                PooledEstimate.fixedEffect(judged.filter { pick($0).source == .reviews || $0.inRubric }.map(pick).compactMap { c in
+                    guard c.verdict.isDecisive, let did = c.differenceInDifferences, let variance = c.effectVariance else { return nil }
+                    return (did.difference, variance)
                 })
             }
             return ModuleOutcomeSummary(module: module, assignments: list.count, verdicts: verdicts,

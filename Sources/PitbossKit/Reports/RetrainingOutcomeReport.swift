@@ -30,9 +30,12 @@ public enum RetrainingOutcomeReport {
             for r in [c.findings, c.reviews] {
                 table.rows.append([r.source.rawValue, tally(r.baseline), tally(r.followUp), interval(r.change), pValue(r),
                                    tally(r.teamBaseline), tally(r.teamFollowUp), r.teamChange.map { points($0.difference) } ?? "—",
-                                   interval(r.differenceInDifferences), says(r)])
+                                   interval(r.differenceInDifferences), r.source == .findings && !c.inRubric ? "not counted" : says(r)])
             }
             out += table.render(style: style)
+            if let decided = c.decidedBy.map({ $0 == .findings ? c.findings : c.reviews }), decided.differenceInDifferences == nil {
+                out += style.paint("  nobody else has \(decided.source.rawValue) in both windows: the verdict is the agent's own change", .dim) + "\n"
+            }
             if !c.inRubric {
                 out += style.paint(TerminalSafe.line("  \(c.criterion) is not a criterion of rubric \(r.name): its findings are not counted, only reviews decide"), .yellow) + "\n"
             }

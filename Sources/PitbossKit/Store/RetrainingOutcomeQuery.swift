@@ -21,6 +21,8 @@ public struct RetrainingOutcomeQuery: Sendable {
     public var moduleRules: [String: [String]] = [:]
     /// The rubric's criteria, when known: an assignment's criterion outside them is measured by reviews only.
     public var rubricCriteria: Set<String>?
+    /// Rule → its criterion in the rubric: a module's rules narrow the findings of their own criterion only.
+    public var ruleCriteria: [String: String] = [:]
 
     public init(settings: OutcomeSettings, rubricName: String, rubricVersion: String, rubricHash: String, criterion: String? = nil) {
         self.settings = settings
@@ -33,6 +35,7 @@ public struct RetrainingOutcomeQuery: Sendable {
     public init(settings: OutcomeSettings, rubric: Rubric, criterion: String? = nil) {
         self.init(settings: settings, rubricName: rubric.name, rubricVersion: rubric.version, rubricHash: rubric.contentHash, criterion: criterion)
         rubricCriteria = Set(rubric.criteria.map(\.id))
+        ruleCriteria = Dictionary(rubric.rules.map { ($0.id, $0.criterion) }) { first, _ in first }
     }
 
     /// The windows of an assignment, as whole UTC hours; the follow-up is nil until it is completed.
@@ -61,7 +64,8 @@ public struct RetrainingOutcomeQuery: Sendable {
         let measured = assignments.filter { $0.state != .cancelled }
         guard !measured.isEmpty else { return [] }
         let criteria = Array(Set(measured.flatMap { criteriaOf($0) })).sorted()
-        let ruleSets = [[]] + Array(Set(measured.map { rulesOf($0) }.filter { !$0.isEmpty })).sorted { $0.lexicographicallyPrecedes($1) }
+        let narrowed = measured.flatMap { a in criteriaOf(a).map { rulesOf(a, on: $0) } }.filter { !$0.isEmpty }
+        let ruleSets = [[]] + Array(Set(narrowed)).sorted { $0.lexicographicallyPrecedes($1) }
         let spans = measured.map { windows(of: $0, now: now) }
         let from = spans.map(\.baseline.from).min()!  // safe: measured is not empty
         let until = spans.map { $0.counted?.until ?? $0.baseline.until }.max()!
@@ -123,7 +127,10 @@ public struct RetrainingOutcomeQuery: Sendable {
         criterion.map { assignment.criteria.contains($0) ? [$0] : [] } ?? assignment.criteria
     }
 
-    func rulesOf(_ assignment: RetrainingAssignment) -> [String] { (moduleRules[assignment.module] ?? []).sorted() }
+    /// The module's rules on this criterion (a rule the rubric does not place is taken as on it); empty: every rule.
+    func rulesOf(_ assignment: RetrainingAssignment, on criterion: String) -> [String] {
+        (moduleRules[assignment.module] ?? []).filter { (ruleCriteria[$0] ?? criterion) == criterion }.sorted()
+    }
 
     private func outcome(_ assignment: RetrainingAssignment,
                          _ window: (baseline: RetrainingOutcome.Window, followUp: RetrainingOutcome.Window?, counted: RetrainingOutcome.Window?, ended: Bool),
@@ -137,7 +144,7 @@ public struct RetrainingOutcomeQuery: Sendable {
 
         let criteria = criteriaOf(assignment).map { name -> RetrainingOutcome.CriterionOutcome in
             let k = activity.criteria.firstIndex(of: name)!  // safe: every assignment's criteria were loaded
-            let rules = rulesOf(assignment)
+            let rules = rulesOf(assignment, on: name)
             let p = activity.problemIndex(criterion: k, rules: rules)
             var teamBefore = restBefore, teamAfter = restAfter
             for key in (excluded[name] ?? [:]).keys {
@@ -161,7 +168,7 @@ public struct RetrainingOutcomeQuery: Sendable {
             reason = "not completed yet (still \(assignment.state.rawValue)): the follow-up window opens when it is completed"
         case .completed where !window.ended && agentAfter.evaluated < settings.followUpMinimum:
             verdict = .tooEarly
-            reason = "the follow-up window is open until \(window.followUp?.until ?? "?") and holds \(agentAfter.evaluated) evaluated conversation\(agentAfter.evaluated == 1 ? "" : "s") of the agent so far; \(settings.followUpMinimum) allow a judgement before it ends"
+            reason = "the follow-up window is open until \(window.followUp.map { $0.until.prefix(16) + "Z" } ?? "?") and holds \(agentAfter.evaluated) evaluated conversation\(agentAfter.evaluated == 1 ? "" : "s") of the agent so far; \(settings.followUpMinimum) allow a judgement before it ends"
         default:
             if verdict == .notEnoughData { reason = Self.missing(criteria) }
         }
