@@ -111,7 +111,7 @@ public enum RetrainingOutcomeReport {
                         + [pooled(m.pooledFindings), pooled(m.pooledReviews)])
                 }
                 out += "\nBy module (the effect is the change in problem rate beyond the team's, in points; negative is fewer problems;\n"
-                    + "pooled over the judged assignments and criteria, each weighted by its precision):\n" + summary.render(style: style)
+                    + "pooled over the judged comparisons that have a team to compare with, each weighted by its precision):\n" + summary.render(style: style)
             }
             return out
         }
