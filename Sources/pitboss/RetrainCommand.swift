@@ -43,8 +43,11 @@ struct RetrainCommand: ParsableCommand {
                 for name in criterion where !known.contains(name) {
                     throw PitbossError.usage("'\(name)' is not a criterion of the rubric; its criteria: \(known.joined(separator: ", "))")
                 }
-                let query = RetrainingSuggestions(since: try Arguments.time(since, "--since", zone: zone), until: try Arguments.time(until, "--until", zone: zone),
-                                                  criteria: criterion.isEmpty ? known : criterion, minimum: minimum)
+                let (from, to) = (try Arguments.time(since, "--since", zone: zone), try Arguments.time(until, "--until", zone: zone))
+                if let from, let to, from >= to {
+                    throw PitbossError.usage("--since \(since ?? "") is not before --until \(until ?? ""): the window holds no conversation")
+                }
+                let query = RetrainingSuggestions(since: from, until: to, criteria: criterion.isEmpty ? known : criterion, minimum: minimum)
                 try Console.out(RetrainingReport.suggestions(try workspace.retrainingSuggestions(query), format: format, style: Console.stdoutStyle))
             }
         }

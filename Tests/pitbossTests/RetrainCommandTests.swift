@@ -49,6 +49,8 @@ struct RetrainCommandTests {
         #expect(criterion.status == 64 && criterion.stderr.contains("'tone' is not a criterion of the rubric"), "\(criterion.stderr)")
         let date = try pitboss.run("retrain", "assign", "en.a1", "--module", "bonus-terms", "--due", "soon")
         #expect(date.status == 64)
+        let window = try pitboss.run("retrain", "suggest", "--since", "2026-11-01", "--until", "2026-10-01")
+        #expect(window.status == 64 && window.stderr.contains("is not before --until"), "\(window.stderr)")
         #expect(try pitboss.run("retrain", "assign", "en.a1", "--module", "bonus-terms", "--due", "2099-01-31").status == 0)
         #expect(try pitboss.run("retrain", "cancel", "1", "--reason", "moved to another team").status == 0)
         let complete = try pitboss.run("retrain", "complete", "1")
