@@ -32,6 +32,7 @@ test: deps
 	$(SWIFT) test --skip-build
 	$(BIN) rubric lint Rubrics/*.yaml
 	$(BIN) rubric test Rubrics/*.yaml
+	$(BIN) rubric eval Rubrics/eval/labels.yaml
 
 demo: build
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -5,7 +5,7 @@ struct RubricCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rubric",
         abstract: "Write and test rubrics: lint, test, explain, patterns; precision from reviewers' verdicts.",
-        subcommands: [Lint.self, Test.self, Explain.self, Patterns.self, Precision.self]
+        subcommands: [Lint.self, Test.self, Eval.self, Explain.self, Patterns.self, Precision.self]
     )
 
     /// The rubric files named, or the workspace's rubric.
@@ -65,6 +65,28 @@ struct RubricCommand: ParsableCommand {
                     failures += report.failures.count
                 }
                 if failures > 0 { throw ExitCode(1) }
+            }
+        }
+    }
+
+    struct Eval: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure a rubric against hand-labelled conversations: precision, recall and F1 per criterion and split.",
+            discussion: "LABELS is a YAML file that names transcript files and labels each conversation (see README, rubric eval). "
+                + "Exit 1 when the set's floors are not met.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The labelled set (e.g. Rubrics/eval/labels.yaml).") var labels: String
+        @Option(help: "The rubric (default: the workspace's).") var rubric: String?
+        @Option(help: "table or json.") var format: TableOrJSON = .table
+
+        func run() throws {
+            try reportingErrors {
+                let config = try global.workspaceConfig()
+                let loaded = try RubricCommand.load(rubric ?? config.rubricPath)
+                let set = try LabelledSet.load(path: labels, schedule: config.schedule)
+                let evaluation = RubricEvaluation.run(loaded, on: set)
+                try Console.out(RubricEvaluationReport.render(evaluation, setPath: labels, json: format == .json, style: Console.stdoutStyle))
+                if !evaluation.belowFloors.isEmpty { throw ExitCode(1) }
             }
         }
     }

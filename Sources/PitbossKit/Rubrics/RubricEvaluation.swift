@@ -1,0 +1,132 @@
+import Foundation
+
+/// `pitboss rubric eval`: how well a rubric agrees with the people who labelled a set of conversations. Per criterion
+/// and split: how many conversations it flagged rightly (true positives), wrongly (false alarms) and missed, and from
+/// those precision, recall and F1; the share of clean conversations it would queue; and every disagreement, with the
+/// words the rubric cited or the labeller's reason — what a rubric author fixes rules from.
+public struct RubricEvaluation: Sendable, Codable {
+    public struct Score: Sendable, Codable, Equatable {
+        public var criterion: String
+        /// "dev", "heldout" or "all".
+        public var split: String
+        public var labelled: Int
+        public var truePositives: Int
+        public var falsePositives: Int
+        public var falseNegatives: Int
+        public var precision: Double?
+        public var recall: Double?
+        public var f1: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case criterion, split, labelled, precision, recall, f1
+            case truePositives = "true_positives", falsePositives = "false_positives", falseNegatives = "false_negatives"
+        }
+
+        init(criterion: String, split: String, labelled: Int, tp: Int, fp: Int, fn: Int) {
+            self.criterion = criterion
+            self.split = split
+            self.labelled = labelled
+            truePositives = tp
+            falsePositives = fp
+            falseNegatives = fn
+            precision = tp + fp > 0 ? Double(tp) / Double(tp + fp) : nil
+            recall = tp + fn > 0 ? Double(tp) / Double(tp + fn) : nil
+            if let p = precision, let r = recall, p + r > 0 { f1 = 2 * p * r / (p + r) } else { f1 = nil }
+        }
+    }
+
+    public struct CleanQueued: Sendable, Codable, Equatable {
+        public var split: String
+        public var queued: Int
+        public var clean: Int
+        public var share: Double?
+    }
+
+    public struct Disagreement: Sendable, Codable, Equatable {
+        public enum Kind: String, Sendable, Codable { case missed, falseAlarm = "false_alarm" }
+        public var conversation: String
+        public var split: String
+        public var criterion: String
+        public var kind: Kind
+        /// The labeller's reason.
+        public var reason: String
+        /// What the rubric said: each finding's rule, cited words and message.
+        public var evidence: [String]
+    }
+
+    public var rubric: String
+    public var rubricVersion: String
+    public var conversations: [String: Int]
+    public var scores: [Score]
+    public var cleanQueued: [CleanQueued]
+    public var disagreements: [Disagreement]
+    /// The floors of the labelled set that this rubric does not reach, in words.
+    public var belowFloors: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case rubric, conversations, scores, disagreements
+        case rubricVersion = "rubric_version", cleanQueued = "clean_queued", belowFloors = "below_floors"
+    }
+
+    /// A conversation is flagged on a criterion when the rubric makes a finding on it (errors aside); it is queued
+    /// when a finding reaches `queueAt`, as `flag` queues.
+    public static func run(_ rubric: Rubric, on set: LabelledSet, queueAt: Severity = .minor) -> RubricEvaluation {
+        let evaluator = RubricEvaluator(rubric: rubric)
+        let judged = ParallelMap.map(set.conversations, state: { Matcher(limits: .standard) }) { matcher, item in
+            (item.conversation, item.label, evaluator.evaluate(item.conversation, matcher: matcher).filter { $0.status != .error })
+        }
+        let criteria = rubric.criteria.map(\.id)
+        var scores: [Score] = []
+        var clean: [CleanQueued] = []
+        var disagreements: [Disagreement] = []
+        for split in ["dev", "heldout", "all"] {
+            let inSplit = judged.filter { split == "all" || $0.1.split.rawValue == split }
+            guard !inSplit.isEmpty else { continue }
+            for criterion in criteria {
+                var tp = 0, fp = 0, fn = 0
+                for (conversation, label, findings) in inSplit {
+                    let said = findings.filter { $0.criterion == criterion }
+                    let labelled = label.violates.contains(criterion)
+                    switch (labelled, !said.isEmpty) {
+                    case (true, true): tp += 1
+                    case (false, true): fp += 1
+                    case (true, false): fn += 1
+                    case (false, false): continue
+                    }
+                    if split != "all", labelled != !said.isEmpty {
+                        disagreements.append(Disagreement(
+                            conversation: conversation.externalID, split: split, criterion: criterion, kind: labelled ? .missed : .falseAlarm,
+                            reason: label.reason,
+                            evidence: said.map { f in "\(f.rule)" + (f.text.map { ": “\($0)”" } ?? "") + " — \(f.message)" }))
+                    }
+                }
+                scores.append(Score(criterion: criterion, split: split, labelled: inSplit.filter { $0.1.violates.contains(criterion) }.count,
+                                    tp: tp, fp: fp, fn: fn))
+            }
+            let cleanOnes = inSplit.filter { $0.1.violates.isEmpty }
+            let queued = cleanOnes.filter { $0.2.contains { $0.severity >= queueAt } }.count
+            clean.append(CleanQueued(split: split, queued: queued, clean: cleanOnes.count,
+                                     share: cleanOnes.isEmpty ? nil : Double(queued) / Double(cleanOnes.count)))
+        }
+        var below: [String] = []
+        for (criterion, floor) in set.floors.sorted(by: { $0.key < $1.key }) {
+            guard let all = scores.first(where: { $0.criterion == criterion && $0.split == "all" }) else {
+                below.append("\(criterion): not a criterion of rubric \(rubric.name)")
+                continue
+            }
+            if let p = floor.precision, (all.precision ?? 0) < p - 1e-9 {
+                below.append(String(format: "%@: precision %.2f is below its floor %.2f", criterion, all.precision ?? 0, p))
+            }
+            if let r = floor.recall, (all.recall ?? 0) < r - 1e-9 {
+                below.append(String(format: "%@: recall %.2f is below its floor %.2f", criterion, all.recall ?? 0, r))
+            }
+        }
+        if let ceiling = set.cleanQueuedCeiling, let all = clean.first(where: { $0.split == "all" }), let share = all.share, share > ceiling + 1e-9 {
+            below.append(String(format: "clean conversations queued: %.2f is above its ceiling %.2f", share, ceiling))
+        }
+        var counts: [String: Int] = [:]
+        for item in set.conversations { counts[item.label.split.rawValue, default: 0] += 1 }
+        return RubricEvaluation(rubric: rubric.name, rubricVersion: rubric.version, conversations: counts, scores: scores,
+                                cleanQueued: clean, disagreements: disagreements, belowFloors: below)
+    }
+}
