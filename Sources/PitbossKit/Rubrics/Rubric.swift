@@ -11,6 +11,8 @@ public struct Rubric: Sendable {
     public var facts: [String: Fact]
     public var criteria: [Criterion]
     public var rules: [Rule]
+    /// Whether any rule defers to another (most rubrics: no, and evaluation skips the step).
+    public var hasDeferrals: Bool { rules.contains { !$0.deferTo.isEmpty } }
     /// The file it was read from, and the SHA-256 of its bytes: every finding can name the exact rule text.
     public var path: String
     public var contentHash: String
@@ -143,6 +145,9 @@ public struct Rule: Sendable {
     public var kind: any RuleKind
     public var examples: [RuleExample]
     public var line: Int
+    /// Rules this one defers to: when any of them makes a finding on a conversation, this one reports nothing there,
+    /// so that one fault is one finding (a script rule says nothing about a greeting the greeting rule reports).
+    public var deferTo: [String] = []
 
     public var kindName: String { type(of: kind).name }
 

@@ -9,10 +9,19 @@ public struct RubricEvaluator: Sendable {
 
     /// Every finding of every applicable rule, in rule order. A rule that cannot finish on this
     /// conversation (the PCRE2 match limit) gives one `error` finding and the others go on.
+    /// Rules with `defer_to` report nothing on a conversation where a rule they defer to made a finding (the rules
+    /// deferred to are evaluated too when `only` names a rule that defers).
     public func evaluate(_ conversation: Conversation, matcher: Matcher, only ruleIDs: Set<String>? = nil) -> [Finding] {
         let context = EvaluationContext(conversation: conversation, normalize: rubric.normalize, matcher: matcher)
         var findings: [Finding] = []
-        for rule in rubric.rules where ruleIDs?.contains(rule.id) ?? true {
+        let needed = ruleIDs.map { requested in
+            var all = requested, queue = Array(requested)
+            while let id = queue.popLast() {
+                for other in rubric.rules.first(where: { $0.id == id })?.deferTo ?? [] where all.insert(other).inserted { queue.append(other) }
+            }
+            return all
+        }
+        for rule in rubric.rules where needed?.contains(rule.id) ?? true {
             guard rule.applies(to: conversation) else { continue }
             do {
                 findings += try rule.kind.evaluate(rule, context)
@@ -25,6 +34,12 @@ public struct RubricEvaluator: Sendable {
                                         agent: conversation.agentID, message: "\(rule.id): \(error)"))
             }
         }
+        if rubric.hasDeferrals {
+            let reported = Set(findings.filter { $0.status != .error }.map(\.rule))
+            let silenced = Set(rubric.rules.filter { !$0.deferTo.isEmpty && $0.deferTo.contains(where: reported.contains) }.map(\.id))
+            findings.removeAll { silenced.contains($0.rule) }
+        }
+        if let ruleIDs { findings.removeAll { !ruleIDs.contains($0.rule) } }
         return findings
     }
 }

@@ -64,9 +64,35 @@ public enum RubricLoader {
                 }
             }
         }
+        checkDeferrals(rules, (map.list("rules", required: false) ?? []), diagnostics)
         if !diagnostics.problems.isEmpty { throw RubricLoadError(problems: diagnostics.problems) }
         return Rubric(name: name, version: version, languages: languages, normalize: normalize, facts: facts,
                       criteria: criteria, rules: rules, path: path, contentHash: contentHash)
+    }
+
+    /// `defer_to` names other rules of the rubric, never the rule itself, and never in a circle (A defers to B, B to
+    /// A: neither would ever report).
+    private static func checkDeferrals(_ rules: [Rule], _ nodes: [Node], _ diagnostics: Diagnostics) {
+        let byID = Dictionary(rules.map { ($0.id, $0) }) { first, _ in first }
+        func node(_ rule: Rule) -> Node? { nodes.first { $0.mapping?["id"]?.string == rule.id }?.mapping?["defer_to"] }
+        for rule in rules where !rule.deferTo.isEmpty {
+            diagnostics.rule = rule.id
+            for other in rule.deferTo where byID[other] == nil || other == rule.id {
+                diagnostics.error(node(rule), other == rule.id ? "a rule cannot defer to itself"
+                    : "defer_to names '\(other)', which is not a rule of this rubric (rules: \(rules.map(\.id).joined(separator: ", ")))")
+            }
+            // Follow the deferrals: reaching the rule again is a circle.
+            var seen: Set<String> = [], queue = rule.deferTo
+            while let next = queue.popLast() {
+                if next == rule.id {
+                    diagnostics.error(node(rule), "defer_to makes a circle back to '\(rule.id)': no rule in it would ever report")
+                    break
+                }
+                guard seen.insert(next).inserted else { continue }
+                queue += byID[next]?.deferTo ?? []
+            }
+        }
+        diagnostics.rule = nil
     }
 
     private static func yamlProblem(_ error: YamlError, path: String) -> RubricProblem {
@@ -189,7 +215,7 @@ public final class RuleParser {
     }
 
     static let commonKeys = ["id", "kind", "criterion", "severity", "message", "description", "speaker", "channels", "languages",
-                             "patterns", "exceptions", "case_sensitive", "examples"]
+                             "patterns", "exceptions", "case_sensitive", "examples", "defer_to"]
 
     func rule(_ map: YAMLMap, criteria: [Criterion]) -> Rule? {
         guard let id = map.string("id", required: true) else { return nil }
@@ -244,9 +270,11 @@ public final class RuleParser {
         let kind = kindType.init(map, self)
         let examples = self.examples(map, languages: languages, channels: channels)
         guard let kind else { return nil }
-        return Rule(id: id, criterion: criterion, severity: severity, message: message, description: map.string("description"),
-                    speaker: speaker, channels: channels, languages: languages, patterns: patterns, exceptions: exceptions,
-                    kind: kind, examples: examples, line: map.node.mark?.line ?? 1)
+        var rule = Rule(id: id, criterion: criterion, severity: severity, message: message, description: map.string("description"),
+                        speaker: speaker, channels: channels, languages: languages, patterns: patterns, exceptions: exceptions,
+                        kind: kind, examples: examples, line: map.node.mark?.line ?? 1)
+        rule.deferTo = map.strings("defer_to") ?? []
+        return rule
     }
 
     /// `speaker: agent|customer|bot|system|any`.

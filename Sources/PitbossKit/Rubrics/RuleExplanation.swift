@@ -10,6 +10,9 @@ public enum RuleExplanation {
         if let channels = rule.channels { scope.append("channels: " + channels.map(\.rawValue).sorted().joined(separator: ", ")) }
         if let languages = rule.languages { scope.append("languages: " + languages.sorted().joined(separator: ", ")) }
         out += "\nApplies to " + scope.joined(separator: "; ") + ".\nMessage: \(rule.message)\n"
+        if !rule.deferTo.isEmpty {
+            out += "Defers to \(rule.deferTo.joined(separator: ", ")): reports nothing on a conversation where \(rule.deferTo.count == 1 ? "it reports" : "one of them reports") something.\n"
+        }
         func list(_ title: String, _ set: PatternSet) {
             guard !set.isEmpty else { return }
             out += "\n\(title):\n"
