@@ -84,7 +84,7 @@ struct RubricCommand: ParsableCommand {
                 let config = try global.workspaceConfig()
                 let loaded = try RubricCommand.load(rubric ?? config.rubricPath)
                 let set = try LabelledSet.load(path: labels, schedule: config.schedule)
-                let evaluation = RubricEvaluation.run(loaded, on: set)
+                let evaluation = try RubricEvaluation.run(loaded, on: set)
                 try Console.out(RubricEvaluationReport.render(evaluation, setPath: labels, json: format == .json, style: Console.stdoutStyle))
                 if !evaluation.belowFloors.isEmpty { throw ExitCode(1) }
             }

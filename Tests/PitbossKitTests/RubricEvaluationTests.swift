@@ -29,7 +29,7 @@ struct RubricEvaluationTests {
     @Test("per criterion and split: found, false alarms, missed; precision, recall and F1; every disagreement with its words")
     func scores() throws {
         let set = try LabelledSet.load(path: write(), schedule: .standard)
-        let e = RubricEvaluation.run(TestRubric.rubric, on: set)
+        let e = try RubricEvaluation.run(TestRubric.rubric, on: set)
         let all = try #require(e.scores.first { $0.criterion == "courtesy" && $0.split == "all" })
         #expect(all.labelled == 2 && all.truePositives == 1 && all.falsePositives == 1 && all.falseNegatives == 1)
         #expect(all.precision == 0.5 && all.recall == 0.5 && all.f1 == 0.5)
@@ -56,5 +56,18 @@ struct RubricEvaluationTests {
         } catch {
             #expect(error.message.contains(expected) && error.message.contains("nothing was evaluated"), "\(error.message)")
         }
+    }
+
+    @Test("a label naming a criterion the rubric does not have is an error, not a clean conversation")
+    func unknownCriterion() throws {
+        let set = try LabelledSet.load(path: write(labels: """
+            transcripts: [chats.jsonl]
+            labels:
+              a: {split: dev, violates: [curtesy], reason: typo}
+              b: {split: dev, violates: [], reason: r}
+              c: {split: dev, violates: [], reason: r}
+              d: {split: dev, violates: [], reason: r}
+            """), schedule: .standard)
+        #expect(throws: PitbossError.self) { try RubricEvaluation.run(TestRubric.rubric, on: set) }
     }
 }

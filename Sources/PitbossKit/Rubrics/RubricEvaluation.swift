@@ -70,7 +70,14 @@ public struct RubricEvaluation: Sendable, Codable {
 
     /// A conversation is flagged on a criterion when the rubric makes a finding on it (errors aside); it is queued
     /// when a finding reaches `queueAt`, as `flag` queues.
-    public static func run(_ rubric: Rubric, on set: LabelledSet, queueAt: Severity = .minor) -> RubricEvaluation {
+    /// A label naming a criterion the rubric does not have is an error (a typo would otherwise count as clean).
+    public static func run(_ rubric: Rubric, on set: LabelledSet, queueAt: Severity = .minor) throws(PitbossError) -> RubricEvaluation {
+        let known = Set(rubric.criteria.map(\.id))
+        let unknown = set.conversations.flatMap { item in item.label.violates.filter { !known.contains($0) }.map { "\(item.conversation.externalID): '\($0)'" } }
+        if !unknown.isEmpty {
+            throw .badInput("\(set.path): labels name criteria that rubric \(rubric.name) does not have: \(unknown.prefix(10).joined(separator: ", "))"
+                + (unknown.count > 10 ? ", …" : "") + "; its criteria: \(rubric.criteria.map(\.id).joined(separator: ", ")); nothing was evaluated")
+        }
         let evaluator = RubricEvaluator(rubric: rubric)
         let judged = ParallelMap.map(set.conversations, state: { Matcher(limits: .standard) }) { matcher, item in
             (item.conversation, item.label, evaluator.evaluate(item.conversation, matcher: matcher).filter { $0.status != .error })
