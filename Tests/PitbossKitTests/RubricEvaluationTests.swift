@@ -45,6 +45,7 @@ struct RubricEvaluationTests {
         ("transcripts: [chats.jsonl]\nlabels:\n  a: {split: dev, violates: [courtesy], reason: r}", "3 conversations have no label: b, c, d"),
         ("transcripts: [chats.jsonl]\nlabels:\n  z: {split: dev, violates: [], reason: r}", "labels.yaml:3: label z names no conversation"),
         ("transcripts: [chats.jsonl]\nlabels:\n  a: {split: test, violates: [], reason: r}", "labels.yaml:3: label a is {split: dev|heldout"),
+        ("transcripts: chats.jsonl\nlabels: {}", "labels.yaml:1: transcripts must be a list of one or more files"),
         ("transcripts: [missing.jsonl]\nlabels: {}", "missing.jsonl"),
         ("labels: {}\nextra: 1", "unknown key 'extra'"),
     ])
@@ -69,5 +70,37 @@ struct RubricEvaluationTests {
               d: {split: dev, violates: [], reason: r}
             """), schedule: .standard)
         #expect(throws: PitbossError.self) { try RubricEvaluation.run(TestRubric.rubric, on: set) }
+    }
+
+    @Test("a wrong label is reported once, not again as a conversation without a label; a floor on an unknown criterion is an error before anything is evaluated")
+    func reportedOnce() throws {
+        do {
+            _ = try LabelledSet.load(path: write(labels: """
+                transcripts: [chats.jsonl]
+                labels:
+                  a: {split: test, violates: [], reason: r}
+                  b: {split: dev, violates: [], reason: r}
+                  c: {split: dev, violates: [], reason: r}
+                  d: {split: dev, violates: [], reason: r}
+                """), schedule: .standard)
+            Issue.record("loaded")
+        } catch {
+            #expect(error.message.contains("label a is {split") && !error.message.contains("no label"), "\(error.message)")
+        }
+        let set = try LabelledSet.load(path: write(labels: """
+            transcripts: [chats.jsonl]
+            floors: {curtesy: {precision: 0.5}}
+            labels:
+              a: {split: dev, violates: [], reason: r}
+              b: {split: dev, violates: [], reason: r}
+              c: {split: dev, violates: [], reason: r}
+              d: {split: dev, violates: [], reason: r}
+            """), schedule: .standard)
+        do {
+            _ = try RubricEvaluation.run(TestRubric.rubric, on: set)
+            Issue.record("evaluated")
+        } catch {
+            #expect(error.message.contains("labels.yaml:2: floors name criterion 'curtesy'") && error.code == .badInput, "\(error.message)")
+        }
     }
 }

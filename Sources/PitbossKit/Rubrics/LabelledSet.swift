@@ -21,6 +21,8 @@ public struct LabelledSet: Sendable {
         public var split: Split
         public var violates: [String]
         public var reason: String
+        /// Where it is written, for messages.
+        public var line: Int = 1
     }
 
     public struct Floor: Sendable, Equatable, Codable {
@@ -32,15 +34,22 @@ public struct LabelledSet: Sendable {
     public var conversations: [(conversation: Conversation, label: Label)]
     /// Per criterion, the least precision and recall (on every conversation) that `rubric eval` accepts.
     public var floors: [String: Floor]
+    /// The line of each criterion's floor, for messages.
+    public var floorLines: [String: Int] = [:]
     /// The largest share of clean conversations that may be queued.
     public var cleanQueuedCeiling: Double?
 
     /// Reads the set; every problem (a transcript that cannot be read, a conversation without a label, a label
     /// without a conversation, a bad field) is reported together, with the file and line.
     public static func load(path: String, schedule: ShiftSchedule) throws(PitbossError) -> LabelledSet {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw .missingFile("\(path): the labelled set is not there; name its YAML file, e.g. Rubrics/eval/labels.yaml")
+        }
+        if isFolder.boolValue { throw .badInput("\(path): is a folder; name the labelled set's YAML file in it, e.g. \(path)/labels.yaml") }
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw .missingFile("\(path): cannot read the labelled set (\(error.localizedDescription))")
+            throw .badInput("\(path): not a UTF-8 text file; a labelled set is YAML")
         }
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch { throw .badInput("\(path): not valid YAML: \(error)") }
@@ -52,6 +61,7 @@ public struct LabelledSet: Sendable {
         }
 
         var labels: [(id: String, label: Label, node: Node)] = []
+        var invalid = Set<String>()  // labelled, but wrongly: not reported again as unlabelled
         if let entries = mapping["labels"]?.mapping {
             for (idNode, value) in entries {
                 let id = idNode.string ?? ""
@@ -62,15 +72,17 @@ public struct LabelledSet: Sendable {
                       fields.keys.allSatisfy({ ["split", "violates", "reason"].contains($0.string ?? "") })
                 else {
                     problems.append("\(at(value)): label \(id) is {split: dev|heldout, violates: [CRITERION, ...], reason: TEXT}")
+                    invalid.insert(id)
                     continue
                 }
-                labels.append((id, Label(split: split, violates: Array(Set(violates)).sorted(), reason: reason), value))
+                labels.append((id, Label(split: split, violates: Array(Set(violates)).sorted(), reason: reason, line: value.mark?.line ?? 1), value))
             }
         } else {
-            problems.append("\(at(root)): labels is missing (a mapping of conversation id to {split, violates, reason})")
+            problems.append(mapping["labels"] == nil ? "\(at(root)): labels is missing (a mapping of conversation id to {split, violates, reason})"
+                : "\(at(mapping["labels"])): labels must be a mapping of conversation id to {split, violates, reason}")
         }
 
-        var floors: [String: Floor] = [:]
+        var floors: [String: Floor] = [:], floorLines: [String: Int] = [:]
         var ceiling: Double?
         for (keyNode, value) in mapping["floors"]?.mapping ?? [:] {
             let key = keyNode.string ?? ""
@@ -93,15 +105,21 @@ public struct LabelledSet: Sendable {
                 continue
             }
             floors[key] = Floor(precision: precision, recall: recall)
+            floorLines[key] = keyNode.mark?.line ?? 1
         }
 
         let folder = (path as NSString).deletingLastPathComponent
         let reading = TranscriptReading(schedule: schedule)
         var read: [String: Conversation] = [:]
         var order: [String] = []
-        for node in mapping["transcripts"]?.sequence ?? [] {
+        let files = mapping["transcripts"]?.sequence ?? []
+        for node in files {
             guard let file = node.string else { problems.append("\(at(node)): a transcript is a file path"); continue }
             let full = file.hasPrefix("/") ? file : (folder as NSString).appendingPathComponent(file)
+            guard FileManager.default.fileExists(atPath: full) else {
+                problems.append("\(at(node)): transcript \(file) is not there (looked for \(full))")
+                continue
+            }
             do {
                 for result in try reading.conversations(path: full) {
                     switch result {
@@ -117,11 +135,19 @@ public struct LabelledSet: Sendable {
                 problems.append(error.message)
             }
         }
-        if mapping["transcripts"]?.sequence == nil { problems.append("\(at(root)): transcripts is missing (a list of files)") }
+        if mapping["transcripts"] == nil {
+            problems.append("\(at(root)): transcripts is missing (a list of files)")
+        } else if files.isEmpty {
+            problems.append("\(at(mapping["transcripts"])): transcripts must be a list of one or more files, e.g. [conversations.jsonl]")
+        }
+        // Without readable transcripts, every label would be reported as naming nothing: one problem is enough.
+        guard problems.isEmpty || !read.isEmpty else {
+            throw .badInput(problems.joined(separator: "\n") + "\n\(path): \(problems.count) problem\(problems.count == 1 ? "" : "s"); nothing was evaluated")
+        }
 
         let labelled = Dictionary(labels.map { ($0.id, $0) }) { first, _ in first }
         for (id, _, node) in labels where read[id] == nil { problems.append("\(at(node)): label \(id) names no conversation in the transcripts") }
-        let unlabelled = order.filter { labelled[$0] == nil }
+        let unlabelled = order.filter { labelled[$0] == nil && !invalid.contains($0) }
         if !unlabelled.isEmpty {
             problems.append("\(path): \(unlabelled.count) conversation\(unlabelled.count == 1 ? " has" : "s have") no label: "
                 + unlabelled.prefix(10).joined(separator: ", ") + (unlabelled.count > 10 ? ", …" : ""))
@@ -130,6 +156,6 @@ public struct LabelledSet: Sendable {
             throw .badInput(problems.joined(separator: "\n") + "\n\(path): \(problems.count) problem\(problems.count == 1 ? "" : "s"); nothing was evaluated")
         }
         return LabelledSet(path: path, conversations: order.compactMap { id in labelled[id].map { (read[id]!, $0.label) } },  // safe: read has every id in order
-                           floors: floors, cleanQueuedCeiling: ceiling)
+                           floors: floors, floorLines: floorLines, cleanQueuedCeiling: ceiling)
     }
 }

@@ -73,10 +73,12 @@ public struct RubricEvaluation: Sendable, Codable {
     /// A label naming a criterion the rubric does not have is an error (a typo would otherwise count as clean).
     public static func run(_ rubric: Rubric, on set: LabelledSet, queueAt: Severity = .minor) throws(PitbossError) -> RubricEvaluation {
         let known = Set(rubric.criteria.map(\.id))
-        let unknown = set.conversations.flatMap { item in item.label.violates.filter { !known.contains($0) }.map { "\(item.conversation.externalID): '\($0)'" } }
+        var unknown = set.conversations.flatMap { item in
+            item.label.violates.filter { !known.contains($0) }.map { "\(set.path):\(item.label.line): label \(item.conversation.externalID) names criterion '\($0)'" }
+        }
+        unknown += set.floors.keys.sorted().filter { !known.contains($0) }.map { "\(set.path):\(set.floorLines[$0] ?? 1): floors name criterion '\($0)'" }
         if !unknown.isEmpty {
-            throw .badInput("\(set.path): labels name criteria that rubric \(rubric.name) does not have: \(unknown.prefix(10).joined(separator: ", "))"
-                + (unknown.count > 10 ? ", …" : "") + "; its criteria: \(rubric.criteria.map(\.id).joined(separator: ", ")); nothing was evaluated")
+            throw .badInput(unknown.joined(separator: "\n") + "\nrubric \(rubric.name) has no such criterion; its criteria: \(rubric.criteria.map(\.id).joined(separator: ", ")); nothing was evaluated")
         }
         let evaluator = RubricEvaluator(rubric: rubric)
         let judged = ParallelMap.map(set.conversations, state: { Matcher(limits: .standard) }) { matcher, item in
@@ -117,10 +119,7 @@ public struct RubricEvaluation: Sendable, Codable {
         }
         var below: [String] = []
         for (criterion, floor) in set.floors.sorted(by: { $0.key < $1.key }) {
-            guard let all = scores.first(where: { $0.criterion == criterion && $0.split == "all" }) else {
-                below.append("\(criterion): not a criterion of rubric \(rubric.name)")
-                continue
-            }
+            guard let all = scores.first(where: { $0.criterion == criterion && $0.split == "all" }) else { continue }  // refused above
             if let p = floor.precision, (all.precision ?? 0) < p - 1e-9 {
                 below.append(String(format: "%@: precision %.2f is below its floor %.2f", criterion, all.precision ?? 0, p))
             }

@@ -81,8 +81,8 @@ public enum RubricLoader {
                 diagnostics.error(node(rule), other == rule.id ? "a rule cannot defer to itself"
                     : "defer_to names '\(other)', which is not a rule of this rubric (rules: \(rules.map(\.id).joined(separator: ", ")))")
             }
-            // Follow the deferrals: reaching the rule again is a circle.
-            var seen: Set<String> = [], queue = rule.deferTo
+            // Follow the deferrals: reaching the rule again is a circle (deferring to itself is said above).
+            var seen: Set<String> = [], queue = rule.deferTo.filter { $0 != rule.id }
             while let next = queue.popLast() {
                 if next == rule.id {
                     diagnostics.error(node(rule), "defer_to makes a circle back to '\(rule.id)': no rule in it would ever report")
