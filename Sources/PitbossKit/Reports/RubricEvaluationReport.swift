@@ -28,6 +28,9 @@ public enum RubricEvaluationReport {
             }
         }
         for line in e.belowFloors { out += style.paint("below the floor: ", .red, .bold) + TerminalSafe.line(line) + "\n" }
+        if e.belowFloors.isEmpty, e.floorsChecked > 0 {
+            out += style.paint("Floors: all \(e.floorsChecked) met", .green) + "\n"
+        }
         return out
     }
 }

@@ -62,10 +62,12 @@ public struct RubricEvaluation: Sendable, Codable {
     public var disagreements: [Disagreement]
     /// The floors of the labelled set that this rubric does not reach, in words.
     public var belowFloors: [String]
+    /// How many floors the labelled set sets (each criterion's precision and recall, and the clean-queued ceiling).
+    public var floorsChecked: Int
 
     enum CodingKeys: String, CodingKey {
         case rubric, conversations, scores, disagreements
-        case rubricVersion = "rubric_version", cleanQueued = "clean_queued", belowFloors = "below_floors"
+        case rubricVersion = "rubric_version", cleanQueued = "clean_queued", belowFloors = "below_floors", floorsChecked = "floors_checked"
     }
 
     /// A conversation is flagged on a criterion when the rubric makes a finding on it (errors aside); it is queued
@@ -133,6 +135,8 @@ public struct RubricEvaluation: Sendable, Codable {
         var counts: [String: Int] = [:]
         for item in set.conversations { counts[item.label.split.rawValue, default: 0] += 1 }
         return RubricEvaluation(rubric: rubric.name, rubricVersion: rubric.version, conversations: counts, scores: scores,
-                                cleanQueued: clean, disagreements: disagreements, belowFloors: below)
+                                cleanQueued: clean, disagreements: disagreements, belowFloors: below,
+                                floorsChecked: set.floors.values.map { ($0.precision == nil ? 0 : 1) + ($0.recall == nil ? 0 : 1) }.reduce(0, +)
+                                    + (set.cleanQueuedCeiling == nil ? 0 : 1))
     }
 }
