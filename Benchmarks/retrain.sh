@@ -41,6 +41,9 @@ for n in "${sizes[@]}"; do
       "$bin" retrain complete "$id" --db "$db" --on "2026-$month-04T12:00" > /dev/null
     done
   fi
+  # Outcomes count findings of the current rubric only: after a rubric change the cached database is flagged again
+  # (flag skips what the rubric has already evaluated, so this costs nothing otherwise).
+  "$bin" flag --db "$db" > /dev/null
   echo "== $n conversations, $("$bin" retrain list --db "$db" --format csv | tail -n +2 | wc -l) assignments"
   measure "retrain suggest" "$bin" retrain suggest --db "$db"
   measure "retrain suggest --criterion courtesy" "$bin" retrain suggest --db "$db" --criterion courtesy

@@ -16,26 +16,10 @@ struct FindingsPerAgent {
     static func count(_ db: Database, criteria: [String], since: String?, until: String?) throws -> FindingsPerAgent {
         var result = FindingsPerAgent()
         guard let maxID = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM conversations"), maxID > 0, maxID < Int64(Int32.max) else { return result }
-        // Conversation id → its agent's number, -1 outside the window. The covering index conversations_by_agent
-        // hands them over in agent order, so a new agent is a change of text from the row before.
+        // Conversation id → its agent's number, -1 outside the window.
         var agentOf = [Int32](repeating: -1, count: Int(maxID) + 1)
-        var conditions = ["1"]
-        if since != nil { conditions.append("+c.started_at >= ?") }
-        if until != nil { conditions.append("+c.started_at < ?") }
-        var conversations = FastStatement(try db.makeStatement(sql: """
-            SELECT c.id, c.agent_id FROM conversations c WHERE \(conditions.joined(separator: " AND ")) ORDER BY c.agent_id
-            """))
-        if let since { conversations.bind(since) }
-        if let until { conversations.bind(until) }
-        var previous: [UInt8]? = nil
-        try conversations.forEachRow { row in
-            if previous == nil || !row.text(1, equals: previous!) {  // safe: checked first
-                let agent = row.string(1)
-                previous = Array(agent.utf8)
-                result.agents.append(agent)
-            }
-            agentOf[row.int(0)] = Int32(result.agents.count - 1)
-        }
+        try ConversationsByAgent.scan(db, since: since, until: until, agent: { result.agents.append($0) },
+                                      conversation: { id, _ in agentOf[id] = Int32(result.agents.count - 1) })
         result.evaluated = Array(repeating: 0, count: result.agents.count)
         result.problems = Array(repeating: Array(repeating: 0, count: criteria.count), count: result.agents.count)
         var evaluations = FastStatement(try db.makeStatement(sql: "SELECT DISTINCT conversation_id FROM evaluations"))

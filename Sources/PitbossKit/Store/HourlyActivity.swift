@@ -154,40 +154,26 @@ struct Activity {
         var hours: [String] = [], hourIndex: [String: Int32] = [:]
         var table = Buckets(width: width)
 
-        // The covering index conversations_by_agent, in agent order: a new agent is a change of text from the row
-        // before. (The unary plus keeps SQLite from reading the window through conversations_by_started_at.)
-        var conversations = FastStatement(try db.makeStatement(sql: """
-            SELECT c.id, c.agent_id, substr(c.started_at, 1, 13) FROM conversations c
-            WHERE +c.started_at >= ? AND +c.started_at < ? ORDER BY c.agent_id
-            """))
-        conversations.bind(from)
-        conversations.bind(until)
-        var previous: [UInt8]? = nil
         var who: Int32 = 0
-        try conversations.forEachRow { row in
-            if previous == nil || !row.text(1, equals: previous!) {  // safe: checked first
-                let agent = row.string(1)
-                previous = Array(agent.utf8)
-                let key = AgentKey.of(agent)
-                if measured.contains(key) {
-                    whoKeys.append(key)
-                    who = Int32(whoKeys.count - 1)
-                } else {
-                    who = 0
-                }
+        try ConversationsByAgent.scan(db, since: from, until: until, agent: { agent in
+            let key = AgentKey.of(agent)
+            if measured.contains(key) {
+                whoKeys.append(key)
+                who = Int32(whoKeys.count - 1)
+            } else {
+                who = 0
             }
-            let hour = row.string(2)
+        }, conversation: { id, hour in
             let h: Int32
             if let known = hourIndex[hour] { h = known } else {
                 h = Int32(hours.count)
                 hours.append(hour)
                 hourIndex[hour] = h
             }
-            let id = row.int(0)
             whoOf[id] = who
             hourOf[id] = h
             table.add(who, h, Counts.conversationsAt, 1)
-        }
+        })
         func place(_ id: Int) -> (Int32, Int32)? {
             guard id >= 0, id < whoOf.count, whoOf[id] >= 0 else { return nil }
             return (whoOf[id], hourOf[id])
