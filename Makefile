@@ -58,7 +58,7 @@ demo: build
 	$(BIN) check --db $(DEMO_DB) chat-20261121-0008
 	@echo
 	@echo "== pitboss review chat-20261121-0008 --as qa.maria (a reviewer's session; the answers are piped in here)"
-	printf '%s\n' 'd the chat was escalated to payments, no script applies' c c '' '' '' '' n '' n p \
+	printf '%s\n' c c '' '' '' '' n '' n p \
 	  'Rude twice in one message; coach on de-escalation.' s | $(BIN) review --db $(DEMO_DB) --as qa.maria chat-20261121-0008
 	@echo
 	@echo "== pitboss history chat-20261121-0008 (the stored review and the audit trail)"

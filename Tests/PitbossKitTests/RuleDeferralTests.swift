@@ -57,3 +57,28 @@ struct RuleDeferralTests {
         }
     }
 }
+
+@Suite("sequence steps a customer can meet: or_customer")
+struct SequenceOrCustomerTests {
+    func loaded() throws -> Rubric {
+        let yaml = TestRubric.yaml.replacingOccurrences(
+            of: "      - {id: help, patterns: {any: ['how can i help|чем помочь']}}",
+            with: "      - {id: help, patterns: {any: ['how can i help|чем помочь']}, or_customer: {any: ['\\?']}}")
+        #expect(yaml != TestRubric.yaml)
+        return try RubricLoader.parse(yaml: yaml, path: "test.yaml")
+    }
+
+    func steps(_ text: String) throws -> [String] {
+        let example = RuleExample(expectation: .flag, text: text, language: "en", channel: .chat, line: 0)
+        return RubricEvaluator(rubric: try loaded()).evaluate(ExampleTranscript.conversation(example), matcher: Matcher(), only: ["script"]).map(\.message)
+    }
+
+    @Test("a question before the agent's first turn meets the step; after it, or nothing asked, it does not")
+    func met() throws {
+        let rubric = try loaded()
+        #expect(rubric.rules.first { $0.id == "script" }.map { RuleExplanation.explain($0, in: rubric).contains("Step help is also met when the customer says it") } == true)
+        #expect(try steps("customer: when is my withdrawal coming?\nagent: hello, it is on its way, bye").isEmpty)
+        #expect(try steps("customer: hi\nagent: hello, it is on its way\ncustomer: when?\nagent: tomorrow, bye") == ["step help"])
+        #expect(try steps("customer: hi\nagent: hello, it is on its way, bye") == ["step help"])
+    }
+}

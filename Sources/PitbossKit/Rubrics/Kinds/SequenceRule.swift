@@ -1,6 +1,7 @@
 /// `sequence`: script steps in order (greet → identify the need → close). Each step is found at its first
 /// match in the speaker's turns; a missing step is `absent`, a step found before one it should follow is
-/// `out_of_order`.
+/// `out_of_order`. A step with `or_customer` patterns is also met when the customer said one of them before the
+/// speaker's first turn: a player who opens with their question has stated the need, and nobody has to ask it.
 public struct SequenceRule: RuleKind {
     public static let name = "sequence"
     public static let keys = ["steps"]
@@ -9,6 +10,8 @@ public struct SequenceRule: RuleKind {
     public struct Step: Sendable {
         public var id: String
         public var patterns: PatternSet
+        /// What the customer says, before the speaker's first turn, that meets the step too.
+        public var orCustomer: PatternSet?
     }
 
     public var steps: [Step]
@@ -18,27 +21,33 @@ public struct SequenceRule: RuleKind {
         var steps: [Step] = []
         for (i, node) in nodes.enumerated() {
             guard let step = YAMLMap(node, map.diagnostics, prefix: "steps[\(i)]", what: "a step {id, patterns}") else { continue }
-            step.onlyKeys(["id", "patterns"])
+            step.onlyKeys(["id", "patterns", "or_customer"])
             guard let id = step.string("id", required: true), let patterns = parser.patternSet(step, "patterns", required: true) else { continue }
+            let orCustomer = step["or_customer"] == nil ? nil : parser.patternSet(step, "or_customer", required: false, checkCoverage: false)
             if steps.contains(where: { $0.id == id }) {
                 map.diagnostics.error(step["id"], "step id '\(id)' is given twice")
                 continue
             }
-            steps.append(Step(id: id, patterns: patterns))
+            steps.append(Step(id: id, patterns: patterns, orCustomer: orCustomer))
         }
         if steps.count < 2 { map.diagnostics.error(map["steps"] ?? map.node, "a sequence needs at least two steps") }
         guard steps.count == nodes.count, steps.count >= 2 else { return nil }
         self.steps = steps
     }
 
-    public var patternSets: [(name: String, set: PatternSet)] { steps.map { ("steps.\($0.id)", $0.patterns) } }
+    public var patternSets: [(name: String, set: PatternSet)] {
+        steps.flatMap { step in [("steps.\(step.id)", step.patterns)] + (step.orCustomer.map { [("steps.\(step.id).or_customer", $0)] } ?? []) }
+    }
 
     public func evaluate(_ rule: Rule, _ context: EvaluationContext) throws -> [Finding] {
         let turns = context.turns(of: rule.speaker)
+        // The customer's turns before the speaker's first: where an `or_customer` step can be met.
+        let opening = context.turns(of: .role(.customer)).filter { $0 < (turns.first ?? Int.max) }
         var findings: [Finding] = []
         var latest: (position: (Int, Int), step: String)?
         for step in steps {
             guard let match = try context.firstMatch(step.patterns, exceptions: rule.exceptions, in: turns) else {
+                if let said = step.orCustomer, try context.firstMatch(said, in: opening) != nil { continue }
                 findings.append(rule.finding(.absent, context, values: ["step": step.id, "match": ""]))
                 continue
             }
@@ -54,5 +63,6 @@ public struct SequenceRule: RuleKind {
 
     public func explain(_ rule: Rule) -> String {
         "Expects \(rule.speaker.name) to go through the steps \(steps.map(\.id).joined(separator: " → ")) in this order; flags each step that is missing (absent) or comes before a step it should follow (out_of_order)."
+            + steps.filter { $0.orCustomer != nil }.map { " Step \($0.id) is also met when the customer says it before \(rule.speaker.name)'s first turn." }.joined()
     }
 }
