@@ -115,11 +115,18 @@ public struct RubricPattern: Sendable {
     public var source: String
     public var compiled: CompiledPattern
     public var line: Int
+    /// What a match must also satisfy (near, not near, to the player); nil for a plain pattern.
+    public var conditions: MatchConditions?
+
+    /// Every regex it runs, its own as written and its conditions' (as compiled, folded).
+    public var regexSources: [String] { [source] + (conditions?.patterns.map(\.source) ?? []) }
 }
 
 /// Patterns per language; `any` applies to every language.
 public struct PatternSet: Sendable {
     public var byLanguage: [String: [RubricPattern]] = [:]
+    /// Whether matches inside quoted text are dropped (a rule's `skip_quoted: true`).
+    public var skipsQuoted = false
     public var isEmpty: Bool { byLanguage.values.allSatisfy(\.isEmpty) }
 
     /// The patterns to run on a turn in `language`: its own and `any`'s.

@@ -215,7 +215,7 @@ public final class RuleParser {
     }
 
     static let commonKeys = ["id", "kind", "criterion", "severity", "message", "description", "speaker", "channels", "languages",
-                             "patterns", "exceptions", "case_sensitive", "examples", "defer_to"]
+                             "patterns", "exceptions", "case_sensitive", "examples", "defer_to", "skip_quoted"]
 
     func rule(_ map: YAMLMap, criteria: [Criterion]) -> Rule? {
         guard let id = map.string("id", required: true) else { return nil }
@@ -263,8 +263,12 @@ public final class RuleParser {
         var patterns = PatternSet()
         if kindType.usesPatterns {
             patterns = patternSet(map, "patterns", required: true, needsValue: kindType == FactRule.self) ?? PatternSet()
+            patterns.skipsQuoted = map.bool("skip_quoted") ?? false
         } else if map["patterns"] != nil {
             diagnostics.error(map["patterns"], "a \(kindName) rule has no top-level 'patterns'; see its own keys: \(kindType.keys.joined(separator: ", "))")
+        }
+        if !kindType.usesPatterns, map["skip_quoted"] != nil {
+            diagnostics.error(map["skip_quoted"], "'skip_quoted' applies to a rule's top-level 'patterns', which a \(kindName) rule does not have")
         }
         let exceptions = patternSet(map, "exceptions", required: false, checkCoverage: false) ?? PatternSet()
         let kind = kindType.init(map, self)
@@ -326,31 +330,17 @@ public final class RuleParser {
             if items.isEmpty { diagnostics.error(entry.value, "'\(field)' has no patterns") }
             var compiled: [RubricPattern] = []
             for (i, item) in items.enumerated() {
+                let name = "\(field)[\(i)]"
+                if item.mapping != nil {
+                    if let pattern = conditionalPattern(item, name: name, language: language, needsValue: needsValue) { compiled.append(pattern) }
+                    continue
+                }
                 guard item.scalar != nil, let source = item.string else {
-                    diagnostics.error(item, "'\(field)[\(i)]' must be a pattern (text)")
+                    diagnostics.error(item, "'\(name)' must be a pattern (text) or a map {match: …, near: …, not_near: …, to_player: …, words: N}")
                     continue
                 }
-                guard !source.isEmpty else {
-                    diagnostics.error(item, "'\(field)[\(i)]' is an empty pattern, which would match everywhere")
-                    continue
-                }
-                do {
-                    let pattern = try CompiledPattern(normalize ? TextFolding.foldPattern(source) : source, caseless: !caseSensitive)
-                    if let failure = PatternSyntax.forcedFailure(in: source) {
-                        // Checked before empty matches: PCRE2 counts an alternative that fails as one that might be empty.
-                        diagnostics.error(item, "'\(field)[\(i)]' has \(failure.construct) at offset \(failure.offset), which never matches: the alternative holding it can never match anything; remove it")
-                    } else if pattern.canMatchEmpty {
-                        diagnostics.error(item, "'\(field)[\(i)]' can match empty text (it is optional as a whole, has an empty alternative, or only asserts a position, like \\b, ^, $ or a lookahead), so it would match everywhere or nowhere useful; make it match at least one character")
-                    }
-                    if needsValue && pattern.groupsByName["value"] == nil {
-                        diagnostics.error(item, "'\(field)[\(i)]' has no (?<value>…) group for the stated value")
-                    }
-                    compiled.append(RubricPattern(source: source, compiled: pattern, line: item.mark?.line ?? 1))
-                } catch where error.kind == .singleByte {
-                    diagnostics.error(item, "'\(field)[\(i)]' has \\C at offset \(error.offset): \(error.message)")
-                } catch {
-                    diagnostics.error(item, "'\(field)[\(i)]' does not compile: \(error.message) at offset \(error.offset) in \(source)")
-                }
+                guard let pattern = compile(source, at: item, name: name, needsValue: needsValue) else { continue }
+                compiled.append(RubricPattern(source: source, compiled: pattern, line: item.mark?.line ?? 1))
             }
             set.byLanguage[language] = compiled
         }
@@ -360,6 +350,67 @@ public final class RuleParser {
             }
         }
         return set
+    }
+
+    /// One regex, folded and compiled as the rubric says, with every problem reported at its node; nil when unusable.
+    private func compile(_ source: String, at node: Node, name: String, needsValue: Bool = false) -> CompiledPattern? {
+        guard !source.isEmpty else {
+            diagnostics.error(node, "'\(name)' is an empty pattern, which would match everywhere")
+            return nil
+        }
+        do {
+            let pattern = try CompiledPattern(normalize ? TextFolding.foldPattern(source) : source, caseless: !caseSensitive)
+            if let failure = PatternSyntax.forcedFailure(in: source) {
+                // Checked before empty matches: PCRE2 counts an alternative that fails as one that might be empty.
+                diagnostics.error(node, "'\(name)' has \(failure.construct) at offset \(failure.offset), which never matches: the alternative holding it can never match anything; remove it")
+            } else if pattern.canMatchEmpty {
+                diagnostics.error(node, "'\(name)' can match empty text (it is optional as a whole, has an empty alternative, or only asserts a position, like \\b, ^, $ or a lookahead), so it would match everywhere or nowhere useful; make it match at least one character")
+            }
+            if needsValue && pattern.groupsByName["value"] == nil {
+                diagnostics.error(node, "'\(name)' has no (?<value>…) group for the stated value")
+            }
+            return pattern
+        } catch where error.kind == .singleByte {
+            diagnostics.error(node, "'\(name)' has \\C at offset \(error.offset): \(error.message)")
+        } catch {
+            diagnostics.error(node, "'\(name)' does not compile: \(error.message) at offset \(error.offset) in \(source)")
+        }
+        return nil
+    }
+
+    /// A pattern with conditions: `{match: REGEX, near: REGEX|[…], order: any|before|after, not_near: REGEX|[…],
+    /// to_player: true, words: N}` (see `MatchConditions`).
+    private func conditionalPattern(_ node: Node, name: String, language: String, needsValue: Bool) -> RubricPattern? {
+        guard let map = YAMLMap(node, diagnostics, prefix: name, what: "a pattern with conditions") else { return nil }
+        map.onlyKeys(["match", "near", "order", "not_near", "to_player", "words"])
+        guard let source = map.string("match", required: true), let matchNode = map["match"],
+              let compiled = compile(source, at: matchNode, name: map.field("match"), needsValue: needsValue) else { return nil }
+        var conditions = MatchConditions()
+        func regexes(_ key: String) -> [CompiledPattern] {
+            guard let sources = map.strings(key), let node = map[key] else { return [] }
+            if sources.isEmpty { diagnostics.error(node, "'\(map.field(key))' has no patterns") }
+            return sources.enumerated().compactMap { compile($1, at: node, name: "\(map.field(key))[\($0)]") }
+        }
+        conditions.near = regexes("near")
+        conditions.notNear = regexes("not_near")
+        if let order = map.string("order") {
+            if let known = MatchConditions.Order(rawValue: order) { conditions.order = known } else {
+                diagnostics.error(map["order"], "'\(map.field("order"))' is '\(order)'; one of \(MatchConditions.Order.allCases.map(\.rawValue).joined(separator: ", ")) (where the near words are)")
+            }
+            if map["near"] == nil { diagnostics.error(map["order"], "'\(map.field("order"))' needs 'near': it says where the near words are") }
+        }
+        if map.bool("to_player") == true {
+            guard let words = SecondPerson.pattern(for: language) else {
+                diagnostics.error(map["to_player"], "'\(map.field("to_player"))': Pitboss knows the second-person words of \(SecondPerson.patterns.keys.sorted().joined(separator: ", ")), not of '\(language)'; use 'near' with that language's words")
+                return nil
+            }
+            conditions.toPlayer = compile(words, at: map["to_player"] ?? node, name: map.field("to_player"))
+        }
+        if map["words"] != nil { conditions.words = map.integer("words", in: .proximityWords) ?? MatchConditions.defaultWords }
+        if conditions.near.isEmpty && conditions.notNear.isEmpty && conditions.toPlayer == nil && map["near"] == nil && map["not_near"] == nil {
+            diagnostics.error(node, "'\(name)' has no condition (near, not_near or to_player); write the pattern as plain text")
+        }
+        return RubricPattern(source: source, compiled: compiled, line: node.mark?.line ?? 1, conditions: conditions)
     }
 
     /// The rule's examples. An example defaults to the rule's own first language and channel, and one the

@@ -17,10 +17,13 @@ public enum RuleExplanation {
             guard !set.isEmpty else { return }
             out += "\n\(title):\n"
             for (language, patterns) in set.byLanguage.sorted(by: { $0.key < $1.key }) {
-                for pattern in patterns { out += "  \(language)  \(pattern.source)\n" }
+                for pattern in patterns {
+                    out += "  \(language)  \(pattern.source)\n"
+                    if let conditions = pattern.conditions { out += "        \(conditions.summary)\n" }
+                }
             }
         }
-        list("Patterns", rule.patterns)
+        list(rule.patterns.skipsQuoted ? "Patterns (not in quoted text: quotation marks, quoted e-mail lines, the customer's own earlier words)" : "Patterns", rule.patterns)
         for (name, set) in rule.kind.patternSets { list("Patterns of \(name)", set) }
         list("Exceptions (a match overlapping one of these is dropped)", rule.exceptions)
         let flags = rule.examples.filter { $0.expectation == .flag }.count
@@ -35,7 +38,7 @@ public enum RuleExplanation {
         for rule in rubric.rules {
             let sets = [rule.patterns] + rule.kind.patternSets.map(\.set) + [rule.exceptions]
             for set in sets {
-                for pattern in set.allPatterns where seen.insert(pattern.source).inserted { result.append(pattern.source) }
+                for source in set.allPatterns.flatMap(\.regexSources) where seen.insert(source).inserted { result.append(source) }
             }
         }
         return result

@@ -61,6 +61,8 @@ public final class EvaluationContext {
     public let conversation: Conversation
     let texts: [MatchableText]
     let matcher: Matcher
+    private var wordPositionsByTurn: [Int: WordPositions] = [:]
+    private var quotedRangesByTurn: [Int: [Range<Int>]] = [:]
 
     public init(conversation: Conversation, normalize: Bool, matcher: Matcher) {
         self.conversation = conversation
@@ -70,13 +72,30 @@ public final class EvaluationContext {
 
     var language: String { conversation.language }
 
+    /// Where a turn's words start, computed the first time a proximity condition needs it.
+    func wordPositions(_ turn: Int) -> WordPositions {
+        if let known = wordPositionsByTurn[turn] { return known }
+        let positions = WordPositions(texts[turn].bytes)
+        wordPositionsByTurn[turn] = positions
+        return positions
+    }
+
+    /// A turn's quoted passages, computed the first time a rule that skips quoted text matches in it.
+    func quotedRanges(_ turn: Int) -> [Range<Int>] {
+        if let known = quotedRangesByTurn[turn] { return known }
+        let ranges = QuotedText.ranges(in: texts[turn].bytes)
+        quotedRangesByTurn[turn] = ranges
+        return ranges
+    }
+
     /// Indices of the turns a scope listens to.
     func turns(of scope: SpeakerScope) -> [Int] {
         conversation.turns.indices.filter { scope.includes(conversation.turns[$0].role) }
     }
 
-    /// Every match of the set's patterns (for the conversation's language) in a turn, in text order,
-    /// less those that overlap a match of an exception.
+    /// Every match of the set's patterns (for the conversation's language) in a turn, in text order, less those that
+    /// overlap a match of an exception, fail their pattern's conditions (near, not near, to the player) or, in a set
+    /// that skips quoted text, are quoted.
     func matches(_ set: PatternSet, exceptions: PatternSet? = nil, turn: Int) throws -> [TurnMatch] {
         let text = texts[turn]
         var found: [TurnMatch] = []
@@ -89,23 +108,30 @@ public final class EvaluationContext {
                 }
             }
             for pattern in set.patterns(for: language) {
+                var candidates: [(range: Range<Int>, captures: [String: Range<Int>])] = []
                 try matcher.forEachMatch(pattern.compiled, in: bytes) { match in
                     let range = match.range
                     if exceptionRanges.contains(where: { $0.overlaps(range) || (range.isEmpty && $0.contains(range.lowerBound)) }) {
                         return true
                     }
-                    var captures: [String: String] = [:]
-                    var originals: [String: String] = [:]
-                    for name in ["value", "unit"] {
-                        if let group = match.group(named: name) {
-                            captures[name] = text.matchedText(group)
-                            originals[name] = text.originalText(text.codePoints(group))
-                        }
+                    var captures: [String: Range<Int>] = [:]
+                    for name in ["value", "unit"] { captures[name] = match.group(named: name) }
+                    candidates.append((range, captures))
+                    return true
+                }
+                // Conditions run their own matches, so they are checked once the pattern's matching is done.
+                for candidate in candidates {
+                    var range = candidate.range
+                    if let conditions = pattern.conditions {
+                        guard let span = try apply(conditions, to: range, turn: turn, bytes: bytes) else { continue }
+                        range = span
                     }
+                    if set.skipsQuoted && isQuoted(range, turn: turn) { continue }
                     let codePoints = text.codePoints(range)
                     found.append(TurnMatch(turn: turn, codePoints: codePoints, text: text.originalText(codePoints),
-                                           captures: captures, originalCaptures: originals, byteOffset: range.lowerBound))
-                    return true
+                                           captures: candidate.captures.mapValues { text.matchedText($0) },
+                                           originalCaptures: candidate.captures.mapValues { text.originalText(text.codePoints($0)) },
+                                           byteOffset: range.lowerBound))
                 }
             }
         }

@@ -184,6 +184,8 @@ public struct NumberRange: Sendable, Equatable {
     /// The ranges of the rubric's numbers.
     static let weight = NumberRange(0, includesLower: false, 1000)
     static let turns = NumberRange(1, 10_000, whole: true)
+    /// How many words may lie between two matches for them to be near: beyond a sentence or two, "near" means nothing.
+    static let proximityWords = NumberRange(0, 50, whole: true)
     /// A week: longer than any chat or call a rule could sensibly wait on.
     static let windowSeconds = NumberRange(0, includesLower: false, 604_800)
     static let maxSeconds = NumberRange(0, 604_800)

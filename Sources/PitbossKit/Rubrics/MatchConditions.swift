@@ -1,0 +1,91 @@
+/// What a pattern's match must also satisfy, beyond its regex — the proximity operators of call-analytics rule
+/// languages (Verint's NEAR, BEFORE and NOT NEAR, CallMiner's "within N words"), written as a map in a rubric:
+///
+/// ```yaml
+/// - match: '\b(?:idiot|clueless)\b'
+///   near: '\byou\b'          # NEAR: one of these within `words` words (a list means any of them)
+///   order: before            # BEFORE: the near words come before the match (after: after it; any: either side)
+///   not_near: ['\bserver\b'] # NOT NEAR: no match of these within `words` words, on either side
+///   to_player: true          # addressed to the player: a second-person word within `words` words
+///   words: 3                 # at most this many words in between (default 5)
+/// ```
+///
+/// A match that meets `near` or `to_player` is reported from the first to the last of the words involved, so a
+/// finding cites "you … idiot", not only "idiot".
+public struct MatchConditions: Sendable {
+    /// Where the near words may be, relative to the match.
+    public enum Order: String, Sendable, CaseIterable {
+        case any, before, after
+    }
+
+    public static let defaultWords = 5
+
+    /// NEAR: one of these within `words` words (empty: no such condition).
+    public var near: [CompiledPattern] = []
+    public var order: Order = .any
+    /// The second-person words of the pattern's language, when the match must be addressed to the player.
+    public var toPlayer: CompiledPattern?
+    /// NOT NEAR: the match is dropped when one of these is within `words` words of it.
+    public var notNear: [CompiledPattern] = []
+    public var words = defaultWords
+
+    /// Every regex the conditions run, for `rubric patterns` and lint.
+    public var patterns: [CompiledPattern] { near + (toPlayer.map { [$0] } ?? []) + notNear }
+
+    /// The conditions in words, for `rubric explain`.
+    public var summary: String {
+        var parts: [String] = []
+        let within = "within \(words) word\(words == 1 ? "" : "s")"
+        if !near.isEmpty {
+            let side = switch order {
+            case .any: ""
+            case .before: " before it"
+            case .after: " after it"
+            }
+            parts.append("near " + near.map(\.source).joined(separator: " or ") + side + " " + within)
+        }
+        if toPlayer != nil { parts.append("addressed to the player (a second-person word \(within))") }
+        if !notNear.isEmpty { parts.append("not near " + notNear.map(\.source).joined(separator: " or ") + " " + within) }
+        return parts.joined(separator: "; ")
+    }
+}
+
+extension EvaluationContext {
+    /// The span a match of a conditional pattern is reported with, or nil when the conditions reject it.
+    func apply(_ conditions: MatchConditions, to range: Range<Int>, turn: Int,
+               bytes: UnsafeBufferPointer<UInt8>) throws -> Range<Int>? {
+        let words = wordPositions(turn)
+        var span = range
+        /// The nearest match of any of `patterns` within reach on an allowed side, if there is one.
+        /// Words that overlap the match are not near it (they are it), except for NOT NEAR, where they count as 0 apart.
+        func nearest(_ patterns: [CompiledPattern], order: MatchConditions.Order, overlapCounts: Bool = false) throws -> Range<Int>? {
+            var best: (gap: Int, range: Range<Int>)?
+            for pattern in patterns {
+                try matcher.forEachMatch(pattern, in: bytes) { other in
+                    let candidate = other.range
+                    if candidate.isEmpty { return true }
+                    if candidate.overlaps(range) {
+                        if overlapCounts { best = (0, candidate) }
+                        return !overlapCounts
+                    }
+                    let isBefore = candidate.upperBound <= range.lowerBound
+                    if order == .before && !isBefore || order == .after && isBefore { return true }
+                    let gap = words.wordsBetween(candidate, range)
+                    if gap <= conditions.words && gap < (best?.gap ?? Int.max) { best = (gap, candidate) }
+                    return true
+                }
+            }
+            return best?.range
+        }
+        if !conditions.near.isEmpty {
+            guard let partner = try nearest(conditions.near, order: conditions.order) else { return nil }
+            span = min(span.lowerBound, partner.lowerBound)..<max(span.upperBound, partner.upperBound)
+        }
+        if let secondPerson = conditions.toPlayer {
+            guard let partner = try nearest([secondPerson], order: .any) else { return nil }
+            span = min(span.lowerBound, partner.lowerBound)..<max(span.upperBound, partner.upperBound)
+        }
+        if !conditions.notNear.isEmpty, try nearest(conditions.notNear, order: .any, overlapCounts: true) != nil { return nil }
+        return span
+    }
+}
