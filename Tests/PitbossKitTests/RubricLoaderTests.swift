@@ -62,7 +62,7 @@ struct RubricLoaderTests {
                 severity: minor
                 message: m
             """)
-        #expect(found.contains("r.yaml:13:5: rule a: unknown key 'rules[0].colour'; allowed here: id, kind, criterion, severity, message, description, speaker, channels, languages, patterns, exceptions, case_sensitive, examples, defer_to"))
+        #expect(found.contains("r.yaml:13:5: rule a: unknown key 'rules[0].colour'; allowed here: id, kind, criterion, severity, message, description, speaker, channels, languages, patterns, exceptions, case_sensitive, examples, defer_to, skip_quoted"))
         #expect(found.contains("r.yaml:10:16: rule a: criterion 'politeness' is not defined (criteria: courtesy)"))
         #expect(found.contains { $0.hasPrefix("r.yaml:14:21: rule a: 'rules[0].patterns.en[0]' does not compile: missing closing parenthesis at offset 9") })
         #expect(found.contains("r.yaml:14:40: rule a: 'rules[0].patterns.ru[0]' is an empty pattern, which would match everywhere"))
