@@ -60,15 +60,18 @@ struct CheckCommand: ParsableCommand {
             for problem in problems { Console.note(problem.forPeople) }
             let evaluator = RubricEvaluator(rubric: loaded)
             let matcher = Matcher()
-            let checked = conversations.map { ($0, evaluator.evaluate($0, matcher: matcher)) }
+            let checked = conversations.map { c in (c, evaluator.evaluateWithEvidence(c, matcher: matcher)) }
             let mask = personalData.mask
             switch format {
             case .json:
-                try Console.out(FindingsView.json(checked.map { c, f in
-                    FindingsView.Checked(conversation: c.externalID, agent: c.agentID, language: c.language, channel: c.channel.rawValue, findings: mask.map { m in f.map { m.masked($0, inTurn: $0.turn.flatMap { t in t < c.turns.count ? c.turns[t].text : nil }) } } ?? f)
+                try Console.out(FindingsView.json(checked.map { c, result in
+                    func turnText(_ t: Int?) -> String? { t.flatMap { $0 < c.turns.count ? c.turns[$0].text : nil } }
+                    return FindingsView.Checked(conversation: c.externalID, agent: c.agentID, language: c.language, channel: c.channel.rawValue,
+                                                findings: mask.map { m in result.findings.map { m.masked($0, inTurn: turnText($0.turn)) } } ?? result.findings,
+                                                passes: mask.map { m in result.evidence.map { m.masked($0, inTurn: turnText($0.turn)) } } ?? result.evidence)
                 }))
             case .text:
-                try Console.out(checked.map { FindingsView.text($0, $1, mask: mask, style: Console.stdoutStyle) }.joined(separator: "\n"))
+                try Console.out(checked.map { FindingsView.text($0, $1.findings, passes: $1.evidence, mask: mask, style: Console.stdoutStyle) }.joined(separator: "\n"))
             }
             if !problems.isEmpty { throw ExitCode(PitbossError.Code.badInput.exitStatus) }
         }

@@ -16,7 +16,7 @@ struct FlagCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The rubric (default: the workspace's, else Rubrics/casino-support.yaml).")
+    @Option(help: "The rubric, on every selected conversation (default: the workspace's rubrics, each on the conversations its route takes; else its rubric; else Rubrics/casino-support.yaml).")
     var rubric: String?
 
     @Option(help: "Only this shift, e.g. 2026-11-21-night.") var shift: String?
@@ -37,20 +37,37 @@ struct FlagCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let config = try global.workspaceConfig()
-            let loaded = try RubricCommand.load(rubric ?? config.rubricPath)
-            var options = FlagRunner.Options()
-            options.selection = try selection(zone: config.timeZone)
-            options.minSeverity = minSeverity
-            options.user = global.user
-            let runner = FlagRunner(store: try global.openWorkspace(.bulkWrite).flags, rubric: loaded, options: options)
-            let summary = try runner.run { progress in
-                let rate = Double(progress.done) / max(progress.elapsed, 0.001)
-                let eta = rate > 0 ? Double(progress.total - progress.done) / rate : 0
-                Console.progress(String(format: "flagging %d/%d conversations, %.0f/s, ETA %.0f s", progress.done, progress.total, rate, eta))
+            let selection = try selection(zone: config.timeZone)
+            // Each rubric on its route's conversations; every rubric is loaded (and linted) before anything runs.
+            let routes = rubric.map { [RubricRoute(rubricPath: $0)] } ?? config.effectiveRoutes
+            let plan = try routes.map { route in (route: route, rubric: try RubricCommand.load(route.rubricPath)) }
+            for (i, entry) in plan.enumerated() {
+                if let earlier = plan[..<i].first(where: { $0.rubric.name == entry.rubric.name && $0.route.rubricPath != entry.route.rubricPath }) {
+                    throw PitbossError.badInput("\(entry.route.rubricPath) and \(earlier.route.rubricPath) are both named '\(entry.rubric.name)': findings are kept per rubric name, so give each rubric its own 'rubric:' name")
+                }
             }
-            Console.endProgress()
-            try Console.out(FlagReport.summary(summary, format: format, style: Console.stdoutStyle))
-            if let failOn, summary.hasFinding(atOrAbove: failOn) { throw ExitCode(3) }
+            let store = try global.openWorkspace(.bulkWrite).flags
+            var summaries: [FlagSummary] = []
+            for (route, loaded) in plan {
+                var options = FlagRunner.Options()
+                options.selection = rubric == nil ? route.narrowing(selection) : selection
+                options.minSeverity = minSeverity
+                options.user = global.user
+                let label = plan.count > 1 ? "\(loaded.name): " : ""
+                let summary = try FlagRunner(store: store, rubric: loaded, options: options).run { progress in
+                    let rate = Double(progress.done) / max(progress.elapsed, 0.001)
+                    let eta = rate > 0 ? Double(progress.total - progress.done) / rate : 0
+                    Console.progress(label + String(format: "flagging %d/%d conversations, %.0f/s, ETA %.0f s", progress.done, progress.total, rate, eta))
+                }
+                Console.endProgress()
+                summaries.append(summary)
+            }
+            if summaries.count == 1 {
+                try Console.out(FlagReport.summary(summaries[0], format: format, style: Console.stdoutStyle))
+            } else {
+                try Console.out(FlagReport.summaries(zip(plan.map(\.route), summaries).map { ($0, $1) }, format: format, style: Console.stdoutStyle))
+            }
+            if let failOn, summaries.contains(where: { $0.hasFinding(atOrAbove: failOn) }) { throw ExitCode(3) }
         }
     }
 

@@ -19,12 +19,13 @@ struct ReviewCommand: ParsableCommand {
     @Option(help: "With next: only items queued for this reason.") var reason: QueueReason?
     @OptionGroup var personalData: PersonalDataOptions
     @Option(help: "Claim lease in minutes (default: the workspace's lease_minutes, else 30).") var lease: Double?
-    @Option(help: "The rubric whose scorecard to fill in (default: the workspace's).") var rubric: String?
+    @Option(help: "The rubric whose scorecard to fill in (default: the one the workspace routes the conversation to).") var rubric: String?
 
     func run() throws {
         try reportingErrors {
             let config = try global.workspaceConfig()
-            let loaded = try RubricCommand.load(rubric ?? config.rubricPath)
+            // Checked before anything is claimed; the conversation's own rubric (its route) is loaded once it is known.
+            if let rubric { _ = try RubricCommand.load(rubric) }
             let workspace = try global.openWorkspace(.write)
             let queue = workspace.queue(leaseMinutes: try GlobalOptions.lease(lease))
             let reviewer = workspace.reviewer(global.user)
@@ -45,6 +46,7 @@ struct ReviewCommand: ParsableCommand {
                 guard let conversation = try workspace.conversations.conversation(externalID: claim.conversation) else {
                     throw PitbossError.internalFailure("queued conversation \(claim.conversation) is not stored")
                 }
+                let loaded = try RubricCommand.load(rubric ?? config.rubricPath(for: conversation))
                 let findings = try workspace.findings(FindingQuery(conversation: claim.conversation))
                 let evaluated = try workspace.flags.isEvaluated(conversation: claim.conversation)
                 let followUps = try workspace.retraining.inFollowUp(settings: config.outcomes, agent: conversation.agentID)

@@ -21,16 +21,21 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Findings dismissed: F14 or \"F14:why\" (repeatable).", valueName: "F14,...")) var dismiss: [String] = []
     @Option(help: "A comment for the agent's file.") var comment: String?
     @Option(help: ArgumentHelp("Correct a submitted review, saying why: stored as a new revision.", valueName: "reason")) var revise: String?
-    @Option(help: "The rubric whose scorecard this is (default: the workspace's).") var rubric: String?
+    @Option(help: "The rubric whose scorecard this is (default: the one the workspace routes the conversation to).") var rubric: String?
     @Option(help: "table or json.") var format: TableOrJSON = .table
 
     func run() throws {
         try reportingErrors {
             let config = try global.workspaceConfig()
-            let loaded = try RubricCommand.load(rubric ?? config.rubricPath)
             let workspace = try global.openWorkspace(.write)
             let store = workspace.reviews()
             let item = try store.queue.item(named: target)
+            var path = rubric ?? config.rubricPath
+            if rubric == nil, !config.routes.isEmpty, let id = try store.queue.conversation(ofItem: item),
+               let conversation = try workspace.conversations.conversation(externalID: id) {
+                path = config.rubricPath(for: conversation)
+            }
+            let loaded = try RubricCommand.load(path)
             var answers = try KeyValueArguments.answers(set)
             var note = comment
             var basedOn: Int64?

@@ -64,7 +64,7 @@ struct CanonicalJSONLinesTests {
         #expect(problems[0].hasPrefix("\(path):2:"))
         #expect(problems[0].contains("not valid JSON"))
         #expect(problems[1] == "\(path):3: conversation no-agent: agent: missing required field")
-        #expect(problems[2] == "\(path):4: conversation bad-role: turns[0].speaker: unknown speaker role 'operatr'; use one of agent, customer, bot, system")
+        #expect(problems[2] == "\(path):4: conversation bad-role: turns[0].speaker: unknown speaker role 'operatr'; use one of agent, customer, bot, system, other")
         #expect(problems[3] == "\(path):5: conversation bad-time: turns[0].at: '22:04 yesterday' is not an ISO 8601 time with a zone, like 2026-11-21T22:04:31Z")
         #expect(problems[4].hasPrefix("\(path):6: conversation backwards: turns[1].at: time goes backwards"))
         #expect(problems[5] == "\(path):7: conversation empty: turns: the conversation has no turns; an empty conversation cannot be reviewed")

@@ -116,12 +116,16 @@ struct RuleKindTests {
         #expect(TestRubric.findings("rude", "agent: это не моя проблема", language: "ru").first?.start == 4)
     }
 
-    @Test("require: absent when not said within the window; a bot's greeting is not the agent's")
+    @Test("require: absent when never said, late when said after the window (citing the words); a bot's greeting is not the agent's")
     func require() {
         #expect(TestRubric.findings("greet", "agent: Hello! How can I help?").isEmpty)
         let late = TestRubric.findings("greet", "agent: what do you want\nagent: hello")
-        #expect(late.map(\.status) == [.absent])
-        #expect(late[0].turn == nil && late[0].start == nil)
+        #expect(late.map(\.status) == [.late])
+        #expect(late[0].turn == 1 && late[0].text == "hello")
+        #expect(late[0].message.hasSuffix("(said late, in turn 2: \"hello\")"), "\(late[0].message)")
+        let absent = TestRubric.findings("greet", "agent: what do you want\nagent: fine")
+        #expect(absent.map(\.status) == [.absent])
+        #expect(absent[0].turn == nil && absent[0].start == nil)
         #expect(TestRubric.findings("greet", "bot: Hello!\nagent: what do you want").map(\.status) == [.absent])
         #expect(TestRubric.findings("greet", "customer: привет\nagent: Добрый вечер!", language: "ru").isEmpty)
     }
@@ -182,7 +186,7 @@ struct RuleKindTests {
                                   language: "en", channel: .chat, line: 0)
         let findings = RubricEvaluator(rubric: rubric).evaluate(ExampleTranscript.conversation(example), matcher: Matcher(limits: limits),
                                                                 only: ["rude", "greet"])
-        #expect(findings.map(\.status) == [.error, .absent])
+        #expect(findings.map(\.status) == [.error, .late])
         #expect(findings[0].message.contains("match limit exceeded"))
     }
 

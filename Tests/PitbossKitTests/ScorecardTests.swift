@@ -116,7 +116,7 @@ struct ScorecardTests {
     func suggestions() throws {
         func finding(_ id: Int64, _ criterion: String, _ status: FindingStatus = .found) -> StoredFinding {
             StoredFinding(id: id, conversation: "c", agent: "a", rule: "r\(id)", criterion: criterion, severity: .major, status: status,
-                          turn: nil, start: nil, end: nil, text: nil, message: "m", run: 1, rubricHash: "h", verdict: nil)
+                          turn: nil, start: nil, end: nil, text: nil, message: "m", run: 1, rubric: "t", rubricHash: "h", verdict: nil)
         }
         let findings = [finding(1, "courtesy"), finding(2, "empathy"), finding(3, "sla", .unverifiable), finding(4, "greeting")]
         let s = ScoreSuggestion.suggestions(rubric: rubric, findings: findings, verdicts: [1: .confirmed, 2: .confirmed, 4: .dismissed])

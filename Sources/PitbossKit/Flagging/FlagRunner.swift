@@ -51,7 +51,7 @@ public struct FlagRunner: Sendable {
             let evaluated = ParallelMap.map(batch, state: { Matcher(limits: limits) }) { matcher, pending in
                 FlagStore.Evaluated(pending: pending, findings: evaluator.evaluate(pending.conversation, matcher: matcher))
             }
-            let written = try store.save(evaluated, run: runID, rubricHash: rubric.contentHash, minSeverity: options.minSeverity, now: now)
+            let written = try store.save(evaluated, run: runID, rubricName: rubric.name, rubricHash: rubric.contentHash, minSeverity: options.minSeverity, now: now)
             for (item, outcome) in zip(evaluated, written) { summary.count(item, outcome, minSeverity: options.minSeverity) }
             progress?(Progress(done: summary.counts.scanned, total: max(total, summary.counts.scanned), elapsed: Date().timeIntervalSince(started)))
         }

@@ -41,7 +41,7 @@ public enum ConversationView {
             case .agent: .cyan
             case .customer: .yellow
             case .bot: .magenta
-            case .system: .dim
+            case .system, .other: .dim
             }
             let timeCell = times[i] + String(repeating: " ", count: timeWidth - TerminalWidth.of(times[i]))
             let speakerCell = speakers[i] + String(repeating: " ", count: max(0, speakerWidth - TerminalWidth.of(speakers[i])))

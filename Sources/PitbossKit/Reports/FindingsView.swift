@@ -8,13 +8,16 @@ public enum FindingsView {
         public var language: String
         public var channel: String
         public var findings: [Finding]
+        /// The words that met each rule that was met (evidence for passes).
+        public var passes: [Evidence]
 
-        public init(conversation: String, agent: String, language: String, channel: String, findings: [Finding]) {
+        public init(conversation: String, agent: String, language: String, channel: String, findings: [Finding], passes: [Evidence] = []) {
             self.conversation = conversation
             self.agent = agent
             self.language = language
             self.channel = channel
             self.findings = findings
+            self.passes = passes
         }
     }
 
@@ -24,7 +27,8 @@ public enum FindingsView {
 
     /// The conversation's findings, each with its turn and the matched words marked; personal data replaced when a
     /// mask is given.
-    public static func text(_ conversation: Conversation, _ findings: [Finding], mask: PersonalDataMask?, style: OutputStyle) -> String {
+    public static func text(_ conversation: Conversation, _ findings: [Finding], passes: [Evidence] = [], mask: PersonalDataMask?,
+                            style: OutputStyle) -> String {
         var out = style.paint(TerminalSafe.line(conversation.externalID), .bold)
             + "  \(conversation.channel.rawValue) · \(TerminalSafe.line(conversation.language)) · agent \(TerminalSafe.line(conversation.agentID)): "
             + (findings.isEmpty ? style.paint("no findings", .green) : "\(findings.count) finding\(findings.count == 1 ? "" : "s")") + "\n"
@@ -44,7 +48,18 @@ public enum FindingsView {
                 out += "      " + style.paint(turn.role.rawValue + ":", .dim) + " " + MarkedText.render(turn.text, marks: marks(f), mask: mask, style: style) + "\n"
             }
         }
+        if !passes.isEmpty { out += "  " + style.paint("met", .green, .bold) + "\n" + self.passes(passes, in: conversation, mask: mask, style: style) }
         return out
+    }
+
+    /// One line per piece of evidence: the rule, what it met, the turn (counted from 1) and the words that met it.
+    public static func passes(_ passes: [Evidence], in conversation: Conversation, mask: PersonalDataMask?, style: OutputStyle) -> String {
+        passes.map { e in
+            let turnText = e.turn < conversation.turns.count ? conversation.turns[e.turn].text : nil
+            let words = mask.map { $0.masked(e, inTurn: turnText).text } ?? e.text
+            return "    " + style.paint("✓", .green) + " \(TerminalSafe.line(e.rule))" + (e.what.isEmpty ? "" : " (\(TerminalSafe.line(e.what)))")
+                + " [\(TerminalSafe.line(e.criterion))] · turn \(e.turn + 1): \"" + TerminalSafe.line(words) + "\"\n"
+        }.joined()
     }
 
     static func marks(_ f: Finding) -> [MarkedText.Mark] {

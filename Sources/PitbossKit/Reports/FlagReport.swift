@@ -2,6 +2,29 @@ import Foundation
 
 /// Renders a flag run's summary, the findings list and the queue: a table for people, JSON or CSV for programs.
 public enum FlagReport {
+    /// Several runs, one per rubric route: each summary after a line naming its route; JSON is an array of the
+    /// summaries (each with its rubric), CSV one table with the rubric as the first column.
+    public static func summaries(_ runs: [(route: RubricRoute, summary: FlagSummary)], format: OutputFormat, style: OutputStyle) -> String {
+        switch format {
+        case .json:
+            return JSONOutput.string(runs.map(\.summary))
+        case .csv:
+            var lines: [String] = []
+            for (i, run) in runs.enumerated() {
+                let table = summary(run.summary, format: .csv, style: style).split(separator: "\n", omittingEmptySubsequences: false)
+                for (n, line) in table.enumerated() where !line.isEmpty && (i == 0 || n > 0) {
+                    lines.append((n == 0 ? "rubric" : Table.csvField(run.summary.rubric)) + "," + line)
+                }
+            }
+            return lines.joined(separator: "\n") + "\n"
+        case .table:
+            return runs.map { run in
+                style.paint(TerminalSafe.line("rubric \(run.summary.rubric) on \(run.route.scope) (\(run.route.rubricPath))"), .bold) + "\n"
+                    + summary(run.summary, format: .table, style: style)
+            }.joined(separator: "\n")
+        }
+    }
+
     public static func summary(_ s: FlagSummary, format: OutputFormat, style: OutputStyle) -> String {
         switch format {
         case .json:
@@ -47,10 +70,10 @@ public enum FlagReport {
             // CSV headers are the JSON keys.
             let table = Table(
                 headers: ["id", "conversation", "agent", "rule", "criterion", "severity", "status", "turn", "start", "end", "text", "message", "run",
-                          "rubric_hash", "verdict"],
+                          "rubric", "rubric_hash", "verdict"],
                 rows: list.map { f in
                     [String(f.id), f.conversation, f.agent ?? "", f.rule, f.criterion, f.severity.rawValue, f.status.rawValue, f.turn.map(String.init) ?? "",
-                     f.start.map(String.init) ?? "", f.end.map(String.init) ?? "", f.text ?? "", f.message, String(f.run), f.rubricHash,
+                     f.start.map(String.init) ?? "", f.end.map(String.init) ?? "", f.text ?? "", f.message, String(f.run), f.rubric, f.rubricHash,
                      f.verdict?.rawValue ?? ""]
                 })
             if format == .csv { return table.csv() }

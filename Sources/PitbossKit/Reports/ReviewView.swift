@@ -3,8 +3,8 @@ import Foundation
 /// What a reviewer reads: the transcript with each finding's words highlighted in place and tagged with the
 /// finding's id, personal data masked unless asked for, and the findings listed with rule and message.
 public enum ReviewView {
-    public static func transcript(_ c: Conversation, findings: [StoredFinding], evaluated: Bool = true, mask: PersonalDataMask?,
-                                  style: OutputStyle, timeZone: TimeZone) -> String {
+    public static func transcript(_ c: Conversation, findings: [StoredFinding], passes: [Evidence] = [], evaluated: Bool = true,
+                                  mask: PersonalDataMask?, style: OutputStyle, timeZone: TimeZone) -> String {
         var out = ConversationView.heading(c, style: style)
         var facts = ["started \(LocalTime.format(c.startedAt, in: timeZone))"]
         if let customer = c.customerID { facts.append("customer \(TerminalSafe.line(mask?.mask(customer) ?? customer))\(c.isVIP ? " (VIP)" : "")") }
@@ -20,6 +20,10 @@ public enum ReviewView {
             out += style.paint("Findings", .bold) + "\n"
             for f in listed { out += "  " + findingLine(f, in: c, mask: mask, style: style) + "\n" }
             out += "\n"
+        }
+        if !passes.isEmpty {
+            out += style.paint("Met", .bold) + style.paint(" — the words that met each rule", .dim) + "\n"
+                + FindingsView.passes(passes, in: c, mask: mask, style: style) + "\n"
         }
 
         // Speakers' names are masked too (a chat widget may show the player's e-mail as their name); the texts are

@@ -27,6 +27,12 @@ extension PersonalDataMask {
         return copy
     }
 
+    public func masked(_ evidence: Evidence, inTurn turnText: String?) -> Evidence {
+        var copy = evidence
+        copy.text = masked(text: evidence.text, message: "", start: evidence.start, end: evidence.end, in: turnText).text ?? ""
+        return copy
+    }
+
     private func masked(text: String?, message: String, start: Int?, end: Int?, in turnText: String?)
         -> (text: String?, message: String) {
         guard let text, let start, let end, let turnText else { return (text.map(mask), mask(message)) }

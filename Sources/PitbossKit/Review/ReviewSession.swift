@@ -65,6 +65,9 @@ public final class ReviewSession {
         self.mask = showPersonalData ? nil : PersonalDataMask()
     }
 
+    /// The words that met the rubric's rules in this conversation, found when the session starts.
+    var passes: [Evidence] = []
+
     /// Thrown inside the walk when the reviewer abandons or the input ends.
     struct Abandon: Error {}
 
@@ -77,7 +80,10 @@ public final class ReviewSession {
             + style.paint("Type 'abandon' at any prompt (or press Ctrl-C) to stop: nothing is stored and the item goes back to the queue.", .dim) + "\n")
         for followUp in followUps { terminal.write(style.paint(TerminalSafe.line(followUp.notice(in: timeZone)), .cyan) + "\n") }
         terminal.write("\n")
-        terminal.write(ReviewView.transcript(conversation, findings: findings, evaluated: evaluated, mask: mask, style: style, timeZone: timeZone) + "\n")
+        // Why each rule that was met passed, with this rubric: the reviewer confirms a pass at a glance.
+        passes = RubricEvaluator(rubric: rubric).evaluateWithEvidence(conversation, matcher: Matcher()).evidence
+        terminal.write(ReviewView.transcript(conversation, findings: findings, passes: passes, evaluated: evaluated, mask: mask,
+                                             style: style, timeZone: timeZone) + "\n")
         do {
             let verdicts = try judgeFindings(terminal)
             var suggestions = ScoreSuggestion.suggestions(rubric: rubric, findings: findings, verdicts: verdicts.mapValues(\.verdict))
@@ -161,6 +167,8 @@ public final class ReviewSession {
             let choices = Scorecard.choices(criterion, na: criterion.naAllowed).replacingOccurrences(of: ", ", with: "/").replacingOccurrences(of: " or ", with: "/")
             let flags = "weight \(ReviewView.weight(criterion.weight))" + (criterion.critical ? ", critical" : "")
             terminal.write(style.paint(TerminalSafe.line(criterion.id), .bold) + " — \(TerminalSafe.line(criterion.title)) (\(flags))\n")
+            let met = passes.filter { $0.criterion == criterion.id }
+            if !met.isEmpty { terminal.write(FindingsView.passes(met, in: conversation, mask: mask, style: style)) }
             while true {
                 let hint = suggestion.map { " [\($0.answer): \($0.because)]" } ?? ""
                 let line = try ask(terminal, "  " + TerminalSafe.line(choices + hint))

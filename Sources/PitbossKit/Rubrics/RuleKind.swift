@@ -61,6 +61,8 @@ public final class EvaluationContext {
     public let conversation: Conversation
     let texts: [MatchableText]
     let matcher: Matcher
+    /// The words that met each rule, when the evaluation was asked for them (nil: not recorded, as in `flag`).
+    var evidence: [Evidence]?
     private var wordPositionsByTurn: [Int: WordPositions] = [:]
     private var quotedRangesByTurn: [Int: [Range<Int>]] = [:]
 

@@ -16,12 +16,14 @@ public struct StoredFinding: Sendable, Codable, Equatable, FetchableRecord {
     public var text: String?
     public var message: String
     public var run: Int64
+    /// The rubric that made it (its `rubric:` name) and the SHA-256 of its file.
+    public var rubric: String
     public var rubricHash: String
     /// A reviewer's verdict: confirmed or dismissed; nil until reviewed.
     public var verdict: FindingVerdict.Verdict?
 
     enum CodingKeys: String, CodingKey {
-        case id, conversation, agent, rule, criterion, severity, status, turn, start, end, text, message, run
+        case id, conversation, agent, rule, criterion, severity, status, turn, start, end, text, message, run, rubric
         case rubricHash = "rubric_hash"
         case verdict
     }
@@ -65,7 +67,7 @@ public struct FindingQuery: Sendable {
         if let minSeverity { conditions.append("f.severity IN \(Severity.allCases.filter { $0 >= minSeverity })") }
         let request: SQLRequest<Row> = """
             SELECT f.id, c.external_id AS conversation, f.agent_id AS agent, f.rule_id AS rule, f.criterion, f.severity, f.status,
-                   f.turn, f.start, f."end", f.text, f.message, f.run_id AS run, f.rubric_hash, f.verdict
+                   f.turn, f.start, f."end", f.text, f.message, f.run_id AS run, f.rubric_name AS rubric, f.rubric_hash, f.verdict
                    \(withTurnText ? SQL(", t.text AS turn_text") : SQL(""))
             FROM findings f JOIN conversations c ON c.id = f.conversation_id
             \(withTurnText ? SQL("LEFT JOIN turns t ON t.conversation_id = f.conversation_id AND t.idx = f.turn") : SQL(""))

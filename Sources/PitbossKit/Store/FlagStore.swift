@@ -155,7 +155,10 @@ public struct FlagStore: Sendable {
     /// Writes a batch's results in one short transaction, each conversation whole: its unreviewed findings
     /// replaced (a reviewer's confirmed or dismissed findings are kept as they were, and not duplicated),
     /// its evaluation recorded, and its queue entry made, re-prioritised or withdrawn.
-    public func save(_ batch: [Evaluated], run: Int64, rubricHash: String, minSeverity: Severity,
+    ///
+    /// Only this rubric's findings are replaced: a conversation that other rubrics also evaluate (rubrics per
+    /// conversation, see `RubricRoutes`) keeps theirs, and stays queued while any rubric's finding would queue it.
+    public func save(_ batch: [Evaluated], run: Int64, rubricName: String, rubricHash: String, minSeverity: Severity,
                      now: Date = Date()) throws(PitbossError) -> [Written] {
         guard !batch.isEmpty else { return [] }
         let nowText = UTCTimestamp.format(now)
@@ -165,22 +168,29 @@ public struct FlagStore: Sendable {
                     SELECT 1 FROM evaluations WHERE conversation_id = ? AND rubric_hash = ? AND content_hash = ?
                     """))
                 var currentContent = FastStatement(try db.cachedStatement(sql: "SELECT content_hash FROM conversations WHERE id = ?"))
-                // The unreviewed findings are about to be replaced: no other rubric's evaluation stands any more.
-                var forgetOtherRubrics = FastStatement(try db.cachedStatement(sql: """
-                    DELETE FROM evaluations WHERE conversation_id = ? AND rubric_hash != ?
+                // This rubric's unreviewed findings are about to be replaced: its other versions' evaluations stand no more.
+                var forgetOtherVersions = FastStatement(try db.cachedStatement(sql: """
+                    DELETE FROM evaluations WHERE conversation_id = ? AND rubric_name = ? AND rubric_hash != ?
                     """))
-                var deleteUnreviewed = FastStatement(try db.cachedStatement(sql: "DELETE FROM findings WHERE conversation_id = ? AND verdict IS NULL"))
+                var deleteUnreviewed = FastStatement(try db.cachedStatement(sql: """
+                    DELETE FROM findings WHERE conversation_id = ? AND rubric_name = ? AND verdict IS NULL
+                    """))
                 var reviewed = FastStatement(try db.cachedStatement(sql: """
                     SELECT rule_id, status, COALESCE(turn, -1), COALESCE(start, -1), COALESCE("end", -1), message FROM findings
-                    WHERE conversation_id = ? AND verdict IS NOT NULL
+                    WHERE conversation_id = ? AND rubric_name = ? AND verdict IS NOT NULL
+                    """))
+                // Other rubrics' standing findings, which keep the conversation queued whatever this rubric says.
+                var otherRubricsWorst = FastStatement(try db.cachedStatement(sql: """
+                    SELECT severity FROM findings WHERE conversation_id = ? AND rubric_name != ? AND status != 'error'
+                        AND (verdict IS NULL OR verdict = 'confirmed')
                     """))
                 var insertFinding = FastStatement(try db.cachedStatement(sql: """
-                    INSERT INTO findings (conversation_id, run_id, rubric_hash, rule_id, criterion, severity, status, agent_id,
+                    INSERT INTO findings (conversation_id, run_id, rubric_name, rubric_hash, rule_id, criterion, severity, status, agent_id,
                                           turn, start, "end", text, message)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """))
                 var recordEvaluation = FastStatement(try db.cachedStatement(sql: """
-                    INSERT INTO evaluations (conversation_id, rubric_hash, content_hash, run_id, evaluated_at) VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO evaluations (conversation_id, rubric_name, rubric_hash, content_hash, run_id, evaluated_at) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (conversation_id, rubric_hash) DO UPDATE SET content_hash = excluded.content_hash,
                         run_id = excluded.run_id, evaluated_at = excluded.evaluated_at
                     """))
@@ -203,16 +213,19 @@ public struct FlagStore: Sendable {
                     // next run evaluates the new content.
                     currentContent.bind(id)
                     guard try currentContent.queryOne({ $0.string(0) }) == item.pending.contentHash else { return .changedMeanwhile }
-                    forgetOtherRubrics.bind(id)
-                    forgetOtherRubrics.bind(rubricHash)
-                    try forgetOtherRubrics.execute()
+                    forgetOtherVersions.bind(id)
+                    forgetOtherVersions.bind(rubricName)
+                    forgetOtherVersions.bind(rubricHash)
+                    try forgetOtherVersions.execute()
 
                     deleteUnreviewed.bind(id)
+                    deleteUnreviewed.bind(rubricName)
                     try deleteUnreviewed.execute()
                     // Each reviewed finding stands in for one new finding that says the same (same rule, status,
                     // place and message: absences have no place, so the message tells them apart).
                     var kept: [String: Int] = [:]
                     reviewed.bind(id)
+                    reviewed.bind(rubricName)
                     try reviewed.forEachRow { row in
                         kept["\(row.string(0))|\(row.string(1))|\(row.int(2))|\(row.int(3))|\(row.int(4))|\(row.string(5))", default: 0] += 1
                     }
@@ -228,6 +241,7 @@ public struct FlagStore: Sendable {
                         }
                         insertFinding.bind(id)
                         insertFinding.bind(run)
+                        insertFinding.bind(rubricName)
                         insertFinding.bind(rubricHash)
                         insertFinding.bind(f.rule)
                         insertFinding.bind(f.criterion)
@@ -242,14 +256,22 @@ public struct FlagStore: Sendable {
                         try insertFinding.execute()
                     }
                     recordEvaluation.bind(id)
+                    recordEvaluation.bind(rubricName)
                     recordEvaluation.bind(rubricHash)
                     recordEvaluation.bind(item.pending.contentHash)
                     recordEvaluation.bind(run)
                     recordEvaluation.bind(nowText)
                     try recordEvaluation.execute()
 
-                    let queueing = item.findings.filter { $0.status != .error && $0.severity >= minSeverity }
-                    if let worst = queueing.map(\.severity).max() {
+                    var worst = item.findings.filter { $0.status != .error && $0.severity >= minSeverity }.map(\.severity).max()
+                    otherRubricsWorst.bind(id)
+                    otherRubricsWorst.bind(rubricName)
+                    try otherRubricsWorst.forEachRow { row in
+                        if let severity = Severity(rawValue: row.string(0)), severity >= minSeverity, severity > (worst ?? .info) || worst == nil {
+                            worst = severity
+                        }
+                    }
+                    if let worst {
                         let c = item.pending.conversation
                         enqueue.bind(id)
                         enqueue.bind(QueuePriority.of(worst: worst, hasCritical: worst == .critical, vip: c.isVIP, startedAt: c.startedAt, now: now))

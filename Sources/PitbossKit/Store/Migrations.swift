@@ -322,6 +322,35 @@ enum Migrations {
                     """)
             }
         }
+
+        // Participants who are neither agent nor customer (a friend on the call, an interpreter): role 'other', so that a
+        // rule listening to the agent never hears them. Rubrics per conversation: each finding and evaluation names its
+        // rubric, so that flagging with one rubric replaces only that rubric's earlier findings.
+        migrator.registerMigration("v6 other participants, and findings per rubric") { db in
+            try db.execute(sql: """
+                CREATE TABLE turns_v6 (
+                    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                    idx INTEGER NOT NULL CHECK (idx >= 0),
+                    role TEXT NOT NULL CHECK (role IN ('agent', 'customer', 'bot', 'system', 'other')),
+                    speaker TEXT,
+                    agent_id TEXT,
+                    at TEXT,
+                    start_seconds REAL,
+                    end_seconds REAL,
+                    text TEXT NOT NULL,
+                    PRIMARY KEY (conversation_id, idx)
+                ) WITHOUT ROWID;
+                INSERT INTO turns_v6 SELECT * FROM turns;
+                DROP TABLE turns;
+                ALTER TABLE turns_v6 RENAME TO turns;
+
+                ALTER TABLE findings ADD COLUMN rubric_name TEXT NOT NULL DEFAULT '';
+                UPDATE findings SET rubric_name = (SELECT rubric_name FROM flag_runs WHERE flag_runs.id = findings.run_id);
+                ALTER TABLE evaluations ADD COLUMN rubric_name TEXT NOT NULL DEFAULT '';
+                UPDATE evaluations SET rubric_name = (SELECT rubric_name FROM flag_runs WHERE flag_runs.id = evaluations.run_id);
+                CREATE INDEX findings_by_conversation_rubric ON findings(conversation_id, rubric_name);
+                """)
+        }
         return migrator
     }
 }

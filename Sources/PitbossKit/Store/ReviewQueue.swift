@@ -206,6 +206,17 @@ public struct ReviewQueue: Sendable {
         }
     }
 
+    /// The external id of an item's conversation, nil when there is no such item.
+    public func conversation(ofItem id: Int64) throws(PitbossError) -> String? {
+        do {
+            return try database.writer.read { db in
+                try SQLRequest<String>("SELECT c.external_id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id WHERE q.id = \(id)").fetchOne(db)
+            }
+        } catch {
+            throw PitbossDatabase.translate(error, doing: "read queue item \(id)", busyTimeout: database.busyTimeout)
+        }
+    }
+
     /// The queue item that `pitboss review`/`score` mean by TARGET: `#12` is item 12; otherwise a conversation id (its
     /// item that is claimed or open before one that is scored, the most urgent first), else a bare item number.
     /// A number that is both a queued conversation's id and an item's id is refused as ambiguous.

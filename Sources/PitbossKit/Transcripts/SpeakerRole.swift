@@ -1,6 +1,9 @@
 /// Who said a turn, as far as QA cares.
 public enum SpeakerRole: String, Sendable, CaseIterable, Codable {
     case agent, customer, bot, system
+    /// Someone else who speaks: the player's friend or relative, an interpreter. Never the agent or the customer, so no
+    /// rule about either hears them.
+    case other
 
     /// Recognises the role words that transcripts and exports use for each role (case-insensitive).
     public init?(roleWord: some StringProtocol) {
@@ -15,6 +18,8 @@ public enum SpeakerRole: String, Sendable, CaseIterable, Codable {
             self = .bot
         case "system", "system_message", "система":
             self = .system
+        case "other", "third_party", "third-party", "bystander", "interpreter", "другой", "diğer", "diger", "άλλος":
+            self = .other
         default:
             return nil
         }

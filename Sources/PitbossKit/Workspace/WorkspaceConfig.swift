@@ -6,6 +6,9 @@ import Yams
 /// ```yaml
 /// timezone: Europe/Malta
 /// rubric: Rubrics/casino-support.yaml
+/// rubrics:                     # optional: several rubrics, each for some conversations (see RubricRoute)
+///   - {rubric: Rubrics/casino-support.yaml}
+///   - {rubric: Rubrics/vip-desk.yaml, tags: [vip-desk]}
 /// shifts:
 ///   - {name: day, start: "06:00", end: "14:00"}
 ///   - {name: evening, start: "14:00", end: "22:00"}
@@ -21,6 +24,15 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var schedule: ShiftSchedule
     /// The rubric that commands use when none is named.
     public var rubricPath: String
+    /// Which rubrics `flag` runs on which conversations; without `rubrics:`, the one rubric on every conversation.
+    public var routes: [RubricRoute] = []
+    /// The routes `flag` follows: the configured ones, or the workspace's rubric for everything.
+    public var effectiveRoutes: [RubricRoute] { routes.isEmpty ? [RubricRoute(rubricPath: rubricPath)] : routes }
+
+    /// The rubric a conversation is reviewed and scored with: the first route that takes it, else the workspace's.
+    public func rubricPath(for conversation: Conversation) -> String {
+        routes.first { $0.applies(to: conversation) }?.rubricPath ?? rubricPath
+    }
 
     /// How long a claim on a queue item lasts before the item returns to the queue.
     public var leaseMinutes: Double
@@ -82,6 +94,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
 
         var timeZone = ShiftSchedule.standard.timeZone
         var rubricPath = defaultRubricPath
+        var namedRubric = false
+        var routes: [RubricRoute] = []
         var shifts = ShiftSchedule.standard.shifts
         var leaseMinutes = 30.0
         var reviewers: [String: [String]] = [:]
@@ -111,6 +125,9 @@ public struct WorkspaceConfig: Sendable, Equatable {
             case "rubric":
                 guard let path = value.string, !path.isEmpty else { throw .badInput("\(where_(value)): rubric must be a file path") }
                 rubricPath = path
+                namedRubric = true
+            case "rubrics":
+                routes = try RubricRoute.readList(value, place: where_)
             case "lease_minutes":
                 guard let minutes = value.scalar.flatMap({ Double($0.string) }), minutes >= 1, minutes <= 24 * 60 else {
                     throw .badInput("\(where_(value)): lease_minutes must be a number of minutes from 1 to 1440 (default 30)")
@@ -167,7 +184,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
                     }
                 }
             default:
-                throw .badInput("\(where_(keyNode)): unknown setting '\(key)'; known settings: timezone, shifts, rubric, lease_minutes, reviewers, modules, retraining")
+                throw .badInput("\(where_(keyNode)): unknown setting '\(key)'; known settings: timezone, shifts, rubric, rubrics, lease_minutes, reviewers, modules, retraining")
             }
         }
         do {
@@ -175,6 +192,9 @@ public struct WorkspaceConfig: Sendable, Equatable {
                                          leaseMinutes: leaseMinutes, reviewerAgentIDs: reviewers)
             config.modules = modules
             config.outcomes = outcomes
+            config.routes = routes
+            // Without `rubric:`, commands that need one rubric use the first route's.
+            if !namedRubric, let first = routes.first { config.rubricPath = first.rubricPath }
             return config
         } catch {
             throw .badInput("\(path): \(error.message)")

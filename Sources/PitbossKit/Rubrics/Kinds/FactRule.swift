@@ -53,7 +53,10 @@ public struct FactRule: RuleKind {
                     factor = known
                 }
                 let converted = value * factor
-                guard !fact.allows(converted) else { continue }
+                guard !fact.allows(converted) else {
+                    context.recordEvidence(rule, match, what: "within policy (\(fact.expected))")
+                    continue
+                }
                 findings.append(rule.finding(.incorrect, context, match: match, values: [
                     "value": valueText, "unit": unitAsSaid ?? fact.unit, "expected": fact.expected,
                     "converted": Self.format(converted) + (fact.unit.isEmpty ? "" : " \(fact.unit)"),

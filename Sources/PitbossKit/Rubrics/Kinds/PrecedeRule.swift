@@ -21,11 +21,15 @@ public struct PrecedeRule: RuleKind {
 
     public func evaluate(_ rule: Rule, _ context: EvaluationContext) throws -> [Finding] {
         // Where the required earlier thing was first said: (turn, byte offset).
-        let gate = try context.firstMatch(before, in: context.turns(of: beforeSpeaker)).map { ($0.turn, $0.byteOffset) }
+        let gateMatch = try context.firstMatch(before, in: context.turns(of: beforeSpeaker))
+        let gate = gateMatch.map { ($0.turn, $0.byteOffset) }
         var findings: [Finding] = []
         for turn in context.turns(of: rule.speaker) {
             for match in try context.matches(rule.patterns, exceptions: rule.exceptions, turn: turn) {
-                if let gate, gate < (match.turn, match.byteOffset) { return findings }
+                if let gate, gate < (match.turn, match.byteOffset) {
+                    if findings.isEmpty, let gateMatch { context.recordEvidence(rule, gateMatch, what: "before") }
+                    return findings
+                }
                 findings.append(rule.finding(.premature, context, match: match))
             }
         }

@@ -44,7 +44,9 @@ public struct RespondRule: RuleKind {
             let later = ((turn + 1)..<turnCount).filter { responseSpeaker.includes(context.conversation.turns[$0].role) }
             switch within {
             case .turns(let n):
-                if try context.firstMatch(response, in: Array(later.prefix(n))) == nil {
+                if let answer = try context.firstMatch(response, in: Array(later.prefix(n))) {
+                    context.recordEvidence(rule, answer, what: "response to turn \(turn + 1)")
+                } else {
                     findings.append(rule.finding(.noResponse, context, match: match))
                 }
             case .seconds(let limit):
@@ -53,7 +55,10 @@ public struct RespondRule: RuleKind {
                     continue
                 }
                 let inTime = later.filter { next in context.seconds(of: next).map { $0 - triggerTime <= limit } ?? false }
-                if try context.firstMatch(response, in: inTime) != nil { continue }
+                if let answer = try context.firstMatch(response, in: inTime) {
+                    context.recordEvidence(rule, answer, what: "response to turn \(turn + 1)")
+                    continue
+                }
                 // An untimed reply might have been in time: say so rather than guess either way.
                 let untimed = later.filter { context.seconds(of: $0) == nil }
                 if try context.firstMatch(response, in: untimed) != nil {

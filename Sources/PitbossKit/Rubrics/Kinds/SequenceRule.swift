@@ -2,6 +2,8 @@
 /// match in the speaker's turns; a missing step is `absent`, a step found before one it should follow is
 /// `out_of_order`. A step with `or_customer` patterns is also met when the customer said one of them before the
 /// speaker's first turn: a player who opens with their question has stated the need, and nobody has to ask it.
+/// A step may be bounded like a requirement (`within: {seconds: 60}`, `last: {turns: 2}`); found only after its
+/// `within` deadline, it is `late`.
 public struct SequenceRule: RuleKind {
     public static let name = "sequence"
     public static let keys = ["steps"]
@@ -12,6 +14,8 @@ public struct SequenceRule: RuleKind {
         public var patterns: PatternSet
         /// What the customer says, before the speaker's first turn, that meets the step too.
         public var orCustomer: PatternSet?
+        /// Where the step must be said; unbounded by default.
+        public var bounds = TurnBounds()
     }
 
     public var steps: [Step]
@@ -21,14 +25,15 @@ public struct SequenceRule: RuleKind {
         var steps: [Step] = []
         for (i, node) in nodes.enumerated() {
             guard let step = YAMLMap(node, map.diagnostics, prefix: "steps[\(i)]", what: "a step {id, patterns}") else { continue }
-            step.onlyKeys(["id", "patterns", "or_customer"])
-            guard let id = step.string("id", required: true), let patterns = parser.patternSet(step, "patterns", required: true) else { continue }
+            step.onlyKeys(["id", "patterns", "or_customer", "within", "last"])
+            guard let id = step.string("id", required: true), let patterns = parser.patternSet(step, "patterns", required: true),
+                  let bounds = TurnBounds.read(step, parser) else { continue }
             let orCustomer = step["or_customer"] == nil ? nil : parser.patternSet(step, "or_customer", required: false, checkCoverage: false)
             if steps.contains(where: { $0.id == id }) {
                 map.diagnostics.error(step["id"], "step id '\(id)' is given twice")
                 continue
             }
-            steps.append(Step(id: id, patterns: patterns, orCustomer: orCustomer))
+            steps.append(Step(id: id, patterns: patterns, orCustomer: orCustomer, bounds: bounds))
         }
         if steps.count < 2 { map.diagnostics.error(map["steps"] ?? map.node, "a sequence needs at least two steps") }
         guard steps.count == nodes.count, steps.count >= 2 else { return nil }
@@ -46,8 +51,18 @@ public struct SequenceRule: RuleKind {
         var findings: [Finding] = []
         var latest: (position: (Int, Int), step: String)?
         for step in steps {
-            guard let match = try context.firstMatch(step.patterns, exceptions: rule.exceptions, in: turns) else {
+            guard let allowed = step.bounds.turns(turns, context) else {
+                findings.append(rule.finding(.unverifiable, context, values: ["step": step.id, "match": ""])
+                    .withMessage("\(rule.id): step \(step.id) is bounded in time and the conversation has no turn times"))
+                continue
+            }
+            guard let match = try context.firstMatch(step.patterns, exceptions: rule.exceptions, in: allowed) else {
                 if let said = step.orCustomer, try context.firstMatch(said, in: opening) != nil { continue }
+                if let late = try context.firstMatch(step.patterns, exceptions: rule.exceptions, in: step.bounds.turnsAfterDeadline(turns, context)) {
+                    findings.append(rule.finding(.late, context, match: late, values: ["step": step.id])
+                        .withMessage(rule.message(["step": step.id, "match": late.text]) + " (said late, in turn \(late.turn + 1))"))
+                    continue
+                }
                 findings.append(rule.finding(.absent, context, values: ["step": step.id, "match": ""]))
                 continue
             }
@@ -56,6 +71,7 @@ public struct SequenceRule: RuleKind {
                 findings.append(rule.finding(.outOfOrder, context, match: match, values: ["step": "\(step.id) (before \(latest.step))"]))
             } else {
                 latest = (position, step.id)
+                context.recordEvidence(rule, match, what: step.id)
             }
         }
         return findings
@@ -64,5 +80,6 @@ public struct SequenceRule: RuleKind {
     public func explain(_ rule: Rule) -> String {
         "Expects \(rule.speaker.name) to go through the steps \(steps.map(\.id).joined(separator: " → ")) in this order; flags each step that is missing (absent) or comes before a step it should follow (out_of_order)."
             + steps.filter { $0.orCustomer != nil }.map { " Step \($0.id) is also met when the customer says it before \(rule.speaker.name)'s first turn." }.joined()
+            + steps.compactMap { step in step.bounds.words(rule.speaker.name + "'s").map { " Step \(step.id) must be said \($0)\(step.bounds.within != nil ? " (after that it is 'late')" : "")." } }.joined()
     }
 }

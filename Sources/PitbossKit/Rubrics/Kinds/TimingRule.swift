@@ -54,7 +54,7 @@ public struct TimingRule: RuleKind {
                         if wait > (worst?.seconds ?? -1) { worst = (wait, i) }
                         waitingSince = nil
                     }
-                case .bot, .system:
+                case .bot, .system, .other:
                     break
                 }
             }
