@@ -34,3 +34,34 @@ struct MigrationTests {
         }
     }
 }
+
+@Suite("Migration v6")
+struct MigrationV6Tests {
+    @Test("v6 keeps every turn, accepts the role 'other', and names each finding's and evaluation's rubric from its run")
+    func v6() throws {
+        let queue = try DatabaseQueue()
+        try Migrations.migrator.migrate(queue, upTo: "v5 retraining assignments and their events")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO conversations (id, external_id, source_file, source_record, source_format, channel, language, agent_id, shift_id,
+                                           started_at, content_hash, turn_count, imported_at)
+                VALUES (1, 'c-1', 'f', '1', 'jsonl', 'chat', 'en', 'en.a', 's', '2026-11-21T22:00:00.000Z', 'h', 2, 'now');
+                INSERT INTO turns (conversation_id, idx, role, text) VALUES (1, 0, 'customer', 'hi'), (1, 1, 'agent', 'hello');
+                INSERT INTO flag_runs (id, rubric_name, rubric_version, rubric_hash, rubric_path, selection, started_by, started_at)
+                VALUES (1, 'casino', '1', 'h', 'p', '{}', 'u', 'now');
+                INSERT INTO findings (conversation_id, run_id, rubric_hash, rule_id, criterion, severity, status, message)
+                VALUES (1, 1, 'h', 'rude', 'courtesy', 'major', 'found', 'm');
+                INSERT INTO evaluations (conversation_id, rubric_hash, content_hash, run_id, evaluated_at) VALUES (1, 'h', 'h', 1, 'now');
+                """)
+            #expect(throws: (any Error).self) { try db.execute(sql: "INSERT INTO turns (conversation_id, idx, role, text) VALUES (1, 2, 'other', 'x')") }
+        }
+        try Migrations.migrator.migrate(queue)
+        try queue.write { db in
+            #expect(try String.fetchAll(db, sql: "SELECT text FROM turns ORDER BY idx") == ["hi", "hello"])
+            try db.execute(sql: "INSERT INTO turns (conversation_id, idx, role, text) VALUES (1, 2, 'other', 'his friend')")
+            #expect(try String.fetchOne(db, sql: "SELECT rubric_name FROM findings") == "casino")
+            #expect(try String.fetchOne(db, sql: "SELECT rubric_name FROM evaluations") == "casino")
+            #expect(try Int.fetchOne(db, sql: "PRAGMA foreign_key_check") == nil)
+        }
+    }
+}
