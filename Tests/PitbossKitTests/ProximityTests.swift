@@ -91,6 +91,18 @@ struct ProximityTests {
         #expect(cited(rubric, "το σύστημα είναι άσχετο", language: "el").isEmpty)
     }
 
+    @Test("in_capitals: shouting is told from the words as written, though the pattern sees folded text")
+    func inCapitals() throws {
+        let rubric = try forbidRubric("""
+                  en: [{match: '[^.!?\\n]{8,}', in_capitals: true}]
+                  ru: [{match: '[^.!?\\n]{8,}', in_capitals: true}]
+            """, languages: "[en, ru]")
+        #expect(cited(rubric, "I TOLD YOU TWICE ALREADY. Have a nice day") == ["I TOLD YOU TWICE ALREADY"])
+        #expect(cited(rubric, "Your KYC and ID checks are done in 48 hours.").isEmpty)
+        #expect(cited(rubric, "Я ВАМ УЖЕ ДВА РАЗА НАПИСАЛ: ОТ 24 ДО 72 ЧАСОВ", language: "ru") == ["Я ВАМ УЖЕ ДВА РАЗА НАПИСАЛ: ОТ 24 ДО 72 ЧАСОВ"])
+        #expect(cited(rubric, "OK!").isEmpty)
+    }
+
     @Test("skip_quoted: words in quotation marks, quoted e-mail lines and the customer's own earlier words are not the agent's")
     func skipQuoted() throws {
         let rubric = try forbidRubric("""
@@ -112,6 +124,7 @@ struct ProximityTests {
         ("{match: 'x+', order: before}", "needs 'near'"),
         ("{match: 'x+', near: 'y+', order: sideways}", "one of any, before, after"),
         ("{match: 'x+'}", "has no condition"),
+        ("{match: 'x+', in_capitals: yes please}", "must be true or false"),
         ("{match: 'x+', near: 'y+', words: 500}", "words"),
         ("{near: 'y+'}", "missing 'rules[0].patterns.en[0].match'"),
         ("{match: 'x+', near: '(unclosed'}", "does not compile"),

@@ -8,6 +8,8 @@
 ///   not_near: ['\bserver\b'] # NOT NEAR: no match of these within `words` words, on either side
 ///   to_player: true          # addressed to the player: a second-person word within `words` words
 ///   words: 3                 # at most this many words in between (default 5)
+///   in_capitals: true        # the matched words are written in capitals (shouting), as the turn has them
+
 /// ```
 ///
 /// A match that meets `near` or `to_player` is reported from the first to the last of the words involved, so a
@@ -28,6 +30,10 @@ public struct MatchConditions: Sendable {
     /// NOT NEAR: the match is dropped when one of these is within `words` words of it.
     public var notNear: [CompiledPattern] = []
     public var words = defaultWords
+    /// The match must be written in capitals: folding lower-cases the text a pattern sees, so shouting is told from the
+    /// original words (at least `minimumCapitals` letters, nearly all of them upper case).
+    public var inCapitals = false
+    static let minimumCapitals = 8
 
     /// Every regex the conditions run, for `rubric patterns` and lint.
     public var patterns: [CompiledPattern] { near + (toPlayer.map { [$0] } ?? []) + notNear }
@@ -45,6 +51,7 @@ public struct MatchConditions: Sendable {
             parts.append("near " + near.map(\.source).joined(separator: " or ") + side + " " + within)
         }
         if toPlayer != nil { parts.append("addressed to the player (a second-person word \(within))") }
+        if inCapitals { parts.append("written in capitals") }
         if !notNear.isEmpty { parts.append("not near " + notNear.map(\.source).joined(separator: " or ") + " " + within) }
         return parts.joined(separator: "; ")
     }
@@ -54,6 +61,7 @@ extension EvaluationContext {
     /// The span a match of a conditional pattern is reported with, or nil when the conditions reject it.
     func apply(_ conditions: MatchConditions, to range: Range<Int>, turn: Int,
                bytes: UnsafeBufferPointer<UInt8>) throws -> Range<Int>? {
+        if conditions.inCapitals && !Self.isShouted(texts[turn].originalText(texts[turn].codePoints(range))) { return nil }
         let words = wordPositions(turn)
         var span = range
         /// The nearest match of any of `patterns` within reach on an allowed side, if there is one.
@@ -87,5 +95,15 @@ extension EvaluationContext {
         }
         if !conditions.notNear.isEmpty, try nearest(conditions.notNear, order: .any, overlapCounts: true) != nil { return nil }
         return span
+    }
+
+    /// Words written in capitals: enough letters, and at most one in ten of them lower case (an "ID" or "EUR" in a
+    /// normal sentence is not shouting; "I TOLD YOU TWICE" is).
+    static func isShouted(_ text: String) -> Bool {
+        var upper = 0, lower = 0
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isUppercase { upper += 1 } else if scalar.properties.isLowercase { lower += 1 }
+        }
+        return upper >= MatchConditions.minimumCapitals && lower * 10 <= upper
     }
 }

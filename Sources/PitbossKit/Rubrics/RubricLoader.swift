@@ -336,7 +336,7 @@ public final class RuleParser {
                     continue
                 }
                 guard item.scalar != nil, let source = item.string else {
-                    diagnostics.error(item, "'\(name)' must be a pattern (text) or a map {match: …, near: …, not_near: …, to_player: …, words: N}")
+                    diagnostics.error(item, "'\(name)' must be a pattern (text) or a map {match: …, near: …, order: …, not_near: …, to_player: …, in_capitals: …, words: N}")
                     continue
                 }
                 guard let pattern = compile(source, at: item, name: name, needsValue: needsValue) else { continue }
@@ -382,7 +382,7 @@ public final class RuleParser {
     /// to_player: true, words: N}` (see `MatchConditions`).
     private func conditionalPattern(_ node: Node, name: String, language: String, needsValue: Bool) -> RubricPattern? {
         guard let map = YAMLMap(node, diagnostics, prefix: name, what: "a pattern with conditions") else { return nil }
-        map.onlyKeys(["match", "near", "order", "not_near", "to_player", "words"])
+        map.onlyKeys(["match", "near", "order", "not_near", "to_player", "words", "in_capitals"])
         guard let source = map.string("match", required: true), let matchNode = map["match"],
               let compiled = compile(source, at: matchNode, name: map.field("match"), needsValue: needsValue) else { return nil }
         var conditions = MatchConditions()
@@ -407,8 +407,10 @@ public final class RuleParser {
             conditions.toPlayer = compile(words, at: map["to_player"] ?? node, name: map.field("to_player"))
         }
         if map["words"] != nil { conditions.words = map.integer("words", in: .proximityWords) ?? MatchConditions.defaultWords }
-        if conditions.near.isEmpty && conditions.notNear.isEmpty && conditions.toPlayer == nil && map["near"] == nil && map["not_near"] == nil {
-            diagnostics.error(node, "'\(name)' has no condition (near, not_near or to_player); write the pattern as plain text")
+        conditions.inCapitals = map.bool("in_capitals") ?? false
+        if conditions.near.isEmpty && conditions.notNear.isEmpty && conditions.toPlayer == nil && !conditions.inCapitals
+            && map["near"] == nil && map["not_near"] == nil {
+            diagnostics.error(node, "'\(name)' has no condition (near, not_near, to_player or in_capitals); write the pattern as plain text")
         }
         return RubricPattern(source: source, compiled: compiled, line: node.mark?.line ?? 1, conditions: conditions)
     }
