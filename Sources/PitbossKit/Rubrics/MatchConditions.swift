@@ -61,7 +61,11 @@ extension EvaluationContext {
     /// The span a match of a conditional pattern is reported with, or nil when the conditions reject it.
     func apply(_ conditions: MatchConditions, to range: Range<Int>, turn: Int,
                bytes: UnsafeBufferPointer<UInt8>) throws -> Range<Int>? {
-        if conditions.inCapitals && !Self.isShouted(texts[turn].originalText(texts[turn].codePoints(range))) { return nil }
+        if conditions.inCapitals {
+            // Most turns have too few capitals to shout at all: counted once per turn, it spares a look at every sentence.
+            guard capitalCount(turn) >= MatchConditions.minimumCapitals,
+                  Self.isShouted(texts[turn].originalText(texts[turn].codePoints(range))) else { return nil }
+        }
         let words = wordPositions(turn)
         var span = range
         /// The nearest match of any of `patterns` within reach on an allowed side, if there is one.
@@ -76,6 +80,7 @@ extension EvaluationContext {
                         if overlapCounts { best = (0, candidate) }
                         return !overlapCounts
                     }
+                    // Only NOT NEAR and to_player count overlapping words; a NEAR partner is other words.
                     let isBefore = candidate.upperBound <= range.lowerBound
                     if order == .before && !isBefore || order == .after && isBefore { return true }
                     let gap = words.wordsBetween(candidate, range)
@@ -90,7 +95,8 @@ extension EvaluationContext {
             span = min(span.lowerBound, partner.lowerBound)..<max(span.upperBound, partner.upperBound)
         }
         if let secondPerson = conditions.toPlayer {
-            guard let partner = try nearest([secondPerson], order: .any) else { return nil }
+            // Turkish, Greek and Russian mark the person on the word itself ("salaksınız"): overlapping words count.
+            guard let partner = try nearest([secondPerson], order: .any, overlapCounts: true) else { return nil }
             span = min(span.lowerBound, partner.lowerBound)..<max(span.upperBound, partner.upperBound)
         }
         if !conditions.notNear.isEmpty, try nearest(conditions.notNear, order: .any, overlapCounts: true) != nil { return nil }

@@ -65,6 +65,7 @@ public final class EvaluationContext {
     var evidence: [Evidence]?
     private var wordPositionsByTurn: [Int: WordPositions] = [:]
     private var quotedRangesByTurn: [Int: [Range<Int>]] = [:]
+    private var capitalsByTurn: [Int: Int] = [:]
 
     public init(conversation: Conversation, normalize: Bool, matcher: Matcher) {
         self.conversation = conversation
@@ -80,6 +81,15 @@ public final class EvaluationContext {
         let positions = WordPositions(texts[turn].bytes)
         wordPositionsByTurn[turn] = positions
         return positions
+    }
+
+    /// How many upper-case letters a turn's original text has (a shouting check needs several).
+    func capitalCount(_ turn: Int) -> Int {
+        if let known = capitalsByTurn[turn] { return known }
+        var count = 0
+        for scalar in texts[turn].original.unicodeScalars where scalar.properties.isUppercase { count += 1 }
+        capitalsByTurn[turn] = count
+        return count
     }
 
     /// A turn's quoted passages, computed the first time a rule that skips quoted text matches in it.
