@@ -107,3 +107,19 @@ struct ParticipantTests {
         #expect(found.map(\.agent) == ["en.second"])
     }
 }
+
+@Suite("Sequence: report_missing")
+struct SequenceReportMissingTests {
+    @Test("with report_missing: false a missing step is left to the rules that own it; a step out of order is still a finding")
+    func orderOnly() throws {
+        let yaml = TestRubric.yaml.replacingOccurrences(of: "    message: \"step {step}\"\n    steps:",
+                                                        with: "    message: \"step {step}\"\n    report_missing: false\n    steps:")
+        #expect(yaml != TestRubric.yaml)
+        let rubric = try RubricLoader.parse(yaml: yaml, path: "t.yaml")
+        #expect(evaluate(rubric, "customer: hi\nagent: hello, it is done. bye", only: ["script"]).findings.isEmpty)
+        #expect(evaluate(rubric, "customer: hi\nagent: bye\nagent: hello, how can i help", only: ["script"]).findings.map(\.status) == [.outOfOrder])
+        #expect(RuleExplanation.explain(rubric.rule("script")!, in: rubric).contains("A missing step is not reported here"))
+        // By default a missing step is a finding.
+        #expect(evaluate(TestRubric.rubric, "customer: hi\nagent: hello, it is done. bye", only: ["script"]).findings.map(\.status) == [.absent])
+    }
+}

@@ -6,7 +6,7 @@
 /// `within` deadline, it is `late`.
 public struct SequenceRule: RuleKind {
     public static let name = "sequence"
-    public static let keys = ["steps"]
+    public static let keys = ["steps", "report_missing"]
     public static let usesPatterns = false
 
     public struct Step: Sendable {
@@ -19,6 +19,9 @@ public struct SequenceRule: RuleKind {
     }
 
     public var steps: [Step]
+    /// Whether a missing step is this rule's finding. `report_missing: false` leaves missing steps to the rules that
+    /// own them (a greeting rule, a closing rule) and reports only steps out of order or late.
+    public var reportsMissing = true
 
     public init?(_ map: YAMLMap, _ parser: RuleParser) {
         guard let nodes = map.list("steps", required: true) else { return nil }
@@ -38,6 +41,7 @@ public struct SequenceRule: RuleKind {
         if steps.count < 2 { map.diagnostics.error(map["steps"] ?? map.node, "a sequence needs at least two steps") }
         guard steps.count == nodes.count, steps.count >= 2 else { return nil }
         self.steps = steps
+        reportsMissing = map.bool("report_missing") ?? true
     }
 
     public var patternSets: [(name: String, set: PatternSet)] {
@@ -63,7 +67,7 @@ public struct SequenceRule: RuleKind {
                         .withMessage(rule.message(["step": step.id, "match": late.text]) + " (said late, in turn \(late.turn + 1))"))
                     continue
                 }
-                findings.append(rule.finding(.absent, context, values: ["step": step.id, "match": ""]))
+                if reportsMissing { findings.append(rule.finding(.absent, context, values: ["step": step.id, "match": ""])) }
                 continue
             }
             let position = (match.turn, match.byteOffset)
@@ -78,7 +82,9 @@ public struct SequenceRule: RuleKind {
     }
 
     public func explain(_ rule: Rule) -> String {
-        "Expects \(rule.speaker.name) to go through the steps \(steps.map(\.id).joined(separator: " → ")) in this order; flags each step that is missing (absent) or comes before a step it should follow (out_of_order)."
+        "Expects \(rule.speaker.name) to go through the steps \(steps.map(\.id).joined(separator: " → ")) in this order; flags each step that "
+            + (reportsMissing ? "is missing (absent) or " : "") + "comes before a step it should follow (out_of_order)."
+            + (reportsMissing ? "" : " A missing step is not reported here (report_missing: false): the rules that own the steps report them.")
             + steps.filter { $0.orCustomer != nil }.map { " Step \($0.id) is also met when the customer says it before \(rule.speaker.name)'s first turn." }.joined()
             + steps.compactMap { step in step.bounds.words(rule.speaker.name + "'s").map { " Step \(step.id) must be said \($0)\(step.bounds.within != nil ? " (after that it is 'late')" : "")." } }.joined()
     }
