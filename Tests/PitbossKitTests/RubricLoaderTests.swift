@@ -78,7 +78,7 @@ struct RubricLoaderTests {
     @Test("unknown top-level keys, bad YAML and bad examples are named")
     func otherProblems() {
         #expect(problems("rubric: r\nversion: 1\nlanguages: [en]\ncriteria: [{id: a, title: A, weight: 1}]\nrules: []\nrulez: []\n")
-            == ["r.yaml:6:1: unknown key 'rulez'; allowed here: rubric, version, description, languages, normalize, facts, criteria, rules"])
+            == ["r.yaml:6:1: unknown key 'rulez'; allowed here: rubric, version, description, languages, normalize, transliterate, facts, criteria, rules"])
         #expect(problems("rubric: [unclosed\n").first?.hasPrefix("r.yaml:2:1: not valid YAML") == true)
         let bad = problems(header + """
               - id: a

@@ -65,9 +65,10 @@ struct RubricCommandTests {
 
     @Test("explain and patterns describe the shipped rubric")
     func explainAndPatterns() throws {
-        let explain = try pitboss.run("rubric", "explain", Self.shipped, "agent-rudeness")
+        let explain = try pitboss.run("rubric", "explain", Self.shipped, "agent-insult")
         #expect(explain.status == 0)
-        #expect(explain.stdout.hasPrefix("agent-rudeness — forbid, major, criterion courtesy"))
+        #expect(explain.stdout.hasPrefix("agent-insult — forbid, major, criterion courtesy"))
+        #expect(explain.stdout.contains("addressed to the player (a second-person word within 3 words)"))
         let unknown = try pitboss.run("rubric", "explain", Self.shipped, "nope")
         #expect(unknown.status == 64)
         let patterns = try pitboss.run("rubric", "patterns", Self.shipped)
@@ -92,7 +93,9 @@ struct RubricCommandTests {
         let checked = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         let findings = try #require(checked.first?["findings"] as? [[String: Any]])
         let rude = try #require(findings.first { $0["text"] as? String == "not my problem" })
-        #expect(rude["rule"] as? String == "agent-rudeness")
+        #expect(rude["rule"] as? String == "agent-brush-off")
+        let passes = try #require(checked.first?["passes"] as? [[String: Any]])
+        #expect(passes.isEmpty)  // no greeting, no closing: nothing of the rubric was met
         #expect(rude["turn"] as? Int == 1)
         #expect(rude["start"] as? Int == 25 && rude["end"] as? Int == 39)
         #expect(!FileManager.default.fileExists(atPath: workspace.path("pitboss.sqlite")))

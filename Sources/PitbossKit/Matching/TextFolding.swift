@@ -16,6 +16,19 @@ enum TextFolding {
         return packed
     }
 
+    /// The folded form with the phonetic folds of transliteration on top (see `Transliteration`).
+    @inline(__always)
+    static func append(_ scalar: Unicode.Scalar, to out: inout [Unicode.Scalar], phonetic: Bool) -> Int {
+        guard phonetic else { return append(scalar, to: &out) }
+        var folded: [Unicode.Scalar] = []
+        _ = append(scalar, to: &folded)
+        var count = 0
+        for s in folded {
+            if let kept = Transliteration.phonetic(s) { out.append(kept); count += 1 }
+        }
+        return count
+    }
+
     /// Appends the folded form of `scalar` to `out` and returns how many scalars it appended.
     @inline(__always)
     static func append(_ scalar: Unicode.Scalar, to out: inout [Unicode.Scalar]) -> Int {
@@ -53,7 +66,7 @@ enum TextFolding {
     /// "CEKIM" and "çekim" alike. ASCII — all of PCRE2's syntax — is untouched, escaped characters are
     /// kept as written, and inside a character class a letter is kept and its folded form added (`[ё]`
     /// becomes `[ёе]`), except at the ends of a range, which must stay as written (`[а-я]`).
-    static func foldPattern(_ pattern: String) -> String {
+    static func foldPattern(_ pattern: String, phonetic: Bool = false) -> String {
         let scalars = Array(pattern.precomposedStringWithCanonicalMapping.unicodeScalars)
         var out: [Unicode.Scalar] = []
         var inClass = false
@@ -76,7 +89,7 @@ enum TextFolding {
                     classStart = i
                     continue
                 }
-                if c.value < 0x80 { out.append(c) } else { _ = append(c, to: &out) }
+                if c.value < 0x80 { out.append(c) } else { _ = append(c, to: &out, phonetic: phonetic) }
                 i += 1
                 continue
             }
@@ -92,7 +105,7 @@ enum TextFolding {
                 out.append(c)
                 if !endsRange && !startsRange {
                     var folded: [Unicode.Scalar] = []
-                    _ = append(c, to: &folded)
+                    _ = append(c, to: &folded, phonetic: phonetic)
                     if folded.count == 1, folded[0] != c { out.append(folded[0]) }
                 }
             } else {
@@ -120,17 +133,50 @@ public struct MatchableText: Sendable {
     private let codePointAfterByte: [Int32]?
 
     public init(_ text: String, fold: Bool) {
+        self.init(text, fold: fold, transliterating: nil)
+    }
+
+    /// `transliterating`: the conversation's language, when the rubric matches transliterated text (see
+    /// `Transliteration`): letters are folded phonetically, and a turn written mostly in Latin letters is matched
+    /// both as written and as it reads in the language's script, the two readings separated by ". \n".
+    public init(_ text: String, fold: Bool, transliterating language: String?) {
         original = text
+        let phonetic = fold && language != nil
         var isASCII = true
         for byte in text.utf8 where byte >= 0x80 { isASCII = false; break }
-        if isASCII {
+        let reading = phonetic ? language.flatMap { Transliteration.nativeReading(of: text, language: $0) } : nil
+        if isASCII && reading == nil {
             bytes = Array(text.utf8)
             codePointOfByte = nil
             codePointAfterByte = nil
             return
         }
-        if fold && text.unicodeScalars.contains(where: { $0.properties.canonicalCombiningClass != .notReordered }) {
-            (bytes, codePointOfByte, codePointAfterByte) = Self.foldByCharacter(text)
+        if let reading {
+            var (out, starts, ends) = Self.foldByCharacter(text, phonetic: true)
+            let total = Int32(text.unicodeScalars.count)
+            // The separator maps to the end of the text; the native reading maps each letter back to the Latin it came from.
+            starts.removeLast()
+            ends.removeLast()
+            for byte in Array(". \n".utf8) { out.append(byte); starts.append(total); ends.append(total) }
+            var folded: [Unicode.Scalar] = []
+            for (scalar, from, to) in reading {
+                folded.removeAll(keepingCapacity: true)
+                _ = TextFolding.append(scalar, to: &folded, phonetic: true)
+                for s in folded {
+                    for byte in UTF8.encode(s)! {  // a Unicode.Scalar always encodes
+                        out.append(byte)
+                        starts.append(Int32(from))
+                        ends.append(Int32(to))
+                    }
+                }
+            }
+            starts.append(total)
+            ends.append(total)
+            (bytes, codePointOfByte, codePointAfterByte) = (out, starts, ends)
+            return
+        }
+        if fold && (phonetic || text.unicodeScalars.contains(where: { $0.properties.canonicalCombiningClass != .notReordered })) {
+            (bytes, codePointOfByte, codePointAfterByte) = Self.foldByCharacter(text, phonetic: phonetic)
             return
         }
         codePointAfterByte = nil
@@ -160,7 +206,7 @@ public struct MatchableText: Sendable {
 
     /// Text written with separate accents (decomposed, as some exports and speech-to-text write it):
     /// each character is composed, then folded, and every byte it yields maps to the whole character.
-    private static func foldByCharacter(_ text: String) -> ([UInt8], [Int32], [Int32]) {
+    private static func foldByCharacter(_ text: String, phonetic: Bool = false) -> ([UInt8], [Int32], [Int32]) {
         var out: [UInt8] = []
         var starts: [Int32] = []
         var ends: [Int32] = []
@@ -170,7 +216,7 @@ public struct MatchableText: Sendable {
             let count = character.unicodeScalars.count
             folded.removeAll(keepingCapacity: true)
             for scalar in String(character).precomposedStringWithCanonicalMapping.unicodeScalars {
-                _ = TextFolding.append(scalar, to: &folded)
+                _ = TextFolding.append(scalar, to: &folded, phonetic: phonetic)
             }
             for scalar in folded {
                 for byte in UTF8.encode(scalar)! {  // a Unicode.Scalar always encodes
@@ -191,9 +237,10 @@ public struct MatchableText: Sendable {
         guard let map = codePointOfByte else { return range }
         let start = Int(map[range.lowerBound])
         guard range.upperBound > range.lowerBound else { return start..<start }
-        // The end is just past the original character that produced the last matched byte.
-        if let after = codePointAfterByte { return start..<Int(after[range.upperBound - 1]) }
-        return start..<(Int(map[range.upperBound - 1]) + 1)
+        // The end is just past the original character that produced the last matched byte. A match that runs from
+        // one reading of a transliterated turn into the other maps back to where it started, never backwards.
+        if let after = codePointAfterByte { return start..<max(start, Int(after[range.upperBound - 1])) }
+        return start..<max(start, Int(map[range.upperBound - 1]) + 1)
     }
 
     /// The original text of a code-point range.

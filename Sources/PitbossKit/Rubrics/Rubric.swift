@@ -8,6 +8,9 @@ public struct Rubric: Sendable {
     public var languages: [String]
     /// Whether text and patterns are folded (case, accents, Turkish i, ё) before matching.
     public var normalize: Bool
+    /// Whether Russian and Greek written in Latin letters is matched by the native-script patterns (see
+    /// `Transliteration`); letters are then folded phonetically in text and patterns alike.
+    public var transliterate = false
     public var facts: [String: Fact]
     public var criteria: [Criterion]
     public var rules: [Rule]

@@ -12,14 +12,14 @@ public struct RubricEvaluator: Sendable {
     /// Rules with `defer_to` report nothing on a conversation where a rule they defer to made a finding (the rules
     /// deferred to are evaluated too when `only` names a rule that defers).
     public func evaluate(_ conversation: Conversation, matcher: Matcher, only ruleIDs: Set<String>? = nil) -> [Finding] {
-        evaluate(EvaluationContext(conversation: conversation, normalize: rubric.normalize, matcher: matcher), only: ruleIDs)
+        evaluate(EvaluationContext(conversation: conversation, normalize: rubric.normalize, transliterate: rubric.transliterate, matcher: matcher), only: ruleIDs)
     }
 
     /// The findings and, for the rules that were met, the words that met them (evidence for passes), as `check` and
     /// `review` show them. Evidence of a rule that found something is kept: the steps of a script that were met.
     public func evaluateWithEvidence(_ conversation: Conversation, matcher: Matcher, only ruleIDs: Set<String>? = nil)
         -> (findings: [Finding], evidence: [Evidence]) {
-        let context = EvaluationContext(conversation: conversation, normalize: rubric.normalize, matcher: matcher)
+        let context = EvaluationContext(conversation: conversation, normalize: rubric.normalize, transliterate: rubric.transliterate, matcher: matcher)
         context.evidence = []
         let findings = evaluate(context, only: ruleIDs)
         let evidence = (context.evidence ?? []).filter { ruleIDs?.contains($0.rule) ?? true }

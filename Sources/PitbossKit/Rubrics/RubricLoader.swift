@@ -35,10 +35,14 @@ public enum RubricLoader {
             throw RubricLoadError(problems: [yamlProblem(error, path: path)])
         }
         guard let map = YAMLMap(root, diagnostics, what: "a rubric") else { throw RubricLoadError(problems: diagnostics.problems) }
-        map.onlyKeys(["rubric", "version", "description", "languages", "normalize", "facts", "criteria", "rules"])
+        map.onlyKeys(["rubric", "version", "description", "languages", "normalize", "transliterate", "facts", "criteria", "rules"])
         let name = map.string("rubric", required: true) ?? ""
         let version = readVersion(map, diagnostics)
         let normalize = map.bool("normalize") ?? true
+        let transliterate = map.bool("transliterate") ?? false
+        if transliterate && !normalize {
+            diagnostics.error(map["transliterate"], "'transliterate: true' needs 'normalize: true': transliterated text is matched folded")
+        }
         var languages: [String] = []
         if let list = map.strings("languages") {
             for code in list where ConversationDraft.isoLanguage(code) != code {
@@ -56,6 +60,7 @@ public enum RubricLoader {
             diagnostics.rule = nil
             guard let ruleMap = YAMLMap(node, diagnostics, prefix: "rules[\(i)]", what: "a rule") else { continue }
             let parser = RuleParser(diagnostics: diagnostics, languages: languages, normalize: normalize, facts: facts)
+            parser.phonetic = transliterate && normalize
             if let rule = parser.rule(ruleMap, criteria: criteria) {
                 if !ruleIDs.insert(rule.id).inserted {
                     diagnostics.error(ruleMap["id"], "duplicate rule id '\(rule.id)'")
@@ -66,8 +71,10 @@ public enum RubricLoader {
         }
         checkDeferrals(rules, (map.list("rules", required: false) ?? []), diagnostics)
         if !diagnostics.problems.isEmpty { throw RubricLoadError(problems: diagnostics.problems) }
-        return Rubric(name: name, version: version, languages: languages, normalize: normalize, facts: facts,
-                      criteria: criteria, rules: rules, path: path, contentHash: contentHash)
+        var rubric = Rubric(name: name, version: version, languages: languages, normalize: normalize, facts: facts,
+                            criteria: criteria, rules: rules, path: path, contentHash: contentHash)
+        rubric.transliterate = transliterate && normalize
+        return rubric
     }
 
     /// `defer_to` names other rules of the rubric, never the rule itself, and never in a circle (A defers to B, B to
@@ -205,6 +212,8 @@ public final class RuleParser {
     /// The languages this rule must have patterns for: its `languages`, else the rubric's.
     var coverage: [String]
     var caseSensitive = false
+    /// Patterns are folded as transliterated text is (`transliterate: true`).
+    var phonetic = false
 
     init(diagnostics: Diagnostics, languages: [String], normalize: Bool, facts: [String: Fact]) {
         self.diagnostics = diagnostics
@@ -359,7 +368,7 @@ public final class RuleParser {
             return nil
         }
         do {
-            let pattern = try CompiledPattern(normalize ? TextFolding.foldPattern(source) : source, caseless: !caseSensitive)
+            let pattern = try CompiledPattern(normalize ? TextFolding.foldPattern(source, phonetic: phonetic) : source, caseless: !caseSensitive)
             if let failure = PatternSyntax.forcedFailure(in: source) {
                 // Checked before empty matches: PCRE2 counts an alternative that fails as one that might be empty.
                 diagnostics.error(node, "'\(name)' has \(failure.construct) at offset \(failure.offset), which never matches: the alternative holding it can never match anything; remove it")

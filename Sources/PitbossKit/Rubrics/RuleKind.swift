@@ -67,9 +67,10 @@ public final class EvaluationContext {
     private var quotedRangesByTurn: [Int: [Range<Int>]] = [:]
     private var capitalsByTurn: [Int: Int] = [:]
 
-    public init(conversation: Conversation, normalize: Bool, matcher: Matcher) {
+    public init(conversation: Conversation, normalize: Bool, transliterate: Bool = false, matcher: Matcher) {
         self.conversation = conversation
-        self.texts = conversation.turns.map { MatchableText($0.text, fold: normalize) }
+        let language = transliterate ? conversation.language : nil
+        self.texts = conversation.turns.map { MatchableText($0.text, fold: normalize, transliterating: language) }
         self.matcher = matcher
     }
 

@@ -23,7 +23,7 @@ public struct FactRule: RuleKind {
             for entry in unitMap.entries {
                 guard let factor = unitMap.number(entry.key, in: .unitFactor) else { continue }
                 // Units are looked up in the matched text, which is folded when the rubric normalises.
-                let key = parser.normalize ? TextFolding.foldPattern(entry.key.lowercased()) : entry.key.lowercased()
+                let key = parser.normalize ? TextFolding.foldPattern(entry.key.lowercased(), phonetic: parser.phonetic) : entry.key.lowercased()
                 if units[key] != nil {
                     map.diagnostics.error(entry.keyNode, "unit '\(entry.key)' is given twice (units are compared in lower case)")
                 }

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import PitbossKit
+
+@Suite("Transliterated Russian and Greeklish")
+struct TransliterationTests {
+    func reading(_ text: String, _ language: String) -> String? {
+        Transliteration.nativeReading(of: text, language: language).map { String(String.UnicodeScalarView($0.map(\.scalar))) }
+    }
+
+    @Test("a turn written mostly in Latin letters reads in the native script by the informal schemes", arguments: [
+        ("chitaite vnimatelnee", "ru", "читаите внимателнее"),
+        ("ya zhe pisal, shchas", "ru", "я же писал, щас"),
+        ("eprepe na diavasete", "el", "επρεπε να διαβασετε"),
+        ("8elw ta lefta mou, 8 euro", "el", "θελω τα λεφτα μου, 8 ευρο"),
+    ])
+    func readings(_ text: String, _ language: String, _ expected: String) {
+        #expect(reading(text, language) == expected)
+    }
+
+    @Test("a turn in the native script, or a language without a scheme, has no second reading")
+    func noReading() {
+        #expect(reading("Здравствуйте, Lucky Seven на связи", "ru") == nil)
+        #expect(reading("merhaba, cekimim nerede", "tr") == nil)
+        #expect(reading("ok", "ru") == nil)  // too few letters to say
+    }
+
+    @Test("matched in its native reading, a match cites the Latin words as the turn has them")
+    func spans() throws {
+        let text = MatchableText("Chitaite VNIMATELNEE, pozhaluista", fold: true, transliterating: "ru")
+        let pattern = try CompiledPattern(TextFolding.foldPattern("читайте\\s+внимательн\\w*", phonetic: true))
+        let range = try #require(try Matcher().matches(pattern, in: String(decoding: text.bytes, as: UTF8.self)).first)
+        #expect(text.originalText(text.codePoints(range)) == "Chitaite VNIMATELNEE")
+    }
+
+    @Test("phonetic folds make the letters transliteration cannot tell apart equal, in text and patterns alike")
+    func phonetic() {
+        #expect(TextFolding.foldPattern("читайте, вы, это, объём", phonetic: true) == "читаите, ви, ето, обем")
+        #expect(TextFolding.foldPattern("πρόβλημα σου, ώρες", phonetic: true) == "προβλιμα σοι, ορεσ")
+        #expect(TextFolding.foldPattern("читайте") == "читайте")  // without transliterate, й stays й
+    }
+
+    @Test("a rubric with transliterate: true matches translit with its Cyrillic patterns; without it, it does not")
+    func rubric() throws {
+        func rubric(_ transliterate: Bool) throws -> Rubric {
+            try RubricLoader.parse(yaml: """
+                rubric: t
+                version: 1
+                languages: [ru]
+                transliterate: \(transliterate)
+                criteria: [{id: courtesy, title: Courteous, weight: 1}]
+                rules:
+                  - {id: blame, kind: forbid, criterion: courtesy, severity: major, message: "{match}", patterns: {ru: ['\\bчитайте\\s+внимательн\\w*']}}
+                """, path: "t.yaml")
+        }
+        let example = RuleExample(expectation: .flag, text: "customer: kogda?\nagent: chitaite vnimatelnee", language: "ru", channel: .chat, line: 0)
+        let conversation = ExampleTranscript.conversation(example)
+        #expect(RubricEvaluator(rubric: try rubric(true)).evaluate(conversation, matcher: Matcher()).map(\.text) == ["chitaite vnimatelnee"])
+        #expect(RubricEvaluator(rubric: try rubric(false)).evaluate(conversation, matcher: Matcher()).isEmpty)
+    }
+
+    @Test("transliterate needs normalize")
+    func needsNormalize() {
+        #expect {
+            try RubricLoader.parse(yaml: "rubric: t\nversion: 1\nlanguages: [ru]\nnormalize: false\ntransliterate: true\ncriteria: []\nrules: []\n", path: "t.yaml")
+        } throws: { "\($0)".contains("'transliterate: true' needs 'normalize: true'") }
+    }
+}
