@@ -58,8 +58,8 @@ demo: build
 	$(BIN) check --db $(DEMO_DB) chat-20261121-0008
 	@echo
 	@echo "== pitboss review chat-20261121-0008 --as qa.maria (a reviewer's session; the answers are piped in here)"
-	printf '%s\n' c c '' '' '' '' n '' n p \
-	  'Rude twice in one message; coach on de-escalation.' s | $(BIN) review --db $(DEMO_DB) --as qa.maria chat-20261121-0008
+	printf '%s\n' c c c '' '' '' '' n '' n p \
+	  'Blames the player and brushes them off; coach on de-escalation.' s | $(BIN) review --db $(DEMO_DB) --as qa.maria chat-20261121-0008
 	@echo
 	@echo "== pitboss history chat-20261121-0008 (the stored review and the audit trail)"
 	$(BIN) history --db $(DEMO_DB) chat-20261121-0008

@@ -122,7 +122,7 @@ struct RuleKindTests {
         let late = TestRubric.findings("greet", "agent: what do you want\nagent: hello")
         #expect(late.map(\.status) == [.late])
         #expect(late[0].turn == 1 && late[0].text == "hello")
-        #expect(late[0].message.hasSuffix("(said late, in turn 2: \"hello\")"), "\(late[0].message)")
+        #expect(late[0].message.hasSuffix("(said late: \"hello\")"), "\(late[0].message)")
         let absent = TestRubric.findings("greet", "agent: what do you want\nagent: fine")
         #expect(absent.map(\.status) == [.absent])
         #expect(absent[0].turn == nil && absent[0].start == nil)

@@ -28,7 +28,7 @@ struct BoundedStepTests {
         let slow = evaluate(rubric, "[00:00] customer: hi\n[02:00] agent: hello, how can i help?\n[03:00] agent: done, bye", only: ["script"])
         #expect(slow.findings.map(\.status) == [.late])
         #expect(slow.findings.first?.text == "hello" && slow.findings.first?.turn == 1)
-        #expect(slow.findings.first?.message.contains("said late, in turn 2") == true)
+        #expect(slow.findings.first?.message.contains("(said late: \"hello\")") == true)
         let byeTooEarly = evaluate(rubric, "[00:00] customer: hi\n[00:20] agent: hello, how can i help? bye\n[01:00] agent: anything more?", only: ["script"])
         #expect(byeTooEarly.findings.map(\.status) == [.absent])
     }
@@ -63,7 +63,7 @@ struct EvidenceTests {
         let cited = Dictionary(grouping: result.evidence, by: \.rule).mapValues { $0.map { "\($0.what)=\($0.text)@\($0.turn)" } }
         #expect(cited["greet"] == ["=hello@1"])
         #expect(cited["script"] == ["greet=hello@1", "help=how can i help@1", "close=bye@5"])
-        #expect(cited["rg"] == ["response to turn 1=deposit limit@1"])
+        #expect(cited["rg"] == ["response to turn 0=deposit limit@1"])
         #expect(cited["verify"] == ["before=confirm your email@3"])
         #expect(cited["withdrawal"] == ["within policy (24–72 hours)=48 hours@5"])
         #expect(cited["rude"] == nil)

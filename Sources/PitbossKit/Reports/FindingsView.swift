@@ -52,13 +52,13 @@ public enum FindingsView {
         return out
     }
 
-    /// One line per piece of evidence: the rule, what it met, the turn (counted from 1) and the words that met it.
+    /// One line per piece of evidence: the rule, what it met, the turn (numbered as findings are) and the words that met it.
     public static func passes(_ passes: [Evidence], in conversation: Conversation, mask: PersonalDataMask?, style: OutputStyle) -> String {
         passes.map { e in
             let turnText = e.turn < conversation.turns.count ? conversation.turns[e.turn].text : nil
             let words = mask.map { $0.masked(e, inTurn: turnText).text } ?? e.text
             return "    " + style.paint("✓", .green) + " \(TerminalSafe.line(e.rule))" + (e.what.isEmpty ? "" : " (\(TerminalSafe.line(e.what)))")
-                + " [\(TerminalSafe.line(e.criterion))] · turn \(e.turn + 1): \"" + TerminalSafe.line(words) + "\"\n"
+                + " [\(TerminalSafe.line(e.criterion))] · turn \(e.turn): \"" + TerminalSafe.line(words) + "\"\n"
         }.joined()
     }
 

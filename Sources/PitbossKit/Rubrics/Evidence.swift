@@ -4,7 +4,7 @@
 public struct Evidence: Sendable, Equatable, Codable {
     public var rule: String
     public var criterion: String
-    /// What the words met: "", or a step ("need"), or "response to turn 3".
+    /// What the words met: "", or a step ("need"), or "response to turn 3" (turns numbered as everywhere else).
     public var what: String
     public var agent: String?
     public var turn: Int

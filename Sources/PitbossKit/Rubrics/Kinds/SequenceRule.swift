@@ -64,7 +64,7 @@ public struct SequenceRule: RuleKind {
                 if let said = step.orCustomer, try context.firstMatch(said, in: opening) != nil { continue }
                 if let late = try context.firstMatch(step.patterns, exceptions: rule.exceptions, in: step.bounds.turnsAfterDeadline(turns, context)) {
                     findings.append(rule.finding(.late, context, match: late, values: ["step": step.id])
-                        .withMessage(rule.message(["step": step.id, "match": late.text]) + " (said late, in turn \(late.turn + 1))"))
+                        .withMessage(rule.message(["step": step.id, "match": late.text]) + " (said late: \"\(late.text)\")"))
                     continue
                 }
                 if reportsMissing { findings.append(rule.finding(.absent, context, values: ["step": step.id, "match": ""])) }
