@@ -8,7 +8,7 @@
 ///   not_near: ['\bserver\b'] # NOT NEAR: no match of these within `words` words, on either side
 ///   to_player: true          # addressed to the player: a second-person word within `words` words
 ///   words: 3                 # at most this many words in between (default 5)
-///   in_capitals: true        # the matched words are written in capitals (shouting), as the turn has them
+///   in_capitals: true        # the matched words are written in capitals (shouting): three words or more
 
 /// ```
 ///
@@ -103,13 +103,17 @@ extension EvaluationContext {
         return span
     }
 
-    /// Words written in capitals: enough letters, and at most one in ten of them lower case (an "ID" or "EUR" in a
-    /// normal sentence is not shouting; "I TOLD YOU TWICE" is).
+    /// Words written in capitals: three words or more, enough letters, and at most one in ten of them lower case (an
+    /// "ID" or "EUR" in a normal sentence, or "TD, ENOIDEA", is not shouting; "I TOLD YOU TWICE" is).
     static func isShouted(_ text: String) -> Bool {
-        var upper = 0, lower = 0
+        var upper = 0, lower = 0, words = 0
+        var inWord = false
         for scalar in text.unicodeScalars {
+            let isLetter = scalar.properties.isAlphabetic
+            if isLetter && !inWord { words += 1 }
+            inWord = isLetter
             if scalar.properties.isUppercase { upper += 1 } else if scalar.properties.isLowercase { lower += 1 }
         }
-        return upper >= MatchConditions.minimumCapitals && lower * 10 <= upper
+        return words >= 3 && upper >= MatchConditions.minimumCapitals && lower * 10 <= upper
     }
 }
