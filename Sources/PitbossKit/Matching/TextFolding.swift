@@ -16,15 +16,29 @@ enum TextFolding {
         return packed
     }
 
-    /// The folded form with the phonetic folds of transliteration on top (see `Transliteration`).
+    /// The same folds with the phonetic folds of transliteration on top (see `Transliteration`), computed once.
+    private static let phoneticTable: [UInt64] = table.map { packed in
+        var out: UInt64 = 0
+        var slot: UInt64 = 0
+        for shift in [UInt64(0), 32] {
+            let part = UInt32(truncatingIfNeeded: packed >> shift)
+            guard part != 0, let s = Unicode.Scalar(part), let kept = Transliteration.phonetic(s) else { continue }
+            out |= UInt64(kept.value) << (32 * slot)
+            slot += 1
+        }
+        return out
+    }
+
+    /// Appends the folded form of `scalar`, with the phonetic folds when asked, and returns how many scalars it appended.
     @inline(__always)
     static func append(_ scalar: Unicode.Scalar, to out: inout [Unicode.Scalar], phonetic: Bool) -> Int {
-        guard phonetic else { return append(scalar, to: &out) }
-        var folded: [Unicode.Scalar] = []
-        _ = append(scalar, to: &folded)
+        let v = scalar.value
+        guard phonetic, v >= 0x80, v < 0x2000 else { return append(scalar, to: &out) }
+        let packed = phoneticTable[Int(v) - 0x80]
         var count = 0
-        for s in folded {
-            if let kept = Transliteration.phonetic(s) { out.append(kept); count += 1 }
+        for shift in [UInt64(0), 32] {
+            let part = UInt32(truncatingIfNeeded: packed >> shift)
+            if part != 0, let s = Unicode.Scalar(part) { out.append(s); count += 1 }
         }
         return count
     }
@@ -175,7 +189,7 @@ public struct MatchableText: Sendable {
             (bytes, codePointOfByte, codePointAfterByte) = (out, starts, ends)
             return
         }
-        if fold && (phonetic || text.unicodeScalars.contains(where: { $0.properties.canonicalCombiningClass != .notReordered })) {
+        if fold && text.unicodeScalars.contains(where: { $0.properties.canonicalCombiningClass != .notReordered }) {
             (bytes, codePointOfByte, codePointAfterByte) = Self.foldByCharacter(text, phonetic: phonetic)
             return
         }
@@ -187,7 +201,7 @@ public struct MatchableText: Sendable {
         var folded: [Unicode.Scalar] = []
         for (index, scalar) in text.unicodeScalars.enumerated() {
             folded.removeAll(keepingCapacity: true)
-            if fold { _ = TextFolding.append(scalar, to: &folded) } else { folded.append(scalar) }
+            if fold { _ = TextFolding.append(scalar, to: &folded, phonetic: phonetic) } else { folded.append(scalar) }
             for s in folded {
                 var buffer: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
                 let count = withUnsafeMutableBytes(of: &buffer) { raw -> Int in
