@@ -101,4 +101,26 @@ struct FactRuleWordsTests {
         // Words in an order no number has are not read either.
         #expect(try Self.findings("agent: withdrawals take five-twenty days").map(\.status) == [.error])
     }
+
+    @Test("the casino rubric reads the numbers agents write in words, in all four languages")
+    func casinoRubric() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Rubrics/casino-support.yaml").path
+        let rubric = try RubricLoader.parse(yaml: String(contentsOfFile: path, encoding: .utf8), path: path)
+        func messages(_ rule: String, _ text: String, _ language: String) -> [String] {
+            let example = RuleExample(expectation: .flag, text: "agent: " + text, language: language, channel: .email, line: 0)
+            return RubricEvaluator(rubric: rubric).evaluate(ExampleTranscript.conversation(example), matcher: Matcher(), only: [rule])
+                .map { "\($0.status.rawValue): \($0.message)" }
+        }
+        #expect(messages("wagering-requirement", "Το μπόνους έχει απαίτηση στοιχηματισμού πενήντα φορές το ποσό.", "el").first?
+            .hasPrefix("incorrect: Wagering requirement stated as 50x") == true)
+        #expect(messages("minimum-deposit", "The smallest deposit is twenty euros.", "en").first?
+            .hasPrefix("incorrect: Minimum deposit stated as 20 EUR") == true)
+        #expect(messages("withdrawal-time", "Вывод средств обрабатывается в срок до пяти рабочих дней.", "ru").count == 1)
+        #expect(messages("kyc-time", "Belge doğrulama süreci iki haftaya kadar sürebilir.", "tr").count == 1)
+        #expect(messages("kyc-time", "Ο έλεγχος των εγγράφων διαρκεί έως και μία εβδομάδα.", "el").count == 1)
+        #expect(messages("withdrawal-time", "Withdrawals take seventy-two hours at most.", "en").isEmpty)
+        #expect(messages("kyc-time", "Η επαλήθευση γίνεται μέσα σε σαράντα οκτώ ώρες.", "el").isEmpty)
+        #expect(messages("withdrawal-time", "Çekimler yetmiş iki saat içinde işlenir.", "tr").isEmpty)
+    }
 }

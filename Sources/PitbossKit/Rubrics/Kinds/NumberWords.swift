@@ -11,10 +11,11 @@
 /// What is read: units, teens and tens and their compounds ("seventy two", "twenty-four", "семьдесят два",
 /// "yetmiş iki", "on beş", "εβδομήντα δύο"); the case forms Russian puts after "до", "от", "в течение" ("пяти",
 /// "двух", "трёх", "семи", "одну") and the Greek genders ("τρεις"/"τρία", "μία"/"ένα"); an article meaning one ("a
-/// week", "an hour"); halves ("half", "пол", "yarım", "μισή"; "one and a half", "bir buçuk", "полтора", "ενάμιση");
-/// "a couple" (2); and "a few" / "several" / "несколько" / "birkaç" / "λίγες" / "μερικές", read as 3 — the least
-/// they can mean beyond a couple, so "verification takes a few days" is above 48 hours and "withdrawals take a few
-/// days" is within 72. Hundreds ("a hundred", "сто", "yüz", "εκατό") are read; thousands are not.
+/// week", "an hour"; colloquial Greek "καμιά εβδομάδα", about a week); halves ("half", "пол", "yarım", "μισή";
+/// "one and a half", "bir buçuk", "полтора", "ενάμιση"); "a couple" (2); and "a few" / "several" / "несколько" /
+/// "birkaç" / "λίγες" / "μερικές", read as 3 — the least they can mean beyond a couple, so "verification takes a few
+/// days" is above 48 hours and "withdrawals take a few days" is within 72. Hundreds ("a hundred", "сто", "yüz",
+/// "εκατό") are read; thousands are not.
 enum NumberWords {
     enum Word: Equatable {
         /// A number and its rank: 1 for 1–19 (and 1.5, "a few"), 2 for the tens (Turkish "on" and Greek "δέκα" too,
@@ -92,7 +93,7 @@ enum NumberWords {
     /// Greek in both genders and the genitive ("τριών ημερών"), and the Greeklish of the small ones.
     private static let greek: [(String, Word)] =
         numbers(1, [
-            (1, ["ένα", "ένας", "έναν", "ενός", "μία", "μια", "μιας", "ena", "mia"]),
+            (1, ["ένα", "ένας", "έναν", "ενός", "μία", "μια", "μιας", "καμιά", "ena", "mia"]),
             (1.5, ["ενάμιση", "ενάμισι", "μιάμιση", "μιάμισι"]),
             (2, ["δύο", "δυο", "dyo", "dio", "duo"]),
             (3, ["τρεις", "τρία", "τριών", "λίγες", "λίγα", "λίγων", "μερικές", "μερικά", "μερικών", "treis", "tria"]),
