@@ -1,7 +1,9 @@
 import Foundation
 
 /// `fact`: a stated value, captured as `(?<value>…)` (and `(?<unit>…)`), is checked against a fact of house
-/// policy, after converting its unit: "withdrawals take 7 days" against 24–72 hours.
+/// policy, after converting its unit: "withdrawals take 7 days" against 24–72 hours. The value is digits or a
+/// number in words (`NumberWords`: "seven days", "до пяти рабочих дней"); a unit captured with no value ("до
+/// недели") is one of it; a value that cannot be read gives an `error` finding that says so.
 public struct FactRule: RuleKind {
     public static let name = "fact"
     public static let keys = ["fact", "units"]
@@ -37,16 +39,35 @@ public struct FactRule: RuleKind {
         var findings: [Finding] = []
         for turn in context.turns(of: rule.speaker) {
             for match in try context.matches(rule.patterns, exceptions: rule.exceptions, turn: turn) {
-                // A value too long for a Double (hundreds of digits) reads as infinite: still a statement to flag.
-                guard let valueText = match.captures["value"], let value = Self.number(valueText), !value.isNaN else { continue }
-                var factor = 1.0
                 let unitText = match.captures["unit"]?.lowercased()
                 let unitAsSaid = match.originalCaptures["unit"]
+                let valueText = match.captures["value"]
+                let value: Double
+                if let valueText {
+                    // Digits, or a number in words ("seven", "пяти", "iki", "δύο"). Words the table cannot read are
+                    // reported, not skipped: a statement of policy nobody checked must not pass as one that was.
+                    guard let read = Self.number(valueText) ?? NumberWords.value(valueText) else {
+                        let valueAsSaid = match.originalCaptures["value"] ?? valueText
+                        findings.append(rule.finding(.error, context, match: match, values: [
+                            "value": valueAsSaid, "unit": unitAsSaid ?? fact.unit, "expected": fact.expected,
+                        ]).withMessage("\(rule.id): the value '\(valueAsSaid)' could not be read as a number; add its words to NumberWords or narrow the pattern"))
+                        continue
+                    }
+                    value = read
+                } else if unitText != nil {
+                    // A unit said without a number ("неделю", "в течение суток"): one of it.
+                    value = 1
+                } else {
+                    continue
+                }
+                // A value too long for a Double (hundreds of digits) reads as infinite: still a statement to flag.
+                guard !value.isNaN else { continue }
+                var factor = 1.0
                 if let unitText {
                     let key = unitText.split(whereSeparator: \.isWhitespace).joined(separator: " ")
                     guard let known = units[key] else {
                         findings.append(rule.finding(.error, context, match: match, values: [
-                            "value": valueText, "unit": unitAsSaid ?? unitText, "expected": fact.expected,
+                            "value": valueText ?? "", "unit": unitAsSaid ?? unitText, "expected": fact.expected,
                         ]).withMessage("\(rule.id): unit '\(unitAsSaid ?? unitText)' is not in the rule's units; add it to 'units'"))
                         continue
                     }
@@ -57,8 +78,10 @@ public struct FactRule: RuleKind {
                     context.recordEvidence(rule, match, what: "within policy (\(fact.expected))")
                     continue
                 }
+                // Words are shown as the number they say ("50x", not "πενηνταx"); digits as written.
+                let valueShown = valueText.map { Self.number($0) != nil ? $0 : Self.format(value) } ?? Self.format(value)
                 findings.append(rule.finding(.incorrect, context, match: match, values: [
-                    "value": valueText, "unit": unitAsSaid ?? fact.unit, "expected": fact.expected,
+                    "value": valueShown, "unit": unitAsSaid ?? fact.unit, "expected": fact.expected,
                     "converted": Self.format(converted) + (fact.unit.isEmpty ? "" : " \(fact.unit)"),
                 ]))
             }
