@@ -43,6 +43,7 @@ struct JSONStyleTests {
         #expect(try pitboss.run("flag", "--rubric", rubric).status == 0)
         for command in [["findings"], ["queue", "list"]] {
             let json = try pitboss.run(command + ["--format", "json"])
+            #expect(json.status == 0, "\(command): \(json.stderr)")
             let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
             let first = try #require(objects.first)
             let csv = try pitboss.run(command + ["--format", "csv"])

@@ -48,9 +48,16 @@ public struct FlagRunner: Sendable {
             let batch = try store.pending(after: after, limit: options.batchSize, selection: options.selection, rubricHash: rubric.contentHash)
             guard let last = batch.last else { break }
             after = last.rowID
-            let evaluated = ParallelMap.map(batch, state: { Matcher(limits: limits) }) { matcher, pending in
-                FlagStore.Evaluated(pending: pending, findings: evaluator.evaluate(pending.conversation, matcher: matcher))
-            }
+            // Evaluated in groups, rule by rule (see RubricEvaluator), on all cores; a group holds one language where it
+            // can, so that a rule runs one language's patterns over it. Written back in the batch's own order.
+            let order = batch.indices.sorted { (batch[$0].conversation.language, $0) < (batch[$1].conversation.language, $1) }
+            let groups = stride(from: 0, to: order.count, by: RubricEvaluator.batchSize).map { Array(order[$0..<min($0 + RubricEvaluator.batchSize, order.count)]) }
+            let findings = ParallelMap.map(groups, state: { Matcher(limits: limits) }) { matcher, group in
+                zip(group, evaluator.evaluate(group.map { batch[$0].conversation }, matcher: matcher)).map { ($0, $1) }
+            }.flatMap { $0 }
+            var byIndex = Array(repeating: [Finding](), count: batch.count)
+            for (index, found) in findings { byIndex[index] = found }
+            let evaluated = zip(batch, byIndex).map { FlagStore.Evaluated(pending: $0, findings: $1) }
             let written = try store.save(evaluated, run: runID, rubricName: rubric.name, rubricHash: rubric.contentHash, minSeverity: options.minSeverity, now: now)
             for (item, outcome) in zip(evaluated, written) { summary.count(item, outcome, minSeverity: options.minSeverity) }
             progress?(Progress(done: summary.counts.scanned, total: max(total, summary.counts.scanned), elapsed: Date().timeIntervalSince(started)))

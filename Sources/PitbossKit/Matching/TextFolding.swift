@@ -189,7 +189,7 @@ public struct MatchableText: Sendable {
             (bytes, codePointOfByte, codePointAfterByte) = (out, starts, ends)
             return
         }
-        if fold && text.unicodeScalars.contains(where: { $0.properties.canonicalCombiningClass != .notReordered }) {
+        if fold && text.unicodeScalars.contains(where: Self.isCombining) {
             (bytes, codePointOfByte, codePointAfterByte) = Self.foldByCharacter(text, phonetic: phonetic)
             return
         }
@@ -216,6 +216,15 @@ public struct MatchableText: Sendable {
         map.append(Int32(text.unicodeScalars.count))
         bytes = out
         codePointOfByte = map
+    }
+
+    /// A combining mark (an accent written apart from its letter). Letters of the scripts Pitboss reads are never
+    /// one, so the property is only looked up for the few blocks that hold marks.
+    @inline(__always)
+    static func isCombining(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        guard (0x0300...0x036F).contains(v) || (0x0483...0x0489).contains(v) || (0x0591...0x08FF).contains(v) || v >= 0x0900 else { return false }
+        return scalar.properties.canonicalCombiningClass != .notReordered
     }
 
     /// Text written with separate accents (decomposed, as some exports and speech-to-text write it):

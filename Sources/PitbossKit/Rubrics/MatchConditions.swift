@@ -64,7 +64,7 @@ extension EvaluationContext {
         if conditions.inCapitals {
             // Most turns have too few capitals to shout at all: counted once per turn, it spares a look at every sentence.
             guard capitalCount(turn) >= MatchConditions.minimumCapitals,
-                  Self.isShouted(texts[turn].originalText(texts[turn].codePoints(range))) else { return nil }
+                  Self.isShouted(text(turn).originalText(text(turn).codePoints(range))) else { return nil }
         }
         let words = wordPositions(turn)
         var span = range

@@ -39,11 +39,11 @@ extension EvaluationContext {
     /// already wrote in an earlier turn.
     func isQuoted(_ range: Range<Int>, turn: Int) -> Bool {
         if quotedRanges(turn).contains(where: { $0.lowerBound <= range.lowerBound && range.upperBound <= $0.upperBound }) { return true }
-        let said = Array(texts[turn].bytes[range])
+        let said = Array(text(turn).bytes[range])
         // A word or two of four letters or more: "useless", "not my problem"; a bare "no." is not an echo.
         guard String(decoding: said, as: UTF8.self).unicodeScalars.filter(\.properties.isAlphabetic).count >= 4 else { return false }
         for earlier in 0..<turn where conversation.turns[earlier].role == .customer {
-            if texts[earlier].bytes.firstRange(of: said) != nil { return true }
+            if text(earlier).bytes.firstRange(of: said) != nil { return true }
         }
         return false
     }

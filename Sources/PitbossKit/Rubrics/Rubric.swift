@@ -113,13 +113,21 @@ public enum SpeakerScope: Sendable, Equatable {
     }
 }
 
-/// A compiled pattern of a rubric, with where it was written.
-public struct RubricPattern: Sendable {
-    public var source: String
-    public var compiled: CompiledPattern
-    public var line: Int
+/// A compiled pattern of a rubric, with where it was written. A class: matching hands patterns around for every turn,
+/// and a reference costs one count where a copy of the struct cost one for each of its parts.
+public final class RubricPattern: Sendable {
+    public let source: String
+    public let compiled: CompiledPattern
+    public let line: Int
     /// What a match must also satisfy (near, not near, to the player); nil for a plain pattern.
-    public var conditions: MatchConditions?
+    public let conditions: MatchConditions?
+
+    public init(source: String, compiled: CompiledPattern, line: Int, conditions: MatchConditions? = nil) {
+        self.source = source
+        self.compiled = compiled
+        self.line = line
+        self.conditions = conditions
+    }
 
     /// Every regex it runs, its own as written and its conditions' (as compiled, folded).
     public var regexSources: [String] { [source] + (conditions?.patterns.map(\.source) ?? []) }
@@ -127,14 +135,38 @@ public struct RubricPattern: Sendable {
 
 /// Patterns per language; `any` applies to every language.
 public struct PatternSet: Sendable {
-    public var byLanguage: [String: [RubricPattern]] = [:]
+    public var byLanguage: [String: [RubricPattern]] = [:] {
+        didSet { plans = [:] }
+    }
     /// Whether matches inside quoted text are dropped (a rule's `skip_quoted: true`).
     public var skipsQuoted = false
+    /// How each language is matched (its own patterns and `any`'s), prepared by `prepare`; "" is for a language the
+    /// set has no patterns of its own for.
+    private var plans: [String: MatchPlan] = [:]
     public var isEmpty: Bool { byLanguage.values.allSatisfy(\.isEmpty) }
 
     /// The patterns to run on a turn in `language`: its own and `any`'s.
     public func patterns(for language: String) -> [RubricPattern] {
         (byLanguage[language] ?? []) + (byLanguage["any"] ?? [])
+    }
+
+    /// Whether a turn in `language` has any pattern to run.
+    public func hasPatterns(for language: String) -> Bool {
+        !(byLanguage[language]?.isEmpty ?? true) || !(byLanguage["any"]?.isEmpty ?? true)
+    }
+
+    /// Puts each language's patterns together (see `MatchPlan`); done once, when the rubric loads.
+    mutating func prepare() {
+        var plans: [String: MatchPlan] = [:]
+        for language in byLanguage.keys where language != "any" { plans[language] = MatchPlan(patterns(for: language)) }
+        plans[""] = MatchPlan(byLanguage["any"] ?? [])
+        self.plans = plans
+    }
+
+    /// The plan for a turn in `language`; a set that was never prepared (built by hand) gets one on the spot.
+    func plan(for language: String) -> MatchPlan {
+        if let plan = plans[language] ?? (byLanguage[language] == nil ? plans[""] : nil) { return plan }
+        return MatchPlan(patterns(for: language))
     }
 
     public var allPatterns: [RubricPattern] { byLanguage.sorted { $0.key < $1.key }.flatMap(\.value) }

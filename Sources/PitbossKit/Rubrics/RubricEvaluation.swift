@@ -83,9 +83,13 @@ public struct RubricEvaluation: Sendable, Codable {
             throw .badInput(unknown.joined(separator: "\n") + "\nrubric \(rubric.name) has no such criterion; its criteria: \(rubric.criteria.map(\.id).joined(separator: ", ")); nothing was evaluated")
         }
         let evaluator = RubricEvaluator(rubric: rubric)
-        let judged = ParallelMap.map(set.conversations, state: { Matcher(limits: .standard) }) { matcher, item in
-            (item.conversation, item.label, evaluator.evaluate(item.conversation, matcher: matcher).filter { $0.status != .error })
-        }
+        let items = set.conversations
+        let groups = stride(from: 0, to: items.count, by: RubricEvaluator.batchSize).map { Array(items[$0..<min($0 + RubricEvaluator.batchSize, items.count)]) }
+        let judged = ParallelMap.map(groups, state: { Matcher(limits: .standard) }) { matcher, group in
+            zip(group, evaluator.evaluate(group.map(\.conversation), matcher: matcher)).map { item, findings in
+                (item.conversation, item.label, findings.filter { $0.status != .error })
+            }
+        }.flatMap { $0 }
         let criteria = rubric.criteria.map(\.id)
         var scores: [Score] = []
         var clean: [CleanQueued] = []

@@ -3,6 +3,9 @@
 public struct RubricEvaluator: Sendable {
     public let rubric: Rubric
 
+    /// Conversations evaluated together, rule by rule, by `flag` and `rubric eval` (see `evaluate(_:matcher:)`).
+    public static let batchSize = 128
+
     public init(rubric: Rubric) {
         self.rubric = rubric
     }
@@ -12,23 +15,34 @@ public struct RubricEvaluator: Sendable {
     /// Rules with `defer_to` report nothing on a conversation where a rule they defer to made a finding (the rules
     /// deferred to are evaluated too when `only` names a rule that defers).
     public func evaluate(_ conversation: Conversation, matcher: Matcher, only ruleIDs: Set<String>? = nil) -> [Finding] {
-        evaluate(EvaluationContext(conversation: conversation, normalize: rubric.normalize, transliterate: rubric.transliterate, matcher: matcher), only: ruleIDs)
+        evaluate([context(conversation, matcher)], only: ruleIDs)[0]
+    }
+
+    /// The findings of several conversations, each as `evaluate(_:matcher:only:)` gives them. The conversations are
+    /// taken rule by rule — every conversation through one rule, then the next rule — so that a rule's compiled
+    /// patterns stay in the processor's caches while they run; conversation by conversation, the code of hundreds of
+    /// JIT-compiled patterns is cycled through for every one (measured: the same matching 2.4 times slower).
+    public func evaluate(_ conversations: [Conversation], matcher: Matcher) -> [[Finding]] {
+        evaluate(conversations.map { context($0, matcher) }, only: nil)
     }
 
     /// The findings and, for the rules that were met, the words that met them (evidence for passes), as `check` and
     /// `review` show them. Evidence of a rule that found something is kept: the steps of a script that were met.
     public func evaluateWithEvidence(_ conversation: Conversation, matcher: Matcher, only ruleIDs: Set<String>? = nil)
         -> (findings: [Finding], evidence: [Evidence]) {
-        let context = EvaluationContext(conversation: conversation, normalize: rubric.normalize, transliterate: rubric.transliterate, matcher: matcher)
+        let context = context(conversation, matcher)
         context.evidence = []
-        let findings = evaluate(context, only: ruleIDs)
+        let findings = evaluate([context], only: ruleIDs)[0]
         let evidence = (context.evidence ?? []).filter { ruleIDs?.contains($0.rule) ?? true }
         return (findings, evidence)
     }
 
-    private func evaluate(_ context: EvaluationContext, only ruleIDs: Set<String>?) -> [Finding] {
-        let conversation = context.conversation
-        var findings: [Finding] = []
+    private func context(_ conversation: Conversation, _ matcher: Matcher) -> EvaluationContext {
+        EvaluationContext(conversation: conversation, normalize: rubric.normalize, transliterate: rubric.transliterate, matcher: matcher)
+    }
+
+    private func evaluate(_ contexts: [EvaluationContext], only ruleIDs: Set<String>?) -> [[Finding]] {
+        var findings = Array(repeating: [Finding](), count: contexts.count)
         let needed = ruleIDs.map { requested in
             var all = requested, queue = Array(requested)
             while let id = queue.popLast() {
@@ -37,24 +51,33 @@ public struct RubricEvaluator: Sendable {
             return all
         }
         for rule in rubric.rules where needed?.contains(rule.id) ?? true {
-            guard rule.applies(to: conversation) else { continue }
-            do {
-                findings += try rule.kind.evaluate(rule, context)
-            } catch let limit as MatchLimitExceeded {
-                findings.append(Finding(rule: rule.id, criterion: rule.criterion, severity: rule.severity, status: .error,
-                                        agent: conversation.agentID,
-                                        message: "\(rule.id): \(limit.description) on pattern \(limit.pattern); the rule was not evaluated on this conversation"))
-            } catch {
-                findings.append(Finding(rule: rule.id, criterion: rule.criterion, severity: rule.severity, status: .error,
-                                        agent: conversation.agentID, message: "\(rule.id): \(error)"))
+            for (i, context) in contexts.enumerated() where rule.applies(to: context.conversation) {
+                findings[i] += evaluate(rule, context)
             }
         }
-        if rubric.hasDeferrals {
-            let reported = Set(findings.filter { $0.status != .error }.map(\.rule))
-            let silenced = Set(rubric.rules.filter { !$0.deferTo.isEmpty && $0.deferTo.contains(where: reported.contains) }.map(\.id))
-            findings.removeAll { silenced.contains($0.rule) }
+        return findings.map { found in
+            var found = found
+            if rubric.hasDeferrals {
+                let reported = Set(found.filter { $0.status != .error }.map(\.rule))
+                let silenced = Set(rubric.rules.filter { !$0.deferTo.isEmpty && $0.deferTo.contains(where: reported.contains) }.map(\.id))
+                found.removeAll { silenced.contains($0.rule) }
+            }
+            if let ruleIDs { found.removeAll { !ruleIDs.contains($0.rule) } }
+            return found
         }
-        if let ruleIDs { findings.removeAll { !ruleIDs.contains($0.rule) } }
-        return findings
+    }
+
+    /// One rule on one conversation; a rule that cannot finish gives one `error` finding.
+    private func evaluate(_ rule: Rule, _ context: EvaluationContext) -> [Finding] {
+        let conversation = context.conversation
+        do {
+            return try rule.kind.evaluate(rule, context)
+        } catch let limit as MatchLimitExceeded {
+            return [Finding(rule: rule.id, criterion: rule.criterion, severity: rule.severity, status: .error, agent: conversation.agentID,
+                            message: "\(rule.id): \(limit.description) on pattern \(limit.pattern); the rule was not evaluated on this conversation")]
+        } catch {
+            return [Finding(rule: rule.id, criterion: rule.criterion, severity: rule.severity, status: .error, agent: conversation.agentID,
+                            message: "\(rule.id): \(error)")]
+        }
     }
 }

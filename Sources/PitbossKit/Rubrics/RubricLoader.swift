@@ -358,6 +358,7 @@ public final class RuleParser {
                 diagnostics.error(node, "'\(map.field(key))' has no patterns for language '\(language)'; add '\(language):' or 'any:', or narrow the rule with 'languages:'")
             }
         }
+        set.prepare()
         return set
     }
 

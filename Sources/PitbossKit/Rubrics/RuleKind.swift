@@ -29,7 +29,7 @@ extension RuleKind {
     /// A rule applies to a language only when every pattern set it uses has patterns for it.
     func hasPatterns(for language: String, rule: Rule) -> Bool {
         let sets = (Self.usesPatterns ? [rule.patterns] : []) + patternSets.map(\.set)
-        return sets.allSatisfy { !$0.patterns(for: language).isEmpty }
+        return sets.allSatisfy { $0.hasPatterns(for: language) }
     }
 }
 
@@ -59,27 +59,40 @@ struct TurnMatch {
 /// thread's matcher.
 public final class EvaluationContext {
     public let conversation: Conversation
-    let texts: [MatchableText]
+    private let normalize: Bool
+    private let transliterating: String?
+    /// Each turn prepared for matching the first time a rule looks at it: most rules listen to the agent only.
+    private var prepared: [MatchableText?]
     let matcher: Matcher
     /// The words that met each rule, when the evaluation was asked for them (nil: not recorded, as in `flag`).
     var evidence: [Evidence]?
     private var wordPositionsByTurn: [Int: WordPositions] = [:]
     private var quotedRangesByTurn: [Int: [Range<Int>]] = [:]
     private var capitalsByTurn: [Int: Int] = [:]
+    private var turnsByRole: [SpeakerRole: [Int]] = [:]
 
     public init(conversation: Conversation, normalize: Bool, transliterate: Bool = false, matcher: Matcher) {
         self.conversation = conversation
-        let language = transliterate ? conversation.language : nil
-        self.texts = conversation.turns.map { MatchableText($0.text, fold: normalize, transliterating: language) }
+        self.normalize = normalize
+        self.transliterating = transliterate ? conversation.language : nil
+        self.prepared = Array(repeating: nil, count: conversation.turns.count)
         self.matcher = matcher
     }
 
     var language: String { conversation.language }
 
+    /// A turn's text, prepared for matching.
+    func text(_ turn: Int) -> MatchableText {
+        if let ready = prepared[turn] { return ready }
+        let text = MatchableText(conversation.turns[turn].text, fold: normalize, transliterating: transliterating)
+        prepared[turn] = text
+        return text
+    }
+
     /// Where a turn's words start, computed the first time a proximity condition needs it.
     func wordPositions(_ turn: Int) -> WordPositions {
         if let known = wordPositionsByTurn[turn] { return known }
-        let positions = WordPositions(texts[turn].bytes)
+        let positions = WordPositions(text(turn).bytes)
         wordPositionsByTurn[turn] = positions
         return positions
     }
@@ -88,7 +101,13 @@ public final class EvaluationContext {
     func capitalCount(_ turn: Int) -> Int {
         if let known = capitalsByTurn[turn] { return known }
         var count = 0
-        for scalar in texts[turn].original.unicodeScalars where scalar.properties.isUppercase { count += 1 }
+        for scalar in text(turn).original.unicodeScalars {
+            if scalar.value < 0x80 {
+                if (0x41...0x5A).contains(scalar.value) { count += 1 }
+            } else if scalar.properties.isUppercase {
+                count += 1
+            }
+        }
         capitalsByTurn[turn] = count
         return count
     }
@@ -96,56 +115,60 @@ public final class EvaluationContext {
     /// A turn's quoted passages, computed the first time a rule that skips quoted text matches in it.
     func quotedRanges(_ turn: Int) -> [Range<Int>] {
         if let known = quotedRangesByTurn[turn] { return known }
-        let ranges = QuotedText.ranges(in: texts[turn].bytes)
+        let ranges = QuotedText.ranges(in: text(turn).bytes)
         quotedRangesByTurn[turn] = ranges
         return ranges
     }
 
     /// Indices of the turns a scope listens to.
     func turns(of scope: SpeakerScope) -> [Int] {
-        conversation.turns.indices.filter { scope.includes(conversation.turns[$0].role) }
+        switch scope {
+        case .any: return Array(conversation.turns.indices)
+        case .role(let role):
+            if let known = turnsByRole[role] { return known }
+            let turns = conversation.turns.indices.filter { conversation.turns[$0].role == role }
+            turnsByRole[role] = turns
+            return turns
+        }
     }
 
     /// Every match of the set's patterns (for the conversation's language) in a turn, in text order, less those that
     /// overlap a match of an exception, fail their pattern's conditions (near, not near, to the player) or, in a set
     /// that skips quoted text, are quoted.
     func matches(_ set: PatternSet, exceptions: PatternSet? = nil, turn: Int) throws -> [TurnMatch] {
-        let text = texts[turn]
+        let text = self.text(turn)
         var found: [TurnMatch] = []
         var exceptionRanges: [Range<Int>] = []
         try text.bytes.withUnsafeBufferPointer { bytes in
-            for pattern in exceptions?.patterns(for: language) ?? [] {
-                try matcher.forEachMatch(pattern.compiled, in: bytes) { match in
-                    exceptionRanges.append(match.range)
-                    return true
-                }
+            if let exceptions, exceptions.hasPatterns(for: language) {
+                try exceptions.plan(for: language).forEachMatch(matcher, in: bytes) { match, _ in exceptionRanges.append(match.range) }
             }
-            for pattern in set.patterns(for: language) {
-                var candidates: [(range: Range<Int>, captures: [String: Range<Int>])] = []
-                try matcher.forEachMatch(pattern.compiled, in: bytes) { match in
-                    let range = match.range
-                    if exceptionRanges.contains(where: { $0.overlaps(range) || (range.isEmpty && $0.contains(range.lowerBound)) }) {
-                        return true
-                    }
-                    var captures: [String: Range<Int>] = [:]
+            var candidates: [(range: Range<Int>, captures: [String: Range<Int>], pattern: RubricPattern)] = []
+            // A pattern that needs capitals is not even run on a turn with too few of them.
+            let skip: (RubricPattern) -> Bool = { [self] in $0.conditions?.inCapitals == true && capitalCount(turn) < MatchConditions.minimumCapitals }
+            try set.plan(for: language).forEachMatch(matcher, in: bytes, skip: skip) { match, pattern in
+                let range = match.range
+                if exceptionRanges.contains(where: { $0.overlaps(range) || (range.isEmpty && $0.contains(range.lowerBound)) }) { return }
+                var captures: [String: Range<Int>] = [:]
+                // Only fact patterns capture (value, unit); the others skip the lookups.
+                if !pattern.compiled.groupsByName.isEmpty {
                     for name in ["value", "unit"] { captures[name] = match.group(named: name) }
-                    candidates.append((range, captures))
-                    return true
                 }
-                // Conditions run their own matches, so they are checked once the pattern's matching is done.
-                for candidate in candidates {
-                    var range = candidate.range
-                    if let conditions = pattern.conditions {
-                        guard let span = try apply(conditions, to: range, turn: turn, bytes: bytes) else { continue }
-                        range = span
-                    }
-                    if set.skipsQuoted && isQuoted(range, turn: turn) { continue }
-                    let codePoints = text.codePoints(range)
-                    found.append(TurnMatch(turn: turn, codePoints: codePoints, text: text.originalText(codePoints),
-                                           captures: candidate.captures.mapValues { text.matchedText($0) },
-                                           originalCaptures: candidate.captures.mapValues { text.originalText(text.codePoints($0)) },
-                                           byteOffset: range.lowerBound))
+                candidates.append((range, captures, pattern))
+            }
+            // Conditions run their own matches, so they are checked once the set's matching is done.
+            for candidate in candidates {
+                var range = candidate.range
+                if let conditions = candidate.pattern.conditions {
+                    guard let span = try apply(conditions, to: range, turn: turn, bytes: bytes) else { continue }
+                    range = span
                 }
+                if set.skipsQuoted && isQuoted(range, turn: turn) { continue }
+                let codePoints = text.codePoints(range)
+                found.append(TurnMatch(turn: turn, codePoints: codePoints, text: text.originalText(codePoints),
+                                       captures: candidate.captures.mapValues { text.matchedText($0) },
+                                       originalCaptures: candidate.captures.mapValues { text.originalText(text.codePoints($0)) },
+                                       byteOffset: range.lowerBound))
             }
         }
         // Two patterns of one rule that match the same words make one match, not two.
