@@ -60,6 +60,18 @@ struct ProximityTests {
         #expect(cited(after, "you are an idiot").isEmpty)
     }
 
+    @Test("a long turn with thousands of matches: each one finds its own near words, once")
+    func manyMatches() throws {
+        let rubric = try forbidRubric("""
+                  en:
+                    - {match: '\\bidiot\\b', near: '\\byou\\b', order: before, words: 2}
+            """, languages: "[en]")
+        let text = String(repeating: "you are an idiot. the server is an idiot. ", count: 3000)
+        let found = cited(rubric, text)
+        #expect(found.count == 3000)
+        #expect(Set(found) == ["you are an idiot"])
+    }
+
     @Test("not near: swearing about the software is not rudeness to the player")
     func notNear() throws {
         let rubric = try forbidRubric("""

@@ -69,24 +69,35 @@ extension EvaluationContext {
         let words = wordPositions(turn)
         var span = range
         /// The nearest match of any of `patterns` within reach on an allowed side, if there is one.
-        /// Words that overlap the match are not near it (they are it), except for NOT NEAR, where they count as 0 apart.
+        /// Words that overlap the match are not near it (they are it), except for NOT NEAR and to_player, where they count
+        /// as 0 apart. Each pattern's matches in the turn are found once and searched from the match outwards, so a turn
+        /// with thousands of matches costs thousands of steps, not thousands of scans.
         func nearest(_ patterns: [CompiledPattern], order: MatchConditions.Order, overlapCounts: Bool = false) throws -> Range<Int>? {
             var best: (gap: Int, range: Range<Int>)?
-            for pattern in patterns {
-                try matcher.forEachMatch(pattern, in: bytes) { other in
-                    let candidate = other.range
-                    if candidate.isEmpty { return true }
-                    if candidate.overlaps(range) {
-                        if overlapCounts { best = (0, candidate) }
-                        return !overlapCounts
-                    }
-                    // Only NOT NEAR and to_player count overlapping words; a NEAR partner is other words.
-                    let isBefore = candidate.upperBound <= range.lowerBound
-                    if order == .before && !isBefore || order == .after && isBefore { return true }
-                    let gap = words.wordsBetween(candidate, range)
-                    if gap <= conditions.words && gap < (best?.gap ?? Int.max) { best = (gap, candidate) }
+            func consider(_ candidate: Range<Int>) -> Bool {  // false: further ones on this side are out of reach
+                if candidate.overlaps(range) {
+                    if overlapCounts { best = (0, candidate) }
                     return true
                 }
+                let isBefore = candidate.upperBound <= range.lowerBound
+                if order == .before && !isBefore || order == .after && isBefore { return true }
+                let gap = words.wordsBetween(candidate, range)
+                guard gap <= conditions.words else { return false }
+                if gap < (best?.gap ?? Int.max) { best = (gap, candidate) }
+                return true
+            }
+            for pattern in patterns {
+                let found = try partnerMatches(pattern, turn: turn, bytes: bytes)
+                // The first match starting at or after the match's start; before it, the ones that start earlier.
+                var low = 0, high = found.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if found[mid].lowerBound < range.lowerBound { low = mid + 1 } else { high = mid }
+                }
+                var i = low
+                while i < found.count, order != .before || found[i].overlaps(range), consider(found[i]) { i += 1 }
+                i = low - 1
+                while i >= 0, order != .after || found[i].overlaps(range), consider(found[i]) { i -= 1 }
             }
             return best?.range
         }
@@ -101,6 +112,19 @@ extension EvaluationContext {
         }
         if !conditions.notNear.isEmpty, try nearest(conditions.notNear, order: .any, overlapCounts: true) != nil { return nil }
         return span
+    }
+
+    /// Every non-empty match of a condition's pattern in a turn, in order, found the first time a candidate asks.
+    func partnerMatches(_ pattern: CompiledPattern, turn: Int, bytes: UnsafeBufferPointer<UInt8>) throws -> [Range<Int>] {
+        let key = PartnerKey(pattern: ObjectIdentifier(pattern), turn: turn)
+        if let known = partners[key] { return known }
+        var found: [Range<Int>] = []
+        try matcher.forEachMatch(pattern, in: bytes) { match in
+            if !match.range.isEmpty { found.append(match.range) }
+            return true
+        }
+        partners[key] = found
+        return found
     }
 
     /// Words written in capitals: three words or more, enough letters, and at most one in ten of them lower case (an

@@ -42,9 +42,14 @@ extension EvaluationContext {
         let said = Array(text(turn).bytes[range])
         // A word or two of four letters or more: "useless", "not my problem"; a bare "no." is not an echo.
         guard String(decoding: said, as: UTF8.self).unicodeScalars.filter(\.properties.isAlphabetic).count >= 4 else { return false }
+        // The same words matched again in the turn are looked up once.
+        let key = EchoKey(words: said, turn: turn)
+        if let known = echoes[key] { return known }
+        var echoed = false
         for earlier in 0..<turn where conversation.turns[earlier].role == .customer {
-            if text(earlier).bytes.firstRange(of: said) != nil { return true }
+            if text(earlier).bytes.firstRange(of: said) != nil { echoed = true; break }
         }
-        return false
+        echoes[key] = echoed
+        return echoed
     }
 }

@@ -70,6 +70,12 @@ public final class EvaluationContext {
     private var quotedRangesByTurn: [Int: [Range<Int>]] = [:]
     private var capitalsByTurn: [Int: Int] = [:]
     private var turnsByRole: [SpeakerRole: [Int]] = [:]
+    /// Matches of proximity conditions' patterns, per pattern and turn (see `partnerMatches`).
+    struct PartnerKey: Hashable { var pattern: ObjectIdentifier; var turn: Int }
+    var partners: [PartnerKey: [Range<Int>]] = [:]
+    /// Matched words already looked for in the customer's earlier turns, and whether they were there (see `isQuoted`).
+    var echoes: [EchoKey: Bool] = [:]
+    struct EchoKey: Hashable { var words: [UInt8]; var turn: Int }
 
     public init(conversation: Conversation, normalize: Bool, transliterate: Bool = false, matcher: Matcher) {
         self.conversation = conversation
