@@ -65,7 +65,7 @@ struct EvidenceTests {
         #expect(cited["script"] == ["greet=hello@1", "help=how can i help@1", "close=bye@5"])
         #expect(cited["rg"] == ["response to turn 0=deposit limit@1"])
         #expect(cited["verify"] == ["before=confirm your email@3"])
-        #expect(cited["withdrawal"] == ["within policy (24–72 hours)=48 hours@5"])
+        #expect(cited["withdrawal"] == ["within policy: 24–72 hours=48 hours@5"])
         #expect(cited["rude"] == nil)
     }
 

@@ -75,7 +75,7 @@ public struct FactRule: RuleKind {
                 }
                 let converted = value * factor
                 guard !fact.allows(converted) else {
-                    context.recordEvidence(rule, match, what: "within policy (\(fact.expected))")
+                    context.recordEvidence(rule, match, what: "within policy: \(fact.expected)")
                     continue
                 }
                 // Words are shown as the number they say ("50x", not "πενηνταx"); digits as written.
