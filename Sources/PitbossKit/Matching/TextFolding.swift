@@ -34,13 +34,7 @@ enum TextFolding {
     static func append(_ scalar: Unicode.Scalar, to out: inout [Unicode.Scalar], phonetic: Bool) -> Int {
         let v = scalar.value
         guard phonetic, v >= 0x80, v < 0x2000 else { return append(scalar, to: &out) }
-        let packed = phoneticTable[Int(v) - 0x80]
-        var count = 0
-        for shift in [UInt64(0), 32] {
-            let part = UInt32(truncatingIfNeeded: packed >> shift)
-            if part != 0, let s = Unicode.Scalar(part) { out.append(s); count += 1 }
-        }
-        return count
+        return unpack(phoneticTable[Int(v) - 0x80], to: &out)
     }
 
     /// Appends the folded form of `scalar` to `out` and returns how many scalars it appended.
@@ -53,7 +47,12 @@ enum TextFolding {
             out.append(contentsOf: lower)
             return lower.count
         }
-        let packed = table[Int(v) - 0x80]
+        return unpack(table[Int(v) - 0x80], to: &out)
+    }
+
+    /// Appends the (up to two) scalars packed in a table entry; returns how many.
+    @inline(__always)
+    private static func unpack(_ packed: UInt64, to out: inout [Unicode.Scalar]) -> Int {
         var count = 0
         for shift in [UInt64(0), 32] {
             let part = UInt32(truncatingIfNeeded: packed >> shift)
