@@ -36,6 +36,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let workspace = try global.workspaceConfig()
+            // The rubric named, else each conversation's own (the first route that takes it, else the workspace's).
             let loaded = try RubricCommand.load(rubric ?? workspace.rubricPath)
             var conversations: [Conversation] = []
             var problems: [RecordProblem] = []
@@ -58,9 +59,17 @@ struct CheckCommand: ParsableCommand {
                 conversations.append(stored)
             }
             for problem in problems { Console.note(problem.forPeople) }
-            let evaluator = RubricEvaluator(rubric: loaded)
+            var evaluators: [String: RubricEvaluator] = [:]
+            func evaluator(for c: Conversation) throws -> RubricEvaluator {
+                let path = rubric ?? workspace.rubricPath(for: c)
+                if path == (rubric ?? workspace.rubricPath) { return RubricEvaluator(rubric: loaded) }
+                if let known = evaluators[path] { return known }
+                let made = RubricEvaluator(rubric: try RubricCommand.load(path))
+                evaluators[path] = made
+                return made
+            }
             let matcher = Matcher()
-            let checked = conversations.map { c in (c, evaluator.evaluateWithEvidence(c, matcher: matcher)) }
+            let checked = try conversations.map { c in (c, try evaluator(for: c).evaluateWithEvidence(c, matcher: matcher)) }
             let mask = personalData.mask
             switch format {
             case .json:

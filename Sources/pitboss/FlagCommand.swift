@@ -46,6 +46,9 @@ struct FlagCommand: ParsableCommand {
                     throw PitbossError.badInput("\(entry.route.rubricPath) and \(earlier.route.rubricPath) are both named '\(entry.rubric.name)': findings are kept per rubric name, so give each rubric its own 'rubric:' name")
                 }
             }
+            if rubric == nil, !config.routes.isEmpty, !config.routes.contains(where: { $0.channels == nil && $0.languages == nil && $0.tags == nil }) {
+                Console.note("note: only conversations a route of pitboss.yaml's rubrics: takes are evaluated; add a route without filters to cover the rest")
+            }
             let store = try global.openWorkspace(.bulkWrite).flags
             var summaries: [FlagSummary] = []
             for (route, loaded) in plan {

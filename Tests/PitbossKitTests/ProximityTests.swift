@@ -125,6 +125,13 @@ struct ProximityTests {
         #expect(cited(rubric, "> you are all useless\nDear Tom, I am sorry to read this.").isEmpty)
         #expect(cited(rubric, "I understand you find us useless, I am sorry", customer: "you are useless").isEmpty)
         #expect(cited(rubric, "honestly, you are useless at this game", customer: "where is my money") == ["useless"])
+        // Quoted is asked of the pattern's own words, not of the near words a condition adds to them.
+        let addressed = try forbidRubric("""
+                  en: [{match: '\\buseless\\b', to_player: true, words: 3}]
+            """, extra: "skip_quoted: true", languages: "[en]")
+        #expect(cited(addressed, "I'm sorry you feel we are useless", customer: "you are useless").isEmpty)
+        #expect(cited(addressed, "you are useless, you say?", customer: "you are useless").isEmpty)
+        #expect(cited(addressed, "you are useless", customer: "where is my money") == ["you are useless"])
         // Without skip_quoted the same words are matched.
         let plain = try forbidRubric("""
                   en: ['\\buseless\\b']

@@ -112,4 +112,17 @@ struct RubricRoutingTests {
         let english = try flag(db, TestRubric.rubric, route: RubricRoute(rubricPath: "t.yaml", languages: ["en"]))
         #expect(english.counts.scanned == 2)
     }
+
+    @Test("several routes: the CSV has the rubric as its first column on every row, every rubric's rows included")
+    func csvOfSeveralRuns() throws {
+        let db = try database([Self.rude])
+        let first = try flag(db, TestRubric.rubric)
+        let second = try flag(db, Self.vipDesk)
+        let csv = FlagReport.summaries([(RubricRoute(rubricPath: "t.yaml"), first), (RubricRoute(rubricPath: "vip.yaml"), second)],
+                                       format: .csv, style: .plain)
+        let rows = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.first?.first == "rubric")
+        #expect(Set(rows.map(\.count)) == [rows[0].count])
+        #expect(rows.contains { $0.first == "test" } && rows.contains { $0.first == "vip-desk" })
+    }
 }

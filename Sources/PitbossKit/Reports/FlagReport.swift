@@ -11,12 +11,13 @@ public enum FlagReport {
         case .csv:
             var lines: [String] = []
             for (i, run) in runs.enumerated() {
-                let table = summary(run.summary, format: .csv, style: style).split(separator: "\n", omittingEmptySubsequences: false)
+                // CSV lines end in CRLF (RFC 4180), which Swift reads as one Character: split on the scalars.
+                let table = summary(run.summary, format: .csv, style: style).components(separatedBy: "\r\n")
                 for (n, line) in table.enumerated() where !line.isEmpty && (i == 0 || n > 0) {
                     lines.append((n == 0 ? "rubric" : Table.csvField(run.summary.rubric)) + "," + line)
                 }
             }
-            return lines.joined(separator: "\n") + "\n"
+            return lines.joined(separator: "\r\n") + "\r\n"
         case .table:
             return runs.map { run in
                 style.paint(TerminalSafe.line("rubric \(run.summary.rubric) on \(run.route.scope) (\(run.route.rubricPath))"), .bold) + "\n"

@@ -4,7 +4,7 @@ import Foundation
 /// finding's id, personal data masked unless asked for, and the findings listed with rule and message.
 public enum ReviewView {
     public static func transcript(_ c: Conversation, findings: [StoredFinding], passes: [Evidence] = [], evaluated: Bool = true,
-                                  mask: PersonalDataMask?, style: OutputStyle, timeZone: TimeZone) -> String {
+                                  mask: PersonalDataMask?, style: OutputStyle, timeZone: TimeZone, scoredWith: String? = nil) -> String {
         var out = ConversationView.heading(c, style: style)
         var facts = ["started \(LocalTime.format(c.startedAt, in: timeZone))"]
         if let customer = c.customerID { facts.append("customer \(TerminalSafe.line(mask?.mask(customer) ?? customer))\(c.isVIP ? " (VIP)" : "")") }
@@ -18,11 +18,11 @@ public enum ReviewView {
             out += style.paint("No findings: score it on the transcript alone.", .green) + "\n\n"
         } else {
             out += style.paint("Findings", .bold) + "\n"
-            for f in listed { out += "  " + findingLine(f, in: c, mask: mask, style: style) + "\n" }
+            for f in listed { out += "  " + findingLine(f, in: c, mask: mask, style: style, scoredWith: scoredWith) + "\n" }
             out += "\n"
         }
         if !passes.isEmpty {
-            out += style.paint("Met", .bold) + style.paint(" — the words that met each rule", .dim) + "\n"
+            out += style.paint("Met", .bold) + style.paint(" — the words that met each rule" + (scoredWith.map { " of \(TerminalSafe.line($0))" } ?? ""), .dim) + "\n"
                 + FindingsView.passes(passes, in: c, mask: mask, style: style) + "\n"
         }
 
@@ -38,7 +38,9 @@ public enum ReviewView {
     }
 
     /// `F12  major  courtesy-rude [courtesy] · turn 3: "…" — message`
-    public static func findingLine(_ finding: StoredFinding, in c: Conversation, mask: PersonalDataMask?, style: OutputStyle) -> String {
+    /// `scoredWith`: the rubric whose scorecard is being filled in; a finding another rubric made says which.
+    public static func findingLine(_ finding: StoredFinding, in c: Conversation, mask: PersonalDataMask?, style: OutputStyle,
+                                   scoredWith: String? = nil) -> String {
         // Masked as the words stand in their turn: a match over part of a card number is masked too.
         let f = mask.map { $0.masked(finding, inTurn: finding.turn.flatMap { $0 < c.turns.count ? c.turns[$0].text : nil }) } ?? finding
         let tone: OutputStyle.Tone = switch f.severity {
@@ -49,6 +51,7 @@ public enum ReviewView {
         }
         var line = style.paint("F\(f.id)", .bold) + "  " + style.paint(f.severity.rawValue, tone, .bold)
             + "  \(TerminalSafe.line(f.rule)) [\(TerminalSafe.line(f.criterion))] \(f.status.rawValue)"
+        if let scoredWith, !f.rubric.isEmpty, f.rubric != scoredWith { line += style.paint(" (rubric \(TerminalSafe.line(f.rubric)))", .dim) }
         if let turn = f.turn { line += " · turn \(turn)" }
         if let text = f.text { line += ": “\(TerminalSafe.line(text))”" }
         line += " — \(TerminalSafe.line(f.message))"

@@ -83,7 +83,7 @@ public final class ReviewSession {
         // Why each rule that was met passed, with this rubric: the reviewer confirms a pass at a glance.
         passes = RubricEvaluator(rubric: rubric).evaluateWithEvidence(conversation, matcher: Matcher()).evidence
         terminal.write(ReviewView.transcript(conversation, findings: findings, passes: passes, evaluated: evaluated, mask: mask,
-                                             style: style, timeZone: timeZone) + "\n")
+                                             style: style, timeZone: timeZone, scoredWith: rubric.name) + "\n")
         do {
             let verdicts = try judgeFindings(terminal)
             var suggestions = ScoreSuggestion.suggestions(rubric: rubric, findings: findings, verdicts: verdicts.mapValues(\.verdict))
@@ -134,7 +134,7 @@ public final class ReviewSession {
         guard !findings.isEmpty else { return verdicts }
         terminal.write(style.paint("Findings — [c]onfirm, [d]ismiss (a reason may follow: d quoting the player), [s]kip to leave it undecided", .bold) + "\n")
         for f in findings {
-            terminal.write(ReviewView.findingLine(f, in: conversation, mask: mask, style: style) + "\n")
+            terminal.write(ReviewView.findingLine(f, in: conversation, mask: mask, style: style, scoredWith: rubric.name) + "\n")
             while true {
                 let line = try ask(terminal, "F\(f.id)")
                 let (word, rest) = Self.split(line)

@@ -165,11 +165,13 @@ public final class EvaluationContext {
             // Conditions run their own matches, so they are checked once the set's matching is done.
             for candidate in candidates {
                 var range = candidate.range
+                // Quoted or echoed is asked of the pattern's own words, not of the near words added to them: "you are
+                // useless, you say?" quotes the player's "useless" whatever "you" it is near.
+                if set.skipsQuoted && isQuoted(range, turn: turn) { continue }
                 if let conditions = candidate.pattern.conditions {
                     guard let span = try apply(conditions, to: range, turn: turn, bytes: bytes) else { continue }
                     range = span
                 }
-                if set.skipsQuoted && isQuoted(range, turn: turn) { continue }
                 let codePoints = text.codePoints(range)
                 found.append(TurnMatch(turn: turn, codePoints: codePoints, text: text.originalText(codePoints),
                                        captures: candidate.captures.mapValues { text.matchedText($0) },
