@@ -267,7 +267,9 @@ public struct FlagStore: Sendable {
                     otherRubricsWorst.bind(id)
                     otherRubricsWorst.bind(rubricName)
                     try otherRubricsWorst.forEachRow { row in
-                        if let severity = Severity(rawValue: row.string(0)), severity >= minSeverity, severity > (worst ?? .info) || worst == nil {
+                        // Another rubric's standing finding keeps the item whatever threshold this run was given: its own run
+                        // queued it at its own threshold, and this run cannot know which that was.
+                        if let severity = Severity(rawValue: row.string(0)), severity > (worst ?? .info) || worst == nil {
                             worst = severity
                         }
                     }

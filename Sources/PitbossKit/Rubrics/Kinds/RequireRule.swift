@@ -23,7 +23,7 @@ public struct RequireRule: RuleKind {
             return []
         }
         if let late = try context.firstMatch(rule.patterns, exceptions: rule.exceptions, in: bounds.turnsAfterDeadline(spoken, context)) {
-            return [rule.finding(.late, context, match: late).withMessage(rule.message([:]) + " (said late: \"\(late.text)\")")]
+            return [rule.finding(.late, context, match: late).withMessage(rule.message(["match": late.text]) + " (said late: \"\(late.text)\")")]
         }
         return [rule.finding(.absent, context, values: ["match": ""])]
     }
