@@ -59,6 +59,33 @@ struct TransliterationTests {
         #expect(RubricEvaluator(rubric: try rubric(false)).evaluate(conversation, matcher: Matcher()).isEmpty)
     }
 
+    @Test("an exception found in one reading of a translit turn cancels the match of the same words in the other")
+    func exceptionAcrossReadings() throws {
+        let rubric = try RubricLoader.parse(yaml: """
+            rubric: t
+            version: 1
+            languages: [ru]
+            transliterate: true
+            criteria: [{id: rg, title: Safer gambling, weight: 1}]
+            rules:
+              - id: cant-stop
+                kind: forbid
+                criterion: rg
+                severity: major
+                message: "{match}"
+                speaker: customer
+                patterns: {ru: ['\\bne\\s+mogu\\s+ostanovit\\w*']}
+                exceptions: {ru: ['\\bне\\s+могу\\s+остановиться\\s+смеяться']}
+            """, path: "t.yaml")
+        func found(_ text: String) -> [String?] {
+            let example = RuleExample(expectation: .flag, text: "customer: \(text)\nagent: ok", language: "ru", channel: .chat, line: 0)
+            return RubricEvaluator(rubric: rubric).evaluate(ExampleTranscript.conversation(example), matcher: Matcher()).map(\.text)
+        }
+        // The Latin pattern matches the words as written; the Cyrillic exception matches the same words read natively.
+        #expect(found("ya ne mogu ostanovit'sya smeyat'sya s vashego rolika").isEmpty)
+        #expect(found("ya ne mogu ostanovit'sya igrat") == ["ne mogu ostanovit"])
+    }
+
     @Test("transliterate needs normalize")
     func needsNormalize() {
         #expect {

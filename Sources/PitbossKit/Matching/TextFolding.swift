@@ -134,7 +134,9 @@ enum TextFolding {
 
 /// A turn's text ready to match: the UTF-8 bytes that patterns run on (folded, when the rubric
 /// normalises) and the way back from a byte offset in them to a code-point offset in the original.
-public struct MatchableText: Sendable {
+/// A class: every rule of a conversation asks for the same turn's text, and a copy of a struct of four
+/// buffers cost four retains and releases per ask (measured: 5 % of `flag`).
+public final class MatchableText: Sendable {
     public let original: String
     public let bytes: [UInt8]
     /// Original code-point index of each byte of `bytes`, plus one entry for the end; nil when the
@@ -145,7 +147,7 @@ public struct MatchableText: Sendable {
     /// (a character may be several code points); nil otherwise.
     private let codePointAfterByte: [Int32]?
 
-    public init(_ text: String, fold: Bool) {
+    public convenience init(_ text: String, fold: Bool) {
         self.init(text, fold: fold, transliterating: nil)
     }
 

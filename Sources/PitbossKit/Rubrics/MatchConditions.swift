@@ -63,7 +63,7 @@ extension EvaluationContext {
                bytes: UnsafeBufferPointer<UInt8>) throws -> Range<Int>? {
         if conditions.inCapitals {
             // Most turns have too few capitals to shout at all: counted once per turn, it spares a look at every sentence.
-            guard capitalCount(turn) >= MatchConditions.minimumCapitals,
+            guard hasEnoughCapitals(turn),
                   Self.isShouted(text(turn).originalText(text(turn).codePoints(range))) else { return nil }
         }
         let words = wordPositions(turn)

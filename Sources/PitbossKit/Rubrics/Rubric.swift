@@ -201,10 +201,25 @@ public struct Rule: Sendable {
     }
 
     /// The message with `{match}` and the kind's own placeholders filled in.
+    /// One pass over the message (every finding of a batch has one): an unknown `{name}` stays as written, and a value
+    /// that itself holds `{…}` is not filled in again.
     func message(_ values: [String: String]) -> String {
-        var text = message
-        for (key, value) in values { text = text.replacingOccurrences(of: "{\(key)}", with: value) }
-        return text
+        guard !values.isEmpty, message.contains("{") else { return message }
+        var text = ""
+        var rest = message[...]
+        while let open = rest.firstIndex(of: "{") {
+            text += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            let name = String(rest[rest.index(after: open)..<close])
+            if let value = values[name] {
+                text += value
+                rest = rest[rest.index(after: close)...]
+            } else {
+                text += "{"
+                rest = rest[rest.index(after: open)...]
+            }
+        }
+        return text + rest
     }
 }
 

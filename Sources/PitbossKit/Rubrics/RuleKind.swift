@@ -68,7 +68,7 @@ public final class EvaluationContext {
     var evidence: [Evidence]?
     private var wordPositionsByTurn: [Int: WordPositions] = [:]
     private var quotedRangesByTurn: [Int: [Range<Int>]] = [:]
-    private var capitalsByTurn: [Int: Int] = [:]
+    private var capitalsByTurn: [Int: Bool] = [:]
     private var turnsByRole: [SpeakerRole: [Int]] = [:]
     /// Matches of proximity conditions' patterns, per pattern and turn (see `partnerMatches`).
     struct PartnerKey: Hashable { var pattern: ObjectIdentifier; var turn: Int }
@@ -103,8 +103,9 @@ public final class EvaluationContext {
         return positions
     }
 
-    /// How many upper-case letters a turn's original text has (a shouting check needs several).
-    func capitalCount(_ turn: Int) -> Int {
+    /// Whether a turn's original text has enough upper-case letters for shouting (`MatchConditions.minimumCapitals`);
+    /// counting stops there, so a long turn is not read to the end.
+    func hasEnoughCapitals(_ turn: Int) -> Bool {
         if let known = capitalsByTurn[turn] { return known }
         var count = 0
         for scalar in text(turn).original.unicodeScalars {
@@ -113,9 +114,11 @@ public final class EvaluationContext {
             } else if scalar.properties.isUppercase {
                 count += 1
             }
+            if count >= MatchConditions.minimumCapitals { break }
         }
-        capitalsByTurn[turn] = count
-        return count
+        let enough = count >= MatchConditions.minimumCapitals
+        capitalsByTurn[turn] = enough
+        return enough
     }
 
     /// A turn's quoted passages, computed the first time a rule that skips quoted text matches in it.
@@ -144,17 +147,24 @@ public final class EvaluationContext {
     func matches(_ set: PatternSet, exceptions: PatternSet? = nil, turn: Int) throws -> [TurnMatch] {
         let text = self.text(turn)
         var found: [TurnMatch] = []
+        // Kept as the original's code points, not bytes: a turn read twice (as written and transliterated) has an
+        // exception in one reading cancel a match of the same words in the other.
         var exceptionRanges: [Range<Int>] = []
         try text.bytes.withUnsafeBufferPointer { bytes in
             if let exceptions, exceptions.hasPatterns(for: language) {
-                try exceptions.plan(for: language).forEachMatch(matcher, in: bytes) { match, _ in exceptionRanges.append(match.range) }
+                try exceptions.plan(for: language).forEachMatch(matcher, in: bytes) { match, _ in
+                    exceptionRanges.append(text.codePoints(match.range))
+                }
             }
             var candidates: [(range: Range<Int>, captures: [String: Range<Int>], pattern: RubricPattern)] = []
             // A pattern that needs capitals is not even run on a turn with too few of them.
-            let skip: (RubricPattern) -> Bool = { [self] in $0.conditions?.inCapitals == true && capitalCount(turn) < MatchConditions.minimumCapitals }
+            let skip: (RubricPattern) -> Bool = { [self] in $0.conditions?.inCapitals == true && !hasEnoughCapitals(turn) }
             try set.plan(for: language).forEachMatch(matcher, in: bytes, skip: skip) { match, pattern in
                 let range = match.range
-                if exceptionRanges.contains(where: { $0.overlaps(range) || (range.isEmpty && $0.contains(range.lowerBound)) }) { return }
+                if !exceptionRanges.isEmpty {
+                    let words = text.codePoints(range)
+                    if exceptionRanges.contains(where: { $0.overlaps(words) || (words.isEmpty && $0.contains(words.lowerBound)) }) { return }
+                }
                 var captures: [String: Range<Int>] = [:]
                 // Only fact patterns capture (value, unit); the others skip the lookups.
                 if !pattern.compiled.groupsByName.isEmpty {
@@ -179,6 +189,8 @@ public final class EvaluationContext {
                                        byteOffset: range.lowerBound))
             }
         }
+        // Most turns match nothing, and one match is already in order.
+        if found.count < 2 { return found }
         // Two patterns of one rule that match the same words make one match, not two.
         var seen = Set<Range<Int>>()
         return found.sorted { $0.byteOffset < $1.byteOffset }.filter { seen.insert($0.codePoints).inserted }

@@ -92,11 +92,15 @@ public struct FactRule: RuleKind {
     /// "72", "1,5", "1.5", "1,000", "10 000" → a number. A comma or dot followed by exactly three digits
     /// groups thousands ("1,000", "1.000"); otherwise it is the decimal separator ("1,5").
     static func number(_ text: String) -> Double? {
-        var digits = text.filter { !$0.isWhitespace && $0 != "\u{00A0}" && $0 != "'" }
-        if digits.range(of: #"^\d{1,3}([.,]\d{3})+$"#, options: .regularExpression) != nil {
-            digits.removeAll { $0 == "," || $0 == "." }
+        let digits = text.unicodeScalars.filter { !$0.properties.isWhitespace && $0 != "'" }
+        // Groups of three after a first group of one to three digits: every separator is a thousands separator.
+        let groups = digits.split(omittingEmptySubsequences: false) { $0 == "," || $0 == "." }
+        let isDigits = { (group: Substring.UnicodeScalarView.SubSequence) in group.allSatisfy { ("0"..."9").contains($0) } }
+        if groups.count > 1, (1...3).contains(groups[0].count), groups.allSatisfy(isDigits),
+           groups.dropFirst().allSatisfy({ $0.count == 3 }) {
+            return Double(String(String.UnicodeScalarView(groups.joined())))
         }
-        return Double(digits.replacingOccurrences(of: ",", with: "."))
+        return Double(String(String.UnicodeScalarView(digits.map { $0 == "," ? "." : $0 })))
     }
 
     /// A number for a message; any value, including one read from a transcript that no Int holds.
