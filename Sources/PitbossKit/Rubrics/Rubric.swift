@@ -136,13 +136,14 @@ public final class RubricPattern: Sendable {
 /// Patterns per language; `any` applies to every language.
 public struct PatternSet: Sendable {
     public var byLanguage: [String: [RubricPattern]] = [:] {
-        didSet { plans = [:] }
+        didSet { plans = [] }
     }
     /// Whether matches inside quoted text are dropped (a rule's `skip_quoted: true`).
     public var skipsQuoted = false
-    /// How each language is matched (its own patterns and `any`'s), prepared by `prepare`; "" is for a language the
-    /// set has no patterns of its own for.
-    private var plans: [String: MatchPlan] = [:]
+    /// How each language is matched (its own patterns and `any`'s), prepared by `prepare`; the entry for "" is for a
+    /// language the set has no patterns of its own for. A list, not a dictionary: it has a handful of entries and is
+    /// looked up on every turn of every rule, where comparing short strings costs less than hashing them.
+    private var plans: [(language: String, plan: MatchPlan)] = []
     public var isEmpty: Bool { byLanguage.values.allSatisfy(\.isEmpty) }
 
     /// The patterns to run on a turn in `language`: its own and `any`'s.
@@ -152,20 +153,20 @@ public struct PatternSet: Sendable {
 
     /// Whether a turn in `language` has any pattern to run.
     public func hasPatterns(for language: String) -> Bool {
-        !(byLanguage[language]?.isEmpty ?? true) || !(byLanguage["any"]?.isEmpty ?? true)
+        if !plans.isEmpty { return !plan(for: language).patterns.isEmpty }
+        return !(byLanguage[language]?.isEmpty ?? true) || !(byLanguage["any"]?.isEmpty ?? true)
     }
 
     /// Puts each language's patterns together (see `MatchPlan`); done once, when the rubric loads.
     mutating func prepare() {
-        var plans: [String: MatchPlan] = [:]
-        for language in byLanguage.keys where language != "any" { plans[language] = MatchPlan(patterns(for: language)) }
-        plans[""] = MatchPlan(byLanguage["any"] ?? [])
+        var plans = byLanguage.keys.filter { $0 != "any" }.sorted().map { (language: $0, plan: MatchPlan(patterns(for: $0))) }
+        plans.append((language: "", plan: MatchPlan(byLanguage["any"] ?? [])))
         self.plans = plans
     }
 
     /// The plan for a turn in `language`; a set that was never prepared (built by hand) gets one on the spot.
     func plan(for language: String) -> MatchPlan {
-        if let plan = plans[language] ?? (byLanguage[language] == nil ? plans[""] : nil) { return plan }
+        for entry in plans where entry.language == language || entry.language.isEmpty { return entry.plan }
         return MatchPlan(patterns(for: language))
     }
 

@@ -66,9 +66,10 @@ public final class EvaluationContext {
     let matcher: Matcher
     /// The words that met each rule, when the evaluation was asked for them (nil: not recorded, as in `flag`).
     var evidence: [Evidence]?
-    private var wordPositionsByTurn: [Int: WordPositions] = [:]
-    private var quotedRangesByTurn: [Int: [Range<Int>]] = [:]
-    private var capitalsByTurn: [Int: Bool] = [:]
+    // Per-turn caches, indexed by turn (arrays, not dictionaries: looked up for every pattern on every turn).
+    private lazy var wordPositionsByTurn: [WordPositions?] = Array(repeating: nil, count: conversation.turns.count)
+    private lazy var quotedRangesByTurn: [[Range<Int>]?] = Array(repeating: nil, count: conversation.turns.count)
+    private lazy var capitalsByTurn: [Bool?] = Array(repeating: nil, count: conversation.turns.count)
     private var turnsByRole: [SpeakerRole: [Int]] = [:]
     /// Matches of proximity conditions' patterns, per pattern and turn (see `partnerMatches`).
     struct PartnerKey: Hashable { var pattern: ObjectIdentifier; var turn: Int }
@@ -147,30 +148,30 @@ public final class EvaluationContext {
     func matches(_ set: PatternSet, exceptions: PatternSet? = nil, turn: Int) throws -> [TurnMatch] {
         let text = self.text(turn)
         var found: [TurnMatch] = []
-        // Kept as the original's code points, not bytes: a turn read twice (as written and transliterated) has an
-        // exception in one reading cancel a match of the same words in the other.
-        var exceptionRanges: [Range<Int>] = []
         try text.bytes.withUnsafeBufferPointer { bytes in
-            if let exceptions, exceptions.hasPatterns(for: language) {
-                try exceptions.plan(for: language).forEachMatch(matcher, in: bytes) { match, _ in
-                    exceptionRanges.append(text.codePoints(match.range))
-                }
-            }
             var candidates: [(range: Range<Int>, captures: [String: Range<Int>], pattern: RubricPattern)] = []
             // A pattern that needs capitals is not even run on a turn with too few of them.
             let skip: (RubricPattern) -> Bool = { [self] in $0.conditions?.inCapitals == true && !hasEnoughCapitals(turn) }
             try set.plan(for: language).forEachMatch(matcher, in: bytes, skip: skip) { match, pattern in
-                let range = match.range
-                if !exceptionRanges.isEmpty {
-                    let words = text.codePoints(range)
-                    if exceptionRanges.contains(where: { $0.overlaps(words) || (words.isEmpty && $0.contains(words.lowerBound)) }) { return }
-                }
                 var captures: [String: Range<Int>] = [:]
                 // Only fact patterns capture (value, unit); the others skip the lookups.
                 if !pattern.compiled.groupsByName.isEmpty {
                     for name in ["value", "unit"] { captures[name] = match.group(named: name) }
                 }
-                candidates.append((range, captures, pattern))
+                candidates.append((match.range, captures, pattern))
+            }
+            // Exceptions are looked for only in a turn where something matched: most turns match nothing. Their spans are
+            // compared as the original's code points, not bytes: a turn read twice (as written and transliterated) has an
+            // exception in one reading cancel a match of the same words in the other.
+            if !candidates.isEmpty, let exceptions, exceptions.hasPatterns(for: language) {
+                var exceptionRanges: [Range<Int>] = []
+                try exceptions.plan(for: language).forEachMatch(matcher, in: bytes) { match, _ in
+                    exceptionRanges.append(text.codePoints(match.range))
+                }
+                candidates.removeAll { candidate in
+                    let words = text.codePoints(candidate.range)
+                    return exceptionRanges.contains { $0.overlaps(words) || (words.isEmpty && $0.contains(words.lowerBound)) }
+                }
             }
             // Conditions run their own matches, so they are checked once the set's matching is done.
             for candidate in candidates {
