@@ -168,6 +168,20 @@ struct ProximityTests {
         }
     }
 
+    @Test("an exception with conditions is refused: exceptions are plain spans and would ignore them")
+    func conditionalException() {
+        do {
+            _ = try forbidRubric("""
+                      en: ['\\bidiot\\b']
+                    exceptions:
+                      en: [{match: '\\bnot\\b', near: '\\bidiot\\b'}]
+                """, languages: "[en]")
+            Issue.record("loaded")
+        } catch {
+            #expect("\(error)".contains("exceptions.en[0]' has conditions, but exceptions are plain patterns"), "\(error)")
+        }
+    }
+
     @Test("explain and patterns show the conditions and their regexes")
     func explained() throws {
         let rubric = try forbidRubric("""

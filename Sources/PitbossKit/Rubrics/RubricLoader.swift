@@ -279,7 +279,7 @@ public final class RuleParser {
         if !kindType.usesPatterns, map["skip_quoted"] != nil {
             diagnostics.error(map["skip_quoted"], "'skip_quoted' applies to a rule's top-level 'patterns', which a \(kindName) rule does not have")
         }
-        let exceptions = patternSet(map, "exceptions", required: false, checkCoverage: false) ?? PatternSet()
+        let exceptions = patternSet(map, "exceptions", required: false, checkCoverage: false, allowsConditions: false) ?? PatternSet()
         let kind = kindType.init(map, self)
         let examples = self.examples(map, languages: languages, channels: channels)
         guard let kind else { return nil }
@@ -321,7 +321,9 @@ public final class RuleParser {
 
     /// Patterns per language (`en:`, `ru:`, … and `any:`), each compiled; every language the rule
     /// covers must have patterns (its own, or `any`).
-    public func patternSet(_ map: YAMLMap, _ key: String, required: Bool, needsValue: Bool = false, checkCoverage: Bool = true) -> PatternSet? {
+    /// `allowsConditions: false` for exceptions, which are plain spans to cancel: a condition there would be ignored.
+    public func patternSet(_ map: YAMLMap, _ key: String, required: Bool, needsValue: Bool = false, checkCoverage: Bool = true,
+                           allowsConditions: Bool = true) -> PatternSet? {
         guard let node = map[key] else {
             if required { diagnostics.error(map.node, "missing '\(map.field(key))'") }
             return nil
@@ -341,6 +343,10 @@ public final class RuleParser {
             for (i, item) in items.enumerated() {
                 let name = "\(field)[\(i)]"
                 if item.mapping != nil {
+                    guard allowsConditions else {
+                        diagnostics.error(item, "'\(name)' has conditions, but \(key) are plain patterns (a match of one cancels the rule's overlapping matches) and would ignore them; write it as text, or put the condition on the rule's pattern (not_near: …)")
+                        continue
+                    }
                     if let pattern = conditionalPattern(item, name: name, language: language, needsValue: needsValue) { compiled.append(pattern) }
                     continue
                 }
