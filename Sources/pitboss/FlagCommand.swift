@@ -41,6 +41,7 @@ struct FlagCommand: ParsableCommand {
             // Each rubric on its route's conversations; every rubric is loaded (and linted) before anything runs.
             let routes = rubric.map { [RubricRoute(rubricPath: $0)] } ?? config.effectiveRoutes
             let plan = try routes.map { route in (route: route, rubric: try RubricCommand.load(route.rubricPath)) }
+            for entry in plan { try entry.route.check(against: entry.rubric) }
             for (i, entry) in plan.enumerated() {
                 if let earlier = plan[..<i].first(where: { $0.rubric.name == entry.rubric.name && $0.route.rubricPath != entry.route.rubricPath }) {
                     throw PitbossError.badInput("\(entry.route.rubricPath) and \(earlier.route.rubricPath) are both named '\(entry.rubric.name)': findings are kept per rubric name, so give each rubric its own 'rubric:' name")

@@ -72,6 +72,14 @@ struct RubricRoutingTests {
         #expect { try WorkspaceConfig.parse(yaml: yaml, path: "w.yaml") } throws: { "\($0)".contains(expected) }
     }
 
+    @Test("a route that sends a language its rubric is not written for is refused, naming the rubric's languages")
+    func routeLanguageOutsideRubric() throws {
+        try RubricRoute(rubricPath: "vip.yaml", languages: ["en"]).check(against: Self.vipDesk)
+        #expect {
+            try RubricRoute(rubricPath: "vip.yaml", languages: ["en", "de"]).check(against: Self.vipDesk)
+        } throws: { "\($0)".contains("takes de conversations, but vip-desk is written for en only") }
+    }
+
     @Test("flagging with one rubric never drops another's findings, and each finding keeps its rubric's name and hash")
     func findingsPerRubric() throws {
         let db = try database([Self.rude])

@@ -51,6 +51,16 @@ public struct RubricRoute: Sendable, Equatable {
         return parts.isEmpty ? "every conversation" : parts.joined(separator: " · ")
     }
 
+    /// A route that sends conversations in a language its rubric has no patterns for would evaluate them with nothing
+    /// and call them clean: refused, naming the languages the rubric has.
+    public func check(against rubric: Rubric) throws(PitbossError) {
+        let missing = (languages ?? []).filter { !rubric.languages.contains($0) }
+        guard missing.isEmpty else {
+            throw .badInput("pitboss.yaml rubrics: the route to \(rubricPath) takes \(missing.joined(separator: ", ")) conversations, "
+                + "but \(rubric.name) is written for \(rubric.languages.joined(separator: ", ")) only; add the language to the rubric or remove it from the route")
+        }
+    }
+
     /// Reads the `rubrics:` list; `place` names a node for messages.
     static func readList(_ value: Node, place: (Node) -> String) throws(PitbossError) -> [RubricRoute] {
         guard let list = value.sequence, !list.isEmpty else {
