@@ -96,6 +96,11 @@ struct RubricRoutingTests {
         #expect(try rows(db, "SELECT rubric_hash FROM evaluations WHERE rubric_name = 'test'") == ["changed"])
         let stored = try Workspace(config: WorkspaceConfig(), database: db).findings(FindingQuery(conversation: "rude"))
         #expect(Set(stored.map(\.rubric)) == ["test", "vip-desk"])
+        // Listed and measured per rubric: rule ids may repeat across rubrics.
+        let workspace = Workspace(config: WorkspaceConfig(), database: db)
+        #expect(Set(try workspace.findings(FindingQuery(rubric: "vip-desk")).map(\.rule)) == ["formal-address"])
+        #expect { try workspace.findings(FindingQuery(rubric: "vip")) } throws: { "\($0)".contains("rubrics with findings: test, vip-desk") }
+        #expect(try RulePrecision.fetch(from: db).map { "\($0.rubric) \($0.rule)" }.contains("vip-desk formal-address"))
     }
 
     @Test("a conversation stays queued while any rubric's finding would queue it")

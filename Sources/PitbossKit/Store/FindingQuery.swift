@@ -35,11 +35,14 @@ public struct FindingQuery: Sendable {
     public var conversation: String?
     public var agent: String?
     public var rule: String?
+    /// Only findings of this rubric (by its `rubric:` name): with several rubrics routed, rule ids may repeat.
+    public var rubric: String?
     public var minSeverity: Severity?
     public var limit: Int?
 
-    public init(run: Int64? = nil, conversation: String? = nil, agent: String? = nil, rule: String? = nil,
+    public init(run: Int64? = nil, conversation: String? = nil, agent: String? = nil, rule: String? = nil, rubric: String? = nil,
                 minSeverity: Severity? = nil, limit: Int? = nil) {
+        self.rubric = rubric
         self.run = run
         self.conversation = conversation
         self.agent = agent
@@ -64,6 +67,7 @@ public struct FindingQuery: Sendable {
         if let conversation { conditions.append("c.external_id = \(conversation)") }
         if let agent { conditions.append("f.agent_id = \(agent)") }
         if let rule { conditions.append("f.rule_id = \(rule)") }
+        if let rubric { conditions.append("f.rubric_name = \(rubric)") }
         if let minSeverity { conditions.append("f.severity IN \(Severity.allCases.filter { $0 >= minSeverity })") }
         let request: SQLRequest<Row> = """
             SELECT f.id, c.external_id AS conversation, f.agent_id AS agent, f.rule_id AS rule, f.criterion, f.severity, f.status,
@@ -89,6 +93,12 @@ public struct FindingQuery: Sendable {
                    try SQLRequest<Int>("SELECT 1 FROM conversations WHERE agent_id = \(agent) LIMIT 1").fetchOne(db) == nil,
                    try SQLRequest<Int>("SELECT 1 FROM turns WHERE agent_id = \(agent) LIMIT 1").fetchOne(db) == nil {
                     throw PitbossError.badInput("no conversation of agent '\(agent)' is stored (agent ids are matched exactly)")
+                }
+                if found.isEmpty, let rubric,
+                   try SQLRequest<Int>("SELECT 1 FROM findings WHERE rubric_name = \(rubric) LIMIT 1").fetchOne(db) == nil {
+                    let known = try String.fetchAll(db, sql: "SELECT DISTINCT rubric_name FROM findings ORDER BY 1")
+                    throw PitbossError.badInput("no finding of a rubric named '\(rubric)' is stored"
+                        + (known.isEmpty ? "" : "; rubrics with findings: \(known.joined(separator: ", "))"))
                 }
                 return found
             }

@@ -4,6 +4,8 @@ import GRDB
 /// How often reviewers agree with a rule: of its findings they judged, the share they confirmed. A rule with low
 /// precision wastes reviewers' time and is the first to rewrite.
 public struct RulePrecision: Sendable, Codable, Equatable, FetchableRecord {
+    /// The rubric the rule belongs to: two routed rubrics may both have a rule with the same id.
+    public var rubric: String
     public var rule: String
     public var findings: Int
     public var confirmed: Int
@@ -12,6 +14,7 @@ public struct RulePrecision: Sendable, Codable, Equatable, FetchableRecord {
     public var precision: Double?
 
     public init(row: Row) {
+        rubric = row["rubric"]
         rule = row["rule"]
         findings = row["findings"]
         confirmed = row["confirmed"] ?? 0
@@ -19,15 +22,15 @@ public struct RulePrecision: Sendable, Codable, Equatable, FetchableRecord {
         precision = confirmed + dismissed == 0 ? nil : Double(confirmed) / Double(confirmed + dismissed)
     }
 
-    enum CodingKeys: String, CodingKey { case rule, findings, confirmed, dismissed, precision }
+    enum CodingKeys: String, CodingKey { case rubric, rule, findings, confirmed, dismissed, precision }
 
     public static func fetch(from database: PitbossDatabase) throws(PitbossError) -> [RulePrecision] {
         do {
             return try database.writer.read { db in
                 try SQLRequest<RulePrecision>("""
-                    SELECT rule_id AS rule, COUNT(*) AS findings, SUM(verdict = \(FindingVerdict.Verdict.confirmed)) AS confirmed,
+                    SELECT rubric_name AS rubric, rule_id AS rule, COUNT(*) AS findings, SUM(verdict = \(FindingVerdict.Verdict.confirmed)) AS confirmed,
                            SUM(verdict = \(FindingVerdict.Verdict.dismissed)) AS dismissed
-                    FROM findings WHERE status != \(FindingStatus.error) GROUP BY rule_id ORDER BY rule_id
+                    FROM findings WHERE status != \(FindingStatus.error) GROUP BY rubric_name, rule_id ORDER BY rubric_name, rule_id
                     """).fetchAll(db)
             }
         } catch {
@@ -40,9 +43,9 @@ public struct RulePrecision: Sendable, Codable, Equatable, FetchableRecord {
         case .json:
             return JSONOutput.string(list)
         case .csv, .table:
-            var table = Table(headers: ["rule", "findings", "confirmed", "dismissed", "precision"], numericColumns: [1, 2, 3, 4])
+            var table = Table(headers: ["rubric", "rule", "findings", "confirmed", "dismissed", "precision"], numericColumns: [2, 3, 4, 5])
             table.rows = list.map { p in
-                [p.rule, String(p.findings), String(p.confirmed), String(p.dismissed),
+                [p.rubric, p.rule, String(p.findings), String(p.confirmed), String(p.dismissed),
                  p.precision.map { format == .csv ? String(format: "%.4f", $0) : String(format: "%.0f %%", $0 * 100) } ?? ""]
             }
             return format == .csv ? table.csv() : table.render(style: style)
