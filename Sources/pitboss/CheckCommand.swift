@@ -43,8 +43,9 @@ struct CheckCommand: ParsableCommand {
             if FileManager.default.fileExists(atPath: target) {
                 var defaults = ConversationMetadata(channel: channel, language: language, agent: agent)
                 if let roles { defaults.roles = try KeyValueArguments.roles(roles) }
-                // A transcript without a start time can still be checked: the shift does not matter here.
-                defaults.startedAt = Date(timeIntervalSince1970: 0)
+                // A transcript without any time can still be checked: the shift does not matter here. One with times is
+                // measured from its own first turn, as import would.
+                defaults.startedAtIfUntimed = Date(timeIntervalSince1970: 0)
                 let reading = TranscriptReading(schedule: workspace.schedule, defaults: defaults)
                 for result in try reading.conversations(path: target, format: inputFormat) {
                     switch result {

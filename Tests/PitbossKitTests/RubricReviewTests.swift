@@ -29,11 +29,18 @@ struct RubricReviewTests {
         #expect(try matcher.matches(try CompiledPattern(TextFolding.foldPattern("[Ѐ-ӿ]+")), in: "код абвгд").count == 2)
     }
 
-    @Test("stated numbers: decimal commas, thousands separators, spaces", arguments: [
+    @Test("stated numbers: decimal commas, thousands separators, spaces, apostrophes, digits of any script", arguments: [
         ("72", 72.0), ("1,5", 1.5), ("1.5", 1.5), ("1,000", 1000.0), ("1.000", 1000.0), ("10 000", 10000.0), ("2,50", 2.5),
+        ("1,000,000", 1_000_000.0), ("0,500", 0.5), ("0.050", 0.05), ("1'000", 1000.0), ("1’000", 1000.0), ("10\u{00A0}000", 10000.0),
+        ("10\u{202F}000,5", 10000.5), ("１２", 12.0), ("٤٨", 48.0),
     ])
     func statedNumbers(text: String, value: Double) {
         #expect(FactRule.number(text) == value)
+    }
+
+    @Test("what is not one number is not read as one", arguments: ["1 2", "1.5.3", ",", ".", "", "12 34", "00,048 0"])
+    func notNumbers(text: String) {
+        #expect(FactRule.number(text) == nil)
     }
 
     @Test("a YAML key given twice is named with its place")

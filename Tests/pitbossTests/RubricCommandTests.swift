@@ -100,4 +100,20 @@ struct RubricCommandTests {
         #expect(rude["start"] as? Int == 25 && rude["end"] as? Int == 39)
         #expect(!FileManager.default.fileExists(atPath: workspace.path("pitboss.sqlite")))
     }
+
+    @Test("check measures a timed rule from the transcript's own first turn, as import does")
+    func checkTimedRule() throws {
+        let rubric = workspace.write("sec.yaml", #"""
+            rubric: sec
+            version: 1
+            languages: [en]
+            criteria: [{id: greeting, title: Greets, weight: 1}]
+            rules:
+              - {id: greet60, kind: require, criterion: greeting, severity: minor, message: "No greeting in the first minute", speaker: agent, within: {seconds: 60}, patterns: {en: ['\bhello\b']}}
+            """#)
+        let file = workspace.write("timed.txt", "# date: 2026-11-21\n[10:00:00] Customer: hi\n[10:00:30] Agent: hello\n")
+        let checked = try pitboss.run("check", file, "--rubric", rubric, "--agent", "a", "--language", "en", "--channel", "chat")
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(checked.stdout.contains("no findings") && checked.stdout.contains("✓ greet60"), "\(checked.stdout)")
+    }
 }

@@ -209,8 +209,9 @@ public struct Rule: Sendable {
         var text = ""
         var rest = message[...]
         while let open = rest.firstIndex(of: "{") {
-            text += rest[..<open]
+            // A "{" never closed is text, and so is the rest of the message.
             guard let close = rest[open...].firstIndex(of: "}") else { break }
+            text += rest[..<open]
             let name = String(rest[rest.index(after: open)..<close])
             if let value = values[name] {
                 text += value

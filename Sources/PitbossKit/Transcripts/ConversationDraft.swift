@@ -101,7 +101,7 @@ extension ConversationDraft {
             ("channel", "channel", meta.channel == nil && format.defaultChannel == nil),
             ("language", "language", meta.language == nil),
             ("agent", "agent id", meta.agent == nil && !turns.contains { $0.agentID != nil }),
-            ("started_at", "start time", meta.startedAt == nil && !turns.contains { $0.at != nil }),
+            ("started_at", "start time", meta.startedAt == nil && meta.startedAtIfUntimed == nil && !turns.contains { $0.at != nil }),
         ].filter(\.2).map { ($0.0, $0.1) }
         if absent.count > 1 {
             let names = absent.map(\.what)
@@ -180,7 +180,7 @@ extension ConversationDraft {
         for index in resolved.indices where resolved[index].role == .agent && resolved[index].agentID == nil {
             resolved[index].agentID = agent
         }
-        guard let startedAt = meta.startedAt ?? resolved.first(where: { $0.at != nil })?.at else {
+        guard let startedAt = meta.startedAt ?? resolved.first(where: { $0.at != nil })?.at ?? meta.startedAtIfUntimed else {
             throw missing("started_at", "start time")
         }
         let shift = meta.shift ?? schedule.shiftID(for: startedAt)

@@ -14,6 +14,9 @@ public struct ConversationMetadata: Sendable, Equatable {
     public var vip: Bool?
     public var tags: [String]?
     public var roles: RoleMap
+    /// A start for a transcript that states no time at all — neither a start nor a time on any turn (`check` uses one:
+    /// the shift does not matter there). Never preferred over the turns' own times, which timed rules measure from.
+    public var startedAtIfUntimed: Date?
     /// Where a file stated each field, by the field's name in messages (`channel`, `started_at`): the chat
     /// log's header line, the sidecar's line, the CSV row and column. A problem found with the value later
     /// (an unknown channel, an empty agent id) is named there.
@@ -63,11 +66,13 @@ public struct ConversationMetadata: Sendable, Equatable {
             if let location = ownValue ? self.locations[field] : fallback.locations[field] { locations[field] = location }
         }
         if let roles = self.locations["roles"] ?? fallback.locations["roles"] { locations["roles"] = roles }
-        return ConversationMetadata(
+        var filled = ConversationMetadata(
             id: id ?? fallback.id, channel: channel ?? fallback.channel, language: language ?? fallback.language,
             agent: agent ?? fallback.agent, shift: shift ?? fallback.shift, startedAt: startedAt ?? fallback.startedAt,
             customerID: customerID ?? fallback.customerID, vip: vip ?? fallback.vip, tags: tags ?? fallback.tags,
             roles: fallback.roles.overlaid(with: roles), locations: locations)
+        filled.startedAtIfUntimed = startedAtIfUntimed ?? fallback.startedAtIfUntimed
+        return filled
     }
 
     /// Reads a sidecar: `{"id","channel","language","agent","shift","started_at","customer":{"id","vip"},

@@ -89,18 +89,39 @@ public struct FactRule: RuleKind {
         return findings
     }
 
-    /// "72", "1,5", "1.5", "1,000", "10 000" → a number. A comma or dot followed by exactly three digits
-    /// groups thousands ("1,000", "1.000"); otherwise it is the decimal separator ("1,5").
+    /// "72", "1,5", "1.5", "1,000", "10 000", "1'000" → a number. A comma or dot followed by exactly three digits
+    /// groups thousands ("1,000", "1.000") unless the first group is 0 ("0,500" is a half); otherwise it is the decimal
+    /// separator ("1,5"). A space or apostrophe only ever groups thousands ("1 2" is not twelve: nil). Digits of any
+    /// script ("１２", "٤٨") read as 0-9.
     static func number(_ text: String) -> Double? {
-        let digits = text.unicodeScalars.filter { !$0.properties.isWhitespace && $0 != "'" }
-        // Groups of three after a first group of one to three digits: every separator is a thousands separator.
-        let groups = digits.split(omittingEmptySubsequences: false) { $0 == "," || $0 == "." }
-        let isDigits = { (group: Substring.UnicodeScalarView.SubSequence) in group.allSatisfy { ("0"..."9").contains($0) } }
-        if groups.count > 1, (1...3).contains(groups[0].count), groups.allSatisfy(isDigits),
-           groups.dropFirst().allSatisfy({ $0.count == 3 }) {
-            return Double(String(String.UnicodeScalarView(groups.joined())))
+        var scalars: [Unicode.Scalar] = []
+        for scalar in text.unicodeScalars {
+            if scalar.properties.numericType == .decimal, let digit = scalar.properties.numericValue, (0...9).contains(digit) {
+                scalars.append(Unicode.Scalar(UInt8(48 + Int(digit))))
+            } else {
+                scalars.append(scalar)
+            }
         }
-        return Double(String(String.UnicodeScalarView(digits.map { $0 == "," ? "." : $0 })))
+        let spaced = String(String.UnicodeScalarView(scalars))
+        let isDigits = { (part: Substring) in !part.isEmpty && part.allSatisfy { ("0"..."9").contains($0) } }
+        // Space- or apostrophe-grouped: "10 000", "1'000", "1’000,5".
+        let blocks = spaced.split { $0.isWhitespace || $0 == "'" || $0 == "’" }
+        if blocks.count > 1 {
+            guard let first = blocks.first, (1...3).contains(first.count), isDigits(first), first.first != "0" || first.count == 1,
+                  blocks.dropFirst().dropLast().allSatisfy({ $0.count == 3 && isDigits($0) }),
+                  let last = blocks.last, last.count >= 3, isDigits(last.prefix(3)) else { return nil }
+            let tail = last.dropFirst(3)
+            guard tail.isEmpty || ((tail.first == "," || tail.first == ".") && isDigits(tail.dropFirst())) else { return nil }
+            return Double(blocks.dropLast().joined() + last.prefix(3) + tail.replacingOccurrences(of: ",", with: "."))
+        }
+        let digits = blocks.first.map(String.init) ?? ""
+        let groups = digits.split(omittingEmptySubsequences: false) { $0 == "," || $0 == "." }
+        if groups.count > 1, (1...3).contains(groups[0].count), groups[0] != "0", !groups[0].hasPrefix("0"), groups.allSatisfy(isDigits),
+           groups.dropFirst().allSatisfy({ $0.count == 3 }) {
+            return Double(groups.joined())
+        }
+        guard groups.count <= 2, groups.allSatisfy(isDigits) else { return nil }
+        return Double(groups.joined(separator: "."))
     }
 
     /// A number for a message; any value, including one read from a transcript that no Int holds.

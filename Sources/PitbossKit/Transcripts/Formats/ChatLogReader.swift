@@ -106,7 +106,7 @@ public struct ChatLogReader: TranscriptReader {
                     guard let (hour, minute, second) = Self.clock(time) else {
                         return fail(number, "time", "'\(time)' is not a clock time like 22:04:02 or 22:04 (hours 0–23, minutes and seconds 0–59, digits only)")
                     }
-                    if date == nil, let started = meta.startedAt {
+                    if date == nil, let started = meta.startedAt ?? meta.startedAtIfUntimed {
                         // A time UTCTimestamp parsed: within years 0–9999, whole seconds that an Int holds.
                         let local = Int(started.timeIntervalSince1970) + zone.secondsFromGMT(for: started)
                         date = UTCTimestamp.civilFromDays(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
