@@ -101,6 +101,10 @@ struct ProximityTests {
         #expect(cited(rubric, "beceriksiz sistem yine dondu", language: "tr").isEmpty)
         #expect(cited(rubric, "Είστε εντελώς άσχετος", language: "el") == ["Είστε εντελώς άσχετος"])
         #expect(cited(rubric, "το σύστημα είναι άσχετο", language: "el").isEmpty)
+        // An apology, "today" and a plural noun do not address the player.
+        #expect(cited(rubric, "Извините, сервер сегодня бестолковый", language: "ru").isEmpty)
+        #expect(cited(rubric, "Bugün sistem beceriksiz", language: "tr").isEmpty)
+        #expect(cited(rubric, "οι αναλήψεις είναι άσχετες", language: "el").isEmpty)
     }
 
     @Test("in_capitals: shouting is told from the words as written, though the pattern sees folded text")
