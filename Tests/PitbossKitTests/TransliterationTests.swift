@@ -86,6 +86,47 @@ struct TransliterationTests {
         #expect(found("ya ne mogu ostanovit'sya igrat") == ["ne mogu ostanovit"])
     }
 
+    @Test("the two readings of a translit turn: one finding for the same words, and nothing runs from one into the other")
+    func readingsKeptApart() throws {
+        let rubric = try RubricLoader.parse(yaml: """
+            rubric: t
+            version: 1
+            languages: [ru]
+            transliterate: true
+            criteria: [{id: courtesy, title: Courteous, weight: 1}]
+            rules:
+              - id: brush-off
+                kind: forbid
+                criterion: courtesy
+                severity: major
+                message: "{match}"
+                patterns: {ru: ['\\bne\\s+moya\\s+problema\\b', '\\bэто\\s+не\\s+моя\\s+проблема\\b']}
+              - id: cant-stop
+                kind: forbid
+                criterion: courtesy
+                severity: major
+                message: "{match}"
+                patterns: {ru: ['\\bne\\s+mogu\\s+ostanovit\\w*']}
+                exceptions: {ru: ['\\bostanovit\\w*[^?]{0,6}']}
+            """, path: "t.yaml")
+        func found(_ text: String) -> [String?] {
+            let example = RuleExample(expectation: .flag, text: "customer: hi\nagent: \(text)", language: "ru", channel: .chat, line: 0)
+            return RubricEvaluator(rubric: rubric).evaluate(ExampleTranscript.conversation(example), matcher: Matcher()).map(\.text)
+        }
+        #expect(found("Eto ne moya problema") == ["ne moya problema"])
+        // The exception reaches past the end of the words as written: it is cut there, and still cancels.
+        #expect(found("ya ne mogu ostanovitsya").isEmpty)
+    }
+
+    @Test("a soft sign that phonetic folding drops is still cited with its word")
+    func droppedLetterCited() throws {
+        let text = MatchableText("Ну ты и тупишь, читать умеешь?", fold: true, transliterating: "ru")
+        let pattern = try CompiledPattern(TextFolding.foldPattern("тупишь|читать\\s+умеешь", phonetic: true))
+        let cited = try Matcher().matches(pattern, in: String(decoding: text.bytes, as: UTF8.self))
+            .map { text.originalText(text.codePoints($0)) }
+        #expect(cited == ["тупишь", "читать умеешь"])
+    }
+
     @Test("transliterate needs normalize")
     func needsNormalize() {
         #expect {

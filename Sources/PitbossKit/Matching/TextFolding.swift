@@ -146,6 +146,9 @@ public final class MatchableText: Sendable {
     /// For text with combining marks: the original code-point index just past each byte's character
     /// (a character may be several code points); nil otherwise.
     private let codePointAfterByte: [Int32]?
+    /// For a turn read twice (see `Transliteration`): where the text as written ends in `bytes`, just before the ". \n"
+    /// that separates it from the native reading; nil for a turn read once.
+    public let firstReadingEnd: Int?
 
     public convenience init(_ text: String, fold: Bool) {
         self.init(text, fold: fold, transliterating: nil)
@@ -161,6 +164,7 @@ public final class MatchableText: Sendable {
         for byte in text.utf8 where byte >= 0x80 { isASCII = false; break }
         let reading = phonetic ? language.flatMap { Transliteration.nativeReading(of: text, language: $0) } : nil
         if isASCII && reading == nil {
+            firstReadingEnd = nil
             bytes = Array(text.utf8)
             codePointOfByte = nil
             codePointAfterByte = nil
@@ -172,6 +176,7 @@ public final class MatchableText: Sendable {
             // The separator maps to the end of the text; the native reading maps each letter back to the Latin it came from.
             starts.removeLast()
             ends.removeLast()
+            firstReadingEnd = out.count
             for byte in Array(". \n".utf8) { out.append(byte); starts.append(total); ends.append(total) }
             var folded: [Unicode.Scalar] = []
             for (scalar, from, to) in reading {
@@ -190,19 +195,28 @@ public final class MatchableText: Sendable {
             (bytes, codePointOfByte, codePointAfterByte) = (out, starts, ends)
             return
         }
+        firstReadingEnd = nil
         if fold && text.unicodeScalars.contains(where: Self.isCombining) {
             (bytes, codePointOfByte, codePointAfterByte) = Self.foldByCharacter(text, phonetic: phonetic)
             return
         }
-        codePointAfterByte = nil
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count + 8)
         var map: [Int32] = []
         map.reserveCapacity(text.utf8.count + 9)
+        // Built only once a letter folds to nothing (ь, ъ when folding phonetically): it then belongs to the letter before
+        // it, so "тупишь" is cited whole though the pattern saw "тупиш".
+        var after: [Int32]?
         var folded: [Unicode.Scalar] = []
         for (index, scalar) in text.unicodeScalars.enumerated() {
             folded.removeAll(keepingCapacity: true)
             if fold { _ = TextFolding.append(scalar, to: &folded, phonetic: phonetic) } else { folded.append(scalar) }
+            if folded.isEmpty, let last = map.last {
+                if after == nil { after = map.map { $0 + 1 } }
+                var i = map.count - 1
+                while i >= 0 && map[i] == last { after![i] = Int32(index + 1); i -= 1 }
+                continue
+            }
             for s in folded {
                 var buffer: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
                 let count = withUnsafeMutableBytes(of: &buffer) { raw -> Int in
@@ -211,12 +225,17 @@ public final class MatchableText: Sendable {
                     return n
                 }
                 withUnsafeBytes(of: buffer) { out.append(contentsOf: $0.prefix(count)) }
-                for _ in 0..<count { map.append(Int32(index)) }
+                for _ in 0..<count {
+                    map.append(Int32(index))
+                    after?.append(Int32(index + 1))
+                }
             }
         }
         map.append(Int32(text.unicodeScalars.count))
+        after?.append(Int32(text.unicodeScalars.count))
         bytes = out
         codePointOfByte = map
+        codePointAfterByte = after
     }
 
     /// A combining mark (an accent written apart from its letter). Letters of the scripts Pitboss reads are never
@@ -257,6 +276,14 @@ public final class MatchableText: Sendable {
     }
 
     /// The code-point range in the original text of a byte range in `bytes`.
+    /// Which reading a byte range lies in, cut at the end of the first: a match may not run from the text as written
+    /// into the native reading (it would map back to nothing).
+    public func withinReading(_ range: Range<Int>) -> (range: Range<Int>, isSecondReading: Bool) {
+        guard let end = firstReadingEnd else { return (range, false) }
+        if range.lowerBound > end || (range.lowerBound == end && !range.isEmpty) { return (range, true) }
+        return (range.lowerBound..<min(range.upperBound, end), false)
+    }
+
     public func codePoints(_ range: Range<Int>) -> Range<Int> {
         guard let map = codePointOfByte else { return range }
         let start = Int(map[range.lowerBound])

@@ -158,7 +158,7 @@ public final class EvaluationContext {
                 if !pattern.compiled.groupsByName.isEmpty {
                     for name in ["value", "unit"] { captures[name] = match.group(named: name) }
                 }
-                candidates.append((match.range, captures, pattern))
+                candidates.append((text.withinReading(match.range).range, captures, pattern))
             }
             // Exceptions are looked for only in a turn where something matched: most turns match nothing. Their spans are
             // compared as the original's code points, not bytes: a turn read twice (as written and transliterated) has an
@@ -166,7 +166,7 @@ public final class EvaluationContext {
             if !candidates.isEmpty, let exceptions, exceptions.hasPatterns(for: language) {
                 var exceptionRanges: [Range<Int>] = []
                 try exceptions.plan(for: language).forEachMatch(matcher, in: bytes) { match, _ in
-                    exceptionRanges.append(text.codePoints(match.range))
+                    exceptionRanges.append(text.codePoints(text.withinReading(match.range).range))
                 }
                 candidates.removeAll { candidate in
                     let words = text.codePoints(candidate.range)
@@ -192,9 +192,13 @@ public final class EvaluationContext {
         }
         // Most turns match nothing, and one match is already in order.
         if found.count < 2 { return found }
-        // Two patterns of one rule that match the same words make one match, not two.
+        // Two patterns of one rule that match the same words make one match, not two; and the native reading of a
+        // transliterated turn adds nothing where the text as written already matched the same words.
         var seen = Set<Range<Int>>()
-        return found.sorted { $0.byteOffset < $1.byteOffset }.filter { seen.insert($0.codePoints).inserted }
+        let sorted = found.sorted { $0.byteOffset < $1.byteOffset }.filter { seen.insert($0.codePoints).inserted }
+        guard let end = text.firstReadingEnd else { return sorted }
+        let asWritten = sorted.filter { $0.byteOffset < end }.map(\.codePoints)
+        return sorted.filter { match in match.byteOffset < end || !asWritten.contains { $0.overlaps(match.codePoints) } }
     }
 
     /// The first match in any of `turns`, in conversation order.
