@@ -70,7 +70,11 @@ struct CheckCommand: ParsableCommand {
                 return made
             }
             let matcher = Matcher()
-            let checked = try conversations.map { c in (c, try evaluator(for: c).evaluateWithEvidence(c, matcher: matcher)) }
+            let checked = try conversations.map { c in
+                let evaluator = try evaluator(for: c)
+                if let note = evaluator.rubric.uncoveredLanguageNote(for: c) { Console.note(note) }
+                return (c, evaluator.evaluateWithEvidence(c, matcher: matcher))
+            }
             let mask = personalData.mask
             switch format {
             case .json:

@@ -48,7 +48,7 @@ struct FlagCommand: ParsableCommand {
                 }
             }
             if rubric == nil, !config.routes.isEmpty, !config.routes.contains(where: { $0.channels == nil && $0.languages == nil && $0.tags == nil }) {
-                Console.note("note: only conversations a route of pitboss.yaml's rubrics: takes are evaluated; add a route without filters to cover the rest")
+                Console.note("note: every route of pitboss.yaml's rubrics: has filters, so a conversation none of them takes is not evaluated; a last route without filters covers the rest")
             }
             let store = try global.openWorkspace(.bulkWrite).flags
             var summaries: [FlagSummary] = []

@@ -72,6 +72,16 @@ struct RubricRoutingTests {
         #expect { try WorkspaceConfig.parse(yaml: yaml, path: "w.yaml") } throws: { "\($0)".contains(expected) }
     }
 
+    @Test("conversations in a language the rubric is not written for are counted and named, not passed off as clean")
+    func uncoveredLanguages() throws {
+        let db = try database([Fixture.canonicalLine(id: "de-1", language: "de"), Fixture.canonicalLine(id: "en-1")])
+        let summary = try flag(db, Self.vipDesk)
+        #expect(summary.uncoveredLanguages == ["de": 1])
+        #expect(FlagReport.summary(summary, format: .table, style: .plain).contains("note: 1 conversation is in a language vip-desk is not written for (de 1)"))
+        let stored = try #require(try ConversationStore(database: db).conversation(externalID: "de-1"))
+        #expect(Self.vipDesk.uncoveredLanguageNote(for: stored)?.contains("de-1 is in 'de', and vip-desk is written for en") == true)
+    }
+
     @Test("a route that sends a language its rubric is not written for is refused, naming the rubric's languages")
     func routeLanguageOutsideRubric() throws {
         try RubricRoute(rubricPath: "vip.yaml", languages: ["en"]).check(against: Self.vipDesk)

@@ -39,6 +39,7 @@ public struct FlagRunner: Sendable {
         let runID = try store.startRun(rubric: rubric, selection: options.selection, by: options.user, now: now)
         var summary = FlagSummary(run: runID, rubric: rubric.name, rubricVersion: rubric.version, rubricHash: rubric.contentHash,
                                   minSeverity: options.minSeverity, rules: rubric.rules.map(\.id))
+        summary.rubricLanguages = Set(rubric.languages)
         let total = progress == nil ? 0 : try store.countPending(selection: options.selection, rubricHash: rubric.contentHash)
         let evaluator = RubricEvaluator(rubric: rubric)
         let limits = options.limits

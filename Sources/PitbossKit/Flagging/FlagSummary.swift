@@ -39,6 +39,10 @@ public struct FlagSummary: Sendable, Codable {
     /// Findings at or above each severity, for `--fail-on`.
     public var findingsBySeverity: [String: Int] = [:]
     public var elapsed: TimeInterval = 0
+    /// Conversations in a language the rubric is not written for, per language: only its rules without patterns
+    /// (timing) could look at them, so "no findings" there does not mean clean.
+    public var uncoveredLanguages: [String: Int] = [:]
+    var rubricLanguages: Set<String> = []
     private var agentIndex: [String: Int] = [:]
     private var ruleIndex: [String: Int] = [:]
 
@@ -47,6 +51,7 @@ public struct FlagSummary: Sendable, Codable {
         case rubricVersion = "rubric_version", rubricHash = "rubric_hash", minSeverity = "min_severity"
         case alreadyEvaluated = "already_evaluated", changedMeanwhile = "changed_meanwhile", keptReviewed = "kept_reviewed"
         case byRule = "by_rule", byAgent = "by_agent", findingsBySeverity = "findings_by_severity"
+        case uncoveredLanguages = "uncovered_languages"
     }
 
     init(run: Int64, rubric: String, rubricVersion: String, rubricHash: String, minSeverity: Severity, rules: [String]) {
@@ -78,6 +83,8 @@ public struct FlagSummary: Sendable, Codable {
             return
         }
         counts.evaluated += 1
+        let language = item.pending.conversation.language
+        if !rubricLanguages.isEmpty && !rubricLanguages.contains(language) { uncoveredLanguages[language, default: 0] += 1 }
         let agentID = item.pending.conversation.agentID
         var agent = agentIndex[agentID].map { byAgent[$0] } ?? AgentCount(agent: agentID)
         agent.scanned += 1

@@ -46,6 +46,12 @@ public enum FlagReport {
             out += "scanned \(c.scanned), evaluated \(c.evaluated), flagged \(c.flagged) (queued at \(s.minSeverity.rawValue) or above), findings \(c.findings), rule errors \(c.errors)"
             if s.alreadyEvaluated > 0 { out += ", evaluated meanwhile by another run \(s.alreadyEvaluated)" }
             out += String(format: " in %.1f s\n", s.elapsed)
+            if !s.uncoveredLanguages.isEmpty {
+                let languages = s.uncoveredLanguages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                let count = s.uncoveredLanguages.values.reduce(0, +)
+                let subject = count == 1 ? "1 conversation is" : "\(count) conversations are"
+                out += style.paint(TerminalSafe.line("note: \(subject) in a language \(s.rubric) is not written for (\(languages)): only its rules without patterns (timing) ran on them; route them to a rubric for their language (rubrics: in pitboss.yaml)"), .dim) + "\n"
+            }
             if !s.byRule.isEmpty {
                 let rules = s.byRule.sorted { ($0.severity, $0.findings) > ($1.severity, $1.findings) }
                 out += "\n" + Table(headers: ["rule", "severity", "conversations", "findings", "errors"],

@@ -234,3 +234,13 @@ public struct RuleExample: Sendable {
     public var channel: Channel
     public var line: Int
 }
+
+extension Rubric {
+    /// What to tell someone checking a conversation in a language the rubric is not written for: only its rules without
+    /// patterns (timing) look at it, so "no findings" does not mean clean. nil when the rubric covers the language.
+    public func uncoveredLanguageNote(for conversation: Conversation) -> String? {
+        guard !languages.contains(conversation.language) else { return nil }
+        return "note: \(conversation.externalID) is in '\(conversation.language)', and \(name) is written for \(languages.joined(separator: ", ")): "
+            + "only its rules without patterns (timing) looked at it; check it with a rubric for its language (--rubric)"
+    }
+}
