@@ -41,6 +41,26 @@ struct RubricEvaluationTests {
         #expect(e.belowFloors == ["courtesy: recall 0.50 is below its floor 0.60"])
     }
 
+    @Test("scores by language: each language of the set on its own, all splits and held out, shown side by side")
+    func byLanguage() throws {
+        let rude = #"[{"speaker":"customer","at":"2026-11-21T22:04:00Z","text":"hi"},{"speaker":"agent","at":"2026-11-21T22:04:30Z","text":"hello, how can I help? not my problem, bye"}]"#
+        scratch.write("lang/chats.jsonl", [
+            Fixture.canonicalLine(id: "en-1", turns: rude), Fixture.canonicalLine(id: "ru-1", language: "ru", turns: rude),
+        ].joined(separator: "\n") + "\n")
+        let path = scratch.write("lang/labels.yaml", """
+            transcripts: [chats.jsonl]
+            labels:
+              en-1: {split: heldout, violates: [courtesy], reason: rude}
+              ru-1: {split: dev, violates: [courtesy], reason: "rude, but the rubric has no Russian"}
+            """)
+        let e = try RubricEvaluation.run(TestRubric.rubric, on: try LabelledSet.load(path: path, schedule: .standard))
+        let courtesy = e.scoresByLanguage.filter { $0.criterion == "courtesy" }
+        #expect(courtesy.map { "\($0.language ?? "-") \($0.split) \($0.recall.map { String($0) } ?? "-")" } == ["en all 1.0", "en heldout 1.0", "ru all 0.0"])
+        let text = RubricEvaluationReport.render(e, setPath: path, json: false, style: .plain)
+        #expect(text.contains("By language — precision/recall (labelled)"), "\(text)")
+        #expect(text.contains("1.00/1.00 (1)") && text.contains("—/0.00 (1)"), "\(text)")
+    }
+
     @Test("every problem of a labelled set is reported together, with the file and line, and nothing is evaluated", arguments: [
         ("transcripts: [chats.jsonl]\nlabels:\n  a: {split: dev, violates: [courtesy], reason: r}", "3 conversations have no label: b, c, d"),
         ("transcripts: [chats.jsonl]\nlabels:\n  z: {split: dev, violates: [], reason: r}", "labels.yaml:3: label z names no conversation"),

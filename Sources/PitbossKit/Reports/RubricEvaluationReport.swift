@@ -15,6 +15,7 @@ public enum RubricEvaluationReport {
                                String(s.falseNegatives), share(s.precision), share(s.recall), share(s.f1)])
         }
         out += table.render(style: style)
+        out += byLanguage(e, style: style)
         out += "Clean conversations queued: " + e.cleanQueued.map { c in
             "\(splitName[c.split] ?? c.split) \(c.queued) of \(c.clean)" + (c.share.map { String(format: " (%.0f %%)", $0 * 100) } ?? "")
         }.joined(separator: ", ") + "\n"
@@ -32,5 +33,28 @@ public enum RubricEvaluationReport {
             out += style.paint("Floors: all \(e.floorsChecked) met", .green) + "\n"
         }
         return out
+    }
+
+    /// Precision / recall per criterion and language, all splits together, then the held-out split alone; a cell is
+    /// "—" where the language has no labelled or flagged conversation for the criterion.
+    static func byLanguage(_ e: RubricEvaluation, style: OutputStyle) -> String {
+        let languages = Array(Set(e.scoresByLanguage.compactMap(\.language))).sorted()
+        guard languages.count > 1 else { return "" }
+        func cell(_ s: RubricEvaluation.Score?) -> String {
+            guard let s, s.precision != nil || s.recall != nil else { return "—" }
+            return (s.precision.map { String(format: "%.2f", $0) } ?? "—") + "/" + (s.recall.map { String(format: "%.2f", $0) } ?? "—")
+                + " (\(s.labelled))"
+        }
+        let out = "\nBy language — precision/recall (labelled)\n"
+        var table = Table(headers: ["criterion", "split"] + languages, numericColumns: Set(2..<(2 + languages.count)))
+        let criteria = e.scores.filter { $0.split == "all" }.map(\.criterion)
+        for split in ["all", "heldout"] {
+            for criterion in criteria {
+                table.rows.append([criterion, split == "all" ? "all" : "held out"] + languages.map { language in
+                    cell(e.scoresByLanguage.first { $0.criterion == criterion && $0.split == split && $0.language == language })
+                })
+            }
+        }
+        return out + table.render(style: style)
     }
 }

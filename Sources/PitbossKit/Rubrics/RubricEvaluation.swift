@@ -9,6 +9,8 @@ public struct RubricEvaluation: Sendable, Codable {
         public var criterion: String
         /// "dev", "heldout" or "all".
         public var split: String
+        /// The conversations' language, for the scores by language; nil for every language together.
+        public var language: String?
         public var labelled: Int
         public var truePositives: Int
         public var falsePositives: Int
@@ -18,13 +20,14 @@ public struct RubricEvaluation: Sendable, Codable {
         public var f1: Double?
 
         enum CodingKeys: String, CodingKey {
-            case criterion, split, labelled, precision, recall, f1
+            case criterion, split, language, labelled, precision, recall, f1
             case truePositives = "true_positives", falsePositives = "false_positives", falseNegatives = "false_negatives"
         }
 
-        init(criterion: String, split: String, labelled: Int, tp: Int, fp: Int, fn: Int) {
+        init(criterion: String, split: String, language: String? = nil, labelled: Int, tp: Int, fp: Int, fn: Int) {
             self.criterion = criterion
             self.split = split
+            self.language = language
             self.labelled = labelled
             truePositives = tp
             falsePositives = fp
@@ -58,6 +61,9 @@ public struct RubricEvaluation: Sendable, Codable {
     public var rubricVersion: String
     public var conversations: [String: Int]
     public var scores: [Score]
+    /// The same per language of the conversations, for all splits together and for the held-out split: a rubric must
+    /// work in every language it is written for, not on average.
+    public var scoresByLanguage: [Score]
     public var cleanQueued: [CleanQueued]
     public var disagreements: [Disagreement]
     /// The floors of the labelled set that this rubric does not reach, in words.
@@ -67,6 +73,7 @@ public struct RubricEvaluation: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case rubric, conversations, scores, disagreements
+        case scoresByLanguage = "scores_by_language"
         case rubricVersion = "rubric_version", cleanQueued = "clean_queued", belowFloors = "below_floors", floorsChecked = "floors_checked"
     }
 
@@ -91,6 +98,26 @@ public struct RubricEvaluation: Sendable, Codable {
             }
         }.flatMap { $0 }
         let criteria = rubric.criteria.map(\.id)
+        var byLanguage: [Score] = []
+        for language in Set(judged.map(\.0.language)).sorted() {
+            for split in ["all", "heldout"] {
+                let inGroup = judged.filter { $0.0.language == language && (split == "all" || $0.1.split.rawValue == split) }
+                guard !inGroup.isEmpty else { continue }
+                for criterion in criteria {
+                    var tp = 0, fp = 0, fn = 0
+                    for (_, label, findings) in inGroup {
+                        switch (label.violates.contains(criterion), findings.contains { $0.criterion == criterion }) {
+                        case (true, true): tp += 1
+                        case (false, true): fp += 1
+                        case (true, false): fn += 1
+                        case (false, false): break
+                        }
+                    }
+                    byLanguage.append(Score(criterion: criterion, split: split, language: language,
+                                            labelled: inGroup.filter { $0.1.violates.contains(criterion) }.count, tp: tp, fp: fp, fn: fn))
+                }
+            }
+        }
         var scores: [Score] = []
         var clean: [CleanQueued] = []
         var disagreements: [Disagreement] = []
@@ -139,7 +166,7 @@ public struct RubricEvaluation: Sendable, Codable {
         var counts: [String: Int] = [:]
         for item in set.conversations { counts[item.label.split.rawValue, default: 0] += 1 }
         return RubricEvaluation(rubric: rubric.name, rubricVersion: rubric.version, conversations: counts, scores: scores,
-                                cleanQueued: clean, disagreements: disagreements, belowFloors: below,
+                                scoresByLanguage: byLanguage, cleanQueued: clean, disagreements: disagreements, belowFloors: below,
                                 floorsChecked: set.floors.values.map { ($0.precision == nil ? 0 : 1) + ($0.recall == nil ? 0 : 1) }.reduce(0, +)
                                     + (set.cleanQueuedCeiling == nil ? 0 : 1))
     }
