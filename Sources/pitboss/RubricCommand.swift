@@ -4,7 +4,7 @@ import PitbossKit
 struct RubricCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rubric",
-        abstract: "Write and test rubrics: lint, test, explain, patterns; precision from reviewers' verdicts.",
+        abstract: "Write and test rubrics: lint, test, eval against labelled conversations, explain, patterns; precision from reviewers' verdicts.",
         subcommands: [Lint.self, Test.self, Eval.self, Explain.self, Patterns.self, Precision.self]
     )
 
@@ -94,7 +94,7 @@ struct RubricCommand: ParsableCommand {
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Describe a rule in plain words, with its patterns per language.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp("The rubric file (default: the workspace's rubric), then the rule id.", valueName: "file] [rule"))
+        @Argument(help: ArgumentHelp("[FILE] RULE: the rubric file (default: the workspace's rubric), then the rule id.", valueName: "words"))
         var words: [String] = []
 
         func validate() throws {

@@ -46,6 +46,9 @@ public enum FlagReport {
             out += "scanned \(c.scanned), evaluated \(c.evaluated), flagged \(c.flagged) (queued at \(s.minSeverity.rawValue) or above), findings \(c.findings), rule errors \(c.errors)"
             if s.alreadyEvaluated > 0 { out += ", evaluated meanwhile by another run \(s.alreadyEvaluated)" }
             out += String(format: " in %.1f s\n", s.elapsed)
+            if c.scanned == 0 {
+                out += style.paint("nothing new: the selection holds no conversation this rubric, as it is now, has not evaluated; a changed rubric or a new import is evaluated by the next run", .dim) + "\n"
+            }
             if !s.uncoveredLanguages.isEmpty {
                 let languages = s.uncoveredLanguages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 let count = s.uncoveredLanguages.values.reduce(0, +)

@@ -15,8 +15,9 @@ public struct RubricTester {
             text += example.text.split(separator: "\n").map { "    | \($0)" }.joined(separator: "\n") + "\n"
             if findings.isEmpty { text += "    found nothing\n" }
             for f in findings {
-                text += "    found \(f.status.rawValue)" + (f.turn.map { " in turn \($0)" } ?? "")
-                    + (f.text.map { " at \(f.start.map(String.init) ?? "?")..<\(f.end.map(String.init) ?? "?") \"\($0)\"" } ?? "") + ": \(f.message)\n"
+                // "found: found in turn 2, characters 2–35" reads as a sentence; the status is the finding's own word.
+                text += "    \(f.rule) \(f.status.rawValue)" + (f.turn.map { " in turn \($0)" } ?? "")
+                    + (f.text.map { ", characters \(f.start.map(String.init) ?? "?")–\(f.end.map(String.init) ?? "?"): \"\($0)\"" } ?? "") + " — \(f.message)\n"
             }
             return text
         }
