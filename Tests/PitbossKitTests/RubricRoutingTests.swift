@@ -80,6 +80,10 @@ struct RubricRoutingTests {
         #expect(FlagReport.summary(summary, format: .table, style: .plain).contains("note: 1 conversation is in a language vip-desk is not written for (de 1)"))
         let stored = try #require(try ConversationStore(database: db).conversation(externalID: "de-1"))
         #expect(Self.vipDesk.uncoveredLanguageNote(for: stored)?.contains("de-1 is in 'de', and vip-desk is written for en") == true)
+        // Run again, nothing is left to evaluate, and the summary says so rather than a bare "scanned 0".
+        let again = try flag(db, Self.vipDesk)
+        #expect(again.counts.scanned == 0)
+        #expect(FlagReport.summary(again, format: .table, style: .plain).contains("nothing new: the selection holds no conversation this rubric"))
     }
 
     @Test("a route that sends a language its rubric is not written for is refused, naming the rubric's languages")
