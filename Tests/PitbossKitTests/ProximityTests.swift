@@ -129,6 +129,9 @@ struct ProximityTests {
         #expect(cited(rubric, "> you are all useless\nDear Tom, I am sorry to read this.").isEmpty)
         #expect(cited(rubric, "I understand you find us useless, I am sorry", customer: "you are useless").isEmpty)
         #expect(cited(rubric, "honestly, you are useless at this game", customer: "where is my money") == ["useless"])
+        // An echo is of the customer's words, not of part of one: "uselessness" does not make "useless" theirs.
+        #expect(cited(rubric, "honestly, you are useless at this game", customer: "the uselessness of it") == ["useless"])
+        #expect(cited(rubric, "so you find us useless?", customer: "USELESS support") .isEmpty)
         // Quoted is asked of the pattern's own words, not of the near words a condition adds to them.
         let addressed = try forbidRubric("""
                   en: [{match: '\\buseless\\b', to_player: true, words: 3}]

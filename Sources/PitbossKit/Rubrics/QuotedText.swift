@@ -47,9 +47,31 @@ extension EvaluationContext {
         if let known = echoes[key] { return known }
         var echoed = false
         for earlier in 0..<turn where conversation.turns[earlier].role == .customer {
-            if text(earlier).bytes.firstRange(of: said) != nil { echoed = true; break }
+            if Self.containsWords(text(earlier).bytes, said) { echoed = true; break }
         }
         echoes[key] = echoed
         return echoed
+    }
+
+    /// Whether `words` stand in `text` as words, in any case: "idiot" is not echoed by the customer's "idiotic", and
+    /// "USELESS" echoes "useless" (folding lower-cases other letters; ASCII is left as written, since patterns are
+    /// caseless). A byte of a multi-byte character counts as part of a word: the scripts Pitboss reads are letters there.
+    static func containsWords(_ text: [UInt8], _ words: [UInt8]) -> Bool {
+        func lower(_ bytes: [UInt8]) -> [UInt8] { bytes.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 } }
+        let text = lower(text), words = lower(words)
+        func isWordByte(_ byte: UInt8) -> Bool {
+            byte >= 0x80 || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x5F
+        }
+        guard let first = words.first, let last = words.last else { return false }
+        var from = text.startIndex
+        while let found = text[from...].firstRange(of: words) {
+            let before = found.lowerBound > text.startIndex ? text[found.lowerBound - 1] : nil
+            let after = found.upperBound < text.endIndex ? text[found.upperBound] : nil
+            let startsWord = !isWordByte(first) || before.map { !isWordByte($0) } ?? true
+            let endsWord = !isWordByte(last) || after.map { !isWordByte($0) } ?? true
+            if startsWord && endsWord { return true }
+            from = found.lowerBound + 1
+        }
+        return false
     }
 }
