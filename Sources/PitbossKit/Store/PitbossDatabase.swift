@@ -38,6 +38,8 @@ public final class PitbossDatabase: Sendable {
         self.busyTimeout = busyTimeout
         try Self.mustBeRegularFile(path)
         let directory = (path as NSString).deletingLastPathComponent
+        // A reading command on a database an older Pitboss wrote has to upgrade it first, which writes.
+        var needsUpgrade = false
         if readOnly {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw .missingFile("\(path): no database here yet", remedy: .importFirst)
@@ -50,6 +52,7 @@ public final class PitbossDatabase: Sendable {
                     writer = reader
                     return
                 }
+                needsUpgrade = true
             } catch {
                 throw Self.translate(error, doing: "open the database \(path)", busyTimeout: busyTimeout)
             }
@@ -72,6 +75,9 @@ public final class PitbossDatabase: Sendable {
         }
         try Self.createPrivately(path)
         if access(directory.isEmpty ? "." : directory, W_OK) != 0 {
+            if needsUpgrade {
+                throw .cannotWrite("\(path) was written by an older Pitboss and is upgraded once before anything reads it, which writes to it; the folder \(directory.isEmpty ? "." : directory) is read-only: copy the file to a folder you can write to and use the copy")
+            }
             throw .cannotWrite("\(path): the folder \(directory.isEmpty ? "." : directory) is read-only, and SQLite writes its journal (\((path as NSString).lastPathComponent)-wal) beside the database; reading commands still work here, writing ones need a folder you can write to")
         }
         var configuration = Self.configuration()
