@@ -36,7 +36,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let workspace = try global.workspaceConfig()
-            // The rubric named, else each conversation's own (the first route that takes it, else the workspace's).
+            // The rubric named, else each conversation's own (every route that takes it, else the workspace's).
             let loaded = try RubricCommand.load(rubric ?? workspace.rubricPath)
             var conversations: [Conversation] = []
             var problems: [RecordProblem] = []
@@ -65,8 +65,7 @@ struct CheckCommand: ParsableCommand {
             }
             for problem in problems { Console.note(problem.forPeople) }
             var evaluators: [String: RubricEvaluator] = [:]
-            func evaluator(for c: Conversation) throws -> RubricEvaluator {
-                let path = rubric ?? workspace.rubricPath(for: c)
+            func evaluator(_ path: String) throws -> RubricEvaluator {
                 if path == (rubric ?? workspace.rubricPath) { return RubricEvaluator(rubric: loaded) }
                 if let known = evaluators[path] { return known }
                 let made = RubricEvaluator(rubric: try RubricCommand.load(path))
@@ -74,22 +73,32 @@ struct CheckCommand: ParsableCommand {
                 return made
             }
             let matcher = Matcher()
-            let checked = try conversations.map { c in
-                let evaluator = try evaluator(for: c)
-                if let note = evaluator.rubric.uncoveredLanguageNote(for: c) { Console.note(note) }
-                return (c, evaluator.evaluateWithEvidence(c, matcher: matcher))
+            // Each rubric flag would evaluate the conversation with: every route that takes it (or the one named).
+            let checked = try conversations.flatMap { c in
+                let paths = rubric.map { [$0] } ?? workspace.rubricPaths(for: c)
+                return try paths.map { path in
+                    let evaluator = try evaluator(path)
+                    if let note = evaluator.rubric.uncoveredLanguageNote(for: c) { Console.note(note) }
+                    return (conversation: c, rubric: evaluator.rubric.name, several: paths.count > 1,
+                            result: evaluator.evaluateWithEvidence(c, matcher: matcher))
+                }
             }
             let mask = personalData.mask
             switch format {
             case .json:
-                try Console.out(FindingsView.json(checked.map { c, result in
+                try Console.out(FindingsView.json(checked.map { item in
+                    let (c, result) = (item.conversation, item.result)
                     func turnText(_ t: Int?) -> String? { t.flatMap { $0 < c.turns.count ? c.turns[$0].text : nil } }
                     return FindingsView.Checked(conversation: c.externalID, agent: c.agentID, language: c.language, channel: c.channel.rawValue,
+                                                rubric: item.rubric,
                                                 findings: mask.map { m in result.findings.map { m.masked($0, inTurn: turnText($0.turn)) } } ?? result.findings,
                                                 passes: mask.map { m in result.evidence.map { m.masked($0, inTurn: turnText($0.turn)) } } ?? result.evidence)
                 }))
             case .text:
-                try Console.out(checked.map { FindingsView.text($0, $1.findings, passes: $1.evidence, mask: mask, style: Console.stdoutStyle) }.joined(separator: "\n"))
+                try Console.out(checked.map { item in
+                    (item.several ? Console.stdoutStyle.paint(TerminalSafe.line("with \(item.rubric):"), .bold) + "\n" : "")
+                        + FindingsView.text(item.conversation, item.result.findings, passes: item.result.evidence, mask: mask, style: Console.stdoutStyle)
+                }.joined(separator: "\n"))
             }
             if !problems.isEmpty { throw ExitCode(PitbossError.Code.badInput.exitStatus) }
         }

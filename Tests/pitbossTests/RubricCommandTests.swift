@@ -116,4 +116,35 @@ struct RubricCommandTests {
         #expect(checked.status == 0, "\(checked.stderr)")
         #expect(checked.stdout.contains("no findings") && checked.stdout.contains("✓ greet60"), "\(checked.stdout)")
     }
+
+    @Test("check on a stored conversation uses every rubric whose route takes it, as flag does, each named")
+    func checkEveryRoutedRubric() throws {
+        _ = workspace.write("vip.yaml", #"""
+            rubric: vip-desk
+            version: 1
+            languages: [en]
+            criteria: [{id: address, title: Addresses the VIP formally, weight: 1}]
+            rules:
+              - {id: formal-address, kind: require, criterion: address, severity: major, message: no formal address, speaker: agent, patterns: {en: ['\b(?:sir|madam)\b']}}
+            """#)
+        _ = workspace.write("pitboss.yaml", """
+            rubrics:
+              - {rubric: \(Self.shipped), languages: [en]}
+              - {rubric: vip.yaml, channels: [chat]}
+            """)
+        let file = workspace.write("chat.txt", """
+            # id: vip-1
+            # channel: chat
+            # language: en
+            # agent: en.kevin
+            # date: 2026-11-21
+            [22:00:00] Customer: where is my withdrawal
+            [22:01:00] Agent Kevin: hello, it is on its way. have a nice evening
+            """)
+        #expect(try pitboss.run("import", file).status == 0)
+        let checked = try pitboss.run("check", "vip-1")
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(checked.stdout.contains("with casino-support:") && checked.stdout.contains("with vip-desk:"), "\(checked.stdout)")
+        #expect(checked.stdout.contains("no formal address"), "\(checked.stdout)")
+    }
 }

@@ -7,11 +7,15 @@ public enum FindingsView {
         public var agent: String
         public var language: String
         public var channel: String
+        /// The rubric it was checked with (a conversation several routes take is checked with each).
+        public var rubric: String?
         public var findings: [Finding]
         /// The words that met each rule that was met (evidence for passes).
         public var passes: [Evidence]
 
-        public init(conversation: String, agent: String, language: String, channel: String, findings: [Finding], passes: [Evidence] = []) {
+        public init(conversation: String, agent: String, language: String, channel: String, rubric: String? = nil, findings: [Finding],
+                    passes: [Evidence] = []) {
+            self.rubric = rubric
             self.conversation = conversation
             self.agent = agent
             self.language = language

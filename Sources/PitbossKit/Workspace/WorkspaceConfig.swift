@@ -34,6 +34,12 @@ public struct WorkspaceConfig: Sendable, Equatable {
         routes.first { $0.applies(to: conversation) }?.rubricPath ?? rubricPath
     }
 
+    /// Every rubric `flag` evaluates a conversation with: each route that takes it, in order, else the workspace's.
+    public func rubricPaths(for conversation: Conversation) -> [String] {
+        let taken = routes.filter { $0.applies(to: conversation) }.map(\.rubricPath)
+        return taken.isEmpty ? [rubricPath] : taken.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+    }
+
     /// How long a claim on a queue item lasts before the item returns to the queue.
     public var leaseMinutes: Double
     /// Reviewer name → the agent ids they have worked under.
