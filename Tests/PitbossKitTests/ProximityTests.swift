@@ -189,6 +189,18 @@ struct ProximityTests {
         }
     }
 
+    @Test("skip_quoted: marked drops matches in quoted lines and quotation marks, not the words the customer also said")
+    func skipMarkedQuotes() throws {
+        let rubric = try forbidRubric("""
+                  en: ['\\bhello\\b']
+            """, extra: "skip_quoted: marked", languages: "[en]")
+        #expect(cited(rubric, "Hello Tom, it is on its way", customer: "Hello, where is my money") == ["Hello"])
+        #expect(cited(rubric, "It is on its way.\n> Hello, where is my money", customer: "Hello, where is my money").isEmpty)
+        #expect(RuleExplanation.explain(rubric.rules[0], in: rubric).contains("not in quoted text: quotation marks, quoted e-mail lines)"))
+        let example = try ExampleTranscript.parse("customer: hi\nagent: It is on its way.\n> hi\n> where is it")
+        #expect(example.map(\.text) == ["hi", "It is on its way.\n> hi\n> where is it"])
+    }
+
     @Test("explain and patterns show the conditions and their regexes")
     func explained() throws {
         let rubric = try forbidRubric("""

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The tiny transcripts of rule examples: one turn per line, `speaker: text`, with an optional
-/// `[mm:ss]` (or `[hh:mm:ss]`) offset from the start of the conversation.
+/// `[mm:ss]` (or `[hh:mm:ss]`) offset from the start of the conversation; a line starting with `>` is a quoted e-mail
+/// line of the turn before it.
 ///
 /// ```text
 /// [00:00] customer: hi, my withdrawal is pending
@@ -19,6 +20,11 @@ public enum ExampleTranscript {
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             var line = Substring(raw.trimmingCharacters(in: .whitespaces))
             if line.isEmpty { continue }
+            // A quoted e-mail line ("> Hello,") continues the turn before it: e-mail replies quote the mail they answer.
+            if line.hasPrefix(">"), !lines.isEmpty {
+                lines[lines.count - 1].text += "\n" + line
+                continue
+            }
             var offset: Double?
             if line.hasPrefix("["), let close = line.firstIndex(of: "]") {
                 let time = line[line.index(after: line.startIndex)..<close]

@@ -37,8 +37,9 @@ enum QuotedText {
 extension EvaluationContext {
     /// Whether a match in a turn is quoted: inside quotation marks or a quoted e-mail line, or words the customer
     /// already wrote in an earlier turn.
-    func isQuoted(_ range: Range<Int>, turn: Int) -> Bool {
+    func isQuoted(_ range: Range<Int>, turn: Int, orEchoed: Bool = true) -> Bool {
         if quotedRanges(turn).contains(where: { $0.lowerBound <= range.lowerBound && range.upperBound <= $0.upperBound }) { return true }
+        guard orEchoed else { return false }
         let said = Array(text(turn).bytes[range])
         // A word or two of four letters or more: "useless", "not my problem"; a bare "no." is not an echo.
         guard String(decoding: said, as: UTF8.self).unicodeScalars.filter(\.properties.isAlphabetic).count >= 4 else { return false }

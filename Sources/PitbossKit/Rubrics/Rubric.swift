@@ -140,6 +140,10 @@ public struct PatternSet: Sendable {
     }
     /// Whether matches inside quoted text are dropped (a rule's `skip_quoted: true`).
     public var skipsQuoted = false
+    /// With `skipsQuoted`: whether the customer's own earlier words count as quoted too (`skip_quoted: true`), or only
+    /// text marked as a quotation — quotation marks, `>` e-mail lines (`skip_quoted: marked`, for words both sides say,
+    /// like a greeting).
+    public var skipsEchoes = true
     /// How each language is matched (its own patterns and `any`'s), prepared by `prepare`; the entry for "" is for a
     /// language the set has no patterns of its own for. A list, not a dictionary: it has a handful of entries and is
     /// looked up on every turn of every rule, where comparing short strings costs less than hashing them.

@@ -272,7 +272,14 @@ public final class RuleParser {
         var patterns = PatternSet()
         if kindType.usesPatterns {
             patterns = patternSet(map, "patterns", required: true, needsValue: kindType == FactRule.self) ?? PatternSet()
-            patterns.skipsQuoted = map.bool("skip_quoted") ?? false
+            if let value = map["skip_quoted"], value.string == "marked" {
+                patterns.skipsQuoted = true
+                patterns.skipsEchoes = false
+            } else if let value = map["skip_quoted"], value.bool == nil {
+                diagnostics.error(value, "'\(map.field("skip_quoted"))' must be true, false or marked (quotation marks and > lines only, not the customer's earlier words)")
+            } else {
+                patterns.skipsQuoted = map.bool("skip_quoted") ?? false
+            }
         } else if map["patterns"] != nil {
             diagnostics.error(map["patterns"], "a \(kindName) rule has no top-level 'patterns'; see its own keys: \(kindType.keys.joined(separator: ", "))")
         }

@@ -23,7 +23,8 @@ public enum RuleExplanation {
                 }
             }
         }
-        list(rule.patterns.skipsQuoted ? "Patterns (not in quoted text: quotation marks, quoted e-mail lines, the customer's own earlier words)" : "Patterns", rule.patterns)
+        let quoted = rule.patterns.skipsEchoes ? "quotation marks, quoted e-mail lines, the customer's own earlier words" : "quotation marks, quoted e-mail lines"
+        list(rule.patterns.skipsQuoted ? "Patterns (not in quoted text: \(quoted))" : "Patterns", rule.patterns)
         for (name, set) in rule.kind.patternSets { list("Patterns of \(name)", set) }
         list("Exceptions (a match overlapping one of these is dropped)", rule.exceptions)
         let flags = rule.examples.filter { $0.expectation == .flag }.count

@@ -178,7 +178,7 @@ public final class EvaluationContext {
                 var range = candidate.range
                 // Quoted or echoed is asked of the pattern's own words, not of the near words added to them: "you are
                 // useless, you say?" quotes the player's "useless" whatever "you" it is near.
-                if set.skipsQuoted && isQuoted(range, turn: turn) { continue }
+                if set.skipsQuoted && isQuoted(range, turn: turn, orEchoed: set.skipsEchoes) { continue }
                 if let conditions = candidate.pattern.conditions {
                     guard let span = try apply(conditions, to: range, turn: turn, bytes: bytes) else { continue }
                     range = span
