@@ -149,6 +149,10 @@ public final class MatchableText: Sendable {
     /// For a turn read twice (see `Transliteration`): where the text as written ends in `bytes`, just before the ". \n"
     /// that separates it from the native reading; nil for a turn read once.
     public let firstReadingEnd: Int?
+    /// Where every 64th code point of a non-ASCII original starts in its UTF-8, so that the words of a match are found
+    /// from the nearest of them, not from the start of the turn (a turn of megabytes with thousands of matches);
+    /// nil for ASCII, whose code points are its bytes.
+    private let utf8OffsetEvery64: [Int32]?
 
     public convenience init(_ text: String, fold: Bool) {
         self.init(text, fold: fold, transliterating: nil)
@@ -162,6 +166,7 @@ public final class MatchableText: Sendable {
         let phonetic = fold && language != nil
         var isASCII = true
         for byte in text.utf8 where byte >= 0x80 { isASCII = false; break }
+        utf8OffsetEvery64 = isASCII ? nil : Self.utf8Checkpoints(text)
         let reading = phonetic ? language.flatMap { Transliteration.nativeReading(of: text, language: $0) } : nil
         if isASCII && reading == nil {
             firstReadingEnd = nil
@@ -296,10 +301,27 @@ public final class MatchableText: Sendable {
 
     /// The original text of a code-point range.
     public func originalText(_ codePoints: Range<Int>) -> String {
+        let utf8 = original.utf8
+        guard let checkpoints = utf8OffsetEvery64 else {
+            // ASCII: code points are bytes, and a native string's UTF-8 view moves to an offset at once.
+            return String(original[utf8.index(utf8.startIndex, offsetBy: codePoints.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: codePoints.upperBound)])
+        }
         let scalars = original.unicodeScalars
-        let from = scalars.index(scalars.startIndex, offsetBy: codePoints.lowerBound)
+        let checkpoint = utf8.index(utf8.startIndex, offsetBy: Int(checkpoints[codePoints.lowerBound / 64]))
+        let from = scalars.index(checkpoint, offsetBy: codePoints.lowerBound % 64)
         let to = scalars.index(from, offsetBy: codePoints.count)
         return String(scalars[from..<to])
+    }
+
+    static func utf8Checkpoints(_ text: String) -> [Int32] {
+        var checkpoints: [Int32] = []
+        var offset: Int32 = 0
+        for (index, scalar) in text.unicodeScalars.enumerated() {
+            if index % 64 == 0 { checkpoints.append(offset) }
+            offset += Int32(UTF8.width(scalar))
+        }
+        checkpoints.append(offset)  // the end, for a range that starts there
+        return checkpoints
     }
 
     /// The text of a byte range in `bytes` (e.g. a captured number).
