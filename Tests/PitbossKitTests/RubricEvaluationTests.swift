@@ -64,7 +64,8 @@ struct RubricEvaluationTests {
     @Test("every problem of a labelled set is reported together, with the file and line, and nothing is evaluated", arguments: [
         ("transcripts: [chats.jsonl]\nlabels:\n  a: {split: dev, violates: [courtesy], reason: r}", "3 conversations have no label: b, c, d"),
         ("transcripts: [chats.jsonl]\nlabels:\n  z: {split: dev, violates: [], reason: r}", "labels.yaml:3: label z names no conversation"),
-        ("transcripts: [chats.jsonl]\nlabels:\n  a: {split: test, violates: [], reason: r}", "labels.yaml:3: label a is {split: dev|heldout"),
+        ("transcripts: [chats.jsonl]\nlabels:\n  a: {split: test, violates: [], reason: r}", "labels.yaml:3: label a: split must be dev or heldout; a label is {split: dev|heldout"),
+        ("transcripts: [chats.jsonl]\nlabels:\n  a: {split: dev, violates: [], why: r}", "labels.yaml:3: label a: reason is missing; unknown key 'why'"),
         ("transcripts: chats.jsonl\nlabels: {}", "labels.yaml:1: transcripts must be a list of one or more files"),
         ("transcripts: [missing.jsonl]\nlabels: {}", "missing.jsonl"),
         ("labels: {}\nextra: 1", "unknown key 'extra'"),
@@ -105,7 +106,7 @@ struct RubricEvaluationTests {
                 """), schedule: .standard)
             Issue.record("loaded")
         } catch {
-            #expect(error.message.contains("label a is {split") && !error.message.contains("no label"), "\(error.message)")
+            #expect(error.message.contains("label a: split must be dev or heldout") && !error.message.contains("no label"), "\(error.message)")
         }
         let set = try LabelledSet.load(path: write(labels: """
             transcripts: [chats.jsonl]

@@ -71,7 +71,20 @@ public struct LabelledSet: Sendable {
                       let reason = fields["reason"]?.string, !reason.isEmpty,
                       fields.keys.allSatisfy({ ["split", "violates", "reason"].contains($0.string ?? "") })
                 else {
-                    problems.append("\(at(value)): label \(id) is {split: dev|heldout, violates: [CRITERION, ...], reason: TEXT}")
+                    // Say which field is wrong, then the shape: a missing reason and an unknown key need different fixes.
+                    var wrong: [String] = []
+                    if let fields = value.mapping {
+                        if Split(rawValue: fields["split"]?.string ?? "") == nil { wrong.append("split must be dev or heldout") }
+                        if fields["violates"]?.sequence == nil || fields["violates"]?.sequence?.contains(where: { $0.scalar == nil }) == true {
+                            wrong.append("violates must be a list of criteria ([] for none)")
+                        }
+                        if (fields["reason"]?.string ?? "").isEmpty { wrong.append("reason is missing") }
+                        let unknown = fields.keys.compactMap(\.string).filter { !["split", "violates", "reason"].contains($0) }
+                        if !unknown.isEmpty { wrong.append("unknown key \(unknown.map { "'\($0)'" }.joined(separator: ", "))") }
+                    } else {
+                        wrong.append("not a map")
+                    }
+                    problems.append("\(at(value)): label \(id): \(wrong.joined(separator: "; ")); a label is {split: dev|heldout, violates: [CRITERION, ...], reason: TEXT}")
                     invalid.insert(id)
                     continue
                 }

@@ -87,7 +87,8 @@ public struct RubricEvaluation: Sendable, Codable {
         }
         unknown += set.floors.keys.sorted().filter { !known.contains($0) }.map { "\(set.path):\(set.floorLines[$0] ?? 1): floors name criterion '\($0)'" }
         if !unknown.isEmpty {
-            throw .badInput(unknown.joined(separator: "\n") + "\nrubric \(rubric.name) has no such criterion; its criteria: \(rubric.criteria.map(\.id).joined(separator: ", ")); nothing was evaluated")
+            throw .badInput(unknown.map { "\($0), which rubric \(rubric.name) does not have" }.joined(separator: "\n")
+                + "\nits criteria: \(rubric.criteria.map(\.id).joined(separator: ", ")); nothing was evaluated")
         }
         let evaluator = RubricEvaluator(rubric: rubric)
         let items = set.conversations
