@@ -198,3 +198,21 @@ struct RuleKindTests {
         #expect(RubricEvaluator(rubric: rubric).evaluate(ExampleTranscript.conversation(example), matcher: Matcher(), only: ["greet"]).isEmpty)
     }
 }
+
+@Suite("Evaluation groups: a rule runs over a group of conversations at a time")
+struct EvaluationGroupTests {
+    @Test("at most batchSize conversations and groupTextBytes of turn text a group; a huge conversation alone; order kept")
+    func bounded() {
+        func conversation(_ id: String, bytes: Int) -> Conversation {
+            var c = ExampleTranscript.conversation(RuleExample(expectation: .pass, text: "customer: hi", language: "en", channel: .chat, line: 0))
+            c.turns[0].text = String(repeating: "a", count: bytes)
+            c.externalID = id
+            return c
+        }
+        let small = (0..<300).map { conversation("s\($0)", bytes: 10) }
+        #expect(RubricEvaluator.groups(small) { $0 }.map(\.count) == [128, 128, 44])
+        let big = RubricEvaluator.groupTextBytes / 2 + 1
+        let mixed = [conversation("a", bytes: big), conversation("b", bytes: big), conversation("c", bytes: 3 * big), conversation("d", bytes: 10)]
+        #expect(RubricEvaluator.groups(mixed) { $0 }.map { $0.map(\.externalID) } == [["a"], ["b"], ["c"], ["d"]])
+    }
+}

@@ -52,7 +52,7 @@ public struct FlagRunner: Sendable {
             // Evaluated in groups, rule by rule (see RubricEvaluator), on all cores; a group holds one language where it
             // can, so that a rule runs one language's patterns over it. Written back in the batch's own order.
             let order = batch.indices.sorted { (batch[$0].conversation.language, $0) < (batch[$1].conversation.language, $1) }
-            let groups = stride(from: 0, to: order.count, by: RubricEvaluator.batchSize).map { Array(order[$0..<min($0 + RubricEvaluator.batchSize, order.count)]) }
+            let groups = RubricEvaluator.groups(order) { batch[$0].conversation }
             let findings = ParallelMap.map(groups, state: { Matcher(limits: limits) }) { matcher, group in
                 zip(group, evaluator.evaluate(group.map { batch[$0].conversation }, matcher: matcher)).map { ($0, $1) }
             }.flatMap { $0 }

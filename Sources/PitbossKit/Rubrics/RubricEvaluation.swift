@@ -92,7 +92,7 @@ public struct RubricEvaluation: Sendable, Codable {
         }
         let evaluator = RubricEvaluator(rubric: rubric)
         let items = set.conversations
-        let groups = stride(from: 0, to: items.count, by: RubricEvaluator.batchSize).map { Array(items[$0..<min($0 + RubricEvaluator.batchSize, items.count)]) }
+        let groups = RubricEvaluator.groups(items) { $0.conversation }
         let judged = ParallelMap.map(groups, state: { Matcher(limits: .standard) }) { matcher, group in
             zip(group, evaluator.evaluate(group.map(\.conversation), matcher: matcher)).map { item, findings in
                 (item.conversation, item.label, findings.filter { $0.status != .error })

@@ -5,6 +5,29 @@ public struct RubricEvaluator: Sendable {
 
     /// Conversations evaluated together, rule by rule, by `flag` and `rubric eval` (see `evaluate(_:matcher:)`).
     public static let batchSize = 128
+    /// …and at most this much turn text per group: each turn is kept prepared for matching (folded, with its maps back to
+    /// the original, about five times its size) until the group is done, so a group of huge turns is made smaller.
+    public static let groupTextBytes = 8 << 20
+
+    /// `items` cut into the groups `evaluate` takes: in order, at most `batchSize` each and at most `groupTextBytes` of
+    /// turn text (a conversation larger than that is a group of its own).
+    public static func groups<Item>(_ items: [Item], conversation: (Item) -> Conversation) -> [[Item]] {
+        var groups: [[Item]] = []
+        var current: [Item] = []
+        var bytes = 0
+        for item in items {
+            let size = conversation(item).turns.reduce(0) { $0 + $1.text.utf8.count }
+            if !current.isEmpty && (current.count == batchSize || bytes + size > groupTextBytes) {
+                groups.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(item)
+            bytes += size
+        }
+        if !current.isEmpty { groups.append(current) }
+        return groups
+    }
 
     public init(rubric: Rubric) {
         self.rubric = rubric
