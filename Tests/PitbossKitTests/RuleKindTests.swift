@@ -216,3 +216,30 @@ struct EvaluationGroupTests {
         #expect(RubricEvaluator.groups(mixed) { $0 }.map { $0.map(\.externalID) } == [["a"], ["b"], ["c"], ["d"]])
     }
 }
+
+@Suite("last: {turns: N, by_channel: {…}}")
+struct LastByChannelTests {
+    func rubric(_ last: String) throws -> Rubric {
+        try RubricLoader.parse(yaml: """
+            rubric: t
+            version: 1
+            languages: [en]
+            criteria: [{id: closing, title: Closes, weight: 1}]
+            rules:
+              - {id: close, kind: require, criterion: closing, severity: minor, message: no closing, speaker: agent, last: \(last), patterns: {en: ['\\bbye\\b']}}
+            """, path: "t.yaml")
+    }
+
+    @Test("an e-mail must close in its last mail; a chat in its last two turns")
+    func perChannel() throws {
+        let r = try rubric("{turns: 2, by_channel: {email: 1}}")
+        func found(_ channel: Channel) -> [String] {
+            let example = RuleExample(expectation: .flag, text: "customer: hi\nagent: done, bye\ncustomer: one more\nagent: yes it is", language: "en", channel: channel, line: 0)
+            return RubricEvaluator(rubric: r).evaluate(ExampleTranscript.conversation(example), matcher: Matcher()).map(\.rule)
+        }
+        #expect(found(.chat).isEmpty)
+        #expect(found(.email) == ["close"])
+        #expect(RuleExplanation.explain(r.rules[0], in: r).contains("last 2 turns (1 turn in email)"))
+        #expect { try rubric("{turns: 2, by_channel: {fax: 1}}") } throws: { "\($0)".contains("'fax' is not a channel") }
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Russian written in Latin letters ("chitaite vnimatelnee") and Greek written in Greeklish ("eprepe na
 /// diavasete"), as players and some agents type them, matched by the rubric's Cyrillic and Greek patterns.
 ///
@@ -34,12 +36,13 @@ enum Transliteration {
     /// code points it stands for; nil when the language has no scheme or the turn is not mostly Latin.
     static func nativeReading(of text: String, language: String) -> [(scalar: Unicode.Scalar, from: Int, to: Int)]? {
         guard let native = script(of: language) else { return nil }
+        // Greeklish is typed with accents too ("Kalispéra", "kathólou"): an accented Latin letter reads as its base letter.
+        let scalars = text.unicodeScalars.map(baseLatin)
         var latin = 0, nativeLetters = 0
-        for s in text.unicodeScalars {
+        for s in scalars {
             if (0x41...0x5A).contains(s.value) || (0x61...0x7A).contains(s.value) { latin += 1 } else if native.contains(s.value) { nativeLetters += 1 }
         }
         guard latin >= 3, latin > nativeLetters else { return nil }
-        let scalars = Array(text.unicodeScalars)
         let rules = language == "ru" ? russian : greek
         var out: [(Unicode.Scalar, Int, Int)] = []
         var i = 0
@@ -63,6 +66,14 @@ enum Transliteration {
             }
         }
         return out
+    }
+
+    /// A Latin letter with an accent (á, é, ó, ü, č …) as its base letter; any other scalar as it is.
+    static func baseLatin(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        guard (0xC0...0x24F).contains(scalar.value),
+              let base = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.first, base.value < 0x80,
+              base.properties.isAlphabetic else { return scalar }
+        return base
     }
 
     private static func isLetter(_ scalars: [Unicode.Scalar], _ i: Int) -> Bool {

@@ -4,6 +4,9 @@
 public struct TurnBounds: Sendable, Equatable {
     public var within: Window?
     public var last: Int?
+    /// `last` for some channels (`last: {turns: 2, by_channel: {email: 1}}`): in e-mail every message stands alone, so
+    /// its closing belongs in the last one.
+    public var lastByChannel: [Channel: Int] = [:]
 
     public init(within: Window? = nil, last: Int? = nil) {
         self.within = within
@@ -17,9 +20,19 @@ public struct TurnBounds: Sendable, Equatable {
         var bounds = TurnBounds(within: parser.window(map, "within"))
         if map["within"] != nil && bounds.within == nil { return nil }
         if let lastMap = map.map("last", what: "{turns: N}") {
-            lastMap.onlyKeys(["turns"])
+            lastMap.onlyKeys(["turns", "by_channel"])
             guard let n = lastMap.integer("turns", required: true, in: .turns, name: "last.turns") else { return nil }
             bounds.last = n
+            if let byChannel = lastMap.map("by_channel", what: "{CHANNEL: N, …}") {
+                for entry in byChannel.entries {
+                    guard let channel = Channel(rawValue: entry.key) else {
+                        map.diagnostics.error(entry.keyNode, "'\(byChannel.field(entry.key))': '\(entry.key)' is not a channel; use one of \(Channel.namesForHumans)")
+                        return nil
+                    }
+                    guard let turns = byChannel.integer(entry.key, required: true, in: .turns) else { return nil }
+                    bounds.lastByChannel[channel] = turns
+                }
+            }
         }
         if bounds.within != nil && bounds.last != nil {
             map.diagnostics.error(map.node, "'\(map.field("within"))' and '\(map.field("last"))' cannot be given together: say where, once")
@@ -38,7 +51,7 @@ public struct TurnBounds: Sendable, Equatable {
             kept = kept.filter { context.seconds(of: $0).map { $0 <= limit } ?? false }
         case nil: break
         }
-        if let last { kept = Array(kept.suffix(last)) }
+        if let last = lastByChannel[context.conversation.channel] ?? last { kept = Array(kept.suffix(last)) }
         return kept
     }
 
@@ -55,7 +68,10 @@ public struct TurnBounds: Sendable, Equatable {
     func words(_ speaker: String) -> String? {
         if case .seconds(let s)? = within { return "within the first \(Window.seconds(s).words) of the conversation" }
         if let within { return "within \(speaker) first \(within.words)" }
-        if let last { return "in \(speaker) last \(Window.turns(last).words)" }
+        if let last {
+            let exceptions = lastByChannel.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\(Window.turns($0.value).words) in \($0.key.rawValue)" }
+            return "in \(speaker) last \(Window.turns(last).words)" + (exceptions.isEmpty ? "" : " (" + exceptions.joined(separator: ", ") + ")")
+        }
         return nil
     }
 }
