@@ -37,7 +37,6 @@ struct CheckCommand: ParsableCommand {
         try reportingErrors {
             let workspace = try global.workspaceConfig()
             // The rubric named, else each conversation's own (every route that takes it, else the workspace's).
-            let loaded = try RubricCommand.load(rubric ?? workspace.rubricPath)
             var conversations: [Conversation] = []
             var problems: [RecordProblem] = []
             if FileManager.default.fileExists(atPath: target) {
@@ -66,7 +65,6 @@ struct CheckCommand: ParsableCommand {
             for problem in problems { Console.note(problem.forPeople) }
             var evaluators: [String: RubricEvaluator] = [:]
             func evaluator(_ path: String) throws -> RubricEvaluator {
-                if path == (rubric ?? workspace.rubricPath) { return RubricEvaluator(rubric: loaded) }
                 if let known = evaluators[path] { return known }
                 let made = RubricEvaluator(rubric: try RubricCommand.load(path))
                 evaluators[path] = made
@@ -76,10 +74,16 @@ struct CheckCommand: ParsableCommand {
             // Each rubric flag would evaluate the conversation with: every route that takes it (or the one named).
             let checked = try conversations.flatMap { c in
                 let paths = rubric.map { [$0] } ?? workspace.rubricPaths(for: c)
+                if paths.isEmpty {
+                    Console.note("note: no route of pitboss.yaml's rubrics: takes \(c.externalID) (\(c.channel.rawValue), \(c.language)), so flag does not evaluate it; name a rubric with --rubric to check it anyway")
+                }
+                let names = try paths.map { try evaluator($0).rubric.name }
                 return try paths.map { path in
                     let evaluator = try evaluator(path)
                     if let note = evaluator.rubric.uncoveredLanguageNote(for: c) { Console.note(note) }
-                    return (conversation: c, rubric: evaluator.rubric.name, several: paths.count > 1,
+                    // Two files with one rubric name are told apart by their paths.
+                    let label = names.filter { $0 == evaluator.rubric.name }.count > 1 ? "\(evaluator.rubric.name) (\(path))" : evaluator.rubric.name
+                    return (conversation: c, rubric: label, several: paths.count > 1,
                             result: evaluator.evaluateWithEvidence(c, matcher: matcher))
                 }
             }

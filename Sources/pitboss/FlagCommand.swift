@@ -43,7 +43,8 @@ struct FlagCommand: ParsableCommand {
             let plan = try routes.map { route in (route: route, rubric: try RubricCommand.load(route.rubricPath)) }
             for entry in plan { try entry.route.check(against: entry.rubric) }
             for (i, entry) in plan.enumerated() {
-                if let earlier = plan[..<i].first(where: { $0.rubric.name == entry.rubric.name && $0.route.rubricPath != entry.route.rubricPath }) {
+                if let earlier = plan[..<i].first(where: { $0.rubric.name == entry.rubric.name
+                    && URL(fileURLWithPath: $0.route.rubricPath).standardizedFileURL != URL(fileURLWithPath: entry.route.rubricPath).standardizedFileURL }) {
                     throw PitbossError.badInput("\(entry.route.rubricPath) and \(earlier.route.rubricPath) are both named '\(entry.rubric.name)': findings are kept per rubric name, so give each rubric its own 'rubric:' name")
                 }
             }
@@ -65,6 +66,13 @@ struct FlagCommand: ParsableCommand {
                 }
                 Console.endProgress()
                 summaries.append(summary)
+            }
+            // The table says it in its own text and JSON has `uncovered_languages`; CSV has no place for it.
+            if format == .csv {
+                for summary in summaries where !summary.uncoveredLanguages.isEmpty {
+                    let languages = summary.uncoveredLanguages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                    Console.note("note: \(summary.rubric) is not written for the language of some conversations (\(languages)): only its rules without patterns ran on them")
+                }
             }
             if summaries.count == 1 {
                 try Console.out(FlagReport.summary(summaries[0], format: format, style: Console.stdoutStyle))

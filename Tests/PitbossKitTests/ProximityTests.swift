@@ -104,6 +104,8 @@ struct ProximityTests {
         // An apology, "today" and a plural noun do not address the player.
         #expect(cited(rubric, "Извините, сервер сегодня бестолковый", language: "ru").isEmpty)
         #expect(cited(rubric, "Bugün sistem beceriksiz", language: "tr").isEmpty)
+        #expect(cited(rubric, "Здравствуйте! Бестолковый бот опять завис", language: "ru").isEmpty)
+        #expect(cited(rubric, "Merhaba, hoş geldiniz! Beceriksiz bot yine çöktü", language: "tr").isEmpty)
         #expect(cited(rubric, "οι αναλήψεις είναι άσχετες", language: "el").isEmpty)
     }
 
@@ -132,6 +134,9 @@ struct ProximityTests {
         // An echo is of the customer's words, not of part of one: "uselessness" does not make "useless" theirs.
         #expect(cited(rubric, "honestly, you are useless at this game", customer: "the uselessness of it") == ["useless"])
         #expect(cited(rubric, "so you find us useless?", customer: "USELESS support") .isEmpty)
+        #expect(cited(rubric, "so you find us useless?", customer: "you are all useless…") .isEmpty)
+        #expect(cited(rubric, "so you find us useless?", customer: "«useless»!") .isEmpty)
+        #expect(cited(rubric, "honestly, you are useless", customer: "bezuseless") == ["useless"])
         // Quoted is asked of the pattern's own words, not of the near words a condition adds to them.
         let addressed = try forbidRubric("""
                   en: [{match: '\\buseless\\b', to_player: true, words: 3}]
@@ -187,6 +192,13 @@ struct ProximityTests {
         } catch {
             #expect("\(error)".contains("exceptions.en[0]' has conditions, but exceptions are plain patterns"), "\(error)")
         }
+    }
+
+    @Test("an e-mail's quoted lines are the mail being answered: no rule hears them, whatever its skip_quoted")
+    func quotedLinesNeverCount() throws {
+        let plain = try forbidRubric("      en: ['\\buseless\\b']", languages: "[en]")
+        #expect(cited(plain, "Hello Tom, I am sorry for the wait.\n> you are all useless\n>> useless!").isEmpty)
+        #expect(cited(plain, "Hello Tom, that was useless of me.\n> where is it") == ["useless"])
     }
 
     @Test("skip_quoted: marked drops matches in quoted lines and quotation marks, not the words the customer also said")

@@ -32,13 +32,13 @@ struct RubricReviewTests {
     @Test("stated numbers: decimal commas, thousands separators, spaces, apostrophes, digits of any script", arguments: [
         ("72", 72.0), ("1,5", 1.5), ("1.5", 1.5), ("1,000", 1000.0), ("1.000", 1000.0), ("10 000", 10000.0), ("2,50", 2.5),
         ("1,000,000", 1_000_000.0), ("0,500", 0.5), ("0.050", 0.05), ("1'000", 1000.0), ("1’000", 1000.0), ("10\u{00A0}000", 10000.0),
-        ("10\u{202F}000,5", 10000.5), ("１２", 12.0), ("٤٨", 48.0),
+        ("10\u{202F}000,5", 10000.5), ("１２", 12.0), ("٤٨", 48.0), ("1,000.00", 1000.0), ("1.000,50", 1000.5), ("12,345.6", 12345.6),
     ])
     func statedNumbers(text: String, value: Double) {
         #expect(FactRule.number(text) == value)
     }
 
-    @Test("what is not one number is not read as one", arguments: ["1 2", "1.5.3", ",", ".", "", "12 34", "00,048 0"])
+    @Test("what is not one number is not read as one", arguments: ["1 2", "1.5.3", ",", ".", "", "12 34", "00,048 0", "0 999", "1,00.0", "1.000,00.5"])
     func notNumbers(text: String) {
         #expect(FactRule.number(text) == nil)
     }

@@ -86,6 +86,17 @@ struct RubricRoutingTests {
         #expect(FlagReport.summary(again, format: .table, style: .plain).contains("nothing new: the selection holds no conversation this rubric"))
     }
 
+    @Test("the rubrics a conversation is checked with: every route that takes it, one file named two ways once, none when no route does")
+    func rubricPathsForAConversation() throws {
+        var config = WorkspaceConfig()
+        config.routes = [RubricRoute(rubricPath: "cs.yaml", languages: ["en"]), RubricRoute(rubricPath: "./cs.yaml", channels: [.chat]),
+                         RubricRoute(rubricPath: "vip.yaml", channels: [.chat])]
+        let db = try database([Fixture.canonicalLine(id: "en-1"), Fixture.canonicalLine(id: "de-1", channel: "email", language: "de")])
+        let store = ConversationStore(database: db)
+        #expect(config.rubricPaths(for: try #require(try store.conversation(externalID: "en-1"))) == ["cs.yaml", "vip.yaml"])
+        #expect(config.rubricPaths(for: try #require(try store.conversation(externalID: "de-1"))).isEmpty)
+    }
+
     @Test("a route that sends a language its rubric is not written for is refused, naming the rubric's languages")
     func routeLanguageOutsideRubric() throws {
         try RubricRoute(rubricPath: "vip.yaml", languages: ["en"]).check(against: Self.vipDesk)

@@ -116,6 +116,18 @@ struct TransliterationTests {
         #expect(found("Eto ne moya problema") == ["ne moya problema"])
         // The exception reaches past the end of the words as written: it is cut there, and still cancels.
         #expect(found("ya ne mogu ostanovitsya").isEmpty)
+        // A condition's partner comes from the match's own reading: "ty" of the native reading is not near "glupyi".
+        let nearYou = try RubricLoader.parse(yaml: """
+            rubric: t
+            version: 1
+            languages: [ru]
+            transliterate: true
+            criteria: [{id: courtesy, title: Courteous, weight: 1}]
+            rules:
+              - {id: insult, kind: forbid, criterion: courtesy, severity: major, message: "{match}", patterns: {ru: [{match: '\\bглуп\\w*', to_player: true, words: 2}]}}
+            """, path: "t.yaml")
+        let example = RuleExample(expectation: .flag, text: "customer: hi\nagent: glupyi server opyat ne rabotaet segodnya, sorry, ну ты", language: "ru", channel: .chat, line: 0)
+        #expect(RubricEvaluator(rubric: nearYou).evaluate(ExampleTranscript.conversation(example), matcher: Matcher()).isEmpty)
     }
 
     @Test("a soft sign that phonetic folding drops is still cited with its word")

@@ -35,7 +35,7 @@ public enum ExampleTranscript {
                 line = line[line.index(after: close)...].drop { $0 == " " }
             }
             guard let colon = line.firstIndex(of: ":"), let role = SpeakerRole(rawValue: line[..<colon].lowercased()) else {
-                throw .badInput("line \(number + 1): '\(line.prefix(30))' is not 'agent: …', 'customer: …', 'bot: …' or 'system: …'")
+                throw .badInput("line \(number + 1): '\(line.prefix(30))' is not 'agent: …', 'customer: …', 'bot: …', 'system: …' or 'other: …'")
             }
             lines.append(Line(role: role, offset: offset, text: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }

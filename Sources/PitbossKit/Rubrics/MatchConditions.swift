@@ -74,7 +74,12 @@ extension EvaluationContext {
         /// with thousands of matches costs thousands of steps, not thousands of scans.
         func nearest(_ patterns: [CompiledPattern], order: MatchConditions.Order, overlapCounts: Bool = false) throws -> Range<Int>? {
             var best: (gap: Int, range: Range<Int>)?
+            // A turn read twice (as written and transliterated): partners come from the match's own reading.
+            let secondReading = text(turn).withinReading(range).isSecondReading
             func consider(_ candidate: Range<Int>) -> Bool {  // false: further ones on this side are out of reach
+                // The readings lie one after the other: past the edge of the match's own, every further one is the other's.
+                if text(turn).firstReadingEnd != nil, text(turn).withinReading(candidate).isSecondReading != secondReading
+                    || (!secondReading && candidate.upperBound > (text(turn).firstReadingEnd ?? Int.max)) { return false }
                 if candidate.overlaps(range) {
                     if overlapCounts { best = (0, candidate) }
                     return true

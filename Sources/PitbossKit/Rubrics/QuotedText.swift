@@ -5,15 +5,7 @@
 enum QuotedText {
     /// Byte ranges of quoted passages in matchable (folded) text, quotation marks included.
     static func ranges(in bytes: [UInt8]) -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        // Quoted e-mail lines.
-        var lineStart = 0
-        for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
-            var j = lineStart
-            while j < i, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
-            if j < i, bytes[j] == 0x3E { ranges.append(lineStart..<i) }
-            lineStart = i + 1
-        }
+        var ranges = quotedLines(in: bytes)
         // Quotation marks, paired left to right; an unclosed mark quotes nothing.
         let text = String(decoding: bytes, as: UTF8.self)
         var open: (closer: Unicode.Scalar, at: Int)?
@@ -27,6 +19,21 @@ enum QuotedText {
                 open = (closer, offset)
             }
             offset += length
+        }
+        return ranges
+    }
+
+    /// An e-mail's quoted lines (starting with `>`, after any indentation): the mail being answered, never the words of
+    /// whoever quotes it — no rule hears them, whatever its `skip_quoted`.
+    static func quotedLines(in bytes: [UInt8]) -> [Range<Int>] {
+        guard bytes.contains(0x3E) else { return [] }
+        var ranges: [Range<Int>] = []
+        var lineStart = 0
+        for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
+            var j = lineStart
+            while j < i, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
+            if j < i, bytes[j] == 0x3E { ranges.append(lineStart..<i) }
+            lineStart = i + 1
         }
         return ranges
     }
@@ -56,21 +63,34 @@ extension EvaluationContext {
 
     /// Whether `words` stand in `text` as words, in any case: "idiot" is not echoed by the customer's "idiotic", and
     /// "USELESS" echoes "useless" (folding lower-cases other letters; ASCII is left as written, since patterns are
-    /// caseless). A byte of a multi-byte character counts as part of a word: the scripts Pitboss reads are letters there.
+    /// caseless). A word's edge is where a letter or digit meets anything else: "…", "»" and emoji end a word too.
     static func containsWords(_ text: [UInt8], _ words: [UInt8]) -> Bool {
         func lower(_ bytes: [UInt8]) -> [UInt8] { bytes.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 } }
         let text = lower(text), words = lower(words)
-        func isWordByte(_ byte: UInt8) -> Bool {
-            byte >= 0x80 || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x5F
+        guard !words.isEmpty else { return false }
+        /// The scalar that starts at `i`, or that ends just before `end`.
+        func scalar(startingAt i: Int) -> Unicode.Scalar? {
+            var iterator = text[i...].makeIterator()
+            var decoder = UTF8()
+            if case .scalarValue(let s) = decoder.decode(&iterator) { return s }
+            return nil
         }
-        guard let first = words.first, let last = words.last else { return false }
+        func scalar(endingAt end: Int) -> Unicode.Scalar? {
+            var start = end - 1
+            while start > 0 && text[start] & 0xC0 == 0x80 { start -= 1 }
+            return start >= 0 ? scalar(startingAt: start) : nil
+        }
+        func isWordScalar(_ s: Unicode.Scalar?) -> Bool {
+            guard let s else { return false }
+            return s.properties.isAlphabetic || s.properties.numericType != nil || s == "_"
+        }
+        let wordsText = String(decoding: words, as: UTF8.self).unicodeScalars
+        let startsWithWord = isWordScalar(wordsText.first), endsWithWord = isWordScalar(wordsText.last)
         var from = text.startIndex
         while let found = text[from...].firstRange(of: words) {
-            let before = found.lowerBound > text.startIndex ? text[found.lowerBound - 1] : nil
-            let after = found.upperBound < text.endIndex ? text[found.upperBound] : nil
-            let startsWord = !isWordByte(first) || before.map { !isWordByte($0) } ?? true
-            let endsWord = !isWordByte(last) || after.map { !isWordByte($0) } ?? true
-            if startsWord && endsWord { return true }
+            let before = found.lowerBound > text.startIndex ? scalar(endingAt: found.lowerBound) : nil
+            let after = found.upperBound < text.endIndex ? scalar(startingAt: found.upperBound) : nil
+            if (!startsWithWord || !isWordScalar(before)) && (!endsWithWord || !isWordScalar(after)) { return true }
             from = found.lowerBound + 1
         }
         return false

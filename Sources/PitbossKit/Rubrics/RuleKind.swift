@@ -70,6 +70,15 @@ public final class EvaluationContext {
     private lazy var wordPositionsByTurn: [WordPositions?] = Array(repeating: nil, count: conversation.turns.count)
     private lazy var quotedRangesByTurn: [[Range<Int>]?] = Array(repeating: nil, count: conversation.turns.count)
     private lazy var capitalsByTurn: [Bool?] = Array(repeating: nil, count: conversation.turns.count)
+    private lazy var quotedLinesByTurn: [[Range<Int>]?] = Array(repeating: nil, count: conversation.turns.count)
+
+    /// A turn's quoted e-mail lines (see `QuotedText.quotedLines`), found the first time a rule matches in the turn.
+    func quotedLines(_ turn: Int) -> [Range<Int>] {
+        if let known = quotedLinesByTurn[turn] { return known }
+        let lines = QuotedText.quotedLines(in: text(turn).bytes)
+        quotedLinesByTurn[turn] = lines
+        return lines
+    }
     private var turnsByRole: [SpeakerRole: [Int]] = [:]
     /// Matches of proximity conditions' patterns, per pattern and turn (see `partnerMatches`).
     struct PartnerKey: Hashable { var pattern: ObjectIdentifier; var turn: Int }
@@ -159,6 +168,13 @@ public final class EvaluationContext {
                     for name in ["value", "unit"] { captures[name] = match.group(named: name) }
                 }
                 candidates.append((text.withinReading(match.range).range, captures, pattern))
+            }
+            // Words on an e-mail's quoted lines are the mail being answered, not the speaker's.
+            if !candidates.isEmpty {
+                let quoted = quotedLines(turn)
+                if !quoted.isEmpty {
+                    candidates.removeAll { c in quoted.contains { $0.lowerBound <= c.range.lowerBound && c.range.upperBound <= $0.upperBound } }
+                }
             }
             // Exceptions are looked for only in a turn where something matched: most turns match nothing. Their spans are
             // compared as the original's code points, not bytes: a turn read twice (as written and transliterated) has an

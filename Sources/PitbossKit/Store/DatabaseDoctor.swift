@@ -84,7 +84,7 @@ public enum DatabaseDoctor {
                 let named = unknown.isEmpty ? "schema v\(userVersion)" : unknown.sorted().joined(separator: ", ")
                 return (false, "written by a newer Pitboss (\(named)); this build knows schema v\(known)")
             }
-            return (true, version.map { "v\($0)" + ($0 < known ? " (this build migrates it to v\(known) the next time a command opens it)" : "") } ?? "empty")
+            return (true, version.map { "v\($0)" + ($0 < known ? " (this build migrates it to v\(known) the next time a command opens it where it can write)" : "") } ?? "empty")
         }
         run("integrity_check") { db in
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check(50)")

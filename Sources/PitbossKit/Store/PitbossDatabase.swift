@@ -80,6 +80,9 @@ public final class PitbossDatabase: Sendable {
             }
             throw .cannotWrite("\(path): the folder \(directory.isEmpty ? "." : directory) is read-only, and SQLite writes its journal (\((path as NSString).lastPathComponent)-wal) beside the database; reading commands still work here, writing ones need a folder you can write to")
         }
+        if needsUpgrade && access(path, W_OK) != 0 {
+            throw .cannotWrite("\(path) was written by an older Pitboss and is upgraded once before anything reads it, which writes to it; the file is read-only: make it writable for one command, or copy it and use the copy")
+        }
         var configuration = Self.configuration()
         configuration.busyMode = .timeout(busyTimeout)
         // Opening for writing switches a new file to WAL and migrates it: one process at a time.
@@ -247,7 +250,7 @@ public final class PitbossDatabase: Sendable {
             case .SQLITE_CANTOPEN:
                 return .missingFile("cannot \(action): \(db.message ?? "\(db)")")
             case .SQLITE_PERM, .SQLITE_READONLY:
-                return .cannotWrite("cannot \(action): the database file or its folder is read-only (\(db.message ?? "\(db)")); reading commands still work, writing ones need write access")
+                return .cannotWrite("cannot \(action): the database file or its folder is read-only (\(db.message ?? "\(db)")); a command that writes needs write access to both")
             case .SQLITE_NOTADB:
                 return .badInput("cannot \(action): the file is not a Pitboss database (\(db.message ?? "not a database"))", remedy: .doctor)
             case .SQLITE_CORRUPT:

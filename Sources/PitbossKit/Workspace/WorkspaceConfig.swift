@@ -35,9 +35,13 @@ public struct WorkspaceConfig: Sendable, Equatable {
     }
 
     /// Every rubric `flag` evaluates a conversation with: each route that takes it, in order, else the workspace's.
+    /// Empty when routes are configured and none takes the conversation: `flag` leaves it out. One file named two ways
+    /// ("cs.yaml", "./cs.yaml") is one rubric.
     public func rubricPaths(for conversation: Conversation) -> [String] {
-        let taken = routes.filter { $0.applies(to: conversation) }.map(\.rubricPath)
-        return taken.isEmpty ? [rubricPath] : taken.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+        if routes.isEmpty { return [rubricPath] }
+        var seen = Set<String>()
+        return routes.filter { $0.applies(to: conversation) }.map(\.rubricPath)
+            .filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }
     }
 
     /// How long a claim on a queue item lasts before the item returns to the queue.

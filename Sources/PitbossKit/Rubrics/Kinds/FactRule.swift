@@ -107,14 +107,23 @@ public struct FactRule: RuleKind {
         // Space- or apostrophe-grouped: "10 000", "1'000", "1’000,5".
         let blocks = spaced.split { $0.isWhitespace || $0 == "'" || $0 == "’" }
         if blocks.count > 1 {
-            guard let first = blocks.first, (1...3).contains(first.count), isDigits(first), first.first != "0" || first.count == 1,
+            guard let first = blocks.first, (1...3).contains(first.count), isDigits(first), first.first != "0",
                   blocks.dropFirst().dropLast().allSatisfy({ $0.count == 3 && isDigits($0) }),
                   let last = blocks.last, last.count >= 3, isDigits(last.prefix(3)) else { return nil }
             let tail = last.dropFirst(3)
             guard tail.isEmpty || ((tail.first == "," || tail.first == ".") && isDigits(tail.dropFirst())) else { return nil }
             return Double(blocks.dropLast().joined() + last.prefix(3) + tail.replacingOccurrences(of: ",", with: "."))
         }
-        let digits = blocks.first.map(String.init) ?? ""
+        var digits = blocks.first.map(String.init) ?? ""
+        // Both marks ("1,000.00", "1.000,00"): the last one is the decimal point, the other groups thousands.
+        if digits.contains(","), digits.contains("."), let last = digits.lastIndex(where: { $0 == "," || $0 == "." }) {
+            let grouping: Character = digits[last] == "," ? "." : ","
+            let whole = digits[..<last].split(separator: grouping, omittingEmptySubsequences: false)
+            guard let first = whole.first, (1...3).contains(first.count), !(first.count > 1 && first.hasPrefix("0")),
+                  whole.allSatisfy(isDigits), whole.dropFirst().allSatisfy({ $0.count == 3 }),
+                  !digits[digits.index(after: last)...].contains(where: { $0 == "," || $0 == "." }) else { return nil }
+            digits = whole.joined() + "." + digits[digits.index(after: last)...]
+        }
         let groups = digits.split(omittingEmptySubsequences: false) { $0 == "," || $0 == "." }
         if groups.count > 1, (1...3).contains(groups[0].count), groups[0] != "0", !groups[0].hasPrefix("0"), groups.allSatisfy(isDigits),
            groups.dropFirst().allSatisfy({ $0.count == 3 }) {
