@@ -149,10 +149,13 @@ public final class MatchableText: Sendable {
     /// For a turn read twice (see `Transliteration`): where the text as written ends in `bytes`, just before the ". \n"
     /// that separates it from the native reading; nil for a turn read once.
     public let firstReadingEnd: Int?
-    /// Where every 64th code point of a non-ASCII original starts in its UTF-8, so that the words of a match are found
-    /// from the nearest of them, not from the start of the turn (a turn of megabytes with thousands of matches);
-    /// nil for ASCII, whose code points are its bytes.
+    /// Whether the original is ASCII, whose code points are its bytes.
+    private let originalIsASCII: Bool
+    /// Where every 64th code point of a long non-ASCII original starts in its UTF-8, so that the words of a match are
+    /// found from the nearest of them, not from the start of the turn (a turn of megabytes with thousands of matches);
+    /// nil for a short turn, where the walk from the start is shorter than building them.
     private let utf8OffsetEvery64: [Int32]?
+    private static let checkpointsFrom = 4096
 
     public convenience init(_ text: String, fold: Bool) {
         self.init(text, fold: fold, transliterating: nil)
@@ -166,7 +169,8 @@ public final class MatchableText: Sendable {
         let phonetic = fold && language != nil
         var isASCII = true
         for byte in text.utf8 where byte >= 0x80 { isASCII = false; break }
-        utf8OffsetEvery64 = isASCII ? nil : Self.utf8Checkpoints(text)
+        originalIsASCII = isASCII
+        utf8OffsetEvery64 = isASCII || text.utf8.count < Self.checkpointsFrom ? nil : Self.utf8Checkpoints(text)
         let reading = phonetic ? language.flatMap { Transliteration.nativeReading(of: text, language: $0) } : nil
         if isASCII && reading == nil {
             firstReadingEnd = nil
@@ -302,13 +306,18 @@ public final class MatchableText: Sendable {
     /// The original text of a code-point range.
     public func originalText(_ codePoints: Range<Int>) -> String {
         let utf8 = original.utf8
-        guard let checkpoints = utf8OffsetEvery64 else {
-            // ASCII: code points are bytes, and a native string's UTF-8 view moves to an offset at once.
+        if originalIsASCII {
+            // Code points are bytes, and a native string's UTF-8 view moves to an offset at once.
             return String(original[utf8.index(utf8.startIndex, offsetBy: codePoints.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: codePoints.upperBound)])
         }
         let scalars = original.unicodeScalars
-        let checkpoint = utf8.index(utf8.startIndex, offsetBy: Int(checkpoints[codePoints.lowerBound / 64]))
-        let from = scalars.index(checkpoint, offsetBy: codePoints.lowerBound % 64)
+        let from: String.Index
+        if let checkpoints = utf8OffsetEvery64 {
+            let checkpoint = utf8.index(utf8.startIndex, offsetBy: Int(checkpoints[codePoints.lowerBound / 64]))
+            from = scalars.index(checkpoint, offsetBy: codePoints.lowerBound % 64)
+        } else {
+            from = scalars.index(scalars.startIndex, offsetBy: codePoints.lowerBound)
+        }
         let to = scalars.index(from, offsetBy: codePoints.count)
         return String(scalars[from..<to])
     }

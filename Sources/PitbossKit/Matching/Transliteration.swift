@@ -36,13 +36,17 @@ enum Transliteration {
     /// code points it stands for; nil when the language has no scheme or the turn is not mostly Latin.
     static func nativeReading(of text: String, language: String) -> [(scalar: Unicode.Scalar, from: Int, to: Int)]? {
         guard let native = script(of: language) else { return nil }
-        // Greeklish is typed with accents too ("Kalispéra", "kathólou"): an accented Latin letter reads as its base letter.
-        let scalars = text.unicodeScalars.map(baseLatin)
         var latin = 0, nativeLetters = 0
-        for s in scalars {
-            if (0x41...0x5A).contains(s.value) || (0x61...0x7A).contains(s.value) { latin += 1 } else if native.contains(s.value) { nativeLetters += 1 }
+        for s in text.unicodeScalars {
+            if (0x41...0x5A).contains(s.value) || (0x61...0x7A).contains(s.value) || (0xC0...0x24F).contains(s.value) {
+                latin += 1
+            } else if native.contains(s.value) {
+                nativeLetters += 1
+            }
         }
         guard latin >= 3, latin > nativeLetters else { return nil }
+        // Greeklish is typed with accents too ("Kalispéra", "kathólou"): an accented Latin letter reads as its base letter.
+        let scalars = text.unicodeScalars.map(baseLatin)
         let rules = language == "ru" ? russian : greek
         var out: [(Unicode.Scalar, Int, Int)] = []
         var i = 0

@@ -6,6 +6,8 @@ enum QuotedText {
     /// Byte ranges of quoted passages in matchable (folded) text, quotation marks included.
     static func ranges(in bytes: [UInt8]) -> [Range<Int>] {
         var ranges = quotedLines(in: bytes)
+        // Most turns have no quotation mark at all: every mark is '"' or starts with the byte C2 (« ») or E2 (“ ” „ ‘ ’).
+        guard bytes.contains(where: { $0 == 0x22 || $0 == 0xC2 || $0 == 0xE2 }) else { return ranges }
         // Quotation marks, paired left to right; an unclosed mark quotes nothing.
         let text = String(decoding: bytes, as: UTF8.self)
         var open: (closer: Unicode.Scalar, at: Int)?
