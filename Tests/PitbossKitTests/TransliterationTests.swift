@@ -86,8 +86,8 @@ struct TransliterationTests {
         #expect(found("ya ne mogu ostanovit'sya igrat") == ["ne mogu ostanovit"])
     }
 
-    @Test("the two readings of a translit turn: one finding for the same words, and nothing runs from one into the other")
-    func readingsKeptApart() throws {
+    /// A Russian rubric with `transliterate: true` and the given rules; what it finds in an agent's turn.
+    func translitFindings(_ rules: String, agent text: String) throws -> [String?] {
         let rubric = try RubricLoader.parse(yaml: """
             rubric: t
             version: 1
@@ -95,39 +95,26 @@ struct TransliterationTests {
             transliterate: true
             criteria: [{id: courtesy, title: Courteous, weight: 1}]
             rules:
-              - id: brush-off
-                kind: forbid
-                criterion: courtesy
-                severity: major
-                message: "{match}"
-                patterns: {ru: ['\\bne\\s+moya\\s+problema\\b', '\\bэто\\s+не\\s+моя\\s+проблема\\b']}
-              - id: cant-stop
-                kind: forbid
-                criterion: courtesy
-                severity: major
-                message: "{match}"
-                patterns: {ru: ['\\bne\\s+mogu\\s+ostanovit\\w*']}
-                exceptions: {ru: ['\\bostanovit\\w*[^?]{0,6}']}
+            \(rules)
             """, path: "t.yaml")
-        func found(_ text: String) -> [String?] {
-            let example = RuleExample(expectation: .flag, text: "customer: hi\nagent: \(text)", language: "ru", channel: .chat, line: 0)
-            return RubricEvaluator(rubric: rubric).evaluate(ExampleTranscript.conversation(example), matcher: Matcher()).map(\.text)
-        }
-        #expect(found("Eto ne moya problema") == ["ne moya problema"])
+        let example = RuleExample(expectation: .flag, text: "customer: hi\nagent: \(text)", language: "ru", channel: .chat, line: 0)
+        return RubricEvaluator(rubric: rubric).evaluate(ExampleTranscript.conversation(example), matcher: Matcher()).map(\.text)
+    }
+
+    @Test("the two readings of a translit turn: one finding for the same words, and nothing runs from one into the other")
+    func readingsKeptApart() throws {
+        let rules = """
+              - {id: brush-off, kind: forbid, criterion: courtesy, severity: major, message: "{match}", patterns: {ru: ['\\bne\\s+moya\\s+problema\\b', '\\bэто\\s+не\\s+моя\\s+проблема\\b']}}
+              - {id: cant-stop, kind: forbid, criterion: courtesy, severity: major, message: "{match}", patterns: {ru: ['\\bne\\s+mogu\\s+ostanovit\\w*']}, exceptions: {ru: ['\\bostanovit\\w*[^?]{0,6}']}}
+            """
+        #expect(try translitFindings(rules, agent: "Eto ne moya problema") == ["ne moya problema"])
         // The exception reaches past the end of the words as written: it is cut there, and still cancels.
-        #expect(found("ya ne mogu ostanovitsya").isEmpty)
+        #expect(try translitFindings(rules, agent: "ya ne mogu ostanovitsya").isEmpty)
         // A condition's partner comes from the match's own reading: "ty" of the native reading is not near "glupyi".
-        let nearYou = try RubricLoader.parse(yaml: """
-            rubric: t
-            version: 1
-            languages: [ru]
-            transliterate: true
-            criteria: [{id: courtesy, title: Courteous, weight: 1}]
-            rules:
+        let nearYou = """
               - {id: insult, kind: forbid, criterion: courtesy, severity: major, message: "{match}", patterns: {ru: [{match: '\\bглуп\\w*', to_player: true, words: 2}]}}
-            """, path: "t.yaml")
-        let example = RuleExample(expectation: .flag, text: "customer: hi\nagent: glupyi server opyat ne rabotaet segodnya, sorry, ну ты", language: "ru", channel: .chat, line: 0)
-        #expect(RubricEvaluator(rubric: nearYou).evaluate(ExampleTranscript.conversation(example), matcher: Matcher()).isEmpty)
+            """
+        #expect(try translitFindings(nearYou, agent: "glupyi server opyat ne rabotaet segodnya, sorry, ну ты").isEmpty)
     }
 
     @Test("a soft sign that phonetic folding drops is still cited with its word")
