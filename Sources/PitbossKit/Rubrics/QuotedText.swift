@@ -3,9 +3,9 @@
 /// A rule with `skip_quoted: true` does not match there: an agent who quotes the player's insult to calm them is not
 /// insulting anyone.
 enum QuotedText {
-    /// Byte ranges of quoted passages in matchable (folded) text, quotation marks included.
-    static func ranges(in bytes: [UInt8]) -> [Range<Int>] {
-        var ranges = quotedLines(in: bytes)
+    /// Byte ranges of passages between quotation marks in matchable (folded) text, marks included.
+    static func quotations(in bytes: [UInt8]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
         // Most turns have no quotation mark at all: every mark is '"' or starts with the byte C2 (« ») or E2 (“ ” „ ‘ ’).
         guard bytes.contains(where: { $0 == 0x22 || $0 == 0xC2 || $0 == 0xE2 }) else { return ranges }
         // Quotation marks, paired left to right; an unclosed mark quotes nothing.

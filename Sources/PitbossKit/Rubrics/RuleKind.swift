@@ -134,7 +134,7 @@ public final class EvaluationContext {
     /// A turn's quoted passages, computed the first time a rule that skips quoted text matches in it.
     func quotedRanges(_ turn: Int) -> [Range<Int>] {
         if let known = quotedRangesByTurn[turn] { return known }
-        let ranges = QuotedText.ranges(in: text(turn).bytes)
+        let ranges = quotedLines(turn) + QuotedText.quotations(in: text(turn).bytes)
         quotedRangesByTurn[turn] = ranges
         return ranges
     }
