@@ -54,7 +54,7 @@ struct CheckCommand: ParsableCommand {
                 }
             } else {
                 // A path that names no file is a typo, not a conversation id to look up in a database.
-                if target.contains("/") || ["json", "jsonl", "txt", "vtt", "csv", "log"].contains((target as NSString).pathExtension.lowercased()) {
+                if TranscriptReading.looksLikeFilePath(target) {
                     throw PitbossError.missingFile("no such file: \(target); check takes a transcript file or the id of a stored conversation")
                 }
                 guard let stored = try global.openWorkspace(.read).conversations.conversation(externalID: target) else {

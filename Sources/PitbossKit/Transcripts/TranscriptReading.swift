@@ -14,6 +14,12 @@ public struct TranscriptReading: Sendable {
         self.columnMap = columnMap
     }
 
+    /// Whether a name that is not an existing file was meant as one (a folder in it, or a transcript's extension), so
+    /// that a typo is reported as a missing file rather than looked up as a conversation id.
+    public static func looksLikeFilePath(_ name: String) -> Bool {
+        name.contains("/") || ["json", "jsonl", "txt", "vtt", "csv", "log"].contains((name as NSString).pathExtension.lowercased())
+    }
+
     /// A record read but not yet decoded and validated; safe to run on any thread.
     public typealias Job = @Sendable () -> Result<Conversation, RecordProblem>
 
