@@ -80,10 +80,10 @@ struct CheckCommand: ParsableCommand {
                 let names = try paths.map { try evaluator($0).rubric.name }
                 return try paths.map { path in
                     let evaluator = try evaluator(path)
-                    if let note = evaluator.rubric.uncoveredLanguageNote(for: c) { Console.note(note) }
+                    let note = evaluator.rubric.uncoveredLanguageNote(for: c)
                     // Two files with one rubric name are told apart by their paths.
                     let label = names.filter { $0 == evaluator.rubric.name }.count > 1 ? "\(evaluator.rubric.name) (\(path))" : evaluator.rubric.name
-                    return (conversation: c, rubric: label, several: paths.count > 1,
+                    return (conversation: c, rubric: label, several: paths.count > 1, uncovered: note,
                             result: evaluator.evaluateWithEvidence(c, matcher: matcher))
                 }
             }
@@ -94,13 +94,15 @@ struct CheckCommand: ParsableCommand {
                     let (c, result) = (item.conversation, item.result)
                     func turnText(_ t: Int?) -> String? { t.flatMap { $0 < c.turns.count ? c.turns[$0].text : nil } }
                     return FindingsView.Checked(conversation: c.externalID, agent: c.agentID, language: c.language, channel: c.channel.rawValue,
-                                                rubric: item.rubric,
+                                                rubric: item.rubric, languageCovered: item.uncovered == nil,
                                                 findings: mask.map { m in result.findings.map { m.masked($0, inTurn: turnText($0.turn)) } } ?? result.findings,
                                                 passes: mask.map { m in result.evidence.map { m.masked($0, inTurn: turnText($0.turn)) } } ?? result.evidence)
                 }))
             case .text:
                 try Console.out(checked.map { item in
+                    // Said with the findings, not only on stderr: "no findings" here does not mean clean.
                     (item.several ? Console.stdoutStyle.paint(TerminalSafe.line("with \(item.rubric):"), .bold) + "\n" : "")
+                        + (item.uncovered.map { Console.stdoutStyle.paint(TerminalSafe.line($0), .yellow) + "\n" } ?? "")
                         + FindingsView.text(item.conversation, item.result.findings, passes: item.result.evidence, mask: mask, style: Console.stdoutStyle)
                 }.joined(separator: "\n"))
             }

@@ -106,6 +106,12 @@ struct ProximityTests {
         #expect(cited(rubric, "Bugün sistem beceriksiz", language: "tr").isEmpty)
         #expect(cited(rubric, "Здравствуйте! Бестолковый бот опять завис", language: "ru").isEmpty)
         #expect(cited(rubric, "Merhaba, hoş geldiniz! Beceriksiz bot yine çöktü", language: "tr").isEmpty)
+        // Another sentence's "you", a preposition, a noun in the prepositional case, "U.S.".
+        #expect(cited(rubric, "Thank you. The clueless app froze") .isEmpty)
+        #expect(cited(rubric, "в личном кабинете бестолковый поиск", language: "ru").isEmpty)
+        #expect(cited(rubric, "σε 24 ώρες, άσχετο σύστημα", language: "el").isEmpty)
+        #expect(cited(rubric, "the U.S. version is clueless").isEmpty)
+        #expect(cited(rubric, "u r clueless") == ["u r clueless"])
         #expect(cited(rubric, "οι αναλήψεις είναι άσχετες", language: "el").isEmpty)
     }
 

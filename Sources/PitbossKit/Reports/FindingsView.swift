@@ -9,13 +9,22 @@ public enum FindingsView {
         public var channel: String
         /// The rubric it was checked with (a conversation several routes take is checked with each).
         public var rubric: String?
+        /// Whether the rubric is written for the conversation's language; false: only its rules without patterns for a
+        /// language looked at it, so no findings does not mean clean.
+        public var languageCovered: Bool
         public var findings: [Finding]
         /// The words that met each rule that was met (evidence for passes).
         public var passes: [Evidence]
 
-        public init(conversation: String, agent: String, language: String, channel: String, rubric: String? = nil, findings: [Finding],
-                    passes: [Evidence] = []) {
+        enum CodingKeys: String, CodingKey {
+            case conversation, agent, language, channel, rubric, findings, passes
+            case languageCovered = "language_covered"
+        }
+
+        public init(conversation: String, agent: String, language: String, channel: String, rubric: String? = nil,
+                    languageCovered: Bool = true, findings: [Finding], passes: [Evidence] = []) {
             self.rubric = rubric
+            self.languageCovered = languageCovered
             self.conversation = conversation
             self.agent = agent
             self.language = language

@@ -72,7 +72,8 @@ extension EvaluationContext {
         /// Words that overlap the match are not near it (they are it), except for NOT NEAR and to_player, where they count
         /// as 0 apart. Each pattern's matches in the turn are found once and searched from the match outwards, so a turn
         /// with thousands of matches costs thousands of steps, not thousands of scans.
-        func nearest(_ patterns: [CompiledPattern], order: MatchConditions.Order, overlapCounts: Bool = false) throws -> Range<Int>? {
+        func nearest(_ patterns: [CompiledPattern], order: MatchConditions.Order, overlapCounts: Bool = false,
+                     sameSentence: Bool = false) throws -> Range<Int>? {
             var best: (gap: Int, range: Range<Int>)?
             // A turn read twice (as written and transliterated): partners come from the match's own reading.
             let secondReading = text(turn).withinReading(range).isSecondReading
@@ -86,6 +87,11 @@ extension EvaluationContext {
                 }
                 let isBefore = candidate.upperBound <= range.lowerBound
                 if order == .before && !isBefore || order == .after && isBefore { return true }
+                // "Здравствуйте! Тупой бот": a sentence's end between them, and the word addresses someone else's sentence.
+                if sameSentence {
+                    let between = isBefore ? candidate.upperBound..<range.lowerBound : range.upperBound..<candidate.lowerBound
+                    if bytes[between].contains(where: { $0 == 0x2E || $0 == 0x21 || $0 == 0x3F || $0 == 0x3B || $0 == 0x0A }) { return false }
+                }
                 let gap = words.wordsBetween(candidate, range)
                 guard gap <= conditions.words else { return false }
                 if gap < (best?.gap ?? Int.max) { best = (gap, candidate) }
@@ -112,7 +118,7 @@ extension EvaluationContext {
         }
         if let secondPerson = conditions.toPlayer {
             // Turkish, Greek and Russian mark the person on the word itself ("salaksınız"): overlapping words count.
-            guard let partner = try nearest([secondPerson], order: .any, overlapCounts: true) else { return nil }
+            guard let partner = try nearest([secondPerson], order: .any, overlapCounts: true, sameSentence: true) else { return nil }
             span = min(span.lowerBound, partner.lowerBound)..<max(span.upperBound, partner.upperBound)
         }
         if !conditions.notNear.isEmpty, try nearest(conditions.notNear, order: .any, overlapCounts: true) != nil { return nil }

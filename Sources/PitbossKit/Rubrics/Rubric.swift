@@ -245,6 +245,6 @@ extension Rubric {
     public func uncoveredLanguageNote(for conversation: Conversation) -> String? {
         guard !languages.contains(conversation.language) else { return nil }
         return "note: \(conversation.externalID) is in '\(conversation.language)', and \(name) is written for \(languages.joined(separator: ", ")): "
-            + "only its rules without patterns (timing) looked at it; check it with a rubric written for its language"
+            + "only its rules without patterns for a language (timing, any:) looked at it; check it with a rubric written for its language"
     }
 }
