@@ -15,7 +15,7 @@ struct Pitboss: ParsableCommand {
             conversation, a review already submitted, a database written by a newer Pitboss).
             """,
         version: "0.1.0",
-        subcommands: [ImportCommand.self, ShowCommand.self, StatsCommand.self, CheckCommand.self, RubricCommand.self, FlagCommand.self, FindingsCommand.self,
+        subcommands: [ImportCommand.self, ShowCommand.self, StatsCommand.self, CheckCommand.self, RubricCommand.self, FlagCommand.self, FindingsCommand.self, ReportCommand.self,
                       SampleCommand.self, QueueCommand.self, ReviewCommand.self, ScoreCommand.self, HistoryCommand.self, RetrainCommand.self, DoctorCommand.self]
     )
 

@@ -1,9 +1,8 @@
 import Foundation
-import GRDB
 
 /// How often reviewers agree with a rule: of its findings they judged, the share they confirmed. A rule with low
 /// precision wastes reviewers' time and is the first to rewrite.
-public struct RulePrecision: Sendable, Codable, Equatable, FetchableRecord {
+public struct RulePrecision: Sendable, Codable, Equatable {
     /// The rubric the rule belongs to: two routed rubrics may both have a rule with the same id.
     public var rubric: String
     public var rule: String
@@ -13,29 +12,22 @@ public struct RulePrecision: Sendable, Codable, Equatable, FetchableRecord {
     /// confirmed / (confirmed + dismissed); nil until a finding of the rule has been judged.
     public var precision: Double?
 
-    public init(row: Row) {
-        rubric = row["rubric"]
-        rule = row["rule"]
-        findings = row["findings"]
-        confirmed = row["confirmed"] ?? 0
-        dismissed = row["dismissed"] ?? 0
-        precision = confirmed + dismissed == 0 ? nil : Double(confirmed) / Double(confirmed + dismissed)
-    }
-
     enum CodingKeys: String, CodingKey { case rubric, rule, findings, confirmed, dismissed, precision }
 
+    /// A view of `RuleReport`'s rows (`pitboss report rules` has the intervals, the dismissal reasons and the filters).
     public static func fetch(from database: PitbossDatabase) throws(PitbossError) -> [RulePrecision] {
-        do {
-            return try database.writer.read { db in
-                try SQLRequest<RulePrecision>("""
-                    SELECT rubric_name AS rubric, rule_id AS rule, COUNT(*) AS findings, SUM(verdict = \(FindingVerdict.Verdict.confirmed)) AS confirmed,
-                           SUM(verdict = \(FindingVerdict.Verdict.dismissed)) AS dismissed
-                    FROM findings WHERE status != \(FindingStatus.error) GROUP BY rubric_name, rule_id ORDER BY rubric_name, rule_id
-                    """).fetchAll(db)
-            }
-        } catch {
-            throw PitbossDatabase.translate(error, doing: "read the rules' precision", busyTimeout: database.busyTimeout)
-        }
+        try RuleReport.fetch(from: database).rows
+            .sorted { ($0.rubric, $0.rule) < ($1.rubric, $1.rule) }
+            .map { RulePrecision(rubric: $0.rubric, rule: $0.rule, findings: $0.fires, confirmed: $0.confirmed, dismissed: $0.dismissed) }
+    }
+
+    init(rubric: String, rule: String, findings: Int, confirmed: Int, dismissed: Int) {
+        self.rubric = rubric
+        self.rule = rule
+        self.findings = findings
+        self.confirmed = confirmed
+        self.dismissed = dismissed
+        precision = confirmed + dismissed == 0 ? nil : Double(confirmed) / Double(confirmed + dismissed)
     }
 
     public static func render(_ list: [RulePrecision], format: OutputFormat, style: OutputStyle) -> String {

@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+
+/// `pitboss report rules`: per rubric and rule, how often it fires and how often reviewers agree — what a rubric author
+/// needs to fix the noisy rules. Rows first (one query and its aggregates), then rendered as a table, CSV or JSON from the
+/// same rows. Precision is confirmed / judged with Wilson's interval; a rule of the rubrics given that made no finding in
+/// the selection is listed as never firing.
+public struct RuleReport: Sendable, Codable, Equatable {
+    public struct Row: Sendable, Codable, Equatable {
+        public var rubric: String
+        public var rule: String
+        public var criterion: String?
+        /// Findings (rule errors left out).
+        public var fires: Int
+        public var conversations: Int
+        public var confirmed: Int
+        public var dismissed: Int
+        public var unjudged: Int
+        /// confirmed / (confirmed + dismissed); nil until one is judged.
+        public var precision: Double?
+        public var precisionLow: Double?
+        public var precisionHigh: Double?
+        /// The most common reasons reviewers gave for dismissing its findings, most common first, with their counts.
+        public var dismissalReasons: [Reason]
+        /// A rule of the rubric that made no finding in the selection.
+        public var neverFired: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case rubric, rule, criterion, fires, conversations, confirmed, dismissed, unjudged, precision
+            case precisionLow = "precision_low", precisionHigh = "precision_high", dismissalReasons = "dismissal_reasons"
+            case neverFired = "never_fired"
+        }
+    }
+
+    public struct Reason: Sendable, Codable, Equatable {
+        public var reason: String
+        public var count: Int
+    }
+
+    public var rows: [Row]
+
+    /// How many dismissal reasons a row keeps.
+    public static let reasonsShown = 3
+
+    /// The rows for the conversations `selection` takes, of the rubric named `rubricName` (nil: every rubric with
+    /// findings); `rubrics` are the rubrics whose rules are listed even when they never fired.
+    public static func fetch(from database: PitbossDatabase, selection: FlagSelection = FlagSelection(), rubricName: String? = nil,
+                             rubrics: [Rubric] = []) throws(PitbossError) -> RuleReport {
+        var (conditions, arguments) = selection.conditions
+        conditions.append("f.status != 'error'")
+        if let rubricName {
+            conditions.append("f.rubric_name = ?")
+            arguments.append(rubricName)
+        }
+        let whereClause = "WHERE " + conditions.joined(separator: " AND ")
+        do {
+            return try database.writer.read { db in
+                let counts = try GRDB.Row.fetchAll(db, sql: """
+                    SELECT f.rubric_name AS rubric, f.rule_id AS rule, MIN(f.criterion) AS criterion, COUNT(*) AS fires,
+                           COUNT(DISTINCT f.conversation_id) AS conversations,
+                           SUM(f.verdict = 'confirmed') AS confirmed, SUM(f.verdict = 'dismissed') AS dismissed,
+                           SUM(f.verdict IS NULL) AS unjudged
+                    FROM findings f JOIN conversations c ON c.id = f.conversation_id
+                    \(whereClause)
+                    GROUP BY f.rubric_name, f.rule_id
+                    """, arguments: StatementArguments(arguments.map { $0?.databaseValue ?? .null }))
+                let reasons = try GRDB.Row.fetchAll(db, sql: """
+                    SELECT f.rubric_name AS rubric, f.rule_id AS rule, TRIM(f.verdict_reason) AS reason, COUNT(*) AS n
+                    FROM findings f JOIN conversations c ON c.id = f.conversation_id
+                    \(whereClause) AND f.verdict = 'dismissed' AND TRIM(COALESCE(f.verdict_reason, '')) != ''
+                    GROUP BY f.rubric_name, f.rule_id, TRIM(f.verdict_reason)
+                    ORDER BY n DESC, reason
+                    """, arguments: StatementArguments(arguments.map { $0?.databaseValue ?? .null }))
+                var reasonsByRule: [String: [Reason]] = [:]
+                for row in reasons {
+                    let key = "\(row["rubric"] as String)\u{0}\(row["rule"] as String)"
+                    if reasonsByRule[key, default: []].count < reasonsShown {
+                        reasonsByRule[key, default: []].append(Reason(reason: row["reason"], count: row["n"]))
+                    }
+                }
+                var rows = counts.map { row -> Row in
+                    let rubric: String = row["rubric"], rule: String = row["rule"]
+                    let confirmed: Int = row["confirmed"] ?? 0, dismissed: Int = row["dismissed"] ?? 0
+                    let judged = confirmed + dismissed
+                    let interval = judged > 0 ? ProportionInterval.wilson(successes: confirmed, trials: judged) : nil
+                    return Row(rubric: rubric, rule: rule, criterion: row["criterion"], fires: row["fires"], conversations: row["conversations"],
+                               confirmed: confirmed, dismissed: dismissed, unjudged: row["unjudged"] ?? 0,
+                               precision: interval?.estimate, precisionLow: interval?.lower, precisionHigh: interval?.upper,
+                               dismissalReasons: reasonsByRule["\(rubric)\u{0}\(rule)"] ?? [], neverFired: false)
+                }
+                for rubric in rubrics where rubricName == nil || rubric.name == rubricName {
+                    for rule in rubric.rules where !rows.contains(where: { $0.rubric == rubric.name && $0.rule == rule.id }) {
+                        rows.append(Row(rubric: rubric.name, rule: rule.id, criterion: rule.criterion, fires: 0, conversations: 0, confirmed: 0,
+                                        dismissed: 0, unjudged: 0, precision: nil, precisionLow: nil, precisionHigh: nil,
+                                        dismissalReasons: [], neverFired: true))
+                    }
+                }
+                // The noisiest first: lowest precision among the judged, then the most fired; never-firing rules last.
+                rows.sort { a, b in
+                    if a.neverFired != b.neverFired { return !a.neverFired }
+                    if (a.precision ?? 2) != (b.precision ?? 2) { return (a.precision ?? 2) < (b.precision ?? 2) }
+                    if a.fires != b.fires { return a.fires > b.fires }
+                    return (a.rubric, a.rule) < (b.rubric, b.rule)
+                }
+                return RuleReport(rows: rows)
+            }
+        } catch {
+            throw PitbossDatabase.translate(error, doing: "read the rules report", busyTimeout: database.busyTimeout)
+        }
+    }
+
+    public func render(format: OutputFormat, style: OutputStyle) -> String {
+        switch format {
+        case .json:
+            return JSONOutput.string(rows)
+        case .csv, .table:
+            let csv = format == .csv
+            func share(_ x: Double?) -> String { x.map { csv ? String(format: "%.4f", $0) : String(format: "%.0f %%", $0 * 100) } ?? "" }
+            var table = Table(headers: csv
+                                ? ["rubric", "rule", "criterion", "fires", "conversations", "confirmed", "dismissed", "unjudged", "precision",
+                                   "precision_low", "precision_high", "dismissal_reasons", "never_fired"]
+                                : ["rubric", "rule", "fires", "conversations", "confirmed", "dismissed", "unjudged", "precision (95 % CI)",
+                                   "dismissed because"],
+                              numericColumns: csv ? [3, 4, 5, 6, 7, 8, 9, 10] : [2, 3, 4, 5, 6])
+            table.rows = rows.map { r in
+                let reasons = r.dismissalReasons.map { "\($0.reason) (\($0.count))" }.joined(separator: "; ")
+                if csv {
+                    return [r.rubric, r.rule, r.criterion ?? "", String(r.fires), String(r.conversations), String(r.confirmed), String(r.dismissed),
+                            String(r.unjudged), share(r.precision), share(r.precisionLow), share(r.precisionHigh), reasons, r.neverFired ? "true" : "false"]
+                }
+                let precision = r.precision.map { _ in "\(share(r.precision)) (\(share(r.precisionLow))–\(share(r.precisionHigh)))" }
+                    ?? (r.neverFired ? "never fired" : "not judged")
+                return [r.rubric, r.rule, String(r.fires), String(r.conversations), String(r.confirmed), String(r.dismissed), String(r.unjudged),
+                        precision, TerminalSafe.line(reasons)]
+            }
+            return csv ? table.csv() : table.render(style: style)
+        }
+    }
+}
