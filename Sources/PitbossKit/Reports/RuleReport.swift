@@ -95,6 +95,13 @@ public struct RuleReport: Sendable, Codable, Equatable {
                                         dismissalReasons: [], neverFired: true))
                     }
                 }
+                // A rubric nobody has heard of is a typo, not an empty report.
+                if let rubricName, rows.isEmpty, !rubrics.contains(where: { $0.name == rubricName }),
+                   try Int.fetchOne(db, sql: "SELECT 1 FROM findings WHERE rubric_name = ? LIMIT 1", arguments: [rubricName]) == nil {
+                    let known = Set(try String.fetchAll(db, sql: "SELECT DISTINCT rubric_name FROM findings") + rubrics.map(\.name)).sorted()
+                    throw PitbossError.badInput("no rubric named '\(rubricName)' has findings or is in the workspace"
+                        + (known.isEmpty ? "" : "; known: \(known.joined(separator: ", "))"))
+                }
                 // The noisiest first: lowest precision among the judged, then the most fired; never-firing rules last.
                 rows.sort { a, b in
                     if a.neverFired != b.neverFired { return !a.neverFired }
