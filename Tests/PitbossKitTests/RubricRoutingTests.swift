@@ -128,6 +128,18 @@ struct RubricRoutingTests {
         #expect(try RulePrecision.fetch(from: db).map { "\($0.rubric) \($0.rule)" }.contains("vip-desk formal-address"))
     }
 
+    @Test("a rubric's summary counts as flagged only what its own findings flag, though another rubric keeps it queued")
+    func flaggedPerRubric() throws {
+        let rudeSir = Fixture.canonicalLine(id: "rude-sir", turns: """
+            [{"speaker":"customer","at":"2026-11-21T22:04:00Z","text":"hi"},{"speaker":"agent","at":"2026-11-21T22:04:30Z","text":"hello sir, how can I help? not my problem, bye"}]
+            """)
+        let db = try database([rudeSir])
+        #expect(try flag(db, TestRubric.rubric).counts.flagged == 1)
+        let vip = try flag(db, Self.vipDesk)
+        #expect(vip.counts.evaluated == 1 && vip.counts.flagged == 0 && vip.byAgent.map(\.flagged) == [0])
+        #expect(try rows(db, "SELECT status FROM queue_items") == ["open"])
+    }
+
     @Test("a conversation stays queued while any rubric's finding would queue it")
     func queuedWhileAnyRubricFinds() throws {
         let polite = Fixture.canonicalLine(id: "polite", turns: """

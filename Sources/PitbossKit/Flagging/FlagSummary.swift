@@ -69,11 +69,9 @@ public struct FlagSummary: Sendable, Codable {
 
     mutating func count(_ item: FlagStore.Evaluated, _ outcome: FlagStore.Written, minSeverity: Severity) {
         counts.scanned += 1
-        let queued: Bool
         let standing: Set<Int>
         switch outcome {
-        case .evaluated(let q, let s):
-            queued = q
+        case .evaluated(_, let s):
             standing = s
         case .alreadyEvaluated:
             alreadyEvaluated += 1
@@ -88,7 +86,9 @@ public struct FlagSummary: Sendable, Codable {
         let agentID = item.pending.conversation.agentID
         var agent = agentIndex[agentID].map { byAgent[$0] } ?? AgentCount(agent: agentID)
         agent.scanned += 1
-        if queued {
+        // Flagged by this rubric: one of its own findings reaches the severity. (The conversation may stay queued for
+        // another rubric's finding; that one counts in that rubric's summary.)
+        if item.findings.contains(where: { $0.status != .error && $0.severity >= minSeverity }) {
             counts.flagged += 1
             agent.flagged += 1
         }
