@@ -7,7 +7,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Reports from the stored findings and reviews.",
-        subcommands: [Rules.self]
+        subcommands: [Rules.self, Retraining.self]
     )
 
     /// The conversations a report covers: the same filters as flag, plus languages.
@@ -29,6 +29,40 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
+    /// Writes a report to `-o FILE`, or to the terminal.
+    static func emit(_ text: String, to output: String?) throws {
+        guard let output else { return try Console.out(text) }
+        do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+            throw PitbossError.cannotWrite("cannot write \(output): \(error.localizedDescription)")
+        }
+    }
+
+    struct Retraining: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Retraining per module: open, overdue, completed, cancelled, and the outcomes; and outcomes per criterion.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only this agent's assignments.") var agent: String?
+        @Option(help: "Only this module's.") var module: String?
+        @Option(help: "The rubric whose findings the outcomes count (default: the workspace's).") var rubric: String?
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @Option(name: [.customShort("o"), .long], help: "Write to this file instead of the terminal.") var output: String?
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try global.openWorkspace(.read)
+                let loaded = try RubricCommand.load(rubric ?? workspace.config.rubricPath)
+                let all = try workspace.retraining.list(agent: agent, module: module)
+                if all.isEmpty, agent != nil || module != nil {
+                    throw PitbossError.usage("no retraining assignment matches" + (agent.map { " agent '\($0)'" } ?? "") + (module.map { " module '\($0)'" } ?? "")
+                        + "; see pitboss retrain list")
+                }
+                let outcomes = try workspace.retrainingOutcomes(all.filter { $0.state != .cancelled }.reversed(), rubric: loaded)
+                let report = RetrainingStatusReport(assignments: all, outcomes: outcomes, today: LocalTime.day(Date(), in: workspace.config.timeZone))
+                try ReportCommand.emit(report.render(format: format, style: output == nil ? Console.stdoutStyle : .plain), to: output)
+            }
+        }
+    }
+
     struct Rules: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Per rule: fires, conversations, confirmed / dismissed / not judged, precision with a 95 % Wilson interval, the commonest dismissal reasons, and rules that never fire.")
@@ -45,14 +79,7 @@ struct ReportCommand: ParsableCommand {
                 let rubrics = try config.effectiveRoutes.map { try RubricCommand.load($0.rubricPath) }
                 let report = try RuleReport.fetch(from: global.openWorkspace(.read).database, selection: filters.selection(zone: config.timeZone),
                                                   rubricName: rubric, rubrics: rubrics)
-                let text = report.render(format: format, style: output == nil ? Console.stdoutStyle : .plain)
-                if let output {
-                    do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-                        throw PitbossError.cannotWrite("cannot write \(output): \(error.localizedDescription)")
-                    }
-                } else {
-                    try Console.out(text)
-                }
+                try ReportCommand.emit(report.render(format: format, style: output == nil ? Console.stdoutStyle : .plain), to: output)
             }
         }
     }

@@ -391,3 +391,28 @@ struct RetrainingOutcomeTests {
         #expect(pooled.count == 1 && abs(pooled.estimate - (outcomes[0].criteria[0].findings.differenceInDifferences?.difference ?? 0)) < 1e-9)
     }
 }
+
+@Suite("report retraining: where the retraining stands, per module and per criterion")
+struct RetrainingStatusReportTests {
+    @Test("open, overdue, completed and cancelled per module; the outcomes of the ones not cancelled, per module and criterion")
+    func rows() throws {
+        var h = try CoachingHistory()
+        try h.flagged([("en.anna", 9, 3, 40, 20), ("en.anna", 10, 5, 40, 2), ("en.boris", 9, 3, 40, 4), ("en.boris", 10, 5, 40, 4), ("en.carl", 9, 3, 10, 1)])
+        let improved = try h.retrain()                                   // completed: improved (see the outcome tests)
+        let open = try h.retrain(agent: "en.boris", complete: nil)       // due 2026-10-10: overdue on 2026-11-20, too early
+        let dropped = try RetrainingStore(database: h.database).move(try h.retrain(agent: "en.carl", complete: nil).id, to: .cancelled, reason: "left the team",
+                                                                     on: CoachingHistory.completed, by: "sup.olga", now: CoachingHistory.later)
+        let outcomes = try [improved, open].map { try h.outcome($0) }
+        let report = RetrainingStatusReport(assignments: [improved, open, dropped], outcomes: outcomes, today: "2026-11-20")
+        let module = try #require(report.modules.first)
+        #expect(report.modules.count == 1 && module.module == "de-escalation")
+        #expect(module.assignments == 3 && module.open == 1 && module.overdue == 1 && module.completed == 1 && module.cancelled == 1)
+        #expect(module.outcomes.improved == 1 && module.outcomes.tooEarly == 1 && module.outcomes.worse == 0)
+        #expect(report.criteria.map(\.criterion) == ["courtesy"] && report.criteria[0].assignments == 2)
+        let csv = report.render(format: .csv, style: .plain).split(separator: "\r\n")
+        #expect(csv.first == "kind,name,assignments,open,overdue,completed,cancelled,improved,no_change,worse,too_early,not_enough_data")
+        #expect(csv.dropFirst().first == "module,de-escalation,3,1,1,1,1,1,0,0,1,0")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.render(format: .json, style: .plain).utf8)) as? [String: Any])
+        #expect((json["modules"] as? [[String: Any]])?.first?["overdue"] as? Int == 1)
+    }
+}
