@@ -91,6 +91,8 @@ enum Arguments {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {}
+extension AgentsReport.Sort: ExpressibleByArgument {}
 
 /// For commands that write one record, not a listing: a table (or text) for people, or JSON. Each command accepts
 /// exactly the formats it can write.

@@ -7,7 +7,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Reports from the stored findings and reviews.",
-        subcommands: [Rules.self, Retraining.self]
+        subcommands: [Agents.self, Agent.self, Shifts.self, Shift.self, Reviewers.self, Rules.self, Retraining.self]
     )
 
     /// The conversations a report covers: the same filters as flag, plus languages.
@@ -29,12 +29,145 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    /// Writes a report to `-o FILE`, or to the terminal.
-    static func emit(_ text: String, to output: String?) throws {
-        guard let output else { return try Console.out(text) }
-        do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-            throw PitbossError.cannotWrite("cannot write \(output): \(error.localizedDescription)")
+    /// Where a report goes and in which format: the terminal (a table), or `-o FILE`; HTML only to a file or a pipe.
+    struct Output: ParsableArguments {
+        @Option(help: "table, json, csv or html (html is a page: write it with -o FILE).") var format: ReportFormat = .table
+        @Option(name: [.customShort("o"), .long], help: "Write to this file instead of the terminal.") var output: String?
+
+        func validate() throws {
+            if format == .html, output == nil, isatty(STDOUT_FILENO) == 1 {
+                throw ValidationError("an HTML report is a page, not terminal output: add -o report.html (or pipe it)")
+            }
         }
+
+        func write(_ report: some PitbossReport, zone: TimeZone) throws {
+            let text = report.render(format, style: output == nil ? Console.stdoutStyle : .plain, zone: zone)
+            guard let output else { return try Console.out(text) }
+            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+                throw PitbossError.cannotWrite("cannot write \(output): \(error.localizedDescription)")
+            }
+        }
+    }
+
+    struct Agents: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per agent: conversations, share flagged, findings per 100 by criterion, QA score and its weekly trend, retraining — beside the team.",
+            discussion: "Example: pitboss report agents --since 2026-10-01 --sort flagged")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var filters: Filters
+        @Option(help: "Order: score (lowest first), flagged, findings, conversations, retraining or agent.") var sort: AgentsReport.Sort = .score
+        @Option(help: "Weeks in the score trend, ending with the last week covered.") var weeks: Int = 6
+        @OptionGroup var output: Output
+
+        func validate() throws {
+            guard (1...104).contains(weeks) else { throw ValidationError("--weeks must be 1 to 104") }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try global.openWorkspace(.read)
+                let zone = workspace.config.timeZone
+                let report = try AgentsReport.fetch(from: workspace.database, selection: filters.selection(zone: zone),
+                                                    criteria: try ReportCommand.criteria(workspace), weeks: weeks, sort: sort, zone: zone,
+                                                    today: LocalTime.day(Date(), in: zone))
+                try output.write(report, zone: zone)
+            }
+        }
+    }
+
+    struct Agent: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One agent's page: score trend with retraining marked, criteria worse than the team, recent confirmed findings, reviews, retraining.",
+            discussion: "Example: pitboss report agent en.kevin --format html -o kevin.html")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The agent's id, as in the transcripts.") var agent: String
+        @OptionGroup var filters: Filters
+        @Option(help: "Weeks in the score trend, ending with the last week covered.") var weeks: Int = 12
+        @OptionGroup var personalData: PersonalDataOptions
+        @OptionGroup var output: Output
+
+        func validate() throws {
+            guard (1...104).contains(weeks) else { throw ValidationError("--weeks must be 1 to 104") }
+            if filters.agent != nil { throw ValidationError("the agent is the argument; --agent is for the other reports") }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try global.openWorkspace(.read)
+                let zone = workspace.config.timeZone
+                let report = try AgentReport.fetch(from: workspace.database, agent: agent, selection: filters.selection(zone: zone),
+                                                   criteria: try ReportCommand.criteria(workspace), weeks: weeks, zone: zone,
+                                                   today: LocalTime.day(Date(), in: zone), mask: personalData.mask)
+                try output.write(report, zone: zone)
+            }
+        }
+    }
+
+    struct Shifts: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per shift: volume by channel and hour, share flagged, first-response p50/p90/max against each channel's SLA, backlog.",
+            discussion: "Example: pitboss report shifts --since 2026-11-16 --format html -o week.html")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var filters: Filters
+        @Option(help: "The rubric whose first_response timing rules set each channel's SLA (default: the workspace's).") var rubric: String?
+        @OptionGroup var output: Output
+
+        func run() throws {
+            try reportingErrors { try ReportCommand.shifts(global: global, selection: { try filters.selection(zone: $0) }, rubric: rubric, output: output) }
+        }
+    }
+
+    struct Shift: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One shift: the shifts report for it alone, with its hour-by-hour volume.",
+            discussion: "Example: pitboss report shift 2026-11-21-night --format html -o night.html")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The shift's id, e.g. 2026-11-21-night.") var shift: String
+        @Option(parsing: .singleValue, help: "Only conversations in this language (repeat, or a,b).") var language: [String] = []
+        @Option(help: "Only this channel.") var channel: String?
+        @Option(help: "The rubric whose first_response timing rules set each channel's SLA (default: the workspace's).") var rubric: String?
+        @OptionGroup var output: Output
+
+        func run() throws {
+            try reportingErrors {
+                var filters = try Filters.parse([])
+                filters.shift = shift
+                filters.language = language
+                filters.channel = channel
+                let chosen = filters
+                try ReportCommand.shifts(global: global, selection: { try chosen.selection(zone: $0) }, rubric: rubric, output: output)
+            }
+        }
+    }
+
+    static func shifts(global: GlobalOptions, selection: (TimeZone) throws -> FlagSelection, rubric: String?, output: Output) throws {
+        let workspace = try global.openWorkspace(.read)
+        let zone = workspace.config.timeZone
+        let targets = try RubricCommand.load(rubric ?? workspace.config.rubricPath).firstResponseTargets
+        let report = try ShiftsReport.fetch(from: workspace.database, selection: selection(zone), slaTargets: targets, zone: zone)
+        try output.write(report, zone: zone)
+    }
+
+    struct Reviewers: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per reviewer: reviews per day, claim-to-submit time, dismissal rate, mean score and leniency against the others, revisions, overturned scores.",
+            discussion: "Example: pitboss report reviewers --since 2026-11-01")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var filters: Filters
+        @OptionGroup var output: Output
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try global.openWorkspace(.read)
+                let zone = workspace.config.timeZone
+                try output.write(try ReviewersReport.fetch(from: workspace.database, selection: filters.selection(zone: zone), zone: zone), zone: zone)
+            }
+        }
+    }
+
+    /// The workspace rubric's criteria, in scorecard order; none when it cannot be read (the report then orders them as found).
+    static func criteria(_ workspace: Workspace) throws -> [String] {
+        (try? RubricCommand.load(workspace.config.rubricPath))?.criteria.map(\.id) ?? []
     }
 
     struct Retraining: ParsableCommand {
@@ -44,8 +177,7 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "Only this agent's assignments.") var agent: String?
         @Option(help: "Only this module's.") var module: String?
         @Option(help: "The rubric whose findings the outcomes count (default: the workspace's).") var rubric: String?
-        @Option(help: "table, json or csv.") var format: OutputFormat = .table
-        @Option(name: [.customShort("o"), .long], help: "Write to this file instead of the terminal.") var output: String?
+        @OptionGroup var output: Output
 
         func run() throws {
             try reportingErrors {
@@ -58,7 +190,7 @@ struct ReportCommand: ParsableCommand {
                 }
                 let outcomes = try workspace.retrainingOutcomes(all.filter { $0.state != .cancelled }.reversed(), rubric: loaded)
                 let report = RetrainingStatusReport(assignments: all, outcomes: outcomes, today: LocalTime.day(Date(), in: workspace.config.timeZone))
-                try ReportCommand.emit(report.render(format: format, style: output == nil ? Console.stdoutStyle : .plain), to: output)
+                try output.write(report, zone: workspace.config.timeZone)
             }
         }
     }
@@ -69,8 +201,7 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var filters: Filters
         @Option(help: "Only this rubric (its 'rubric:' name).") var rubric: String?
-        @Option(help: "table, json or csv.") var format: OutputFormat = .table
-        @Option(name: [.customShort("o"), .long], help: "Write to this file instead of the terminal.") var output: String?
+        @OptionGroup var output: Output
 
         func run() throws {
             try reportingErrors {
@@ -79,7 +210,7 @@ struct ReportCommand: ParsableCommand {
                 let rubrics = try config.effectiveRoutes.map { try RubricCommand.load($0.rubricPath) }
                 let report = try RuleReport.fetch(from: global.openWorkspace(.read).database, selection: filters.selection(zone: config.timeZone),
                                                   rubricName: rubric, rubrics: rubrics)
-                try ReportCommand.emit(report.render(format: format, style: output == nil ? Console.stdoutStyle : .plain), to: output)
+                try output.write(report, zone: config.timeZone)
             }
         }
     }

@@ -409,10 +409,11 @@ struct RetrainingStatusReportTests {
         #expect(module.assignments == 3 && module.open == 1 && module.overdue == 1 && module.completed == 1 && module.cancelled == 1)
         #expect(module.outcomes.improved == 1 && module.outcomes.tooEarly == 1 && module.outcomes.worse == 0)
         #expect(report.criteria.map(\.criterion) == ["courtesy"] && report.criteria[0].assignments == 2)
-        let csv = report.render(format: .csv, style: .plain).split(separator: "\r\n")
-        #expect(csv.first == "kind,name,assignments,open,overdue,completed,cancelled,improved,no_change,worse,too_early,not_enough_data")
-        #expect(csv.dropFirst().first == "module,de-escalation,3,1,1,1,1,1,0,0,1,0")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.render(format: .json, style: .plain).utf8)) as? [String: Any])
+        let csv = report.render(.csv).split(separator: "\r\n")
+        #expect(csv.first == "section,module,assignments,open,overdue,completed,cancelled,outcomes.improved,outcomes.no_change,outcomes.worse,outcomes.too_early,outcomes.not_enough_data,criterion")
+        #expect(csv.dropFirst().first == "modules,de-escalation,3,1,1,1,1,1,0,0,1,0,")
+        #expect(csv.last == "criteria,,2,,,,,1,0,0,1,0,courtesy")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.render(.json).utf8)) as? [String: Any])
         #expect((json["modules"] as? [[String: Any]])?.first?["overdue"] as? Int == 1)
     }
 }

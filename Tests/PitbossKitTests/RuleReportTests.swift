@@ -62,13 +62,13 @@ struct RuleReportTests {
     @Test("table, CSV and JSON render the same rows; CSV's header is the JSON keys")
     func formats() throws {
         let report = try RuleReport.fetch(from: try dataset(), rubrics: [TestRubric.rubric])
-        let csv = report.render(format: .csv, style: .plain).split(separator: "\r\n")
+        let csv = report.render(.csv).split(separator: "\r\n")
         #expect(csv.first == "rubric,rule,criterion,fires,conversations,confirmed,dismissed,unjudged,precision,precision_low,precision_high,dismissal_reasons,never_fired")
         #expect(csv.count == report.rows.count + 1)
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.render(format: .json, style: .plain).utf8)) as? [[String: Any]])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.render(.json).utf8)) as? [[String: Any]])
         #expect(json.count == report.rows.count)
         #expect(Set(json[0].keys) == Set(String(csv[0]).split(separator: ",").map(String.init)))
-        let table = report.render(format: .table, style: .plain)
-        #expect(table.contains("67 % (21 %–94 %)") && table.contains("quotes the player (1)") && table.contains("never fired"), "\(table)")
+        let table = report.render(.table)
+        #expect(table.contains("67\u{00A0}% (21\u{00A0}%–94\u{00A0}%)") && table.contains("quotes the player (1)") && table.contains("never fired"), "\(table)")
     }
 }

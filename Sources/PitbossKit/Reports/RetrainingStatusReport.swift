@@ -4,7 +4,7 @@ import Foundation
 /// started), overdue, completed or cancelled, and what the completed ones achieved; and per criterion, the outcomes of
 /// every assignment that addressed it. Rows first, from the assignments and their outcomes (see `RetrainingOutcome`);
 /// table, CSV and JSON render the same rows.
-public struct RetrainingStatusReport: Sendable, Codable, Equatable {
+public struct RetrainingStatusReport: PitbossReport, Codable, Equatable {
     /// Outcomes by verdict; the keys are `OutcomeVerdict`'s raw values.
     public struct Verdicts: Sendable, Codable, Equatable {
         public var improved = 0
@@ -28,7 +28,9 @@ public struct RetrainingStatusReport: Sendable, Codable, Equatable {
             }
         }
 
-        var cells: [String] { [improved, noChange, worse, tooEarly, notEnoughData].map(String.init) }
+        var cells: [ReportDocument.Cell] { [improved, noChange, worse, tooEarly, notEnoughData].map { .int($0) } }
+        static let columns = [("improved", "improved"), ("no_change", "no change"), ("worse", "worse"), ("too_early", "too early"),
+                              ("not_enough_data", "not enough data")].map { ReportDocument.Column("outcomes.\($0.0)", $0.1, numeric: true) }
     }
 
     public struct ModuleRow: Sendable, Codable, Equatable {
@@ -86,29 +88,34 @@ public struct RetrainingStatusReport: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey { case modules, criteria }
 
-    public func render(format: OutputFormat, style: OutputStyle) -> String {
-        let verdictHeaders = ["improved", "no_change", "worse", "too_early", "not_enough_data"]
-        switch format {
-        case .json:
-            return JSONOutput.string(self)
-        case .csv:
-            // One table: the module rows, then the criterion rows, told apart by the first column.
-            var table = Table(headers: ["kind", "name", "assignments", "open", "overdue", "completed", "cancelled"] + verdictHeaders)
-            table.rows = modules.map { ["module", $0.module, String($0.assignments), String($0.open), String($0.overdue), String($0.completed),
-                                        String($0.cancelled)] + $0.outcomes.cells }
-                + criteria.map { ["criterion", $0.criterion, String($0.assignments), "", "", "", ""] + $0.outcomes.cells }
-            return table.csv()
-        case .table:
-            let words = ["improved", "no change", "worse", "too early", "not enough data"]
-            var byModule = Table(headers: ["module", "assignments", "open", "overdue", "completed", "cancelled"] + words,
-                                 numericColumns: Set(1...10))
-            byModule.rows = modules.map { [TerminalSafe.line($0.module), String($0.assignments), String($0.open), String($0.overdue),
-                                           String($0.completed), String($0.cancelled)] + $0.outcomes.cells }
-            var byCriterion = Table(headers: ["criterion", "assignments"] + words, numericColumns: Set(1...6))
-            byCriterion.rows = criteria.map { [TerminalSafe.line($0.criterion), String($0.assignments)] + $0.outcomes.cells }
-            if modules.isEmpty { return "no retraining assignments\n" }
-            return style.paint("By module", .bold) + "\n" + byModule.render(style: style) + "\n"
-                + style.paint("By criterion (outcomes of the assignments that addressed it)", .bold) + "\n" + byCriterion.render(style: style)
+    public func document(zone: TimeZone) -> ReportDocument {
+        typealias Column = ReportDocument.Column
+        let moduleColumns = [Column("module"), Column("assignments", numeric: true), Column("open", numeric: true), Column("overdue", numeric: true),
+                             Column("completed", numeric: true), Column("cancelled", numeric: true)] + Verdicts.columns
+        let byModule = modules.map { m -> [ReportDocument.Cell] in
+            [.text(m.module), .int(m.assignments), .int(m.open), .int(m.overdue, tone: m.overdue > 0 ? .red : nil), .int(m.completed),
+             .int(m.cancelled)] + m.outcomes.cells
         }
+        let byCriterion = criteria.map { c -> [ReportDocument.Cell] in [.text(c.criterion), .int(c.assignments)] + c.outcomes.cells }
+        let verdictNames = ["improved", "no change", "worse", "too early", "not enough data"]
+        func chart(_ title: String, _ names: [String], _ verdicts: [Verdicts]) -> ReportChart {
+            .bars(BarChart(title: title, valueLabel: "assignments", categoryLabel: "outcome", categories: verdictNames,
+                           series: zip(names, verdicts).map { name, v in
+                               ChartSeries(name, [v.improved, v.noChange, v.worse, v.tooEarly, v.notEnoughData].map { Double($0) })
+                           }))
+        }
+        return ReportDocument(
+            title: "Retraining: where it stands and what it achieved",
+            facts: [.init("Assignments", String(modules.map(\.assignments).reduce(0, +))), .init("Open", String(modules.map(\.open).reduce(0, +))),
+                    .init("Overdue", String(modules.map(\.overdue).reduce(0, +))), .init("Completed", String(modules.map(\.completed).reduce(0, +)))],
+            sections: [
+                .init(key: "modules", title: "By module", note: "Open is assigned or started; overdue is open past its due date. Outcomes are those of the assignments not cancelled.",
+                      columns: moduleColumns, rows: byModule,
+                      charts: modules.isEmpty ? [] : [chart("Outcomes by module", modules.map(\.module), modules.map(\.outcomes))],
+                      emptyText: "no retraining assignments"),
+                .init(key: "criteria", title: "By criterion", note: "The outcomes of the assignments that addressed each criterion.",
+                      columns: [Column("criterion"), Column("assignments", numeric: true)] + Verdicts.columns, rows: byCriterion,
+                      emptyText: "no outcomes measured yet"),
+            ])
     }
 }

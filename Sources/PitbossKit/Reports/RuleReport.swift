@@ -5,7 +5,7 @@ import GRDB
 /// needs to fix the noisy rules. Rows first (one query and its aggregates), then rendered as a table, CSV or JSON from the
 /// same rows. Precision is confirmed / judged with Wilson's interval; a rule of the rubrics given that made no finding in
 /// the selection is listed as never firing.
-public struct RuleReport: Sendable, Codable, Equatable {
+public struct RuleReport: PitbossReport, Codable, Equatable {
     public struct Row: Sendable, Codable, Equatable {
         public var rubric: String
         public var rule: String
@@ -116,31 +116,37 @@ public struct RuleReport: Sendable, Codable, Equatable {
         }
     }
 
-    public func render(format: OutputFormat, style: OutputStyle) -> String {
-        switch format {
-        case .json:
-            return JSONOutput.string(rows)
-        case .csv, .table:
-            let csv = format == .csv
-            func share(_ x: Double?) -> String { x.map { csv ? String(format: "%.4f", $0) : String(format: "%.0f %%", $0 * 100) } ?? "" }
-            var table = Table(headers: csv
-                                ? ["rubric", "rule", "criterion", "fires", "conversations", "confirmed", "dismissed", "unjudged", "precision",
-                                   "precision_low", "precision_high", "dismissal_reasons", "never_fired"]
-                                : ["rubric", "rule", "fires", "conversations", "confirmed", "dismissed", "unjudged", "precision (95 % CI)",
-                                   "dismissed because"],
-                              numericColumns: csv ? [3, 4, 5, 6, 7, 8, 9, 10] : [2, 3, 4, 5, 6])
-            table.rows = rows.map { r in
-                let reasons = r.dismissalReasons.map { "\($0.reason) (\($0.count))" }.joined(separator: "; ")
-                if csv {
-                    return [r.rubric, r.rule, r.criterion ?? "", String(r.fires), String(r.conversations), String(r.confirmed), String(r.dismissed),
-                            String(r.unjudged), share(r.precision), share(r.precisionLow), share(r.precisionHigh), reasons, r.neverFired ? "true" : "false"]
-                }
-                let precision = r.precision.map { _ in "\(share(r.precision)) (\(share(r.precisionLow))–\(share(r.precisionHigh)))" }
-                    ?? (r.neverFired ? "never fired" : "not judged")
-                return [r.rubric, r.rule, String(r.fires), String(r.conversations), String(r.confirmed), String(r.dismissed), String(r.unjudged),
-                        precision, TerminalSafe.line(reasons)]
-            }
-            return csv ? table.csv() : table.render(style: style)
+    public var json: String { JSONOutput.string(rows) }
+
+    public func document(zone: TimeZone) -> ReportDocument {
+        typealias Column = ReportDocument.Column
+        typealias Cell = ReportDocument.Cell
+        let columns = [Column("rubric"), Column("rule"), Column("criterion", onlyInCSV: true), Column("fires", numeric: true),
+                       Column("conversations", numeric: true), Column("confirmed", numeric: true), Column("dismissed", numeric: true),
+                       Column("unjudged", numeric: true), Column("precision", onlyInCSV: true), Column("precision_low", onlyInCSV: true),
+                       Column("precision_high", onlyInCSV: true), Column("precision_shown", "precision (95 % CI)", onlyForPeople: true),
+                       Column("dismissal_reasons", "dismissed because"), Column("never_fired", onlyInCSV: true)]
+        let cells = rows.map { r -> [Cell] in
+            let shown = r.precision.map { _ in
+                "\(ReportNumber.percent(r.precision ?? 0)) (\(ReportNumber.percent(r.precisionLow ?? 0))–\(ReportNumber.percent(r.precisionHigh ?? 0)))"
+            } ?? (r.neverFired ? "never fired" : "not judged")
+            let tone: OutputStyle.Tone? = r.neverFired ? .dim : (r.precisionHigh ?? 1) < 0.5 ? .red : nil
+            return [.text(r.rubric), .text(r.rule), .text(r.criterion), .int(r.fires), .int(r.conversations), .int(r.confirmed), .int(r.dismissed),
+                    .int(r.unjudged), .share(r.precision), .share(r.precisionLow), .share(r.precisionHigh), Cell(value: shown, tone: tone),
+                    .text(r.dismissalReasons.map { "\($0.reason) (\($0.count))" }.joined(separator: "; ")), .bool(r.neverFired)]
         }
+        let judged = rows.filter { $0.precision != nil }
+        let chart = IntervalChart(title: "Precision of the judged rules, with 95 % Wilson intervals (noisiest first)",
+                                  xLabel: "precision: confirmed ÷ judged findings (%)",
+                                  items: judged.prefix(40).map { IntervalChart.Item(label: "\($0.rubric) · \($0.rule)", estimate: $0.precision ?? 0,
+                                                                                     low: $0.precisionLow ?? 0, high: $0.precisionHigh ?? 0) })
+        let fired = rows.filter { !$0.neverFired }
+        return ReportDocument(
+            title: "Rules: how often they fire and how often reviewers agree",
+            facts: [.init("Rules with findings", String(fired.count)), .init("Findings", String(fired.map(\.fires).reduce(0, +))),
+                    .init("Judged", String(judged.map { $0.confirmed + $0.dismissed }.reduce(0, +))),
+                    .init("Never fired", String(rows.count - fired.count))],
+            sections: [.init(key: "rules", title: "Per rule", note: "Precision is confirmed ÷ (confirmed + dismissed), with Wilson's 95 % interval; the noisiest rules first, rules that never fired last.",
+                             columns: columns, rows: cells, charts: judged.isEmpty ? [] : [.intervals(chart)], emptyText: "no findings in the selection")])
     }
 }

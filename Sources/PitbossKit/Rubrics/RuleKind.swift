@@ -226,12 +226,7 @@ public final class EvaluationContext {
     }
 
     /// Seconds since the conversation's start for a turn: its `at` or its `start` offset; nil without times.
-    func seconds(of turn: Int) -> Double? {
-        let t = conversation.turns[turn]
-        if let start = t.start { return start }
-        if let at = t.at { return at.timeIntervalSince(conversation.startedAt) }
-        return nil
-    }
+    func seconds(of turn: Int) -> Double? { conversation.seconds(ofTurn: turn) }
 }
 
 extension Rule {

@@ -33,6 +33,7 @@ public struct ConversationStore: Sendable {
         let startedAtText: String
         let tagsJSON: String
         let turnTimes: [String?]
+        let firstResponse: FirstResponse
 
         public init(_ conversation: Conversation) {
             self.conversation = conversation
@@ -41,6 +42,7 @@ public struct ConversationStore: Sendable {
             tagsJSON = conversation.tags.isEmpty ? "[]"
                 : JSONOutput.string(conversation.tags, pretty: false)
             turnTimes = conversation.turns.map { $0.at.map(UTCTimestamp.format) }
+            firstResponse = FirstResponse.measure(conversation)
         }
     }
 
@@ -105,8 +107,9 @@ public struct ConversationStore: Sendable {
                 """))
             insertConversation = FastStatement(try db.cachedStatement(sql: """
                 INSERT INTO conversations (external_id, source_file, source_record, source_format, channel, language,
-                    agent_id, shift_id, started_at, customer_id, customer_vip, tags, content_hash, turn_count, imported_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    agent_id, shift_id, started_at, customer_id, customer_vip, tags, content_hash, turn_count, imported_at,
+                    first_response_seconds, unanswered)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """))
             insertTurn = FastStatement(try db.cachedStatement(sql: """
                 INSERT INTO turns (conversation_id, idx, role, speaker, agent_id, at, start_seconds, end_seconds, text)
@@ -147,7 +150,7 @@ public struct ConversationStore: Sendable {
             var update = FastStatement(try db.cachedStatement(sql: """
                 UPDATE conversations SET external_id = ?, source_file = ?, source_record = ?, source_format = ?, channel = ?,
                     language = ?, agent_id = ?, shift_id = ?, started_at = ?, customer_id = ?, customer_vip = ?, tags = ?,
-                    content_hash = ?, turn_count = ?, imported_at = ?
+                    content_hash = ?, turn_count = ?, imported_at = ?, first_response_seconds = ?, unanswered = ?
                 WHERE id = ?
                 """))
             bindConversation(item, to: &update)
@@ -166,6 +169,9 @@ public struct ConversationStore: Sendable {
             statement.bind(item.contentHash)
             statement.bind(c.turns.count)
             statement.bind(importedAt)
+            let firstResponse = item.firstResponse.stored
+            statement.bind(firstResponse.seconds)
+            statement.bind(firstResponse.unanswered)
         }
 
         private mutating func insertTurns(_ item: Prepared, conversationID: Int64) throws {

@@ -351,6 +351,15 @@ enum Migrations {
                 CREATE INDEX findings_by_conversation_rubric ON findings(conversation_id, rubric_name);
                 """)
         }
+        // The shift report's first-response times, over every conversation of a quarter: read from a column, not from
+        // every turn's time. Measured at import (`FirstResponse`); conversations imported before are measured here, once.
+        migrator.registerMigration("v7 first-response time per conversation") { db in
+            try db.execute(sql: """
+                ALTER TABLE conversations ADD COLUMN first_response_seconds REAL;   -- NULL: unanswered or not measurable
+                ALTER TABLE conversations ADD COLUMN unanswered INTEGER NOT NULL DEFAULT 0 CHECK (unanswered IN (0, 1));
+                """)
+            try FirstResponseBackfill.run(db)
+        }
         return migrator
     }
 }

@@ -39,7 +39,13 @@ public struct TimingRule: RuleKind {
         case .handleTime:
             guard let first = times.first, let last = times.last else { return [] }
             return late(last - first, at: nil)
-        case .firstResponse, .responseGap:
+        case .firstResponse:
+            switch FirstResponse.measure(context.conversation) {
+            case .after(let seconds, let turn): return late(seconds, at: turn)
+            case .unanswered: return [rule.finding(.late, context, values: ["seconds": "∞"]).withMessage("\(rule.id): the customer got no reply from an agent")]
+            case .unmeasured: return []
+            }
+        case .responseGap:
             var worst: (seconds: Double, turn: Int)?
             var waitingSince: Double?
             for i in turns.indices {
@@ -50,16 +56,12 @@ public struct TimingRule: RuleKind {
                 case .agent:
                     if let since = waitingSince {
                         let wait = t - since
-                        if metric == .firstResponse { return late(wait, at: i) }
                         if wait > (worst?.seconds ?? -1) { worst = (wait, i) }
                         waitingSince = nil
                     }
                 case .bot, .system, .other:
                     break
                 }
-            }
-            if metric == .firstResponse, waitingSince != nil {
-                return [rule.finding(.late, context, values: ["seconds": "∞"]).withMessage("\(rule.id): the customer got no reply from an agent")]
             }
             return worst.map { late($0.seconds, at: $0.turn) } ?? []
         }

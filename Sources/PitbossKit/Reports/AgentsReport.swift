@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+
+/// `pitboss report agents`: per agent, over the conversations the filters take — how many, the share flagged,
+/// findings per 100 conversations by criterion, the QA score (mean, median, reviews, auto-fails) and its trend by
+/// week, open and overdue retraining — each beside the team's (everyone the filters take).
+public struct AgentsReport: PitbossReport, Equatable {
+    public struct Week: Sendable, Codable, Equatable {
+        public var week: String
+        /// The mean score of the reviewed conversations that started that week; nil when none was reviewed.
+        public var mean: Double?
+        public var reviews: Int
+    }
+
+    public struct Row: Sendable, Codable, Equatable {
+        public var agent: String
+        public var conversations: Int
+        public var flagged: Int
+        public var flaggedShare: Double?
+        /// Findings that stand (confirmed or not judged) per 100 conversations, by criterion.
+        public var findingsPer100: [String: Double]
+        public var reviews: Int
+        public var scoreMean: Double?
+        public var scoreMedian: Double?
+        public var autoFails: Int
+        public var trend: [Week]
+        public var openRetraining: Int
+        public var overdueRetraining: Int
+        /// The agent's mean score minus the team's; their flagged share minus the team's.
+        public var scoreVsTeam: Double?
+        public var flaggedShareVsTeam: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case agent, conversations, flagged, reviews, trend
+            case flaggedShare = "flagged_share", findingsPer100 = "findings_per_100", scoreMean = "score_mean", scoreMedian = "score_median"
+            case autoFails = "auto_fails", openRetraining = "open_retraining", overdueRetraining = "overdue_retraining"
+            case scoreVsTeam = "score_vs_team", flaggedShareVsTeam = "flagged_share_vs_team"
+        }
+    }
+
+    /// How the agents are ordered, worst first where there is a worst.
+    public enum Sort: String, Sendable, CaseIterable, Codable {
+        /// Lowest mean score first; agents without a review last.
+        case score
+        /// Highest share flagged first.
+        case flagged
+        /// Most findings per 100 conversations (all criteria) first.
+        case findings
+        case conversations
+        /// Most overdue, then open, retraining first.
+        case retraining
+        case agent
+    }
+
+    public var criteria: [String]
+    public var weeks: [String]
+    public var team: Row
+    public var agents: [Row]
+
+    enum CodingKeys: String, CodingKey { case criteria, weeks, team, agents }
+
+    /// Per agent over `selection`; `criteria` in the rubric's order; `weeks` of trend; `today` (the workspace's date)
+    /// for what is overdue.
+    public static func fetch(from database: PitbossDatabase, selection: FlagSelection = FlagSelection(), criteria: [String] = [],
+                             weeks: Int = 6, sort: Sort = .score, zone: TimeZone, today: String) throws(PitbossError) -> AgentsReport {
+        do {
+            let activity = try database.writer.read { db in
+                try AgentActivity.load(db, selection: selection, criteria: criteria, weekCount: weeks, zone: zone, today: today)
+            }
+            return AgentsReport(activity, sort: sort)
+        } catch {
+            throw PitbossDatabase.translate(error, doing: "read the agents report", busyTimeout: database.busyTimeout)
+        }
+    }
+
+    init(_ activity: AgentActivity, sort: Sort) {
+        criteria = activity.criteria
+        weeks = activity.weeks
+        func row(_ agent: String, _ t: AgentActivity.Tally, team: AgentActivity.Tally?) -> Row {
+            var perHundred: [String: Double] = [:]
+            for (k, criterion) in activity.criteria.enumerated() { perHundred[criterion] = t.perHundred(k) ?? 0 }
+            let mean = t.meanScore, share = t.flaggedShare
+            return Row(agent: agent, conversations: t.conversations, flagged: t.flagged, flaggedShare: share, findingsPer100: perHundred,
+                       reviews: t.reviews, scoreMean: mean, scoreMedian: t.medianScore, autoFails: t.autoFails,
+                       trend: activity.weeks.indices.map { Week(week: activity.weeks[$0], mean: t.weekMean($0), reviews: t.weekCount[$0]) },
+                       openRetraining: t.openRetraining, overdueRetraining: t.overdueRetraining,
+                       scoreVsTeam: team.flatMap { team in mean.flatMap { m in team.meanScore.map { m - $0 } } },
+                       flaggedShareVsTeam: team.flatMap { team in share.flatMap { s in team.flaggedShare.map { s - $0 } } })
+        }
+        team = row("team", activity.team, team: nil)
+        agents = zip(activity.agents, activity.tallies).map { row($0, $1, team: activity.team) }
+        agents.sort(by: Self.order(sort))
+    }
+
+    static func order(_ sort: Sort) -> (Row, Row) -> Bool {
+        func total(_ r: Row) -> Double { r.findingsPer100.values.reduce(0, +) }
+        return { a, b in
+            switch sort {
+            case .score where a.scoreMean != b.scoreMean:
+                guard let x = a.scoreMean else { return false }
+                guard let y = b.scoreMean else { return true }
+                return x < y
+            case .flagged where a.flaggedShare != b.flaggedShare: return (a.flaggedShare ?? -1) > (b.flaggedShare ?? -1)
+            case .findings where total(a) != total(b): return total(a) > total(b)
+            case .conversations where a.conversations != b.conversations: return a.conversations > b.conversations
+            case .retraining where (a.overdueRetraining, a.openRetraining) != (b.overdueRetraining, b.openRetraining):
+                return (a.overdueRetraining, a.openRetraining) > (b.overdueRetraining, b.openRetraining)
+            default: return a.agent < b.agent
+            }
+        }
+    }
+
+    public func document(zone: TimeZone) -> ReportDocument {
+        typealias Column = ReportDocument.Column
+        typealias Cell = ReportDocument.Cell
+        let columns = [Column("agent"), Column("conversations", "conv.", numeric: true), Column("flagged", numeric: true),
+                       Column("flagged_share", "flagged %", numeric: true), Column("flagged_share_vs_team", "vs team", numeric: true)]
+            + criteria.map { Column("findings_per_100.\($0)", "\($0) /100", numeric: true) }
+            + [Column("reviews", numeric: true), Column("score_mean", "score", numeric: true), Column("score_median", "median", numeric: true),
+               Column("score_vs_team", "vs team", numeric: true), Column("auto_fails", "auto-fails", numeric: true),
+               Column("trend", "trend by week"), Column("open_retraining", "retraining open", numeric: true),
+               Column("overdue_retraining", "overdue", numeric: true)]
+        func cells(_ r: Row) -> [Cell] {
+            let trendValue = r.trend.map { "\($0.week)=\($0.mean.map(ReportNumber.plain) ?? "")" }.joined(separator: ";")
+            let spark = ReportNumber.sparkline(r.trend.map(\.mean), domain: 0...100)
+            return [.text(r.agent), .int(r.conversations), .int(r.flagged), .share(r.flaggedShare), signedShare(r.flaggedShareVsTeam, worseWhenHigher: true)]
+                + criteria.map { .number(r.findingsPer100[$0]) }
+                + [.int(r.reviews), .number(r.scoreMean), .number(r.scoreMedian), signed(r.scoreVsTeam, worseWhenHigher: false),
+                   .int(r.autoFails, tone: r.autoFails > 0 ? .red : nil), Cell(value: trendValue, shown: spark),
+                   .int(r.openRetraining), .int(r.overdueRetraining, tone: r.overdueRetraining > 0 ? .red : nil)]
+        }
+        let chartAgents = agents.filter { $0.scoreMean != nil }.prefix(12)
+        var charts: [ReportChart] = []
+        if !chartAgents.isEmpty {
+            charts.append(.lines(LineChart(
+                title: "QA score by week" + (agents.count > chartAgents.count ? " (the first \(chartAgents.count) agents in this order)" : ""),
+                xLabel: "week the conversation started (ISO week)", yLabel: "mean QA score (0–100)", categories: weeks,
+                series: [ChartSeries("team", team.trend.map(\.mean))] + chartAgents.map { ChartSeries($0.agent, $0.trend.map(\.mean)) },
+                domain: 0...100)))
+        }
+        if !criteria.isEmpty {
+            charts.append(.bars(BarChart(title: "Findings per 100 conversations by criterion, the team", valueLabel: "findings per 100 conversations",
+                                         categoryLabel: "criterion", categories: criteria,
+                                         series: [ChartSeries("team", criteria.map { team.findingsPer100[$0] })])))
+        }
+        return ReportDocument(
+            title: "Agents: scores, findings and retraining",
+            facts: [.init("Agents", String(agents.count)), .init("Conversations", String(team.conversations)),
+                    .init("Flagged", team.flaggedShare.map(ReportNumber.percent) ?? "–"), .init("Reviews", String(team.reviews)),
+                    .init("Team score", team.scoreMean.map { String(format: "%.1f", $0) } ?? "–"),
+                    .init("Weeks", weeks.first.map { "\($0) to \(weeks.last ?? $0)" } ?? "–")],
+            sections: [
+                .init(key: "team", title: "The team", note: "Everyone the filters take. Findings count when confirmed or not yet judged; scores are the current revision of each review.",
+                      columns: columns, rows: [cells(team)], charts: charts),
+                .init(key: "agents", title: "Per agent", note: "“vs team” is the agent's figure minus the team's: red where it is worse.",
+                      columns: columns, rows: agents.map(cells), emptyText: "no conversations in the selection"),
+            ])
+    }
+
+    private func signed(_ x: Double?, worseWhenHigher: Bool) -> ReportDocument.Cell {
+        guard let x else { return .number(nil) }
+        let worse = worseWhenHigher ? x > 0 : x < 0
+        return ReportDocument.Cell(value: ReportNumber.plain(x), shown: String(format: "%+.1f", x), tone: worse && abs(x) >= 5 ? .red : nil)
+    }
+
+    private func signedShare(_ x: Double?, worseWhenHigher: Bool) -> ReportDocument.Cell {
+        guard let x else { return .share(nil) }
+        let worse = worseWhenHigher ? x > 0 : x < 0
+        return ReportDocument.Cell(value: String(format: "%.4f", x), shown: String(format: "%+.0f pp", x * 100), tone: worse && abs(x) >= 0.05 ? .red : nil)
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+
+/// A report as people read it, whatever the format: a title, a few facts, and sections of titled tables, each with
+/// the charts drawn from the same numbers. Every report builds one from its rows; the table, CSV and HTML renderers
+/// read only this, so that a new format is one renderer, not an edit to every report. (JSON is the report's own rows.)
+public struct ReportDocument: Sendable {
+    public var title: String
+    /// What the report covers and when it was made: "Agents: 42", "Time zone: Europe/Malta".
+    public var facts: [Fact]
+    public var sections: [Section]
+
+    public init(title: String, facts: [Fact] = [], sections: [Section]) {
+        self.title = title
+        self.facts = facts
+        self.sections = sections
+    }
+
+    public struct Fact: Sendable {
+        public var label: String
+        public var value: String
+        public init(_ label: String, _ value: String) {
+            self.label = label
+            self.value = value
+        }
+    }
+
+    public struct Section: Sendable {
+        /// Names the section's rows in a CSV of several sections (snake_case, as the JSON key of those rows).
+        public var key: String
+        public var title: String
+        /// A sentence under the title: what is counted, how to read it.
+        public var note: String?
+        public var columns: [Column]
+        public var rows: [[Cell]]
+        public var charts: [ReportChart]
+        /// Said instead of an empty table.
+        public var emptyText: String
+        /// Whether CSV carries the section (a section that repeats another's numbers in another shape does not).
+        public var inCSV: Bool
+        /// Whether a terminal shows it (a long breakdown may be left to the files).
+        public var onTerminal: Bool
+
+        public init(key: String, title: String, note: String? = nil, columns: [Column], rows: [[Cell]], charts: [ReportChart] = [],
+                    emptyText: String = "nothing to show", inCSV: Bool = true, onTerminal: Bool = true) {
+            self.key = key
+            self.title = title
+            self.note = note
+            self.columns = columns
+            self.rows = rows
+            self.charts = charts
+            self.emptyText = emptyText
+            self.inCSV = inCSV
+            self.onTerminal = onTerminal
+        }
+    }
+
+    public struct Column: Sendable {
+        /// The CSV header: the JSON key of the value (`precision_low`; a nested one as `outcomes.improved`).
+        public var key: String
+        /// What people read above the column.
+        public var header: String
+        public var numeric: Bool
+        /// Shown to people but not in CSV (a sparkline, a combined "12 % (8–17 %)").
+        public var onlyForPeople: Bool
+        /// In CSV but not in the people's table (the interval's bounds when the table shows them combined).
+        public var onlyInCSV: Bool
+
+        public init(_ key: String, _ header: String? = nil, numeric: Bool = false, onlyForPeople: Bool = false, onlyInCSV: Bool = false) {
+            self.key = key
+            self.header = header ?? key.replacingOccurrences(of: "_", with: " ")
+            self.numeric = numeric
+            self.onlyForPeople = onlyForPeople
+            self.onlyInCSV = onlyInCSV
+        }
+    }
+
+    /// A value twice: as a program reads it (CSV) and as a person does (table, HTML).
+    public struct Cell: Sendable {
+        public var value: String
+        public var shown: String
+        public var tone: OutputStyle.Tone?
+
+        public init(value: String, shown: String? = nil, tone: OutputStyle.Tone? = nil) {
+            self.value = value
+            self.shown = shown ?? value
+            self.tone = tone
+        }
+
+        public static func text(_ text: String?, tone: OutputStyle.Tone? = nil) -> Cell { Cell(value: text ?? "", shown: text ?? "–", tone: tone) }
+        public static func int(_ n: Int?, tone: OutputStyle.Tone? = nil) -> Cell { Cell(value: n.map(String.init) ?? "", shown: n.map(String.init) ?? "–", tone: tone) }
+        public static func bool(_ b: Bool) -> Cell { Cell(value: b ? "true" : "false", shown: b ? "yes" : "") }
+
+        /// A number: full precision for programs, `digits` decimals for people.
+        public static func number(_ x: Double?, digits: Int = 1, tone: OutputStyle.Tone? = nil) -> Cell {
+            guard let x else { return Cell(value: "", shown: "–", tone: tone) }
+            return Cell(value: ReportNumber.plain(x), shown: String(format: "%.\(digits)f", x), tone: tone)
+        }
+
+        /// A share 0…1: four decimals for programs, a whole percentage for people.
+        public static func share(_ x: Double?, tone: OutputStyle.Tone? = nil) -> Cell {
+            guard let x else { return Cell(value: "", shown: "–", tone: tone) }
+            return Cell(value: String(format: "%.4f", x), shown: ReportNumber.percent(x), tone: tone)
+        }
+
+        /// A duration: seconds for programs, "4 m 05 s" for people.
+        public static func seconds(_ x: Double?, tone: OutputStyle.Tone? = nil) -> Cell {
+            guard let x else { return Cell(value: "", shown: "–", tone: tone) }
+            return Cell(value: ReportNumber.plain(x), shown: ReportNumber.duration(x), tone: tone)
+        }
+    }
+}
+
+/// How numbers read in reports.
+public enum ReportNumber {
+    /// For programs: an integer without ".0", else up to four decimals.
+    public static func plain(_ x: Double) -> String {
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        var text = String(format: "%.4f", x)
+        while text.hasSuffix("0") { text.removeLast() }
+        return text
+    }
+
+    /// "12 %" (a non-breaking space: the sign stays with its number when a cell wraps).
+    public static func percent(_ x: Double) -> String {
+        let p = x * 100
+        return (p > 0 && p < 1 ? "<1" : p < 100 && p > 99 ? ">99" : String(format: "%.0f", p)) + "\u{00A0}%"
+    }
+
+    /// "45 s", "4 m 05 s", "2 h 10 m".
+    public static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s < 60 { return "\(s) s" }
+        if s < 3600 { return String(format: "%d m %02d s", s / 60, s % 60) }
+        return String(format: "%d h %02d m", s / 3600, s % 3600 / 60)
+    }
+
+    /// A trend in block characters, lowest to highest of its own values (▁…█); a gap where there is no value.
+    public static func sparkline(_ values: [Double?], domain: ClosedRange<Double>? = nil) -> String {
+        let present = values.compactMap { $0 }
+        guard let low = domain?.lowerBound ?? present.min(), let high = domain?.upperBound ?? present.max() else {
+            return String(repeating: " ", count: values.count)
+        }
+        let blocks = Array("▁▂▃▄▅▆▇█")
+        return String(values.map { value -> Character in
+            guard let value else { return " " }
+            guard high > low else { return blocks[3] }
+            let step = Int(((value - low) / (high - low) * Double(blocks.count - 1)).rounded())
+            return blocks[min(blocks.count - 1, max(0, step))]
+        })
+    }
+}
+
+/// The formats a report writes.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case table, json, csv, html
+}
+
+/// A report: rows that encode as its JSON, and the document the other formats render.
+public protocol PitbossReport: Encodable, Sendable {
+    /// The document people read (`zone`: the workspace's time zone, for the times it shows).
+    func document(zone: TimeZone) -> ReportDocument
+    /// The report's JSON; by default the report itself.
+    var json: String { get }
+}
+
+extension PitbossReport {
+    public var json: String { JSONOutput.string(self) }
+
+    public func render(_ format: ReportFormat, style: OutputStyle = .plain, zone: TimeZone = TimeZone(identifier: "UTC")!) -> String {
+        switch format {
+        case .json: json
+        case .table: ReportText.render(document(zone: zone), style: style)
+        case .csv: ReportCSV.render(document(zone: zone))
+        case .html: HTMLReport.render(document(zone: zone), zone: zone)
+        }
+    }
+}

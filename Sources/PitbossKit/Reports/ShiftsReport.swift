@@ -1,0 +1,311 @@
+import Foundation
+import GRDB
+
+/// `pitboss report shifts` (and `report shift ID`, one of them): per shift, the volume by channel and by hour, the share
+/// flagged, the first-response times (p50, p90, max) against each channel's SLA target with the share answered within
+/// it, and the backlog of queue items not yet scored. First-response times are measured at import (`FirstResponse`);
+/// an unanswered customer counts against the SLA, a conversation without times counts nowhere.
+public struct ShiftsReport: PitbossReport, Equatable {
+    public struct Shift: Sendable, Codable, Equatable {
+        public var shift: String
+        /// The first and last conversation's start.
+        public var from: Date
+        public var until: Date
+        public var conversations: Int
+        /// By channel (`chat`, `email`, `call`, `messenger`): conversations.
+        public var byChannel: [String: Int]
+        public var flagged: Int
+        public var flaggedShare: Double?
+        /// Queue items of the shift's conversations that are open or claimed: work still to do.
+        public var backlog: Int
+        /// Over the channels with an SLA target: conversations measured, answered within the target, and the share.
+        public var slaMeasured: Int
+        public var withinSLA: Int
+        public var withinSLAShare: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case shift, from, until, conversations, flagged, backlog
+            case byChannel = "by_channel", flaggedShare = "flagged_share", slaMeasured = "sla_measured", withinSLA = "within_sla",
+                 withinSLAShare = "within_sla_share"
+        }
+    }
+
+    public struct ChannelRow: Sendable, Codable, Equatable {
+        public var shift: String
+        public var channel: Channel
+        public var conversations: Int
+        public var flagged: Int
+        /// Conversations with a first response measured, and those where the customer never got one.
+        public var answered: Int
+        public var unanswered: Int
+        public var firstResponseP50: Double?
+        public var firstResponseP90: Double?
+        public var firstResponseMax: Double?
+        /// The channel's first-response target in seconds (the rubric's `timing` rule), nil when it has none.
+        public var slaSeconds: Double?
+        public var withinSLA: Int?
+        /// Within ÷ (answered + unanswered).
+        public var withinSLAShare: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case shift, channel, conversations, flagged, answered, unanswered
+            case firstResponseP50 = "first_response_p50", firstResponseP90 = "first_response_p90", firstResponseMax = "first_response_max",
+                 slaSeconds = "sla_seconds", withinSLA = "within_sla", withinSLAShare = "within_sla_share"
+        }
+    }
+
+    public struct HourRow: Sendable, Codable, Equatable {
+        public var shift: String
+        /// The hour of the day in the workspace's time zone, 0–23.
+        public var hour: Int
+        public var conversations: Int
+        public var byChannel: [String: Int]
+
+        enum CodingKeys: String, CodingKey {
+            case shift, hour, conversations
+            case byChannel = "by_channel"
+        }
+    }
+
+    /// First-response times of one channel, over every shift in the report, in bins a fifth of its SLA target wide
+    /// up to twice the target, then everything longer; the distribution the HTML report draws against the SLA line.
+    public struct Distribution: Sendable, Codable, Equatable {
+        public struct Bin: Sendable, Codable, Equatable {
+            public var lower: Double
+            public var upper: Double?
+            public var count: Int
+        }
+        public var channel: Channel
+        public var slaSeconds: Double
+        public var bins: [Bin]
+
+        enum CodingKeys: String, CodingKey {
+            case channel, bins
+            case slaSeconds = "sla_seconds"
+        }
+    }
+
+    public var shifts: [Shift]
+    public var channels: [ChannelRow]
+    public var hours: [HourRow]
+    public var firstResponseDistributions: [Distribution]
+
+    enum CodingKeys: String, CodingKey {
+        case shifts, channels, hours
+        case firstResponseDistributions = "first_response_distributions"
+    }
+
+    /// `slaTargets`: each channel's first-response target in seconds (see `Rubric.firstResponseTargets`).
+    public static func fetch(from database: PitbossDatabase, selection: FlagSelection = FlagSelection(), slaTargets: [Channel: Double] = [:],
+                             zone: TimeZone) throws(PitbossError) -> ShiftsReport {
+        do {
+            return try database.writer.read { db in
+                if let shift = selection.shift, try Int.fetchOne(db, sql: "SELECT 1 FROM conversations WHERE shift_id = ? LIMIT 1", arguments: [shift]) == nil {
+                    let known = try String.fetchAll(db, sql: "SELECT DISTINCT shift_id FROM conversations")
+                    let closest = RetrainingStore.closest(to: shift, among: known)
+                    throw PitbossError.usage("no conversation is in shift '\(shift)'"
+                        + (closest.isEmpty ? "" : "; shifts with a similar id: \(closest.joined(separator: ", "))"))
+                }
+                return try load(db, selection: selection, slaTargets: slaTargets, zone: zone)
+            }
+        } catch {
+            throw PitbossDatabase.translate(error, doing: "read the shifts report", busyTimeout: database.busyTimeout)
+        }
+    }
+
+    /// One pass over the selected conversations (each placed by id: its shift and channel), then the queue.
+    static func load(_ db: Database, selection: FlagSelection, slaTargets: [Channel: Double], zone: TimeZone) throws -> ShiftsReport {
+        struct Tally {
+            var from = "", until = ""
+            var conversations = 0, flagged = 0, backlog = 0
+            var perChannel = [Int](repeating: 0, count: Channel.allCases.count)
+            var flaggedPerChannel = [Int](repeating: 0, count: Channel.allCases.count)
+            var unanswered = [Int](repeating: 0, count: Channel.allCases.count)
+            var times = [[Double]](repeating: [], count: Channel.allCases.count)
+            var hours = [[Int]](repeating: [Int](repeating: 0, count: Channel.allCases.count), count: 24)
+        }
+        let channels = Channel.allCases
+        let channelBytes = channels.map { Array($0.rawValue.utf8) }
+        var calendar = LocalCalendar(zone: zone)
+        var shiftIndex: [String: Int] = [:]
+        var tallies: [Tally] = [], names: [String] = []
+        let maxID = try Int.fetchOne(db, sql: "SELECT MAX(id) FROM conversations") ?? 0
+        var shiftOf = [Int32](repeating: -1, count: maxID + 1)
+        var channelOf = [UInt8](repeating: 0, count: maxID + 1)
+
+        let (conditions, arguments) = selection.conditions
+        let statement = try db.makeStatement(sql: """
+            SELECT c.id, c.shift_id, c.channel, c.started_at, c.first_response_seconds, c.unanswered FROM conversations c
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            """)
+        try statement.setArguments(StatementArguments(arguments.map { $0?.databaseValue ?? .null }))
+        var rows = FastStatement(statement)
+        try rows.forEachRow { row in
+            let id = row.int(0)
+            guard id >= 0, id <= maxID else { return }
+            let name = row.string(1)
+            let s: Int
+            if let known = shiftIndex[name] { s = known } else {
+                s = tallies.count
+                shiftIndex[name] = s
+                names.append(name)
+                tallies.append(Tally())
+            }
+            let k = channelBytes.firstIndex { row.text(2, equals: $0) } ?? 0
+            shiftOf[id] = Int32(s)
+            channelOf[id] = UInt8(k)
+            let started = row.string(3)
+            if tallies[s].from.isEmpty || started < tallies[s].from { tallies[s].from = started }
+            if started > tallies[s].until { tallies[s].until = started }
+            tallies[s].conversations += 1
+            tallies[s].perChannel[k] += 1
+            if let seconds = row.double(4) { tallies[s].times[k].append(seconds) } else if row.int(5) != 0 { tallies[s].unanswered[k] += 1 }
+            if let moment = calendar.moment(utc: started) { tallies[s].hours[moment.hour][k] += 1 }
+        }
+
+        var queue = FastStatement(try db.makeStatement(sql: """
+            SELECT conversation_id, reason = 'flagged', status IN ('open', 'claimed') FROM queue_items WHERE reason = 'flagged' OR status IN ('open', 'claimed')
+            """))
+        var flaggedSeen = [Bool](repeating: false, count: maxID + 1)
+        try queue.forEachRow { row in
+            let id = row.int(0)
+            guard id >= 0, id <= maxID, shiftOf[id] >= 0 else { return }
+            let s = Int(shiftOf[id])
+            if row.int(1) != 0, !flaggedSeen[id] {
+                flaggedSeen[id] = true
+                tallies[s].flagged += 1
+                tallies[s].flaggedPerChannel[Int(channelOf[id])] += 1
+            }
+            if row.int(2) != 0 { tallies[s].backlog += 1 }
+        }
+
+        var report = ShiftsReport(shifts: [], channels: [], hours: [], firstResponseDistributions: [])
+        var allTimes = [[Double]](repeating: [], count: channels.count), allUnanswered = [Int](repeating: 0, count: channels.count)
+        for s in tallies.indices.sorted(by: { (tallies[$0].from, names[$0]) < (tallies[$1].from, names[$1]) }) {
+            let t = tallies[s]
+            var slaMeasured = 0, within = 0
+            for (k, channel) in channels.enumerated() where t.perChannel[k] > 0 {
+                let times = t.times[k].sorted()
+                allTimes[k] += times
+                allUnanswered[k] += t.unanswered[k]
+                let target = slaTargets[channel]
+                let inTime = target.map { limit in times.count { $0 <= limit } }
+                let measured = times.count + t.unanswered[k]
+                if let inTime, measured > 0 {
+                    slaMeasured += measured
+                    within += inTime
+                }
+                report.channels.append(ChannelRow(
+                    shift: names[s], channel: channel, conversations: t.perChannel[k], flagged: t.flaggedPerChannel[k], answered: times.count,
+                    unanswered: t.unanswered[k], firstResponseP50: Quantile.of(sorted: times, 0.5), firstResponseP90: Quantile.of(sorted: times, 0.9),
+                    firstResponseMax: times.last, slaSeconds: target, withinSLA: inTime,
+                    withinSLAShare: inTime.flatMap { measured > 0 ? Double($0) / Double(measured) : nil }))
+            }
+            report.shifts.append(Shift(
+                shift: names[s], from: UTCTimestamp.parse(t.from) ?? Date(timeIntervalSince1970: 0), until: UTCTimestamp.parse(t.until) ?? Date(timeIntervalSince1970: 0),
+                conversations: t.conversations,
+                byChannel: Dictionary(uniqueKeysWithValues: channels.indices.map { (channels[$0].rawValue, t.perChannel[$0]) }),
+                flagged: t.flagged, flaggedShare: t.conversations > 0 ? Double(t.flagged) / Double(t.conversations) : nil, backlog: t.backlog,
+                slaMeasured: slaMeasured, withinSLA: within, withinSLAShare: slaMeasured > 0 ? Double(within) / Double(slaMeasured) : nil))
+            for hour in 0..<24 where t.hours[hour].contains(where: { $0 > 0 }) {
+                report.hours.append(HourRow(shift: names[s], hour: hour, conversations: t.hours[hour].reduce(0, +),
+                                            byChannel: Dictionary(uniqueKeysWithValues: channels.indices.map { (channels[$0].rawValue, t.hours[hour][$0]) })))
+            }
+        }
+        for (k, channel) in channels.enumerated() {
+            guard let target = slaTargets[channel], target > 0, !allTimes[k].isEmpty || allUnanswered[k] > 0 else { continue }
+            let width = target / 5
+            var bins = (0..<10).map { Distribution.Bin(lower: Double($0) * width, upper: Double($0 + 1) * width, count: 0) }
+            bins.append(Distribution.Bin(lower: 10 * width, upper: nil, count: allUnanswered[k]))  // never answered: off the scale
+            for seconds in allTimes[k] { bins[min(10, max(0, Int(seconds / width)))].count += 1 }
+            report.firstResponseDistributions.append(Distribution(channel: channel, slaSeconds: target, bins: bins))
+        }
+        return report
+    }
+
+    public func document(zone: TimeZone) -> ReportDocument {
+        typealias Column = ReportDocument.Column
+        typealias Cell = ReportDocument.Cell
+        let channelNames = Channel.allCases.map(\.rawValue)
+        let time = { (date: Date) in LocalTime.format(date, in: zone) }
+        let shiftRows = shifts.map { s -> [Cell] in
+            [.text(s.shift), Cell(value: UTCTimestamp.format(s.from), shown: time(s.from)), Cell(value: UTCTimestamp.format(s.until), shown: time(s.until)),
+             .int(s.conversations)] + channelNames.map { .int(s.byChannel[$0] ?? 0) }
+                + [.int(s.flagged), .share(s.flaggedShare), .int(s.slaMeasured), .int(s.withinSLA),
+                   .share(s.withinSLAShare, tone: (s.withinSLAShare ?? 1) < 0.9 ? .red : nil), .int(s.backlog, tone: s.backlog > 0 ? .yellow : nil)]
+        }
+        let channelRows = channels.map { c -> [Cell] in
+            let late = c.slaSeconds.map { target in (c.firstResponseP90 ?? 0) > target } ?? false
+            return [.text(c.shift), .text(c.channel.rawValue), .int(c.conversations), .int(c.flagged), .int(c.answered),
+                    .int(c.unanswered, tone: c.unanswered > 0 ? .red : nil), .seconds(c.firstResponseP50), .seconds(c.firstResponseP90, tone: late ? .red : nil),
+                    .seconds(c.firstResponseMax), .seconds(c.slaSeconds), .int(c.withinSLA),
+                    .share(c.withinSLAShare, tone: (c.withinSLAShare ?? 1) < 0.9 ? .red : nil)]
+        }
+        // The heatmap: a row per shift while they fit on a page, else a row per shift name ("night"), summed.
+        let perShift = shifts.count <= 21
+        func rowName(_ shift: String) -> String {
+            guard !perShift else { return shift }
+            let parts = shift.split(separator: "-", maxSplits: 3)
+            return parts.count == 4 && parts[0].count == 4 ? String(parts[3]) : shift
+        }
+        var heatRows: [String] = []
+        for s in shifts where !heatRows.contains(rowName(s.shift)) { heatRows.append(rowName(s.shift)) }
+        var heat = [[Int]](repeating: [Int](repeating: 0, count: 24), count: heatRows.count)
+        for h in hours { if let r = heatRows.firstIndex(of: rowName(h.shift)) { heat[r][h.hour] += h.conversations } }
+        var charts: [ReportChart] = []
+        if !shifts.isEmpty {
+            charts.append(.heatmap(Heatmap(title: "Conversations by " + (perShift ? "shift" : "shift name") + " and hour of the day",
+                                           xLabel: "hour the conversation started (\(zone.identifier))", yLabel: perShift ? "shift" : "shift name",
+                                           columns: (0..<24).map { String(format: "%02d", $0) }, rows: heatRows, values: heat)))
+        }
+        let distributionCharts = firstResponseDistributions.map { d -> ReportChart in
+            .histogram(Histogram(title: "First-response time, \(d.channel.rawValue): conversations by wait, against the \(ReportNumber.duration(d.slaSeconds)) SLA",
+                                 xLabel: "time to the first agent reply (the last bar: longer, or never answered)", yLabel: "conversations",
+                                 bins: d.bins.map { Histogram.Bin(lower: $0.lower, upper: $0.upper, count: $0.count) },
+                                 threshold: (d.slaSeconds, "SLA \(ReportNumber.duration(d.slaSeconds))"), boundLabel: { ReportNumber.duration($0) }))
+        }
+        let total = shifts.map(\.conversations).reduce(0, +), measured = shifts.map(\.slaMeasured).reduce(0, +)
+        return ReportDocument(
+            title: shifts.count == 1 ? "Shift \(shifts[0].shift)" : "Shifts",
+            facts: [.init("Shifts", String(shifts.count)), .init("Conversations", String(total)),
+                    .init("Flagged", total > 0 ? ReportNumber.percent(Double(shifts.map(\.flagged).reduce(0, +)) / Double(total)) : "–"),
+                    .init("Within SLA", measured > 0 ? ReportNumber.percent(Double(shifts.map(\.withinSLA).reduce(0, +)) / Double(measured)) : "–"),
+                    .init("Backlog", String(shifts.map(\.backlog).reduce(0, +))), .init("Time zone", zone.identifier)],
+            sections: [
+                .init(key: "shifts", title: "Per shift", note: "Volume by channel; within SLA counts the conversations of channels with a first-response target, an unanswered customer as late; the backlog is queue items not yet scored.",
+                      columns: [Column("shift"), Column("from", "first start"), Column("until", "last start"), Column("conversations", "conv.", numeric: true)]
+                        + channelNames.map { Column("by_channel.\($0)", $0, numeric: true) }
+                        + [Column("flagged", numeric: true), Column("flagged_share", "flagged %", numeric: true), Column("sla_measured", "SLA measured", numeric: true),
+                           Column("within_sla", "within", numeric: true), Column("within_sla_share", "within %", numeric: true), Column("backlog", numeric: true)],
+                      rows: shiftRows, charts: charts, emptyText: "no conversations in the selection"),
+                .init(key: "channels", title: "First response by shift and channel",
+                      note: "From the customer's first message to the first agent reply (bots do not count); p50 and p90 by linear interpolation.",
+                      columns: [Column("shift"), Column("channel"), Column("conversations", "conv.", numeric: true), Column("flagged", numeric: true),
+                                Column("answered", numeric: true), Column("unanswered", numeric: true), Column("first_response_p50", "p50", numeric: true),
+                                Column("first_response_p90", "p90", numeric: true), Column("first_response_max", "max", numeric: true),
+                                Column("sla_seconds", "SLA", numeric: true), Column("within_sla", "within", numeric: true),
+                                Column("within_sla_share", "within %", numeric: true)],
+                      rows: channelRows, charts: distributionCharts, emptyText: "no conversations in the selection"),
+                .init(key: "hours", title: "By hour of the day", note: "Conversations by the hour they started, in \(zone.identifier).",
+                      columns: [Column("shift"), Column("hour", numeric: true), Column("conversations", "conv.", numeric: true)]
+                        + channelNames.map { Column("by_channel.\($0)", $0, numeric: true) },
+                      rows: hours.map { h in [.text(h.shift), .int(h.hour), .int(h.conversations)] + channelNames.map { .int(h.byChannel[$0] ?? 0) } },
+                      emptyText: "no conversations in the selection", onTerminal: shifts.count <= 3),
+            ])
+    }
+}
+
+extension Rubric {
+    /// Each channel's first-response target in seconds: the `timing` rules with `metric: first_response` that apply to
+    /// it (the strictest, when several do).
+    public var firstResponseTargets: [Channel: Double] {
+        var targets: [Channel: Double] = [:]
+        for rule in rules {
+            guard let timing = rule.kind as? TimingRule, timing.metric == .firstResponse else { continue }
+            for channel in rule.channels ?? Set(Channel.allCases) {
+                targets[channel] = min(targets[channel] ?? .infinity, timing.maxSeconds)
+            }
+        }
+        return targets
+    }
+}
