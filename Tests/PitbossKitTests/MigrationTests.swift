@@ -65,3 +65,36 @@ struct MigrationV6Tests {
         }
     }
 }
+
+@Suite("Migration v7")
+struct MigrationV7Tests {
+    @Test("v7 measures the first response of every conversation already stored, as import measures a new one")
+    func v7() throws {
+        let queue = try DatabaseQueue()
+        try Migrations.migrator.migrate(queue, upTo: "v6 other participants, and findings per rubric")
+        try queue.write { db in
+            for (id, external) in [(1, "chat"), (2, "call"), (3, "unanswered"), (4, "untimed"), (5, "agent only")] {
+                try db.execute(sql: """
+                    INSERT INTO conversations (id, external_id, source_file, source_record, source_format, channel, language, agent_id, shift_id,
+                                               started_at, content_hash, turn_count, imported_at)
+                    VALUES (?, ?, 'f', '1', 'jsonl', 'chat', 'en', 'en.a', 's', '2026-11-21T22:00:00.000Z', 'h', 2, 'now')
+                    """, arguments: [id, external])
+            }
+            try db.execute(sql: """
+                INSERT INTO turns (conversation_id, idx, role, at, start_seconds, text) VALUES
+                    (1, 0, 'agent', '2026-11-21T21:59:00.000Z', NULL, 'hello'), (1, 1, 'customer', '2026-11-21T22:00:00.000Z', NULL, 'hi'),
+                    (1, 2, 'bot', '2026-11-21T22:00:01.000Z', NULL, 'wait'), (1, 3, 'agent', '2026-11-21T22:01:30.000Z', NULL, 'sorry'),
+                    (2, 0, 'customer', NULL, 0.5, 'hi'), (2, 1, 'agent', NULL, 4.25, 'hello'),
+                    (3, 0, 'customer', '2026-11-21T22:00:00.000Z', NULL, 'hi'), (3, 1, 'bot', '2026-11-21T22:00:02.000Z', NULL, 'hold on'),
+                    (4, 0, 'customer', NULL, NULL, 'hi'), (4, 1, 'agent', NULL, NULL, 'hello'),
+                    (5, 0, 'agent', '2026-11-21T22:00:00.000Z', NULL, 'hello');
+                """)
+        }
+        try Migrations.migrator.migrate(queue)
+        try queue.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT first_response_seconds, unanswered FROM conversations ORDER BY id")
+            #expect(rows.map { $0[0] as Double? } == [90, 3.75, nil, nil, nil])
+            #expect(rows.map { $0[1] as Int } == [0, 0, 1, 0, 0])
+        }
+    }
+}

@@ -31,10 +31,10 @@ struct DatabaseSafetyTests {
     func higherUserVersion() throws {
         _ = workspace.corpus("shift.jsonl", count: 1)
         #expect(try pitboss.run("import", "shift.jsonl").status == 0)
-        try DatabaseQueue(path: workspace.path("pitboss.sqlite")).write { db in try db.execute(sql: "PRAGMA user_version = 7") }
+        try DatabaseQueue(path: workspace.path("pitboss.sqlite")).write { db in try db.execute(sql: "PRAGMA user_version = 99") }
         let run = try pitboss.run("stats")
         #expect(run.status == 77)
-        #expect(run.stderr.contains("newer Pitboss (schema v7"), "\(run.stderr)")
+        #expect(run.stderr.contains("newer Pitboss (schema v99"), "\(run.stderr)")
     }
 
     @Test("a damaged database: import and flag refuse to write into it, doctor names the damage and exits 65")

@@ -237,7 +237,7 @@ public struct AgentReport: PitbossReport, Equatable {
                       columns: [Column("week"), Column("agent_mean", "agent", numeric: true), Column("agent_reviews", "reviews", numeric: true),
                                 Column("team_mean", "team", numeric: true), Column("team_reviews", "team reviews", numeric: true), Column("retraining")],
                       rows: trendRows,
-                      charts: [.lines(LineChart(title: "QA score by week, \(agent.agent) and the team", xLabel: "week the conversation started (ISO week)",
+                      charts: [.lines(LineChart(title: "QA score by week, \(agent.agent) and the team", xLabel: "ISO week the conversation started" + (weeks.first.map { ", from \($0)" } ?? ""),
                                                 yLabel: "mean QA score (0–100)", categories: weeks,
                                                 series: [ChartSeries(agent.agent, agent.trend.map(\.mean)), ChartSeries("team", team.trend.map(\.mean))],
                                                 markers: markers, domain: 0...100))]),

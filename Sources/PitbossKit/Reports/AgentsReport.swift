@@ -134,7 +134,7 @@ public struct AgentsReport: PitbossReport, Equatable {
         if !chartAgents.isEmpty {
             charts.append(.lines(LineChart(
                 title: "QA score by week" + (agents.count > chartAgents.count ? " (the first \(chartAgents.count) agents in this order)" : ""),
-                xLabel: "week the conversation started (ISO week)", yLabel: "mean QA score (0–100)", categories: weeks,
+                xLabel: "ISO week the conversation started" + (weeks.first.map { ", from \($0)" } ?? ""), yLabel: "mean QA score (0–100)", categories: weeks,
                 series: [ChartSeries("team", team.trend.map(\.mean))] + chartAgents.map { ChartSeries($0.agent, $0.trend.map(\.mean)) },
                 domain: 0...100)))
         }

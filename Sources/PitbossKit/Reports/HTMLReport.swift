@@ -112,7 +112,7 @@ public enum HTMLReport {
         .facts dd { margin: 0; font-weight: 600; }
         .note { color: #5b6670; margin: 2px 0 8px; }
         figure { margin: 8px 0 12px; }
-        svg.chart { max-width: 100%; height: auto; font-family: inherit; }
+        svg.chart { width: 100%; max-width: 860px; height: auto; font-family: inherit; }
         svg .chart-title { font-size: 13px; font-weight: 600; fill: #1d2329; }
         svg .label, svg .value { font-size: 10px; fill: #3a4550; }
         svg .axis { font-size: 11px; fill: #1d2329; font-style: italic; }

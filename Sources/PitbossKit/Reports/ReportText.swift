@@ -31,7 +31,7 @@ enum ReportText {
         }
         let left = document.sections.filter { !$0.onTerminal }.map(\.title)
         if !left.isEmpty {
-            out += "\n" + style.paint("Not shown here: " + TerminalSafe.line(left.joined(separator: "; ")) + " (see --format csv, json or html)", .dim) + "\n"
+            out += "\n" + style.paint("Not shown here: " + TerminalSafe.line(left.joined(separator: "; ")) + " (in the CSV, JSON and HTML formats)", .dim) + "\n"
         }
         return out
     }

@@ -68,7 +68,7 @@ public struct ReviewersReport: PitbossReport, Equatable {
         var reviews: [Review] = []
         let cursor = try GRDB.Row.fetchCursor(db, sql: """
             SELECT r.id, r.reviewer, r.created_at, r.revision, r.score, r.revises,
-                   r.rubric_name || char(0) || c.channel || char(0) || c.language || char(0) || COALESCE(q.reason, '') AS grp,
+                   r.rubric_name || char(31) || c.channel || char(31) || c.language || char(31) || COALESCE(q.reason, '') AS grp,
                    (SELECT MAX(a.at) FROM audit_log a
                     WHERE a.queue_item_id = r.queue_item_id AND a.action = 'claim' AND a.actor = r.reviewer AND a.at <= r.created_at) AS claimed_at
             FROM reviews r JOIN conversations c ON c.id = r.conversation_id LEFT JOIN queue_items q ON q.id = r.queue_item_id

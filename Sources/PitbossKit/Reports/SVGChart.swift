@@ -87,8 +87,9 @@ enum SVGChart {
         }
         out += line(left, top + plotHeight, width - right, top + plotHeight, stroke: ink)
         let every = max(1, Int((Double(n) / 12).rounded(.up)))
-        for (i, category) in c.categories.enumerated() where i % every == 0 || i == n - 1 {
-            out += text(category, x: x(i), y: top + plotHeight + 16, anchor: "middle")
+        let shown = shortened(c.categories)
+        for (i, category) in shown.enumerated() where i % every == 0 || i == n - 1 {
+            out += text(category, x: x(i), y: top + plotHeight + 16, anchor: n > 1 && i == n - 1 ? "end" : i == 0 && n > 1 ? "start" : "middle")
         }
         for marker in c.markers {
             guard let i = c.categories.firstIndex(of: marker.category) else { continue }
@@ -231,6 +232,16 @@ enum SVGChart {
         }
         out += text(c.xLabel, x: left + plotWidth / 2, y: height - 6, anchor: "middle", cls: "axis")
         return out + "</svg>"
+    }
+
+    /// Axis labels without what they all share up to a dash ("2026-W36", "2026-W37" → "W36", "W37"); the axis title says it.
+    static func shortened(_ labels: [String]) -> [String] {
+        guard let first = labels.first, labels.count > 1 else { return labels }
+        var common = first[...]
+        for label in labels.dropFirst() { while !label.hasPrefix(common) { common = common.dropLast() } }
+        guard let dash = common.lastIndex(of: "-") else { return labels }
+        let cut = first.distance(from: first.startIndex, to: dash) + 1
+        return labels.map { String($0.dropFirst(cut)) }
     }
 
     /// A label cut to fit beside a chart, with an ellipsis (the full text is in the table).
