@@ -6,7 +6,7 @@ DEBS        := libpcre2-dev libsqlite3-dev pkg-config sqlite3
 BIN         := .build/debug/pitboss
 DEMO_DB     := demo.sqlite
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo bench clean report-screenshot
 
 all: build
 
@@ -81,10 +81,49 @@ demo: build
 	@echo
 	@echo "== pitboss retrain outcomes (every assignment, and what each module achieved)"
 	$(BIN) retrain outcomes --db $(DEMO_DB)
+	@echo
+	@echo "== the rest of the queue scored by three reviewers (pitboss score; a conversation with a courtesy finding fails courtesy, every finding confirmed)"
+	@i=0; for row in $$($(BIN) queue list --db $(DEMO_DB) --status open --format csv | tail -n +2 | cut -d, -f1,2); do \
+	  item=$${row%%,*}; conversation=$${row#*,}; i=$$((i + 1)); \
+	  case $$((i % 3)) in 0) who=qa.maria;; 1) who=qa.oleg;; *) who=qa.selin;; esac; \
+	  found=$$($(BIN) findings --db $(DEMO_DB) --conversation $$conversation --format json); \
+	  courtesy=pass; echo "$$found" | grep -q '"criterion" : "courtesy"' && courtesy=fail; \
+	  ids=$$(echo "$$found" | sed -n 's/^ *"id" : \([0-9]*\),$$/F\1/p' | paste -sd, -); \
+	  $(BIN) score $$item --db $(DEMO_DB) --as $$who $${ids:+--confirm $$ids} \
+	    --set greeting=pass,courtesy=$$courtesy,accuracy=pass,closing=pass,responsible-gambling=na,sla=na,verification=na,script=pass > /dev/null || exit 1; \
+	done; echo "scored $$i items"
+	$(BIN) score chat-20261121-0008 --db $(DEMO_DB) --as qa.lead --revise 'Blame and brush-off: auto-fail is for abuse, not this; courtesy stays failed' \
+	  --set greeting=pass,courtesy=fail,accuracy=pass,closing=pass,responsible-gambling=na,sla=na,verification=na,script=pass
+	@echo
+	@echo "== pitboss report agents (each agent's scores, findings and retraining beside the team's)"
+	$(BIN) report agents --db $(DEMO_DB)
+	@echo
+	@echo "== pitboss report shift 2026-11-21-night (volume, flag rate, first response against the SLA, backlog)"
+	$(BIN) report shift 2026-11-21-night --db $(DEMO_DB)
+	@echo
+	@echo "== pitboss report reviewers"
+	$(BIN) report reviewers --db $(DEMO_DB)
+	@echo
+	@echo "== the same as pages: demo-report.html (agents), demo-agent.html (en.kevin), demo-shift.html (the night shift)"
+	$(BIN) report agents --db $(DEMO_DB) --format html -o demo-report.html
+	$(BIN) report agent en.kevin --db $(DEMO_DB) --format html -o demo-agent.html
+	$(BIN) report shift 2026-11-21-night --db $(DEMO_DB) --format html -o demo-shift.html
+
+# The demo's HTML reports as a person sees them: rendered by headless Chromium (Debian's chromium, installed when
+# missing and run as root) to demo-*.png. Not part of make test.
+report-screenshot: demo
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; \
+	  else echo "make report-screenshot needs chromium: sudo apt-get install -y chromium fonts-dejavu-core"; exit 1; fi; }
+	@for page in demo-report demo-agent demo-shift; do \
+	  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,2600 \
+	    --screenshot=$$PWD/$$page.png file://$$PWD/$$page.html 2>/dev/null && echo "wrote $$page.png"; \
+	done
 
 bench: deps
 	Benchmarks/run.sh
 	Benchmarks/flag.sh
 
 clean:
-	rm -rf .build $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	rm -rf .build $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm demo-*.html demo-*.png

@@ -80,8 +80,23 @@ struct AgentActivity {
     var tallies: [Tally] = []
     var team: Tally
 
+    /// A trend begins with the first week anyone was scored in (the last week always stays, and so does `keeping`, a
+    /// week something is marked in): twelve weeks asked of a floor that has reviewed for three show three.
+    mutating func dropLeadingEmptyWeeks(keeping: String? = nil) {
+        var empty = team.weekCount.dropLast().prefix { $0 == 0 }.count
+        if let keeping, let kept = weeks.firstIndex(of: keeping) { empty = min(empty, kept) }
+        guard empty > 0 else { return }
+        weeks.removeFirst(empty)
+        func trim(_ t: inout Tally) {
+            t.weekSum.removeFirst(empty)
+            t.weekCount.removeFirst(empty)
+        }
+        trim(&team)
+        for a in tallies.indices { trim(&tallies[a]) }
+    }
+
     /// The criteria come first in the order given (the rubric's); one met only in findings is added after them.
-    /// The trend has `weekCount` weeks, ending with the week of the last conversation covered (or of `until`).
+    /// The trend has up to `weekCount` weeks, ending with the week of the last conversation covered (or of `until`).
     static func load(_ db: Database, selection: FlagSelection, criteria given: [String], weekCount: Int, zone: TimeZone,
                      today: String) throws -> AgentActivity {
         var calendar = LocalCalendar(zone: zone)

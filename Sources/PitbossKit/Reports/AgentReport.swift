@@ -109,7 +109,9 @@ public struct AgentReport: PitbossReport, Equatable {
         team.agent = nil
         do {
             return try database.writer.read { db in
-                let activity = try AgentActivity.load(db, selection: team, criteria: criteria, weekCount: weeks, zone: zone, today: today)
+                var activity = try AgentActivity.load(db, selection: team, criteria: criteria, weekCount: weeks, zone: zone, today: today)
+                let retraining = try assignments(db, agent: agent, zone: zone)
+                activity.dropLeadingEmptyWeeks(keeping: retraining.map(\.assignedWeek).filter(activity.weeks.contains).min())
                 guard let index = activity.agents.firstIndex(of: agent) else {
                     let known = try String.fetchAll(db, sql: "SELECT DISTINCT agent_id FROM conversations")
                     let closest = RetrainingStore.closest(to: agent, among: known)
@@ -138,7 +140,7 @@ public struct AgentReport: PitbossReport, Equatable {
                 return AgentReport(agent: row, team: overview.team, weeks: activity.weeks, criteria: rows,
                                    confirmedFindings: try confirmed(db, agent: agent, selection: selection, mask: mask),
                                    reviews: try reviews(db, agent: agent, selection: selection),
-                                   retraining: try assignments(db, agent: agent, zone: zone))
+                                   retraining: retraining)
             }
         } catch {
             throw PitbossDatabase.translate(error, doing: "read the agent's report", busyTimeout: database.busyTimeout)
@@ -224,7 +226,8 @@ public struct AgentReport: PitbossReport, Equatable {
              .share(c.teamFindingRate), .int(c.answered), .int(c.failed), rate(c.failRate, c.failRateLow, c.failRateHigh, n: c.answered),
              .share(c.failRateLow), .share(c.failRateHigh), .share(c.teamFailRate), .bool(c.worseThanTeam)]
         }
-        let time = { (date: Date) in LocalTime.format(date, in: zone) }
+        let time = { (date: Date) in LocalTime.short(date, in: zone) }
+        let zoneName = ReportNumber.zoneName(zone)
         return ReportDocument(
             title: "Agent \(agent.agent)",
             facts: [.init("Conversations", String(agent.conversations)),
@@ -257,23 +260,23 @@ public struct AgentReport: PitbossReport, Equatable {
                           series: [ChartSeries(agent.agent, criteria.map { $0.findingRate.map { $0 * 100 } }),
                                    ChartSeries("team", criteria.map { $0.teamFindingRate.map { $0 * 100 } })]))]),
                 .init(key: "confirmed_findings", title: "Recent confirmed findings", note: "The latest \(Self.recent) findings a reviewer confirmed, with the cited words; personal data masked.",
-                      columns: [Column("started_at", "when"), Column("conversation"), Column("finding"), Column("rule"), Column("criterion"), Column("severity"),
-                                Column("text", "words"), Column("message", onlyInCSV: true), Column("confirmed_by", "confirmed by")],
+                      columns: [Column("started_at", "started (\(zoneName))"), Column("conversation"), Column("finding"), Column("rule"), Column("criterion"), Column("severity"),
+                                Column("text", "words", wraps: true), Column("message", onlyInCSV: true), Column("confirmed_by", "confirmed by")],
                       rows: confirmedFindings.map { f in
                           [Cell(value: UTCTimestamp.format(f.startedAt), shown: time(f.startedAt)), .text(f.conversation), Cell(value: String(f.finding), shown: "F\(f.finding)"),
                            .text(f.rule), .text(f.criterion), .text(f.severity.rawValue, tone: f.severity >= .major ? .red : nil), .text(f.text.map { "“\($0)”" } ?? ""),
                            .text(f.message), .text(f.confirmedBy)]
                       }, emptyText: "no confirmed findings"),
                 .init(key: "reviews", title: "Recent reviews", note: "The current revision of the latest \(Self.recent) reviews of the agent's conversations.",
-                      columns: [Column("created_at", "when"), Column("review"), Column("conversation"), Column("reviewer"), Column("revision", numeric: true),
+                      columns: [Column("created_at", "when (\(zoneName))"), Column("review"), Column("conversation"), Column("reviewer"), Column("revision", numeric: true),
                                 Column("score", numeric: true), Column("auto_failed", "auto-fail")],
                       rows: reviews.map { r in
                           [Cell(value: UTCTimestamp.format(r.createdAt), shown: time(r.createdAt)), Cell(value: String(r.review), shown: "#\(r.review)"),
                            .text(r.conversation), .text(r.reviewer), .int(r.revision), .number(r.score), Cell(value: r.autoFailed ? "true" : "false", shown: r.autoFailed ? "yes" : "", tone: r.autoFailed ? .red : nil)]
                       }, emptyText: "no reviews yet"),
                 .init(key: "retraining", title: "Retraining",
-                      columns: [Column("assignment"), Column("module"), Column("criteria"), Column("assigned_at", "assigned"), Column("due_on", "due"),
-                                Column("state"), Column("completed_at", "completed")],
+                      columns: [Column("assignment"), Column("module"), Column("criteria"), Column("assigned_at", "assigned (\(zoneName))"), Column("due_on", "due"),
+                                Column("state"), Column("completed_at", "completed (\(zoneName))")],
                       rows: retraining.map { a in
                           [Cell(value: String(a.assignment), shown: "#\(a.assignment)"), .text(a.module), .text(a.criteria.joined(separator: ", ")),
                            Cell(value: UTCTimestamp.format(a.assignedAt), shown: time(a.assignedAt)), .text(a.dueOn), .text(a.state.rawValue),

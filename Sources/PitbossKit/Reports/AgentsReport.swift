@@ -64,9 +64,10 @@ public struct AgentsReport: PitbossReport, Equatable {
     public static func fetch(from database: PitbossDatabase, selection: FlagSelection = FlagSelection(), criteria: [String] = [],
                              weeks: Int = 6, sort: Sort = .score, zone: TimeZone, today: String) throws(PitbossError) -> AgentsReport {
         do {
-            let activity = try database.writer.read { db in
+            var activity = try database.writer.read { db in
                 try AgentActivity.load(db, selection: selection, criteria: criteria, weekCount: weeks, zone: zone, today: today)
             }
+            activity.dropLeadingEmptyWeeks()
             return AgentsReport(activity, sort: sort)
         } catch {
             throw PitbossDatabase.translate(error, doing: "read the agents report", busyTimeout: database.busyTimeout)
@@ -113,23 +114,40 @@ public struct AgentsReport: PitbossReport, Equatable {
     public func document(zone: TimeZone) -> ReportDocument {
         typealias Column = ReportDocument.Column
         typealias Cell = ReportDocument.Cell
-        let columns = [Column("agent"), Column("conversations", "conv.", numeric: true), Column("flagged", numeric: true),
-                       Column("flagged_share", "flagged %", numeric: true), Column("flagged_share_vs_team", "vs team", numeric: true)]
-            + criteria.map { Column("findings_per_100.\($0)", "\($0) /100", numeric: true) }
-            + [Column("reviews", numeric: true), Column("score_mean", "score", numeric: true), Column("score_median", "median", numeric: true),
+        // The table people read stays narrow: a total and the agent's commonest criterion; the per-criterion rates are
+        // in CSV and JSON, and on the page in a table of their own.
+        let columns = [Column("agent"), Column("conversations", "conv.", numeric: true), Column("flagged", numeric: true, onlyInCSV: true),
+                       Column("flagged_share", "flagged", numeric: true), Column("flagged_share_vs_team", "vs team", numeric: true)]
+            + criteria.map { Column("findings_per_100.\($0)", "\($0) /100", numeric: true, onlyInCSV: true) }
+            + [Column("findings_per_100_total", "findings /100", numeric: true, onlyForPeople: true),
+               Column("most_findings", "most in", onlyForPeople: true),
+               Column("reviews", numeric: true), Column("score_mean", "score", numeric: true), Column("score_median", "median", numeric: true),
                Column("score_vs_team", "vs team", numeric: true), Column("auto_fails", "auto-fails", numeric: true),
-               Column("trend", "trend by week"), Column("open_retraining", "retraining open", numeric: true),
+               Column("trend", "by week"), Column("open_retraining", "retraining", numeric: true),
                Column("overdue_retraining", "overdue", numeric: true)]
+        // One scale for every sparkline, so that rows compare: the lowest to the highest weekly mean in the report.
+        let means = ([team] + agents).flatMap { $0.trend.compactMap(\.mean) }
+        let scale = means.min().flatMap { low in means.max().map { low...max($0, low + 1) } }
         func cells(_ r: Row) -> [Cell] {
             let trendValue = r.trend.map { "\($0.week)=\($0.mean.map(ReportNumber.plain) ?? "")" }.joined(separator: ";")
-            let spark = ReportNumber.sparkline(r.trend.map(\.mean), domain: 0...100)
+            let total = r.findingsPer100.values.reduce(0, +)
+            let most = r.findingsPer100.filter { $0.value > 0 }.max { ($0.value, $1.key) < ($1.value, $0.key) }
             return [.text(r.agent), .int(r.conversations), .int(r.flagged), .share(r.flaggedShare), signedShare(r.flaggedShareVsTeam, worseWhenHigher: true)]
                 + criteria.map { .number(r.findingsPer100[$0]) }
-                + [.int(r.reviews), .number(r.scoreMean), .number(r.scoreMedian), signed(r.scoreVsTeam, worseWhenHigher: false),
-                   .int(r.autoFails, tone: r.autoFails > 0 ? .red : nil), Cell(value: trendValue, shown: spark),
+                + [.number(total), .text(most.map { "\($0.key) \(String(format: "%.0f", $0.value))" } ?? ""),
+                   .int(r.reviews), .number(r.scoreMean), .number(r.scoreMedian), signed(r.scoreVsTeam, worseWhenHigher: false),
+                   .int(r.autoFails, tone: r.autoFails > 0 ? .red : nil), .trend(r.trend.map(\.mean), domain: scale, value: trendValue),
                    .int(r.openRetraining), .int(r.overdueRetraining, tone: r.overdueRetraining > 0 ? .red : nil)]
         }
-        let chartAgents = agents.filter { $0.scoreMean != nil }.prefix(12)
+        let byCriterion = ReportDocument.Section(
+            key: "findings_per_100", title: "Findings per 100 conversations, by criterion",
+            note: "Findings that stand (confirmed, or not yet judged) per 100 of the agent's conversations; the team's first.",
+            columns: [Column("agent")] + criteria.map { Column("findings_per_100.\($0)", $0, numeric: true) },
+            rows: ([team] + agents).map { r in [.text(r.agent, tone: r.agent == team.agent ? .bold : nil)] + criteria.map { c in
+                let value = r.findingsPer100[c] ?? 0, teamValue = team.findingsPer100[c] ?? 0
+                return .number(value, tone: r.agent != team.agent && value > 2 * teamValue && value >= 10 ? .red : value == 0 ? .dim : nil)
+            } }, inCSV: false, onTerminal: false)
+        let chartAgents = agents.filter { $0.scoreMean != nil }.prefix(5)
         var charts: [ReportChart] = []
         if !chartAgents.isEmpty {
             charts.append(.lines(LineChart(
@@ -152,8 +170,9 @@ public struct AgentsReport: PitbossReport, Equatable {
             sections: [
                 .init(key: "team", title: "The team", note: "Everyone the filters take. Findings count when confirmed or not yet judged; scores are the current revision of each review.",
                       columns: columns, rows: [cells(team)], charts: charts),
-                .init(key: "agents", title: "Per agent", note: "“vs team” is the agent's figure minus the team's: red where it is worse.",
+                .init(key: "agents", title: "Per agent", note: "“vs team” is the agent's figure minus the team's: red where it is worse by 5 points or more.",
                       columns: columns, rows: agents.map(cells), emptyText: "no conversations in the selection"),
+                byCriterion,
             ])
     }
 

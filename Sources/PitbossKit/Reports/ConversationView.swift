@@ -91,6 +91,12 @@ public enum LocalTime {
         return String(iso.prefix(10)) + " " + clock + " " + (zone.identifier == "UTC" || zone.identifier == "GMT" ? "UTC" : zone.abbreviation(for: date) ?? zone.identifier)
     }
 
+    /// `2026-11-21 22:04` in the zone, without seconds or the zone's name: for report tables, whose header names the zone.
+    public static func short(_ date: Date, in zone: TimeZone) -> String {
+        let iso = UTCTimestamp.format(date.addingTimeInterval(Double(zone.secondsFromGMT(for: date))))
+        return String(iso.prefix(10)) + " " + String(iso.dropFirst(11).prefix(5))
+    }
+
     /// `+01:02.5` style offsets into a recording.
     public static func offset(_ seconds: Double) -> String {
         let minutes = Int(seconds) / 60

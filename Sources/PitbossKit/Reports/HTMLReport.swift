@@ -62,7 +62,7 @@ public enum HTMLReport {
         }
         out += """
             </main>
-            <footer>Made by Pitboss on \(HTML.escape(LocalTime.format(now, in: zone))). Times are in \(HTML.escape(zone.identifier)). \
+            <footer>Made by Pitboss on \(HTML.escape(LocalTime.format(now, in: zone))). Times are in \(HTML.escape(ReportNumber.zoneName(zone))). \
             Personal data in quoted words is masked.</footer>
             </body>
             </html>
@@ -74,7 +74,7 @@ public enum HTMLReport {
     static func table(_ section: ReportDocument.Section) -> String {
         guard !section.rows.isEmpty else { return "<p class=\"empty\">\(HTML.escape(section.emptyText))</p>\n" }
         let shown = section.columns.indices.filter { !section.columns[$0].onlyInCSV }
-        var out = "<table>\n<thead><tr>"
+        var out = "<div class=\"scroll\"><table>\n<thead><tr>"
         for c in shown { out += "<th\(section.columns[c].numeric ? " class=\"num\"" : "") scope=\"col\">\(HTML.escape(section.columns[c].header))</th>" }
         out += "</tr></thead>\n<tbody>\n"
         for row in section.rows {
@@ -82,6 +82,7 @@ public enum HTMLReport {
             for c in shown {
                 var classes: [String] = []
                 if section.columns[c].numeric { classes.append("num") }
+                if section.columns[c].wraps { classes.append("wrap") }
                 switch row[c].tone {
                 case .red?: classes.append("bad")
                 case .green?: classes.append("good")
@@ -90,11 +91,12 @@ public enum HTMLReport {
                 case .bold?: classes.append("strong")
                 default: break
                 }
-                out += "<td\(classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\"")>\(HTML.escape(row[c].shown))</td>"
+                let content = row[c].trend.map { SVGChart.sparkline($0.values, domain: $0.domain) } ?? HTML.escape(row[c].shown)
+                out += "<td\(classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\"")>\(content)</td>"
             }
             out += "</tr>\n"
         }
-        return out + "</tbody>\n</table>\n"
+        return out + "</tbody>\n</table></div>\n"
     }
 
     /// One style sheet: a sober page on screen, A4 on paper, fonts of the machine (DejaVu and Noto cover Cyrillic,
@@ -119,8 +121,11 @@ public enum HTMLReport {
         svg .threshold { font-size: 11px; fill: #b3261e; font-weight: 600; }
         table { border-collapse: collapse; margin: 4px 0 8px; font-size: 12px; }
         th, td { padding: 3px 8px; border-bottom: 1px solid #e3e7eb; text-align: left; vertical-align: top; }
-        th { background: #f2f4f6; font-weight: 600; }
-        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        th { background: #f2f4f6; font-weight: 600; vertical-align: bottom; }
+        td { white-space: nowrap; }
+        td.wrap { white-space: normal; min-width: 12em; }
+        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+        svg .count { font-size: 9px; }
         td.bad { color: #b3261e; font-weight: 600; }
         td.good { color: #2e7d32; }
         td.warn { color: #8a5a00; }
@@ -128,6 +133,7 @@ public enum HTMLReport {
         td.strong { font-weight: 600; }
         tbody tr:nth-child(even) { background: #fafbfc; }
         .empty { color: #5b6670; font-style: italic; }
+        .scroll { overflow-x: auto; }
         footer { margin-top: 32px; color: #5b6670; font-size: 11px; border-top: 1px solid #e3e7eb; padding-top: 6px; }
         @page { size: A4; margin: 14mm; }
         @media print {
@@ -136,6 +142,8 @@ public enum HTMLReport {
           figure, tr { break-inside: avoid; }
           thead { display: table-header-group; }
           svg.chart { width: 100%; }
+          .scroll { overflow: visible; }
+          td, th { padding: 2px 4px; }
         }
 
         """

@@ -64,13 +64,17 @@ public struct ReportDocument: Sendable {
         public var onlyForPeople: Bool
         /// In CSV but not in the people's table (the interval's bounds when the table shows them combined).
         public var onlyInCSV: Bool
+        /// Text that may wrap in a page's table (words, reasons); every other cell keeps to one line.
+        public var wraps: Bool
 
-        public init(_ key: String, _ header: String? = nil, numeric: Bool = false, onlyForPeople: Bool = false, onlyInCSV: Bool = false) {
+        public init(_ key: String, _ header: String? = nil, numeric: Bool = false, onlyForPeople: Bool = false, onlyInCSV: Bool = false,
+                    wraps: Bool = false) {
             self.key = key
             self.header = header ?? key.replacingOccurrences(of: "_", with: " ")
             self.numeric = numeric
             self.onlyForPeople = onlyForPeople
             self.onlyInCSV = onlyInCSV
+            self.wraps = wraps
         }
     }
 
@@ -79,11 +83,20 @@ public struct ReportDocument: Sendable {
         public var value: String
         public var shown: String
         public var tone: OutputStyle.Tone?
+        /// A trend a page draws as a small line (a terminal shows `shown`, its block characters), on a shared scale.
+        public var trend: (values: [Double?], domain: ClosedRange<Double>)?
 
         public init(value: String, shown: String? = nil, tone: OutputStyle.Tone? = nil) {
             self.value = value
             self.shown = shown ?? value
             self.tone = tone
+        }
+
+        /// A trend: `value` for programs, block characters for a terminal, a line on a page.
+        public static func trend(_ values: [Double?], domain: ClosedRange<Double>?, value: String) -> Cell {
+            var cell = Cell(value: value, shown: ReportNumber.sparkline(values, domain: domain))
+            cell.trend = (values, domain ?? 0...100)
+            return cell
         }
 
         public static func text(_ text: String?, tone: OutputStyle.Tone? = nil) -> Cell { Cell(value: text ?? "", shown: text ?? "–", tone: tone) }
@@ -126,12 +139,26 @@ public enum ReportNumber {
         return (p > 0 && p < 1 ? "<1" : p < 100 && p > 99 ? ">99" : String(format: "%.0f", p)) + "\u{00A0}%"
     }
 
+    /// For an axis: "0", "90 s", "5 m", "1 h 30 m".
+    public static func shortDuration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s == 0 { return "0" }
+        if s % 3600 == 0 { return "\(s / 3600) h" }
+        if s % 60 == 0 { return s >= 3600 ? "\(s / 3600) h \(s % 3600 / 60) m" : "\(s / 60) m" }
+        return duration(seconds)
+    }
+
     /// "45 s", "4 m 05 s", "2 h 10 m".
     public static func duration(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         if s < 60 { return "\(s) s" }
         if s < 3600 { return String(format: "%d m %02d s", s / 60, s % 60) }
         return String(format: "%d h %02d m", s / 3600, s % 3600 / 60)
+    }
+
+    /// How a time zone is named to people: "UTC" for UTC however the system spells it.
+    public static func zoneName(_ zone: TimeZone) -> String {
+        ["UTC", "GMT", "Etc/UTC", "Etc/GMT", "Universal", "Zulu"].contains(zone.identifier) ? "UTC" : zone.identifier
     }
 
     /// A trend in block characters, lowest to highest of its own values (▁…█); a gap where there is no value.

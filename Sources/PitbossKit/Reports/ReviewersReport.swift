@@ -140,7 +140,7 @@ public struct ReviewersReport: PitbossReport, Equatable {
         return ReportDocument(
             title: "Reviewers: pace, dismissals and leniency",
             facts: [.init("Reviewers", String(reviewers.count)), .init("Reviews", String(reviewers.map(\.reviews).reduce(0, +))),
-                    .init("Revisions", String(reviewers.map(\.revisions).reduce(0, +))), .init("Time zone", zone.identifier)],
+                    .init("Revisions", String(reviewers.map(\.revisions).reduce(0, +))), .init("Time zone", ReportNumber.zoneName(zone))],
             sections: [.init(
                 key: "reviewers", title: "Per reviewer",
                 note: "Leniency: the reviewer's mean score minus the other reviewers' on comparable items (same rubric, channel, language and queue reason); red beyond ±10 points. Overturned: their reviews whose score someone else revised.",

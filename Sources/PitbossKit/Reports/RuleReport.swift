@@ -125,7 +125,7 @@ public struct RuleReport: PitbossReport, Codable, Equatable {
                        Column("conversations", numeric: true), Column("confirmed", numeric: true), Column("dismissed", numeric: true),
                        Column("unjudged", numeric: true), Column("precision", onlyInCSV: true), Column("precision_low", onlyInCSV: true),
                        Column("precision_high", onlyInCSV: true), Column("precision_shown", "precision (95 % CI)", onlyForPeople: true),
-                       Column("dismissal_reasons", "dismissed because"), Column("never_fired", onlyInCSV: true)]
+                       Column("dismissal_reasons", "dismissed because", wraps: true), Column("never_fired", onlyInCSV: true)]
         let cells = rows.map { r -> [Cell] in
             let shown = r.precision.map { _ in
                 "\(ReportNumber.percent(r.precision ?? 0)) (\(ReportNumber.percent(r.precisionLow ?? 0))–\(ReportNumber.percent(r.precisionHigh ?? 0)))"

@@ -5,7 +5,19 @@ import Foundation
 /// person with the inspector — can check a chart against the report's JSON.
 enum SVGChart {
     static let width = 680.0
-    static let palette = ["#1f5fae", "#9aa3ad", "#c2571a", "#2e8540", "#7b3fa0"]
+    /// Series colours, told apart in print too; the team (the comparison) is always grey.
+    static let palette = ["#1f5fae", "#c2571a", "#2e8540", "#7b3fa0", "#b8860b", "#00838f", "#c2185b", "#5d4037"]
+    static let teamColour = "#9aa3ad"
+
+    /// Each series' colour, in order: grey for the team, the palette for the others.
+    static func colours(_ names: [String]) -> [String] {
+        var next = 0
+        return names.map { name in
+            if name == "team" { return teamColour }
+            defer { next += 1 }
+            return palette[next % palette.count]
+        }
+    }
     static let ink = "#1d2329", faint = "#d8dde3", bad = "#b3261e", good = "#2e7d32"
 
     static func render(_ chart: ReportChart, id: String) -> String {
@@ -42,16 +54,18 @@ enum SVGChart {
         "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(f(width))\"\(dash ? " stroke-dasharray=\"5 3\"" : "")/>"
     }
 
-    /// A legend of the series names, right-aligned at the top.
-    private static func legend(_ names: [String], y: Double = 14) -> String {
-        var out = "", x = width
-        for (i, name) in names.enumerated().reversed() {
-            let w = Double(TerminalWidth.of(name)) * 6.5 + 22
-            x -= w
-            out += "<rect x=\"\(f(x))\" y=\"\(f(y - 9))\" width=\"10\" height=\"10\" fill=\"\(palette[i % palette.count])\"/>"
+    /// A legend of the series names under the title, in as many lines as it takes; how tall it is.
+    private static func legend(_ names: [String], top: Double = 24) -> (svg: String, height: Double) {
+        guard !names.isEmpty else { return ("", 0) }
+        var out = "", x = 0.0, y = top + 10
+        for (name, colour) in zip(names, colours(names)) {
+            let w = Double(TerminalWidth.of(name)) * 6.2 + 26
+            if x > 0, x + w > width { x = 0; y += 15 }
+            out += "<rect x=\"\(f(x))\" y=\"\(f(y - 9))\" width=\"10\" height=\"10\" fill=\"\(colour)\"/>"
             out += text(name, x: x + 14, y: y)
+            x += w
         }
-        return out
+        return (out, y - top + 8)
     }
 
     /// Round tick values across a range.
@@ -73,14 +87,15 @@ enum SVGChart {
     // MARK: charts
 
     static func lines(_ c: LineChart, id: String) -> String {
-        let left = 56.0, right = 16.0, top = 34.0, plotHeight = 200.0, bottom = 64.0
+        let key = legend(c.series.map(\.name))
+        let left = 56.0, right = 24.0, top = 34.0 + key.height, plotHeight = 200.0, bottom = 64.0
         let height = top + plotHeight + bottom
         let plotWidth = width - left - right
         let n = max(1, c.categories.count)
         let lo = c.domain.lowerBound, hi = c.domain.upperBound
         func x(_ i: Int) -> Double { left + (n == 1 ? plotWidth / 2 : plotWidth * Double(i) / Double(n - 1)) }
         func y(_ v: Double) -> Double { top + plotHeight * (1 - (min(hi, max(lo, v)) - lo) / max(hi - lo, 1e-9)) }
-        var out = open(id, title: c.title, height: height) + legend(c.series.map(\.name))
+        var out = open(id, title: c.title, height: height) + key.svg
         for t in ticks(c.domain) {
             out += line(left, y(t), width - right, y(t))
             out += text(ReportNumber.plain(t), x: left - 6, y: y(t) + 4, anchor: "end")
@@ -93,12 +108,11 @@ enum SVGChart {
         }
         for marker in c.markers {
             guard let i = c.categories.firstIndex(of: marker.category) else { continue }
-            let colour = marker.filled ? good : palette[2]
+            let colour = marker.filled ? good : palette[1]
             out += line(x(i), top, x(i), top + plotHeight, stroke: colour, dash: true)
             out += "<path class=\"marker\" data-x=\"\(e(marker.category))\" data-label=\"\(e(marker.label))\" d=\"M\(f(x(i))) \(f(top + plotHeight + 22)) l-5 9 h10 z\" fill=\"\(marker.filled ? colour : "white")\" stroke=\"\(colour)\"><title>\(e(marker.label))</title></path>"
         }
-        for (s, series) in c.series.enumerated() {
-            let colour = palette[s % palette.count]
+        for (series, colour) in zip(c.series, colours(c.series.map(\.name))) {
             // A gap where a week has no value: the line breaks instead of bridging it.
             var path = "", pen = false
             for (i, v) in series.values.enumerated() {
@@ -118,7 +132,8 @@ enum SVGChart {
     }
 
     static func bars(_ c: BarChart, id: String) -> String {
-        let left = 150.0, right = 56.0, top = 34.0, bottom = 40.0
+        let key = c.series.count > 1 ? legend(c.series.map(\.name)) : (svg: "", height: 0)
+        let left = 150.0, right = 56.0, top = 40.0 + key.height, bottom = 40.0
         let barHeight = 11.0, gap = 8.0
         let groupHeight = Double(c.series.count) * barHeight + gap
         let plotHeight = max(groupHeight, Double(c.categories.count) * groupHeight)
@@ -127,7 +142,8 @@ enum SVGChart {
         let maxValue = max(c.series.flatMap { $0.values.compactMap { $0 } }.max() ?? 0, 1e-9)
         let domain = 0...(ticks(0...maxValue).last.map { max($0, maxValue) } ?? maxValue)
         func x(_ v: Double) -> Double { left + plotWidth * v / domain.upperBound }
-        var out = open(id, title: c.title, height: height) + (c.series.count > 1 ? legend(c.series.map(\.name)) : "")
+        var out = open(id, title: c.title, height: height) + key.svg
+        let seriesColours = colours(c.series.map(\.name))
         for t in ticks(domain) {
             out += line(x(t), top, x(t), top + plotHeight)
             out += text(ReportNumber.plain(t), x: x(t), y: top + plotHeight + 14, anchor: "middle")
@@ -138,7 +154,7 @@ enum SVGChart {
             for (s, series) in c.series.enumerated() {
                 guard k < series.values.count, let v = series.values[k] else { continue }
                 let y = groupTop + Double(s) * barHeight
-                out += "<rect class=\"bar\" data-series=\"\(e(series.name))\" data-x=\"\(e(category))\" data-value=\"\(value(v))\" x=\"\(f(left))\" y=\"\(f(y))\" width=\"\(f(max(0.5, x(v) - left)))\" height=\"\(f(barHeight - 1))\" fill=\"\(palette[s % palette.count])\"><title>\(e(series.name)), \(e(category)): \(e(String(format: "%.1f", v)))</title></rect>"
+                out += "<rect class=\"bar\" data-series=\"\(e(series.name))\" data-x=\"\(e(category))\" data-value=\"\(value(v))\" x=\"\(f(left))\" y=\"\(f(y))\" width=\"\(f(max(0.5, x(v) - left)))\" height=\"\(f(barHeight - 1))\" fill=\"\(seriesColours[s])\"><title>\(e(series.name)), \(e(category)): \(e(String(format: "%.1f", v)))</title></rect>"
                 out += text(String(format: "%.1f", v), x: x(v) + 4, y: y + barHeight - 2, cls: "value")
             }
         }
@@ -200,6 +216,9 @@ enum SVGChart {
                 let share = Double(count) / Double(maxValue)
                 let fill = count == 0 ? "#ffffff" : String(format: "rgb(%d,%d,%d)", Int(232 - 201 * share), Int(240 - 145 * share), Int(250 - 76 * share))
                 out += "<rect class=\"cell\" data-row=\"\(e(row))\" data-x=\"\(e(column))\" data-value=\"\(count)\" x=\"\(f(left + Double(k) * cellWidth))\" y=\"\(f(y))\" width=\"\(f(cellWidth - 1))\" height=\"\(f(rowHeight - 1))\" fill=\"\(fill)\" stroke=\"\(faint)\"><title>\(e(row)), \(e(column)): \(count)</title></rect>"
+                if count > 0 {
+                    out += "<text class=\"count\" x=\"\(f(left + (Double(k) + 0.5) * cellWidth))\" y=\"\(f(y + rowHeight - 5))\" text-anchor=\"middle\" fill=\"\(share > 0.55 ? "white" : ink)\">\(count)</text>"
+                }
             }
         }
         for (k, column) in c.columns.enumerated() where k % 2 == 0 {
@@ -242,6 +261,22 @@ enum SVGChart {
         guard let dash = common.lastIndex(of: "-") else { return labels }
         let cut = first.distance(from: first.startIndex, to: dash) + 1
         return labels.map { String($0.dropFirst(cut)) }
+    }
+
+    /// A trend small enough for a table cell: a line through the values (a gap where there is none), a dot on the last.
+    static func sparkline(_ values: [Double?], domain: ClosedRange<Double>) -> String {
+        let w = 64.0, h = 16.0, n = max(1, values.count - 1)
+        func x(_ i: Int) -> Double { values.count == 1 ? w / 2 : 2 + (w - 4) * Double(i) / Double(n) }
+        func y(_ v: Double) -> Double { 2 + (h - 4) * (1 - (min(domain.upperBound, max(domain.lowerBound, v)) - domain.lowerBound) / max(domain.upperBound - domain.lowerBound, 1e-9)) }
+        var path = "", pen = false, dots = ""
+        for (i, v) in values.enumerated() {
+            guard let v else { pen = false; continue }
+            path += (pen ? " L" : "M") + "\(f(x(i))) \(f(y(v)))"
+            pen = true
+            dots += "<circle cx=\"\(f(x(i)))\" cy=\"\(f(y(v)))\" r=\"1.5\" fill=\"\(palette[0])\"/>"
+        }
+        return "<svg class=\"spark\" viewBox=\"0 0 \(f(w)) \(f(h))\" width=\"\(f(w))\" height=\"\(f(h))\" role=\"img\" aria-label=\"trend\">"
+            + (path.isEmpty ? "" : "<path d=\"\(path)\" fill=\"none\" stroke=\"\(palette[0])\" stroke-width=\"1.5\"/>") + dots + "</svg>"
     }
 
     /// A label cut to fit beside a chart, with an ellipsis (the full text is in the table).

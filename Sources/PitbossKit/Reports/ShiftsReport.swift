@@ -207,7 +207,11 @@ public struct ShiftsReport: PitbossReport, Equatable {
                 byChannel: Dictionary(uniqueKeysWithValues: channels.indices.map { (channels[$0].rawValue, t.perChannel[$0]) }),
                 flagged: t.flagged, flaggedShare: t.conversations > 0 ? Double(t.flagged) / Double(t.conversations) : nil, backlog: t.backlog,
                 slaMeasured: slaMeasured, withinSLA: within, withinSLAShare: slaMeasured > 0 ? Double(within) / Double(slaMeasured) : nil))
-            for hour in 0..<24 where t.hours[hour].contains(where: { $0 > 0 }) {
+            // In the shift's own order: a night from 22 to 6 lists 22, 23, 0, 1 …
+            let firstHour = calendar.moment(utc: t.from)?.hour ?? 0
+            for step in 0..<24 {
+                let hour = (firstHour + step) % 24
+                guard t.hours[hour].contains(where: { $0 > 0 }) else { continue }
                 report.hours.append(HourRow(shift: names[s], hour: hour, conversations: t.hours[hour].reduce(0, +),
                                             byChannel: Dictionary(uniqueKeysWithValues: channels.indices.map { (channels[$0].rawValue, t.hours[hour][$0]) })))
             }
@@ -227,7 +231,7 @@ public struct ShiftsReport: PitbossReport, Equatable {
         typealias Column = ReportDocument.Column
         typealias Cell = ReportDocument.Cell
         let channelNames = Channel.allCases.map(\.rawValue)
-        let time = { (date: Date) in LocalTime.format(date, in: zone) }
+        let time = { (date: Date) in LocalTime.short(date, in: zone) }
         let shiftRows = shifts.map { s -> [Cell] in
             [.text(s.shift), Cell(value: UTCTimestamp.format(s.from), shown: time(s.from)), Cell(value: UTCTimestamp.format(s.until), shown: time(s.until)),
              .int(s.conversations)] + channelNames.map { .int(s.byChannel[$0] ?? 0) }
@@ -255,14 +259,14 @@ public struct ShiftsReport: PitbossReport, Equatable {
         var charts: [ReportChart] = []
         if !shifts.isEmpty {
             charts.append(.heatmap(Heatmap(title: "Conversations by " + (perShift ? "shift" : "shift name") + " and hour of the day",
-                                           xLabel: "hour the conversation started (\(zone.identifier))", yLabel: perShift ? "shift" : "shift name",
+                                           xLabel: "hour the conversation started (\(ReportNumber.zoneName(zone)))", yLabel: perShift ? "shift" : "shift name",
                                            columns: (0..<24).map { String(format: "%02d", $0) }, rows: heatRows, values: heat)))
         }
         let distributionCharts = firstResponseDistributions.map { d -> ReportChart in
-            .histogram(Histogram(title: "First-response time, \(d.channel.rawValue): conversations by wait, against the \(ReportNumber.duration(d.slaSeconds)) SLA",
+            .histogram(Histogram(title: "First-response time, \(d.channel.rawValue): conversations by wait, against the \(ReportNumber.shortDuration(d.slaSeconds)) SLA",
                                  xLabel: "time to the first agent reply (the last bar: longer, or never answered)", yLabel: "conversations",
                                  bins: d.bins.map { Histogram.Bin(lower: $0.lower, upper: $0.upper, count: $0.count) },
-                                 threshold: (d.slaSeconds, "SLA \(ReportNumber.duration(d.slaSeconds))"), boundLabel: { ReportNumber.duration($0) }))
+                                 threshold: (d.slaSeconds, "SLA \(ReportNumber.shortDuration(d.slaSeconds))"), boundLabel: { ReportNumber.shortDuration($0) }))
         }
         let total = shifts.map(\.conversations).reduce(0, +), measured = shifts.map(\.slaMeasured).reduce(0, +)
         return ReportDocument(
@@ -270,10 +274,10 @@ public struct ShiftsReport: PitbossReport, Equatable {
             facts: [.init("Shifts", String(shifts.count)), .init("Conversations", String(total)),
                     .init("Flagged", total > 0 ? ReportNumber.percent(Double(shifts.map(\.flagged).reduce(0, +)) / Double(total)) : "–"),
                     .init("Within SLA", measured > 0 ? ReportNumber.percent(Double(shifts.map(\.withinSLA).reduce(0, +)) / Double(measured)) : "–"),
-                    .init("Backlog", String(shifts.map(\.backlog).reduce(0, +))), .init("Time zone", zone.identifier)],
+                    .init("Backlog", String(shifts.map(\.backlog).reduce(0, +))), .init("Time zone", ReportNumber.zoneName(zone))],
             sections: [
                 .init(key: "shifts", title: "Per shift", note: "Volume by channel; within SLA counts the conversations of channels with a first-response target, an unanswered customer as late; the backlog is queue items not yet scored.",
-                      columns: [Column("shift"), Column("from", "first start"), Column("until", "last start"), Column("conversations", "conv.", numeric: true)]
+                      columns: [Column("shift"), Column("from", "first start (\(ReportNumber.zoneName(zone)))"), Column("until", "last start"), Column("conversations", "conv.", numeric: true)]
                         + channelNames.map { Column("by_channel.\($0)", $0, numeric: true) }
                         + [Column("flagged", numeric: true), Column("flagged_share", "flagged %", numeric: true), Column("sla_measured", "SLA measured", numeric: true),
                            Column("within_sla", "within", numeric: true), Column("within_sla_share", "within %", numeric: true), Column("backlog", numeric: true)],
@@ -286,7 +290,7 @@ public struct ShiftsReport: PitbossReport, Equatable {
                                 Column("sla_seconds", "SLA", numeric: true), Column("within_sla", "within", numeric: true),
                                 Column("within_sla_share", "within %", numeric: true)],
                       rows: channelRows, charts: distributionCharts, emptyText: "no conversations in the selection"),
-                .init(key: "hours", title: "By hour of the day", note: "Conversations by the hour they started, in \(zone.identifier).",
+                .init(key: "hours", title: "By hour of the day", note: "Conversations by the hour they started, in \(ReportNumber.zoneName(zone)).",
                       columns: [Column("shift"), Column("hour", numeric: true), Column("conversations", "conv.", numeric: true)]
                         + channelNames.map { Column("by_channel.\($0)", $0, numeric: true) },
                       rows: hours.map { h in [.text(h.shift), .int(h.hour), .int(h.conversations)] + channelNames.map { .int(h.byChannel[$0] ?? 0) } },
