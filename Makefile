@@ -82,14 +82,19 @@ demo: build
 	@echo "== pitboss retrain outcomes (every assignment, and what each module achieved)"
 	$(BIN) retrain outcomes --db $(DEMO_DB)
 	@echo
-	@echo "== the rest of the queue scored by three reviewers (pitboss score; a conversation with a courtesy finding fails courtesy, every finding confirmed)"
+	@echo "== the rest of the queue scored by three reviewers (pitboss score: a courtesy finding fails courtesy; findings confirmed,"
+	@echo "   except that qa.oleg dismisses verify-before-account-details, the player having been verified in an earlier chat)"
 	@i=0; for row in $$($(BIN) queue list --db $(DEMO_DB) --status open --format csv | tail -n +2 | cut -d, -f1,2); do \
 	  item=$${row%%,*}; conversation=$${row#*,}; i=$$((i + 1)); \
 	  case $$((i % 3)) in 0) who=qa.maria;; 1) who=qa.oleg;; *) who=qa.selin;; esac; \
-	  found=$$($(BIN) findings --db $(DEMO_DB) --conversation $$conversation --format json); \
-	  courtesy=pass; echo "$$found" | grep -q '"criterion" : "courtesy"' && courtesy=fail; \
-	  ids=$$(echo "$$found" | sed -n 's/^ *"id" : \([0-9]*\),$$/F\1/p' | paste -sd, -); \
-	  $(BIN) score $$item --db $(DEMO_DB) --as $$who $${ids:+--confirm $$ids} \
+	  found=$$($(BIN) findings --db $(DEMO_DB) --conversation $$conversation --format csv | tail -n +2 | cut -d, -f1,4,5); \
+	  courtesy=pass; echo "$$found" | grep -q ',courtesy$$' && courtesy=fail; \
+	  set --; for f in $$(echo "$$found" | cut -d, -f1,2); do \
+	    if [ $$who = qa.oleg ] && [ "$${f#*,}" = verify-before-account-details ]; then \
+	      set -- "$$@" --dismiss "F$${f%%,*}:the player was verified in an earlier chat"; \
+	    else set -- "$$@" --confirm "F$${f%%,*}"; fi; \
+	  done; \
+	  $(BIN) score $$item --db $(DEMO_DB) --as $$who "$$@" \
 	    --set greeting=pass,courtesy=$$courtesy,accuracy=pass,closing=pass,responsible-gambling=na,sla=na,verification=na,script=pass > /dev/null || exit 1; \
 	done; echo "scored $$i items"
 	$(BIN) score chat-20261121-0008 --db $(DEMO_DB) --as qa.lead --revise 'Blame and brush-off: auto-fail is for abuse, not this; courtesy stays failed' \
