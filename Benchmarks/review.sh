@@ -12,19 +12,8 @@ cd "$(dirname "$0")/.."
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(100000)
 kit=../shared/bench
 [ -f "$kit/gen_corpus.py" ] || { echo "missing $kit (the shared benchmark kit)"; exit 66; }
-[ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install -y time"; exit 69; }
-data=Benchmarks/data; mkdir -p "$data"
-swift build -c release >/dev/null
-bin=$PWD/.build/release/pitboss
-
-measure() {  # label, command...
-  local label=$1; shift
-  /usr/bin/time -o "$data/time.txt" -f '%e %M' "$@" > "$data/out.txt"
-  read -r seconds rss < "$data/time.txt"
-  printf '%-44s %7.2f s  %7.1f MB peak\n' "$label" "$seconds" "$(awk "BEGIN {print $rss / 1024}")"
-}
-
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(date -u +%Y-%m-%d)"
+data=Benchmarks/data
+. Benchmarks/measure.sh
 for n in "${sizes[@]}"; do
   corpus=$data/corpus-$n.jsonl
   [ -s "$corpus" ] || python3 "$kit/gen_corpus.py" "$n" "$corpus"
