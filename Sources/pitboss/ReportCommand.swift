@@ -6,23 +6,25 @@ import PitbossKit
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Reports from the stored findings and reviews.",
+        abstract: "Reports from the stored conversations, findings, reviews and retraining, as a table, JSON, CSV or an HTML page.",
+        discussion: "Example: pitboss report shift 2026-11-21-night --format html -o night.html",
         subcommands: [Agents.self, Agent.self, Shifts.self, Shift.self, Reviewers.self, Rules.self, Retraining.self]
     )
 
-    /// The conversations a report covers: the same filters as flag, plus languages.
+    /// The conversations a report covers, by when they started, their channel and language.
     struct Filters: ParsableArguments {
-        @Option(help: "Only conversations that started at or after this time (a date or an ISO time).") var since: String?
+        @Option(help: "Only conversations that started at or after this time (a date or an ISO time, in the workspace's zone).") var since: String?
         @Option(help: "Only conversations that started before this time.") var until: String?
-        @Option(help: "Only this shift id (e.g. 2026-11-21-night).") var shift: String?
-        @Option(help: "Only this agent's conversations.") var agent: String?
-        @Option(help: "Only this channel.") var channel: String?
+        @Option(help: "Only this channel (chat, email, call, messenger).") var channel: String?
         @Option(parsing: .singleValue, help: "Only conversations in this language (repeat, or a,b).") var language: [String] = []
 
-        func selection(zone: TimeZone) throws -> FlagSelection {
+        func selection(zone: TimeZone, shift: String? = nil, agent: String? = nil) throws -> FlagSelection {
             var selection = FlagSelection(shift: shift, since: try Arguments.time(since, "--since", zone: zone),
                                           until: try Arguments.time(until, "--until", zone: zone), agent: agent,
                                           channel: try channel.map { try Arguments.channel($0) })
+            if let since = selection.since, let until = selection.until, since >= until {
+                throw PitbossError.usage("--since \(self.since ?? "") is not before --until \(self.until ?? ""): nothing could start in between")
+            }
             let languages = language.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
             if !languages.isEmpty { selection.languages = languages }
             return selection
@@ -40,8 +42,9 @@ struct ReportCommand: ParsableCommand {
             }
         }
 
-        func write(_ report: some PitbossReport, zone: TimeZone) throws {
-            let text = report.render(format, style: output == nil ? Console.stdoutStyle : .plain, zone: zone)
+        /// `scope`: what the filters selected, said at the top of the report.
+        func write(_ report: some PitbossReport, zone: TimeZone, scope: String? = nil) throws {
+            let text = report.render(format, style: output == nil ? Console.stdoutStyle : .plain, zone: zone, scope: scope)
             guard let output else { return try Console.out(text) }
             do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
                 throw PitbossError.cannotWrite("cannot write \(output): \(error.localizedDescription)")
@@ -49,13 +52,22 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
+    /// The workspace rubric's criteria, in scorecard order; none when it cannot be read (the report then orders them as found).
+    static func criteria(_ workspace: Workspace) -> [String] {
+        (try? RubricCommand.load(workspace.config.rubricPath))?.criteria.map(\.id) ?? []
+    }
+
+    static func today(_ workspace: Workspace) -> String { LocalTime.day(Date(), in: workspace.config.timeZone) }
+
     struct Agents: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Per agent: conversations, share flagged, findings per 100 by criterion, QA score and its weekly trend, retraining — beside the team.",
             discussion: "Example: pitboss report agents --since 2026-10-01 --sort flagged")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var filters: Filters
-        @Option(help: "Order: score (lowest first), flagged, findings, conversations, retraining or agent.") var sort: AgentsReport.Sort = .score
+        @Option(help: "Only this shift id (e.g. 2026-11-21-night).") var shift: String?
+        @Option(help: "Only this agent's conversations.") var agent: String?
+        @Option(help: "Order: score (lowest first), flagged, findings, conversations or retraining (most first), agent (A–Z).") var sort: AgentsReport.Sort = .score
         @Option(help: "Weeks in the score trend, ending with the last week covered.") var weeks: Int = 6
         @OptionGroup var output: Output
 
@@ -67,10 +79,10 @@ struct ReportCommand: ParsableCommand {
             try reportingErrors {
                 let workspace = try global.openWorkspace(.read)
                 let zone = workspace.config.timeZone
-                let report = try AgentsReport.fetch(from: workspace.database, selection: filters.selection(zone: zone),
-                                                    criteria: try ReportCommand.criteria(workspace), weeks: weeks, sort: sort, zone: zone,
-                                                    today: LocalTime.day(Date(), in: zone))
-                try output.write(report, zone: zone)
+                let selection = try filters.selection(zone: zone, shift: shift, agent: agent)
+                let report = try AgentsReport.fetch(from: workspace.database, selection: selection, criteria: ReportCommand.criteria(workspace),
+                                                    weeks: weeks, sort: sort, zone: zone, today: ReportCommand.today(workspace))
+                try output.write(report, zone: zone, scope: ReportScope.describe(selection, zone: zone))
             }
         }
     }
@@ -82,23 +94,24 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The agent's id, as in the transcripts.") var agent: String
         @OptionGroup var filters: Filters
+        @Option(help: "Only this shift id (e.g. 2026-11-21-night).") var shift: String?
         @Option(help: "Weeks in the score trend, ending with the last week covered.") var weeks: Int = 12
         @OptionGroup var personalData: PersonalDataOptions
         @OptionGroup var output: Output
 
         func validate() throws {
             guard (1...104).contains(weeks) else { throw ValidationError("--weeks must be 1 to 104") }
-            if filters.agent != nil { throw ValidationError("the agent is the argument; --agent is for the other reports") }
         }
 
         func run() throws {
             try reportingErrors {
                 let workspace = try global.openWorkspace(.read)
                 let zone = workspace.config.timeZone
-                let report = try AgentReport.fetch(from: workspace.database, agent: agent, selection: filters.selection(zone: zone),
-                                                   criteria: try ReportCommand.criteria(workspace), weeks: weeks, zone: zone,
-                                                   today: LocalTime.day(Date(), in: zone), mask: personalData.mask)
-                try output.write(report, zone: zone)
+                let selection = try filters.selection(zone: zone, shift: shift)
+                let report = try AgentReport.fetch(from: workspace.database, agent: agent, selection: selection,
+                                                   criteria: ReportCommand.criteria(workspace), weeks: weeks, zone: zone,
+                                                   today: ReportCommand.today(workspace), mask: personalData.mask)
+                try output.write(report, zone: zone, scope: ReportScope.describe(selection, zone: zone))
             }
         }
     }
@@ -106,14 +119,16 @@ struct ReportCommand: ParsableCommand {
     struct Shifts: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Per shift: volume by channel and hour, share flagged, first-response p50/p90/max against each channel's SLA, backlog.",
-            discussion: "Example: pitboss report shifts --since 2026-11-16 --format html -o week.html")
+            discussion: "Example: pitboss report shifts --since 2026-11-16 --until 2026-11-23 --format html -o week.html")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var filters: Filters
-        @Option(help: "The rubric whose first_response timing rules set each channel's SLA (default: the workspace's).") var rubric: String?
+        @Option(help: "Only this shift id (e.g. 2026-11-21-night).") var shift: String?
+        @Option(help: "Only this agent's conversations.") var agent: String?
+        @Option(help: "The rubric file whose first_response timing rules set each channel's SLA (default: the workspace's).") var rubric: String?
         @OptionGroup var output: Output
 
         func run() throws {
-            try reportingErrors { try ReportCommand.shifts(global: global, selection: { try filters.selection(zone: $0) }, rubric: rubric, output: output) }
+            try reportingErrors { try ReportCommand.shifts(global: global, filters: filters, shift: shift, agent: agent, rubric: rubric, output: output) }
         }
     }
 
@@ -123,29 +138,23 @@ struct ReportCommand: ParsableCommand {
             discussion: "Example: pitboss report shift 2026-11-21-night --format html -o night.html")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The shift's id, e.g. 2026-11-21-night.") var shift: String
-        @Option(parsing: .singleValue, help: "Only conversations in this language (repeat, or a,b).") var language: [String] = []
-        @Option(help: "Only this channel.") var channel: String?
-        @Option(help: "The rubric whose first_response timing rules set each channel's SLA (default: the workspace's).") var rubric: String?
+        @OptionGroup var filters: Filters
+        @Option(help: "Only this agent's conversations.") var agent: String?
+        @Option(help: "The rubric file whose first_response timing rules set each channel's SLA (default: the workspace's).") var rubric: String?
         @OptionGroup var output: Output
 
         func run() throws {
-            try reportingErrors {
-                var filters = try Filters.parse([])
-                filters.shift = shift
-                filters.language = language
-                filters.channel = channel
-                let chosen = filters
-                try ReportCommand.shifts(global: global, selection: { try chosen.selection(zone: $0) }, rubric: rubric, output: output)
-            }
+            try reportingErrors { try ReportCommand.shifts(global: global, filters: filters, shift: shift, agent: agent, rubric: rubric, output: output) }
         }
     }
 
-    static func shifts(global: GlobalOptions, selection: (TimeZone) throws -> FlagSelection, rubric: String?, output: Output) throws {
+    static func shifts(global: GlobalOptions, filters: Filters, shift: String?, agent: String?, rubric: String?, output: Output) throws {
         let workspace = try global.openWorkspace(.read)
         let zone = workspace.config.timeZone
+        let selection = try filters.selection(zone: zone, shift: shift, agent: agent)
         let targets = try RubricCommand.load(rubric ?? workspace.config.rubricPath).firstResponseTargets
-        let report = try ShiftsReport.fetch(from: workspace.database, selection: selection(zone), slaTargets: targets, zone: zone)
-        try output.write(report, zone: zone)
+        let report = try ShiftsReport.fetch(from: workspace.database, selection: selection, slaTargets: targets, zone: zone)
+        try output.write(report, zone: zone, scope: ReportScope.describe(selection, zone: zone))
     }
 
     struct Reviewers: ParsableCommand {
@@ -154,29 +163,58 @@ struct ReportCommand: ParsableCommand {
             discussion: "Example: pitboss report reviewers --since 2026-11-01")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var filters: Filters
+        @Option(help: "Only this shift id (e.g. 2026-11-21-night).") var shift: String?
+        @Option(help: "Only reviews of this agent's conversations.") var agent: String?
         @OptionGroup var output: Output
 
         func run() throws {
             try reportingErrors {
                 let workspace = try global.openWorkspace(.read)
                 let zone = workspace.config.timeZone
-                try output.write(try ReviewersReport.fetch(from: workspace.database, selection: filters.selection(zone: zone), zone: zone), zone: zone)
+                let selection = try filters.selection(zone: zone, shift: shift, agent: agent)
+                try output.write(try ReviewersReport.fetch(from: workspace.database, selection: selection, zone: zone), zone: zone,
+                                 scope: ReportScope.describe(selection, zone: zone))
             }
         }
     }
 
-    /// The workspace rubric's criteria, in scorecard order; none when it cannot be read (the report then orders them as found).
-    static func criteria(_ workspace: Workspace) throws -> [String] {
-        (try? RubricCommand.load(workspace.config.rubricPath))?.criteria.map(\.id) ?? []
+    struct Rules: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per rule: fires, conversations, confirmed / dismissed / not judged, precision with a 95 % Wilson interval, the commonest dismissal reasons, and rules that never fire.",
+            discussion: "Example: pitboss report rules --since 2026-11-01 --channel chat --rubric casino-support")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var filters: Filters
+        @Option(help: "Only this shift id (e.g. 2026-11-21-night).") var shift: String?
+        @Option(help: "Only this agent's conversations.") var agent: String?
+        @Option(help: "Only this rubric: its 'rubric:' name, or its file.") var rubric: String?
+        @OptionGroup var output: Output
+
+        func run() throws {
+            try reportingErrors {
+                let config = try global.workspaceConfig()
+                // The rubrics whose rules are listed even when they never fired: those flag uses.
+                var rubrics = try config.effectiveRoutes.map { try RubricCommand.load($0.rubricPath) }
+                var name = rubric
+                if let rubric, rubric.hasSuffix(".yaml") || rubric.hasSuffix(".yml") || rubric.contains("/") {
+                    let file = try RubricCommand.load(rubric)
+                    rubrics.append(file)
+                    name = file.name
+                }
+                let selection = try filters.selection(zone: config.timeZone, shift: shift, agent: agent)
+                let report = try RuleReport.fetch(from: global.openWorkspace(.read).database, selection: selection, rubricName: name, rubrics: rubrics)
+                try output.write(report, zone: config.timeZone, scope: ReportScope.describe(selection, zone: config.timeZone))
+            }
+        }
     }
 
     struct Retraining: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Retraining per module: open, overdue, completed, cancelled, and the outcomes; and outcomes per criterion.")
+            abstract: "Retraining per module: open, overdue, completed, cancelled, and the outcomes; and outcomes per criterion.",
+            discussion: "Example: pitboss report retraining --module de-escalation --format csv -o retraining.csv")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this agent's assignments.") var agent: String?
         @Option(help: "Only this module's.") var module: String?
-        @Option(help: "The rubric whose findings the outcomes count (default: the workspace's).") var rubric: String?
+        @Option(help: "The rubric file whose findings the outcomes count (default: the workspace's).") var rubric: String?
         @OptionGroup var output: Output
 
         func run() throws {
@@ -185,32 +223,13 @@ struct ReportCommand: ParsableCommand {
                 let loaded = try RubricCommand.load(rubric ?? workspace.config.rubricPath)
                 let all = try workspace.retraining.list(agent: agent, module: module)
                 if all.isEmpty, agent != nil || module != nil {
-                    throw PitbossError.usage("no retraining assignment matches" + (agent.map { " agent '\($0)'" } ?? "") + (module.map { " module '\($0)'" } ?? "")
+                    throw PitbossError.badInput("no retraining assignment matches" + (agent.map { " agent '\($0)'" } ?? "") + (module.map { " module '\($0)'" } ?? "")
                         + "; see pitboss retrain list")
                 }
                 let outcomes = try workspace.retrainingOutcomes(all.filter { $0.state != .cancelled }.reversed(), rubric: loaded)
-                let report = RetrainingStatusReport(assignments: all, outcomes: outcomes, today: LocalTime.day(Date(), in: workspace.config.timeZone))
-                try output.write(report, zone: workspace.config.timeZone)
-            }
-        }
-    }
-
-    struct Rules: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Per rule: fires, conversations, confirmed / dismissed / not judged, precision with a 95 % Wilson interval, the commonest dismissal reasons, and rules that never fire.")
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var filters: Filters
-        @Option(help: "Only this rubric (its 'rubric:' name).") var rubric: String?
-        @OptionGroup var output: Output
-
-        func run() throws {
-            try reportingErrors {
-                let config = try global.workspaceConfig()
-                // The rubrics whose rules are listed even when they never fired: those flag uses.
-                let rubrics = try config.effectiveRoutes.map { try RubricCommand.load($0.rubricPath) }
-                let report = try RuleReport.fetch(from: global.openWorkspace(.read).database, selection: filters.selection(zone: config.timeZone),
-                                                  rubricName: rubric, rubrics: rubrics)
-                try output.write(report, zone: config.timeZone)
+                let report = RetrainingStatusReport(assignments: all, outcomes: outcomes, today: ReportCommand.today(workspace))
+                let scope = [agent.map { "agent \($0)" }, module.map { "module \($0)" }].compactMap { $0 }.joined(separator: " · ")
+                try output.write(report, zone: workspace.config.timeZone, scope: scope.isEmpty ? "every assignment" : scope)
             }
         }
     }

@@ -139,7 +139,7 @@ struct ReportsTests {
         #expect(report.weeks == ["2026-W46", "2026-W47"])
         #expect(report.retraining.map(\.module) == ["de-escalation"] && report.retraining[0].assignedWeek == "2026-W46" && report.retraining[0].completedWeek == nil)
         #expect { try AgentReport.fetch(from: floor.database, agent: "en.bors", zone: ReportFloor.utc, today: ReportFloor.today) } throws: {
-            "\($0)".contains("agent 'en.bors' has no conversation in the selection; agents with a similar id: en.boris")
+            "\($0)".contains("agent 'en.bors' has no conversation in the selection; similar: en.boris")
         }
     }
 
@@ -205,7 +205,7 @@ struct ReportsTests {
         // 30 s → first bin, 60 and 90 → second, 20 (d1) → first, 400 → seventh (360–420), never answered → the open last bin.
         #expect(distribution.bins.map(\.count) == [2, 2, 0, 0, 0, 0, 1, 0, 0, 0, 1])
         #expect { try ShiftsReport.fetch(from: database, selection: FlagSelection(shift: "2026-11-21-nite"), zone: malta) } throws: {
-            "\($0)".contains("no conversation is in shift '2026-11-21-nite'; shifts with a similar id: 2026-11-21-night")
+            "\($0)".contains("no conversation is stored for shift '2026-11-21-nite'; similar: 2026-11-21-night")
         }
     }
 

@@ -41,9 +41,15 @@ struct ReportCommandTests {
     func refusals() throws {
         try prepare()
         let agent = try pitboss.run("report", "agent", "en.a99x")
-        #expect(agent.status == 64 && agent.stderr.contains("agent 'en.a99x' has no conversation"), "\(agent.stderr)")
+        #expect(agent.status == 65 && agent.stderr.contains("agent 'en.a99x' has no conversation"), "\(agent.stderr)")
         let shift = try pitboss.run("report", "shift", "2026-11-21-nite")
-        #expect(shift.status == 64 && shift.stderr.contains("shifts with a similar id: 2026-11-21-night"), "\(shift.stderr)")
+        #expect(shift.status == 65 && shift.stderr.contains("similar: 2026-11-21-night"), "\(shift.stderr)")
+        // A filter that names nothing is the same error in every report, not an empty report.
+        for report in ["agents", "shifts", "reviewers", "rules"] {
+            let filtered = try pitboss.run("report", report, "--agent", "en.a9")
+            #expect(filtered.status == 65 && filtered.stderr.contains("no conversation is stored for agent 'en.a9'; similar: en.a0"), "\(report): \(filtered.stderr)")
+            #expect(try pitboss.run("report", report, "--language", "xx").status == 65)
+        }
         #expect(try pitboss.run("report", "agents", "--weeks", "0").status == 64)
         #expect(try pitboss.run("report", "agent", "en.a1", "--agent", "en.a2").status == 64)
         #expect(try pitboss.run("report", "agents", "--format", "pdf").status == 64)

@@ -99,6 +99,7 @@ struct AgentActivity {
     /// The trend has up to `weekCount` weeks, ending with the week of the last conversation covered (or of `until`).
     static func load(_ db: Database, selection: FlagSelection, criteria given: [String], weekCount: Int, zone: TimeZone,
                      today: String) throws -> AgentActivity {
+        try ReportScope.verify(selection, in: db)
         var calendar = LocalCalendar(zone: zone)
         let (conditions, arguments) = selection.conditions
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")

@@ -55,6 +55,8 @@ public struct AgentReport: PitbossReport, Equatable {
     public struct Review: Sendable, Codable, Equatable {
         public var review: Int64
         public var conversation: String
+        /// When the conversation reviewed started.
+        public var conversationStartedAt: Date
         public var reviewer: String
         public var createdAt: Date
         public var revision: Int
@@ -63,7 +65,7 @@ public struct AgentReport: PitbossReport, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case review, conversation, reviewer, revision, score
-            case createdAt = "created_at", autoFailed = "auto_failed"
+            case createdAt = "created_at", autoFailed = "auto_failed", conversationStartedAt = "conversation_started_at"
         }
     }
 
@@ -115,8 +117,8 @@ public struct AgentReport: PitbossReport, Equatable {
                 guard let index = activity.agents.firstIndex(of: agent) else {
                     let known = try String.fetchAll(db, sql: "SELECT DISTINCT agent_id FROM conversations")
                     let closest = RetrainingStore.closest(to: agent, among: known)
-                    throw PitbossError.usage("agent '\(agent)' has no conversation in the selection"
-                        + (closest.isEmpty ? "" : "; agents with a similar id: \(closest.joined(separator: ", "))"))
+                    throw PitbossError.badInput("agent '\(agent)' has no conversation in the selection"
+                        + (closest.isEmpty ? "" : "; similar: \(closest.joined(separator: ", "))"))
                 }
                 let overview = AgentsReport(activity, sort: .agent)
                 guard let row = overview.agents.first(where: { $0.agent == agent }) else { throw PitbossError.internalFailure("the agents report lost the row of \(agent)") }
@@ -178,11 +180,12 @@ public struct AgentReport: PitbossReport, Equatable {
     static func reviews(_ db: Database, agent: String, selection: FlagSelection) throws -> [Review] {
         let (conditions, arguments) = conversationConditions(selection, agent: agent)
         return try Row.fetchAll(db, sql: """
-            SELECT r.id, c.external_id, r.reviewer, r.created_at, r.revision, r.score, r.auto_failed
+            SELECT r.id, c.external_id, r.reviewer, r.created_at, r.revision, r.score, r.auto_failed, c.started_at
             FROM current_reviews r JOIN conversations c ON c.id = r.conversation_id
             WHERE \(conditions) ORDER BY r.created_at DESC, r.id DESC LIMIT \(recent)
             """, arguments: arguments).map { row in
-            Review(review: row[0], conversation: row[1], reviewer: row[2], createdAt: UTCTimestamp.parse(row[3] as String) ?? Date(timeIntervalSince1970: 0),
+            Review(review: row[0], conversation: row[1], conversationStartedAt: UTCTimestamp.parse(row[7] as String) ?? Date(timeIntervalSince1970: 0),
+                   reviewer: row[2], createdAt: UTCTimestamp.parse(row[3] as String) ?? Date(timeIntervalSince1970: 0),
                    revision: row[4], score: row[5], autoFailed: row[6])
         }
     }
@@ -218,24 +221,30 @@ public struct AgentReport: PitbossReport, Equatable {
         }
         func rate(_ x: Double?, _ low: Double?, _ high: Double?, n: Int) -> Cell {
             guard let x, let low, let high else { return .share(nil) }
-            return Cell(value: String(format: "%.4f", x), shown: "\(ReportNumber.percent(x)) (\(ReportNumber.percent(low))–\(ReportNumber.percent(high)))")
+            return Cell(value: ReportNumber.plain(x), shown: "\(ReportNumber.percent(x)) (\(ReportNumber.percent(low))–\(ReportNumber.percent(high)))")
         }
         let criterionRows = criteria.map { c -> [Cell] in
             [.text(c.criterion, tone: c.worseThanTeam ? .red : nil), .int(c.conversations), .int(c.withFinding),
              rate(c.findingRate, c.findingRateLow, c.findingRateHigh, n: c.conversations), .share(c.findingRateLow), .share(c.findingRateHigh),
              .share(c.teamFindingRate), .int(c.answered), .int(c.failed), rate(c.failRate, c.failRateLow, c.failRateHigh, n: c.answered),
-             .share(c.failRateLow), .share(c.failRateHigh), .share(c.teamFailRate), .bool(c.worseThanTeam)]
+             .share(c.failRateLow), .share(c.failRateHigh), .share(c.teamFailRate), .bool(c.worseThanTeam, tone: .red)]
         }
         let time = { (date: Date) in LocalTime.short(date, in: zone) }
         let zoneName = ReportNumber.zoneName(zone)
+        let overview = AgentsReport(criteria: criteria.map(\.criterion), weeks: weeks, team: team, agents: [agent]).document(zone: zone)
+        let summary = overview.sections.first { $0.key == "agents" }.map { agents in
+            (columns: agents.columns, rows: (overview.sections.first { $0.key == "team" }?.rows ?? []) + agents.rows)
+        } ?? (columns: [], rows: [])
         return ReportDocument(
             title: "Agent \(agent.agent)",
             facts: [.init("Conversations", String(agent.conversations)),
                     .init("Flagged", "\(agent.flaggedShare.map(ReportNumber.percent) ?? "–") (team \(team.flaggedShare.map(ReportNumber.percent) ?? "–"))"),
                     .init("QA score", "\(agent.scoreMean.map { String(format: "%.1f", $0) } ?? "–") over \(agent.reviews) reviews (team \(team.scoreMean.map { String(format: "%.1f", $0) } ?? "–"))"),
                     .init("Auto-fails", String(agent.autoFails)),
-                    .init("Retraining", "\(agent.openRetraining) open, \(agent.overdueRetraining) overdue")],
+                    .init("Retraining", "\(agent.openRetraining) open, \(agent.overdueRetraining) overdue, \(retraining.filter { $0.state == .completed }.count) completed")],
             sections: [
+                .init(key: "summary", title: "\(agent.agent) beside the team", note: "As in pitboss report agents: the agent's row and the team's (everyone the filters take).",
+                      columns: summary.columns, rows: summary.rows, inCSV: true, onTerminal: false),
                 .init(key: "trend", title: "QA score by week", note: "The mean score of the reviewed conversations that started each week, beside the team's; ▽ marks a retraining assigned, ▲ one completed.",
                       columns: [Column("week"), Column("agent_mean", "agent", numeric: true), Column("agent_reviews", "reviews", numeric: true),
                                 Column("team_mean", "team", numeric: true), Column("team_reviews", "team reviews", numeric: true), Column("retraining")],
@@ -243,16 +252,17 @@ public struct AgentReport: PitbossReport, Equatable {
                       charts: [.lines(LineChart(title: "QA score by week, \(agent.agent) and the team", xLabel: "ISO week the conversation started" + (weeks.first.map { ", from \($0)" } ?? ""),
                                                 yLabel: "mean QA score (0–100)", categories: weeks,
                                                 series: [ChartSeries(agent.agent, agent.trend.map(\.mean)), ChartSeries("team", team.trend.map(\.mean))],
-                                                markers: markers, domain: 0...100))]),
+                                                markers: markers,
+                                                domain: LineChart.scoreDomain((agent.trend + team.trend).compactMap(\.mean))))]),
                 .init(key: "criteria", title: "By criterion, against the team",
                       note: "Share of the agent's conversations with a finding that stands, and share of reviewed answers failed, each with n and a 95 % Wilson interval; red where the whole interval is above the team's rate.",
                       columns: [Column("criterion"), Column("conversations", "conv.", numeric: true), Column("with_finding", "with finding", numeric: true),
                                 Column("finding_rate", "rate (95 % CI)", numeric: true), Column("finding_rate_low", onlyInCSV: true),
-                                Column("finding_rate_high", onlyInCSV: true), Column("team_finding_rate", "team", numeric: true),
+                                Column("finding_rate_high", onlyInCSV: true), Column("team_finding_rate", "team rate", numeric: true),
                                 Column("answered", "reviewed", numeric: true), Column("failed", numeric: true),
                                 Column("fail_rate", "failed (95 % CI)", numeric: true), Column("fail_rate_low", onlyInCSV: true),
-                                Column("fail_rate_high", onlyInCSV: true), Column("team_fail_rate", "team", numeric: true),
-                                Column("worse_than_team", "worse")],
+                                Column("fail_rate_high", onlyInCSV: true), Column("team_fail_rate", "team failed", numeric: true),
+                                Column("worse_than_team", "worse than team")],
                       rows: criterionRows,
                       charts: criteria.isEmpty ? [] : [.bars(BarChart(
                           title: "Conversations with a finding, by criterion: \(agent.agent) and the team", valueLabel: "conversations with a finding (%)",
@@ -264,15 +274,17 @@ public struct AgentReport: PitbossReport, Equatable {
                                 Column("text", "words", wraps: true), Column("message", onlyInCSV: true), Column("confirmed_by", "confirmed by")],
                       rows: confirmedFindings.map { f in
                           [Cell(value: UTCTimestamp.format(f.startedAt), shown: time(f.startedAt)), .text(f.conversation), Cell(value: String(f.finding), shown: "F\(f.finding)"),
-                           .text(f.rule), .text(f.criterion), .text(f.severity.rawValue, tone: f.severity >= .major ? .red : nil), .text(f.text.map { "“\($0)”" } ?? ""),
+                           .text(f.rule), .text(f.criterion), .text(f.severity.rawValue, tone: f.severity >= .major ? .red : nil), Cell(value: f.text ?? "", shown: f.text.map { "“\($0)”" } ?? "–"),
                            .text(f.message), .text(f.confirmedBy)]
                       }, emptyText: "no confirmed findings"),
                 .init(key: "reviews", title: "Recent reviews", note: "The current revision of the latest \(Self.recent) reviews of the agent's conversations.",
-                      columns: [Column("created_at", "when (\(zoneName))"), Column("review"), Column("conversation"), Column("reviewer"), Column("revision", numeric: true),
+                      columns: [Column("created_at", "reviewed (\(zoneName))"), Column("review"), Column("conversation"),
+                                Column("conversation_started_at", "conversation started"), Column("reviewer"), Column("revision", numeric: true),
                                 Column("score", numeric: true), Column("auto_failed", "auto-fail")],
                       rows: reviews.map { r in
                           [Cell(value: UTCTimestamp.format(r.createdAt), shown: time(r.createdAt)), Cell(value: String(r.review), shown: "#\(r.review)"),
-                           .text(r.conversation), .text(r.reviewer), .int(r.revision), .number(r.score), Cell(value: r.autoFailed ? "true" : "false", shown: r.autoFailed ? "yes" : "", tone: r.autoFailed ? .red : nil)]
+                           .text(r.conversation), Cell(value: UTCTimestamp.format(r.conversationStartedAt), shown: time(r.conversationStartedAt)),
+                           .text(r.reviewer), .int(r.revision), .number(r.score), .bool(r.autoFailed, tone: .red)]
                       }, emptyText: "no reviews yet"),
                 .init(key: "retraining", title: "Retraining",
                       columns: [Column("assignment"), Column("module"), Column("criteria"), Column("assigned_at", "assigned (\(zoneName))"), Column("due_on", "due"),

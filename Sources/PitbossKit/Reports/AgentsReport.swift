@@ -19,6 +19,8 @@ public struct AgentsReport: PitbossReport, Equatable {
         public var flaggedShare: Double?
         /// Findings that stand (confirmed or not judged) per 100 conversations, by criterion.
         public var findingsPer100: [String: Double]
+        /// Every criterion's together.
+        public var findingsPer100Total: Double
         public var reviews: Int
         public var scoreMean: Double?
         public var scoreMedian: Double?
@@ -32,7 +34,7 @@ public struct AgentsReport: PitbossReport, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case agent, conversations, flagged, reviews, trend
-            case flaggedShare = "flagged_share", findingsPer100 = "findings_per_100", scoreMean = "score_mean", scoreMedian = "score_median"
+            case flaggedShare = "flagged_share", findingsPer100 = "findings_per_100", findingsPer100Total = "findings_per_100_total", scoreMean = "score_mean", scoreMedian = "score_median"
             case autoFails = "auto_fails", openRetraining = "open_retraining", overdueRetraining = "overdue_retraining"
             case scoreVsTeam = "score_vs_team", flaggedShareVsTeam = "flagged_share_vs_team"
         }
@@ -59,6 +61,13 @@ public struct AgentsReport: PitbossReport, Equatable {
 
     enum CodingKeys: String, CodingKey { case criteria, weeks, team, agents }
 
+    init(criteria: [String], weeks: [String], team: Row, agents: [Row]) {
+        self.criteria = criteria
+        self.weeks = weeks
+        self.team = team
+        self.agents = agents
+    }
+
     /// Per agent over `selection`; `criteria` in the rubric's order; `weeks` of trend; `today` (the workspace's date)
     /// for what is overdue.
     public static func fetch(from database: PitbossDatabase, selection: FlagSelection = FlagSelection(), criteria: [String] = [],
@@ -82,6 +91,7 @@ public struct AgentsReport: PitbossReport, Equatable {
             for (k, criterion) in activity.criteria.enumerated() { perHundred[criterion] = t.perHundred(k) ?? 0 }
             let mean = t.meanScore, share = t.flaggedShare
             return Row(agent: agent, conversations: t.conversations, flagged: t.flagged, flaggedShare: share, findingsPer100: perHundred,
+                       findingsPer100Total: t.conversations == 0 ? 0 : Double(t.findings.reduce(0, +)) * 100 / Double(t.conversations),
                        reviews: t.reviews, scoreMean: mean, scoreMedian: t.medianScore, autoFails: t.autoFails,
                        trend: activity.weeks.indices.map { Week(week: activity.weeks[$0], mean: t.weekMean($0), reviews: t.weekCount[$0]) },
                        openRetraining: t.openRetraining, overdueRetraining: t.overdueRetraining,
@@ -94,7 +104,7 @@ public struct AgentsReport: PitbossReport, Equatable {
     }
 
     static func order(_ sort: Sort) -> (Row, Row) -> Bool {
-        func total(_ r: Row) -> Double { r.findingsPer100.values.reduce(0, +) }
+        func total(_ r: Row) -> Double { r.findingsPer100Total }
         return { a, b in
             switch sort {
             case .score where a.scoreMean != b.scoreMean:
@@ -117,50 +127,59 @@ public struct AgentsReport: PitbossReport, Equatable {
         // The table people read stays narrow: a total and the agent's commonest criterion; the per-criterion rates are
         // in CSV and JSON, and on the page in a table of their own.
         let columns = [Column("agent"), Column("conversations", "conv.", numeric: true), Column("flagged", numeric: true, onlyInCSV: true),
-                       Column("flagged_share", "flagged", numeric: true), Column("flagged_share_vs_team", "vs team", numeric: true)]
+                       Column("flagged_share", "flagged", numeric: true), Column("flagged_share_vs_team", "flagged vs team", numeric: true)]
             + criteria.map { Column("findings_per_100.\($0)", "\($0) /100", numeric: true, onlyInCSV: true) }
-            + [Column("findings_per_100_total", "findings /100", numeric: true, onlyForPeople: true),
+            + [Column("findings_per_100_total", "findings /100", numeric: true),
                Column("most_findings", "most in", onlyForPeople: true),
                Column("reviews", numeric: true), Column("score_mean", "score", numeric: true), Column("score_median", "median", numeric: true),
-               Column("score_vs_team", "vs team", numeric: true), Column("auto_fails", "auto-fails", numeric: true),
-               Column("trend", "by week"), Column("open_retraining", "retraining", numeric: true),
+               Column("score_vs_team", "score vs team", numeric: true), Column("auto_fails", "auto-fails", numeric: true),
+               Column("trend", "by week"), Column("open_retraining", "open retraining", numeric: true),
                Column("overdue_retraining", "overdue", numeric: true)]
         // One scale for every sparkline, so that rows compare: the lowest to the highest weekly mean in the report.
         let means = ([team] + agents).flatMap { $0.trend.compactMap(\.mean) }
         let scale = means.min().flatMap { low in means.max().map { low...max($0, low + 1) } }
         func cells(_ r: Row) -> [Cell] {
             let trendValue = r.trend.map { "\($0.week)=\($0.mean.map(ReportNumber.plain) ?? "")" }.joined(separator: ";")
-            let total = r.findingsPer100.values.reduce(0, +)
             let most = r.findingsPer100.filter { $0.value > 0 }.max { ($0.value, $1.key) < ($1.value, $0.key) }
-            return [.text(r.agent), .int(r.conversations), .int(r.flagged), .share(r.flaggedShare), signedShare(r.flaggedShareVsTeam, worseWhenHigher: true)]
+            // Red only where there is enough to go on: ten conversations for the flagged share, three reviews for the score.
+            return [.text(r.agent), .int(r.conversations), .int(r.flagged), .share(r.flaggedShare),
+                    signedShare(r.flaggedShareVsTeam, worseWhenHigher: true, enough: r.conversations >= Self.enoughConversations)]
                 + criteria.map { .number(r.findingsPer100[$0]) }
-                + [.number(total), .text(most.map { "\($0.key) \(String(format: "%.0f", $0.value))" } ?? ""),
-                   .int(r.reviews), .number(r.scoreMean), .number(r.scoreMedian), signed(r.scoreVsTeam, worseWhenHigher: false),
+                + [.number(r.findingsPer100Total), .text(most.map { "\($0.key) \(String(format: "%.0f", $0.value))" } ?? ""),
+                   .int(r.reviews), .number(r.scoreMean), .number(r.scoreMedian),
+                   signed(r.scoreVsTeam, worseWhenHigher: false, enough: r.reviews >= Self.enoughReviews),
                    .int(r.autoFails, tone: r.autoFails > 0 ? .red : nil), .trend(r.trend.map(\.mean), domain: scale, value: trendValue),
                    .int(r.openRetraining), .int(r.overdueRetraining, tone: r.overdueRetraining > 0 ? .red : nil)]
         }
         let byCriterion = ReportDocument.Section(
             key: "findings_per_100", title: "Findings per 100 conversations, by criterion",
-            note: "Findings that stand (confirmed, or not yet judged) per 100 of the agent's conversations; the team's first.",
+            note: "Findings that stand (confirmed, or not yet judged) per 100 of the agent's conversations, the team's first; red: more than twice the team's rate and at least 10, over \(Self.enoughConversations) conversations or more.",
             columns: [Column("agent")] + criteria.map { Column("findings_per_100.\($0)", $0, numeric: true) },
             rows: ([team] + agents).map { r in [.text(r.agent, tone: r.agent == team.agent ? .bold : nil)] + criteria.map { c in
                 let value = r.findingsPer100[c] ?? 0, teamValue = team.findingsPer100[c] ?? 0
-                return .number(value, tone: r.agent != team.agent && value > 2 * teamValue && value >= 10 ? .red : value == 0 ? .dim : nil)
+                let high = r.agent != team.agent && r.conversations >= Self.enoughConversations && value > 2 * teamValue && value >= 10
+                return .number(value, tone: high ? .red : value == 0 ? .dim : nil)
             } }, inCSV: false, onTerminal: false)
-        let chartAgents = agents.filter { $0.scoreMean != nil }.prefix(5)
+        // The trend of the first agents in the chosen order who were scored in two weeks or more (a lone week is no trend).
+        let trended = agents.filter { $0.trend.filter { $0.mean != nil }.count >= 2 }.prefix(5)
+        let chartAgents = trended.isEmpty ? agents.filter { $0.scoreMean != nil }.prefix(5) : trended
         var charts: [ReportChart] = []
         if !chartAgents.isEmpty {
+            let shown = ([team] + chartAgents).flatMap { $0.trend.compactMap(\.mean) }
             charts.append(.lines(LineChart(
-                title: "QA score by week" + (agents.count > chartAgents.count ? " (the first \(chartAgents.count) agents in this order)" : ""),
+                title: "QA score by week: the team and the first \(chartAgents.count) agents of the table scored in two weeks or more",
                 xLabel: "ISO week the conversation started" + (weeks.first.map { ", from \($0)" } ?? ""), yLabel: "mean QA score (0–100)", categories: weeks,
                 series: [ChartSeries("team", team.trend.map(\.mean))] + chartAgents.map { ChartSeries($0.agent, $0.trend.map(\.mean)) },
-                domain: 0...100)))
+                domain: LineChart.scoreDomain(shown))))
         }
-        if !criteria.isEmpty {
-            charts.append(.bars(BarChart(title: "Findings per 100 conversations by criterion, the team", valueLabel: "findings per 100 conversations",
-                                         categoryLabel: "criterion", categories: criteria,
-                                         series: [ChartSeries("team", criteria.map { team.findingsPer100[$0] })])))
-        }
+        let trendTable = ReportDocument.Section(
+            key: "trend", title: "QA score by week", note: "The mean score of the reviewed conversations that started each week (the number of reviews in brackets).",
+            columns: [Column("agent")] + weeks.map { Column($0, numeric: true) },
+            rows: ([team] + agents).filter { $0.reviews > 0 }.map { r in
+                [.text(r.agent, tone: r.agent == team.agent ? .bold : nil)] + r.trend.map { w in
+                    Cell(value: w.mean.map(ReportNumber.plain) ?? "", shown: w.mean.map { String(format: "%.1f (%d)", $0, w.reviews) } ?? "–")
+                }
+            }, charts: charts, emptyText: "nothing reviewed yet", inCSV: false, onTerminal: false)
         return ReportDocument(
             title: "Agents: scores, findings and retraining",
             facts: [.init("Agents", String(agents.count)), .init("Conversations", String(team.conversations)),
@@ -169,22 +188,30 @@ public struct AgentsReport: PitbossReport, Equatable {
                     .init("Weeks", weeks.first.map { "\($0) to \(weeks.last ?? $0)" } ?? "–")],
             sections: [
                 .init(key: "team", title: "The team", note: "Everyone the filters take. Findings count when confirmed or not yet judged; scores are the current revision of each review.",
-                      columns: columns, rows: [cells(team)], charts: charts),
-                .init(key: "agents", title: "Per agent", note: "“vs team” is the agent's figure minus the team's: red where it is worse by 5 points or more.",
+                      columns: columns, rows: [cells(team)],
+                      charts: criteria.isEmpty ? [] : [.bars(BarChart(
+                          title: "Findings per 100 conversations by criterion, the team", valueLabel: "findings per 100 conversations",
+                          categoryLabel: "criterion", categories: criteria, series: [ChartSeries("team", criteria.map { team.findingsPer100[$0] })]))]),
+                .init(key: "agents", title: "Per agent",
+                      note: "“vs team” is the agent's figure minus the team's: red where it is worse by 5 points or more, over \(Self.enoughConversations) conversations (flagged) or \(Self.enoughReviews) reviews (score) or more.",
                       columns: columns, rows: agents.map(cells), emptyText: "no conversations in the selection"),
+                trendTable,
                 byCriterion,
             ])
     }
 
-    private func signed(_ x: Double?, worseWhenHigher: Bool) -> ReportDocument.Cell {
+    /// Below these an agent's difference from the team is shown, but not marked as worse: too little to go on.
+    static let enoughConversations = 10, enoughReviews = 3
+
+    private func signed(_ x: Double?, worseWhenHigher: Bool, enough: Bool) -> ReportDocument.Cell {
         guard let x else { return .number(nil) }
         let worse = worseWhenHigher ? x > 0 : x < 0
-        return ReportDocument.Cell(value: ReportNumber.plain(x), shown: String(format: "%+.1f", x), tone: worse && abs(x) >= 5 ? .red : nil)
+        return ReportDocument.Cell(value: ReportNumber.plain(x), shown: String(format: "%+.1f", x), tone: enough && worse && abs(x) >= 5 ? .red : nil)
     }
 
-    private func signedShare(_ x: Double?, worseWhenHigher: Bool) -> ReportDocument.Cell {
+    private func signedShare(_ x: Double?, worseWhenHigher: Bool, enough: Bool) -> ReportDocument.Cell {
         guard let x else { return .share(nil) }
         let worse = worseWhenHigher ? x > 0 : x < 0
-        return ReportDocument.Cell(value: String(format: "%.4f", x), shown: String(format: "%+.0f pp", x * 100), tone: worse && abs(x) >= 0.05 ? .red : nil)
+        return ReportDocument.Cell(value: ReportNumber.plain(x), shown: String(format: "%+.0f pp", x * 100), tone: enough && worse && abs(x) >= 0.05 ? .red : nil)
     }
 }

@@ -33,6 +33,12 @@ public struct ChartSeries: Sendable {
 }
 
 public struct LineChart: Sendable {
+    /// A QA-score axis that shows differences: from a round ten below the lowest value to 100.
+    public static func scoreDomain(_ values: [Double]) -> ClosedRange<Double> {
+        guard let low = values.min() else { return 0...100 }
+        return max(0, ((low - 5) / 10).rounded(.down) * 10)...100
+    }
+
     public struct Marker: Sendable {
         /// One of the chart's categories.
         public var category: String

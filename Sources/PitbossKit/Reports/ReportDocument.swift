@@ -101,7 +101,7 @@ public struct ReportDocument: Sendable {
 
         public static func text(_ text: String?, tone: OutputStyle.Tone? = nil) -> Cell { Cell(value: text ?? "", shown: text ?? "–", tone: tone) }
         public static func int(_ n: Int?, tone: OutputStyle.Tone? = nil) -> Cell { Cell(value: n.map(String.init) ?? "", shown: n.map(String.init) ?? "–", tone: tone) }
-        public static func bool(_ b: Bool) -> Cell { Cell(value: b ? "true" : "false", shown: b ? "yes" : "") }
+        public static func bool(_ b: Bool, tone: OutputStyle.Tone? = nil) -> Cell { Cell(value: b ? "true" : "false", shown: b ? "yes" : "no", tone: b ? tone : nil) }
 
         /// A number: full precision for programs, `digits` decimals for people.
         public static func number(_ x: Double?, digits: Int = 1, tone: OutputStyle.Tone? = nil) -> Cell {
@@ -112,7 +112,7 @@ public struct ReportDocument: Sendable {
         /// A share 0…1: four decimals for programs, a whole percentage for people.
         public static func share(_ x: Double?, tone: OutputStyle.Tone? = nil) -> Cell {
             guard let x else { return Cell(value: "", shown: "–", tone: tone) }
-            return Cell(value: String(format: "%.4f", x), shown: ReportNumber.percent(x), tone: tone)
+            return Cell(value: ReportNumber.plain(x), shown: ReportNumber.percent(x), tone: tone)
         }
 
         /// A duration: seconds for programs, "4 m 05 s" for people.
@@ -125,8 +125,9 @@ public struct ReportDocument: Sendable {
 
 /// How numbers read in reports.
 public enum ReportNumber {
-    /// For programs: an integer without ".0", else up to four decimals.
+    /// For programs: an integer without ".0", else up to four decimals (what a report computes is no more precise).
     public static func plain(_ x: Double) -> String {
+        let x = (x * 10_000).rounded() / 10_000
         if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
         var text = String(format: "%.4f", x)
         while text.hasSuffix("0") { text.removeLast() }
@@ -148,11 +149,13 @@ public enum ReportNumber {
         return duration(seconds)
     }
 
-    /// "45 s", "4 m 05 s", "2 h 10 m".
+    /// "0.4 s", "45 s", "4 m 05 s", "5 m", "2 h 10 m".
     public static func duration(_ seconds: Double) -> String {
+        if seconds <= 0 { return "0" }
+        if seconds < 9.95 { return String(format: "%.1f s", seconds) }
         let s = Int(seconds.rounded())
         if s < 60 { return "\(s) s" }
-        if s < 3600 { return String(format: "%d m %02d s", s / 60, s % 60) }
+        if s < 3600 { return s % 60 == 0 ? "\(s / 60) m" : String(format: "%d m %02d s", s / 60, s % 60) }
         return String(format: "%d h %02d m", s / 3600, s % 3600 / 60)
     }
 
@@ -193,12 +196,15 @@ public protocol PitbossReport: Encodable, Sendable {
 extension PitbossReport {
     public var json: String { JSONOutput.string(self) }
 
-    public func render(_ format: ReportFormat, style: OutputStyle = .plain, zone: TimeZone = TimeZone(identifier: "UTC")!) -> String {
+    /// `scope`: what the filters selected, in words (see `ReportScope.describe`); shown first on a terminal and a page.
+    public func render(_ format: ReportFormat, style: OutputStyle = .plain, zone: TimeZone = TimeZone(identifier: "UTC")!, scope: String? = nil) -> String {
+        var page = document(zone: zone)
+        if let scope { page.facts.insert(.init("Covers", scope), at: 0) }
         switch format {
-        case .json: json
-        case .table: ReportText.render(document(zone: zone), style: style)
-        case .csv: ReportCSV.render(document(zone: zone))
-        case .html: HTMLReport.render(document(zone: zone), zone: zone)
+        case .json: return json
+        case .table: return ReportText.render(page, style: style)
+        case .csv: return ReportCSV.render(page)
+        case .html: return HTMLReport.render(page, zone: zone)
         }
     }
 }

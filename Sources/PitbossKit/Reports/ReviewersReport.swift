@@ -34,8 +34,8 @@ public struct ReviewersReport: PitbossReport, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case reviewer, reviews, verdicts, dismissed, leniency, compared, revisions, overturned
-            case activeDays = "active_days", reviewsPerDay = "reviews_per_day", claimToSubmitP50 = "claim_to_submit_p50",
-                 claimToSubmitP90 = "claim_to_submit_p90", dismissalRate = "dismissal_rate", meanScore = "mean_score"
+            case activeDays = "active_days", reviewsPerDay = "reviews_per_day", claimToSubmitP50 = "claim_to_submit_p50_seconds",
+                 claimToSubmitP90 = "claim_to_submit_p90_seconds", dismissalRate = "dismissal_rate", meanScore = "mean_score"
         }
     }
 
@@ -45,7 +45,10 @@ public struct ReviewersReport: PitbossReport, Equatable {
 
     public static func fetch(from database: PitbossDatabase, selection: FlagSelection = FlagSelection(), zone: TimeZone) throws(PitbossError) -> ReviewersReport {
         do {
-            return try database.writer.read { db in try load(db, selection: selection, zone: zone) }
+            return try database.writer.read { db in
+                try ReportScope.verify(selection, in: db)
+                return try load(db, selection: selection, zone: zone)
+            }
         } catch {
             throw PitbossDatabase.translate(error, doing: "read the reviewers report", busyTimeout: database.busyTimeout)
         }
@@ -79,7 +82,7 @@ public struct ReviewersReport: PitbossReport, Equatable {
             let claimed = (row["claimed_at"] as String?).flatMap { UTCTimestamp.parse($0) }
             reviews.append(Review(id: row["id"], reviewer: row["reviewer"], day: created.map { calendar.moment($0).days } ?? 0,
                                   revision: row["revision"], score: row["score"], revises: row["revises"], group: row["grp"],
-                                  claimToSubmit: zip2(created, claimed).map { $0.timeIntervalSince($1) }))
+                                  claimToSubmit: zip2(created, claimed).map { ($0.timeIntervalSince($1) * 1000).rounded() / 1000 }))
         }
         var verdicts: [Int64: (all: Int, dismissed: Int)] = [:]
         for row in try GRDB.Row.fetchAll(db, sql: "SELECT review_id, COUNT(*), SUM(verdict = 'dismissed') FROM review_verdicts GROUP BY review_id") {
@@ -145,8 +148,9 @@ public struct ReviewersReport: PitbossReport, Equatable {
                 key: "reviewers", title: "Per reviewer",
                 note: "Leniency: the reviewer's mean score minus the other reviewers' on comparable items (same rubric, channel, language and queue reason); red beyond ±10 points. Overturned: their reviews whose score someone else revised.",
                 columns: [Column("reviewer"), Column("reviews", numeric: true), Column("active_days", "days", numeric: true),
-                          Column("reviews_per_day", "per day", numeric: true), Column("claim_to_submit_p50", "claim→submit p50", numeric: true),
-                          Column("claim_to_submit_p90", "p90", numeric: true), Column("verdicts", numeric: true), Column("dismissed", numeric: true),
+                          Column("reviews_per_day", "per day", numeric: true), Column("claim_to_submit_p50_seconds", "claim→submit p50", numeric: true),
+                          Column("claim_to_submit_p90_seconds", "p90", numeric: true), Column("verdicts", numeric: true, onlyInCSV: true),
+                          Column("dismissed", numeric: true, onlyInCSV: true),
                           Column("dismissal_rate", "dismissed %", numeric: true), Column("mean_score", "mean score", numeric: true),
                           Column("leniency", numeric: true), Column("compared", numeric: true), Column("revisions", numeric: true),
                           Column("overturned", numeric: true)],

@@ -55,6 +55,7 @@ public struct RuleReport: PitbossReport, Codable, Equatable {
         let whereClause = "WHERE " + conditions.joined(separator: " AND ")
         do {
             return try database.writer.read { db in
+                try ReportScope.verify(selection, in: db)
                 let counts = try GRDB.Row.fetchAll(db, sql: """
                     SELECT f.rubric_name AS rubric, f.rule_id AS rule, MIN(f.criterion) AS criterion, COUNT(*) AS fires,
                            COUNT(DISTINCT f.conversation_id) AS conversations,
@@ -121,7 +122,9 @@ public struct RuleReport: PitbossReport, Codable, Equatable {
     public func document(zone: TimeZone) -> ReportDocument {
         typealias Column = ReportDocument.Column
         typealias Cell = ReportDocument.Cell
-        let columns = [Column("rubric"), Column("rule"), Column("criterion", onlyInCSV: true), Column("fires", numeric: true),
+        // The rubric's name is said once, in the facts, when there is one rubric.
+        let rubricNames = Set(rows.map(\.rubric)).sorted()
+        let columns = [Column("rubric", onlyInCSV: rubricNames.count == 1), Column("rule"), Column("criterion", onlyInCSV: true), Column("fires", numeric: true),
                        Column("conversations", numeric: true), Column("confirmed", numeric: true), Column("dismissed", numeric: true),
                        Column("unjudged", numeric: true), Column("precision", onlyInCSV: true), Column("precision_low", onlyInCSV: true),
                        Column("precision_high", onlyInCSV: true), Column("precision_shown", "precision (95 % CI)", onlyForPeople: true),
@@ -138,12 +141,12 @@ public struct RuleReport: PitbossReport, Codable, Equatable {
         let judged = rows.filter { $0.precision != nil }
         let chart = IntervalChart(title: "Precision of the judged rules, with 95 % Wilson intervals (noisiest first)",
                                   xLabel: "precision: confirmed ÷ judged findings (%)",
-                                  items: judged.prefix(40).map { IntervalChart.Item(label: "\($0.rubric) · \($0.rule)", estimate: $0.precision ?? 0,
+                                  items: judged.prefix(40).map { IntervalChart.Item(label: rubricNames.count == 1 ? $0.rule : "\($0.rubric) · \($0.rule)", estimate: $0.precision ?? 0,
                                                                                      low: $0.precisionLow ?? 0, high: $0.precisionHigh ?? 0) })
         let fired = rows.filter { !$0.neverFired }
         return ReportDocument(
             title: "Rules: how often they fire and how often reviewers agree",
-            facts: [.init("Rules with findings", String(fired.count)), .init("Findings", String(fired.map(\.fires).reduce(0, +))),
+            facts: [.init(rubricNames.count == 1 ? "Rubric" : "Rubrics", rubricNames.joined(separator: ", ")), .init("Rules with findings", String(fired.count)), .init("Findings", String(fired.map(\.fires).reduce(0, +))),
                     .init("Judged", String(judged.map { $0.confirmed + $0.dismissed }.reduce(0, +))),
                     .init("Never fired", String(rows.count - fired.count))],
             sections: [.init(key: "rules", title: "Per rule", note: "Precision is confirmed ÷ (confirmed + dismissed), with Wilson's 95 % interval; the noisiest rules first, rules that never fired last.",

@@ -88,7 +88,7 @@ enum SVGChart {
 
     static func lines(_ c: LineChart, id: String) -> String {
         let key = legend(c.series.map(\.name))
-        let left = 56.0, right = 24.0, top = 34.0 + key.height, plotHeight = 200.0, bottom = 64.0
+        let left = 56.0, right = 24.0, top = 34.0 + key.height, plotHeight = 200.0, bottom = c.markers.isEmpty ? 64.0 : 80.0
         let height = top + plotHeight + bottom
         let plotWidth = width - left - right
         let n = max(1, c.categories.count)
@@ -110,7 +110,9 @@ enum SVGChart {
             guard let i = c.categories.firstIndex(of: marker.category) else { continue }
             let colour = marker.filled ? good : palette[1]
             out += line(x(i), top, x(i), top + plotHeight, stroke: colour, dash: true)
-            out += "<path class=\"marker\" data-x=\"\(e(marker.category))\" data-label=\"\(e(marker.label))\" d=\"M\(f(x(i))) \(f(top + plotHeight + 22)) l-5 9 h10 z\" fill=\"\(marker.filled ? colour : "white")\" stroke=\"\(colour)\"><title>\(e(marker.label))</title></path>"
+            // ▽ an assignment (hollow, pointing down), ▲ a completion (filled, pointing up), under the week.
+            let shape = marker.filled ? "M\(f(x(i))) \(f(top + plotHeight + 22)) l-5 9 h10 z" : "M\(f(x(i) - 5)) \(f(top + plotHeight + 22)) h10 l-5 9 z"
+            out += "<path class=\"marker\" data-x=\"\(e(marker.category))\" data-label=\"\(e(marker.label))\" d=\"\(shape)\" fill=\"\(marker.filled ? colour : "white")\" stroke=\"\(colour)\"><title>\(e(marker.label))</title></path>"
         }
         for (series, colour) in zip(c.series, colours(c.series.map(\.name))) {
             // A gap where a week has no value: the line breaks instead of bridging it.
@@ -127,24 +129,34 @@ enum SVGChart {
             }
         }
         out += text(c.yLabel, x: 14, y: top + plotHeight / 2, anchor: "middle", cls: "axis", rotate: true)
-        out += text(c.xLabel, x: left + plotWidth / 2, y: height - 8, anchor: "middle", cls: "axis")
+        out += text(c.xLabel, x: left + plotWidth / 2, y: top + plotHeight + 52, anchor: "middle", cls: "axis")
+        if !c.markers.isEmpty {
+            let y = height - 6
+            out += "<path d=\"M\(f(left - 5)) \(f(y - 9)) h10 l-5 9 z\" fill=\"white\" stroke=\"\(palette[1])\"/>" + text("retraining assigned", x: left + 10, y: y)
+            out += "<path d=\"M\(f(left + 160)) \(f(y - 9)) l-5 9 h10 z\" fill=\"\(good)\" stroke=\"\(good)\"/>" + text("retraining completed", x: left + 170, y: y)
+        }
         return out + "</svg>"
     }
 
     static func bars(_ c: BarChart, id: String) -> String {
-        let key = c.series.count > 1 ? legend(c.series.map(\.name)) : (svg: "", height: 0)
+        let key = legend(c.series.map(\.name))
         let left = 150.0, right = 56.0, top = 40.0 + key.height, bottom = 40.0
         let barHeight = 11.0, gap = 8.0
         let groupHeight = Double(c.series.count) * barHeight + gap
         let plotHeight = max(groupHeight, Double(c.categories.count) * groupHeight)
         let height = top + plotHeight + bottom
         let plotWidth = width - left - right
-        let maxValue = max(c.series.flatMap { $0.values.compactMap { $0 } }.max() ?? 0, 1e-9)
-        let domain = 0...(ticks(0...maxValue).last.map { max($0, maxValue) } ?? maxValue)
-        func x(_ v: Double) -> Double { left + plotWidth * v / domain.upperBound }
+        // From zero both ways: a negative value (a stricter reviewer) is a bar to the left of the zero line.
+        let values = c.series.flatMap { $0.values.compactMap { $0 } }
+        let whole = values.allSatisfy { $0 == $0.rounded() }
+        let low = min(0, values.min() ?? 0), high = max(values.max() ?? 0, low == 0 ? 1e-9 : 0)
+        let marks = ticks(low...high).filter { !whole || $0 == $0.rounded() }
+        let domain = min(low, marks.first ?? low)...max(high, marks.last ?? high, whole ? 1 : 1e-9)
+        func x(_ v: Double) -> Double { left + plotWidth * (v - domain.lowerBound) / max(domain.upperBound - domain.lowerBound, 1e-9) }
+        func label(_ v: Double) -> String { whole ? String(Int(v)) : String(format: "%.1f", v) }
         var out = open(id, title: c.title, height: height) + key.svg
         let seriesColours = colours(c.series.map(\.name))
-        for t in ticks(domain) {
+        for t in marks {
             out += line(x(t), top, x(t), top + plotHeight)
             out += text(ReportNumber.plain(t), x: x(t), y: top + plotHeight + 14, anchor: "middle")
         }
@@ -154,11 +166,13 @@ enum SVGChart {
             for (s, series) in c.series.enumerated() {
                 guard k < series.values.count, let v = series.values[k] else { continue }
                 let y = groupTop + Double(s) * barHeight
-                out += "<rect class=\"bar\" data-series=\"\(e(series.name))\" data-x=\"\(e(category))\" data-value=\"\(value(v))\" x=\"\(f(left))\" y=\"\(f(y))\" width=\"\(f(max(0.5, x(v) - left)))\" height=\"\(f(barHeight - 1))\" fill=\"\(seriesColours[s])\"><title>\(e(series.name)), \(e(category)): \(e(String(format: "%.1f", v)))</title></rect>"
-                out += text(String(format: "%.1f", v), x: x(v) + 4, y: y + barHeight - 2, cls: "value")
+                let from = min(x(0), x(v)), to = max(x(0), x(v))
+                out += "<rect class=\"bar\" data-series=\"\(e(series.name))\" data-x=\"\(e(category))\" data-value=\"\(value(v))\" x=\"\(f(from))\" y=\"\(f(y))\" width=\"\(f(max(0.5, to - from)))\" height=\"\(f(barHeight - 1))\" fill=\"\(seriesColours[s])\"><title>\(e(series.name)), \(e(category)): \(e(label(v)))</title></rect>"
+                // Zero needs no label beside a bar that is not there.
+                if v != 0 { out += text(label(v), x: v < 0 ? from - 4 : to + 4, y: y + barHeight - 2, anchor: v < 0 ? "end" : "start", cls: "value") }
             }
         }
-        out += line(left, top, left, top + plotHeight, stroke: ink)
+        out += line(x(0), top, x(0), top + plotHeight, stroke: ink)
         out += text(c.valueLabel, x: left + plotWidth / 2, y: height - 6, anchor: "middle", cls: "axis")
         out += text(c.categoryLabel, x: 4, y: top - 6, cls: "axis")
         return out + "</svg>"
@@ -226,6 +240,7 @@ enum SVGChart {
         }
         out += text(c.xLabel, x: left + (width - left - right) / 2, y: height - 8, anchor: "middle", cls: "axis")
         out += text(c.yLabel, x: 4, y: top - 6, cls: "axis")
+        out += text("darker: more; the darkest \(maxValue)", x: width - right, y: top - 6, anchor: "end")
         return out + "</svg>"
     }
 
@@ -242,7 +257,7 @@ enum SVGChart {
         }
         for (i, item) in c.items.enumerated() {
             let y = top + (Double(i) + 0.5) * rowHeight
-            out += text(clipped(item.label, to: 34), x: left - 8, y: y + 4, anchor: "end")
+            out += text(clipped(item.label, to: 36), x: left - 8, y: y + 4, anchor: "end")
             out += "<g class=\"interval\" data-x=\"\(e(item.label))\" data-value=\"\(value(item.estimate))\" data-low=\"\(value(item.low))\" data-high=\"\(value(item.high))\"><title>\(e(item.label)): \(e(ReportNumber.percent(item.estimate))) (\(e(ReportNumber.percent(item.low)))–\(e(ReportNumber.percent(item.high))))</title>"
                 + line(x(item.low), y, x(item.high), y, stroke: palette[0], width: 2)
                 + line(x(item.low), y - 4, x(item.low), y + 4, stroke: palette[0], width: 2)
@@ -275,7 +290,8 @@ enum SVGChart {
             pen = true
             dots += "<circle cx=\"\(f(x(i)))\" cy=\"\(f(y(v)))\" r=\"1.5\" fill=\"\(palette[0])\"/>"
         }
-        return "<svg class=\"spark\" viewBox=\"0 0 \(f(w)) \(f(h))\" width=\"\(f(w))\" height=\"\(f(h))\" role=\"img\" aria-label=\"trend\">"
+        let said = values.map { $0.map { String(format: "%.1f", $0) } ?? "–" }.joined(separator: ", ")
+        return "<svg class=\"spark\" data-values=\"\(values.map { $0.map(value) ?? "" }.joined(separator: " "))\" viewBox=\"0 0 \(f(w)) \(f(h))\" width=\"\(f(w))\" height=\"\(f(h))\" role=\"img\" aria-label=\"by week: \(said)\"><title>by week: \(said)</title>"
             + (path.isEmpty ? "" : "<path d=\"\(path)\" fill=\"none\" stroke=\"\(palette[0])\" stroke-width=\"1.5\"/>") + dots + "</svg>"
     }
 

@@ -8,9 +8,9 @@ import GRDB
 public struct ShiftsReport: PitbossReport, Equatable {
     public struct Shift: Sendable, Codable, Equatable {
         public var shift: String
-        /// The first and last conversation's start.
-        public var from: Date
-        public var until: Date
+        /// When its first and its last conversation started.
+        public var firstStartedAt: Date
+        public var lastStartedAt: Date
         public var conversations: Int
         /// By channel (`chat`, `email`, `call`, `messenger`): conversations.
         public var byChannel: [String: Int]
@@ -24,8 +24,8 @@ public struct ShiftsReport: PitbossReport, Equatable {
         public var withinSLAShare: Double?
 
         enum CodingKeys: String, CodingKey {
-            case shift, from, until, conversations, flagged, backlog
-            case byChannel = "by_channel", flaggedShare = "flagged_share", slaMeasured = "sla_measured", withinSLA = "within_sla",
+            case shift, conversations, flagged, backlog
+            case firstStartedAt = "first_started_at", lastStartedAt = "last_started_at", byChannel = "by_channel", flaggedShare = "flagged_share", slaMeasured = "sla_measured", withinSLA = "within_sla",
                  withinSLAShare = "within_sla_share"
         }
     }
@@ -49,7 +49,8 @@ public struct ShiftsReport: PitbossReport, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case shift, channel, conversations, flagged, answered, unanswered
-            case firstResponseP50 = "first_response_p50", firstResponseP90 = "first_response_p90", firstResponseMax = "first_response_max",
+            case firstResponseP50 = "first_response_p50_seconds", firstResponseP90 = "first_response_p90_seconds",
+                 firstResponseMax = "first_response_max_seconds",
                  slaSeconds = "sla_seconds", withinSLA = "within_sla", withinSLAShare = "within_sla_share"
         }
     }
@@ -100,12 +101,7 @@ public struct ShiftsReport: PitbossReport, Equatable {
                              zone: TimeZone) throws(PitbossError) -> ShiftsReport {
         do {
             return try database.writer.read { db in
-                if let shift = selection.shift, try Int.fetchOne(db, sql: "SELECT 1 FROM conversations WHERE shift_id = ? LIMIT 1", arguments: [shift]) == nil {
-                    let known = try String.fetchAll(db, sql: "SELECT DISTINCT shift_id FROM conversations")
-                    let closest = RetrainingStore.closest(to: shift, among: known)
-                    throw PitbossError.usage("no conversation is in shift '\(shift)'"
-                        + (closest.isEmpty ? "" : "; shifts with a similar id: \(closest.joined(separator: ", "))"))
-                }
+                try ReportScope.verify(selection, in: db)
                 return try load(db, selection: selection, slaTargets: slaTargets, zone: zone)
             }
         } catch {
@@ -202,7 +198,8 @@ public struct ShiftsReport: PitbossReport, Equatable {
                     withinSLAShare: inTime.flatMap { measured > 0 ? Double($0) / Double(measured) : nil }))
             }
             report.shifts.append(Shift(
-                shift: names[s], from: UTCTimestamp.parse(t.from) ?? Date(timeIntervalSince1970: 0), until: UTCTimestamp.parse(t.until) ?? Date(timeIntervalSince1970: 0),
+                shift: names[s], firstStartedAt: UTCTimestamp.parse(t.from) ?? Date(timeIntervalSince1970: 0),
+                lastStartedAt: UTCTimestamp.parse(t.until) ?? Date(timeIntervalSince1970: 0),
                 conversations: t.conversations,
                 byChannel: Dictionary(uniqueKeysWithValues: channels.indices.map { (channels[$0].rawValue, t.perChannel[$0]) }),
                 flagged: t.flagged, flaggedShare: t.conversations > 0 ? Double(t.flagged) / Double(t.conversations) : nil, backlog: t.backlog,
@@ -233,7 +230,8 @@ public struct ShiftsReport: PitbossReport, Equatable {
         let channelNames = Channel.allCases.map(\.rawValue)
         let time = { (date: Date) in LocalTime.short(date, in: zone) }
         let shiftRows = shifts.map { s -> [Cell] in
-            [.text(s.shift), Cell(value: UTCTimestamp.format(s.from), shown: time(s.from)), Cell(value: UTCTimestamp.format(s.until), shown: time(s.until)),
+            [.text(s.shift), Cell(value: UTCTimestamp.format(s.firstStartedAt), shown: time(s.firstStartedAt)),
+             Cell(value: UTCTimestamp.format(s.lastStartedAt), shown: time(s.lastStartedAt)),
              .int(s.conversations)] + channelNames.map { .int(s.byChannel[$0] ?? 0) }
                 + [.int(s.flagged), .share(s.flaggedShare), .int(s.slaMeasured), .int(s.withinSLA),
                    .share(s.withinSLAShare, tone: (s.withinSLAShare ?? 1) < 0.9 ? .red : nil), .int(s.backlog, tone: s.backlog > 0 ? .yellow : nil)]
@@ -254,13 +252,18 @@ public struct ShiftsReport: PitbossReport, Equatable {
         }
         var heatRows: [String] = []
         for s in shifts where !heatRows.contains(rowName(s.shift)) { heatRows.append(rowName(s.shift)) }
+        // Hours in the order of the first shift's day (a night from 22 to 6 is one block, not split at midnight).
+        let firstHour = hours.first?.hour ?? 0
+        let hourOrder = (0..<24).map { (firstHour + $0) % 24 }
         var heat = [[Int]](repeating: [Int](repeating: 0, count: 24), count: heatRows.count)
-        for h in hours { if let r = heatRows.firstIndex(of: rowName(h.shift)) { heat[r][h.hour] += h.conversations } }
+        for h in hours {
+            if let r = heatRows.firstIndex(of: rowName(h.shift)), let column = hourOrder.firstIndex(of: h.hour) { heat[r][column] += h.conversations }
+        }
         var charts: [ReportChart] = []
         if !shifts.isEmpty {
             charts.append(.heatmap(Heatmap(title: "Conversations by " + (perShift ? "shift" : "shift name") + " and hour of the day",
                                            xLabel: "hour the conversation started (\(ReportNumber.zoneName(zone)))", yLabel: perShift ? "shift" : "shift name",
-                                           columns: (0..<24).map { String(format: "%02d", $0) }, rows: heatRows, values: heat)))
+                                           columns: hourOrder.map { String(format: "%02d", $0) }, rows: heatRows, values: heat)))
         }
         let distributionCharts = firstResponseDistributions.map { d -> ReportChart in
             .histogram(Histogram(title: "First-response time, \(d.channel.rawValue): conversations by wait, against the \(ReportNumber.shortDuration(d.slaSeconds)) SLA",
@@ -271,25 +274,35 @@ public struct ShiftsReport: PitbossReport, Equatable {
         let total = shifts.map(\.conversations).reduce(0, +), measured = shifts.map(\.slaMeasured).reduce(0, +)
         return ReportDocument(
             title: shifts.count == 1 ? "Shift \(shifts[0].shift)" : "Shifts",
-            facts: [.init("Shifts", String(shifts.count)), .init("Conversations", String(total)),
+            facts: (shifts.count == 1 ? [] : [.init("Shifts", String(shifts.count))]) + [.init("Conversations", String(total)),
                     .init("Flagged", total > 0 ? ReportNumber.percent(Double(shifts.map(\.flagged).reduce(0, +)) / Double(total)) : "–"),
                     .init("Within SLA", measured > 0 ? ReportNumber.percent(Double(shifts.map(\.withinSLA).reduce(0, +)) / Double(measured)) : "–"),
                     .init("Backlog", String(shifts.map(\.backlog).reduce(0, +))), .init("Time zone", ReportNumber.zoneName(zone))],
             sections: [
                 .init(key: "shifts", title: "Per shift", note: "Volume by channel; within SLA counts the conversations of channels with a first-response target, an unanswered customer as late; the backlog is queue items not yet scored.",
-                      columns: [Column("shift"), Column("from", "first start (\(ReportNumber.zoneName(zone)))"), Column("until", "last start"), Column("conversations", "conv.", numeric: true)]
+                      columns: [Column("shift"), Column("first_started_at", "first start (\(ReportNumber.zoneName(zone)))"), Column("last_started_at", onlyInCSV: true),
+                                Column("conversations", "conv.", numeric: true)]
                         + channelNames.map { Column("by_channel.\($0)", $0, numeric: true) }
-                        + [Column("flagged", numeric: true), Column("flagged_share", "flagged %", numeric: true), Column("sla_measured", "SLA measured", numeric: true),
-                           Column("within_sla", "within", numeric: true), Column("within_sla_share", "within %", numeric: true), Column("backlog", numeric: true)],
+                        + [Column("flagged", numeric: true, onlyInCSV: true), Column("flagged_share", "flagged", numeric: true),
+                           Column("sla_measured", numeric: true, onlyInCSV: true), Column("within_sla", numeric: true, onlyInCSV: true),
+                           Column("within_sla_share", "within SLA", numeric: true), Column("backlog", numeric: true)],
                       rows: shiftRows, charts: charts, emptyText: "no conversations in the selection"),
                 .init(key: "channels", title: "First response by shift and channel",
                       note: "From the customer's first message to the first agent reply (bots do not count); p50 and p90 by linear interpolation.",
                       columns: [Column("shift"), Column("channel"), Column("conversations", "conv.", numeric: true), Column("flagged", numeric: true),
-                                Column("answered", numeric: true), Column("unanswered", numeric: true), Column("first_response_p50", "p50", numeric: true),
-                                Column("first_response_p90", "p90", numeric: true), Column("first_response_max", "max", numeric: true),
+                                Column("answered", numeric: true), Column("unanswered", numeric: true), Column("first_response_p50_seconds", "p50", numeric: true),
+                                Column("first_response_p90_seconds", "p90", numeric: true), Column("first_response_max_seconds", "max", numeric: true),
                                 Column("sla_seconds", "SLA", numeric: true), Column("within_sla", "within", numeric: true),
                                 Column("within_sla_share", "within %", numeric: true)],
-                      rows: channelRows, charts: distributionCharts, emptyText: "no conversations in the selection"),
+                      rows: channelRows, emptyText: "no conversations in the selection"),
+                .init(key: "first_response_distributions", title: "First-response times against the SLA",
+                      note: "Every shift in the report together, per channel with a target: conversations by how long the customer waited, in bins a fifth of the target wide; the last bin is longer than twice the target, or never answered.",
+                      columns: [Column("channel"), Column("sla_seconds", "SLA", numeric: true), Column("lower", "from", numeric: true),
+                                Column("upper", "to", numeric: true), Column("count", "conversations", numeric: true)],
+                      rows: firstResponseDistributions.flatMap { d in d.bins.map { b -> [Cell] in
+                          [.text(d.channel.rawValue), .seconds(d.slaSeconds), .seconds(b.lower), b.upper.map { .seconds($0) } ?? Cell(value: "", shown: "or longer"),
+                           .int(b.count, tone: b.lower >= d.slaSeconds && b.count > 0 ? .red : nil)]
+                      } }, charts: distributionCharts, emptyText: "no channel has a first-response target", onTerminal: false),
                 .init(key: "hours", title: "By hour of the day", note: "Conversations by the hour they started, in \(ReportNumber.zoneName(zone)).",
                       columns: [Column("shift"), Column("hour", numeric: true), Column("conversations", "conv.", numeric: true)]
                         + channelNames.map { Column("by_channel.\($0)", $0, numeric: true) },
