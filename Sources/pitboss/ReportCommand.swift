@@ -37,18 +37,18 @@ struct ReportCommand: ParsableCommand {
         @Option(name: [.customShort("o"), .long], help: "Write to this file instead of the terminal.") var output: String?
 
         func validate() throws {
-            if format == .html, output == nil, isatty(STDOUT_FILENO) == 1 {
+            if format == .html, output == nil || output == "-", isatty(STDOUT_FILENO) == 1 {
                 throw ValidationError("an HTML report is a page, not terminal output: add -o report.html (or pipe it)")
             }
+            if output == "" { throw ValidationError("-o needs a file name (or - for standard output)") }
         }
 
         /// `scope`: what the filters selected, said at the top of the report.
         func write(_ report: some PitbossReport, zone: TimeZone, scope: String? = nil) throws {
-            let text = report.render(format, style: output == nil ? Console.stdoutStyle : .plain, zone: zone, scope: scope)
-            guard let output else { return try Console.out(text) }
-            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-                throw PitbossError.cannotWrite("cannot write \(output): \(error.localizedDescription)")
-            }
+            let toTerminal = output == nil || output == "-"
+            let text = report.render(format, style: toTerminal ? Console.stdoutStyle : .plain, zone: zone, scope: scope)
+            guard let output, output != "-" else { return try Console.out(text) }
+            try OutputFile.write(text, to: output)
         }
     }
 
@@ -59,6 +59,16 @@ struct ReportCommand: ParsableCommand {
 
     static func today(_ workspace: Workspace) -> String { LocalTime.day(Date(), in: workspace.config.timeZone) }
 
+    /// The rubrics whose findings count: the one named (`--rubric NAME|FILE`), else the workspace's (nil, every
+    /// rubric's, when the workspace's cannot be read).
+    static func rubricNames(_ workspace: Workspace, named: String?) throws -> [String]? {
+        if let named {
+            return [named.hasSuffix(".yaml") || named.hasSuffix(".yml") || named.contains("/") ? try RubricCommand.load(named).name : named]
+        }
+        let names = workspace.config.effectiveRoutes.compactMap { try? RubricCommand.load($0.rubricPath).name }
+        return names.count == workspace.config.effectiveRoutes.count ? Array(Set(names)).sorted() : nil
+    }
+
     struct Agents: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Per agent: conversations, share flagged, findings per 100 by criterion, QA score and its weekly trend, retraining — beside the team.",
@@ -67,6 +77,7 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var filters: Filters
         @Option(help: "Only this shift id (e.g. 2026-11-21-night).") var shift: String?
         @Option(help: "Only this agent's conversations.") var agent: String?
+        @Option(help: "Count the findings of this rubric only: its 'rubric:' name, or its file (default: the workspace's rubrics).") var rubric: String?
         @Option(help: "Order: score (lowest first), flagged, findings, conversations or retraining (most first), agent (A–Z).") var sort: AgentsReport.Sort = .score
         @Option(help: "Weeks in the score trend, ending with the last week covered.") var weeks: Int = 6
         @OptionGroup var output: Output
@@ -81,7 +92,7 @@ struct ReportCommand: ParsableCommand {
                 let zone = workspace.config.timeZone
                 let selection = try filters.selection(zone: zone, shift: shift, agent: agent)
                 let report = try AgentsReport.fetch(from: workspace.database, selection: selection, criteria: ReportCommand.criteria(workspace),
-                                                    weeks: weeks, sort: sort, zone: zone, today: ReportCommand.today(workspace))
+                                                    rubrics: try ReportCommand.rubricNames(workspace, named: rubric), weeks: weeks, sort: sort, zone: zone, today: ReportCommand.today(workspace))
                 try output.write(report, zone: zone, scope: ReportScope.describe(selection, zone: zone))
             }
         }
@@ -95,6 +106,7 @@ struct ReportCommand: ParsableCommand {
         @Argument(help: "The agent's id, as in the transcripts.") var agent: String
         @OptionGroup var filters: Filters
         @Option(help: "Only this shift id (e.g. 2026-11-21-night).") var shift: String?
+        @Option(help: "Count the findings of this rubric only: its 'rubric:' name, or its file (default: the workspace's rubrics).") var rubric: String?
         @Option(help: "Weeks in the score trend, ending with the last week covered.") var weeks: Int = 12
         @OptionGroup var personalData: PersonalDataOptions
         @OptionGroup var output: Output
@@ -109,7 +121,8 @@ struct ReportCommand: ParsableCommand {
                 let zone = workspace.config.timeZone
                 let selection = try filters.selection(zone: zone, shift: shift)
                 let report = try AgentReport.fetch(from: workspace.database, agent: agent, selection: selection,
-                                                   criteria: ReportCommand.criteria(workspace), weeks: weeks, zone: zone,
+                                                   criteria: ReportCommand.criteria(workspace), rubrics: try ReportCommand.rubricNames(workspace, named: rubric),
+                                                   weeks: weeks, zone: zone,
                                                    today: ReportCommand.today(workspace), mask: personalData.mask)
                 try output.write(report, zone: zone, scope: ReportScope.describe(selection, zone: zone))
             }
@@ -152,8 +165,9 @@ struct ReportCommand: ParsableCommand {
         let workspace = try global.openWorkspace(.read)
         let zone = workspace.config.timeZone
         let selection = try filters.selection(zone: zone, shift: shift, agent: agent)
-        let targets = try RubricCommand.load(rubric ?? workspace.config.rubricPath).firstResponseTargets
-        let report = try ShiftsReport.fetch(from: workspace.database, selection: selection, slaTargets: targets, zone: zone)
+        // Without a rubric to read (none named, and the workspace's missing), the report has no SLA targets, not an error.
+        let targets = try rubric.map { try RubricCommand.load($0) } ?? (try? RubricCommand.load(workspace.config.rubricPath))
+        let report = try ShiftsReport.fetch(from: workspace.database, selection: selection, sla: targets.map(SLATargets.init) ?? SLATargets(), zone: zone)
         try output.write(report, zone: zone, scope: ReportScope.describe(selection, zone: zone))
     }
 
@@ -187,6 +201,7 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "Only this shift id (e.g. 2026-11-21-night).") var shift: String?
         @Option(help: "Only this agent's conversations.") var agent: String?
         @Option(help: "Only this rubric: its 'rubric:' name, or its file.") var rubric: String?
+        @OptionGroup var personalData: PersonalDataOptions
         @OptionGroup var output: Output
 
         func run() throws {
@@ -201,7 +216,8 @@ struct ReportCommand: ParsableCommand {
                     name = file.name
                 }
                 let selection = try filters.selection(zone: config.timeZone, shift: shift, agent: agent)
-                let report = try RuleReport.fetch(from: global.openWorkspace(.read).database, selection: selection, rubricName: name, rubrics: rubrics)
+                let report = try RuleReport.fetch(from: global.openWorkspace(.read).database, selection: selection, rubricName: name, rubrics: rubrics,
+                                                  mask: personalData.mask)
                 try output.write(report, zone: config.timeZone, scope: ReportScope.describe(selection, zone: config.timeZone))
             }
         }

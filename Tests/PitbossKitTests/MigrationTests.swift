@@ -73,7 +73,7 @@ struct MigrationV7Tests {
         let queue = try DatabaseQueue()
         try Migrations.migrator.migrate(queue, upTo: "v6 other participants, and findings per rubric")
         try queue.write { db in
-            for (id, external) in [(1, "chat"), (2, "call"), (3, "unanswered"), (4, "untimed"), (5, "agent only")] {
+            for (id, external) in [(1, "chat"), (2, "call"), (3, "unanswered"), (4, "untimed"), (5, "agent only"), (6, "mixed")] {
                 try db.execute(sql: """
                     INSERT INTO conversations (id, external_id, source_file, source_record, source_format, channel, language, agent_id, shift_id,
                                                started_at, content_hash, turn_count, imported_at)
@@ -87,14 +87,16 @@ struct MigrationV7Tests {
                     (2, 0, 'customer', NULL, 0.5, 'hi'), (2, 1, 'agent', NULL, 4.25, 'hello'),
                     (3, 0, 'customer', '2026-11-21T22:00:00.000Z', NULL, 'hi'), (3, 1, 'bot', '2026-11-21T22:00:02.000Z', NULL, 'hold on'),
                     (4, 0, 'customer', NULL, NULL, 'hi'), (4, 1, 'agent', NULL, NULL, 'hello'),
-                    (5, 0, 'agent', '2026-11-21T22:00:00.000Z', NULL, 'hello');
+                    (5, 0, 'agent', '2026-11-21T22:00:00.000Z', NULL, 'hello'),
+                    (6, 0, 'customer', '2026-11-21T22:00:10.000Z', NULL, 'hi'), (6, 1, 'agent', NULL, 40.0, 'hello');
                 """)
         }
         try Migrations.migrator.migrate(queue)
         try queue.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT first_response_seconds, unanswered FROM conversations ORDER BY id")
-            #expect(rows.map { $0[0] as Double? } == [90, 3.75, nil, nil, nil])
-            #expect(rows.map { $0[1] as Int } == [0, 0, 1, 0, 0])
+            // The mixed one, as import reads it: the customer 10 s after the start, the agent at 40 s into the recording.
+            #expect(rows.map { $0[0] as Double? } == [90, 3.75, nil, nil, nil, 30])
+            #expect(rows.map { $0[1] as Int } == [0, 0, 1, 0, 0, 0])
         }
     }
 }

@@ -139,7 +139,7 @@ struct ReportsTests {
         #expect(report.weeks == ["2026-W46", "2026-W47"])
         #expect(report.retraining.map(\.module) == ["de-escalation"] && report.retraining[0].assignedWeek == "2026-W46" && report.retraining[0].completedWeek == nil)
         #expect { try AgentReport.fetch(from: floor.database, agent: "en.bors", zone: ReportFloor.utc, today: ReportFloor.today) } throws: {
-            "\($0)".contains("agent 'en.bors' has no conversation in the selection; similar: en.boris")
+            "\($0)".contains("no conversation is stored for agent 'en.bors'; similar: en.boris")
         }
     }
 
@@ -180,10 +180,10 @@ struct ReportsTests {
         var options = FlagRunner.Options()
         options.user = "qa.lead"
         _ = try FlagRunner(store: FlagStore(database: database), rubric: TestRubric.rubric, options: options).run(now: ReportFloor.day)
-        #expect(TestRubric.rubric.firstResponseTargets == Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0, 300.0) }))
+        #expect(Channel.allCases.allSatisfy { SLATargets(TestRubric.rubric).seconds(channel: $0, language: "en") == 300 })
 
         let malta = TimeZone(identifier: "Europe/Malta")!
-        let report = try ShiftsReport.fetch(from: database, selection: FlagSelection(), slaTargets: [.chat: 300], zone: malta)
+        let report = try ShiftsReport.fetch(from: database, selection: FlagSelection(), sla: SLATargets(channels: [.chat: 300]), zone: malta)
         #expect(report.shifts.map(\.shift) == ["2026-11-21-night", "2026-11-22-day"])
         let night = report.shifts[0]
         #expect(night.conversations == 6 && night.byChannel["chat"] == 5 && night.byChannel["email"] == 1)
@@ -202,8 +202,9 @@ struct ReportsTests {
         #expect(report.hours.first { $0.hour == 23 }?.conversations == 2 && report.hours.first { $0.hour == 0 }?.conversations == 2)
         let distribution = try #require(report.firstResponseDistributions.first)
         #expect(distribution.channel == .chat && distribution.bins.count == 11 && distribution.bins[0].upper == 60)
-        // 30 s → first bin, 60 and 90 → second, 20 (d1) → first, 400 → seventh (360–420), never answered → the open last bin.
-        #expect(distribution.bins.map(\.count) == [2, 2, 0, 0, 0, 0, 1, 0, 0, 0, 1])
+        // A bin holds its upper bound: 20 (d1), 30 and 60 s → the first (0–60], 90 → the second, 400 → the seventh (360–420],
+        // never answered → the open last bin.
+        #expect(distribution.bins.map(\.count) == [3, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1])
         #expect { try ShiftsReport.fetch(from: database, selection: FlagSelection(shift: "2026-11-21-nite"), zone: malta) } throws: {
             "\($0)".contains("no conversation is stored for shift '2026-11-21-nite'; similar: 2026-11-21-night")
         }
@@ -285,7 +286,7 @@ struct HTMLReportTests {
         let reports: [any PitbossReport] = [
             try floor.agents(),
             try AgentReport.fetch(from: floor.database, agent: "en.boris", criteria: TestRubric.rubric.criteria.map(\.id), zone: ReportFloor.utc, today: ReportFloor.today),
-            try ShiftsReport.fetch(from: floor.database, slaTargets: [.chat: 300], zone: ReportFloor.utc),
+            try ShiftsReport.fetch(from: floor.database, sla: SLATargets(channels: [.chat: 300]), zone: ReportFloor.utc),
             try ReviewersReport.fetch(from: floor.database, zone: ReportFloor.utc),
             try RuleReport.fetch(from: floor.database, rubrics: [TestRubric.rubric]),
         ]
@@ -314,7 +315,7 @@ struct HTMLReportTests {
         #expect(bars.count == agents.criteria.count)
         for bar in bars { #expect(abs((Double(bar["data-value"] ?? "") ?? -1) - (agents.team.findingsPer100[bar["data-x"] ?? ""] ?? -2)) < 0.0001) }
 
-        let shifts = try ShiftsReport.fetch(from: floor.database, slaTargets: [.chat: 300], zone: ReportFloor.utc)
+        let shifts = try ShiftsReport.fetch(from: floor.database, sla: SLATargets(channels: [.chat: 300]), zone: ReportFloor.utc)
         let (_, shiftPage) = try page(shifts)
         #expect(shiftPage.data("bin").map { Int($0["data-value"] ?? "") } == shifts.firstResponseDistributions[0].bins.map(\.count))
         #expect(shiftPage.data("threshold").first?["data-value"] == "300")
@@ -358,5 +359,77 @@ struct HTMLReportTests {
         #expect(html.contains("Agent en.o&#39;brien&lt;b&gt;") && html.contains("qa.&lt;i&gt;maria&lt;/i&gt;"))
         #expect(!html.unicodeScalars.contains { $0.value == 0x202E })
         #expect(data.text.contains(#"<script>alert("x")</script>"#))  // what a reader sees: the words, as words
+    }
+}
+
+@Suite("Reports count what was evaluated, by the rubrics that count, against the targets that apply")
+struct ReportDenominatorTests {
+    let scratch = Scratch()
+
+    @Test("a conversation no rubric evaluated counts in neither the share flagged nor the findings per 100")
+    func neverEvaluated() throws {
+        let database = try PitbossDatabase.inMemory()
+        let rude = ReportFloor.turns(at: "2026-11-21T22:10:00Z", reply: 30, rude: true)
+        let lines = [Fixture.canonicalLine(id: "n1", agent: "en.anna", startedAt: "2026-11-21T22:10:00Z", turns: rude),
+                     Fixture.canonicalLine(id: "d1", agent: "en.anna", startedAt: "2026-11-22T09:00:00Z", turns: ReportFloor.turns(at: "2026-11-22T09:00:00Z", reply: 30, rude: true))]
+        _ = try TranscriptImporter(store: ConversationStore(database: database), schedule: .standard, options: ImportOptions())
+            .run(paths: [scratch.write("two.jsonl", lines.joined(separator: "\n") + "\n")])
+        var options = FlagRunner.Options()
+        options.user = "qa.lead"
+        options.selection = FlagSelection(shift: "2026-11-21-night")
+        _ = try FlagRunner(store: FlagStore(database: database), rubric: TestRubric.rubric, options: options).run(now: ReportFloor.day)
+        let anna = try #require(try AgentsReport.fetch(from: database, criteria: ["courtesy"], zone: ReportFloor.utc, today: ReportFloor.today).agents.first)
+        // Two conversations, one evaluated (and flagged, one rude finding): 100 % flagged and 100 findings per 100, not 50.
+        #expect(anna.conversations == 2 && anna.evaluated == 1 && anna.flaggedShare == 1 && anna.findingsPer100["courtesy"] == 100)
+        let shifts = try ShiftsReport.fetch(from: database, zone: ReportFloor.utc)
+        #expect(shifts.shifts.map(\.evaluated) == [1, 0] && shifts.shifts.map(\.flaggedShare) == [1, nil])
+    }
+
+    @Test("the findings of a rubric that is no longer the workspace's are left out when the report names its rubrics")
+    func retiredRubric() throws {
+        let floor = try ReportFloor(scratch: scratch)
+        try floor.database.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO findings (conversation_id, run_id, rubric_name, rubric_hash, rule_id, criterion, severity, status, message)
+                SELECT conversation_id, run_id, 'test-2025', 'old', rule_id, criterion, severity, status, message FROM findings
+                """)
+        }
+        let every = try floor.agents(), current = try AgentsReport.fetch(from: floor.database, criteria: ["courtesy"], rubrics: ["test"],
+                                                                           zone: ReportFloor.utc, today: ReportFloor.today)
+        let boris = { (r: AgentsReport) in r.agents.first { $0.agent == "en.boris" }?.findingsPer100["courtesy"] ?? -1 }
+        #expect(abs(boris(current) - 200.0 / 3) < 0.01 && boris(every) > boris(current))
+    }
+
+    @Test("a first-response target for some languages applies to those languages only, and a channel's target is one line only when the same for all")
+    func targetsByLanguage() throws {
+        let yaml = TestRubric.yaml.replacingOccurrences(of: "    metric: first_response\n", with: "    metric: first_response\n    languages: [ru]\n")
+        let targets = SLATargets(try RubricLoader.parse(yaml: yaml, path: "ru-sla.yaml"))
+        #expect(targets.seconds(channel: .chat, language: "ru") == 300 && targets.seconds(channel: .chat, language: "en") == nil)
+        #expect(targets.uniform(channel: .chat) == nil && SLATargets(TestRubric.rubric).uniform(channel: .chat) == 300)
+        let floor = try ReportFloor(scratch: scratch)
+        let report = try ShiftsReport.fetch(from: floor.database, sla: targets, zone: ReportFloor.utc)
+        // Every conversation of the floor is English: nothing is measured against the Russian target.
+        #expect(report.shifts.allSatisfy { $0.slaMeasured == 0 && $0.withinSLAShare == nil } && report.firstResponseDistributions.isEmpty)
+    }
+}
+
+@Suite("-o FILE: written in place")
+struct OutputFileTests {
+    let scratch = Scratch()
+
+    @Test("an existing file keeps its mode, a link is followed, a folder or a missing folder is a clear error")
+    func inPlace() throws {
+        let path = scratch.path("private.csv")
+        FileManager.default.createFile(atPath: path, contents: Data("old".utf8), attributes: [.posixPermissions: 0o600])
+        try OutputFile.write("new\n", to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "new\n")
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
+        let link = scratch.path("link.csv")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        try OutputFile.write("through the link\n", to: link)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "through the link\n")
+        #expect { try OutputFile.write("x", to: scratch.path("")) } throws: { "\($0)".contains("it is a folder") }
+        #expect { try OutputFile.write("x", to: scratch.path("nowhere/x.html")) } throws: { "\($0)".contains("the folder \(scratch.path("nowhere")) does not exist") }
     }
 }

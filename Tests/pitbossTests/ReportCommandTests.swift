@@ -41,7 +41,7 @@ struct ReportCommandTests {
     func refusals() throws {
         try prepare()
         let agent = try pitboss.run("report", "agent", "en.a99x")
-        #expect(agent.status == 65 && agent.stderr.contains("agent 'en.a99x' has no conversation"), "\(agent.stderr)")
+        #expect(agent.status == 65 && agent.stderr.contains("no conversation is stored for agent 'en.a99x'"), "\(agent.stderr)")
         let shift = try pitboss.run("report", "shift", "2026-11-21-nite")
         #expect(shift.status == 65 && shift.stderr.contains("similar: 2026-11-21-night"), "\(shift.stderr)")
         // A filter that names nothing is the same error in every report, not an empty report.

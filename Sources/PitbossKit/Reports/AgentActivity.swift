@@ -9,6 +9,9 @@ import GRDB
 struct AgentActivity {
     struct Tally {
         var conversations = 0
+        /// Conversations a rubric of the report evaluated: what shares flagged and findings per 100 are of (a
+        /// conversation never flagged is not a clean one).
+        var evaluated = 0
         var flagged = 0
         /// By criterion: findings that stand (confirmed, or not judged), and conversations with at least one.
         var findings: [Int]
@@ -44,6 +47,7 @@ struct AgentActivity {
 
         mutating func add(_ other: Tally) {
             conversations += other.conversations
+            evaluated += other.evaluated
             flagged += other.flagged
             for k in findings.indices {
                 findings[k] += other.findings[k]
@@ -69,8 +73,9 @@ struct AgentActivity {
             let mid = sorted.count / 2
             return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
         }
-        var flaggedShare: Double? { conversations == 0 ? nil : Double(flagged) / Double(conversations) }
-        func perHundred(_ k: Int) -> Double? { conversations == 0 ? nil : Double(findings[k]) * 100 / Double(conversations) }
+        var flaggedShare: Double? { evaluated == 0 ? nil : Double(flagged) / Double(evaluated) }
+        func perHundred(_ k: Int) -> Double? { evaluated == 0 ? nil : Double(findings[k]) * 100 / Double(evaluated) }
+        var perHundredTotal: Double? { evaluated == 0 ? nil : Double(findings.reduce(0, +)) * 100 / Double(evaluated) }
         func weekMean(_ w: Int) -> Double? { weekCount[w] == 0 ? nil : weekSum[w] / Double(weekCount[w]) }
     }
 
@@ -97,8 +102,10 @@ struct AgentActivity {
 
     /// The criteria come first in the order given (the rubric's); one met only in findings is added after them.
     /// The trend has up to `weekCount` weeks, ending with the week of the last conversation covered (or of `until`).
+    /// `rubrics`: the names of the rubrics whose evaluations and findings count (nil: every rubric's). A rubric renamed
+    /// or retired leaves its findings stored; counting them beside the new one's would count every fault twice.
     static func load(_ db: Database, selection: FlagSelection, criteria given: [String], weekCount: Int, zone: TimeZone,
-                     today: String) throws -> AgentActivity {
+                     today: String, rubrics: [String]? = nil) throws -> AgentActivity {
         try ReportScope.verify(selection, in: db)
         var calendar = LocalCalendar(zone: zone)
         let (conditions, arguments) = selection.conditions
@@ -136,8 +143,22 @@ struct AgentActivity {
             return a >= 0 ? Int(a) : nil
         }
 
+        let ofRubrics = rubrics.map { names in "rubric_name IN (\(names.map { _ in "?" }.joined(separator: ", ")))" }
+        func bindRubrics(_ statement: inout FastStatement) { for name in rubrics ?? [] { statement.bind(name) } }
+        var evaluated = [Bool](repeating: false, count: maxID + 1)
+        var evaluations = FastStatement(try db.makeStatement(sql: "SELECT conversation_id FROM evaluations \(ofRubrics.map { "WHERE " + $0 } ?? "")"))
+        bindRubrics(&evaluations)
+        try evaluations.forEachRow { row in
+            let id = row.int(0)
+            guard let a = agent(id), !evaluated[id] else { return }
+            evaluated[id] = true
+            activity.tallies[a].evaluated += 1
+        }
         var flagged = FastStatement(try db.makeStatement(sql: "SELECT DISTINCT conversation_id FROM queue_items WHERE reason = 'flagged'"))
-        try flagged.forEachRow { row in if let a = agent(row.int(0)) { activity.tallies[a].flagged += 1 } }
+        try flagged.forEachRow { row in
+            let id = row.int(0)
+            if let a = agent(id), evaluated[id] { activity.tallies[a].flagged += 1 }
+        }
 
         // Findings that stand: confirmed by a reviewer, or not judged yet; a dismissed one and a rule's error never count.
         var criterionBytes = activity.criteria.map { Array($0.utf8) }
@@ -153,7 +174,9 @@ struct AgentActivity {
         }
         var findings = FastStatement(try db.makeStatement(sql: """
             SELECT conversation_id, criterion FROM findings WHERE status != 'error' AND (verdict IS NULL OR verdict = 'confirmed')
+            \(ofRubrics.map { "AND " + $0 } ?? "")
             """))
+        bindRubrics(&findings)
         try findings.forEachRow { row in
             let id = row.int(0)
             guard let a = agent(id) else { return }
@@ -191,9 +214,10 @@ struct AgentActivity {
             if row.int(2) != 0 { activity.tallies[a].failed[k] += 1 }
         }
 
-        let index = Dictionary(activity.agents.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        // By the id's bytes: two spellings of one name (NFC, NFD) are two agents here, as in the database.
+        let index = Dictionary(activity.agents.enumerated().map { (Array($1.utf8), $0) }, uniquingKeysWith: { a, _ in a })
         for row in try Row.fetchAll(db, sql: "SELECT agent_id, due_on FROM retraining_current WHERE state IN ('assigned', 'started')") {
-            guard let a = index[row[0] as String] else { continue }
+            guard let a = index[Array((row[0] as String).utf8)] else { continue }
             activity.tallies[a].openRetraining += 1
             if (row[1] as String) < today { activity.tallies[a].overdueRetraining += 1 }
         }

@@ -9,6 +9,7 @@ import GRDB
 public struct AgentReport: PitbossReport, Equatable {
     public struct Criterion: Sendable, Codable, Equatable {
         public var criterion: String
+        /// The agent's conversations a rubric evaluated.
         public var conversations: Int
         /// Conversations with a finding of the criterion that stands; their share with its 95 % interval.
         public var withFinding: Int
@@ -88,6 +89,8 @@ public struct AgentReport: PitbossReport, Equatable {
         }
     }
 
+    /// Whether the cited words have personal data masked (the default) or shown as asked.
+    public var personalDataMasked: Bool
     /// The agent's row as `report agents` shows it, and the team's.
     public var agent: AgentsReport.Row
     public var team: AgentsReport.Row
@@ -99,38 +102,40 @@ public struct AgentReport: PitbossReport, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case agent, team, weeks, criteria, reviews, retraining
-        case confirmedFindings = "confirmed_findings"
+        case confirmedFindings = "confirmed_findings", personalDataMasked = "personal_data_masked"
     }
 
     /// How many recent findings and reviews the page lists.
     public static let recent = 15
 
     public static func fetch(from database: PitbossDatabase, agent: String, selection: FlagSelection = FlagSelection(), criteria: [String] = [],
-                             weeks: Int = 12, zone: TimeZone, today: String, mask: PersonalDataMask? = PersonalDataMask()) throws(PitbossError) -> AgentReport {
+                             rubrics: [String]? = nil, weeks: Int = 12, zone: TimeZone, today: String, mask: PersonalDataMask? = PersonalDataMask()) throws(PitbossError) -> AgentReport {
         var team = selection
         team.agent = nil
         do {
             return try database.writer.read { db in
-                var activity = try AgentActivity.load(db, selection: team, criteria: criteria, weekCount: weeks, zone: zone, today: today)
+                var only = selection
+                only.agent = agent
+                try ReportScope.verify(only, in: db)
+                var activity = try AgentActivity.load(db, selection: team, criteria: criteria, weekCount: weeks, zone: zone, today: today, rubrics: rubrics)
                 let retraining = try assignments(db, agent: agent, zone: zone)
                 activity.dropLeadingEmptyWeeks(keeping: retraining.map(\.assignedWeek).filter(activity.weeks.contains).min())
-                guard let index = activity.agents.firstIndex(of: agent) else {
-                    let known = try String.fetchAll(db, sql: "SELECT DISTINCT agent_id FROM conversations")
-                    let closest = RetrainingStore.closest(to: agent, among: known)
-                    throw PitbossError.badInput("agent '\(agent)' has no conversation in the selection"
-                        + (closest.isEmpty ? "" : "; similar: \(closest.joined(separator: ", "))"))
+                // By the id's bytes, as the database compares them (an NFC and an NFD spelling are two agents).
+                let bytes = Array(agent.utf8)
+                guard let index = activity.agents.firstIndex(where: { Array($0.utf8) == bytes }) else {
+                    throw PitbossError.badInput("agent '\(agent)' has conversations, but none in the selection (\(ReportScope.describe(team, zone: zone))): widen the filters")
                 }
                 let overview = AgentsReport(activity, sort: .agent)
-                guard let row = overview.agents.first(where: { $0.agent == agent }) else { throw PitbossError.internalFailure("the agents report lost the row of \(agent)") }
+                guard let row = overview.agents.first(where: { Array($0.agent.utf8) == bytes }) else { throw PitbossError.internalFailure("the agents report lost the row of \(agent)") }
                 let tally = activity.tallies[index], all = activity.team
                 let rows = activity.criteria.enumerated().map { k, criterion -> Criterion in
-                    let found = tally.conversations > 0 ? ProportionInterval.wilson(successes: tally.conversationsWithFinding[k], trials: tally.conversations) : nil
+                    let found = tally.evaluated > 0 ? ProportionInterval.wilson(successes: tally.conversationsWithFinding[k], trials: tally.evaluated) : nil
                     let failedShare = tally.answered[k] > 0 ? ProportionInterval.wilson(successes: tally.failed[k], trials: tally.answered[k]) : nil
-                    let teamFound = all.conversations > 0 ? Double(all.conversationsWithFinding[k]) / Double(all.conversations) : nil
+                    let teamFound = all.evaluated > 0 ? Double(all.conversationsWithFinding[k]) / Double(all.evaluated) : nil
                     let teamFailed = all.answered[k] > 0 ? Double(all.failed[k]) / Double(all.answered[k]) : nil
                     let worse = (found.flatMap { f in teamFound.map { f.lower > $0 } } ?? false)
                         || (failedShare.flatMap { f in teamFailed.map { f.lower > $0 } } ?? false)
-                    return Criterion(criterion: criterion, conversations: tally.conversations, withFinding: tally.conversationsWithFinding[k],
+                    return Criterion(criterion: criterion, conversations: tally.evaluated, withFinding: tally.conversationsWithFinding[k],
                                      findingRate: found?.estimate, findingRateLow: found?.lower, findingRateHigh: found?.upper, teamFindingRate: teamFound,
                                      answered: tally.answered[k], failed: tally.failed[k], failRate: failedShare?.estimate, failRateLow: failedShare?.lower,
                                      failRateHigh: failedShare?.upper, teamFailRate: teamFailed, worseThanTeam: worse)
@@ -139,7 +144,7 @@ public struct AgentReport: PitbossReport, Equatable {
                     let x = (a.findingRate ?? 0) - (a.teamFindingRate ?? 0), y = (b.findingRate ?? 0) - (b.teamFindingRate ?? 0)
                     return x != y ? x > y : a.criterion < b.criterion
                 }
-                return AgentReport(agent: row, team: overview.team, weeks: activity.weeks, criteria: rows,
+                return AgentReport(personalDataMasked: mask != nil, agent: row, team: overview.team, weeks: activity.weeks, criteria: rows,
                                    confirmedFindings: try confirmed(db, agent: agent, selection: selection, mask: mask),
                                    reviews: try reviews(db, agent: agent, selection: selection),
                                    retraining: retraining)
@@ -236,27 +241,28 @@ public struct AgentReport: PitbossReport, Equatable {
             (columns: agents.columns, rows: (overview.sections.first { $0.key == "team" }?.rows ?? []) + agents.rows)
         } ?? (columns: [], rows: [])
         return ReportDocument(
-            title: "Agent \(agent.agent)",
+            title: "Agent \(agent.agent)", personalDataMasked: personalDataMasked,
             facts: [.init("Conversations", String(agent.conversations)),
                     .init("Flagged", "\(agent.flaggedShare.map(ReportNumber.percent) ?? "–") (team \(team.flaggedShare.map(ReportNumber.percent) ?? "–"))"),
                     .init("QA score", "\(agent.scoreMean.map { String(format: "%.1f", $0) } ?? "–") over \(agent.reviews) reviews (team \(team.scoreMean.map { String(format: "%.1f", $0) } ?? "–"))"),
                     .init("Auto-fails", String(agent.autoFails)),
                     .init("Retraining", "\(agent.openRetraining) open, \(agent.overdueRetraining) overdue, \(retraining.filter { $0.state == .completed }.count) completed")],
             sections: [
-                .init(key: "summary", title: "\(agent.agent) beside the team", note: "As in pitboss report agents: the agent's row and the team's (everyone the filters take).",
+                .init(key: "summary", title: "\(agent.agent) beside the team", note: "As on the agents report: the agent's row and the team's (everyone the filters take).",
                       columns: summary.columns, rows: summary.rows, inCSV: true, onTerminal: false),
                 .init(key: "trend", title: "QA score by week", note: "The mean score of the reviewed conversations that started each week, beside the team's; ▽ marks a retraining assigned, ▲ one completed.",
-                      columns: [Column("week"), Column("agent_mean", "agent", numeric: true), Column("agent_reviews", "reviews", numeric: true),
-                                Column("team_mean", "team", numeric: true), Column("team_reviews", "team reviews", numeric: true), Column("retraining")],
+                      columns: [Column("week"), Column("agent.trend.mean", "agent", numeric: true), Column("agent.trend.reviews", "reviews", numeric: true),
+                                Column("team.trend.mean", "team", numeric: true), Column("team.trend.reviews", "team reviews", numeric: true),
+                                Column("retraining", onlyForPeople: true)],
                       rows: trendRows,
                       charts: [.lines(LineChart(title: "QA score by week, \(agent.agent) and the team", xLabel: "ISO week the conversation started" + (weeks.first.map { ", from \($0)" } ?? ""),
                                                 yLabel: "mean QA score (0–100)", categories: weeks,
-                                                series: [ChartSeries(agent.agent, agent.trend.map(\.mean)), ChartSeries("team", team.trend.map(\.mean))],
+                                                series: [ChartSeries(agent.agent, agent.trend.map(\.mean)), .team(team.trend.map(\.mean))],
                                                 markers: markers,
                                                 domain: LineChart.scoreDomain((agent.trend + team.trend).compactMap(\.mean))))]),
                 .init(key: "criteria", title: "By criterion, against the team",
                       note: "Share of the agent's conversations with a finding that stands, and share of reviewed answers failed, each with n and a 95 % Wilson interval; red where the whole interval is above the team's rate.",
-                      columns: [Column("criterion"), Column("conversations", "conv.", numeric: true), Column("with_finding", "with finding", numeric: true),
+                      columns: [Column("criterion"), Column("conversations", "evaluated", numeric: true), Column("with_finding", "with finding", numeric: true),
                                 Column("finding_rate", "rate (95 % CI)", numeric: true), Column("finding_rate_low", onlyInCSV: true),
                                 Column("finding_rate_high", onlyInCSV: true), Column("team_finding_rate", "team rate", numeric: true),
                                 Column("answered", "reviewed", numeric: true), Column("failed", numeric: true),
@@ -268,8 +274,8 @@ public struct AgentReport: PitbossReport, Equatable {
                           title: "Conversations with a finding, by criterion: \(agent.agent) and the team", valueLabel: "conversations with a finding (%)",
                           categoryLabel: "criterion", categories: criteria.map(\.criterion),
                           series: [ChartSeries(agent.agent, criteria.map { $0.findingRate.map { $0 * 100 } }),
-                                   ChartSeries("team", criteria.map { $0.teamFindingRate.map { $0 * 100 } })]))]),
-                .init(key: "confirmed_findings", title: "Recent confirmed findings", note: "The latest \(Self.recent) findings a reviewer confirmed, with the cited words; personal data masked.",
+                                   .team(criteria.map { $0.teamFindingRate.map { $0 * 100 } })]))]),
+                .init(key: "confirmed_findings", title: "Recent confirmed findings", note: "The latest \(Self.recent) findings a reviewer confirmed, with the cited words" + (personalDataMasked ? "; personal data masked." : "; personal data shown unmasked, as asked."),
                       columns: [Column("started_at", "started (\(zoneName))"), Column("conversation"), Column("finding"), Column("rule"), Column("criterion"), Column("severity"),
                                 Column("text", "words", wraps: true), Column("message", onlyInCSV: true), Column("confirmed_by", "confirmed by")],
                       rows: confirmedFindings.map { f in
@@ -290,7 +296,7 @@ public struct AgentReport: PitbossReport, Equatable {
                       columns: [Column("assignment"), Column("module"), Column("criteria"), Column("assigned_at", "assigned (\(zoneName))"), Column("due_on", "due"),
                                 Column("state"), Column("completed_at", "completed (\(zoneName))")],
                       rows: retraining.map { a in
-                          [Cell(value: String(a.assignment), shown: "#\(a.assignment)"), .text(a.module), .text(a.criteria.joined(separator: ", ")),
+                          [Cell(value: String(a.assignment), shown: "#\(a.assignment)"), .text(a.module), Cell(value: a.criteria.joined(separator: ";"), shown: a.criteria.joined(separator: ", ")),
                            Cell(value: UTCTimestamp.format(a.assignedAt), shown: time(a.assignedAt)), .text(a.dueOn), .text(a.state.rawValue),
                            Cell(value: a.completedAt.map(UTCTimestamp.format) ?? "", shown: a.completedAt.map(time) ?? "–")]
                       }, emptyText: "no retraining assigned"),

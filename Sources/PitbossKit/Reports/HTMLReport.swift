@@ -63,7 +63,7 @@ public enum HTMLReport {
         out += """
             </main>
             <footer>Made by Pitboss on \(HTML.escape(LocalTime.format(now, in: zone))). Times are in \(HTML.escape(ReportNumber.zoneName(zone))). \
-            Personal data in quoted words is masked.</footer>
+            \(document.personalDataMasked ? "Personal data in quoted words is masked." : "Personal data is shown unmasked, as asked: handle this page accordingly.")</footer>
             </body>
             </html>
 
@@ -92,7 +92,9 @@ public enum HTMLReport {
                 default: break
                 }
                 let content = row[c].trend.map { SVGChart.sparkline($0.values, domain: $0.domain) } ?? HTML.escape(row[c].shown)
-                out += "<td\(classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\"")>\(content)</td>"
+                // A cell too long for one line is cut with an ellipsis; the whole of it is its tooltip (and in CSV, JSON).
+                let tooltip = !section.columns[c].wraps && row[c].shown.count > 40 ? " title=\"\(HTML.escape(row[c].shown))\"" : ""
+                out += "<td\(classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\"")\(tooltip)>\(content)</td>"
             }
             out += "</tr>\n"
         }
@@ -122,7 +124,7 @@ public enum HTMLReport {
         table { border-collapse: collapse; margin: 4px 0 8px; font-size: 12px; }
         th, td { padding: 3px 8px; border-bottom: 1px solid #e3e7eb; text-align: left; vertical-align: top; }
         th { background: #f2f4f6; font-weight: 600; vertical-align: bottom; }
-        td { white-space: nowrap; }
+        td { white-space: nowrap; max-width: 22em; overflow: hidden; text-overflow: ellipsis; }
         td.wrap { white-space: normal; min-width: 12em; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
         svg .count { font-size: 9px; }

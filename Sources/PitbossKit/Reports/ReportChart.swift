@@ -26,10 +26,16 @@ public enum ReportChart: Sendable {
 public struct ChartSeries: Sendable {
     public var name: String
     public var values: [Double?]
-    public init(_ name: String, _ values: [Double?]) {
+    /// What the others are compared with (the team): drawn in grey, whatever it is called.
+    public var isComparison: Bool
+    public init(_ name: String, _ values: [Double?], isComparison: Bool = false) {
         self.name = name
         self.values = values
+        self.isComparison = isComparison
     }
+
+    /// The team's series.
+    public static func team(_ values: [Double?]) -> ChartSeries { ChartSeries("team", values, isComparison: true) }
 }
 
 public struct LineChart: Sendable {

@@ -8,9 +8,12 @@ public struct ReportDocument: Sendable {
     /// What the report covers and when it was made: "Agents: 42", "Time zone: Europe/Malta".
     public var facts: [Fact]
     public var sections: [Section]
+    /// Whether personal data in quoted words is masked (the default) or shown, as the reader asked.
+    public var personalDataMasked: Bool
 
-    public init(title: String, facts: [Fact] = [], sections: [Section]) {
+    public init(title: String, personalDataMasked: Bool = true, facts: [Fact] = [], sections: [Section]) {
         self.title = title
+        self.personalDataMasked = personalDataMasked
         self.facts = facts
         self.sections = sections
     }

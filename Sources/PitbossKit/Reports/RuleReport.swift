@@ -38,14 +38,19 @@ public struct RuleReport: PitbossReport, Codable, Equatable {
     }
 
     public var rows: [Row]
+    /// Whether the dismissal reasons had personal data masked.
+    public var personalDataMasked = true
+
+    enum CodingKeys: String, CodingKey { case rows }
 
     /// How many dismissal reasons a row keeps.
     public static let reasonsShown = 3
 
     /// The rows for the conversations `selection` takes, of the rubric named `rubricName` (nil: every rubric with
     /// findings); `rubrics` are the rubrics whose rules are listed even when they never fired.
+    /// Dismissal reasons are a reviewer's words and may quote the player: masked by `mask` (nil: shown as typed).
     public static func fetch(from database: PitbossDatabase, selection: FlagSelection = FlagSelection(), rubricName: String? = nil,
-                             rubrics: [Rubric] = []) throws(PitbossError) -> RuleReport {
+                             rubrics: [Rubric] = [], mask: PersonalDataMask? = PersonalDataMask()) throws(PitbossError) -> RuleReport {
         var (conditions, arguments) = selection.conditions
         conditions.append("f.status != 'error'")
         if let rubricName {
@@ -76,7 +81,8 @@ public struct RuleReport: PitbossReport, Codable, Equatable {
                 for row in reasons {
                     let key = "\(row["rubric"] as String)\u{0}\(row["rule"] as String)"
                     if reasonsByRule[key, default: []].count < reasonsShown {
-                        reasonsByRule[key, default: []].append(Reason(reason: row["reason"], count: row["n"]))
+                        let reason: String = row["reason"]
+                        reasonsByRule[key, default: []].append(Reason(reason: mask?.mask(reason) ?? reason, count: row["n"]))
                     }
                 }
                 var rows = counts.map { row -> Row in
@@ -110,7 +116,7 @@ public struct RuleReport: PitbossReport, Codable, Equatable {
                     if a.fires != b.fires { return a.fires > b.fires }
                     return (a.rubric, a.rule) < (b.rubric, b.rule)
                 }
-                return RuleReport(rows: rows)
+                return RuleReport(rows: rows, personalDataMasked: mask != nil)
             }
         } catch {
             throw PitbossDatabase.translate(error, doing: "read the rules report", busyTimeout: database.busyTimeout)
@@ -145,7 +151,7 @@ public struct RuleReport: PitbossReport, Codable, Equatable {
                                                                                      low: $0.precisionLow ?? 0, high: $0.precisionHigh ?? 0) })
         let fired = rows.filter { !$0.neverFired }
         return ReportDocument(
-            title: "Rules: how often they fire and how often reviewers agree",
+            title: "Rules: how often they fire and how often reviewers agree", personalDataMasked: personalDataMasked,
             facts: [.init(rubricNames.count == 1 ? "Rubric" : "Rubrics", rubricNames.joined(separator: ", ")), .init("Rules with findings", String(fired.count)), .init("Findings", String(fired.map(\.fires).reduce(0, +))),
                     .init("Judged", String(judged.map { $0.confirmed + $0.dismissed }.reduce(0, +))),
                     .init("Never fired", String(rows.count - fired.count))],

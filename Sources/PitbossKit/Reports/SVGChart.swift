@@ -10,10 +10,10 @@ enum SVGChart {
     static let teamColour = "#9aa3ad"
 
     /// Each series' colour, in order: grey for the team, the palette for the others.
-    static func colours(_ names: [String]) -> [String] {
+    static func colours(_ series: [ChartSeries]) -> [String] {
         var next = 0
-        return names.map { name in
-            if name == "team" { return teamColour }
+        return series.map { series in
+            if series.isComparison { return teamColour }
             defer { next += 1 }
             return palette[next % palette.count]
         }
@@ -55,10 +55,10 @@ enum SVGChart {
     }
 
     /// A legend of the series names under the title, in as many lines as it takes; how tall it is.
-    private static func legend(_ names: [String], top: Double = 24) -> (svg: String, height: Double) {
-        guard !names.isEmpty else { return ("", 0) }
+    private static func legend(_ series: [ChartSeries], top: Double = 24) -> (svg: String, height: Double) {
+        guard !series.isEmpty else { return ("", 0) }
         var out = "", x = 0.0, y = top + 10
-        for (name, colour) in zip(names, colours(names)) {
+        for (name, colour) in zip(series.map(\.name), colours(series)) {
             let w = Double(TerminalWidth.of(name)) * 6.2 + 26
             if x > 0, x + w > width { x = 0; y += 15 }
             out += "<rect x=\"\(f(x))\" y=\"\(f(y - 9))\" width=\"10\" height=\"10\" fill=\"\(colour)\"/>"
@@ -87,7 +87,7 @@ enum SVGChart {
     // MARK: charts
 
     static func lines(_ c: LineChart, id: String) -> String {
-        let key = legend(c.series.map(\.name))
+        let key = legend(c.series)
         let left = 56.0, right = 24.0, top = 34.0 + key.height, plotHeight = 200.0, bottom = c.markers.isEmpty ? 64.0 : 80.0
         let height = top + plotHeight + bottom
         let plotWidth = width - left - right
@@ -114,7 +114,7 @@ enum SVGChart {
             let shape = marker.filled ? "M\(f(x(i))) \(f(top + plotHeight + 22)) l-5 9 h10 z" : "M\(f(x(i) - 5)) \(f(top + plotHeight + 22)) h10 l-5 9 z"
             out += "<path class=\"marker\" data-x=\"\(e(marker.category))\" data-label=\"\(e(marker.label))\" d=\"\(shape)\" fill=\"\(marker.filled ? colour : "white")\" stroke=\"\(colour)\"><title>\(e(marker.label))</title></path>"
         }
-        for (series, colour) in zip(c.series, colours(c.series.map(\.name))) {
+        for (series, colour) in zip(c.series, colours(c.series)) {
             // A gap where a week has no value: the line breaks instead of bridging it.
             var path = "", pen = false
             for (i, v) in series.values.enumerated() {
@@ -139,7 +139,7 @@ enum SVGChart {
     }
 
     static func bars(_ c: BarChart, id: String) -> String {
-        let key = legend(c.series.map(\.name))
+        let key = legend(c.series)
         let left = 150.0, right = 56.0, top = 40.0 + key.height, bottom = 40.0
         let barHeight = 11.0, gap = 8.0
         let groupHeight = Double(c.series.count) * barHeight + gap
@@ -155,7 +155,7 @@ enum SVGChart {
         func x(_ v: Double) -> Double { left + plotWidth * (v - domain.lowerBound) / max(domain.upperBound - domain.lowerBound, 1e-9) }
         func label(_ v: Double) -> String { whole ? String(Int(v)) : String(format: "%.1f", v) }
         var out = open(id, title: c.title, height: height) + key.svg
-        let seriesColours = colours(c.series.map(\.name))
+        let seriesColours = colours(c.series)
         for t in marks {
             out += line(x(t), top, x(t), top + plotHeight)
             out += text(ReportNumber.plain(t), x: x(t), y: top + plotHeight + 14, anchor: "middle")

@@ -12,6 +12,8 @@ public struct ShiftsReport: PitbossReport, Equatable {
         public var firstStartedAt: Date
         public var lastStartedAt: Date
         public var conversations: Int
+        /// Conversations a rubric evaluated: what the share flagged is of.
+        public var evaluated: Int
         /// By channel (`chat`, `email`, `call`, `messenger`): conversations.
         public var byChannel: [String: Int]
         public var flagged: Int
@@ -24,7 +26,7 @@ public struct ShiftsReport: PitbossReport, Equatable {
         public var withinSLAShare: Double?
 
         enum CodingKeys: String, CodingKey {
-            case shift, conversations, flagged, backlog
+            case shift, conversations, evaluated, flagged, backlog
             case firstStartedAt = "first_started_at", lastStartedAt = "last_started_at", byChannel = "by_channel", flaggedShare = "flagged_share", slaMeasured = "sla_measured", withinSLA = "within_sla",
                  withinSLAShare = "within_sla_share"
         }
@@ -96,31 +98,34 @@ public struct ShiftsReport: PitbossReport, Equatable {
         case firstResponseDistributions = "first_response_distributions"
     }
 
-    /// `slaTargets`: each channel's first-response target in seconds (see `Rubric.firstResponseTargets`).
-    public static func fetch(from database: PitbossDatabase, selection: FlagSelection = FlagSelection(), slaTargets: [Channel: Double] = [:],
+    /// `sla`: the first-response targets (see `SLATargets`).
+    public static func fetch(from database: PitbossDatabase, selection: FlagSelection = FlagSelection(), sla: SLATargets = SLATargets(),
                              zone: TimeZone) throws(PitbossError) -> ShiftsReport {
         do {
             return try database.writer.read { db in
                 try ReportScope.verify(selection, in: db)
-                return try load(db, selection: selection, slaTargets: slaTargets, zone: zone)
+                return try load(db, selection: selection, sla: sla, zone: zone)
             }
         } catch {
             throw PitbossDatabase.translate(error, doing: "read the shifts report", busyTimeout: database.busyTimeout)
         }
     }
 
-    /// One pass over the selected conversations (each placed by id: its shift and channel), then the queue.
-    static func load(_ db: Database, selection: FlagSelection, slaTargets: [Channel: Double], zone: TimeZone) throws -> ShiftsReport {
+    /// One pass over the selected conversations (each placed by id: its shift and channel), then the evaluations and the queue.
+    static func load(_ db: Database, selection: FlagSelection, sla: SLATargets, zone: TimeZone) throws -> ShiftsReport {
+        let channels = Channel.allCases
         struct Tally {
             var from = "", until = ""
-            var conversations = 0, flagged = 0, backlog = 0
+            var conversations = 0, evaluated = 0, flagged = 0, backlog = 0
             var perChannel = [Int](repeating: 0, count: Channel.allCases.count)
             var flaggedPerChannel = [Int](repeating: 0, count: Channel.allCases.count)
             var unanswered = [Int](repeating: 0, count: Channel.allCases.count)
             var times = [[Double]](repeating: [], count: Channel.allCases.count)
+            /// Per channel, the conversations with a target (answered or not) and those answered within it.
+            var slaMeasured = [Int](repeating: 0, count: Channel.allCases.count)
+            var withinSLA = [Int](repeating: 0, count: Channel.allCases.count)
             var hours = [[Int]](repeating: [Int](repeating: 0, count: Channel.allCases.count), count: 24)
         }
-        let channels = Channel.allCases
         let channelBytes = channels.map { Array($0.rawValue.utf8) }
         var calendar = LocalCalendar(zone: zone)
         var shiftIndex: [String: Int] = [:]
@@ -128,10 +133,12 @@ public struct ShiftsReport: PitbossReport, Equatable {
         let maxID = try Int.fetchOne(db, sql: "SELECT MAX(id) FROM conversations") ?? 0
         var shiftOf = [Int32](repeating: -1, count: maxID + 1)
         var channelOf = [UInt8](repeating: 0, count: maxID + 1)
+        // A target by channel and language, looked up once per pair (a rule may apply to some languages only).
+        var languages: [[UInt8]] = [], targets: [[Double?]] = []
 
         let (conditions, arguments) = selection.conditions
         let statement = try db.makeStatement(sql: """
-            SELECT c.id, c.shift_id, c.channel, c.started_at, c.first_response_seconds, c.unanswered FROM conversations c
+            SELECT c.id, c.shift_id, c.channel, c.started_at, c.first_response_seconds, c.unanswered, c.language FROM conversations c
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
             """)
         try statement.setArguments(StatementArguments(arguments.map { $0?.databaseValue ?? .null }))
@@ -148,6 +155,13 @@ public struct ShiftsReport: PitbossReport, Equatable {
                 tallies.append(Tally())
             }
             let k = channelBytes.firstIndex { row.text(2, equals: $0) } ?? 0
+            let l: Int
+            if let known = languages.firstIndex(where: { row.text(6, equals: $0) }) { l = known } else {
+                let language = row.string(6)
+                languages.append(Array(language.utf8))
+                targets.append(channels.map { sla.seconds(channel: $0, language: language) })
+                l = languages.count - 1
+            }
             shiftOf[id] = Int32(s)
             channelOf[id] = UInt8(k)
             let started = row.string(3)
@@ -155,10 +169,24 @@ public struct ShiftsReport: PitbossReport, Equatable {
             if started > tallies[s].until { tallies[s].until = started }
             tallies[s].conversations += 1
             tallies[s].perChannel[k] += 1
-            if let seconds = row.double(4) { tallies[s].times[k].append(seconds) } else if row.int(5) != 0 { tallies[s].unanswered[k] += 1 }
+            let seconds = row.double(4), unanswered = row.int(5) != 0
+            if let seconds { tallies[s].times[k].append(seconds) } else if unanswered { tallies[s].unanswered[k] += 1 }
+            if let target = targets[l][k], seconds != nil || unanswered {
+                tallies[s].slaMeasured[k] += 1
+                if let seconds, seconds <= target { tallies[s].withinSLA[k] += 1 }
+            }
             if let moment = calendar.moment(utc: started) { tallies[s].hours[moment.hour][k] += 1 }
         }
 
+        // Shares flagged are of the conversations a rubric evaluated: one never flagged is not a clean one.
+        var evaluated = [Bool](repeating: false, count: maxID + 1)
+        var evaluations = FastStatement(try db.makeStatement(sql: "SELECT conversation_id FROM evaluations"))
+        try evaluations.forEachRow { row in
+            let id = row.int(0)
+            guard id >= 0, id <= maxID, shiftOf[id] >= 0, !evaluated[id] else { return }
+            evaluated[id] = true
+            tallies[Int(shiftOf[id])].evaluated += 1
+        }
         var queue = FastStatement(try db.makeStatement(sql: """
             SELECT conversation_id, reason = 'flagged', status IN ('open', 'claimed') FROM queue_items WHERE reason = 'flagged' OR status IN ('open', 'claimed')
             """))
@@ -167,7 +195,7 @@ public struct ShiftsReport: PitbossReport, Equatable {
             let id = row.int(0)
             guard id >= 0, id <= maxID, shiftOf[id] >= 0 else { return }
             let s = Int(shiftOf[id])
-            if row.int(1) != 0, !flaggedSeen[id] {
+            if row.int(1) != 0, !flaggedSeen[id], evaluated[id] {
                 flaggedSeen[id] = true
                 tallies[s].flagged += 1
                 tallies[s].flaggedPerChannel[Int(channelOf[id])] += 1
@@ -179,31 +207,25 @@ public struct ShiftsReport: PitbossReport, Equatable {
         var allTimes = [[Double]](repeating: [], count: channels.count), allUnanswered = [Int](repeating: 0, count: channels.count)
         for s in tallies.indices.sorted(by: { (tallies[$0].from, names[$0]) < (tallies[$1].from, names[$1]) }) {
             let t = tallies[s]
-            var slaMeasured = 0, within = 0
             for (k, channel) in channels.enumerated() where t.perChannel[k] > 0 {
                 let times = t.times[k].sorted()
                 allTimes[k] += times
                 allUnanswered[k] += t.unanswered[k]
-                let target = slaTargets[channel]
-                let inTime = target.map { limit in times.count { $0 <= limit } }
-                let measured = times.count + t.unanswered[k]
-                if let inTime, measured > 0 {
-                    slaMeasured += measured
-                    within += inTime
-                }
+                let measured = t.slaMeasured[k]
                 report.channels.append(ChannelRow(
                     shift: names[s], channel: channel, conversations: t.perChannel[k], flagged: t.flaggedPerChannel[k], answered: times.count,
                     unanswered: t.unanswered[k], firstResponseP50: Quantile.of(sorted: times, 0.5), firstResponseP90: Quantile.of(sorted: times, 0.9),
-                    firstResponseMax: times.last, slaSeconds: target, withinSLA: inTime,
-                    withinSLAShare: inTime.flatMap { measured > 0 ? Double($0) / Double(measured) : nil }))
+                    firstResponseMax: times.last, slaSeconds: sla.uniform(channel: channel), withinSLA: measured > 0 ? t.withinSLA[k] : nil,
+                    withinSLAShare: measured > 0 ? Double(t.withinSLA[k]) / Double(measured) : nil))
             }
+            let measured = t.slaMeasured.reduce(0, +), within = t.withinSLA.reduce(0, +)
             report.shifts.append(Shift(
                 shift: names[s], firstStartedAt: UTCTimestamp.parse(t.from) ?? Date(timeIntervalSince1970: 0),
                 lastStartedAt: UTCTimestamp.parse(t.until) ?? Date(timeIntervalSince1970: 0),
-                conversations: t.conversations,
+                conversations: t.conversations, evaluated: t.evaluated,
                 byChannel: Dictionary(uniqueKeysWithValues: channels.indices.map { (channels[$0].rawValue, t.perChannel[$0]) }),
-                flagged: t.flagged, flaggedShare: t.conversations > 0 ? Double(t.flagged) / Double(t.conversations) : nil, backlog: t.backlog,
-                slaMeasured: slaMeasured, withinSLA: within, withinSLAShare: slaMeasured > 0 ? Double(within) / Double(slaMeasured) : nil))
+                flagged: t.flagged, flaggedShare: t.evaluated > 0 ? Double(t.flagged) / Double(t.evaluated) : nil, backlog: t.backlog,
+                slaMeasured: measured, withinSLA: within, withinSLAShare: measured > 0 ? Double(within) / Double(measured) : nil))
             // In the shift's own order: a night from 22 to 6 lists 22, 23, 0, 1 …
             let firstHour = calendar.moment(utc: t.from)?.hour ?? 0
             for step in 0..<24 {
@@ -213,12 +235,14 @@ public struct ShiftsReport: PitbossReport, Equatable {
                                             byChannel: Dictionary(uniqueKeysWithValues: channels.indices.map { (channels[$0].rawValue, t.hours[hour][$0]) })))
             }
         }
+        // A distribution is drawn against one line: for a channel whose target is the same in every language.
         for (k, channel) in channels.enumerated() {
-            guard let target = slaTargets[channel], target > 0, !allTimes[k].isEmpty || allUnanswered[k] > 0 else { continue }
+            guard let target = sla.uniform(channel: channel), target > 0, !allTimes[k].isEmpty || allUnanswered[k] > 0 else { continue }
             let width = target / 5
             var bins = (0..<10).map { Distribution.Bin(lower: Double($0) * width, upper: Double($0 + 1) * width, count: 0) }
             bins.append(Distribution.Bin(lower: 10 * width, upper: nil, count: allUnanswered[k]))  // never answered: off the scale
-            for seconds in allTimes[k] { bins[min(10, max(0, Int(seconds / width)))].count += 1 }
+            // Bins hold their upper bound (a reply at exactly the target is within it, as the SLA counts it).
+            for seconds in allTimes[k] { bins[min(10, max(0, Int((seconds / width).rounded(.up)) - 1))].count += 1 }
             report.firstResponseDistributions.append(Distribution(channel: channel, slaSeconds: target, bins: bins))
         }
         return report
@@ -232,7 +256,7 @@ public struct ShiftsReport: PitbossReport, Equatable {
         let shiftRows = shifts.map { s -> [Cell] in
             [.text(s.shift), Cell(value: UTCTimestamp.format(s.firstStartedAt), shown: time(s.firstStartedAt)),
              Cell(value: UTCTimestamp.format(s.lastStartedAt), shown: time(s.lastStartedAt)),
-             .int(s.conversations)] + channelNames.map { .int(s.byChannel[$0] ?? 0) }
+             .int(s.conversations), .int(s.evaluated)] + channelNames.map { .int(s.byChannel[$0] ?? 0) }
                 + [.int(s.flagged), .share(s.flaggedShare), .int(s.slaMeasured), .int(s.withinSLA),
                    .share(s.withinSLAShare, tone: (s.withinSLAShare ?? 1) < 0.9 ? .red : nil), .int(s.backlog, tone: s.backlog > 0 ? .yellow : nil)]
         }
@@ -281,7 +305,7 @@ public struct ShiftsReport: PitbossReport, Equatable {
             sections: [
                 .init(key: "shifts", title: "Per shift", note: "Volume by channel; within SLA counts the conversations of channels with a first-response target, an unanswered customer as late; the backlog is queue items not yet scored.",
                       columns: [Column("shift"), Column("first_started_at", "first start (\(ReportNumber.zoneName(zone)))"), Column("last_started_at", onlyInCSV: true),
-                                Column("conversations", "conv.", numeric: true)]
+                                Column("conversations", "conv.", numeric: true), Column("evaluated", numeric: true, onlyInCSV: true)]
                         + channelNames.map { Column("by_channel.\($0)", $0, numeric: true) }
                         + [Column("flagged", numeric: true, onlyInCSV: true), Column("flagged_share", "flagged", numeric: true),
                            Column("sla_measured", numeric: true, onlyInCSV: true), Column("within_sla", numeric: true, onlyInCSV: true),
@@ -312,17 +336,38 @@ public struct ShiftsReport: PitbossReport, Equatable {
     }
 }
 
-extension Rubric {
-    /// Each channel's first-response target in seconds: the `timing` rules with `metric: first_response` that apply to
-    /// it (the strictest, when several do).
-    public var firstResponseTargets: [Channel: Double] {
-        var targets: [Channel: Double] = [:]
-        for rule in rules {
+/// The first-response targets of a rubric: its `timing` rules with `metric: first_response`, each for the channels and
+/// languages it applies to. A conversation's target is the strictest of the rules that apply to it; none, when none does.
+public struct SLATargets: Sendable, Equatable {
+    struct Target: Sendable, Equatable {
+        var channels: Set<Channel>?
+        var languages: Set<String>?
+        var seconds: Double
+    }
+    var targets: [Target] = []
+
+    public init() {}
+
+    /// A target per channel, for every language.
+    public init(channels: [Channel: Double]) {
+        targets = channels.sorted { $0.key.rawValue < $1.key.rawValue }.map { Target(channels: [$0.key], languages: nil, seconds: $0.value) }
+    }
+
+    public init(_ rubric: Rubric) {
+        for rule in rubric.rules {
             guard let timing = rule.kind as? TimingRule, timing.metric == .firstResponse else { continue }
-            for channel in rule.channels ?? Set(Channel.allCases) {
-                targets[channel] = min(targets[channel] ?? .infinity, timing.maxSeconds)
-            }
+            targets.append(Target(channels: rule.channels, languages: rule.languages, seconds: timing.maxSeconds))
         }
-        return targets
+    }
+
+    public func seconds(channel: Channel, language: String) -> Double? {
+        targets.filter { ($0.channels?.contains(channel) ?? true) && ($0.languages?.contains(language) ?? true) }.map(\.seconds).min()
+    }
+
+    /// The channel's target when it is the same whatever the language; nil when it has none or it depends on the language.
+    public func uniform(channel: Channel) -> Double? {
+        let applying = targets.filter { $0.channels?.contains(channel) ?? true }
+        guard !applying.isEmpty, applying.allSatisfy({ $0.languages == nil }) else { return nil }
+        return applying.map(\.seconds).min()
     }
 }

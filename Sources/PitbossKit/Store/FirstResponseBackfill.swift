@@ -16,15 +16,22 @@ enum FirstResponseBackfill {
             }
             turns.removeAll(keepingCapacity: true)
         }
-        let rows = try Row.fetchCursor(db, sql: "SELECT conversation_id, role, at, start_seconds FROM turns ORDER BY conversation_id, idx")
+        // A turn's time as import reads it (`Conversation.seconds(ofTurn:)`): its offset into a recording, else its instant
+        // less the conversation's start — the same numbers even where a conversation mixes the two.
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT t.conversation_id, t.role, t.at, t.start_seconds, c.started_at
+            FROM turns t JOIN conversations c ON c.id = t.conversation_id ORDER BY t.conversation_id, t.idx
+            """)
+        var startedAt: Date?
         while let row = try rows.next() {
             let id: Int64 = row[0]
             if id != current {
                 try flush()
                 current = id
+                startedAt = UTCTimestamp.parse(row[4] as String)
             }
-            // Differences are all that matter: an instant's seconds since 1970 measure as well as seconds since the start.
-            let seconds: Double? = (row[3] as Double?) ?? (row[2] as String?).flatMap { UTCTimestamp.parse($0) }?.timeIntervalSince1970
+            let instant = (row[2] as String?).flatMap { UTCTimestamp.parse($0) }
+            let seconds: Double? = (row[3] as Double?) ?? instant.flatMap { at in startedAt.map { at.timeIntervalSince($0) } }
             turns.append((role: SpeakerRole(rawValue: row[1]) ?? .system, seconds: seconds))
         }
         try flush()

@@ -200,6 +200,11 @@ public struct RetrainingStore: Sendable {
             }
             return previous[b.count]
         }
-        return known.map { ($0, distance(id, $0)) }.filter { $0.1 <= 3 }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(3).map(\.0)
+        // Lengths more than 3 apart are more than 3 edits apart: skipped before the quadratic comparison, so a pasted
+        // paragraph is not compared letter by letter with every id.
+        let length = id.count
+        guard length <= 256 else { return [] }
+        return known.filter { abs($0.count - length) <= 3 }.map { ($0, distance(id, $0)) }.filter { $0.1 <= 3 }
+            .sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(3).map(\.0)
     }
 }
