@@ -51,49 +51,22 @@ public struct RuleReport: PitbossReport, Codable, Equatable {
     /// Dismissal reasons are a reviewer's words and may quote the player: masked by `mask` (nil: shown as typed).
     public static func fetch(from database: PitbossDatabase, selection: FlagSelection = FlagSelection(), rubricName: String? = nil,
                              rubrics: [Rubric] = [], mask: PersonalDataMask? = PersonalDataMask()) throws(PitbossError) -> RuleReport {
-        var (conditions, arguments) = selection.conditions
-        conditions.append("f.status != 'error'")
-        if let rubricName {
-            conditions.append("f.rubric_name = ?")
-            arguments.append(rubricName)
-        }
-        let whereClause = "WHERE " + conditions.joined(separator: " AND ")
         do {
             return try database.writer.read { db in
                 try ReportScope.verify(selection, in: db)
-                let counts = try GRDB.Row.fetchAll(db, sql: """
-                    SELECT f.rubric_name AS rubric, f.rule_id AS rule, MIN(f.criterion) AS criterion, COUNT(*) AS fires,
-                           COUNT(DISTINCT f.conversation_id) AS conversations,
-                           SUM(f.verdict = 'confirmed') AS confirmed, SUM(f.verdict = 'dismissed') AS dismissed,
-                           SUM(f.verdict IS NULL) AS unjudged
-                    FROM findings f JOIN conversations c ON c.id = f.conversation_id
-                    \(whereClause)
-                    GROUP BY f.rubric_name, f.rule_id
-                    """, arguments: StatementArguments(arguments.map { $0?.databaseValue ?? .null }))
-                let reasons = try GRDB.Row.fetchAll(db, sql: """
-                    SELECT f.rubric_name AS rubric, f.rule_id AS rule, TRIM(f.verdict_reason) AS reason, COUNT(*) AS n
-                    FROM findings f JOIN conversations c ON c.id = f.conversation_id
-                    \(whereClause) AND f.verdict = 'dismissed' AND TRIM(COALESCE(f.verdict_reason, '')) != ''
-                    GROUP BY f.rubric_name, f.rule_id, TRIM(f.verdict_reason)
-                    ORDER BY n DESC, reason
-                    """, arguments: StatementArguments(arguments.map { $0?.databaseValue ?? .null }))
+                let counts = try RuleCounts.load(db, selection: selection, rubricName: rubricName)
                 var reasonsByRule: [String: [Reason]] = [:]
-                for row in reasons {
-                    let key = "\(row["rubric"] as String)\u{0}\(row["rule"] as String)"
-                    if reasonsByRule[key, default: []].count < reasonsShown {
-                        let reason: String = row["reason"]
-                        reasonsByRule[key, default: []].append(Reason(reason: mask?.mask(reason) ?? reason, count: row["n"]))
-                    }
+                for (key, tally) in counts.reasons {
+                    let top = tally.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(reasonsShown)
+                    reasonsByRule[key] = top.map { Reason(reason: mask?.mask($0.key) ?? $0.key, count: $0.value) }
                 }
-                var rows = counts.map { row -> Row in
-                    let rubric: String = row["rubric"], rule: String = row["rule"]
-                    let confirmed: Int = row["confirmed"] ?? 0, dismissed: Int = row["dismissed"] ?? 0
-                    let judged = confirmed + dismissed
-                    let interval = judged > 0 ? ProportionInterval.wilson(successes: confirmed, trials: judged) : nil
-                    return Row(rubric: rubric, rule: rule, criterion: row["criterion"], fires: row["fires"], conversations: row["conversations"],
-                               confirmed: confirmed, dismissed: dismissed, unjudged: row["unjudged"] ?? 0,
+                var rows = counts.rules.map { c -> Row in
+                    let judged = c.confirmed + c.dismissed
+                    let interval = judged > 0 ? ProportionInterval.wilson(successes: c.confirmed, trials: judged) : nil
+                    return Row(rubric: c.rubric, rule: c.rule, criterion: c.criterion, fires: c.fires, conversations: c.conversations,
+                               confirmed: c.confirmed, dismissed: c.dismissed, unjudged: c.fires - judged,
                                precision: interval?.estimate, precisionLow: interval?.lower, precisionHigh: interval?.upper,
-                               dismissalReasons: reasonsByRule["\(rubric)\u{0}\(rule)"] ?? [], neverFired: false)
+                               dismissalReasons: reasonsByRule["\(c.rubric)\u{0}\(c.rule)"] ?? [], neverFired: false)
                 }
                 for rubric in rubrics where rubricName == nil || rubric.name == rubricName {
                     for rule in rubric.rules where !rows.contains(where: { $0.rubric == rubric.name && $0.rule == rule.id }) {

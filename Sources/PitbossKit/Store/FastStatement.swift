@@ -92,6 +92,13 @@ struct FastStatement {
             return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
         }
         func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
+        /// FNV-1a of the column's bytes: tells texts apart without making a String of each.
+        func hash(_ column: Int32) -> UInt64 {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            guard let text = sqlite3_column_text(handle, column) else { return hash }
+            for i in 0..<Int(sqlite3_column_bytes(handle, column)) { hash = (hash ^ UInt64(text[i])) &* 0x100_0000_01b3 }
+            return hash
+        }
         /// Whether the column's text is exactly these bytes (no String made: for a scan that only asks "still the same?").
         func text(_ column: Int32, equals bytes: [UInt8]) -> Bool {
             let count = Int(sqlite3_column_bytes(handle, column))
