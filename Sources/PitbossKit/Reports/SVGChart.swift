@@ -151,7 +151,9 @@ enum SVGChart {
         let whole = values.allSatisfy { $0 == $0.rounded() }
         let low = min(0, values.min() ?? 0), high = max(values.max() ?? 0, low == 0 ? 1e-9 : 0)
         let marks = ticks(low...high).filter { !whole || $0 == $0.rounded() }
-        let domain = min(low, marks.first ?? low)...max(high, marks.last ?? high, whole ? 1 : 1e-9)
+        // Room beyond the longest bar on each side for its value's label.
+        let span = max(high - low, 1e-9), room = low < 0 ? span * 0.12 : 0
+        let domain = min(low - room, marks.first ?? low)...max(high, marks.last ?? high, whole ? 1 : 1e-9)
         func x(_ v: Double) -> Double { left + plotWidth * (v - domain.lowerBound) / max(domain.upperBound - domain.lowerBound, 1e-9) }
         func label(_ v: Double) -> String { whole ? String(Int(v)) : String(format: "%.1f", v) }
         var out = open(id, title: c.title, height: height) + key.svg
@@ -231,7 +233,8 @@ enum SVGChart {
                 let fill = count == 0 ? "#ffffff" : String(format: "rgb(%d,%d,%d)", Int(232 - 201 * share), Int(240 - 145 * share), Int(250 - 76 * share))
                 out += "<rect class=\"cell\" data-row=\"\(e(row))\" data-x=\"\(e(column))\" data-value=\"\(count)\" x=\"\(f(left + Double(k) * cellWidth))\" y=\"\(f(y))\" width=\"\(f(cellWidth - 1))\" height=\"\(f(rowHeight - 1))\" fill=\"\(fill)\" stroke=\"\(faint)\"><title>\(e(row)), \(e(column)): \(count)</title></rect>"
                 if count > 0 {
-                    out += "<text class=\"count\" x=\"\(f(left + (Double(k) + 0.5) * cellWidth))\" y=\"\(f(y + rowHeight - 5))\" text-anchor=\"middle\" fill=\"\(share > 0.55 ? "white" : ink)\">\(count)</text>"
+                    let shown = count < 1000 ? String(count) : count < 10_000 ? String(format: "%.1fk", Double(count) / 1000) : "\(count / 1000)k"
+                    out += "<text class=\"count\" x=\"\(f(left + (Double(k) + 0.5) * cellWidth))\" y=\"\(f(y + rowHeight - 5))\" text-anchor=\"middle\" fill=\"\(share > 0.55 ? "white" : ink)\">\(shown)</text>"
                 }
             }
         }
