@@ -4,7 +4,8 @@ import PitbossKit
 struct FindingsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "findings",
-        abstract: "List stored findings: by run, conversation, agent, rule or severity."
+        abstract: "List stored findings: by run, conversation, agent, rule or severity.",
+        discussion: "Example: pitboss findings --agent en.kevin --rule agent-blame,agent-brush-off --format csv"
     )
 
     @OptionGroup var global: GlobalOptions
@@ -12,7 +13,7 @@ struct FindingsCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "Only this flag run.") var runID: Int64?
     @Option(help: "Only this conversation id.") var conversation: String?
     @Option(help: "Only findings on this agent's turns.") var agent: String?
-    @Option(help: "Only this rule.") var rule: String?
+    @Option(parsing: .singleValue, help: "Only these rules (repeat, or a,b).") var rule: [String] = []
     @Option(help: "Only this rubric's findings (its 'rubric:' name), when pitboss.yaml routes several.") var rubric: String?
     @Option(name: .customLong("min-severity"), help: "Only findings at or above this severity.") var minSeverity: Severity?
     @Option(help: "At most this many.") var limit: Int?
@@ -20,8 +21,15 @@ struct FindingsCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let query = FindingQuery(run: runID, conversation: conversation, agent: agent, rule: rule, rubric: rubric, minSeverity: minSeverity, limit: limit)
-            let list = try global.openWorkspace(.read).findings(query, maskedBy: personalData.mask)
+            let workspace = try global.openWorkspace(.read)
+            let rules = Arguments.list(rule)
+            // A name that matches nothing stored is a typo, not an empty list (the query itself says so of a conversation
+            // or an agent); a rule of the workspace's rubric that has not fired yet is a fair question.
+            let rubricRules = (try? RubricCommand.load(workspace.config.rubricPath))?.rules.map(\.id) ?? []
+            try KnownNames.check(rules, .rule, alsoKnown: rubricRules, in: workspace.database)
+            try KnownNames.check(rubric.map { [$0] } ?? [], .rubric, in: workspace.database)
+            let query = FindingQuery(run: runID, conversation: conversation, agent: agent, rules: rules, rubric: rubric, minSeverity: minSeverity, limit: limit)
+            let list = try workspace.findings(query, maskedBy: personalData.mask)
             try Console.out(FlagReport.findings(list, format: format, style: Console.stdoutStyle))
         }
     }

@@ -57,6 +57,14 @@ struct PersonalDataOptions: ParsableArguments {
 
 /// Parsing of argument values that several commands share.
 enum Arguments {
+    /// A list option as every command takes it: repeated (`--rule a --rule b`), comma-separated (`--rule a,b`), or both;
+    /// blanks dropped, each value once, in the order given.
+    static func list(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && seen.insert($0).inserted }
+    }
+
     /// `2026-11-21T22:00:00Z`, or a date (midnight in the workspace's zone).
     static func time(_ text: String?, _ flag: String, zone: TimeZone) throws(PitbossError) -> Date? {
         guard let text else { return nil }

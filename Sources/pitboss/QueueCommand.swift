@@ -25,7 +25,11 @@ struct QueueCommand: ParsableCommand {
                 let holder = mine ? global.user : reviewer
                 // --mine is what I hold now; what I scored or skipped is in history (or ask for it with --status).
                 let query = QueueQuery(status: status, reason: reason, assignedTo: holder, pendingOnly: mine && status == nil, limit: limit)
-                let list = try global.openWorkspace(.read).queueEntries(query)
+                let workspace = try global.openWorkspace(.read)
+                if let holder, holder != global.user {
+                    try KnownNames.check([holder], .reviewer, alsoKnown: Array(workspace.config.reviewerAgentIDs.keys), in: workspace.database)
+                }
+                let list = try workspace.queueEntries(query)
                 try Console.out(FlagReport.queue(list, format: format, style: Console.stdoutStyle))
             }
         }
@@ -76,6 +80,7 @@ struct QueueCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let workspace = try global.openWorkspace(.write)
+                try KnownNames.check(agent.map { [$0] } ?? [], .agent, in: workspace.database)
                 let ids = try workspace.queue().assign(to: workspace.reviewer(to), count: count, agent: agent, reason: reason, by: global.user)
                 try Console.out(ids.isEmpty ? "No open, unassigned item matched; nothing assigned.\n"
                                         : "Assigned \(ids.count) item\(ids.count == 1 ? "" : "s") to \(TerminalSafe.line(to)): \(ids.map(String.init).joined(separator: ", "))\n")

@@ -25,7 +25,7 @@ struct ReportCommand: ParsableCommand {
             if let since = selection.since, let until = selection.until, since >= until {
                 throw PitbossError.usage("--since \(self.since ?? "") is not before --until \(self.until ?? ""): nothing could start in between")
             }
-            let languages = language.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+            let languages = Arguments.list(language)
             if !languages.isEmpty { selection.languages = languages }
             return selection
         }

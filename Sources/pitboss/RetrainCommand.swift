@@ -145,6 +145,8 @@ struct RetrainCommand: ParsableCommand {
             try reportingErrors {
                 let workspace = try global.openWorkspace(.read)
                 let today = LocalTime.day(Date(), in: workspace.config.timeZone)
+                // An agent nobody has is a typo: said with the closest ids, not answered with an empty list.
+                try KnownNames.check(agent.map { [$0] } ?? [], .agent, in: workspace.database)
                 let list = try workspace.retraining.list(agent: agent, module: module, state: status, overdueOn: overdue ? today : nil)
                 try Console.out(RetrainingReport.list(list, today: today, format: format, style: Console.stdoutStyle))
             }

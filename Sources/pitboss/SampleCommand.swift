@@ -67,16 +67,20 @@ struct SampleCommand: ParsableCommand {
             }
             let config = try global.workspaceConfig()
             let population = SamplePopulation(
-                shifts: shift.flatMap { $0.split(separator: ",").map(String.init) },
+                shifts: Arguments.list(shift),
                 since: try Arguments.time(since, "--since", zone: config.timeZone),
                 until: try Arguments.time(until, "--until", zone: config.timeZone),
-                agents: agent.flatMap { $0.split(separator: ",").map(String.init) },
-                channels: try channel.flatMap { $0.split(separator: ",") }.map { try Arguments.channel(String($0)) },
-                languages: language.flatMap { $0.split(separator: ",").map { $0.lowercased() } },
+                agents: Arguments.list(agent),
+                channels: try Arguments.list(channel).map { try Arguments.channel($0) },
+                languages: Arguments.list(language).map { $0.lowercased() },
                 includeQueued: includeQueued)
             var request = SampleRequest(size: try sizeRule(), stratify: stratify, minPerAgent: minPerAgent, boosts: try boosts(),
                                         seed: seed ?? SampleRequest.randomSeed())
             let workspace = try global.openWorkspace(dryRun ? .read : .write)
+            // A shift, agent or language that matches nothing stored is a typo: said, not sampled from an empty population.
+            try KnownNames.check(population.shifts, .shift, in: workspace.database)
+            try KnownNames.check(population.agents, .agent, in: workspace.database)
+            try KnownNames.check(population.languages, .language, in: workspace.database)
             if let boostRetraining {
                 for followUp in try workspace.retraining.inFollowUp(settings: config.outcomes) {
                     request.retrainingBoosts[followUp.assignment.agent] = boostRetraining

@@ -77,7 +77,7 @@ struct UsageWordingTests {
 
         let empty = try pitboss.run("sample", "--size", "2", "--agent", "en.nobody")
         #expect(empty.status == 65)
-        #expect(empty.stderr.contains("no conversation is in the population"), "\(empty.stderr)")
+        #expect(empty.stderr.contains("no conversation is stored for agent 'en.nobody'; known: en.a0"), "\(empty.stderr)")
 
         for command in [["doctor"], ["queue", "claim"], ["score", "1"]] {
             let csv = try pitboss.run(command + ["--format", "csv"])
@@ -135,5 +135,52 @@ struct UsageWordingTests {
         #expect(try pitboss.run("import", "new.jsonl", "--replace").stdout.contains("replaced 1"))
         let findings = try pitboss.run("findings", "--conversation", "r-1", "--format", "json")
         #expect((try JSONSerialization.jsonObject(with: Data(findings.stdout.utf8)) as? [Any])?.isEmpty == true, "\(findings.stdout)")
+    }
+}
+
+@Suite("A filter that names nothing is an error with the closest names, in every command that filters")
+struct UnknownNameTests {
+    let workspace = Workspace()
+    var pitboss: Pitboss { Pitboss(directory: workspace.url, environment: ["PITBOSS_USER": "qa.lead"]) }
+
+    @Test("flag, findings, sample, queue list and assign, retrain list: a typo is exit 65 naming what is there; lists take a,b and repeats")
+    func typos() throws {
+        let rubric = Pitboss.packageRoot.appendingPathComponent("Rubrics/casino-support.yaml").path
+        workspace.write("pitboss.yaml", "rubric: \(rubric)\n")
+        _ = workspace.corpus("a.jsonl", count: 14)
+        #expect(try pitboss.run("import", "a.jsonl").status == 0)
+        let flag = try pitboss.run("flag", "--shift", "2026-11-21-nite")
+        #expect(flag.status == 65 && flag.stderr.contains("no conversation is stored for shift '2026-11-21-nite'; similar: 2026-11-21-night"), "\(flag.stderr)")
+        #expect(!flag.stdout.contains("scanned"))
+        #expect(try pitboss.run("flag").status == 0)
+        let rule = try pitboss.run("findings", "--rule", "agent-blam")
+        #expect(rule.status == 65 && rule.stderr.contains("no finding is stored for rule 'agent-blam'; similar: agent-blame"), "\(rule.stderr)")
+        // A rule of the rubric that has not fired is a fair question: an empty list.
+        #expect(try pitboss.run("findings", "--rule", "agent-insult").status == 0)
+        let both = try pitboss.run("findings", "--rule", "closing-missing,agent-insult", "--format", "csv").stdout
+        let repeated = try pitboss.run("findings", "--rule", "closing-missing", "--rule", "agent-insult", "--format", "csv").stdout
+        #expect(both == repeated && both.split(separator: "\r\n").count == 15)
+        let sample = try pitboss.run("sample", "--size", "2", "--language", "en,el")
+        #expect(sample.status == 65 && sample.stderr.contains("no conversation is stored for language 'el'"), "\(sample.stderr)")
+        let queue = try pitboss.run("queue", "list", "--reviewer", "qa.nobody")
+        #expect(queue.status == 65 && queue.stderr.contains("nobody called 'qa.nobody' has reviewed or claimed anything"), "\(queue.stderr)")
+        let assign = try pitboss.run("queue", "assign", "--to", "qa.maria", "--agent", "en.a77")
+        #expect(assign.status == 65 && assign.stderr.contains("no conversation is stored for agent 'en.a77'"), "\(assign.stderr)")
+        let retrain = try pitboss.run("retrain", "list", "--agent", "en.nobody")
+        #expect(retrain.status == 65 && retrain.stderr.contains("no conversation is stored for agent 'en.nobody'"), "\(retrain.stderr)")
+    }
+
+    @Test("a relative rubric path in pitboss.yaml is read from that file's folder, wherever the command runs")
+    func rubricBesideConfig() throws {
+        let rubric = try String(contentsOfFile: Pitboss.packageRoot.appendingPathComponent("Rubrics/casino-support.yaml").path, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: workspace.path("floor/rubrics"), withIntermediateDirectories: true)
+        workspace.write("floor/rubrics/cs.yaml", rubric)
+        workspace.write("floor/pitboss.yaml", "rubric: rubrics/cs.yaml\n")
+        let elsewhere = Pitboss(directory: workspace.url, environment: ["PITBOSS_USER": "qa.lead", "PITBOSS_CONFIG": workspace.path("floor/pitboss.yaml")])
+        let lint = try elsewhere.run("rubric", "lint")
+        #expect(lint.status == 0 && lint.stdout.contains("floor/rubrics/cs.yaml: ok"), "\(lint.stderr)")
+        workspace.write("floor/pitboss.yaml", "rubric: rubrics/missing.yaml\n")
+        let missing = try elsewhere.run("rubric", "lint")
+        #expect(missing.status == 66 && missing.stderr.contains("rubric not found (looked for \(workspace.path("floor/rubrics/missing.yaml")))"), "\(missing.stderr)")
     }
 }

@@ -18,15 +18,8 @@ public enum ReportScope {
 
     /// Throws, naming the closest stored values, when the agent, shift or a language of `selection` is in no conversation.
     static func verify(_ selection: FlagSelection, in db: Database) throws {
-        func check(_ value: String?, column: String, what: String) throws {
-            guard let value, try Int.fetchOne(db, sql: "SELECT 1 FROM conversations WHERE \(column) = ? LIMIT 1", arguments: [value]) == nil else { return }
-            let known = try String.fetchAll(db, sql: "SELECT DISTINCT \(column) FROM conversations")
-            let closest = RetrainingStore.closest(to: value, among: known)
-            throw PitbossError.badInput("no conversation is stored for \(what) '\(value)'"
-                + (closest.isEmpty ? (known.isEmpty ? " (the database has no conversations yet)" : "") : "; similar: \(closest.joined(separator: ", "))"))
-        }
-        try check(selection.agent, column: "agent_id", what: "agent")
-        try check(selection.shift, column: "shift_id", what: "shift")
-        for language in selection.languages ?? [] { try check(language, column: "language", what: "language") }
+        try KnownNames.check(selection.agent.map { [$0] } ?? [], .agent, in: db)
+        try KnownNames.check(selection.shift.map { [$0] } ?? [], .shift, in: db)
+        try KnownNames.check(selection.languages ?? [], .language, in: db)
     }
 }

@@ -8,7 +8,8 @@ import Yams
 public enum RubricLoader {
     public static func load(path: String) throws -> Rubric {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw PitbossError.missingFile("\(path): rubric not found (a relative path is read from the current folder, \(FileManager.default.currentDirectoryPath)); name the rubric's file, or set rubric: in the workspace's pitboss.yaml")
+            let looked = URL(fileURLWithPath: path).standardizedFileURL.path
+            throw PitbossError.missingFile("\(path): rubric not found (looked for \(looked)); name the rubric's file, or set rubric: in the workspace's pitboss.yaml (a path there is read from that file's folder)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw RubricLoadError(problems: [RubricProblem(path: path, line: 1, column: 1, rule: nil, message: "not valid UTF-8")])

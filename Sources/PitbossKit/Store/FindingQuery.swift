@@ -34,19 +34,20 @@ public struct FindingQuery: Sendable {
     public var run: Int64?
     public var conversation: String?
     public var agent: String?
-    public var rule: String?
+    /// Only these rules (any of them); none: every rule.
+    public var rules: [String]
     /// Only findings of this rubric (by its `rubric:` name): with several rubrics routed, rule ids may repeat.
     public var rubric: String?
     public var minSeverity: Severity?
     public var limit: Int?
 
-    public init(run: Int64? = nil, conversation: String? = nil, agent: String? = nil, rule: String? = nil, rubric: String? = nil,
-                minSeverity: Severity? = nil, limit: Int? = nil) {
+    public init(run: Int64? = nil, conversation: String? = nil, agent: String? = nil, rule: String? = nil, rules: [String] = [],
+                rubric: String? = nil, minSeverity: Severity? = nil, limit: Int? = nil) {
         self.rubric = rubric
         self.run = run
         self.conversation = conversation
         self.agent = agent
-        self.rule = rule
+        self.rules = (rule.map { [$0] } ?? []) + rules
         self.minSeverity = minSeverity
         self.limit = limit
     }
@@ -66,7 +67,7 @@ public struct FindingQuery: Sendable {
         if let run { conditions.append("f.run_id = \(run)") }
         if let conversation { conditions.append("c.external_id = \(conversation)") }
         if let agent { conditions.append("f.agent_id = \(agent)") }
-        if let rule { conditions.append("f.rule_id = \(rule)") }
+        if !rules.isEmpty { conditions.append("f.rule_id IN \(rules)") }
         if let rubric { conditions.append("f.rubric_name = \(rubric)") }
         if let minSeverity { conditions.append("f.severity IN \(Severity.allCases.filter { $0 >= minSeverity })") }
         let request: SQLRequest<Row> = """

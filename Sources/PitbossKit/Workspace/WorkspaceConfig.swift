@@ -202,9 +202,19 @@ public struct WorkspaceConfig: Sendable, Equatable {
                                          leaseMinutes: leaseMinutes, reviewerAgentIDs: reviewers)
             config.modules = modules
             config.outcomes = outcomes
-            config.routes = routes
+            // A relative rubric path in the file is read from the file's folder, wherever the command runs.
+            let folder = (path as NSString).deletingLastPathComponent
+            func resolved(_ rubric: String) -> String {
+                rubric.hasPrefix("/") || folder.isEmpty || folder == "." ? rubric : (folder as NSString).appendingPathComponent(rubric)
+            }
+            if namedRubric { config.rubricPath = resolved(rubricPath) }
+            config.routes = routes.map { route in
+                var route = route
+                route.rubricPath = resolved(route.rubricPath)
+                return route
+            }
             // Without `rubric:`, commands that need one rubric use the first route's.
-            if !namedRubric, let first = routes.first { config.rubricPath = first.rubricPath }
+            if !namedRubric, let first = config.routes.first { config.rubricPath = first.rubricPath }
             return config
         } catch {
             throw .badInput("\(path): \(error.message)")
