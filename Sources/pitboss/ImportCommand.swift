@@ -7,7 +7,7 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import transcript files (or folders of them, recursively) into the database.",
         discussion: """
-            Formats (detected from the extension and content, or forced with --format): \(TranscriptFormat.namesForHumans).
+            Formats (detected from the extension and content, or forced with --input-format): \(TranscriptFormat.namesForHumans).
             Metadata a file lacks comes from a sidecar NAME.meta.json, else from the flags below.
             Bad records are named (file:line) and skipped; the good ones are imported, and the exit status is 65.
             Importing the same file twice changes nothing.
@@ -19,8 +19,8 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Transcript files or folders.", valueName: "path"))
     var paths: [String]
 
-    @Option(help: "Read every file as this format instead of detecting it.")
-    var format: TranscriptFormat?
+    @Option(name: .customLong("input-format"), help: "Read every file as this format instead of detecting it (--format is what a command writes).")
+    var inputFormat: TranscriptFormat?
 
     @Option(help: ArgumentHelp("Speaker labels to roles, e.g. \"spk_0=agent,Anna=agent,*=customer\".", valueName: "label=role,..."))
     var roles: String?
@@ -67,7 +67,7 @@ struct ImportCommand: ParsableCommand {
                 defaults.startedAt = date
             }
             if let (field, reason) = defaults.invalidDefault() { throw PitbossError.usage("--\(field): \(reason)") }
-            let options = ImportOptions(format: format, defaults: defaults,
+            let options = ImportOptions(format: inputFormat, defaults: defaults,
                                         columnMap: try map.map { text throws(PitbossError) in try KeyValueArguments.columnMap(text) } ?? [:],
                                         replace: replace, rejectsPath: rejects)
             let workspace = try global.openWorkspace(.bulkWrite)

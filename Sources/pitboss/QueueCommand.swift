@@ -30,7 +30,7 @@ struct QueueCommand: ParsableCommand {
                     try KnownNames.check([holder], .reviewer, alsoKnown: Array(workspace.config.reviewerAgentIDs.keys), in: workspace.database)
                 }
                 let list = try workspace.queueEntries(query)
-                try Console.out(FlagReport.queue(list, format: format, style: Console.stdoutStyle))
+                try Console.out(FlagReport.queue(list, format: format, style: Console.stdoutStyle, zone: workspace.config.timeZone))
             }
         }
     }
@@ -58,7 +58,8 @@ struct QueueCommand: ParsableCommand {
                 if format == .json {
                     try Console.out(JSONOutput.string(claim))
                 } else {
-                    try Console.out([String(claim.item), claim.conversation, claim.reason.rawValue, "claimed by \(claim.reviewer) until \(claim.expiresAt)"]
+                    let until = UTCTimestamp.parse(claim.expiresAt).map { LocalTime.format($0, in: workspace.config.timeZone) } ?? claim.expiresAt
+                    try Console.out([String(claim.item), claim.conversation, claim.reason.rawValue, "claimed by \(claim.reviewer) until \(until)"]
                         .map(TerminalSafe.line).joined(separator: "\t") + "\n")
                 }
             }

@@ -184,3 +184,26 @@ struct UnknownNameTests {
         #expect(missing.status == 66 && missing.stderr.contains("rubric not found (looked for \(workspace.path("floor/rubrics/missing.yaml")))"), "\(missing.stderr)")
     }
 }
+
+@Suite("One convention for times: the workspace's zone with its offset on screens, ISO 8601 UTC in JSON and CSV")
+struct TimeConventionTests {
+    let workspace = Workspace()
+    var pitboss: Pitboss { Pitboss(directory: workspace.url, environment: ["PITBOSS_USER": "qa.maria"]) }
+
+    @Test("queue claim, queue list and history in Europe/Malta (+01:00 in November); their JSON and CSV in UTC")
+    func malta() throws {
+        let rubric = Pitboss.packageRoot.appendingPathComponent("Rubrics/casino-support.yaml").path
+        workspace.write("pitboss.yaml", "rubric: \(rubric)\ntimezone: Europe/Malta\n")
+        _ = workspace.corpus("a.jsonl", count: 3)
+        #expect(try pitboss.run("import", "a.jsonl").status == 0)
+        #expect(try pitboss.run("flag").status == 0)
+        let claim = try pitboss.run("queue", "claim")
+        #expect(claim.stdout.contains(" +01:00"), "\(claim.stdout)")
+        #expect(!claim.stdout.contains("Z"))
+        #expect(try pitboss.run("queue", "list").stdout.contains("until (+01:00)"))
+        let csv = try pitboss.run("queue", "list", "--format", "csv").stdout
+        #expect(csv.range(of: #",20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d\d\dZ,"#, options: .regularExpression) != nil, "\(csv)")
+        let history = try pitboss.run("history", "c-0").stdout
+        #expect(history.range(of: #"20\d\d-\d\d-\d\d \d\d:\d\d:\d\d \+01:00"#, options: .regularExpression) != nil, "\(history)")
+    }
+}

@@ -88,7 +88,15 @@ public enum LocalTime {
         let iso = UTCTimestamp.format(local)  // 2026-11-21T22:04:00.000Z, shifted to local
         let clock = String(iso.dropFirst(11).prefix(8))
         if dateless { return clock }
-        return String(iso.prefix(10)) + " " + clock + " " + (zone.identifier == "UTC" || zone.identifier == "GMT" ? "UTC" : zone.abbreviation(for: date) ?? zone.identifier)
+        return String(iso.prefix(10)) + " " + clock + " " + offset(date, in: zone)
+    }
+
+    /// How a screen names the zone of a time: "UTC", else the offset it had then, "+01:00" (abbreviations such as "CET"
+    /// are ambiguous and not known for every zone).
+    public static func offset(_ date: Date, in zone: TimeZone) -> String {
+        if ReportNumber.zoneName(zone) == "UTC" { return "UTC" }
+        let seconds = zone.secondsFromGMT(for: date)
+        return String(format: "%@%02d:%02d", seconds < 0 ? "-" : "+", abs(seconds) / 3600, abs(seconds) % 3600 / 60)
     }
 
     /// `2026-11-21 22:04` in the zone, without seconds or the zone's name: for report tables, whose header names the zone.

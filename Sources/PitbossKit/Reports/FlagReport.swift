@@ -96,7 +96,8 @@ public enum FlagReport {
         }
     }
 
-    public static func queue(_ list: [QueueEntry], format: OutputFormat, style: OutputStyle) -> String {
+    /// Times on a screen in the workspace's zone (`zone`), with its offset; in JSON and CSV as stored, ISO 8601 UTC.
+    public static func queue(_ list: [QueueEntry], format: OutputFormat, style: OutputStyle, zone: TimeZone = TimeZone(identifier: "UTC")!) -> String {
         switch format {
         case .json:
             return JSONOutput.string(list)
@@ -109,10 +110,12 @@ public enum FlagReport {
                               q.assignedTo ?? "", q.claimExpiresAt ?? "", String(q.findings), q.worstSeverity?.rawValue ?? ""]
                          }).csv()
         case .table:
-            let table = Table(headers: ["id", "conversation", "agent", "channel", "lang", "reason", "priority", "status", "held by", "until", "findings", "worst"],
+            let table = Table(headers: ["id", "conversation", "agent", "channel", "lang", "reason", "priority", "status", "held by",
+                                        "until (\(list.compactMap { $0.claimExpiresAt.flatMap { UTCTimestamp.parse($0) } }.first.map { LocalTime.offset($0, in: zone) } ?? LocalTime.offset(Date(), in: zone)))",
+                                        "findings", "worst"],
                               rows: list.map { q in
                                   [String(q.id), q.conversation, q.agent, q.channel, q.language, q.reason.rawValue, String(q.priority), q.status.rawValue,
-                                   q.assignedTo ?? "", q.claimExpiresAt.map { String($0.dropFirst(11).prefix(5)) + "Z" } ?? "",
+                                   q.assignedTo ?? "", q.claimExpiresAt.flatMap { UTCTimestamp.parse($0) }.map { String(LocalTime.format($0, in: zone, dateless: true).prefix(5)) } ?? "",
                                    String(q.findings), q.worstSeverity?.rawValue ?? ""]
                               }, numericColumns: [0, 6, 10])
             return table.render(style: style) + "\(list.count) item\(list.count == 1 ? "" : "s")\n"
