@@ -6,8 +6,7 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Evaluate the rubric on one transcript file or stored conversation and print the findings; nothing is stored.",
-        discussion: "A file is read as `pitboss import` reads it (any format, its sidecar, the flags below)."
-    )
+        discussion: "A file is read as `pitboss import` reads it (any format, its sidecar, the flags below)." + "\nExample: pitboss check chat-20261121-0008 --format json")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var personalData: PersonalDataOptions

@@ -5,8 +5,7 @@ struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Examine the database file: SQLite's integrity_check, foreign keys, schema version, file mode. Reads only.",
-        discussion: "Exit status: 0 healthy (or sound with advice, such as a file mode to tighten), 65 damaged (restore it from a backup), 77 written by a newer Pitboss."
-    )
+        discussion: "Exit status: 0 healthy (or sound with advice, such as a file mode to tighten), 65 damaged (restore it from a backup), 77 written by a newer Pitboss." + "\nExample: pitboss doctor --db demo.sqlite")
 
     @OptionGroup var global: GlobalOptions
 

@@ -7,10 +7,11 @@ struct FlagCommand: ParsableCommand {
         commandName: "flag",
         abstract: "Evaluate the rubric over a shift (or any selection), store the findings and queue the flagged conversations.",
         discussion: """
-            Conversations already evaluated with the same rubric (by the hash of its file) are skipped, so running it twice
-            changes nothing; after a rubric change it evaluates again, replacing the findings no reviewer has confirmed or
+            Conversations already evaluated with the same rubric (by the hash of its file) are skipped, so running it twice \
+            changes nothing; after a rubric change it evaluates again, replacing the findings no reviewer has confirmed or \
             dismissed. Safe to interrupt and to run while reviewers work.
             Exit status: 0, or 3 with --fail-on when a finding at or above that severity was made; 65 for a rubric that fails lint.
+            Example: pitboss flag --shift 2026-11-21-night --fail-on critical
             """
     )
 

@@ -7,10 +7,11 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import transcript files (or folders of them, recursively) into the database.",
         discussion: """
-            Formats (detected from the extension and content, or forced with --input-format): \(TranscriptFormat.namesForHumans).
-            Metadata a file lacks comes from a sidecar NAME.meta.json, else from the flags below.
-            Bad records are named (file:line) and skipped; the good ones are imported, and the exit status is 65.
+            Formats (detected from the extension and content, or forced with --input-format): \(TranscriptFormat.namesForHumans). \
+            Metadata a file lacks comes from a sidecar NAME.meta.json, else from the flags below. \
+            Bad records are named (file:line) and skipped; the good ones are imported, and the exit status is 65. \
             Importing the same file twice changes nothing.
+            Example: pitboss import Transcripts/ --language en --channel chat
             """
     )
 

@@ -13,6 +13,7 @@ struct Pitboss: ParsableCommand {
             65 bad input data; 66 something named does not exist; 70 internal error; 73 cannot write here (read-only); \
             74 I/O error (disk full, output closed); 75 database busy; 77 refused (an item someone else holds, your own \
             conversation, a review already submitted, a database written by a newer Pitboss).
+            Example: pitboss import Transcripts/ && pitboss flag && pitboss review next
             """,
         version: "0.1.0",
         subcommands: [ImportCommand.self, ShowCommand.self, StatsCommand.self, CheckCommand.self, RubricCommand.self, FlagCommand.self, FindingsCommand.self, ReportCommand.self,

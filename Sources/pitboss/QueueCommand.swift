@@ -6,12 +6,12 @@ struct QueueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue",
         abstract: "The review queue that reviewers share: list, claim, assign, release, skip.",
-        discussion: "Who is acting comes from --as, else PITBOSS_USER, else the OS user, and is recorded in the audit log.",
+        discussion: "Who is acting comes from --as, else PITBOSS_USER, else the OS user, and is recorded in the audit log.\nExample: pitboss queue list --mine",
         subcommands: [List.self, Claim.self, Assign.self, Release.self, Skip.self]
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List queue items, highest priority first.")
+        static let configuration = CommandConfiguration(abstract: "List queue items, highest priority first.", discussion: "Example: pitboss queue list --status open --reason sample")
         @OptionGroup var global: GlobalOptions
         @Option(help: "open, claimed, scored or skipped (an expired claim counts as open).") var status: QueueStatus?
         @Option(help: "flagged, sample, calibration or dispute.") var reason: QueueReason?
@@ -37,7 +37,7 @@ struct QueueCommand: ParsableCommand {
 
     struct Claim: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Claim the next item (or the one named) for whoever is acting, for scripts that then run pitboss score.")
+            abstract: "Claim the next item (or the one named) for whoever is acting, for scripts that then run pitboss score.", discussion: "Example: pitboss queue claim --format json")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "An item id or conversation id (default: the next item).") var target: String?
         @Option(help: "Only items queued for this reason.") var reason: QueueReason?
@@ -67,7 +67,7 @@ struct QueueCommand: ParsableCommand {
     }
 
     struct Assign: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Hand open items to a reviewer, highest priority first (a supervisor distributing work).")
+        static let configuration = CommandConfiguration(abstract: "Hand open items to a reviewer, highest priority first (a supervisor distributing work).", discussion: "Example: pitboss queue assign --to qa.maria --count 10 --reason flagged")
         @OptionGroup var global: GlobalOptions
         @Option(help: "The reviewer.") var to: String
         @Option(help: "How many items.") var count: Int = 1
@@ -90,7 +90,7 @@ struct QueueCommand: ParsableCommand {
     }
 
     struct Release: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Give an item back to the open queue (ends a claim or an assignment; reopens a skipped item).")
+        static let configuration = CommandConfiguration(abstract: "Give an item back to the open queue (ends a claim or an assignment; reopens a skipped item).", discussion: "Example: pitboss queue release 12")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "An item id (#12 when a conversation has that number as its id) or a conversation id.") var item: String
         @Flag(help: "Release an item someone else holds (a supervisor taking work back).") var force = false
@@ -106,7 +106,7 @@ struct QueueCommand: ParsableCommand {
     }
 
     struct Skip: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Take an item out of review, saying why (a test chat, a language nobody here reads…).")
+        static let configuration = CommandConfiguration(abstract: "Take an item out of review, saying why (a test chat, a language nobody here reads…).", discussion: "Example: pitboss queue skip 12 --why \"test chat\"")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "An item id (#12 when a conversation has that number as its id) or a conversation id.") var item: String
         @Option(help: "Why it is skipped (recorded).") var why: String

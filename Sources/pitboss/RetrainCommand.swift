@@ -10,7 +10,7 @@ struct RetrainCommand: ParsableCommand {
             + "earlier (history moved in from a spreadsheet); the audit log keeps both dates. Nothing is edited in place: each change "
             + "is appended to the assignment's history. An outcome compares the agent's problem rates in the baseline (retraining: "
             + "baseline_days before it was assigned, default 30) with the follow-up (follow_up_days after it was completed, default "
-            + "30), against the rest of the team over the same days.",
+            + "30), against the rest of the team over the same days.\nExample: pitboss retrain suggest --criterion courtesy",
         subcommands: [Suggest.self, Assign.self, Start.self, Complete.self, Cancel.self, List.self, Show.self, Outcome.self, Outcomes.self]
     )
 
@@ -22,7 +22,7 @@ struct RetrainCommand: ParsableCommand {
     struct Suggest: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Agents whose problem rate on a criterion is above the team's with 95 % confidence, with the evidence.",
-            discussion: "From findings no reviewer dismissed (every evaluated conversation) and from failed criteria in reviews, kept apart.")
+            discussion: "From findings no reviewer dismissed (every evaluated conversation) and from failed criteria in reviews, kept apart." + "\nExample: pitboss retrain suggest --until 2026-11-07 --criterion courtesy")
         @OptionGroup var global: GlobalOptions
         @Option(help: ArgumentHelp("Only conversations started at or after this time.", valueName: "time")) var since: String?
         @Option(help: ArgumentHelp("Only conversations started before this time.", valueName: "time")) var until: String?
@@ -54,7 +54,7 @@ struct RetrainCommand: ParsableCommand {
     }
 
     struct Assign: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Assign a retraining module to an agent, due on a date.")
+        static let configuration = CommandConfiguration(abstract: "Assign a retraining module to an agent, due on a date.", discussion: "Example: pitboss retrain assign en.kevin --module de-escalation --due 2026-11-14 --evidence chat-20261105-k14")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The agent id.") var agent: String
         @Option(help: "The module (from the workspace's catalogue).") var module: String
@@ -96,7 +96,7 @@ struct RetrainCommand: ParsableCommand {
     }
 
     struct Start: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark an assignment as started.")
+        static let configuration = CommandConfiguration(abstract: "Mark an assignment as started.", discussion: "Example: pitboss retrain start 1 --on 2026-11-08T09:00")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The assignment's number.") var id: Int64
         @Option(help: ArgumentHelp("When it started, if earlier than now.", valueName: "date")) var on: String?
@@ -104,7 +104,7 @@ struct RetrainCommand: ParsableCommand {
     }
 
     struct Complete: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark an assignment as completed.")
+        static let configuration = CommandConfiguration(abstract: "Mark an assignment as completed.", discussion: "Example: pitboss retrain complete 1")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The assignment's number.") var id: Int64
         @Option(help: ArgumentHelp("When it was completed, if earlier than now.", valueName: "date")) var on: String?
@@ -112,7 +112,7 @@ struct RetrainCommand: ParsableCommand {
     }
 
     struct Cancel: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel an assignment, saying why.")
+        static let configuration = CommandConfiguration(abstract: "Cancel an assignment, saying why.", discussion: "Example: pitboss retrain cancel 1 --reason \"moved to another team\"")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The assignment's number.") var id: Int64
         @Option(help: "Why it is cancelled (recorded).") var reason: String
@@ -133,7 +133,7 @@ struct RetrainCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List assignments, newest first.")
+        static let configuration = CommandConfiguration(abstract: "List assignments, newest first.", discussion: "Example: pitboss retrain list --overdue --format csv")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this agent's.") var agent: String?
         @Option(help: "Only this module's.") var module: String?
@@ -154,7 +154,7 @@ struct RetrainCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One assignment and every change of its state.")
+        static let configuration = CommandConfiguration(abstract: "One assignment and every change of its state.", discussion: "Example: pitboss retrain show 1 --format json")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The assignment's number.") var id: Int64
         @Option(help: "table or json.") var format: TableOrJSON = .table
@@ -174,7 +174,7 @@ struct RetrainCommand: ParsableCommand {
             abstract: "Whether one retraining worked: rates before and after, against the team's change, with a verdict.",
             discussion: "Verdicts: improved, no change, worse, too early (not completed, or the follow-up has neither ended nor "
                 + "reached follow_up_minimum evaluated conversations), not enough data (with how many more conversations would show a "
-                + "halving of the rate). Findings count only in conversations the rubric evaluated: the same rubric in both windows.")
+                + "halving of the rate). Findings count only in conversations the rubric evaluated: the same rubric in both windows." + "\nExample: pitboss retrain outcome 1")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The assignment's number.") var id: Int64
         @Flag(help: "First evaluate, with the rubric, every conversation in the windows it has not evaluated (a flag run: flagged conversations are queued as usual).")
@@ -203,7 +203,7 @@ struct RetrainCommand: ParsableCommand {
     struct Outcomes: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Outcomes of many retrainings, one line per criterion, and what each module achieved.",
-            discussion: "Cancelled assignments have no outcome and are left out. A module's pooled effect weighs each assignment by its precision.")
+            discussion: "Cancelled assignments have no outcome and are left out. A module's pooled effect weighs each assignment by its precision." + "\nExample: pitboss retrain outcomes --module de-escalation")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this agent's.") var agent: String?
         @Option(help: "Only this module's.") var module: String?

@@ -7,10 +7,11 @@ struct ReviewCommand: ParsableCommand {
         commandName: "review",
         abstract: "Review a queue item interactively: the transcript with findings highlighted, verdicts, the scorecard, submit.",
         discussion: """
-            `pitboss review next` claims the next item (yours first: your claim, then what was assigned to you, then the open
-            queue by priority); `pitboss review ID` claims that item (an item id or a conversation id). Answers are read line
-            by line, from a terminal or a pipe. Nothing is stored until you submit; `abandon`, Ctrl-C, a closed terminal or the
+            `pitboss review next` claims the next item (yours first: your claim, then what was assigned to you, then the open \
+            queue by priority); `pitboss review ID` claims that item (an item id or a conversation id). Answers are read line \
+            by line, from a terminal or a pipe. Nothing is stored until you submit; `abandon`, Ctrl-C, a closed terminal or the \
             end of piped input store nothing and give the claim back (an item a supervisor assigned to you stays assigned to you).
+            Example: pitboss review next --as qa.maria
             """
     )
 

@@ -5,6 +5,7 @@ struct RubricCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rubric",
         abstract: "Write and test rubrics: lint, test, eval against labelled conversations, explain, patterns; precision from reviewers' verdicts.",
+        discussion: "Example: pitboss rubric lint Rubrics/casino-support.yaml && pitboss rubric test Rubrics/casino-support.yaml",
         subcommands: [Lint.self, Test.self, Eval.self, Explain.self, Patterns.self, Precision.self]
     )
 
@@ -24,7 +25,7 @@ struct RubricCommand: ParsableCommand {
 
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load rubrics, compile every pattern, and report every problem (exit 65 if any).")
+            abstract: "Load rubrics, compile every pattern, and report every problem (exit 65 if any).", discussion: "Example: pitboss rubric lint Rubrics/casino-support.yaml")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Rubric files (default: the workspace's rubric).") var files: [String] = []
 
@@ -48,7 +49,7 @@ struct RubricCommand: ParsableCommand {
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run every rule's examples, as written and in variants (multibyte prefix, embedded); exit 1 on any failure.")
+            abstract: "Run every rule's examples, as written and in variants (multibyte prefix, embedded); exit 1 on any failure.", discussion: "Example: pitboss rubric test Rubrics/casino-support.yaml")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Rubric files (default: the workspace's rubric).") var files: [String] = []
 
@@ -73,7 +74,7 @@ struct RubricCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Measure a rubric against hand-labelled conversations: precision, recall and F1 per criterion and split.",
             discussion: "LABELS is a YAML file that names transcript files and labels each conversation (see README, rubric eval). "
-                + "Exit 1 when the set's floors are not met.")
+                + "Exit 1 when the set's floors are not met." + "\nExample: pitboss rubric eval Rubrics/eval/labels.yaml")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The labelled set (e.g. Rubrics/eval/labels.yaml).") var labels: String
         @Option(help: "The rubric (default: the workspace's).") var rubric: String?
@@ -92,7 +93,7 @@ struct RubricCommand: ParsableCommand {
     }
 
     struct Explain: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Describe a rule in plain words, with its patterns per language.")
+        static let configuration = CommandConfiguration(abstract: "Describe a rule in plain words, with its patterns per language.", discussion: "Example: pitboss rubric explain agent-blame")
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("[FILE] RULE: the rubric file (default: the workspace's rubric), then the rule id.", valueName: "words"))
         var words: [String] = []
@@ -116,7 +117,7 @@ struct RubricCommand: ParsableCommand {
 
     struct Patterns: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print every regex of a rubric, one per line (for grep -P, ripgrep and the benchmark floor).")
+            abstract: "Print every regex of a rubric, one per line (for grep -P, ripgrep and the benchmark floor).", discussion: "Example: pitboss rubric patterns Rubrics/casino-support.yaml > patterns.txt")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The rubric file (default: the workspace's rubric).") var file: String?
 
@@ -130,7 +131,7 @@ struct RubricCommand: ParsableCommand {
 
     struct Precision: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Each rule's precision from reviewers' verdicts: of its findings they judged, the share confirmed.")
+            abstract: "Each rule's precision from reviewers' verdicts: of its findings they judged, the share confirmed.", discussion: "Example: pitboss rubric precision --format csv")
         @OptionGroup var global: GlobalOptions
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
 

@@ -7,10 +7,11 @@ struct SampleCommand: ParsableCommand {
         commandName: "sample",
         abstract: "Draw a fair, reproducible random sample of conversations and queue it for review (reason: sample).",
         discussion: """
-            Size: --size N, --per-agent N, or --confidence C --margin E (Cochran's formula with the finite-population
-            correction; the computed n and its inputs are printed). The same --seed on the same population draws the same
-            sample on any machine; without one a seed is chosen and printed. The seed and the plan are stored with the sample.
+            Size: --size N, --per-agent N, or --confidence C --margin E (Cochran's formula with the finite-population \
+            correction; the computed n and its inputs are printed). The same --seed on the same population draws the same \
+            sample on any machine; without one a seed is chosen and printed. The seed and the plan are stored with the sample. \
             By default the population leaves out conversations already in the queue.
+            Example: pitboss sample --size 20 --stratify channel --seed audit-2026-11
             """
     )
 

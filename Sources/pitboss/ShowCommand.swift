@@ -6,9 +6,10 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Print one conversation: its turns, speakers and times.",
         discussion: """
-            --format json prints it as a canonical JSON line, which `pitboss import` reads back. Personal data (card numbers,
-            e-mail addresses, phone and document numbers) is masked in every format unless --show-pii is given: use it for an
+            --format json prints it as a canonical JSON line, which `pitboss import` reads back. Personal data (card numbers, \
+            e-mail addresses, phone and document numbers) is masked in every format unless --show-pii is given: use it for an \
             exact export.
+            Example: pitboss show chat-20261121-0008 --format json
             """
     )
 

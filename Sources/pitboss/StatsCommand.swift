@@ -4,8 +4,7 @@ import PitbossKit
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Count the stored conversations by channel, language, agent and shift."
-    )
+        abstract: "Count the stored conversations by channel, language, agent and shift.", discussion: "Example: pitboss stats --format csv")
 
     @OptionGroup var global: GlobalOptions
 

@@ -207,3 +207,35 @@ struct TimeConventionTests {
         #expect(history.range(of: #"20\d\d-\d\d-\d\d \d\d:\d\d:\d\d \+01:00"#, options: .regularExpression) != nil, "\(history)")
     }
 }
+
+@Suite("Help that reads as prose, with an example")
+struct HelpTests {
+    let workspace = Workspace()
+    var pitboss: Pitboss { Pitboss(directory: workspace.url, environment: [:]) }
+
+    static let commands: [[String]] = [
+        [], ["import"], ["show"], ["stats"], ["check"], ["flag"], ["findings"], ["sample"], ["review"], ["score"], ["history"], ["doctor"],
+        ["queue"], ["queue", "list"], ["queue", "claim"], ["queue", "assign"], ["queue", "release"], ["queue", "skip"],
+        ["retrain"], ["retrain", "suggest"], ["retrain", "assign"], ["retrain", "start"], ["retrain", "complete"], ["retrain", "cancel"], ["retrain", "list"],
+        ["retrain", "show"], ["retrain", "outcome"], ["retrain", "outcomes"],
+        ["rubric", "lint"], ["rubric", "test"], ["rubric", "eval"], ["rubric", "explain"], ["rubric", "patterns"], ["rubric", "precision"],
+        ["report"], ["report", "agents"], ["report", "agent"], ["report", "shifts"], ["report", "shift"], ["report", "reviewers"], ["report", "rules"],
+        ["report", "retraining"],
+    ]
+
+    @Test("every command's help has an example, and no sentence is broken by a hard line break narrower than the terminal")
+    func examples() throws {
+        for command in Self.commands {
+            let help = try pitboss.run(command + ["--help"]).stdout
+            #expect(help.contains("Example: pitboss"), "\(command) has no example")
+            // ArgumentParser wraps at 80 columns; a line far shorter that does not end a sentence is a hard break.
+            let overview = help.components(separatedBy: "USAGE:")[0].split(separator: "\n").map(String.init)
+            for (i, line) in overview.enumerated() where i + 1 < overview.count && !overview[i + 1].isEmpty {
+                let next = overview[i + 1]
+                let breaksSentence = line.count < 50 && !line.hasSuffix(".") && !line.hasSuffix(":") && !next.hasPrefix("Example")
+                    && !line.hasPrefix("Example") && !next.hasPrefix("Exit") && !line.contains("pitboss ")
+                #expect(!breaksSentence, "\(command): a hard line break after “\(line)”")
+            }
+        }
+    }
+}
