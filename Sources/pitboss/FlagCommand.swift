@@ -32,6 +32,9 @@ struct FlagCommand: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit 3 when a finding at or above this severity was made.")
     var failOn: Severity?
 
+    @Flag(name: .customLong("dry-run"), help: "Evaluate and show what would be found and queued; store nothing.")
+    var dryRun = false
+
     @Option(help: "table, json or csv.")
     var format: OutputFormat = .table
 
@@ -52,7 +55,7 @@ struct FlagCommand: ParsableCommand {
             if rubric == nil, !config.routes.isEmpty, !config.routes.contains(where: { $0.channels == nil && $0.languages == nil && $0.tags == nil }) {
                 Console.note("note: every route of pitboss.yaml's rubrics: has filters, so a conversation none of them takes is not evaluated; a last route without filters covers the rest")
             }
-            let workspace = try global.openWorkspace(.bulkWrite)
+            let workspace = try global.openWorkspace(dryRun ? .read : .bulkWrite)
             // `--shift 2026-11-12-nite` is a typo, answered with the shifts there are, not "scanned 0".
             try KnownNames.check(selection.shift.map { [$0] } ?? [], .shift, in: workspace.database)
             try KnownNames.check(selection.agent.map { [$0] } ?? [], .agent, in: workspace.database)
@@ -63,6 +66,7 @@ struct FlagCommand: ParsableCommand {
                 options.selection = rubric == nil ? route.narrowing(selection) : selection
                 options.minSeverity = minSeverity
                 options.user = global.user
+                options.dryRun = dryRun
                 let label = plan.count > 1 ? "\(loaded.name): " : ""
                 let summary = try FlagRunner(store: store, rubric: loaded, options: options).run { progress in
                     let rate = Double(progress.done) / max(progress.elapsed, 0.001)

@@ -256,7 +256,7 @@ struct RetrainCommand: ParsableCommand {
             Console.progress("evaluating \(progress.done)/\(progress.total) conversations in the windows")
         }
         Console.endProgress()
-        Console.note("Evaluated \(summary.counts.evaluated) conversation\(summary.counts.evaluated == 1 ? "" : "s") in the windows with \(rubric.name) version \(rubric.version) (flag run \(summary.run)).")
+        Console.note("Evaluated \(summary.counts.evaluated) conversation\(summary.counts.evaluated == 1 ? "" : "s") in the windows with \(rubric.name) version \(rubric.version)\(summary.run.map { " (flag run \($0))" } ?? "").")
     }
 }
 

@@ -51,11 +51,12 @@ struct FlagRunnerTests {
         #expect(queue[0].reason == .flagged)
         #expect(queue[0].worstSeverity == .major)
 
+        // Nothing to evaluate: no run is recorded (issue 13), nothing changes.
         let second = try flag(db)
-        #expect(second.counts.scanned == 0)
+        #expect(second.counts.scanned == 0 && second.run == nil)
         #expect(try count(db, "SELECT COUNT(*) FROM findings") == stored.count)
         #expect(try count(db, "SELECT COUNT(*) FROM queue_items") == 1)
-        #expect(try count(db, "SELECT COUNT(*) FROM flag_runs WHERE finished_at IS NOT NULL") == 2)
+        #expect(try count(db, "SELECT COUNT(*) FROM flag_runs") == 1)
     }
 
     @Test("after a rubric change, unreviewed findings are replaced; confirmed and dismissed ones are kept as they were")
@@ -140,5 +141,20 @@ struct FlagRunnerTests {
         let summary = try flag(try database([Self.rude]))
         #expect(summary.hasFinding(atOrAbove: .major))
         #expect(!summary.hasFinding(atOrAbove: .critical))
+    }
+
+    @Test("a dry run evaluates and counts what a run would find and queue, and stores nothing")
+    func dryRun() throws {
+        let db = try PitbossDatabase.inMemory(), scratch = Scratch()
+        _ = try TranscriptImporter(store: ConversationStore(database: db), schedule: .standard, options: ImportOptions())
+            .run(paths: [scratch.write("rude.jsonl", Fixture.canonicalLine(id: "rude", turns: RuleReportTests.rude) + "\n")])
+        var options = FlagRunner.Options()
+        options.dryRun = true
+        let preview = try FlagRunner(store: FlagStore(database: db), rubric: TestRubric.rubric, options: options).run()
+        #expect(preview.dryRun && preview.run == nil && preview.counts.evaluated == 1 && preview.counts.flagged == 1 && preview.counts.findings > 0)
+        for table in ["flag_runs", "findings", "evaluations", "queue_items"] { #expect(try count(db, "SELECT COUNT(*) FROM \(table)") == 0, "\(table)") }
+        // The real run then finds the same.
+        let real = try FlagRunner(store: FlagStore(database: db), rubric: TestRubric.rubric, options: FlagRunner.Options()).run()
+        #expect(real.counts == preview.counts && real.run != nil)
     }
 }

@@ -420,7 +420,7 @@ struct OutputFileTests {
     @Test("an existing file keeps its mode, a link is followed, a folder or a missing folder is a clear error")
     func inPlace() throws {
         let path = scratch.path("private.csv")
-        FileManager.default.createFile(atPath: path, contents: Data("old".utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: path, contents: Data("old".utf8), attributes: [.posixPermissions: 0o600])
         try OutputFile.write("new\n", to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "new\n")
         #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)

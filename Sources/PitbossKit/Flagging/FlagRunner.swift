@@ -15,6 +15,8 @@ public struct FlagRunner: Sendable {
         public var batchSize = 500
         /// Who ran it, recorded with the run.
         public var user = "unknown"
+        /// Evaluate and count, store nothing: no run, no findings, no queue items.
+        public var dryRun = false
         public var limits = MatchLimits.standard
         public init() {}
     }
@@ -36,9 +38,12 @@ public struct FlagRunner: Sendable {
     }
 
     public func run(now: Date = Date(), progress: ((Progress) -> Void)? = nil) throws(PitbossError) -> FlagSummary {
-        let runID = try store.startRun(rubric: rubric, selection: options.selection, by: options.user, now: now)
+        // Nothing to evaluate records no run: a re-run after the last one changes nothing and leaves no trace.
+        var next = try store.pending(after: 0, limit: options.batchSize, selection: options.selection, rubricHash: rubric.contentHash)
+        let runID = next.isEmpty || options.dryRun ? nil : try store.startRun(rubric: rubric, selection: options.selection, by: options.user, now: now)
         var summary = FlagSummary(run: runID, rubric: rubric.name, rubricVersion: rubric.version, rubricHash: rubric.contentHash,
                                   minSeverity: options.minSeverity, rules: rubric.rules.map(\.id))
+        summary.dryRun = options.dryRun
         summary.rubricLanguages = Set(rubric.languages)
         let total = progress == nil ? 0 : try store.countPending(selection: options.selection, rubricHash: rubric.contentHash)
         let evaluator = RubricEvaluator(rubric: rubric)
@@ -46,7 +51,8 @@ public struct FlagRunner: Sendable {
         let started = Date()
         var after: Int64 = 0
         while true {
-            let batch = try store.pending(after: after, limit: options.batchSize, selection: options.selection, rubricHash: rubric.contentHash)
+            if after > 0 { next = try store.pending(after: after, limit: options.batchSize, selection: options.selection, rubricHash: rubric.contentHash) }
+            let batch = next
             guard let last = batch.last else { break }
             after = last.rowID
             // Evaluated in groups, rule by rule (see RubricEvaluator), on all cores; a group holds one language where it
@@ -59,12 +65,18 @@ public struct FlagRunner: Sendable {
             var byIndex = Array(repeating: [Finding](), count: batch.count)
             for (index, found) in findings { byIndex[index] = found }
             let evaluated = zip(batch, byIndex).map { FlagStore.Evaluated(pending: $0, findings: $1) }
-            let written = try store.save(evaluated, run: runID, rubricName: rubric.name, rubricHash: rubric.contentHash, minSeverity: options.minSeverity, now: now)
+            // A dry run counts each conversation as a real run would write it, except that findings a reviewer already
+            // judged are counted again (a real run keeps the reviewer's).
+            let written = if let runID {
+                try store.save(evaluated, run: runID, rubricName: rubric.name, rubricHash: rubric.contentHash, minSeverity: options.minSeverity, now: now)
+            } else {
+                evaluated.map { item in FlagStore.Written.evaluated(queued: item.findings.contains { $0.status != .error && $0.severity >= options.minSeverity }, standing: []) }
+            }
             for (item, outcome) in zip(evaluated, written) { summary.count(item, outcome, minSeverity: options.minSeverity) }
             progress?(Progress(done: summary.counts.scanned, total: max(total, summary.counts.scanned), elapsed: Date().timeIntervalSince(started)))
         }
         summary.elapsed = Date().timeIntervalSince(started)
-        try store.finishRun(runID, counts: summary.counts)
+        if let runID { try store.finishRun(runID, counts: summary.counts) }
         return summary
     }
 }

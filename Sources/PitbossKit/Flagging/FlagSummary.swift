@@ -22,7 +22,10 @@ public struct FlagSummary: Sendable, Codable {
         public var info = 0
     }
 
-    public var run: Int64
+    /// The run recorded; nil when there was nothing to evaluate, or for a dry run.
+    public var run: Int64?
+    /// Evaluated and counted, nothing stored.
+    public var dryRun = false
     public var rubric: String
     public var rubricVersion: String
     public var rubricHash: String
@@ -48,13 +51,13 @@ public struct FlagSummary: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case run, rubric, counts, elapsed
-        case rubricVersion = "rubric_version", rubricHash = "rubric_hash", minSeverity = "min_severity"
+        case dryRun = "dry_run", rubricVersion = "rubric_version", rubricHash = "rubric_hash", minSeverity = "min_severity"
         case alreadyEvaluated = "already_evaluated", changedMeanwhile = "changed_meanwhile", keptReviewed = "kept_reviewed"
         case byRule = "by_rule", byAgent = "by_agent", findingsBySeverity = "findings_by_severity"
         case uncoveredLanguages = "uncovered_languages"
     }
 
-    init(run: Int64, rubric: String, rubricVersion: String, rubricHash: String, minSeverity: Severity, rules: [String]) {
+    init(run: Int64?, rubric: String, rubricVersion: String, rubricHash: String, minSeverity: Severity, rules: [String]) {
         self.run = run
         self.rubric = rubric
         self.rubricVersion = rubricVersion

@@ -42,8 +42,9 @@ public enum FlagReport {
             return table.csv()
         case .table:
             let c = s.counts
-            var out = style.paint(TerminalSafe.line("flag run \(s.run): \(s.rubric) \(s.rubricVersion) (\(s.rubricHash.prefix(12)))"), .bold) + "\n"
-            out += "scanned \(c.scanned), evaluated \(c.evaluated), flagged \(c.flagged) (queued at \(s.minSeverity.rawValue) or above), findings \(c.findings), rule errors \(c.errors)"
+            let title = s.dryRun ? "dry run, nothing stored" : s.run.map { "flag run \($0)" } ?? "flag (no run recorded)"
+            var out = style.paint(TerminalSafe.line("\(title): \(s.rubric) \(s.rubricVersion) (\(s.rubricHash.prefix(12)))"), .bold) + "\n"
+            out += "scanned \(c.scanned), evaluated \(c.evaluated), flagged \(c.flagged) (\(s.dryRun ? "would be queued" : "queued") at \(s.minSeverity.rawValue) or above), findings \(c.findings), rule errors \(c.errors)"
             if s.alreadyEvaluated > 0 { out += ", evaluated meanwhile by another run \(s.alreadyEvaluated)" }
             out += String(format: " in %.1f s\n", s.elapsed)
             if c.scanned == 0 {
