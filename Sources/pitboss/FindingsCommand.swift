@@ -16,8 +16,14 @@ struct FindingsCommand: ParsableCommand {
     @Option(parsing: .singleValue, help: "Only these rules (repeat, or a,b).") var rule: [String] = []
     @Option(help: "Only this rubric's findings (its 'rubric:' name), when pitboss.yaml routes several.") var rubric: String?
     @Option(name: .customLong("min-severity"), help: "Only findings at or above this severity.") var minSeverity: Severity?
-    @Option(help: "At most this many.") var limit: Int?
+    @Option(help: "At most this many (default: 50 in a table, every finding in JSON and CSV).") var limit: Int?
+    @Flag(help: "Every finding, however many.") var all = false
     @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if all, limit != nil { throw ValidationError("--all and --limit contradict each other: give one") }
+    }
 
     func run() throws {
         try reportingErrors {
@@ -27,10 +33,17 @@ struct FindingsCommand: ParsableCommand {
             // or an agent); a rule of the workspace's rubric that has not fired yet is a fair question.
             let rubricRules = (try? RubricCommand.load(workspace.config.rubricPath))?.rules.map(\.id) ?? []
             try KnownNames.check(rules, .rule, alsoKnown: rubricRules, in: workspace.database)
-            try KnownNames.check(rubric.map { [$0] } ?? [], .rubric, in: workspace.database)
-            let query = FindingQuery(run: runID, conversation: conversation, agent: agent, rules: rules, rubric: rubric, minSeverity: minSeverity, limit: limit)
+            let shown = all ? nil : limit ?? (format == .table ? 50 : nil)
+            let query = FindingQuery(run: runID, conversation: conversation, agent: agent, rules: rules, rubric: rubric, minSeverity: minSeverity, limit: shown)
             let list = try workspace.findings(query, maskedBy: personalData.mask)
             try Console.out(FlagReport.findings(list, format: format, style: Console.stdoutStyle))
+            if let shown, list.count == shown {
+                let total = try query.count(from: workspace.database)
+                if total > list.count {
+                    let more = "… and \(total - list.count) more (\(total) in all; --limit N or --all to see them)"
+                    if format == .table { try Console.out(Console.stdoutStyle.paint(more, .dim) + "\n") } else { Console.note(more) }
+                }
+            }
         }
     }
 }

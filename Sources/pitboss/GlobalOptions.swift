@@ -106,5 +106,6 @@ extension AgentsReport.Sort: ExpressibleByArgument {}
 /// exactly the formats it can write.
 enum TableOrJSON: String, ExpressibleByArgument, CaseIterable { case table, json }
 extension QueueStatus: ExpressibleByArgument {}
+extension QueueListStatus: ExpressibleByArgument {}
 extension QueueReason: ExpressibleByArgument {}
 extension TranscriptFormat: ExpressibleByArgument {}

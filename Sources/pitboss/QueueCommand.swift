@@ -13,24 +13,37 @@ struct QueueCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List queue items, highest priority first.", discussion: "Example: pitboss queue list --status open --reason sample")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "open, claimed, scored or skipped (an expired claim counts as open).") var status: QueueStatus?
+        @Option(help: "open, assigned, claimed, scored or skipped (an expired claim counts as open, or assigned); default: what is still to do.") var status: QueueListStatus?
+        @Flag(name: .customLong("include-finished"), help: "With no --status, scored and skipped items too.") var includeFinished = false
         @Option(help: "flagged, sample, calibration or dispute.") var reason: QueueReason?
         @Flag(help: "Only items held by (claimed by or assigned to) whoever is acting (--as).") var mine = false
         @Option(help: "Only items held by this reviewer.") var reviewer: String?
-        @Option(help: "At most this many.") var limit: Int?
+        @Option(help: "At most this many (default: 50 in a table, every item in JSON and CSV).") var limit: Int?
+        @Flag(help: "Every item, however many.") var all = false
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+        func validate() throws {
+            if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+            if all, limit != nil { throw ValidationError("--all and --limit contradict each other: give one") }
+            if includeFinished, status != nil { throw ValidationError("--include-finished is for a listing without --status") }
+        }
 
         func run() throws {
             try reportingErrors {
                 let holder = mine ? global.user : reviewer
-                // --mine is what I hold now; what I scored or skipped is in history (or ask for it with --status).
-                let query = QueueQuery(status: status, reason: reason, assignedTo: holder, pendingOnly: mine && status == nil, limit: limit)
+                // What is still to do, most urgent first, a page of it on a screen; what was scored or skipped is asked for.
+                let shown = all ? nil : limit ?? (format == .table ? 50 : nil)
+                let query = QueueQuery(status: status, reason: reason, assignedTo: holder, includeFinished: includeFinished, limit: shown)
                 let workspace = try global.openWorkspace(.read)
                 if let holder, holder != global.user {
                     try KnownNames.check([holder], .reviewer, alsoKnown: Array(workspace.config.reviewerAgentIDs.keys), in: workspace.database)
                 }
-                let list = try workspace.queueEntries(query)
-                try Console.out(FlagReport.queue(list, format: format, style: Console.stdoutStyle, zone: workspace.config.timeZone))
+                let page = try workspace.queuePage(query)
+                try Console.out(FlagReport.queue(page.entries, format: format, style: Console.stdoutStyle, zone: workspace.config.timeZone))
+                if page.total > page.entries.count {
+                    let more = "… and \(page.total - page.entries.count) more (\(page.total) in all; --limit N or --all to see them)"
+                    if format == .table { try Console.out(Console.stdoutStyle.paint(more, .dim) + "\n") } else { Console.note(more) }
+                }
             }
         }
     }
@@ -67,22 +80,43 @@ struct QueueCommand: ParsableCommand {
     }
 
     struct Assign: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Hand open items to a reviewer, highest priority first (a supervisor distributing work).", discussion: "Example: pitboss queue assign --to qa.maria --count 10 --reason flagged")
+        static let configuration = CommandConfiguration(
+            abstract: "Hand open items to a reviewer: the ones named, or the most urgent that match (a supervisor distributing work).",
+            discussion: "Example: pitboss queue assign --to qa.maria --count 10 --language ru --shift 2026-11-21-night\nExample: pitboss queue assign 12 15 chat-20261121-0008 --to qa.oleg")
         @OptionGroup var global: GlobalOptions
+        @Argument(help: "Items to assign, by id or conversation id (default: the most urgent that match the filters).") var items: [String] = []
         @Option(help: "The reviewer.") var to: String
-        @Option(help: "How many items.") var count: Int = 1
+        @Option(help: "How many items (with no items named).") var count: Int = 1
         @Option(help: "Only this agent's conversations.") var agent: String?
         @Option(help: "Only items queued for this reason.") var reason: QueueReason?
+        @Option(parsing: .singleValue, help: "Only conversations in these languages (repeat, or a,b).") var language: [String] = []
+        @Option(parsing: .singleValue, help: "Only these shifts (repeat, or a,b).") var shift: [String] = []
+        @Option(parsing: .singleValue, help: "Only these channels (repeat, or a,b).") var channel: [String] = []
 
         func validate() throws {
             if count < 1 { throw ValidationError("--count must be at least 1") }
+            let filtered = agent != nil || reason != nil || !language.isEmpty || !shift.isEmpty || !channel.isEmpty
+            if !items.isEmpty, filtered || count != 1 {
+                throw ValidationError("name items, or choose them with --count and filters, not both")
+            }
         }
 
         func run() throws {
             try reportingErrors {
                 let workspace = try global.openWorkspace(.write)
+                let queue = workspace.queue()
+                if !items.isEmpty {
+                    let ids = try items.map { try queue.item(named: $0) }
+                    try queue.assign(items: ids, to: workspace.reviewer(to), by: global.user)
+                    try Console.out("Assigned \(ids.count) item\(ids.count == 1 ? "" : "s") to \(TerminalSafe.line(to)): \(ids.map(String.init).joined(separator: ", "))\n")
+                    return
+                }
+                let filter = ReviewQueue.ItemFilter(reason: reason, agent: agent, languages: Arguments.list(language), shifts: Arguments.list(shift),
+                                                    channels: try Arguments.list(channel).map { try Arguments.channel($0) })
                 try KnownNames.check(agent.map { [$0] } ?? [], .agent, in: workspace.database)
-                let ids = try workspace.queue().assign(to: workspace.reviewer(to), count: count, agent: agent, reason: reason, by: global.user)
+                try KnownNames.check(filter.languages, .language, in: workspace.database)
+                try KnownNames.check(filter.shifts, .shift, in: workspace.database)
+                let ids = try queue.assign(to: workspace.reviewer(to), count: count, filter: filter, by: global.user)
                 try Console.out(ids.isEmpty ? "No open, unassigned item matched; nothing assigned.\n"
                                         : "Assigned \(ids.count) item\(ids.count == 1 ? "" : "s") to \(TerminalSafe.line(to)): \(ids.map(String.init).joined(separator: ", "))\n")
             }

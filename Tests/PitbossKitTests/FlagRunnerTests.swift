@@ -99,7 +99,7 @@ struct FlagRunnerTests {
         try db.writer.write { try $0.execute(sql: "UPDATE queue_items SET status = 'scored' WHERE conversation_id = (SELECT id FROM conversations WHERE external_id = 'rude')") }
         let silent = try RubricLoader.parse(yaml: TestRubric.yaml.replacingOccurrences(of: #"'\bnot my problem\b', "#, with: ""), path: "t.yaml", contentHash: "third")
         _ = try flag(db, rubric: silent)
-        let after = try QueueQuery().fetch(from: db)
+        let after = try QueueQuery(includeFinished: true).fetch(from: db)
         #expect(after.map(\.conversation) == ["rude"])
         #expect(after[0].status == .scored)
     }

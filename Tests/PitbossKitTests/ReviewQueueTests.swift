@@ -116,7 +116,7 @@ struct ReviewQueueTests {
         #expect(ivanGets.item == assigned[0])
         _ = try f.queue.claimNext(for: Reviewer(name: "qa.x"), now: f.minutes(40))  // expires both claims
         let entry = try #require(try QueueQuery().fetch(from: f.database, now: f.minutes(40)).first { $0.id == assigned[0] })
-        #expect(entry.status == .open)
+        #expect(entry.status == .assigned)  // open for its reviewer only: shown as such
         #expect(entry.assignedTo == "qa.ivan")
         #expect(try QueueQuery(assignedTo: "qa.ivan").fetch(from: f.database, now: f.minutes(40)).map(\.id) == assigned)
     }
@@ -136,7 +136,7 @@ struct ReviewQueueTests {
         #expect(mine.item == assigned)
         #expect(try f.queue.abandon(assigned, by: maria, now: f.now))
         let entry = try #require(try QueueQuery().fetch(from: f.database, now: f.now).first { $0.id == assigned })
-        #expect(entry.status == .open && entry.assignedTo == "qa.maria")
+        #expect(entry.status == .assigned && entry.assignedTo == "qa.maria")
         #expect(try !f.queue.abandon(assigned, by: maria, now: f.now))  // no claim left to end
     }
 

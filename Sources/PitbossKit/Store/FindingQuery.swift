@@ -62,7 +62,20 @@ public struct FindingQuery: Sendable {
         try fetch(from: database, withTurnText: true)
     }
 
-    private func fetch(from database: PitbossDatabase, withTurnText: Bool) throws(PitbossError) -> [(finding: StoredFinding, turnText: String?)] {
+    /// How many findings match, whatever the limit: what a page of them leaves out.
+    public func count(from database: PitbossDatabase) throws(PitbossError) -> Int {
+        // Only the conversation filter needs the conversations; without it, counting is one pass over the findings.
+        let request: SQLRequest<Int> = conversation == nil
+            ? "SELECT COUNT(*) FROM findings f \(SQL.whereClause(conditions))"
+            : "SELECT COUNT(*) FROM findings f JOIN conversations c ON c.id = f.conversation_id \(SQL.whereClause(conditions))"
+        do {
+            return try database.writer.read { db in try request.fetchOne(db) ?? 0 }
+        } catch {
+            throw PitbossDatabase.translate(error, doing: "count findings", busyTimeout: database.busyTimeout)
+        }
+    }
+
+    private var conditions: [SQL] {
         var conditions: [SQL] = []
         if let run { conditions.append("f.run_id = \(run)") }
         if let conversation { conditions.append("c.external_id = \(conversation)") }
@@ -70,6 +83,10 @@ public struct FindingQuery: Sendable {
         if !rules.isEmpty { conditions.append("f.rule_id IN \(rules)") }
         if let rubric { conditions.append("f.rubric_name = \(rubric)") }
         if let minSeverity { conditions.append("f.severity IN \(Severity.allCases.filter { $0 >= minSeverity })") }
+        return conditions
+    }
+
+    private func fetch(from database: PitbossDatabase, withTurnText: Bool) throws(PitbossError) -> [(finding: StoredFinding, turnText: String?)] {
         let request: SQLRequest<Row> = """
             SELECT f.id, c.external_id AS conversation, f.agent_id AS agent, f.rule_id AS rule, f.criterion, f.severity, f.status,
                    f.turn, f.start, f."end", f.text, f.message, f.run_id AS run, f.rubric_name AS rubric, f.rubric_hash, f.verdict

@@ -47,7 +47,7 @@ public struct ReviewQueue: Sendable {
                 """).fetchOne(db)
             if let mine { return try take(db, mine, for: reviewer, now: now) }
             for holder in [reviewer.name, nil] {
-                if let id = try candidates(db, heldBy: holder, reason: reason, agent: nil, for: reviewer, limit: 1).first {
+                if let id = try candidates(db, heldBy: holder, filter: ItemFilter(reason: reason), for: reviewer, limit: 1).first {
                     return try take(db, id, for: reviewer, now: now)
                 }
             }
@@ -57,8 +57,25 @@ public struct ReviewQueue: Sendable {
 
     /// Open items held by `holder` (nil: unassigned), most urgent first, then first queued (the order of the index on status and priority), that the reviewer may take.
     /// Walks the queue in order and stops at `limit`, so the cost does not grow with the queue's length.
-    func candidates(_ db: Database, heldBy holder: String?, reason: QueueReason?, agent: String?, for reviewer: Reviewer, limit: Int) throws -> [Int64] {
-        let filters = candidateFilters(heldBy: holder, reason: reason, agent: agent)
+    /// Which open items a supervisor hands out: by reason, and by the conversation's agent, languages, shifts, channels.
+    public struct ItemFilter: Sendable {
+        public var reason: QueueReason?
+        public var agent: String?
+        public var languages: [String] = []
+        public var shifts: [String] = []
+        public var channels: [Channel] = []
+
+        public init(reason: QueueReason? = nil, agent: String? = nil, languages: [String] = [], shifts: [String] = [], channels: [Channel] = []) {
+            self.reason = reason
+            self.agent = agent
+            self.languages = languages
+            self.shifts = shifts
+            self.channels = channels
+        }
+    }
+
+    func candidates(_ db: Database, heldBy holder: String?, filter: ItemFilter, for reviewer: Reviewer, limit: Int) throws -> [Int64] {
+        let filters = candidateFilters(heldBy: holder, filter)
         let cursor = try SQLRequest<Row>("""
             SELECT q.id, q.conversation_id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id
             WHERE \(filters)
@@ -80,10 +97,13 @@ public struct ReviewQueue: Sendable {
     }
 
     /// Open items held by `holder` (nil: unassigned) that no one is reviewing under another of their items.
-    private func candidateFilters(heldBy holder: String?, reason: QueueReason?, agent: String?) -> SQL {
+    private func candidateFilters(heldBy holder: String?, _ filter: ItemFilter) -> SQL {
         var conditions: [SQL] = ["q.status = \(QueueStatus.open)", holder.map { "q.assigned_to = \($0)" } ?? "q.assigned_to IS NULL"]
-        if let reason { conditions.append("q.reason = \(reason)") }
-        if let agent { conditions.append("c.agent_id = \(agent)") }
+        if let reason = filter.reason { conditions.append("q.reason = \(reason)") }
+        if let agent = filter.agent { conditions.append("c.agent_id = \(agent)") }
+        if !filter.languages.isEmpty { conditions.append("c.language IN \(filter.languages)") }
+        if !filter.shifts.isEmpty { conditions.append("c.shift_id IN \(filter.shifts)") }
+        if !filter.channels.isEmpty { conditions.append("c.channel IN \(filter.channels.map(\.rawValue))") }
         conditions.append("NOT EXISTS (SELECT 1 FROM queue_items o WHERE o.conversation_id = q.conversation_id AND o.status = \(QueueStatus.claimed))")
         return conditions.joined(separator: " AND ")
     }
@@ -123,16 +143,43 @@ public struct ReviewQueue: Sendable {
     /// in which the reviewer was the agent. Returns the items' ids.
     public func assign(to reviewer: Reviewer, count: Int, agent: String? = nil, reason: QueueReason? = nil, by actor: String,
                        now: Date = Date()) throws(PitbossError) -> [Int64] {
+        try assign(to: reviewer, count: count, filter: ItemFilter(reason: reason, agent: agent), by: actor, now: now)
+    }
+
+    public func assign(to reviewer: Reviewer, count: Int, filter: ItemFilter, by actor: String, now: Date = Date()) throws(PitbossError) -> [Int64] {
         guard count > 0 else { throw .usage("the number of items to assign must be at least 1", remedy: .assignCount) }
         return try transaction("assign items to \(reviewer.name)") { db in
             try expireClaims(db, now: now)
-            let ids = try candidates(db, heldBy: nil, reason: reason, agent: agent, for: reviewer, limit: count)
+            let ids = try candidates(db, heldBy: nil, filter: filter, for: reviewer, limit: count)
             for id in ids {
                 let conversation = try SQLRequest<Int64>("SELECT conversation_id FROM queue_items WHERE id = \(id)").fetchOne(db)
                 try db.execute(literal: "UPDATE queue_items SET assigned_to = \(reviewer.name), assigned_by = \(actor) WHERE id = \(id)")
                 try AuditLog.append(db, at: now, actor: actor, action: .assign, item: id, conversation: conversation, detail: ["to": reviewer.name])
             }
             return ids
+        }
+    }
+
+    /// Hands these items to a reviewer, all or none: each must be open (an item assigned to someone else is reassigned),
+    /// and none a conversation the reviewer was the agent in.
+    public func assign(items: [Int64], to reviewer: Reviewer, by actor: String, now: Date = Date()) throws(PitbossError) {
+        try transaction("assign items to \(reviewer.name)") { db in
+            try expireClaims(db, now: now)
+            for id in items {
+                let item = try Item.load(db, id)
+                switch item.status {
+                case .claimed: throw PitbossError.refused("item \(id) (\(item.conversation)) is claimed by \(item.assignedTo ?? "someone"); nothing was assigned")
+                case .scored: throw PitbossError.refused("item \(id) (\(item.conversation)) is scored already; nothing was assigned")
+                case .skipped: throw PitbossError.refused("item \(id) (\(item.conversation)) was skipped; release it first; nothing was assigned", remedy: .releaseItem(id))
+                case .open: break
+                }
+                if try wasAgent(db, reviewer, in: item.conversationID) {
+                    throw PitbossError.refused("\(reviewer.name) was the agent in \(item.conversation) (item \(id)): nobody reviews their own conversation; nothing was assigned")
+                }
+                try db.execute(literal: "UPDATE queue_items SET assigned_to = \(reviewer.name), assigned_by = \(actor) WHERE id = \(id)")
+                try AuditLog.append(db, at: now, actor: actor, action: .assign, item: id, conversation: item.conversationID,
+                                    detail: ["to": reviewer.name].merging(item.assignedTo.map { ["from": $0] } ?? [:]) { a, _ in a })
+            }
         }
     }
 

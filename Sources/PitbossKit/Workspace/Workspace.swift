@@ -63,6 +63,7 @@ public struct Workspace: Sendable {
         return try query.fetchWithTurns(from: database).map { mask.masked($0.finding, inTurn: $0.turnText) }
     }
     public func queueEntries(_ query: QueueQuery) throws(PitbossError) -> [QueueEntry] { try query.fetch(from: database) }
+    public func queuePage(_ query: QueueQuery) throws(PitbossError) -> QueueQuery.Page { try query.page(from: database) }
     public func stats() throws(PitbossError) -> ConversationStats { try ConversationStats.read(from: database) }
     public func rulePrecision() throws(PitbossError) -> [RulePrecision] { try RulePrecision.fetch(from: database) }
     public func retrainingSuggestions(_ query: RetrainingSuggestions) throws(PitbossError) -> [RetrainingSuggestion] { try query.fetch(from: database) }
