@@ -36,7 +36,22 @@ struct GlobalOptions: ParsableArguments {
             }
             timeout = seconds
         }
-        return try Workspace.open(config: try workspaceConfig(), databasePath: databasePath, access: access, busyTimeout: timeout)
+        let workspace = try Workspace.open(config: try workspaceConfig(), databasePath: databasePath, access: access, busyTimeout: timeout)
+        // Acting as whoever the OS says (root, in a container) is recorded silently otherwise: a person's write (a claim, a
+        // score, an assignment) says so; the batch jobs (import, flag) record who started them without a word.
+        if access == .write, actingAs == nil, environment["PITBOSS_USER"] == nil, workspace.config.roster.role(of: user) == nil {
+            Console.note("note: recorded as '\(user)', the OS user\(workspace.config.roster.isDeclared ? ", who is not on the workspace's roster" : ""); name yourself with --as NAME or PITBOSS_USER")
+        }
+        return workspace
+    }
+
+    /// Refuses, for a reviewer, what only supervisors do (exit 77); without supervisors declared, says that anyone may.
+    func requireSupervisor(_ workspace: Workspace, to action: String) throws(PitbossError) {
+        let roster = workspace.config.roster
+        if roster.supervisors.isEmpty {
+            Console.note("note: pitboss.yaml declares no supervisors, so anyone may \(action); list them under supervisors: to keep it to them")
+        }
+        try roster.requireSupervisor(user, to: action)
     }
 
     /// `--lease`, checked: 1 to 1440 minutes.

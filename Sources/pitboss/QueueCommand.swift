@@ -104,6 +104,8 @@ struct QueueCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let workspace = try global.openWorkspace(.write)
+                try global.requireSupervisor(workspace, to: "assign work")
+                try workspace.config.roster.requireDeclared(to, as: "assigned work")
                 let queue = workspace.queue()
                 if !items.isEmpty {
                     let ids = try items.map { try queue.item(named: $0) }
@@ -131,7 +133,9 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let queue = try global.openWorkspace(.write).queue()
+                let workspace = try global.openWorkspace(.write)
+                if force { try global.requireSupervisor(workspace, to: "take back work someone else holds (--force)") }
+                let queue = workspace.queue()
                 let id = try queue.item(named: item)
                 try queue.release(id, by: global.user, force: force)
                 try Console.out("Item \(id) is back in the open queue.\n")

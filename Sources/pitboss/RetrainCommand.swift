@@ -68,6 +68,7 @@ struct RetrainCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let workspace = try global.openWorkspace(.write)
+                try global.requireSupervisor(workspace, to: "assign retraining")
                 let zone = workspace.config.timeZone
                 let module = try workspace.module(self.module)
                 let loaded = try RubricCommand.load(rubric ?? workspace.config.rubricPath)
@@ -126,6 +127,7 @@ struct RetrainCommand: ParsableCommand {
     static func move(_ global: GlobalOptions, _ id: Int64, to state: RetrainingState, reason: String?, on: String?) throws {
         try reportingErrors {
             let workspace = try global.openWorkspace(.write)
+            try global.requireSupervisor(workspace, to: "mark retraining \(state.rawValue)")
             let moved = try workspace.retraining.move(id, to: state, reason: reason, on: try RetrainCommand.on(on, zone: workspace.config.timeZone),
                                                       by: global.user)
             try Console.out(TerminalSafe.line("Retraining #\(moved.id) (\(moved.agent), \(moved.module)) is \(moved.state.rawValue).") + "\n")

@@ -47,7 +47,7 @@ struct QueueListTests {
         let refused = try pitboss.run("queue", "assign", "c-1", "c-2", "--to", "qa.maria")
         #expect(refused.status == 77 && refused.stderr.contains("claimed by qa.oleg; nothing was assigned"), "\(refused.stderr)")
         #expect(!(try pitboss.run("queue", "list", "--status", "assigned", "--format", "csv").stdout.contains(",c-1,")))
-        workspace.write("pitboss.yaml", "rubric: \(Pitboss.packageRoot.appendingPathComponent("Rubrics/casino-support.yaml").path)\nreviewers:\n  qa.anna: [en.a3]\n")
+        workspace.write("pitboss.yaml", "rubric: \(Pitboss.packageRoot.appendingPathComponent("Rubrics/casino-support.yaml").path)\nreviewers:\n  qa.anna: [en.a3]\n  qa.maria: []\n")
         let own = try pitboss.run("queue", "assign", "c-3", "--to", "qa.anna")
         #expect(own.status == 77 && own.stderr.contains("nobody reviews their own conversation"), "\(own.stderr)")
         let byShift = try pitboss.run("queue", "assign", "--to", "qa.maria", "--count", "2", "--shift", "2026-11-21-night", "--language", "en")

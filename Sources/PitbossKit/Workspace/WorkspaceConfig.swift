@@ -16,6 +16,7 @@ import Yams
 /// lease_minutes: 30            # how long a reviewer's claim on a queue item lasts
 /// reviewers:                   # agent ids a reviewer has worked under: they never review those conversations
 ///   maria: [en.maria, ru.maria]
+/// supervisors: [olga, lead]     # who may assign work and decide retraining (a map to agent ids, like reviewers:, also works)
 /// modules:                     # the retraining catalogue (see RetrainingModule)
 ///   de-escalation: {title: Staying courteous under pressure, criteria: [courtesy]}
 /// retraining: {baseline_days: 30, follow_up_days: 30, follow_up_minimum: 30}
@@ -48,6 +49,10 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var leaseMinutes: Double
     /// Reviewer name → the agent ids they have worked under.
     public var reviewerAgentIDs: [String: [String]]
+    /// Supervisor name → the agent ids they have worked under.
+    public var supervisorAgentIDs: [String: [String]] = [:]
+    /// The people and their roles.
+    public var roster: Roster { Roster(reviewers: reviewerAgentIDs, supervisors: supervisorAgentIDs) }
     /// The retraining modules the floor assigns, by name.
     public var modules: [String: RetrainingModule] = [:]
     /// How retraining outcomes are measured.
@@ -63,9 +68,9 @@ public struct WorkspaceConfig: Sendable, Equatable {
         self.reviewerAgentIDs = reviewerAgentIDs
     }
 
-    /// The reviewer called `name`, with the agent ids the workspace lists for them.
+    /// The reviewer called `name`, with the agent ids the workspace lists for them (as a reviewer or a supervisor).
     public func reviewer(_ name: String) -> Reviewer {
-        Reviewer(name: name, agentIDs: reviewerAgentIDs[name] ?? reviewerAgentIDs.first { $0.key.lowercased() == name.lowercased() }?.value ?? [])
+        Reviewer(name: name, agentIDs: roster.agentIDs(of: name))
     }
 
     public var timeZone: TimeZone { schedule.timeZone }
@@ -108,7 +113,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         var routes: [RubricRoute] = []
         var shifts = ShiftSchedule.standard.shifts
         var leaseMinutes = 30.0
-        var reviewers: [String: [String]] = [:]
+        var reviewers: [String: [String]] = [:], supervisors: [String: [String]] = [:]
         var modules: [String: RetrainingModule] = [:]
         var outcomes = OutcomeSettings()
         for (keyNode, value) in mapping {
@@ -150,6 +155,23 @@ public struct WorkspaceConfig: Sendable, Equatable {
                         throw .badInput("\(where_(ids)): reviewers.\(name.string ?? "?") must be a list of agent ids")
                     }
                     reviewers[person] = list
+                }
+            case "supervisors":
+                // A list of names, or a map of names to their agent ids as under reviewers:.
+                if let names = value.sequence {
+                    for name in names {
+                        guard let person = name.string, !person.isEmpty else { throw .badInput("\(where_(name)): supervisors lists names, e.g. [olga, lead]") }
+                        supervisors[person] = []
+                    }
+                } else if let people = value.mapping {
+                    for (name, ids) in people {
+                        guard let person = name.string, let list = ids.sequence?.compactMap(\.string) ?? ids.string.map({ [$0] }) ?? (ids.null != nil ? [] : nil) else {
+                            throw .badInput("\(where_(ids)): supervisors.\(name.string ?? "?") must be a list of agent ids")
+                        }
+                        supervisors[person] = list
+                    }
+                } else {
+                    throw .badInput("\(where_(value)): supervisors is a list of names, e.g. [olga, lead], or a map of names to their agent ids")
                 }
             case "modules":
                 guard let catalogue = value.mapping else { throw .badInput("\(where_(value)): modules maps a module's name to {title, criteria, rules}") }
@@ -194,12 +216,13 @@ public struct WorkspaceConfig: Sendable, Equatable {
                     }
                 }
             default:
-                throw .badInput("\(where_(keyNode)): unknown setting '\(key)'; known settings: timezone, shifts, rubric, rubrics, lease_minutes, reviewers, modules, retraining")
+                throw .badInput("\(where_(keyNode)): unknown setting '\(key)'; known settings: timezone, shifts, rubric, rubrics, lease_minutes, reviewers, supervisors, modules, retraining")
             }
         }
         do {
             var config = WorkspaceConfig(schedule: try ShiftSchedule(timeZone: timeZone, shifts: shifts), rubricPath: rubricPath,
                                          leaseMinutes: leaseMinutes, reviewerAgentIDs: reviewers)
+            config.supervisorAgentIDs = supervisors
             config.modules = modules
             config.outcomes = outcomes
             // A relative rubric path in the file is read from the file's folder, wherever the command runs.
