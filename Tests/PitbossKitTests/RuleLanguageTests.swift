@@ -63,7 +63,7 @@ struct EvidenceTests {
         let cited = Dictionary(grouping: result.evidence, by: \.rule).mapValues { $0.map { "\($0.what)=\($0.text)@\($0.turn)" } }
         #expect(cited["greet"] == ["=hello@1"])
         #expect(cited["script"] == ["greet=hello@1", "help=how can i help@1", "close=bye@5"])
-        #expect(cited["rg"] == ["response to turn 0=deposit limit@1"])
+        #expect(cited["rg"] == ["response to turn 1=deposit limit@1"])  // the first turn, counted from 1
         #expect(cited["verify"] == ["before=confirm your email@3"])
         #expect(cited["withdrawal"] == ["within policy: 24–72 hours=48 hours@5"])
         #expect(cited["rude"] == nil)

@@ -96,7 +96,7 @@ struct RubricCommandTests {
         #expect(rude["rule"] as? String == "agent-brush-off")
         let passes = try #require(checked.first?["passes"] as? [[String: Any]])
         #expect(passes.isEmpty)  // no greeting, no closing: nothing of the rubric was met
-        #expect(rude["turn"] as? Int == 1)
+        #expect(rude["turn"] as? Int == 2)  // the agent's turn, the second: turns are counted from 1
         #expect(rude["start"] as? Int == 25 && rude["end"] as? Int == 39)
         #expect(!FileManager.default.fileExists(atPath: workspace.path("pitboss.sqlite")))
     }

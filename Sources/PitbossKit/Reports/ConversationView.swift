@@ -27,7 +27,7 @@ public enum ConversationView {
             + "  \(c.channel.rawValue) · \(TerminalSafe.line(c.language)) · agent \(TerminalSafe.line(c.agentID)) · shift \(TerminalSafe.line(c.shiftID))\n"
     }
 
-    /// One line per turn: time, speaker (coloured by role), text. `aligned` pads the speakers to one width and lines
+    /// One line per turn: its number (from 1, as findings cite it), time, speaker (coloured by role), text. `aligned` pads the speakers to one width and lines
     /// continuation lines up under the first; otherwise `speaker: text`, continuation lines indented. `text` gives
     /// each turn's text already made terminal-safe.
     static func turns(_ c: Conversation, style: OutputStyle, timeZone: TimeZone, aligned: Bool, text: (Turn) -> String) -> String {
@@ -36,6 +36,7 @@ public enum ConversationView {
         let speakers = c.turns.map(speaker)
         let timeWidth = times.map(TerminalWidth.of).max() ?? 0
         let speakerWidth = aligned ? (speakers.map(TerminalWidth.of).max() ?? 0) : 0
+        let numberWidth = String(c.turns.count).count
         for (i, turn) in c.turns.enumerated() {
             let tone: OutputStyle.Tone = switch turn.role {
             case .agent: .cyan
@@ -45,8 +46,11 @@ public enum ConversationView {
             }
             let timeCell = times[i] + String(repeating: " ", count: timeWidth - TerminalWidth.of(times[i]))
             let speakerCell = speakers[i] + String(repeating: " ", count: max(0, speakerWidth - TerminalWidth.of(speakers[i])))
-            let prefix = (timeWidth > 0 ? style.paint(timeCell, .dim) + "  " : "") + style.paint(speakerCell, tone, .bold) + (aligned ? "  " : ": ")
-            let indent = aligned ? String(repeating: " ", count: (timeWidth > 0 ? timeWidth + 2 : 0) + speakerWidth + 2) : "    "
+            let number = String(Turn.number(turn.index))
+            let numberCell = String(repeating: " ", count: numberWidth - number.count) + number
+            let prefix = style.paint(numberCell, .dim) + "  " + (timeWidth > 0 ? style.paint(timeCell, .dim) + "  " : "")
+                + style.paint(speakerCell, tone, .bold) + (aligned ? "  " : ": ")
+            let indent = aligned ? String(repeating: " ", count: numberWidth + 2 + (timeWidth > 0 ? timeWidth + 2 : 0) + speakerWidth + 2) : "    "
             out += prefix + text(turn).split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + indent) + "\n"
         }
         return out
@@ -68,7 +72,7 @@ public enum ConversationView {
     static func csv(_ c: Conversation, timeZone: TimeZone) -> String {
         var table = Table(headers: ["conversation_id", "turn", "role", "author", "agent", "timestamp", "start", "end", "text"])
         for turn in c.turns {
-            table.rows.append([c.externalID, String(turn.index), turn.role.rawValue, turn.speaker ?? "", turn.agentID ?? "",
+            table.rows.append([c.externalID, String(Turn.number(turn.index)), turn.role.rawValue, turn.speaker ?? "", turn.agentID ?? "",
                                turn.at.map(UTCTimestamp.format) ?? "", turn.start.map { String($0) } ?? "",
                                turn.end.map { String($0) } ?? "", turn.text])
         }

@@ -55,7 +55,7 @@ public enum FindingsView {
             case .info: .dim
             }
             out += "  " + style.paint(f.severity.rawValue, tone, .bold) + " \(TerminalSafe.line(f.rule)) [\(TerminalSafe.line(f.criterion))] \(f.status.rawValue)"
-                + (f.turn.map { " · turn \($0)" } ?? "") + ": \(TerminalSafe.line(message))\n"
+                + (f.turn.map { " · turn \(Turn.number($0))" } ?? "") + ": \(TerminalSafe.line(message))\n"
             if let turnIndex = f.turn, turnIndex < conversation.turns.count {
                 let turn = conversation.turns[turnIndex]
                 out += "      " + style.paint(turn.role.rawValue + ":", .dim) + " " + MarkedText.render(turn.text, marks: marks(f), mask: mask, style: style) + "\n"
@@ -71,7 +71,7 @@ public enum FindingsView {
             let turnText = e.turn < conversation.turns.count ? conversation.turns[e.turn].text : nil
             let words = mask.map { $0.masked(e, inTurn: turnText).text } ?? e.text
             return "    " + style.paint("✓", .green) + " \(TerminalSafe.line(e.rule))" + (e.what.isEmpty ? "" : " (\(TerminalSafe.line(e.what)))")
-                + " [\(TerminalSafe.line(e.criterion))] · turn \(e.turn): \"" + TerminalSafe.line(words) + "\"\n"
+                + " [\(TerminalSafe.line(e.criterion))] · turn \(Turn.number(e.turn)): \"" + TerminalSafe.line(words) + "\"\n"
         }.joined()
     }
 

@@ -83,14 +83,14 @@ public enum FlagReport {
                 headers: ["id", "conversation", "agent", "rule", "criterion", "severity", "status", "turn", "start", "end", "text", "message", "run",
                           "rubric", "rubric_hash", "verdict"],
                 rows: list.map { f in
-                    [String(f.id), f.conversation, f.agent ?? "", f.rule, f.criterion, f.severity.rawValue, f.status.rawValue, f.turn.map(String.init) ?? "",
+                    [String(f.id), f.conversation, f.agent ?? "", f.rule, f.criterion, f.severity.rawValue, f.status.rawValue, f.turn.map { String(Turn.number($0)) } ?? "",
                      f.start.map(String.init) ?? "", f.end.map(String.init) ?? "", f.text ?? "", f.message, String(f.run), f.rubric, f.rubricHash,
                      f.verdict?.rawValue ?? ""]
                 })
             if format == .csv { return table.csv() }
             var compact = Table(headers: ["id", "conversation", "agent", "rule", "severity", "status", "turn", "text"], numericColumns: [0, 6])
             compact.rows = list.map { f in
-                [String(f.id), f.conversation, f.agent ?? "", f.rule, f.severity.rawValue, f.status.rawValue, f.turn.map(String.init) ?? "",
+                [String(f.id), f.conversation, f.agent ?? "", f.rule, f.severity.rawValue, f.status.rawValue, f.turn.map { String(Turn.number($0)) } ?? "",
                  f.text.map { $0.count > 40 ? String($0.prefix(39)) + "…" : $0 } ?? ""]
             }
             return compact.render(style: style) + "\(list.count) finding\(list.count == 1 ? "" : "s")\n"

@@ -52,7 +52,7 @@ public enum ReviewView {
         var line = style.paint("F\(f.id)", .bold) + "  " + style.paint(f.severity.rawValue, tone, .bold)
             + "  \(TerminalSafe.line(f.rule)) [\(TerminalSafe.line(f.criterion))] \(f.status.rawValue)"
         if let scoredWith, !f.rubric.isEmpty, f.rubric != scoredWith { line += style.paint(" (rubric \(TerminalSafe.line(f.rubric)))", .dim) }
-        if let turn = f.turn { line += " · turn \(turn)" }
+        if let turn = f.turn { line += " · turn \(Turn.number(turn))" }
         if let text = f.text { line += ": “\(TerminalSafe.line(text))”" }
         line += " — \(TerminalSafe.line(f.message))"
         if let verdict = f.verdict { line += style.paint(" (\(verdict.rawValue))", .dim) }

@@ -16,6 +16,19 @@ public struct Evidence: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case rule, criterion, what, agent, turn, start, end, text
     }
+
+    /// As people count turns: from 1.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rule, forKey: .rule)
+        try c.encode(criterion, forKey: .criterion)
+        try c.encode(what, forKey: .what)
+        try c.encode(agent, forKey: .agent)
+        try c.encode(Turn.number(turn), forKey: .turn)
+        try c.encode(start, forKey: .start)
+        try c.encode(end, forKey: .end)
+        try c.encode(text, forKey: .text)
+    }
 }
 
 extension EvaluationContext {

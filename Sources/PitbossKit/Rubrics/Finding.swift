@@ -72,7 +72,7 @@ public struct Finding: Sendable, Equatable, Codable {
         try c.encode(severity, forKey: .severity)
         try c.encode(status, forKey: .status)
         try c.encode(agent, forKey: .agent)
-        try c.encode(turn, forKey: .turn)
+        try c.encode(turn.map(Turn.number), forKey: .turn)
         try c.encode(start, forKey: .start)
         try c.encode(end, forKey: .end)
         try c.encode(text, forKey: .text)

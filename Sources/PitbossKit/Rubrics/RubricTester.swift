@@ -16,7 +16,7 @@ public struct RubricTester {
             if findings.isEmpty { text += "    found nothing\n" }
             for f in findings {
                 // "found: found in turn 2, characters 2–35" reads as a sentence; the status is the finding's own word.
-                text += "    \(f.rule) \(f.status.rawValue)" + (f.turn.map { " in turn \($0)" } ?? "")
+                text += "    \(f.rule) \(f.status.rawValue)" + (f.turn.map { " in turn \(Turn.number($0))" } ?? "")
                     + (f.text.map { ", characters \(f.start.map(String.init) ?? "?")–\(f.end.map(String.init) ?? "?"): \"\($0)\"" } ?? "") + " — \(f.message)\n"
             }
             return text
@@ -71,7 +71,7 @@ public struct RubricTester {
                         guard let turn = finding.turn, let start = finding.start, let end = finding.end, let text = finding.text else { continue }
                         let scalars = Array(conversation.turns[turn].text.unicodeScalars)
                         guard start >= 0, end <= scalars.count, start <= end else {
-                            fail("span \(start)..<\(end) is outside turn \(turn)")
+                            fail("span \(start)..<\(end) is outside turn \(Turn.number(turn))")
                             continue
                         }
                         var cited = String.UnicodeScalarView()

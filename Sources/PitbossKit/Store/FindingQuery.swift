@@ -27,6 +27,27 @@ public struct StoredFinding: Sendable, Codable, Equatable, FetchableRecord {
         case rubricHash = "rubric_hash"
         case verdict
     }
+
+    /// As people count turns: from 1; every key present.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(conversation, forKey: .conversation)
+        try c.encode(agent, forKey: .agent)
+        try c.encode(rule, forKey: .rule)
+        try c.encode(criterion, forKey: .criterion)
+        try c.encode(severity, forKey: .severity)
+        try c.encode(status, forKey: .status)
+        try c.encode(turn.map(Turn.number), forKey: .turn)
+        try c.encode(start, forKey: .start)
+        try c.encode(end, forKey: .end)
+        try c.encode(text, forKey: .text)
+        try c.encode(message, forKey: .message)
+        try c.encode(run, forKey: .run)
+        try c.encode(rubric, forKey: .rubric)
+        try c.encode(rubricHash, forKey: .rubricHash)
+        try c.encode(verdict, forKey: .verdict)
+    }
 }
 
 /// Filters of `pitboss findings`.

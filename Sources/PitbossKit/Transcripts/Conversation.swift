@@ -2,8 +2,12 @@ import Foundation
 
 /// One turn of a conversation: a message in a chat, an e-mail in a thread, an utterance in a call.
 public struct Turn: Sendable, Equatable {
-    /// Position in the conversation, from 0.
+    /// Position in the conversation, from 0 (how the code and the database address it; see `number`).
     public var index: Int
+
+    /// The number people read for the turn at `index`: turns are counted from 1 wherever they are shown — on a screen,
+    /// in JSON and CSV, in a finding's message — and addressed from 0 inside.
+    public static func number(_ index: Int) -> Int { index + 1 }
     public var role: SpeakerRole
     /// The speaker's name as the source wrote it ("Anna", "spk_0"), if it had one.
     public var speaker: String?

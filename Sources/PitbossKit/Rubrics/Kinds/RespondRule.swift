@@ -45,7 +45,7 @@ public struct RespondRule: RuleKind {
             switch within {
             case .turns(let n):
                 if let answer = try context.firstMatch(response, in: Array(later.prefix(n))) {
-                    context.recordEvidence(rule, answer, what: "response to turn \(turn)")
+                    context.recordEvidence(rule, answer, what: "response to turn \(Turn.number(turn))")
                 } else {
                     findings.append(rule.finding(.noResponse, context, match: match))
                 }
@@ -56,7 +56,7 @@ public struct RespondRule: RuleKind {
                 }
                 let inTime = later.filter { next in context.seconds(of: next).map { $0 - triggerTime <= limit } ?? false }
                 if let answer = try context.firstMatch(response, in: inTime) {
-                    context.recordEvidence(rule, answer, what: "response to turn \(turn)")
+                    context.recordEvidence(rule, answer, what: "response to turn \(Turn.number(turn))")
                     continue
                 }
                 // An untimed reply might have been in time: say so rather than guess either way.
