@@ -104,8 +104,8 @@ final class ReviewConsole: ReviewTerminal, @unchecked Sendable {
                 message = "interrupted after the review of item \(claim.item) was stored"
             } else {
                 do {
-                    let released = try claim.queue.abandon(claim.item, by: claim.reviewer)
-                    message = "interrupted: nothing stored" + (released ? "; item \(claim.item) is back in the queue" : "")
+                    let abandoned = try claim.queue.abandon(claim.item, by: claim.reviewer)
+                    message = "interrupted: nothing stored" + abandoned.said(item: claim.item)
                 } catch {
                     message = "interrupted: nothing stored, but the claim on item \(claim.item) could not be given back (\(error.message)); it ends with its lease"
                 }

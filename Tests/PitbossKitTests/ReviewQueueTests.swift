@@ -10,13 +10,13 @@ struct ReviewFixture {
     let now = UTCTimestamp.parse("2026-11-22T08:00:00Z")!
 
     /// "rude-N" conversations are flagged (agent en.anna), "calm-N" are not (agent en.boris).
-    init(rude: Int = 2, calm: Int = 2) throws {
+    init(rude: Int = 2, calm: Int = 2, rudeReply: String = "hello, how can I help? not my problem, bye") throws {
         database = try PitbossDatabase.inMemory()
         var lines: [String] = []
         for i in 0..<rude {
             lines.append(Fixture.canonicalLine(id: "rude-\(i)", agent: "en.anna", turns: """
                 [{"speaker":"customer","at":"2026-11-21T22:04:00Z","text":"hi, card 4111 1111 1111 1111 declined"},\
-                {"speaker":"agent","at":"2026-11-21T22:04:30Z","text":"hello, how can I help? not my problem, bye"}]
+                {"speaker":"agent","at":"2026-11-21T22:04:30Z","text":"\(rudeReply)"}]
                 """))
         }
         for i in 0..<calm { lines.append(Fixture.canonicalLine(id: "calm-\(i)", agent: "en.boris")) }
@@ -134,10 +134,10 @@ struct ReviewQueueTests {
         let assigned = try f.queue.assign(to: maria, count: 1, by: "qa.lead", now: f.now)[0]
         let mine = try #require(try f.queue.claimNext(for: maria, now: f.now))
         #expect(mine.item == assigned)
-        #expect(try f.queue.abandon(assigned, by: maria, now: f.now))
+        #expect(try f.queue.abandon(assigned, by: maria, now: f.now) == .stillAssigned)  // not "back in the queue": it waits for her
         let entry = try #require(try QueueQuery().fetch(from: f.database, now: f.now).first { $0.id == assigned })
         #expect(entry.status == .assigned && entry.assignedTo == "qa.maria")
-        #expect(try !f.queue.abandon(assigned, by: maria, now: f.now))  // no claim left to end
+        #expect(try f.queue.abandon(assigned, by: maria, now: f.now) == .notHeld)  // no claim left to end
     }
 
     @Test("skip needs a reason, is recorded, and takes the item out of the queue until released")

@@ -190,6 +190,45 @@ struct ReviewStoreTests {
         #expect(script.output.contains("'maybe' is not an answer here"))
     }
 
+    @Test("bulk verdicts: 'd all REASON' for this finding and every one after it; 'c rule' for those of this finding's rule")
+    func bulkVerdicts() throws {
+        // Three findings: two of the rude rule, one of disclosing the balance before verifying.
+        let reply = "hello, how can I help? not my problem. useless. your balance is 40, bye"
+        let f = try ReviewFixture(rude: 1, calm: 0, rudeReply: reply)
+        let claim = try #require(try f.queue.claimNext(for: maria, now: f.now))
+        let findings = try FindingQuery(conversation: "rude-0").fetch(from: f.database).filter { $0.status != .error }
+        #expect(findings.count == 3 && Set(findings.map(\.rule)) == ["rude", "verify"])
+        let script = Script(["d all quoting the player"] + Array(repeating: "", count: rubric.criteria.count) + ["", "s"])
+        guard case .submitted(let review) = try session(f, claim).run(script, now: { f.minutes(4) }) else {
+            Issue.record("not submitted: \(script.output)"); return
+        }
+        #expect(review.verdicts.count == findings.count)
+        #expect(review.verdicts.allSatisfy { $0.verdict == .dismissed && $0.reason == "quoting the player" })
+        #expect(script.output.contains("→ dismissed"))
+
+        let g = try ReviewFixture(rude: 1, calm: 0, rudeReply: reply)
+        let second = try #require(try g.queue.claimNext(for: maria, now: g.now))
+        let first = try #require(findings.first)
+        let sameRule = findings.filter { $0.rule == first.rule }.count
+        // Confirm the first finding's rule at once; every other finding is asked, and skipped.
+        let answers = ["c rule"] + Array(repeating: "s", count: findings.count - sameRule)
+        let partial = Script(answers + Array(repeating: "", count: rubric.criteria.count) + ["", "s"])
+        guard case .submitted(let mixed) = try session(g, second).run(partial, now: { g.minutes(4) }) else {
+            Issue.record("not submitted: \(partial.output)"); return
+        }
+        #expect(mixed.verdicts.count == sameRule && mixed.verdicts.allSatisfy { $0.verdict == .confirmed })
+    }
+
+    @Test("abandoning an item a supervisor assigned says it stays assigned, not that it is back in the queue")
+    func abandonAssigned() throws {
+        let f = try ReviewFixture(rude: 1, calm: 0)
+        _ = try f.queue.assign(to: maria, count: 1, by: "qa.lead", now: f.now)
+        let claim = try #require(try f.queue.claimNext(for: maria, now: f.now))
+        let script = Script(["abandon"])
+        guard case .abandoned = try session(f, claim).run(script, now: { f.minutes(1) }) else { Issue.record("not abandoned"); return }
+        #expect(script.output.contains("stays assigned to you") && !script.output.contains("back in the queue."), "\(script.output)")
+    }
+
     @Test("after [e]dit, Enter at the comment prompt keeps the comment typed before, and the summary shows it; - clears it")
     func editKeepsComment() throws {
         let f = try ReviewFixture(rude: 1, calm: 0)

@@ -77,7 +77,7 @@ public final class ReviewSession {
         renewedAt = UTCTimestamp.parse(claim.expiresAt)?.addingTimeInterval(-store.queue.lease) ?? now()
         let expires = UTCTimestamp.parse(claim.expiresAt).map { LocalTime.format($0, in: timeZone) } ?? claim.expiresAt
         terminal.write(style.paint("Item \(claim.item)", .bold) + " · \(claim.reason.rawValue) · priority \(claim.priority) · claimed by \(TerminalSafe.line(reviewer.name)) until \(expires)\n"
-            + style.paint("Type 'abandon' at any prompt (or press Ctrl-C) to stop: nothing is stored and the item goes back to the queue.", .dim) + "\n")
+            + style.paint("Type 'abandon' at any prompt (or press Ctrl-C) to stop: nothing is stored and your claim ends (an item a supervisor assigned to you stays yours).", .dim) + "\n")
         for followUp in followUps { terminal.write(style.paint(TerminalSafe.line(followUp.notice(in: timeZone)), .cyan) + "\n") }
         terminal.write("\n")
         // Why each rule that was met passed, with this rubric: the reviewer confirms a pass at a glance.
@@ -119,8 +119,8 @@ public final class ReviewSession {
                 }
             }
         } catch is Abandon {
-            let released = try store.queue.abandon(claim.item, by: reviewer, now: now())
-            terminal.write("\nAbandoned: nothing stored" + (released ? "; item \(claim.item) is back in the queue.\n" : ".\n"))
+            let abandoned = try store.queue.abandon(claim.item, by: reviewer, now: now())
+            terminal.write("\nAbandoned: nothing stored" + abandoned.said(item: claim.item) + ".\n")
             return .abandoned
         } catch let error as PitbossError {
             throw error
@@ -132,12 +132,29 @@ public final class ReviewSession {
     func judgeFindings(_ terminal: any ReviewTerminal) throws -> [Int64: FindingVerdict] {
         var verdicts: [Int64: FindingVerdict] = [:]
         guard !findings.isEmpty else { return verdicts }
-        terminal.write(style.paint("Findings — [c]onfirm, [d]ismiss (a reason may follow: d quoting the player), [s]kip to leave it undecided", .bold) + "\n")
+        terminal.write(style.paint("Findings — [c]onfirm, [d]ismiss (a reason may follow: d quoting the player), [s]kip to leave it undecided; "
+            + "'c all' or 'd all REASON' for this and every finding after it, 'c rule' or 'd rule REASON' for those of this rule", .bold) + "\n")
+        // A bulk answer given at one finding, applied to the ones after it that it covers (nil: all of them).
+        var bulk: (verdict: FindingVerdict.Verdict, reason: String?, rule: String?)?
         for f in findings {
+            if let given = bulk, given.rule == nil || given.rule == f.rule {
+                verdicts[f.id] = FindingVerdict(finding: f.id, verdict: given.verdict, reason: given.reason, rule: f.rule)
+                enteredVerdicts.append(verdicts[f.id]!)  // safe: set on the line above
+                terminal.write(ReviewView.findingLine(f, in: conversation, mask: mask, style: style, scoredWith: rubric.name)
+                    + style.paint("  → \(given.verdict.rawValue)", .dim) + "\n")
+                continue
+            }
             terminal.write(ReviewView.findingLine(f, in: conversation, mask: mask, style: style, scoredWith: rubric.name) + "\n")
             while true {
                 let line = try ask(terminal, "F\(f.id)")
-                let (word, rest) = Self.split(line)
+                let (word, given) = Self.split(line)
+                var rest = given
+                // "c all", "d all quoting", "c rule", "d rule quoting": the scope first, the reason after it.
+                var scope: String?
+                if let words = rest, let first = words.split(separator: " ", maxSplits: 1).first.map(String.init)?.lowercased(), first == "all" || first == "rule" {
+                    scope = first
+                    rest = words.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init)
+                }
                 switch word {
                 case "c", "confirm", "y", "yes":
                     verdicts[f.id] = FindingVerdict(finding: f.id, verdict: .confirmed, reason: rest, rule: f.rule)
@@ -145,13 +162,16 @@ public final class ReviewSession {
                     var reason = rest
                     if reason == nil { reason = try ask(terminal, "  reason for dismissing (Enter for none)", freeText: true).nilIfEmpty }
                     verdicts[f.id] = FindingVerdict(finding: f.id, verdict: .dismissed, reason: reason, rule: f.rule)
-                case "s", "skip":
+                case "s" where scope == nil, "skip" where scope == nil:
                     break
                 default:
-                    terminal.write(style.paint("  answer c (confirm), d (dismiss), s (skip) or abandon", .yellow) + "\n")
+                    terminal.write(style.paint("  answer c (confirm), d (dismiss), s (skip), c all / d all REASON, c rule / d rule REASON, or abandon", .yellow) + "\n")
                     continue
                 }
-                if let verdict = verdicts[f.id] { enteredVerdicts.append(verdict) }
+                if let verdict = verdicts[f.id] {
+                    enteredVerdicts.append(verdict)
+                    if let scope { bulk = (verdict.verdict, verdict.reason, scope == "rule" ? f.rule : nil) }
+                }
                 break
             }
         }

@@ -209,21 +209,41 @@ public struct ReviewQueue: Sendable {
         }
     }
 
+    /// What ending a claim without a review did.
+    public enum Abandoned: Sendable, Equatable {
+        /// Back in the open queue, for anyone.
+        case backInQueue
+        /// A supervisor assigned it to the reviewer: it waits for them again.
+        case stillAssigned
+        /// There was no claim of theirs to end.
+        case notHeld
+
+        /// How a screen says it, after "nothing stored".
+        public func said(item: Int64) -> String {
+            switch self {
+            case .backInQueue: "; item \(item) is back in the queue"
+            case .stillAssigned: "; item \(item) stays assigned to you (a supervisor's assignment), for later"
+            case .notHeld: ""
+            }
+        }
+    }
+
     /// Ends the reviewer's own claim without a review (`abandon`, Ctrl-C, a closed terminal): the item returns to
-    /// the queue, or to the reviewer's assigned work if a supervisor assigned it. Returns false when there was no
-    /// claim of theirs to end (the lease ran out and someone else took it, or the review was submitted).
+    /// the queue, or to the reviewer's assigned work if a supervisor assigned it; `.notHeld` when there was no claim of
+    /// theirs to end (the lease ran out and someone else took it, or the review was submitted).
     @discardableResult
-    public func abandon(_ id: Int64, by reviewer: Reviewer, now: Date = Date()) throws(PitbossError) -> Bool {
+    public func abandon(_ id: Int64, by reviewer: Reviewer, now: Date = Date()) throws(PitbossError) -> Abandoned {
         try transaction("release item \(id)") { db in
+            let assigned = try SQLRequest<Bool>("SELECT assigned_by IS NOT NULL FROM queue_items WHERE id = \(id)").fetchOne(db) ?? false
             try db.execute(literal: """
                 UPDATE queue_items SET status = \(QueueStatus.open), claimed_at = NULL, claim_expires_at = NULL,
                     assigned_to = CASE WHEN assigned_by IS NULL THEN NULL ELSE assigned_to END
                 WHERE id = \(id) AND status = \(QueueStatus.claimed) AND assigned_to = \(reviewer.name)
                 """)
-            guard db.changesCount > 0 else { return false }
+            guard db.changesCount > 0 else { return .notHeld }
             let conversation = try SQLRequest<Int64>("SELECT conversation_id FROM queue_items WHERE id = \(id)").fetchOne(db)
             try AuditLog.append(db, at: now, actor: reviewer.name, action: .release, item: id, conversation: conversation, detail: ["was": "claimed", "how": "abandoned"])
-            return true
+            return assigned ? .stillAssigned : .backInQueue
         }
     }
 
