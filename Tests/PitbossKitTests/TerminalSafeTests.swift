@@ -49,3 +49,24 @@ struct TerminalSafeTests {
         #expect(csv.split(separator: "\r\n")[1] == #""'=HYPERLINK(""x"")",'+cmd|' /C calc'!A0,'@SUM(1+1),-12.5,'-x"#)
     }
 }
+
+@Suite("Wrapping for a terminal: at words, with a hanging indent, colour taking no room")
+struct TextWrapTests {
+    @Test("a long line breaks between words within the width; continuation lines are indented; short lines stay")
+    func words() {
+        let wrapped = TextWrap.wrap("  F12  major     agent-blame [courtesy] found · turn 2: “read the rules yourself” — Blames the player", width: 40, indent: 6)
+        let lines = wrapped.split(separator: "\n").map(String.init)
+        #expect(lines.count > 1 && lines.allSatisfy { TextWrap.displayWidth($0) <= 40 }, "\(lines)")
+        #expect(lines[0].hasPrefix("  F12") && lines.dropFirst().allSatisfy { $0.hasPrefix("      ") && !$0.hasPrefix("       ") })
+        #expect(lines.joined(separator: " ").split(separator: " ").joined(separator: " ") == "F12 major agent-blame [courtesy] found · turn 2: “read the rules yourself” — Blames the player")
+        #expect(TextWrap.wrap("short", width: 40, indent: 4) == "short" && TextWrap.wrap("anything at all", width: nil, indent: 4) == "anything at all")
+    }
+
+    @Test("escape sequences take no columns; wide characters two")
+    func widths() {
+        let red = OutputStyle(color: true, isTerminal: true).paint("major", .red)
+        #expect(TextWrap.displayWidth(red) == 5 && TextWrap.displayWidth("ok 🙏") == 5)
+        let line = red + " " + String(repeating: "word ", count: 12)
+        #expect(TextWrap.wrap(line, width: 30, indent: 2).split(separator: "\n").allSatisfy { TextWrap.displayWidth(String($0)) <= 30 })
+    }
+}

@@ -51,7 +51,9 @@ public enum ConversationView {
             let prefix = style.paint(numberCell, .dim) + "  " + (timeWidth > 0 ? style.paint(timeCell, .dim) + "  " : "")
                 + style.paint(speakerCell, tone, .bold) + (aligned ? "  " : ": ")
             let indent = aligned ? String(repeating: " ", count: numberWidth + 2 + (timeWidth > 0 ? timeWidth + 2 : 0) + speakerWidth + 2) : "    "
-            out += prefix + text(turn).split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + indent) + "\n"
+            let body = prefix + text(turn).split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + indent)
+            // On a terminal, long turns wrap at words under their own text, not under the time.
+            out += TextWrap.wrap(body, width: style.width, indent: indent.count) + "\n"
         }
         return out
     }

@@ -4,10 +4,13 @@ import Foundation
 public struct OutputStyle: Sendable {
     public var color: Bool
     public var isTerminal: Bool
+    /// The terminal's columns, when output goes to one (long lines are wrapped to it); nil on a pipe.
+    public var width: Int?
 
-    public init(color: Bool, isTerminal: Bool) {
+    public init(color: Bool, isTerminal: Bool, width: Int? = nil) {
         self.color = color
         self.isTerminal = isTerminal
+        self.width = width
     }
 
     public static let plain = OutputStyle(color: false, isTerminal: false)
@@ -16,7 +19,13 @@ public struct OutputStyle: Sendable {
     public static func detect(fileDescriptor: Int32, environment: [String: String]) -> OutputStyle {
         let terminal = isatty(fileDescriptor) == 1
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-        return OutputStyle(color: terminal && !noColor && environment["TERM"] != "dumb", isTerminal: terminal)
+        var width: Int?
+        if terminal {
+            var size = winsize()
+            if ioctl(fileDescriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { width = Int(size.ws_col) }
+            else if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 { width = columns }
+        }
+        return OutputStyle(color: terminal && !noColor && environment["TERM"] != "dumb", isTerminal: terminal, width: width)
     }
 
     public enum Tone: String, Sendable {

@@ -18,7 +18,9 @@ public enum ReviewView {
             out += style.paint("No findings: score it on the transcript alone.", .green) + "\n\n"
         } else {
             out += style.paint("Findings", .bold) + "\n"
-            for f in listed { out += "  " + findingLine(f, in: c, mask: mask, style: style, scoredWith: scoredWith) + "\n" }
+            for f in listed {
+                out += TextWrap.wrap("  " + findingLine(f, in: c, mask: mask, style: style, scoredWith: scoredWith), width: style.width, indent: 6) + "\n"
+            }
             out += "\n"
         }
         if !passes.isEmpty {
@@ -49,7 +51,9 @@ public enum ReviewView {
         case .minor: .yellow
         case .info: .dim
         }
-        var line = style.paint("F\(f.id)", .bold) + "  " + style.paint(f.severity.rawValue, tone, .bold)
+        // Padded before it is painted: colour codes take no room on the screen, and the columns line up.
+        let severity = f.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+        var line = style.paint("F\(f.id)", .bold) + "  " + style.paint(severity, tone, .bold)
             + "  \(TerminalSafe.line(f.rule)) [\(TerminalSafe.line(f.criterion))] \(f.status.rawValue)"
         if let scoredWith, !f.rubric.isEmpty, f.rubric != scoredWith { line += style.paint(" (rubric \(TerminalSafe.line(f.rubric)))", .dim) }
         if let turn = f.turn { line += " · turn \(Turn.number(turn))" }

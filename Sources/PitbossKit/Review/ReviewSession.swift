@@ -144,7 +144,8 @@ public final class ReviewSession {
                     + style.paint("  → \(given.verdict.rawValue)", .dim) + "\n")
                 continue
             }
-            terminal.write(ReviewView.findingLine(f, in: conversation, mask: mask, style: style, scoredWith: rubric.name) + "\n")
+            terminal.write(TextWrap.wrap(ReviewView.findingLine(f, in: conversation, mask: mask, style: style, scoredWith: rubric.name),
+                                         width: style.width, indent: 4) + "\n")
             while true {
                 let line = try ask(terminal, "F\(f.id)")
                 let (word, given) = Self.split(line)
