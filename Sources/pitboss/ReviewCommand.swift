@@ -34,32 +34,39 @@ struct ReviewCommand: ParsableCommand {
             // is no moment when the claim exists and Ctrl-C would leave it behind.
             let terminal = ReviewConsole()
             terminal.arm()
-            let item = target == "next" ? nil : try queue.item(named: target)
-            let taken = try terminal.claiming(queue: queue, reviewer: reviewer) {
-                if let item { return try queue.claim(item, for: reviewer) }
-                return try queue.claimNext(for: reviewer, reason: reason)
-            }
-            guard let claim = taken else {
-                terminal.write("Nothing in the queue for \(reviewer.name).\n")
-                return
-            }
-            do {
-                guard let conversation = try workspace.conversations.conversation(externalID: claim.conversation) else {
-                    throw PitbossError.internalFailure("queued conversation \(claim.conversation) is not stored")
+            var item = target == "next" ? nil : try queue.item(named: target)
+            // A session goes on after a submit: the next item, or quit (the end of piped input quits too).
+            while true {
+                let taken = try terminal.claiming(queue: queue, reviewer: reviewer) {
+                    if let item { return try queue.claim(item, for: reviewer) }
+                    return try queue.claimNext(for: reviewer, reason: reason)
                 }
-                let loaded = try RubricCommand.load(rubric ?? config.rubricPath(for: conversation))
-                let findings = try workspace.findings(FindingQuery(conversation: claim.conversation))
-                let evaluated = try workspace.flags.isEvaluated(conversation: claim.conversation)
-                let followUps = try workspace.retraining.inFollowUp(settings: config.outcomes, agent: conversation.agentID)
-                    .filter { $0.covers(conversation.startedAt) }
-                let session = ReviewSession(store: ReviewStore(queue: queue), rubric: loaded, reviewer: reviewer, claim: claim,
-                                            conversation: conversation, findings: findings, evaluated: evaluated, style: Console.stdoutStyle,
-                                            timeZone: config.timeZone, showPersonalData: personalData.showPII,
-                                            followUps: followUps, rescue: \.scoreCommand)
-                _ = try session.run(terminal)
-            } catch {
-                terminal.giveBack()
-                throw error
+                guard let claim = taken else {
+                    terminal.write("Nothing in the queue for \(reviewer.name).\n")
+                    return
+                }
+                do {
+                    guard let conversation = try workspace.conversations.conversation(externalID: claim.conversation) else {
+                        throw PitbossError.internalFailure("queued conversation \(claim.conversation) is not stored")
+                    }
+                    let loaded = try RubricCommand.load(rubric ?? config.rubricPath(for: conversation))
+                    let findings = try workspace.findings(FindingQuery(conversation: claim.conversation))
+                    let evaluated = try workspace.flags.isEvaluated(conversation: claim.conversation)
+                    let followUps = try workspace.retraining.inFollowUp(settings: config.outcomes, agent: conversation.agentID)
+                        .filter { $0.covers(conversation.startedAt) }
+                    let session = ReviewSession(store: ReviewStore(queue: queue), rubric: loaded, reviewer: reviewer, claim: claim,
+                                                conversation: conversation, findings: findings, evaluated: evaluated, style: Console.stdoutStyle,
+                                                timeZone: config.timeZone, showPersonalData: personalData.showPII,
+                                                followUps: followUps, rescue: \.scoreCommand)
+                    guard case .submitted = try session.run(terminal) else { return }
+                } catch {
+                    terminal.giveBack()
+                    throw error
+                }
+                guard let next = terminal.readLine(prompt: "\nNext item? [n]ext, [q]uit > ")?.trimmingCharacters(in: .whitespaces).lowercased(),
+                      next == "n" || next == "next" else { return }
+                item = nil
+                terminal.write("\n")
             }
         }
     }
@@ -92,7 +99,10 @@ final class ReviewConsole: ReviewTerminal, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let taken = try take()
-        if let taken { claim = (queue, reviewer, taken.item) }
+        if let taken {
+            claim = (queue, reviewer, taken.item)
+            stored = false  // a new claim of the same session: nothing of it stored yet
+        }
         return taken
     }
 

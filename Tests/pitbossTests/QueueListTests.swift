@@ -56,3 +56,26 @@ struct QueueListTests {
         #expect(try pitboss.run("queue", "assign", "c-4", "--to", "qa.maria", "--count", "3").status == 64)
     }
 }
+
+@Suite("A review session goes on after a submit")
+struct ReviewSessionLoopTests {
+    let workspace = Workspace()
+    var pitboss: Pitboss { Pitboss(directory: workspace.url, environment: ["PITBOSS_USER": "qa.maria"]) }
+
+    @Test("after a submit, n takes the next item and q (or the end of the input) quits; each review is stored")
+    func nextThenQuit() throws {
+        let rubric = Pitboss.packageRoot.appendingPathComponent("Rubrics/casino-support.yaml").path
+        workspace.write("pitboss.yaml", "rubric: \(rubric)\n")
+        _ = workspace.corpus("a.jsonl", count: 3)
+        #expect(try pitboss.run("import", "a.jsonl").status == 0)
+        #expect(try pitboss.run("flag").status == 0)
+        // Each conversation: one finding (no closing), confirmed; Enter at the eight criteria takes the suggestions; no
+        // comment; submit.
+        let one = ["c"] + Array(repeating: "", count: 8) + ["", "s"]
+        let run = try pitboss.run(["review", "next"], input: (one + ["n"] + one + ["q"]).joined(separator: "\n") + "\n")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.components(separatedBy: "Stored review #").count == 3, "\(run.stdout)")
+        #expect(run.stdout.contains("Next item? [n]ext, [q]uit"))
+        #expect(try pitboss.run("queue", "list", "--status", "scored", "--format", "csv").stdout.split(separator: "\r\n").count == 3)
+    }
+}
