@@ -15,8 +15,17 @@ struct GlobalOptions: ParsableArguments {
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
+    /// Who is acting, spelt as the workspace's roster spells them (when it lists them), without edge spaces.
     var user: String {
-        actingAs ?? environment["PITBOSS_USER"] ?? environment["USER"] ?? ProcessInfo.processInfo.userName
+        let given = (actingAs ?? environment["PITBOSS_USER"] ?? environment["USER"] ?? ProcessInfo.processInfo.userName)
+        return (try? workspaceConfig())?.roster.canonical(given) ?? given.trimmingCharacters(in: .whitespaces)
+    }
+
+    func validate() throws {
+        if let actingAs, actingAs.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--as needs a name") }
+        if let name = environment["PITBOSS_USER"], name.trimmingCharacters(in: .whitespaces).isEmpty, actingAs == nil {
+            throw ValidationError("PITBOSS_USER is set but blank: set it to your name, or unset it")
+        }
     }
 
     var databasePath: String { PitbossDatabase.location(explicitPath: db, environment: environment) }
@@ -40,7 +49,7 @@ struct GlobalOptions: ParsableArguments {
         // Acting as whoever the OS says (root, in a container) is recorded silently otherwise: a person's write (a claim, a
         // score, an assignment) says so; the batch jobs (import, flag) record who started them without a word.
         if access == .write, actingAs == nil, environment["PITBOSS_USER"] == nil, workspace.config.roster.role(of: user) == nil {
-            Console.note("note: recorded as '\(user)', the OS user\(workspace.config.roster.isDeclared ? ", who is not on the workspace's roster" : ""); name yourself with --as NAME or PITBOSS_USER")
+            Console.note("note: acting as '\(user)', the OS user\(workspace.config.roster.isDeclared ? ", who is not on the workspace's roster" : ""); what this command records is recorded under that name; name yourself with --as NAME or PITBOSS_USER")
         }
         return workspace
     }
@@ -74,10 +83,17 @@ struct PersonalDataOptions: ParsableArguments {
 enum Arguments {
     /// A list option as every command takes it: repeated (`--rule a --rule b`), comma-separated (`--rule a,b`), or both;
     /// blanks dropped, each value once, in the order given.
-    static func list(_ values: [String]) -> [String] {
+    static func list(_ values: [String], _ flag: String) throws(PitbossError) -> [String] {
         var seen = Set<String>()
-        return values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty && seen.insert($0).inserted }
+        let items = values.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { $0.trimmingCharacters(in: .whitespaces) }
+        // An empty value would silently drop the filter (every agent, every language): a typo, said as one.
+        if items.contains(where: \.isEmpty) { throw .usage("\(flag): an empty value; give one or more, e.g. \(flag) a,b") }
+        return items.filter { seen.insert($0).inserted }
+    }
+
+    /// Language codes as stored: lower case.
+    static func languages(_ values: [String], _ flag: String = "--language") throws(PitbossError) -> [String] {
+        try list(values, flag).map { $0.lowercased() }
     }
 
     /// `2026-11-21T22:00:00Z`, or a date (midnight in the workspace's zone).

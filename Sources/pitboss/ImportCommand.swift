@@ -23,6 +23,13 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("input-format"), help: "Read every file as this format instead of detecting it (--format is what a command writes).")
     var inputFormat: TranscriptFormat?
 
+    /// Kept only to say where the input format went.
+    @Option(name: .customLong("format"), help: .hidden) var oldFormat: String?
+
+    func validate() throws {
+        if let oldFormat { throw ValidationError("the format a file is read as is --input-format \(oldFormat) (--format is what a command writes)") }
+    }
+
     @Option(help: ArgumentHelp("Speaker labels to roles, e.g. \"spk_0=agent,Anna=agent,*=customer\".", valueName: "label=role,..."))
     var roles: String?
 

@@ -30,13 +30,13 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let holder = mine ? global.user : reviewer
+                let holder = mine ? global.user : try reviewer.map { try global.workspaceConfig().roster.canonical($0) }
                 // What is still to do, most urgent first, a page of it on a screen; what was scored or skipped is asked for.
                 let shown = all ? nil : limit ?? (format == .table ? 50 : nil)
                 let query = QueueQuery(status: status, reason: reason, assignedTo: holder, includeFinished: includeFinished, limit: shown)
                 let workspace = try global.openWorkspace(.read)
                 if let holder, holder != global.user {
-                    try KnownNames.check([holder], .reviewer, alsoKnown: Array(workspace.config.reviewerAgentIDs.keys), in: workspace.database)
+                    try KnownNames.check([holder], .reviewer, alsoKnown: workspace.config.roster.names, in: workspace.database)
                 }
                 let page = try workspace.queuePage(query)
                 try Console.out(FlagReport.queue(page.entries, format: format, style: Console.stdoutStyle, zone: workspace.config.timeZone))
@@ -106,6 +106,7 @@ struct QueueCommand: ParsableCommand {
                 let workspace = try global.openWorkspace(.write)
                 try global.requireSupervisor(workspace, to: "assign work")
                 try workspace.config.roster.requireDeclared(to, as: "assigned work")
+                let to = workspace.config.roster.canonical(self.to)  // stored as the roster spells the name
                 let queue = workspace.queue()
                 if !items.isEmpty {
                     let ids = try items.map { try queue.item(named: $0) }
@@ -113,8 +114,8 @@ struct QueueCommand: ParsableCommand {
                     try Console.out("Assigned \(ids.count) item\(ids.count == 1 ? "" : "s") to \(TerminalSafe.line(to)): \(ids.map(String.init).joined(separator: ", "))\n")
                     return
                 }
-                let filter = ReviewQueue.ItemFilter(reason: reason, agent: agent, languages: Arguments.list(language), shifts: Arguments.list(shift),
-                                                    channels: try Arguments.list(channel).map { try Arguments.channel($0) })
+                let filter = ReviewQueue.ItemFilter(reason: reason, agent: agent, languages: try Arguments.languages(language), shifts: try Arguments.list(shift, "--shift"),
+                                                    channels: try Arguments.list(channel, "--channel").map { try Arguments.channel($0) })
                 try KnownNames.check(agent.map { [$0] } ?? [], .agent, in: workspace.database)
                 try KnownNames.check(filter.languages, .language, in: workspace.database)
                 try KnownNames.check(filter.shifts, .shift, in: workspace.database)

@@ -25,7 +25,7 @@ struct ReportCommand: ParsableCommand {
             if let since = selection.since, let until = selection.until, since >= until {
                 throw PitbossError.usage("--since \(self.since ?? "") is not before --until \(self.until ?? ""): nothing could start in between")
             }
-            let languages = Arguments.list(language)
+            let languages = try Arguments.languages(language)
             if !languages.isEmpty { selection.languages = languages }
             return selection
         }

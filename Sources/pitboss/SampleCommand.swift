@@ -68,12 +68,12 @@ struct SampleCommand: ParsableCommand {
             }
             let config = try global.workspaceConfig()
             let population = SamplePopulation(
-                shifts: Arguments.list(shift),
+                shifts: try Arguments.list(shift, "--shift"),
                 since: try Arguments.time(since, "--since", zone: config.timeZone),
                 until: try Arguments.time(until, "--until", zone: config.timeZone),
-                agents: Arguments.list(agent),
-                channels: try Arguments.list(channel).map { try Arguments.channel($0) },
-                languages: Arguments.list(language).map { $0.lowercased() },
+                agents: try Arguments.list(agent, "--agent"),
+                channels: try Arguments.list(channel, "--channel").map { try Arguments.channel($0) },
+                languages: try Arguments.languages(language),
                 includeQueued: includeQueued)
             var request = SampleRequest(size: try sizeRule(), stratify: stratify, minPerAgent: minPerAgent, boosts: try boosts(),
                                         seed: seed ?? SampleRequest.randomSeed())

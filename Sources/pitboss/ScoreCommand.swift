@@ -7,10 +7,10 @@ struct ScoreCommand: ParsableCommand {
         commandName: "score",
         abstract: "Score a queue item without prompts: every criterion's answer, the findings' verdicts, a comment.",
         discussion: """
-            Example: pitboss score 12 --set greeting=pass,courtesy=fail,accuracy=pass,closing=pass,responsible-gambling=na,sla=na,verification=na,script=pass --confirm F31 --dismiss "F32:quoting the player" --comment "Rude at 22:05" \
             Every criterion needs an answer; anything wrong (an unknown criterion, a value outside its scale, N/A where the \
             rubric does not allow it, an item someone else holds) stores nothing. A submitted review is never changed: \
             --revise REASON stores a corrected revision (answers not given are taken from the latest revision) and keeps the old.
+            Example: pitboss score 12 --set greeting=pass,courtesy=fail,accuracy=pass,closing=pass,responsible-gambling=na,sla=na,verification=na,script=pass --confirm F31 --dismiss "F32:quoting the player" --comment "Rude at 22:05"
             """
     )
 

@@ -198,20 +198,21 @@ struct ReviewStoreTests {
         let claim = try #require(try f.queue.claimNext(for: maria, now: f.now))
         let findings = try FindingQuery(conversation: "rude-0").fetch(from: f.database).filter { $0.status != .error }
         #expect(findings.count == 3 && Set(findings.map(\.rule)) == ["rude", "verify"])
-        let script = Script(["d all quoting the player"] + Array(repeating: "", count: rubric.criteria.count) + ["", "s"])
+        // Said back and confirmed first: "d all …" might have been meant as a reason.
+        let script = Script(["d all quoting the player", "y"] + Array(repeating: "", count: rubric.criteria.count) + ["", "s"])
         guard case .submitted(let review) = try session(f, claim).run(script, now: { f.minutes(4) }) else {
             Issue.record("not submitted: \(script.output)"); return
         }
         #expect(review.verdicts.count == findings.count)
         #expect(review.verdicts.allSatisfy { $0.verdict == .dismissed && $0.reason == "quoting the player" })
-        #expect(script.output.contains("→ dismissed"))
+        #expect(script.output.contains("→ dismissed") && script.output.contains("dismissed F") && script.output.contains("and the 2 findings after it"))
 
         let g = try ReviewFixture(rude: 1, calm: 0, rudeReply: reply)
         let second = try #require(try g.queue.claimNext(for: maria, now: g.now))
         let first = try #require(findings.first)
         let sameRule = findings.filter { $0.rule == first.rule }.count
         // Confirm the first finding's rule at once; every other finding is asked, and skipped.
-        let answers = ["c rule"] + Array(repeating: "s", count: findings.count - sameRule)
+        let answers = ["c rule", "n", "c rule", "y"] + Array(repeating: "s", count: findings.count - sameRule)  // no, then yes
         let partial = Script(answers + Array(repeating: "", count: rubric.criteria.count) + ["", "s"])
         guard case .submitted(let mixed) = try session(g, second).run(partial, now: { g.minutes(4) }) else {
             Issue.record("not submitted: \(partial.output)"); return

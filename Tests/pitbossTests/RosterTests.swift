@@ -46,7 +46,32 @@ struct RosterTests {
         let assign = try pitboss("anyone").run("queue", "assign", "c-1", "--to", "qa.oleg")
         #expect(assign.status == 0 && assign.stderr.contains("declares no supervisors, so anyone may assign work"), "\(assign.stderr)")
         let asRoot = try pitboss(nil).run("queue", "claim", "c-2")
-        #expect(asRoot.status == 0 && asRoot.stderr.contains("recorded as 'root', the OS user; name yourself with --as NAME or PITBOSS_USER"), "\(asRoot.stderr)")
+        #expect(asRoot.status == 0 && asRoot.stderr.contains("acting as 'root', the OS user; what this command records is recorded under that name; name yourself with --as NAME or PITBOSS_USER"), "\(asRoot.stderr)")
         #expect(try pitboss(nil).run("queue", "claim", "c-3", "--as", "qa.maria").stderr.isEmpty)
+    }
+}
+
+@Suite("Names as the roster spells them; empty values refused")
+struct NameSpellingTests {
+    let workspace = Workspace()
+
+    @Test("an item assigned to QA.MARIA is qa.maria's; --as with spaces or blank; an empty list value is a usage error")
+    func spelling() throws {
+        let pitboss = Pitboss(directory: workspace.url, environment: ["PITBOSS_USER": "sup.olga"])
+        let rubric = Pitboss.packageRoot.appendingPathComponent("Rubrics/casino-support.yaml").path
+        workspace.write("pitboss.yaml", "rubric: \(rubric)\nreviewers: {qa.maria: []}\nsupervisors: [sup.olga]\n")
+        _ = workspace.corpus("a.jsonl", count: 3)
+        #expect(try pitboss.run("import", "a.jsonl").status == 0)
+        #expect(try pitboss.run("flag").status == 0)
+        #expect(try pitboss.run("queue", "assign", "c-1", "--to", "QA.MARIA").stdout.contains("to qa.maria"))
+        #expect(try pitboss.run("queue", "list", "--mine", "--as", " Qa.Maria ", "--format", "csv").stdout.contains(",c-1,"))
+        #expect(try pitboss.run("queue", "claim", "--as", "").status == 64)
+        #expect(try pitboss.run(["queue", "list"], input: "").status == 0)
+        for empty in [["findings", "--rule", ""], ["findings", "--rule", "a,"], ["sample", "--size", "1", "--language", ","],
+                      ["queue", "assign", "--to", "qa.maria", "--shift", ""], ["report", "agents", "--language", ""]] {
+            let run = try pitboss.run(empty)
+            #expect(run.status == 64 && run.stderr.contains("an empty value"), "\(empty): \(run.stderr)")
+        }
+        #expect(try pitboss.run("import", "--format", "jsonl", "a.jsonl").stderr.contains("--input-format jsonl"))
     }
 }

@@ -65,7 +65,7 @@ struct UsageWordingTests {
         let unknown = try pitboss.run("findings", "--conversation", "nope")
         #expect(unknown.status == 65)
         #expect(unknown.stderr.contains("no conversation with id 'nope' is stored"))
-        #expect(try pitboss.run("findings", "--agent", "en.nobody").stderr.contains("no conversation of agent 'en.nobody'"))
+        #expect(try pitboss.run("findings", "--agent", "en.nobody").stderr.contains("no conversation is stored for agent 'en.nobody'"))
 
         workspace.write("xx.jsonl", try String(contentsOfFile: workspace.path("a.jsonl"), encoding: .utf8)
             .replacingOccurrences(of: #""language":"en""#, with: #""language":"xx""#).replacingOccurrences(of: #""id":"c-"#, with: #""id":"x-"#))

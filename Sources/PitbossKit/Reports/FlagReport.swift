@@ -116,7 +116,7 @@ public enum FlagReport {
                                         "findings", "worst"],
                               rows: list.map { q in
                                   [String(q.id), q.conversation, q.agent, q.channel, q.language, q.reason.rawValue, String(q.priority), q.status.rawValue,
-                                   q.assignedTo ?? "", q.claimExpiresAt.flatMap { UTCTimestamp.parse($0) }.map { String(LocalTime.format($0, in: zone, dateless: true).prefix(5)) } ?? "",
+                                   q.assignedTo ?? "", q.claimExpiresAt.flatMap { UTCTimestamp.parse($0) }.map { LocalTime.short($0, in: zone) } ?? "",
                                    String(q.findings), q.worstSeverity?.rawValue ?? ""]
                               }, numericColumns: [0, 6, 10])
             return table.render(style: style) + "\(list.count) item\(list.count == 1 ? "" : "s")\n"

@@ -169,10 +169,19 @@ public final class ReviewSession {
                     terminal.write(style.paint("  answer c (confirm), d (dismiss), s (skip), c all / d all REASON, c rule / d rule REASON, or abandon", .yellow) + "\n")
                     continue
                 }
-                if let verdict = verdicts[f.id] {
-                    enteredVerdicts.append(verdict)
-                    if let scope { bulk = (verdict.verdict, verdict.reason, scope == "rule" ? f.rule : nil) }
+                if let scope, let verdict = verdicts[f.id] {
+                    // Said back before it applies: "d all caps are fine" might have meant a reason, not every finding.
+                    let covered = findings.drop { $0.id != f.id }.dropFirst().filter { scope == "all" || $0.rule == f.rule }.count
+                    let answer = try ask(terminal, "  \(verdict.verdict.rawValue) F\(f.id) and the \(covered) finding\(covered == 1 ? "" : "s") after it"
+                        + (scope == "rule" ? " of \(TerminalSafe.line(f.rule))" : "") + (verdict.reason.map { ", reason “\(TerminalSafe.line($0))”" } ?? "")
+                        + "? [y]es, [n]o").lowercased()
+                    guard answer == "y" || answer == "yes" else {
+                        verdicts[f.id] = nil
+                        continue
+                    }
+                    bulk = (verdict.verdict, verdict.reason, scope == "rule" ? f.rule : nil)
                 }
+                if let verdict = verdicts[f.id] { enteredVerdicts.append(verdict) }
                 break
             }
         }

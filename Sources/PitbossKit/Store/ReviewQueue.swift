@@ -165,7 +165,8 @@ public struct ReviewQueue: Sendable {
     public func assign(items: [Int64], to reviewer: Reviewer, by actor: String, now: Date = Date()) throws(PitbossError) {
         try transaction("assign items to \(reviewer.name)") { db in
             try expireClaims(db, now: now)
-            for id in items {
+            var seen = Set<Int64>()
+            for id in items where seen.insert(id).inserted {
                 let item = try Item.load(db, id)
                 switch item.status {
                 case .claimed: throw PitbossError.refused("item \(id) (\(item.conversation)) is claimed by \(item.assignedTo ?? "someone"); nothing was assigned")
@@ -176,6 +177,7 @@ public struct ReviewQueue: Sendable {
                 if try wasAgent(db, reviewer, in: item.conversationID) {
                     throw PitbossError.refused("\(reviewer.name) was the agent in \(item.conversation) (item \(id)): nobody reviews their own conversation; nothing was assigned")
                 }
+                if item.assignedTo == reviewer.name { continue }  // already theirs: nothing to do, nothing to log
                 try db.execute(literal: "UPDATE queue_items SET assigned_to = \(reviewer.name), assigned_by = \(actor) WHERE id = \(id)")
                 try AuditLog.append(db, at: now, actor: actor, action: .assign, item: id, conversation: item.conversationID,
                                     detail: ["to": reviewer.name].merging(item.assignedTo.map { ["from": $0] } ?? [:]) { a, _ in a })
@@ -409,7 +411,7 @@ public struct ReviewQueue: Sendable {
             case .open, .claimed: break
             }
             if let holder = assignedTo, holder != reviewer.name {
-                throw .refused("item \(id) is \(status == .claimed ? "claimed by" : "assigned to") \(holder); ask a supervisor to release it, or", remedy: .reviewNext)
+                throw .refused("item \(id) is \(status == .claimed ? "claimed by" : "assigned to") \(holder) (a supervisor can take it back)", remedy: .reviewNext)
             }
             if let other = otherClaimant, other != reviewer.name {
                 throw .refused("\(conversation) is being reviewed by \(other) (another of its queue items)", remedy: .reviewNext)

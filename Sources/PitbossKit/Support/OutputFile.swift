@@ -1,7 +1,7 @@
 import Foundation
 
 /// Writes a command's output to a file the user named (`-o FILE`), in place: an existing file keeps its mode and
-/// owner (a private export stays private), a symbolic link is followed to its target, and a FIFO or a device gets the
+/// owner, a new one is private (0600), a symbolic link is followed to its target, and a FIFO or a device gets the
 /// bytes — where writing a temporary file and renaming it over the path would replace any of them with a new file.
 public enum OutputFile {
     public static func write(_ text: String, to path: String) throws(PitbossError) {
@@ -9,7 +9,8 @@ public enum OutputFile {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw .cannotWrite("cannot write \(path): it is a folder; name a file in it")
         }
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // A new file is private (0600), as the database is: reports name agents and score them.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             let code = errno
             let folder = (path as NSString).deletingLastPathComponent

@@ -31,10 +31,17 @@ public struct Roster: Sendable, Equatable {
         return nil
     }
 
-    /// The agent ids listed for this person, under either role.
+    /// The agent ids listed for this person, under either role and however their name is spelt there (every entry
+    /// whose name matches without case counts: one person listed twice keeps all their ids).
     public func agentIDs(of name: String) -> [String] {
-        let all = reviewers.merging(supervisors) { a, b in a + b }
-        return all[name] ?? all.first { $0.key.lowercased() == name.lowercased() }?.value ?? []
+        (Array(reviewers) + Array(supervisors)).filter { $0.key.lowercased() == name.lowercased() }.flatMap(\.value)
+    }
+
+    /// The name as the roster spells it (`QA.Maria` typed, `qa.maria` declared): what is stored, so that an item
+    /// assigned to a person is found again under their name. A name not on the roster is returned trimmed.
+    public func canonical(_ name: String) -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        return names.first { $0.lowercased() == trimmed.lowercased() } ?? trimmed
     }
 
     /// Refuses an action only supervisors take (`action`: "assign work") when the roster names supervisors and `actor`
