@@ -33,7 +33,6 @@ struct FindingsCommand: ParsableCommand {
             // or an agent); a rule of the workspace's rubric that has not fired yet is a fair question.
             let rubricRules = (try? RubricCommand.load(workspace.config.rubricPath))?.rules.map(\.id) ?? []
             try KnownNames.check(rules, .rule, alsoKnown: rubricRules, in: workspace.database)
-            try KnownNames.check(agent.map { [$0] } ?? [], .agent, in: workspace.database)
             let shown = all ? nil : limit ?? (format == .table ? 50 : nil)
             let query = FindingQuery(run: runID, conversation: conversation, agent: agent, rules: rules, rubric: rubric, minSeverity: minSeverity, limit: shown)
             let list = try workspace.findings(query, maskedBy: personalData.mask)

@@ -123,21 +123,12 @@ public struct FindingQuery: Sendable {
                 let found = try request.fetchAll(db).map { row in
                     (finding: try StoredFinding(row: row), turnText: withTurnText ? row["turn_text"] as String? : nil)
                 }
-                // An empty list must mean "no findings", never "you misspelt the id".
-                if found.isEmpty, let conversation,
-                   try SQLRequest<Int>("SELECT 1 FROM conversations WHERE external_id = \(conversation)").fetchOne(db) == nil {
-                    throw PitbossError.badInput("no conversation with id '\(conversation)' is stored")
-                }
-                if found.isEmpty, let agent,
-                   try SQLRequest<Int>("SELECT 1 FROM conversations WHERE agent_id = \(agent) LIMIT 1").fetchOne(db) == nil,
-                   try SQLRequest<Int>("SELECT 1 FROM turns WHERE agent_id = \(agent) LIMIT 1").fetchOne(db) == nil {
-                    throw PitbossError.badInput("no conversation of agent '\(agent)' is stored (agent ids are matched exactly)")
-                }
-                if found.isEmpty, let rubric,
-                   try SQLRequest<Int>("SELECT 1 FROM findings WHERE rubric_name = \(rubric) LIMIT 1").fetchOne(db) == nil {
-                    let known = try String.fetchAll(db, sql: "SELECT DISTINCT rubric_name FROM findings ORDER BY 1")
-                    throw PitbossError.badInput("no finding of a rubric named '\(rubric)' is stored"
-                        + (known.isEmpty ? "" : "; rubrics with findings: \(known.joined(separator: ", "))"))
+                // An empty list must mean "no findings", never "you misspelt the id": the names are checked (with the
+                // closest stored ones) when nothing matched.
+                if found.isEmpty {
+                    try KnownNames.check(conversation.map { [$0] } ?? [], .conversation, in: db)
+                    try KnownNames.check(agent.map { [$0] } ?? [], .agent, in: db)
+                    try KnownNames.check(rubric.map { [$0] } ?? [], .rubric, in: db)
                 }
                 return found
             }

@@ -63,7 +63,7 @@ public enum KnownNames {
             case .agent, .shift, .language: "no conversation is stored for \(kind.what) '\(value)'"
             case .rule, .rubric: "no finding is stored for \(kind.what) '\(value)'"
             case .reviewer: "nobody called '\(value)' has reviewed or claimed anything"
-            case .conversation: "no conversation '\(value)' is stored"
+            case .conversation: "no conversation with id '\(value)' is stored"
             }
             throw PitbossError.badInput(unknown
                 + (!closest.isEmpty ? "; similar: \(closest.joined(separator: ", "))"
