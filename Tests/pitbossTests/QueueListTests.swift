@@ -79,3 +79,26 @@ struct ReviewSessionLoopTests {
         #expect(try pitboss.run("queue", "list", "--status", "scored", "--format", "csv").stdout.split(separator: "\r\n").count == 3)
     }
 }
+
+@Suite("check: several targets, and only some rules")
+struct CheckSeveralTests {
+    let workspace = Workspace()
+    var pitboss: Pitboss { Pitboss(directory: workspace.url, environment: ["PITBOSS_USER": "qa.maria"]) }
+
+    @Test("each target checked in turn; --rule keeps those rules' findings and met rules; a rule nobody has is an error with the closest")
+    func several() throws {
+        workspace.write("pitboss.yaml", "rubric: \(Pitboss.packageRoot.appendingPathComponent("Rubrics/casino-support.yaml").path)\n")
+        _ = workspace.corpus("a.jsonl", count: 2)
+        #expect(try pitboss.run("import", "a.jsonl").status == 0)
+        let both = try pitboss.run("check", "c-0", "c-1", "--rule", "closing-missing", "--format", "json")
+        let checked = try #require(try JSONSerialization.jsonObject(with: Data(both.stdout.utf8)) as? [[String: Any]], "\(both.stderr)")
+        #expect(checked.map { $0["conversation"] as? String } == ["c-0", "c-1"])
+        for item in checked {
+            let rules = Set(((item["findings"] as? [[String: Any]]) ?? []).compactMap { $0["rule"] as? String }
+                            + ((item["passes"] as? [[String: Any]]) ?? []).compactMap { $0["rule"] as? String })
+            #expect(rules == ["closing-missing"], "\(rules)")
+        }
+        let typo = try pitboss.run("check", "c-0", "--rule", "closing-misisng")
+        #expect(typo.status == 65 && typo.stderr.contains("similar: closing-missing"), "\(typo.stderr)")
+    }
+}
