@@ -82,6 +82,8 @@ final class ReviewConsole: ReviewTerminal, @unchecked Sendable {
     private var stored = false
     private var outputClosed = Console.stdoutWasClosed  // nobody would see the questions: the session ends at the first
     private var sources: [any DispatchSourceSignal] = []
+    /// While a pager runs, Ctrl-C is the pager's (less ends a search with it) and its early quit breaks the pipe to it.
+    private var paging = false
     let interactive = isatty(STDIN_FILENO) == 1
 
     func arm() {
@@ -108,6 +110,10 @@ final class ReviewConsole: ReviewTerminal, @unchecked Sendable {
 
     private func interrupted(by signalNumber: Int32) {
         lock.lock()  // never unlocked: the process ends here, and a submit still waiting for the lock never starts
+        if paging && (signalNumber == SIGINT || signalNumber == SIGPIPE) {
+            lock.unlock()
+            return
+        }
         var message = "interrupted: nothing was claimed"
         if let claim {
             if stored {
@@ -140,6 +146,73 @@ final class ReviewConsole: ReviewTerminal, @unchecked Sendable {
         let review = try body()
         stored = true
         return review
+    }
+
+    /// A transcript longer than the screen, through the pager `Paging` names; on a pipe it is simply written.
+    func page(_ text: String, style: OutputStyle) {
+        guard interactive, style.isTerminal, !outputClosed else { return write(text) }
+        switch Paging.choice(environment: ProcessInfo.processInfo.environment) {
+        case .none:
+            write(text)
+        case .builtIn:
+            LinePager(text, height: style.height ?? 24).run(self, style: style)
+        case .program(let command):
+            lock.withLock { paging = true }
+            defer { lock.withLock { paging = false } }
+            var environment = ProcessInfo.processInfo.environment
+            if environment["LESS"] == nil { environment["LESS"] = Paging.lessOptions }
+            let status = Self.runPager(command, input: text, environment: environment)
+            if status < 0 || status == 127 {
+                Console.note("the pager '\(command)' could not be run; set PITBOSS_PAGER or PAGER to one that is installed, or to cat for none")
+                LinePager(text, height: style.height ?? 24).run(self, style: style)
+            }
+        }
+    }
+
+    /// Runs `sh -c command` with `input` on its standard input and this terminal as its output, in this process's group:
+    /// a pager must be in the terminal's foreground group to read keys (Foundation's Process starts a group of its own,
+    /// where the terminal stops it). The exit status, or -1 when it could not start.
+    static func runPager(_ command: String, input: String, environment: [String: String]) -> Int32 {
+        var pipe: [Int32] = [0, 0]
+        guard Glibc.pipe(&pipe) == 0 else { return -1 }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, pipe[0], STDIN_FILENO)
+        posix_spawn_file_actions_addclose(&actions, pipe[1])
+        posix_spawn_file_actions_addclose(&actions, pipe[0])
+        // The child starts with default signal handling: this process ignores SIGINT and SIGPIPE while it reviews.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, signalNumber) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+        let words: [String] = ["/bin/sh", "-c", command]
+        let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        let variables: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (arguments + variables).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, arguments, variables)
+        close(pipe[0])
+        guard spawned == 0 else {
+            close(pipe[1])
+            return -1
+        }
+        // The pager may quit before reading everything: the write then ends with EPIPE, which is not an error here.
+        var bytes = Array(input.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(pipe[1], $0.baseAddress, $0.count) }
+            if written < 0 { if errno == EINTR { continue } else { break } }
+            bytes = bytes.dropFirst(written)
+        }
+        close(pipe[1])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // WIFEXITED / WEXITSTATUS, which Swift does not import as functions.
+        return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 
     /// Straight to the file descriptor: a closed reader (EPIPE) ends the session like the end of input does.

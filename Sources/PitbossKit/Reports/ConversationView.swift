@@ -36,7 +36,7 @@ public enum ConversationView {
         let speakers = c.turns.map(speaker)
         let timeWidth = times.map(TerminalWidth.of).max() ?? 0
         let speakerWidth = aligned ? (speakers.map(TerminalWidth.of).max() ?? 0) : 0
-        let numberWidth = String(c.turns.count).count
+        let numberWidth = c.turns.map { String(Turn.number($0.index)).count }.max() ?? 1  // a part of a transcript numbers as the whole
         for (i, turn) in c.turns.enumerated() {
             let tone: OutputStyle.Tone = switch turn.role {
             case .agent: .cyan

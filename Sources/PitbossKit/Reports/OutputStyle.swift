@@ -6,11 +6,14 @@ public struct OutputStyle: Sendable {
     public var isTerminal: Bool
     /// The terminal's columns, when output goes to one (long lines are wrapped to it); nil on a pipe.
     public var width: Int?
+    /// The terminal's rows, when output goes to one: what fits on one screen (a longer transcript is paged).
+    public var height: Int?
 
-    public init(color: Bool, isTerminal: Bool, width: Int? = nil) {
+    public init(color: Bool, isTerminal: Bool, width: Int? = nil, height: Int? = nil) {
         self.color = color
         self.isTerminal = isTerminal
         self.width = width
+        self.height = height
     }
 
     public static let plain = OutputStyle(color: false, isTerminal: false)
@@ -20,12 +23,16 @@ public struct OutputStyle: Sendable {
         let terminal = isatty(fileDescriptor) == 1
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         var width: Int?
+        var height: Int?
         if terminal {
             var size = winsize()
-            if ioctl(fileDescriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { width = Int(size.ws_col) }
+            let measured = ioctl(fileDescriptor, UInt(TIOCGWINSZ), &size) == 0
+            if measured, size.ws_col > 0 { width = Int(size.ws_col) }
             else if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 { width = columns }
+            if measured, size.ws_row > 0 { height = Int(size.ws_row) }
+            else if let lines = environment["LINES"].flatMap(Int.init), lines > 0 { height = lines }
         }
-        return OutputStyle(color: terminal && !noColor && environment["TERM"] != "dumb", isTerminal: terminal, width: width)
+        return OutputStyle(color: terminal && !noColor && environment["TERM"] != "dumb", isTerminal: terminal, width: width, height: height)
     }
 
     public enum Tone: String, Sendable {

@@ -12,31 +12,45 @@ public enum ReviewView {
         out += style.paint(facts.joined(separator: " · "), .dim) + "\n\n"
 
         let listed = findings.filter { $0.status != .error }
-        if listed.isEmpty && !evaluated {
-            out += style.paint("Not checked by the rubric yet (a flag run would): score it on the transcript alone.", .yellow) + "\n\n"
-        } else if listed.isEmpty {
-            out += style.paint("No findings: score it on the transcript alone.", .green) + "\n\n"
-        } else {
-            out += style.paint("Findings", .bold) + "\n"
-            for f in listed {
-                out += TextWrap.wrap("  " + findingLine(f, in: c, mask: mask, style: style, scoredWith: scoredWith), width: style.width, indent: 6) + "\n"
-            }
-            out += "\n"
-        }
+        out += findingsList(listed, in: c, evaluated: evaluated, mask: mask, style: style, scoredWith: scoredWith)
         if !passes.isEmpty {
             out += style.paint("Met", .bold) + style.paint(" — the words that met each rule" + (scoredWith.map { " of \(TerminalSafe.line($0))" } ?? ""), .dim) + "\n"
                 + FindingsView.passes(passes, in: c, mask: mask, style: style) + "\n"
         }
 
+        return out + turns(of: c, c.turns.indices, findings: listed, mask: mask, style: style, timeZone: timeZone)
+    }
+
+    /// Some of the conversation's turns, numbered as in the whole transcript, with their findings' words marked.
+    public static func turns(of c: Conversation, _ range: some RangeExpression<Int>, findings: [StoredFinding], mask: PersonalDataMask?,
+                             style: OutputStyle, timeZone: TimeZone) -> String {
         // Speakers' names are masked too (a chat widget may show the player's e-mail as their name); the texts are
         // masked as they are marked, so that the findings' offsets still point into them.
         var shown = c
+        shown.turns = Array(c.turns[range.relative(to: c.turns)])
         if let mask { for i in shown.turns.indices { shown.turns[i].speaker = shown.turns[i].speaker.map(mask.mask) } }
         // Aligned even on a pipe: the reviewer reads this, and a piped session is still read by a person.
-        out += ConversationView.turns(shown, style: style, timeZone: timeZone, aligned: true) { turn in
-            marked(turn.text, listed.filter { $0.turn == turn.index }, mask: mask, style: style)
+        return ConversationView.turns(shown, style: style, timeZone: timeZone, aligned: true) { turn in
+            marked(turn.text, findings.filter { $0.turn == turn.index && $0.status != .error }, mask: mask, style: style)
         }
-        return out
+    }
+
+    /// The findings under a "Findings" heading, or a line saying there are none (or that the rubric has not run).
+    public static func findingsList(_ findings: [StoredFinding], in c: Conversation, evaluated: Bool, mask: PersonalDataMask?,
+                                    style: OutputStyle, scoredWith: String?) -> String {
+        let listed = findings.filter { $0.status != .error }
+        if listed.isEmpty && !evaluated {
+            return style.paint("Not checked by the rubric yet (a flag run would): score it on the transcript alone.", .yellow) + "\n\n"
+        }
+        if listed.isEmpty { return style.paint("No findings: score it on the transcript alone.", .green) + "\n\n" }
+        return style.paint("Findings", .bold) + "\n"
+            + listed.map { TextWrap.wrap("  " + findingLine($0, in: c, mask: mask, style: style, scoredWith: scoredWith), width: style.width, indent: 6) + "\n" }.joined()
+            + "\n"
+    }
+
+    /// `chat-0042  chat · en · … · 120 turns`: which conversation this is, after the pager has taken the transcript away.
+    public static func heading(_ c: Conversation, turns: Int, style: OutputStyle) -> String {
+        ConversationView.heading(c, style: style).dropLast() + style.paint(" · \(turns) turns", .dim) + "\n"
     }
 
     /// `F12  major  courtesy-rude [courtesy] · turn 3: "…" — message`

@@ -8,10 +8,13 @@ public protocol ReviewTerminal: AnyObject {
     /// Runs the submit; a terminal that handles interrupts makes them wait for it, so that what the reviewer is
     /// told (stored, or not) is what happened.
     func submitting(_ body: () throws -> StoredReview) throws -> StoredReview
+    /// Shows a text longer than the screen: a terminal pages it (see `Paging`); a pipe or a script just takes it.
+    func page(_ text: String, style: OutputStyle)
 }
 
 extension ReviewTerminal {
     public func submitting(_ body: () throws -> StoredReview) throws -> StoredReview { try body() }
+    public func page(_ text: String, style: OutputStyle) { write(text) }
 }
 
 /// An interactive review of one claimed queue item: the reviewer reads the transcript, confirms or dismisses each
@@ -76,14 +79,14 @@ public final class ReviewSession {
         // The claim was taken (or renewed) one lease before it expires.
         renewedAt = UTCTimestamp.parse(claim.expiresAt)?.addingTimeInterval(-store.queue.lease) ?? now()
         let expires = UTCTimestamp.parse(claim.expiresAt).map { LocalTime.format($0, in: timeZone) } ?? claim.expiresAt
-        terminal.write(style.paint("Item \(claim.item)", .bold) + " · \(claim.reason.rawValue) · priority \(claim.priority) · claimed by \(TerminalSafe.line(reviewer.name)) until \(expires)\n"
-            + style.paint("Type 'abandon' at any prompt (or press Ctrl-C) to stop: nothing is stored and your claim ends (an item a supervisor assigned to you stays yours).", .dim) + "\n")
-        for followUp in followUps { terminal.write(style.paint(TerminalSafe.line(followUp.notice(in: timeZone)), .cyan) + "\n") }
+        terminal.write(TextWrap.wrap(style.paint("Item \(claim.item)", .bold) + " · \(claim.reason.rawValue) · priority \(claim.priority) · claimed by \(TerminalSafe.line(reviewer.name)) until \(expires)\n"
+            + style.paint("Type 'abandon' at any prompt (or press Ctrl-C) to stop: nothing is stored and your claim ends (an item a supervisor assigned to you stays yours).", .dim),
+                                     width: style.width, indent: 2) + "\n")
+        for followUp in followUps { terminal.write(TextWrap.wrap(style.paint(TerminalSafe.line(followUp.notice(in: timeZone)), .cyan), width: style.width, indent: 2) + "\n") }
         terminal.write("\n")
         // Why each rule that was met passed, with this rubric: the reviewer confirms a pass at a glance.
         passes = RubricEvaluator(rubric: rubric).evaluateWithEvidence(conversation, matcher: Matcher()).evidence
-        terminal.write(ReviewView.transcript(conversation, findings: findings, passes: passes, evaluated: evaluated, mask: mask,
-                                             style: style, timeZone: timeZone, scoredWith: rubric.name) + "\n")
+        showTranscript(terminal)
         do {
             let verdicts = try judgeFindings(terminal)
             var suggestions = ScoreSuggestion.suggestions(rubric: rubric, findings: findings, verdicts: verdicts.mapValues(\.verdict))
@@ -101,7 +104,7 @@ public final class ReviewSession {
                 if !verdicts.isEmpty {
                     terminal.write("Findings: " + verdicts.sorted { $0.key < $1.key }.map { "F\($0.key) \($0.value.verdict.rawValue)" }.joined(separator: ", ") + "\n")
                 }
-                terminal.write("Comment: " + (comment.isEmpty ? style.paint("none", .dim) : "“\(TerminalSafe.text(comment))”") + "\n")
+                terminal.write(TextWrap.wrap("Comment: " + (comment.isEmpty ? style.paint("none", .dim) : "“\(TerminalSafe.text(comment))”"), width: style.width, indent: 2) + "\n")
                 switch try choose(terminal, "Submit? [s]ubmit, [e]dit the answers, [a]bandon", ["submit", "edit", "abandon"]) {
                 case "submit":
                     var submission = ReviewSubmission(item: claim.item, reviewer: reviewer, rubric: rubric, scorecard: card,
@@ -129,11 +132,34 @@ public final class ReviewSession {
         }
     }
 
+    /// The transcript with its findings; one longer than the screen is paged, and the findings are listed again after
+    /// the pager, so that they and the prompt are in view.
+    func showTranscript(_ terminal: any ReviewTerminal) {
+        let transcript = ReviewView.transcript(conversation, findings: findings, passes: passes, evaluated: evaluated, mask: mask,
+                                               style: style, timeZone: timeZone, scoredWith: rubric.name)
+        guard Paging.needed(transcript, style: style) else {
+            terminal.write(transcript + "\n")
+            return
+        }
+        terminal.page(transcript, style: style)
+        terminal.write("\n" + ReviewView.heading(conversation, turns: conversation.turns.count, style: style)
+            + ReviewView.findingsList(findings, in: conversation, evaluated: evaluated, mask: mask, style: style, scoredWith: rubric.name)
+            + TextWrap.wrap(style.paint("At a finding, 't' pages the transcript again and 't N' shows the turns around turn N.", .dim), width: style.width, indent: 0) + "\n\n")
+    }
+
+    /// The turns around a finding, or around a turn the reviewer asked for: the one before, the turn, and (when asked
+    /// for) the one after, as they stand in the transcript.
+    func showTurns(around index: Int, after: Bool, _ terminal: any ReviewTerminal) {
+        terminal.write(ReviewView.turns(of: conversation, Swift.max(0, index - 1)...Swift.min(conversation.turns.count - 1, index + (after ? 1 : 0)),
+                                        findings: findings, mask: mask, style: style, timeZone: timeZone))
+    }
+
     func judgeFindings(_ terminal: any ReviewTerminal) throws -> [Int64: FindingVerdict] {
         var verdicts: [Int64: FindingVerdict] = [:]
         guard !findings.isEmpty else { return verdicts }
-        terminal.write(style.paint("Findings — [c]onfirm, [d]ismiss (a reason may follow: d quoting the player), [s]kip to leave it undecided; "
-            + "'c all' or 'd all REASON' for this and every finding after it, 'c rule' or 'd rule REASON' for those of this rule", .bold) + "\n")
+        terminal.write(TextWrap.wrap(style.paint("Findings — [c]onfirm, [d]ismiss (a reason may follow: d quoting the player), [s]kip to leave it undecided; "
+            + "'c all' or 'd all REASON' for this and every finding after it, 'c rule' or 'd rule REASON' for those of this rule; "
+            + "'t' for the transcript, 't N' for the turns around turn N", .bold), width: style.width, indent: 2) + "\n")
         // A bulk answer given at one finding, applied to the ones after it that it covers (nil: all of them).
         var bulk: (verdict: FindingVerdict.Verdict, reason: String?, rule: String?)?
         for f in findings {
@@ -146,9 +172,22 @@ public final class ReviewSession {
             }
             terminal.write(TextWrap.wrap(ReviewView.findingLine(f, in: conversation, mask: mask, style: style, scoredWith: rubric.name),
                                          width: style.width, indent: 4) + "\n")
+            // The words in their place: the turn before (what was answered) and the finding's turn.
+            if let turn = f.turn, turn < conversation.turns.count { showTurns(around: turn, after: false, terminal) }
             while true {
                 let line = try ask(terminal, "F\(f.id)")
                 let (word, given) = Self.split(line)
+                if word == "t" || word == "turn" || word == "transcript" {
+                    if let given, let number = Int(given), (1...conversation.turns.count).contains(number) {
+                        showTurns(around: number - 1, after: true, terminal)
+                    } else if given == nil {
+                        terminal.page(ReviewView.transcript(conversation, findings: findings, passes: passes, evaluated: evaluated, mask: mask,
+                                                            style: style, timeZone: timeZone, scoredWith: rubric.name), style: style)
+                    } else {
+                        terminal.write(style.paint("  the turns are numbered 1 to \(conversation.turns.count): 't N' shows the turns around turn N", .yellow) + "\n")
+                    }
+                    continue
+                }
                 var rest = given
                 // "c all", "d all quoting", "c rule", "d rule quoting": the scope first, the reason after it.
                 var scope: String?
@@ -166,7 +205,7 @@ public final class ReviewSession {
                 case "s" where scope == nil, "skip" where scope == nil:
                     break
                 default:
-                    terminal.write(style.paint("  answer c (confirm), d (dismiss), s (skip), c all / d all REASON, c rule / d rule REASON, or abandon", .yellow) + "\n")
+                    terminal.write(style.paint("  answer c (confirm), d (dismiss), s (skip), c all / d all REASON, c rule / d rule REASON, t / t N to read, or abandon", .yellow) + "\n")
                     continue
                 }
                 if let scope, let verdict = verdicts[f.id] {
@@ -196,7 +235,7 @@ public final class ReviewSession {
             let suggestion = suggestions[criterion.id]
             let choices = Scorecard.choices(criterion, na: criterion.naAllowed).replacingOccurrences(of: ", ", with: "/").replacingOccurrences(of: " or ", with: "/")
             let flags = "weight \(ReviewView.weight(criterion.weight))" + (criterion.critical ? ", critical" : "")
-            terminal.write(style.paint(TerminalSafe.line(criterion.id), .bold) + " — \(TerminalSafe.line(criterion.title)) (\(flags))\n")
+            terminal.write(TextWrap.wrap(style.paint(TerminalSafe.line(criterion.id), .bold) + " — \(TerminalSafe.line(criterion.title)) (\(flags))", width: style.width, indent: 2) + "\n")
             let met = passes.filter { $0.criterion == criterion.id }
             if !met.isEmpty { terminal.write(FindingsView.passes(met, in: conversation, mask: mask, style: style)) }
             while true {
@@ -250,7 +289,8 @@ public final class ReviewSession {
     /// choice. In free text (a comment, a reason) only `abandon` does: "quit" may be what the reviewer means to write.
     func ask(_ terminal: any ReviewTerminal, _ prompt: String, freeText: Bool = false) throws -> String {
         try keepClaim(terminal)
-        guard let line = terminal.readLine(prompt: prompt + " > ") else { throw Abandon() }
+        // A long prompt (a criterion's choices and why an answer is suggested) wraps too; the answer follows its last line.
+        guard let line = terminal.readLine(prompt: TextWrap.wrap(prompt + " >", width: style.width, indent: 4) + " ") else { throw Abandon() }
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         if (freeText ? ["abandon"] : ["abandon", "quit", ":q"]).contains(trimmed.lowercased()) { throw Abandon() }
         return trimmed
