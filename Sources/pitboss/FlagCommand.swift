@@ -5,13 +5,29 @@ import PitbossKit
 struct FlagCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flag",
+        abstract: "Evaluate the rubric over a shift (or any selection), store the findings and queue the flagged conversations; or show a past run.",
+        discussion: """
+            `pitboss flag [options]` is `pitboss flag run [options]` (see `pitboss flag run --help` for its options); \
+            `pitboss flag show [RUN]` prints a past run's summary again.
+            Example: pitboss flag --shift 2026-11-21-night --fail-on critical
+            """,
+        subcommands: [FlagRunCommand.self, FlagShowCommand.self],
+        defaultSubcommand: FlagRunCommand.self
+    )
+}
+
+struct FlagRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Evaluate the rubric over a shift (or any selection), store the findings and queue the flagged conversations.",
         discussion: """
             Conversations already evaluated with the same rubric (by the hash of its file) are skipped, so running it twice \
             changes nothing; after a rubric change it evaluates again, replacing the findings no reviewer has confirmed or \
-            dismissed. Safe to interrupt and to run while reviewers work.
+            dismissed. Safe to interrupt and to run while reviewers work. With a queue limit (--queue-limit, or queue_limit: \
+            in pitboss.yaml), at most that many flagged conversations of a shift are queued, the most severe kept; the \
+            summary says what was not queued.
             Exit status: 0, or 3 with --fail-on when a finding at or above that severity was made; 65 for a rubric that fails lint.
-            Example: pitboss flag --shift 2026-11-21-night --fail-on critical
+            Example: pitboss flag --shift 2026-11-21-night --queue-limit 200 --fail-on critical
             """
     )
 
@@ -32,6 +48,9 @@ struct FlagCommand: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit 3 when a finding at or above this severity was made.")
     var failOn: Severity?
 
+    @Option(name: .customLong("queue-limit"), help: ArgumentHelp("Queue at most N flagged conversations per shift, the most severe (default: queue_limit in pitboss.yaml, else no limit).", valueName: "N"))
+    var queueLimit: Int?
+
     @Flag(name: .customLong("dry-run"), help: "Evaluate and show what would be found and queued; store nothing.")
     var dryRun = false
 
@@ -40,6 +59,9 @@ struct FlagCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if let queueLimit, !QueueCap.limits.contains(queueLimit) {
+                throw PitbossError.usage("--queue-limit must be a whole number of conversations per shift from 1 to \(QueueCap.limits.upperBound)")
+            }
             let config = try global.workspaceConfig()
             let selection = try selection(zone: config.timeZone)
             // Each rubric on its route's conversations; every rubric is loaded (and linted) before anything runs.
@@ -67,6 +89,7 @@ struct FlagCommand: ParsableCommand {
                 options.minSeverity = minSeverity
                 options.user = global.user
                 options.dryRun = dryRun
+                options.queueLimit = queueLimit ?? config.queueLimit
                 let label = plan.count > 1 ? "\(loaded.name): " : ""
                 let summary = try FlagRunner(store: store, rubric: loaded, options: options).run { progress in
                     let rate = Double(progress.done) / max(progress.elapsed, 0.001)
@@ -88,6 +111,10 @@ struct FlagCommand: ParsableCommand {
             } else {
                 try Console.out(FlagReport.summaries(zip(plan.map(\.route), summaries).map { ($0, $1) }, format: format, style: Console.stdoutStyle))
             }
+            if format == .table, let capped = summaries.first(where: { !$0.notQueued.isEmpty }) {
+                Console.note("hint: " + (capped.run.map { "pitboss findings --run \($0) lists the findings; " } ?? "")
+                    + "--queue-limit N, or queue_limit: in pitboss.yaml, sets the limit")
+            }
             if let failOn, summaries.contains(where: { $0.hasFinding(atOrAbove: failOn) }) { throw ExitCode(3) }
         }
     }
@@ -99,3 +126,32 @@ struct FlagCommand: ParsableCommand {
 }
 
 extension Severity: ExpressibleByArgument {}
+
+struct FlagShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Print a past flag run's summary again: per rule and agent, what the queue limit left out, who ran it and when.",
+        discussion: """
+            Without RUN, the latest run. A run recorded before Pitboss kept summaries (schema v8), or one that did not \
+            finish, shows the counts it has. Run ids are in `pitboss findings` (the run column) and each flag summary.
+            Example: pitboss flag show 12
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The run's id (default: the latest).", valueName: "run")) var runID: Int64?
+    @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+    func run() throws {
+        try reportingErrors {
+            let config = try global.workspaceConfig()
+            let workspace = try global.openWorkspace(.read)
+            guard let stored = try workspace.flags.run(runID) else {
+                let ids = try workspace.flags.runIDs()
+                if ids.isEmpty { throw PitbossError.badInput("no flag run is recorded yet; pitboss flag evaluates the rubric and records one") }
+                throw PitbossError.badInput("no flag run \(runID.map(String.init) ?? "") is recorded; the runs are \(ids.first!)–\(ids.last!)")
+            }
+            try Console.out(FlagReport.storedRun(stored, format: format, style: Console.stdoutStyle, zone: config.timeZone))
+        }
+    }
+}

@@ -114,4 +114,44 @@ struct FlagCommandTests {
         #expect(try count("SELECT COUNT(*) FROM findings") == total)
         #expect(try count("SELECT COUNT(*) FROM queue_items") == total)
     }
+
+    @Test("--queue-limit keeps the most severe per shift and says what was left out; flag show prints the run again, by id or the latest")
+    func queueLimitAndShow() throws {
+        let rubric = try prepare(conversations: 20)
+        workspace.write("rude.jsonl", #"{"id":"rude-1","channel":"chat","language":"en","agent":"en.rude","started_at":"2026-11-21T22:59:00Z","customer":{"id":"p-1"},"turns":[{"speaker":"customer","at":"2026-11-21T22:59:00Z","text":"hi"},{"speaker":"agent","at":"2026-11-21T22:59:30Z","text":"withdrawals take 24 to 72 hours, not my problem"}]}"# + "\n")
+        #expect(try pitboss.run("import", "rude.jsonl").status == 0)
+        #expect(try pitboss.run("flag", "--rubric", rubric, "--queue-limit", "0").status == 64)
+        let run = try pitboss.run("flag", "--rubric", rubric, "--queue-limit", "5")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("queue limit 5 per shift: 16 flagged conversations not queued, the most severe kept (2026-11-21-night 16); their findings are stored with run 1"))
+        #expect(run.stderr.contains("hint: pitboss findings --run 1 lists the findings; --queue-limit N, or queue_limit: in pitboss.yaml, sets the limit"))
+        #expect(try count("SELECT COUNT(*) FROM queue_items") == 5)
+        #expect(try count("SELECT COUNT(*) FROM queue_items q JOIN conversations c ON c.id = q.conversation_id WHERE c.external_id = 'rude-1'") == 1)
+
+        let show = try pitboss.run("flag", "show", "1")
+        #expect(show.status == 0)
+        #expect(show.stdout.hasPrefix("flag run 1: e2e 1 ("))
+        #expect(show.stdout.contains("run by "))
+        #expect(show.stdout.contains("16 flagged conversations not queued"))
+        #expect(try pitboss.run("flag", "show").stdout == show.stdout)  // the latest
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(pitboss.run("flag", "show", "--format", "json").stdout.utf8)) as? [String: Any])
+        #expect((json["summary"] as? [String: Any])?["queue_limit"] as? Int == 5)
+        #expect(((json["summary"] as? [String: Any])?["not_queued"] as? [Any])?.count == 16)
+        let missing = try pitboss.run("flag", "show", "9")
+        #expect(missing.status == 65)
+        #expect(missing.stderr.contains("no flag run 9 is recorded; the runs are 1–1"))
+
+        // A run recorded before summaries were kept shows its counts and says so.
+        try DatabaseQueue(path: workspace.path("pitboss.sqlite")).write { try $0.execute(sql: "UPDATE flag_runs SET summary = NULL") }
+        let old = try pitboss.run("flag", "show", "1")
+        #expect(old.status == 0)
+        #expect(old.stdout.contains("recorded before summaries were kept"))
+        #expect(old.stdout.contains("scanned 21, evaluated 21, flagged 21"))
+
+        // queue_limit in pitboss.yaml, checked like every setting.
+        workspace.write("pitboss.yaml", "queue_limit: many\n")
+        let bad = try pitboss.run("flag", "--rubric", rubric)
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("queue_limit must be a whole number of conversations per shift"))
+    }
 }

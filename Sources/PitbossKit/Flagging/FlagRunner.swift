@@ -17,6 +17,8 @@ public struct FlagRunner: Sendable {
         public var user = "unknown"
         /// Evaluate and count, store nothing: no run, no findings, no queue items.
         public var dryRun = false
+        /// At most this many flagged conversations in each shift's queue, the most urgent kept (see `QueueCap`).
+        public var queueLimit: Int?
         public var limits = MatchLimits.standard
         public init() {}
     }
@@ -44,6 +46,8 @@ public struct FlagRunner: Sendable {
         var summary = FlagSummary(run: runID, rubric: rubric.name, rubricVersion: rubric.version, rubricHash: rubric.contentHash,
                                   minSeverity: options.minSeverity, rules: rubric.rules.map(\.id))
         summary.dryRun = options.dryRun
+        summary.queueLimit = options.queueLimit
+        let cap = options.queueLimit.map(QueueCap.init(limit:))
         summary.rubricLanguages = Set(rubric.languages)
         let total = progress == nil ? 0 : try store.countPending(selection: options.selection, rubricHash: rubric.contentHash)
         let evaluator = RubricEvaluator(rubric: rubric)
@@ -68,15 +72,27 @@ public struct FlagRunner: Sendable {
             // A dry run counts each conversation as a real run would write it, except that findings a reviewer already
             // judged are counted again (a real run keeps the reviewer's).
             let written = if let runID {
-                try store.save(evaluated, run: runID, rubricName: rubric.name, rubricHash: rubric.contentHash, minSeverity: options.minSeverity, now: now)
+                try store.save(evaluated, run: runID, rubricName: rubric.name, rubricHash: rubric.contentHash, minSeverity: options.minSeverity,
+                               cap: cap, now: now)
             } else {
-                evaluated.map { item in FlagStore.Written.evaluated(queued: item.findings.contains { $0.status != .error && $0.severity >= options.minSeverity }, standing: []) }
+                try evaluated.map { item throws(PitbossError) in
+                    let flagged = item.findings.filter { $0.status != .error && $0.severity >= options.minSeverity }
+                    guard let cap, let worst = flagged.map(\.severity).max() else { return FlagStore.Written.evaluated(queued: !flagged.isEmpty, standing: []) }
+                    // The cap as the real run would apply it, over the queue as it stands (this rubric's findings only).
+                    let c = item.pending.conversation
+                    let priority = QueuePriority.of(worst: worst, hasCritical: worst == .critical, vip: c.isVIP, startedAt: c.startedAt, now: now)
+                    let admission = try cap.admit(conversation: c.externalID, shift: c.shiftID, priority: priority) { shift throws(PitbossError) in
+                        try store.flaggedQueue(shift: shift)
+                    }
+                    return FlagStore.Written.evaluated(queued: admission != .notQueued, standing: [])
+                }
             }
             for (item, outcome) in zip(evaluated, written) { summary.count(item, outcome, minSeverity: options.minSeverity) }
             progress?(Progress(done: summary.counts.scanned, total: max(total, summary.counts.scanned), elapsed: Date().timeIntervalSince(started)))
         }
         summary.elapsed = Date().timeIntervalSince(started)
-        if let runID { try store.finishRun(runID, counts: summary.counts) }
+        summary.notQueued = cap?.left ?? []
+        if let runID { try store.finishRun(runID, summary: summary) }
         return summary
     }
 }

@@ -45,6 +45,9 @@ public struct FlagSummary: Sendable, Codable {
     /// Conversations in a language the rubric is not written for, per language: only its rules without patterns
     /// (timing) could look at them, so "no findings" there does not mean clean.
     public var uncoveredLanguages: [String: Int] = [:]
+    /// The queue cap the run applied (flagged conversations per shift), and the flagged conversations it kept out.
+    public var queueLimit: Int?
+    public var notQueued: [QueueCap.LeftOut] = []
     var rubricLanguages: Set<String> = []
     private var agentIndex: [String: Int] = [:]
     private var ruleIndex: [String: Int] = [:]
@@ -54,7 +57,7 @@ public struct FlagSummary: Sendable, Codable {
         case dryRun = "dry_run", rubricVersion = "rubric_version", rubricHash = "rubric_hash", minSeverity = "min_severity"
         case alreadyEvaluated = "already_evaluated", changedMeanwhile = "changed_meanwhile", keptReviewed = "kept_reviewed"
         case byRule = "by_rule", byAgent = "by_agent", findingsBySeverity = "findings_by_severity"
-        case uncoveredLanguages = "uncovered_languages"
+        case uncoveredLanguages = "uncovered_languages", queueLimit = "queue_limit", notQueued = "not_queued"
     }
 
     init(run: Int64?, rubric: String, rubricVersion: String, rubricHash: String, minSeverity: Severity, rules: [String]) {

@@ -31,13 +31,18 @@ public enum FlagReport {
         case .json:
             return JSONOutput.string(s)
         case .csv:
-            var table = Table(headers: ["section", "key", "severity", "scanned", "flagged", "conversations", "findings", "critical", "major", "minor", "info", "errors"])
+            var table = Table(headers: ["section", "key", "severity", "scanned", "flagged", "conversations", "findings", "critical", "major", "minor", "info", "errors",
+                                        "shift", "priority"])
             for r in s.byRule {
-                table.rows.append(["rule", r.rule, r.severity.rawValue, "", "", String(r.conversations), String(r.findings), "", "", "", "", String(r.errors)])
+                table.rows.append(["rule", r.rule, r.severity.rawValue, "", "", String(r.conversations), String(r.findings), "", "", "", "", String(r.errors), "", ""])
             }
             for a in s.byAgent {
                 table.rows.append(["agent", a.agent, "", String(a.scanned), String(a.flagged), "", String(a.critical + a.major + a.minor + a.info),
-                                   String(a.critical), String(a.major), String(a.minor), String(a.info), ""])
+                                   String(a.critical), String(a.major), String(a.minor), String(a.info), "", "", ""])
+            }
+            // What the queue cap left out, one row each.
+            for left in s.notQueued {
+                table.rows.append(["not_queued", left.conversation, "", "", "", "", "", "", "", "", "", "", left.shift, String(left.priority)])
             }
             return table.csv()
         case .table:
@@ -47,6 +52,16 @@ public enum FlagReport {
             out += "scanned \(c.scanned), evaluated \(c.evaluated), flagged \(c.flagged) (\(s.dryRun ? "would be queued" : "queued") at \(s.minSeverity.rawValue) or above), findings \(c.findings), rule errors \(c.errors)"
             if s.alreadyEvaluated > 0 { out += ", evaluated meanwhile by another run \(s.alreadyEvaluated)" }
             out += String(format: " in %.1f s\n", s.elapsed)
+            if let limit = s.queueLimit, !s.notQueued.isEmpty {
+                let byShift = Dictionary(grouping: s.notQueued, by: \.shift).map { ($0.key, $0.value.count) }.sorted { ($0.1, $1.0) > ($1.1, $0.0) }
+                let shifts = byShift.prefix(5).map { "\($0.0) \($0.1)" }.joined(separator: ", ") + (byShift.count > 5 ? ", …" : "")
+                out += style.paint(TerminalSafe.line("queue limit \(limit) per shift: \(s.notQueued.count) flagged conversation\(s.notQueued.count == 1 ? "" : "s") "
+                    + "\(s.dryRun ? "would not be" : "not") queued, the most severe kept (\(shifts))"
+                    + (s.run.map { "; their findings are stored with run \($0)" } ?? "")), .yellow) + "\n"
+                let shown = s.notQueued.prefix(10)
+                out += "  not queued: " + TerminalSafe.line(shown.map { "\($0.conversation) (\($0.priority))" }.joined(separator: ", "))
+                    + (s.notQueued.count > shown.count ? ", and \(s.notQueued.count - shown.count) more (the JSON summary lists them all)" : "") + "\n"
+            }
             if c.scanned == 0 {
                 out += style.paint("nothing new: the selection holds no conversation this rubric, as it is now, has not evaluated; a changed rubric or a new import is evaluated by the next run", .dim) + "\n"
             }
@@ -70,6 +85,40 @@ public enum FlagReport {
                                     numericColumns: [1, 2, 3, 4, 5, 6]).render(style: style)
             }
             return out
+        }
+    }
+
+    /// `pitboss flag show RUN`: who ran it, when and on what, then its summary as it was printed.
+    public static func storedRun(_ run: StoredFlagRun, format: OutputFormat, style: OutputStyle, zone: TimeZone) -> String {
+        var summary = run.summary ?? {
+            var s = FlagSummary(run: run.id, rubric: run.rubric, rubricVersion: run.rubricVersion, rubricHash: run.rubricHash, minSeverity: .minor, rules: [])
+            s.counts = run.counts
+            return s
+        }()
+        summary.run = run.id
+        switch format {
+        case .json:
+            return JSONOutput.string(run)
+        case .csv:
+            return self.summary(summary, format: .csv, style: style)
+        case .table:
+            let local = { (at: String) in UTCTimestamp.parse(at).map { LocalTime.format($0, in: zone) } ?? at }
+            let on = run.selection.isEmpty ? "every conversation" : run.selection.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            var out = TerminalSafe.line("run by \(run.startedBy), started \(local(run.startedAt)), ")
+                + (run.finishedAt.map { "finished \(local($0))" } ?? style.paint("not finished (killed, or still running)", .yellow))
+                + TerminalSafe.line("; on \(on); rubric file \(run.rubricPath)") + "\n"
+            if run.summary == nil {
+                out += style.paint(run.finishedAt == nil
+                    ? "Its counts were not written (a run writes them when it ends); its findings so far are stored with run \(run.id)"
+                    : "This run was recorded before summaries were kept: only its counts are known; its findings that stand are stored with run \(run.id)", .dim) + "\n"
+                let c = run.counts
+                return style.paint(TerminalSafe.line("flag run \(run.id): \(run.rubric) \(run.rubricVersion) (\(run.rubricHash.prefix(12)))"), .bold) + "\n" + out
+                    + "scanned \(c.scanned), evaluated \(c.evaluated), flagged \(c.flagged), findings \(c.findings), rule errors \(c.errors)\n"
+            }
+            let printed = self.summary(summary, format: .table, style: style)
+            // The run's own first line, then when and by whom, then the rest as it was printed.
+            guard let end = printed.firstIndex(of: "\n") else { return printed + out }
+            return String(printed[...end]) + out + String(printed[printed.index(after: end)...])
         }
     }
 

@@ -71,14 +71,31 @@ public struct FlagStore: Sendable {
         } catch { throw translate(error, "record the flag run") }
     }
 
-    public func finishRun(_ id: Int64, counts: RunCounts, now: Date = Date()) throws(PitbossError) {
+    /// Records the run's end and its whole summary, which `pitboss flag show RUN` prints again.
+    public func finishRun(_ id: Int64, summary: FlagSummary, now: Date = Date()) throws(PitbossError) {
+        let counts = summary.counts
         do {
             try database.writer.write { db in
                 try db.execute(sql: """
-                    UPDATE flag_runs SET finished_at = ?, scanned = ?, evaluated = ?, flagged = ?, findings = ?, errors = ? WHERE id = ?
-                    """, arguments: [UTCTimestamp.format(now), counts.scanned, counts.evaluated, counts.flagged, counts.findings, counts.errors, id])
+                    UPDATE flag_runs SET finished_at = ?, scanned = ?, evaluated = ?, flagged = ?, findings = ?, errors = ?, summary = ? WHERE id = ?
+                    """, arguments: [UTCTimestamp.format(now), counts.scanned, counts.evaluated, counts.flagged, counts.findings, counts.errors,
+                                     JSONOutput.string(summary, pretty: false), id])
             }
         } catch { throw translate(error, "finish the flag run") }
+    }
+
+    /// A shift's flagged queue items, oldest first, for the queue cap: a dry run reads them here.
+    public func flaggedQueue(shift: String) throws(PitbossError) -> [QueueCap.Item] {
+        do { return try database.writer.read { db in try Self.flaggedQueue(shift: shift, db) } } catch {
+            throw translate(error, "read the flagged queue of \(shift)")
+        }
+    }
+
+    static func flaggedQueue(shift: String, _ db: Database) throws -> [QueueCap.Item] {
+        try Row.fetchAll(db, sql: """
+            SELECT c.external_id, q.priority, q.status = 'open' AND q.assigned_to IS NULL FROM queue_items q
+            JOIN conversations c ON c.id = q.conversation_id WHERE c.shift_id = ? AND q.reason = 'flagged' ORDER BY q.id
+            """, arguments: [shift]).map { QueueCap.Item(conversation: $0[0], priority: $0[1], displaceable: $0[2]) }
     }
 
     /// How many conversations the selection takes that this rubric has still to evaluate (for progress).
@@ -158,8 +175,10 @@ public struct FlagStore: Sendable {
     ///
     /// Only this rubric's findings are replaced: a conversation that other rubrics also evaluate (rubrics per
     /// conversation, see `RubricRoutes`) keeps theirs, and stays queued while any rubric's finding would queue it.
+    ///
+    /// With a `cap`, a conversation not yet queued enters only as the cap admits it (see `QueueCap`).
     public func save(_ batch: [Evaluated], run: Int64, rubricName: String, rubricHash: String, minSeverity: Severity,
-                     now: Date = Date()) throws(PitbossError) -> [Written] {
+                     cap: QueueCap? = nil, now: Date = Date()) throws(PitbossError) -> [Written] {
         guard !batch.isEmpty else { return [] }
         let nowText = UTCTimestamp.format(now)
         do {
@@ -201,6 +220,11 @@ public struct FlagStore: Sendable {
                     """))
                 var withdraw = FastStatement(try db.cachedStatement(sql: """
                     DELETE FROM queue_items WHERE conversation_id = ? AND reason = 'flagged' AND status = 'open' AND assigned_to IS NULL
+                    """))
+                // The cap's least urgent untouched item, giving its place; still untouched when it is deleted, or it stays.
+                var displace = FastStatement(try db.cachedStatement(sql: """
+                    DELETE FROM queue_items WHERE reason = 'flagged' AND status = 'open' AND assigned_to IS NULL
+                        AND conversation_id = (SELECT id FROM conversations WHERE external_id = ?)
                     """))
 
                 return try batch.map { item -> Written in
@@ -275,8 +299,19 @@ public struct FlagStore: Sendable {
                     }
                     if let worst {
                         let c = item.pending.conversation
+                        let priority = QueuePriority.of(worst: worst, hasCritical: worst == .critical, vip: c.isVIP, startedAt: c.startedAt, now: now)
+                        switch try cap?.admit(conversation: c.externalID, shift: c.shiftID, priority: priority, load: { try Self.flaggedQueue(shift: $0, db) }) {
+                        case .notQueued?:
+                            return .evaluated(queued: false, standing: standing)
+                        case .displacing(let weakest)?:
+                            displace.bind(weakest.conversation)
+                            try displace.execute()
+                            if db.changesCount == 0 { cap?.keep(weakest, shift: c.shiftID) }  // claimed or assigned since it was read
+                        case .queued?, .alreadyQueued?, nil:
+                            break
+                        }
                         enqueue.bind(id)
-                        enqueue.bind(QueuePriority.of(worst: worst, hasCritical: worst == .critical, vip: c.isVIP, startedAt: c.startedAt, now: now))
+                        enqueue.bind(priority)
                         enqueue.bind(nowText)
                         enqueue.bind(run)
                         try enqueue.execute()
@@ -284,6 +319,7 @@ public struct FlagStore: Sendable {
                     }
                     withdraw.bind(id)
                     try withdraw.execute()
+                    if db.changesCount > 0 { cap?.withdrawn(item.pending.conversation.externalID, shift: item.pending.conversation.shiftID) }
                     return .evaluated(queued: false, standing: standing)
                 }
             }

@@ -360,6 +360,12 @@ enum Migrations {
                 """)
             try FirstResponseBackfill.run(db)
         }
+        // `pitboss flag show RUN` prints a past run's summary again, per rule and agent and what the queue cap left out:
+        // only counts were kept before, and the findings of a run are replaced by later runs.
+        // The column holds the FlagSummary the run printed, as JSON; NULL for runs before v8 and for a killed run.
+        migrator.registerMigration("v8 each flag run's summary") { db in
+            try db.execute(sql: "ALTER TABLE flag_runs ADD COLUMN summary TEXT")
+        }
         return migrator
     }
 }

@@ -14,6 +14,7 @@ import Yams
 ///   - {name: evening, start: "14:00", end: "22:00"}
 ///   - {name: night, start: "22:00", end: "06:00"}
 /// lease_minutes: 30            # how long a reviewer's claim on a queue item lasts
+/// queue_limit: 200             # at most this many flagged conversations queued per shift, the most severe kept
 /// reviewers:                   # agent ids a reviewer has worked under: they never review those conversations
 ///   maria: [en.maria, ru.maria]
 /// supervisors: [olga, lead]     # who may assign work and decide retraining (a map to agent ids, like reviewers:, also works)
@@ -47,6 +48,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
 
     /// How long a claim on a queue item lasts before the item returns to the queue.
     public var leaseMinutes: Double
+    /// At most this many flagged conversations in each shift's queue (see `QueueCap`); nil: no limit.
+    public var queueLimit: Int?
     /// Reviewer name → the agent ids they have worked under.
     public var reviewerAgentIDs: [String: [String]]
     /// Supervisor name → the agent ids they have worked under.
@@ -113,6 +116,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         var routes: [RubricRoute] = []
         var shifts = ShiftSchedule.standard.shifts
         var leaseMinutes = 30.0
+        var queueLimit: Int?
         var reviewers: [String: [String]] = [:], supervisors: [String: [String]] = [:]
         var modules: [String: RetrainingModule] = [:]
         var outcomes = OutcomeSettings()
@@ -148,6 +152,11 @@ public struct WorkspaceConfig: Sendable, Equatable {
                     throw .badInput("\(where_(value)): lease_minutes must be a number of minutes from 1 to 1440 (default 30)")
                 }
                 leaseMinutes = minutes
+            case "queue_limit":
+                guard let limit = value.scalar.flatMap({ Int($0.string) }), QueueCap.limits.contains(limit) else {
+                    throw .badInput("\(where_(value)): queue_limit must be a whole number of conversations per shift from 1 to \(QueueCap.limits.upperBound)")
+                }
+                queueLimit = limit
             case "reviewers":
                 guard let people = value.mapping else { throw .badInput("\(where_(value)): reviewers maps a reviewer's name to their agent ids, e.g. maria: [en.maria]") }
                 for (name, ids) in people {
@@ -216,13 +225,14 @@ public struct WorkspaceConfig: Sendable, Equatable {
                     }
                 }
             default:
-                throw .badInput("\(where_(keyNode)): unknown setting '\(key)'; known settings: timezone, shifts, rubric, rubrics, lease_minutes, reviewers, supervisors, modules, retraining")
+                throw .badInput("\(where_(keyNode)): unknown setting '\(key)'; known settings: timezone, shifts, rubric, rubrics, lease_minutes, queue_limit, reviewers, supervisors, modules, retraining")
             }
         }
         do {
             var config = WorkspaceConfig(schedule: try ShiftSchedule(timeZone: timeZone, shifts: shifts), rubricPath: rubricPath,
                                          leaseMinutes: leaseMinutes, reviewerAgentIDs: reviewers)
             config.supervisorAgentIDs = supervisors
+            config.queueLimit = queueLimit
             config.modules = modules
             config.outcomes = outcomes
             // A relative rubric path in the file is read from the file's folder, wherever the command runs.

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+
+/// A past flag run as recorded: who ran it, when, on what, and the summary it printed (`pitboss flag show RUN`).
+public struct StoredFlagRun: Sendable, Encodable {
+    public var id: Int64
+    public var rubricPath: String
+    /// The filters the run was given, as recorded (`{"shift":"2026-11-21-night"}`).
+    public var selection: [String: String]
+    public var startedBy: String
+    public var startedAt: String
+    /// nil: killed, or still running.
+    public var finishedAt: String?
+    /// The summary as the run printed it; nil for a run recorded before summaries were kept (schema v8) or not finished.
+    /// `counts` are then what the run row holds.
+    public var summary: FlagSummary?
+    public var rubric: String
+    public var rubricVersion: String
+    public var rubricHash: String
+    public var counts: FlagStore.RunCounts
+
+    enum CodingKeys: String, CodingKey {
+        case id, selection, summary, rubric, counts
+        case rubricPath = "rubric_path", startedBy = "started_by", startedAt = "started_at", finishedAt = "finished_at"
+        case rubricVersion = "rubric_version", rubricHash = "rubric_hash"
+    }
+}
+
+extension FlagStore {
+    /// One run by id; nil when there is none. `latest` with no id: the last run started.
+    public func run(_ id: Int64?) throws(PitbossError) -> StoredFlagRun? {
+        do {
+            return try database.writer.read { db in
+                let sql = """
+                    SELECT id, rubric_name, rubric_version, rubric_hash, rubric_path, selection, started_by, started_at, finished_at,
+                           scanned, evaluated, flagged, findings, errors, summary FROM flag_runs
+                    """ + (id == nil ? " ORDER BY id DESC LIMIT 1" : " WHERE id = ?")
+                guard let row = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(id.map { [$0] } ?? [])) else { return nil }
+                var counts = RunCounts()
+                counts.scanned = row["scanned"]
+                counts.evaluated = row["evaluated"]
+                counts.flagged = row["flagged"]
+                counts.findings = row["findings"]
+                counts.errors = row["errors"]
+                let selectionText: String = row["selection"]
+                let selection = (try? JSONDecoder().decode([String: String].self, from: Data(selectionText.utf8))) ?? [:]
+                let summaryText: String? = row["summary"]
+                let summary = try summaryText.map { try JSONDecoder().decode(FlagSummary.self, from: Data($0.utf8)) }
+                return StoredFlagRun(id: row["id"], rubricPath: row["rubric_path"], selection: selection, startedBy: row["started_by"],
+                                     startedAt: row["started_at"], finishedAt: row["finished_at"], summary: summary,
+                                     rubric: row["rubric_name"], rubricVersion: row["rubric_version"], rubricHash: row["rubric_hash"], counts: counts)
+            }
+        } catch { throw translate(error, "read flag run \(id.map(String.init) ?? "(latest)")") }
+    }
+
+    /// The ids of the runs recorded, for the error that names them.
+    public func runIDs() throws(PitbossError) -> [Int64] {
+        do { return try database.writer.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM flag_runs ORDER BY id") } } catch {
+            throw translate(error, "list the flag runs")
+        }
+    }
+}
