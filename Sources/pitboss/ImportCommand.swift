@@ -83,7 +83,7 @@ struct ImportCommand: ParsableCommand {
             let started = Date()
             let summary = try importer.run(paths: paths) { progress in
                 let rate = Double(progress.records) / max(Date().timeIntervalSince(started), 0.001)
-                Console.progress("importing \(progress.filesDone)/\(progress.filesTotal) files, \(progress.records) records (\(Int(rate))/s) \(progress.file)")
+                Console.progress("importing file \(min(progress.filesDone + 1, progress.filesTotal)) of \(progress.filesTotal), \(progress.records) records so far (\(Int(rate))/s): \(progress.file)")
             }
             Console.endProgress()
             for skipped in summary.skipped { Console.note("note: skipped " + TerminalSafe.line(skipped)) }

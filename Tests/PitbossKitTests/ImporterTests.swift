@@ -30,6 +30,19 @@ struct ImporterTests {
         #expect(try count(database, "SELECT COUNT(*) FROM turns") == 4)
     }
 
+    @Test("progress counts the records inside one large file, batch by batch, not only the files")
+    func progressInsideAFile() throws {
+        let database = try PitbossDatabase.inMemory()
+        let path = scratch.write("big.jsonl", (0..<2_500).map { Fixture.canonicalLine(id: "c-\($0)") }.joined(separator: "\n") + "\n")
+        var options = ImportOptions()
+        options.batchSize = 500
+        var seen: [(Int, Int)] = []
+        _ = try importer(database, options).run(paths: [path]) { seen.append(($0.filesDone, $0.records)) }
+        let withinTheFile = seen.filter { $0.0 == 0 }.map(\.1)
+        #expect(withinTheFile == [0, 500, 1_000, 1_500, 2_000, 2_500])
+        #expect(seen.last.map { $0.0 == 1 && $0.1 == 2_500 } == true)
+    }
+
     @Test("importing the same file twice changes nothing the second time")
     func idempotent() throws {
         let database = try PitbossDatabase.inMemory()

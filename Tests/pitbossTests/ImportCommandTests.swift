@@ -186,4 +186,14 @@ struct ImportCommandTests {
         let imported = outputs.compactMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0.dropLast()) } }.reduce(0, +)
         #expect(imported == 5_000)
     }
+
+    @Test("on a terminal, progress counts the records inside a large file as they are read")
+    func progressOnATerminal() throws {
+        let corpus = workspace.corpus("big.jsonl", count: 3_000)
+        let screen = try ScriptedTerminal(["import", corpus], columns: 160, rows: 50, directory: workspace.url,
+                                          environment: ["PATH": "/usr/bin:/bin", "TERM": "xterm", "HOME": workspace.url.path])
+        screen.expect("importing file 1 of 1, 1000 records so far")
+        screen.expect("imported 3000")
+        #expect(screen.waitForExit() == 0)
+    }
 }

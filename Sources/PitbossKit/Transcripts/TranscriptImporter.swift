@@ -16,7 +16,7 @@ public struct TranscriptImporter: Sendable {
         self.options = options
     }
 
-    /// Progress for a person watching: files done of all, records seen.
+    /// Progress for a person watching: files done of all, records seen (reported at each file and each batch).
     public struct Progress: Sendable {
         public var file: String
         public var filesDone: Int
@@ -48,7 +48,11 @@ public struct TranscriptImporter: Sendable {
             do {
                 try reading.read(file: file.path, format: format) { job in
                     batch.add { job().map(ConversationStore.Prepared.init) }
-                    if batch.isFull { try batch.flush() }
+                    if batch.isFull {
+                        try batch.flush()
+                        // Inside a large file too: a 500,000-record export is not "0 of 1 files" for minutes.
+                        progress?(Progress(file: file.path, filesDone: number, filesTotal: files.count, records: batch.seen))
+                    }
                 }
             } catch let failure as ImportPipeline.StoreFailure {
                 // The database failed, not the file: stop, and say what was saved before.
