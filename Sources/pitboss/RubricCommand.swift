@@ -1,12 +1,13 @@
 import ArgumentParser
+import Foundation
 import PitbossKit
 
 struct RubricCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rubric",
-        abstract: "Write and test rubrics: lint, test, eval against labelled conversations, explain, patterns; precision from reviewers' verdicts.",
+        abstract: "Write and test rubrics: lint, test, try a pattern, eval against labelled conversations, explain, patterns; precision from reviewers' verdicts.",
         discussion: "Example: pitboss rubric lint Rubrics/casino-support.yaml && pitboss rubric test Rubrics/casino-support.yaml",
-        subcommands: [Lint.self, Test.self, Eval.self, Explain.self, Patterns.self, Precision.self]
+        subcommands: [Lint.self, Test.self, Try.self, Eval.self, Explain.self, Patterns.self, Precision.self]
     )
 
     /// The rubric files named, or the workspace's rubric.
@@ -66,6 +67,40 @@ struct RubricCommand: ParsableCommand {
                     failures += report.failures.count
                 }
                 if failures > 0 { throw ExitCode(1) }
+            }
+        }
+    }
+
+    struct Try: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what one pattern matches in a text, folded and compiled as the rubric does it.",
+            discussion: """
+                Folding (case, accents, Turkish i, ё) and transliteration follow the rubric (--rubric, else the workspace's \
+                rubric when it exists, else a rubric's defaults: folded, not transliterated). Exit status 0 when the pattern \
+                matched, 1 when it did not, 65 when it does not compile.
+                Example: pitboss rubric try '\\bnot my problem\\b' "That is NOT my problem" --language en
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The regex (PCRE2), as you would write it in the rubric.") var pattern: String
+        @Argument(help: "The text to match it against.") var text: String
+        @Option(help: "The conversation's language (for transliteration, e.g. ru, el).") var language: String?
+        @Option(help: "The rubric whose folding to use (default: the workspace's).") var rubric: String?
+        @Flag(name: .customLong("case-sensitive"), help: "As a rule with case_sensitive: true.") var caseSensitive = false
+        @Option(help: "table or json.") var format: TableOrJSON = .table
+
+        func run() throws {
+            try reportingErrors {
+                var settings: Rubric?
+                if let rubric {
+                    settings = try RubricCommand.load(rubric)
+                } else if let path = try? global.workspaceConfig().rubricPath, FileManager.default.fileExists(atPath: path) {
+                    settings = try RubricCommand.load(path)
+                }
+                var trial = try PatternTrial.run(pattern: pattern, text: text, language: language?.lowercased(), normalize: settings?.normalize ?? true,
+                                                 transliterate: settings?.transliterate ?? false, caseSensitive: caseSensitive)
+                trial.rubric = settings?.name
+                try Console.out(format == .json ? JSONOutput.string(trial) : trial.render(style: Console.stdoutStyle))
+                if trial.matches.isEmpty { throw ExitCode(1) }
             }
         }
     }
@@ -131,13 +166,26 @@ struct RubricCommand: ParsableCommand {
 
     struct Precision: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Each rule's precision from reviewers' verdicts: of its findings they judged, the share confirmed.", discussion: "Example: pitboss rubric precision --format csv")
+            abstract: "Each rule's precision from reviewers' verdicts: of its findings they judged, the share confirmed.",
+            discussion: """
+                One row per rubric, rule, rubric version and language, with the 95 % Wilson interval; a precision from fewer \
+                than \(RulePrecision.trustedJudged) judged findings is marked few. --by rule (one row per rule), version or language.
+                Example: pitboss rubric precision --by version --format csv
+                """)
         @OptionGroup var global: GlobalOptions
+        @Option(parsing: .singleValue, help: ArgumentHelp("Split by version, language, both (the default: version,language) or neither (rule).", valueName: "split"))
+        var by: [String] = []
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
 
         func run() throws {
             try reportingErrors {
-                let list = try global.openWorkspace(.read).rulePrecision()
+                let parts = try Arguments.list(by, "--by")
+                if let unknown = parts.first(where: { !["version", "language", "rule"].contains($0.lowercased()) }) {
+                    throw PitbossError.usage("--by takes version, language or rule, not '\(unknown)'")
+                }
+                let split = parts.isEmpty ? RulePrecision.Split()
+                    : RulePrecision.Split(byVersion: parts.contains { $0.lowercased() == "version" }, byLanguage: parts.contains { $0.lowercased() == "language" })
+                let list = try global.openWorkspace(.read).rulePrecision(split: split)
                 try Console.out(RulePrecision.render(list, format: format, style: Console.stdoutStyle))
             }
         }

@@ -147,4 +147,20 @@ struct RubricCommandTests {
         #expect(checked.stdout.contains("with casino-support:") && checked.stdout.contains("with vip-desk:"), "\(checked.stdout)")
         #expect(checked.stdout.contains("no formal address"), "\(checked.stdout)")
     }
+
+    @Test("rubric try: the match after folding with the workspace rubric's settings; exit 1 without a match, 65 for a bad regex")
+    func tryAPattern() throws {
+        let found = try pitboss.run("rubric", "try", "--rubric", Self.shipped, #"\bidiot\b"#, "Sie IDIOT")
+        #expect(found.status == 0, "\(found.stderr)")
+        #expect(found.stdout.contains("1 match\n  “IDIOT”  characters 4–9"))
+        #expect(found.stdout.contains("(as rubric casino-support does)"))
+        let none = try pitboss.run("rubric", "try", #"\bidiot\b"#, "idiotic")
+        #expect(none.status == 1)
+        #expect(none.stdout.contains("no match"))
+        #expect(none.stdout.contains("(a rubric's defaults)"))  // no workspace rubric here
+        let bad = try pitboss.run("rubric", "try", "(", "x")
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("does not compile: missing closing parenthesis"))
+        #expect(try pitboss.run("rubric", "precision", "--by", "shift").status == 64)
+    }
 }

@@ -60,6 +60,16 @@ public struct RubricEvaluator: Sendable {
         return (findings, evidence)
     }
 
+    /// One rule on a conversation with everything recorded: its findings, the words that met it, and every match its
+    /// patterns made with what became of each — for `rubric test` to say why an example failed.
+    func traced(_ rule: Rule, on conversation: Conversation, matcher: Matcher) -> (findings: [Finding], evidence: [Evidence], trace: [PatternTrace], context: EvaluationContext) {
+        let context = context(conversation, matcher)
+        context.evidence = []
+        context.trace = []
+        let findings = rule.applies(to: conversation) ? evaluate(rule, context) : []
+        return (findings, context.evidence ?? [], context.trace ?? [], context)
+    }
+
     private func context(_ conversation: Conversation, _ matcher: Matcher) -> EvaluationContext {
         EvaluationContext(conversation: conversation, normalize: rubric.normalize, transliterate: rubric.transliterate, matcher: matcher)
     }

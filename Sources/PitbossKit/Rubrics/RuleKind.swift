@@ -66,6 +66,8 @@ public final class EvaluationContext {
     let matcher: Matcher
     /// The words that met each rule, when the evaluation was asked for them (nil: not recorded, as in `flag`).
     var evidence: [Evidence]?
+    /// Every match a pattern made and what became of it, when asked for (`rubric test` explaining a failure).
+    var trace: [PatternTrace]?
     // Per-turn caches, indexed by turn (arrays, not dictionaries: looked up for every pattern on every turn).
     private lazy var wordPositionsByTurn: [WordPositions?] = Array(repeating: nil, count: conversation.turns.count)
     private lazy var quotedRangesByTurn: [[Range<Int>]?] = Array(repeating: nil, count: conversation.turns.count)
@@ -169,24 +171,36 @@ public final class EvaluationContext {
                 }
                 candidates.append((text.withinReading(match.range).range, captures, pattern))
             }
+            func note(_ range: Range<Int>, _ pattern: RubricPattern, _ outcome: PatternTrace.Outcome) {
+                guard trace != nil else { return }
+                trace?.append(PatternTrace(turn: turn, pattern: pattern.source, words: text.originalText(text.codePoints(range)), outcome: outcome))
+            }
             // Words on an e-mail's quoted lines are the mail being answered, not the speaker's.
             if !candidates.isEmpty {
                 let quoted = quotedLines(turn)
                 if !quoted.isEmpty {
-                    candidates.removeAll { c in quoted.contains { $0.lowerBound <= c.range.lowerBound && c.range.upperBound <= $0.upperBound } }
+                    candidates.removeAll { c in
+                        let dropped = quoted.contains { $0.lowerBound <= c.range.lowerBound && c.range.upperBound <= $0.upperBound }
+                        if dropped { note(c.range, c.pattern, .onQuotedLine) }
+                        return dropped
+                    }
                 }
             }
             // Exceptions are looked for only in a turn where something matched: most turns match nothing. Their spans are
             // compared as the original's code points, not bytes: a turn read twice (as written and transliterated) has an
             // exception in one reading cancel a match of the same words in the other.
             if !candidates.isEmpty, let exceptions, exceptions.hasPatterns(for: language) {
-                var exceptionRanges: [Range<Int>] = []
-                try exceptions.plan(for: language).forEachMatch(matcher, in: bytes) { match, _ in
-                    exceptionRanges.append(text.codePoints(text.withinReading(match.range).range))
+                var exceptionRanges: [(words: Range<Int>, pattern: String)] = []
+                try exceptions.plan(for: language).forEachMatch(matcher, in: bytes) { match, pattern in
+                    exceptionRanges.append((text.codePoints(text.withinReading(match.range).range), pattern.source))
                 }
                 candidates.removeAll { candidate in
                     let words = text.codePoints(candidate.range)
-                    return exceptionRanges.contains { $0.overlaps(words) || (words.isEmpty && $0.contains(words.lowerBound)) }
+                    guard let exception = exceptionRanges.first(where: { $0.words.overlaps(words) || (words.isEmpty && $0.words.contains(words.lowerBound)) }) else {
+                        return false
+                    }
+                    note(candidate.range, candidate.pattern, .exception(pattern: exception.pattern, words: text.originalText(exception.words)))
+                    return true
                 }
             }
             // Conditions run their own matches, so they are checked once the set's matching is done.
@@ -194,11 +208,18 @@ public final class EvaluationContext {
                 var range = candidate.range
                 // Quoted or echoed is asked of the pattern's own words, not of the near words added to them: "you are
                 // useless, you say?" quotes the player's "useless" whatever "you" it is near.
-                if set.skipsQuoted && isQuoted(range, turn: turn, orEchoed: set.skipsEchoes) { continue }
+                if set.skipsQuoted && isQuoted(range, turn: turn, orEchoed: set.skipsEchoes) {
+                    note(range, candidate.pattern, .quoted)
+                    continue
+                }
                 if let conditions = candidate.pattern.conditions {
-                    guard let span = try apply(conditions, to: range, turn: turn, bytes: bytes) else { continue }
+                    guard let span = try apply(conditions, to: range, turn: turn, bytes: bytes) else {
+                        note(range, candidate.pattern, .conditionsUnmet(conditions.summary))
+                        continue
+                    }
                     range = span
                 }
+                note(range, candidate.pattern, .kept)
                 let codePoints = text.codePoints(range)
                 found.append(TurnMatch(turn: turn, codePoints: codePoints, text: text.originalText(codePoints),
                                        captures: candidate.captures.mapValues { text.matchedText($0) },

@@ -65,7 +65,9 @@ public struct Workspace: Sendable {
     public func queueEntries(_ query: QueueQuery) throws(PitbossError) -> [QueueEntry] { try query.fetch(from: database) }
     public func queuePage(_ query: QueueQuery) throws(PitbossError) -> QueueQuery.Page { try query.page(from: database) }
     public func stats() throws(PitbossError) -> ConversationStats { try ConversationStats.read(from: database) }
-    public func rulePrecision() throws(PitbossError) -> [RulePrecision] { try RulePrecision.fetch(from: database) }
+    public func rulePrecision(split: RulePrecision.Split = RulePrecision.Split()) throws(PitbossError) -> [RulePrecision] {
+        try RulePrecision.fetch(from: database, split: split)
+    }
     public func retrainingSuggestions(_ query: RetrainingSuggestions) throws(PitbossError) -> [RetrainingSuggestion] { try query.fetch(from: database) }
 
     /// The outcomes of these assignments, measured with the workspace's rubric and settings.
