@@ -88,8 +88,8 @@ struct RetrainCommand: ParsableCommand {
                 if let latest = earlier.first, let oldest = earlier.last {
                     let times = earlier.count + 1
                     out += times >= 3
-                        ? "Attention: retraining number \(times) on \(assignment.criteria.joined(separator: ", ")) since \(oldest.assignedAt.prefix(10)) (#\(earlier.reversed().map { String($0.id) }.joined(separator: ", #")) and now #\(assignment.id)): consider a performance review.\n"
-                        : "A repeat: #\(latest.id) on \(assignment.criteria.filter { latest.criteria.contains($0) }.joined(separator: ", ")) was assigned \(latest.assignedAt.prefix(10)), within 90 days.\n"
+                        ? "Attention: retraining number \(times) on \(assignment.criteria.joined(separator: ", ")) since \(LocalTime.day(ofStored: oldest.assignedAt, in: zone)) (#\(earlier.reversed().map { String($0.id) }.joined(separator: ", #")) and now #\(assignment.id)): consider a performance review.\n"
+                        : "A repeat: #\(latest.id) on \(assignment.criteria.filter { latest.criteria.contains($0) }.joined(separator: ", ")) was assigned \(LocalTime.day(ofStored: latest.assignedAt, in: zone)), within 90 days.\n"
                 }
                 try Console.out(TerminalSafe.text(out))
             }
@@ -150,7 +150,7 @@ struct RetrainCommand: ParsableCommand {
                 // An agent nobody has is a typo: said with the closest ids, not answered with an empty list.
                 try KnownNames.check(agent.map { [$0] } ?? [], .agent, in: workspace.database)
                 let list = try workspace.retraining.list(agent: agent, module: module, state: status, overdueOn: overdue ? today : nil)
-                try Console.out(RetrainingReport.list(list, today: today, format: format, style: Console.stdoutStyle))
+                try Console.out(RetrainingReport.list(list, today: today, format: format, style: Console.stdoutStyle, zone: workspace.config.timeZone))
             }
         }
     }
@@ -166,7 +166,7 @@ struct RetrainCommand: ParsableCommand {
                 let workspace = try global.openWorkspace(.read)
                 let (assignment, events) = try workspace.retraining.show(id)
                 try Console.out(RetrainingReport.show(assignment, events: events, today: LocalTime.day(Date(), in: workspace.config.timeZone),
-                                                      json: format == .json, style: Console.stdoutStyle))
+                                                      json: format == .json, style: Console.stdoutStyle, zone: workspace.config.timeZone))
             }
         }
     }
@@ -190,7 +190,7 @@ struct RetrainCommand: ParsableCommand {
                 let loaded = try RubricCommand.load(rubric ?? workspace.config.rubricPath)
                 let assignment = try workspace.retraining.show(id).assignment
                 if assignment.state == .cancelled {
-                    throw PitbossError.refused("assignment \(id) was cancelled (\(assignment.stateAt.prefix(10)): \(assignment.stateReason ?? "no reason")); a cancelled retraining has no outcome")
+                    throw PitbossError.refused("assignment \(id) was cancelled (\(LocalTime.day(ofStored: assignment.stateAt, in: workspace.config.timeZone)): \(assignment.stateReason ?? "no reason")); a cancelled retraining has no outcome")
                 }
                 if reevaluate { try RetrainCommand.reevaluate([assignment], workspace: workspace, rubric: loaded, user: global.user) }
                 guard let outcome = try workspace.retrainingOutcomes([assignment], rubric: loaded).first else { return }

@@ -94,7 +94,7 @@ struct SampleCommand: ParsableCommand {
                     : boosted.isEmpty ? "--boost-retraining: the agents in follow-up (\(request.retrainingBoosts.keys.sorted().joined(separator: ", "))) have no conversation in the population."
                     : "--boost-retraining: weighed \(boosted.joined(separator: ", ")) (in follow-up).")
             }
-            try Console.out(SampleReport.render(outcome, dryRun: dryRun, format: format, style: Console.stdoutStyle))
+            try Console.out(SampleReport.render(outcome, dryRun: dryRun, format: format, style: Console.stdoutStyle, zone: config.timeZone))
         }
     }
 

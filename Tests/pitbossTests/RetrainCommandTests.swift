@@ -79,7 +79,7 @@ struct RetrainCommandTests {
         let one = try pitboss.run("retrain", "outcome", "1")
         #expect(one.status == 0, "\(one.stderr)")
         #expect(one.stdout.contains("Verdict: improved") && one.stdout.contains("10/14 71.4 %") && one.stdout.contains("1/14 7.1 %"), "\(one.stdout)")
-        #expect(one.stdout.contains("follow-up  2026-11-09T17:00Z – 2026-11-23T17:00Z"))
+        #expect(one.stdout.contains("follow-up  2026-11-09 17:00 – 2026-11-23 17:00 UTC"), "\(one.stdout)")
         let json = try pitboss.run("retrain", "outcome", "1", "--format", "json")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["verdict"] as? String == "improved")

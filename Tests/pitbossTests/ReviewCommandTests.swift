@@ -95,7 +95,7 @@ struct ReviewCommandTests {
         #expect(try count("SELECT COUNT(*) FROM findings WHERE verdict = 'confirmed' AND verdict_by = 'qa.maria'") == 1)
         #expect(try count("SELECT COUNT(*) FROM queue_items WHERE status = 'scored'") == 1)
         let precision = try pitboss.run("rubric", "precision", "--format", "csv")
-        #expect(precision.stdout.contains("rude,1,1,0,1.0000"))
+        #expect(precision.stdout.contains("e2e-review,rude,1,en,1,1,0,1.0000,0.2065,1.0000,true"), "\(precision.stdout)")
     }
 
     @Test("input that ends before submit stores nothing and gives the claim back")

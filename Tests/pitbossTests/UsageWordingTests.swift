@@ -205,6 +205,13 @@ struct TimeConventionTests {
         #expect(csv.range(of: #",20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d\d\dZ,"#, options: .regularExpression) != nil, "\(csv)")
         let history = try pitboss.run("history", "c-0").stdout
         #expect(history.range(of: #"20\d\d-\d\d-\d\d \d\d:\d\d:\d\d \+01:00"#, options: .regularExpression) != nil, "\(history)")
+        // The claim's expiry in the audit detail too, and every other screen: sample's plan, flag show, reports' "Covers".
+        #expect(history.range(of: #"expires_at=20\d\d-\d\d-\d\d \d\d:\d\d:\d\d \+01:00"#, options: .regularExpression) != nil, "\(history)")
+        #expect(!history.contains("Z "))
+        let sample = try pitboss.run("sample", "--size", "1", "--seed", "s", "--since", "2026-11-21", "--dry-run").stdout
+        #expect(sample.contains("since: 2026-11-21 00:00:00 +01:00"), "\(sample)")
+        #expect(try pitboss.run("flag", "show").stdout.range(of: #"started 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d \+01:00"#, options: .regularExpression) != nil)
+        #expect(try pitboss.run("report", "agents", "--since", "2026-11-21").stdout.contains("since 2026-11-21 00:00 +01:00"))
     }
 }
 
@@ -218,7 +225,7 @@ struct HelpTests {
         ["queue"], ["queue", "list"], ["queue", "claim"], ["queue", "assign"], ["queue", "release"], ["queue", "skip"],
         ["retrain"], ["retrain", "suggest"], ["retrain", "assign"], ["retrain", "start"], ["retrain", "complete"], ["retrain", "cancel"], ["retrain", "list"],
         ["retrain", "show"], ["retrain", "outcome"], ["retrain", "outcomes"],
-        ["rubric", "lint"], ["rubric", "test"], ["rubric", "eval"], ["rubric", "explain"], ["rubric", "patterns"], ["rubric", "precision"],
+        ["flag", "run"], ["flag", "show"], ["rubric", "lint"], ["rubric", "test"], ["rubric", "try"], ["rubric", "eval"], ["rubric", "explain"], ["rubric", "patterns"], ["rubric", "precision"],
         ["report"], ["report", "agents"], ["report", "agent"], ["report", "shifts"], ["report", "shift"], ["report", "reviewers"], ["report", "rules"],
         ["report", "retraining"],
     ]

@@ -89,6 +89,11 @@ public enum LocalTime {
         String(UTCTimestamp.format(date.addingTimeInterval(Double(zone.secondsFromGMT(for: date)))).prefix(10))
     }
 
+    /// The day in the zone of a stored ISO 8601 UTC time; the stored text's date if it does not parse.
+    public static func day(ofStored stored: String, in zone: TimeZone) -> String {
+        UTCTimestamp.parse(stored).map { day($0, in: zone) } ?? String(stored.prefix(10))
+    }
+
     public static func format(_ date: Date, in zone: TimeZone, dateless: Bool = false) -> String {
         let local = date.addingTimeInterval(Double(zone.secondsFromGMT(for: date)))
         let iso = UTCTimestamp.format(local)  // 2026-11-21T22:04:00.000Z, shifted to local

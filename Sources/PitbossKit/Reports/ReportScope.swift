@@ -11,8 +11,9 @@ public enum ReportScope {
         if let agent = selection.agent { parts.append("agent \(agent)") }
         if let channel = selection.channel { parts.append("\(channel.rawValue) only") }
         if let languages = selection.languages { parts.append("in \(languages.joined(separator: ", "))") }
-        if let since = selection.since { parts.append("since \(LocalTime.short(since, in: zone))") }
-        if let until = selection.until { parts.append("before \(LocalTime.short(until, in: zone))") }
+        // Times with the zone they are in, as on every screen.
+        if let since = selection.since { parts.append("since \(LocalTime.short(since, in: zone)) \(LocalTime.offset(since, in: zone))") }
+        if let until = selection.until { parts.append("before \(LocalTime.short(until, in: zone)) \(LocalTime.offset(until, in: zone))") }
         return parts.isEmpty ? "every conversation stored" : parts.joined(separator: " · ")
     }
 

@@ -10,9 +10,9 @@ public enum RetrainingOutcomeReport {
         let day = UTCTimestamp.parse(a.stateAt).map { LocalTime.day($0, in: zone) } ?? String(a.stateAt.prefix(10))
         var out = style.paint("Retraining #\(a.id)", .bold) + TerminalSafe.line(" · \(a.agent) · module \(a.module) · \(a.state.rawValue) \(day)") + "\n"
         out += "Verdict: " + paint(o.verdict, style) + (o.reason.map { " — " + TerminalSafe.text($0) } ?? "") + "\n"
-        out += "  baseline   \(span(o.baseline))\n"
+        out += "  baseline   \(span(o.baseline, zone: zone))\n"
         if let f = o.followUp {
-            out += "  follow-up  \(span(f))" + (o.followUpEnded ? "" : " (open: counted so far)") + "\n"
+            out += "  follow-up  \(span(f, zone: zone))" + (o.followUpEnded ? "" : " (open: counted so far)") + "\n"
         } else {
             out += "  follow-up  starts when the retraining is completed\n"
         }
@@ -128,7 +128,13 @@ public enum RetrainingOutcomeReport {
         }
     }
 
-    static func span(_ w: RetrainingOutcome.Window) -> String { "\(w.from.prefix(16))Z – \(w.until.prefix(16))Z" }
+    /// `2026-10-08 11:00 – 2026-11-07 11:00 +01:00`: the window in the workspace's zone, as every screen shows times.
+    static func span(_ w: RetrainingOutcome.Window, zone: TimeZone) -> String {
+        guard let from = UTCTimestamp.parse(w.from), let until = UTCTimestamp.parse(w.until) else { return "\(w.from) – \(w.until)" }
+        let fromZone = LocalTime.offset(from, in: zone), untilZone = LocalTime.offset(until, in: zone)
+        // One zone named once; across a change of summer time each end names its own.
+        return LocalTime.short(from, in: zone) + (fromZone == untilZone ? "" : " " + fromZone) + " – " + LocalTime.short(until, in: zone) + " " + untilZone
+    }
 
     static func tally(_ t: Tally) -> String {
         t.total == 0 ? "—" : "\(t.problems)/\(t.total) " + rate(t)

@@ -2,7 +2,9 @@ import Foundation
 
 /// `pitboss retrain list|show`: assignments for people, JSON or CSV for programs.
 public enum RetrainingReport {
-    public static func list(_ list: [RetrainingAssignment], today: String, format: OutputFormat, style: OutputStyle) -> String {
+    /// Times on a screen are in the workspace's zone (`zone`); in JSON and CSV as stored, ISO 8601 UTC.
+    public static func list(_ list: [RetrainingAssignment], today: String, format: OutputFormat, style: OutputStyle,
+                            zone: TimeZone = ShiftSchedule.standard.timeZone) -> String {
         switch format {
         case .json:
             return JSONOutput.string(list)
@@ -18,13 +20,14 @@ public enum RetrainingReport {
                 let overdue = a.isOverdue(today: today)
                 if overdue { table.tones[row] = [5: [.red, .bold]] }
                 table.rows.append([String(a.id), a.agent, a.module, a.criteria.joined(separator: ", "), a.state.rawValue,
-                                   a.dueOn + (overdue ? " overdue" : ""), a.assignedBy, String(a.assignedAt.prefix(10))])
+                                   a.dueOn + (overdue ? " overdue" : ""), a.assignedBy, local(a.assignedAt, zone, day: true)])
             }
             return table.render(style: style) + "\(list.count) assignment\(list.count == 1 ? "" : "s")\n"
         }
     }
 
-    public static func show(_ a: RetrainingAssignment, events: [RetrainingEvent], today: String, json: Bool, style: OutputStyle) -> String {
+    public static func show(_ a: RetrainingAssignment, events: [RetrainingEvent], today: String, json: Bool, style: OutputStyle,
+                            zone: TimeZone = ShiftSchedule.standard.timeZone) -> String {
         if json {
             struct Shown: Encodable { var assignment: RetrainingAssignment; var events: [RetrainingEvent] }
             return JSONOutput.string(Shown(assignment: a, events: events))
@@ -36,8 +39,14 @@ public enum RetrainingReport {
         if let note = a.note { out += "  note: \(TerminalSafe.text(note))\n" }
         if !a.evidence.isEmpty { out += "  evidence: " + safe(a.evidence.joined(separator: ", ")) + "\n" }
         var table = Table(headers: ["state", "on", "by", "recorded", "reason"])
-        table.rows = events.map { [$0.state.rawValue, $0.at, $0.actor, $0.recordedAt, $0.reason ?? ""] }
+        table.rows = events.map { [$0.state.rawValue, local($0.at, zone), $0.actor, local($0.recordedAt, zone), $0.reason ?? ""] }
         return out + table.render(style: style)
+    }
+
+    /// A stored UTC time as a screen shows it: `2026-11-07 11:00:00 +01:00`, or its local day.
+    static func local(_ stored: String, _ zone: TimeZone, day: Bool = false) -> String {
+        guard let date = UTCTimestamp.parse(stored) else { return stored }
+        return day ? LocalTime.day(date, in: zone) : LocalTime.format(date, in: zone)
     }
 
     public static func suggestions(_ list: [RetrainingSuggestion], format: OutputFormat, style: OutputStyle) -> String {

@@ -103,6 +103,13 @@ public enum ReviewView {
         return style.paint("Score \(ReviewStore.formatScore(score)) / 100", .bold)
     }
 
+    /// An audit detail as a screen shows it: a hash shortened, a time (`expires_at`) in the workspace's zone.
+    static func detailValue(_ key: String, _ value: String, zone: TimeZone) -> String {
+        if key.hasSuffix("hash") { return String(value.prefix(12)) }
+        if key.hasSuffix("_at"), let date = UTCTimestamp.parse(value) { return LocalTime.format(date, in: zone) }
+        return value
+    }
+
     static func weight(_ w: Double) -> String { w == w.rounded() && abs(w) < 1e15 ? String(Int(w)) : String(w) }
 
     /// `pitboss history`: every revision, then the audit trail.
@@ -144,7 +151,7 @@ public enum ReviewView {
                 var table = Table(headers: ["at", "actor", "action", "item", "detail"], numericColumns: [3])
                 table.rows = audit.map { e in
                     [UTCTimestamp.parse(e.at).map { LocalTime.format($0, in: timeZone) } ?? e.at, e.actor, e.action.rawValue, e.item.map(String.init) ?? "",
-                     e.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.key.hasSuffix("hash") ? String($0.value.prefix(12)) : $0.value)" }.joined(separator: " ")]
+                     e.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\(detailValue($0.key, $0.value, zone: timeZone))" }.joined(separator: " ")]
                 }
                 out += table.render(style: style)
             }

@@ -34,7 +34,9 @@ public enum SampleReport {
         return out
     }
 
-    public static func render(_ outcome: SampleStore.Outcome, dryRun: Bool, format: OutputFormat, style: OutputStyle) -> String {
+    /// Times on a screen in the workspace's zone (`zone`); the plan in JSON keeps them as stored, ISO 8601 UTC.
+    public static func render(_ outcome: SampleStore.Outcome, dryRun: Bool, format: OutputFormat, style: OutputStyle,
+                              zone: TimeZone = ShiftSchedule.standard.timeZone) -> String {
         let plan = outcome.draw.plan
         switch format {
         case .json:
@@ -56,7 +58,8 @@ public enum SampleReport {
             return table.csv()
         case .table:
             var out = style.paint("Population", .bold) + ": \(plan.population) conversation\(plan.population == 1 ? "" : "s") ("
-                + TerminalSafe.line(plan.filters.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")) + ")\n"
+                + TerminalSafe.line(plan.filters.sorted { $0.key < $1.key }.map { "\($0.key): \(UTCTimestamp.parse($0.value).map { LocalTime.format($0, in: zone) } ?? $0.value)" }
+                    .joined(separator: "; ")) + ")\n"
             switch plan.method {
             case .confidence:
                 if let s = plan.statistical { out += style.paint("Size", .bold) + ": " + s.explanation + "\n" }
