@@ -215,7 +215,7 @@ public struct FlagStore: Sendable {
                     """))
                 var enqueue = FastStatement(try db.cachedStatement(sql: """
                     INSERT INTO queue_items (conversation_id, reason, priority, status, created_at, run_id) VALUES (?, 'flagged', ?, 'open', ?, ?)
-                    ON CONFLICT (conversation_id, reason) DO UPDATE SET priority = excluded.priority
+                    ON CONFLICT (conversation_id, reason) WHERE calibration_session_id IS NULL DO UPDATE SET priority = excluded.priority
                     WHERE queue_items.status = 'open' AND queue_items.assigned_to IS NULL
                     """))
                 var withdraw = FastStatement(try db.cachedStatement(sql: """

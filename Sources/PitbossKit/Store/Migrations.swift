@@ -366,6 +366,129 @@ enum Migrations {
         migrator.registerMigration("v8 each flag run's summary") { db in
             try db.execute(sql: "ALTER TABLE flag_runs ADD COLUMN summary TEXT")
         }
+        // Calibration (several reviewers score the same conversations blind) and disputes (a score contested, decided
+        // by someone else). A calibration task is a queue item of its own, one per session, conversation and reviewer:
+        // "once per conversation and reason" now holds for the other reasons only, and one reviewer at a time per
+        // conversation holds for them too, so a conversation can be calibrated and reviewed for real at once.
+        // Calibration reviews are kept in tables of their own: no score, verdict, precision or report query can see
+        // them by mistake. Disputes point at the review they contest; an accepted one adds a revision to it.
+        migrator.registerMigration("v9 calibration sessions and disputes") { db in
+            try db.execute(sql: """
+                CREATE TABLE calibration_sessions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL UNIQUE,
+                    created_by TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    expert TEXT,
+                    rubric_name TEXT NOT NULL,
+                    rubric_version TEXT NOT NULL,
+                    rubric_hash TEXT NOT NULL,
+                    rubric_path TEXT NOT NULL,
+                    selection TEXT NOT NULL DEFAULT '{}',
+                    closed_by TEXT,
+                    closed_at TEXT
+                );
+                CREATE TABLE calibration_reviewers (
+                    session_id INTEGER NOT NULL REFERENCES calibration_sessions(id),
+                    reviewer TEXT NOT NULL,
+                    PRIMARY KEY (session_id, reviewer)
+                ) WITHOUT ROWID;
+                CREATE TABLE calibration_conversations (
+                    session_id INTEGER NOT NULL REFERENCES calibration_sessions(id),
+                    conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+                    position INTEGER NOT NULL,
+                    PRIMARY KEY (session_id, conversation_id)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE queue_items_v9 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                    reason TEXT NOT NULL CHECK (reason IN ('flagged', 'sample', 'calibration', 'dispute')),
+                    priority INTEGER NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'claimed', 'scored', 'skipped')),
+                    assigned_to TEXT,
+                    claim_expires_at TEXT,
+                    created_at TEXT NOT NULL,
+                    run_id INTEGER REFERENCES flag_runs(id),
+                    sample_id INTEGER REFERENCES samples(id),
+                    assigned_by TEXT,
+                    claimed_at TEXT,
+                    skip_reason TEXT,
+                    calibration_session_id INTEGER REFERENCES calibration_sessions(id),
+                    CHECK ((reason = 'calibration') = (calibration_session_id IS NOT NULL))
+                );
+                INSERT INTO queue_items_v9 (id, conversation_id, reason, priority, status, assigned_to, claim_expires_at, created_at, run_id,
+                                            sample_id, assigned_by, claimed_at, skip_reason)
+                    SELECT id, conversation_id, reason, priority, status, assigned_to, claim_expires_at, created_at, run_id,
+                           sample_id, assigned_by, claimed_at, skip_reason FROM queue_items;
+                DROP TABLE queue_items;
+                ALTER TABLE queue_items_v9 RENAME TO queue_items;
+                CREATE UNIQUE INDEX queue_once_per_reason ON queue_items(conversation_id, reason) WHERE calibration_session_id IS NULL;
+                CREATE UNIQUE INDEX queue_calibration_tasks ON queue_items(calibration_session_id, conversation_id, assigned_to)
+                    WHERE calibration_session_id IS NOT NULL;
+                CREATE INDEX queue_by_status ON queue_items(status, priority DESC);
+                CREATE INDEX queue_by_assignee ON queue_items(assigned_to, status);
+                CREATE INDEX queue_by_conversation ON queue_items(conversation_id);
+
+                CREATE TABLE calibration_reviews (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    session_id INTEGER NOT NULL REFERENCES calibration_sessions(id),
+                    queue_item_id INTEGER NOT NULL,
+                    conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+                    reviewer TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    rubric_name TEXT NOT NULL,
+                    rubric_version TEXT NOT NULL,
+                    rubric_hash TEXT NOT NULL,
+                    score REAL NOT NULL,
+                    raw_score REAL NOT NULL,
+                    auto_failed INTEGER NOT NULL,
+                    comment TEXT,
+                    UNIQUE (session_id, conversation_id, reviewer)
+                );
+                CREATE TABLE calibration_answers (
+                    review_id INTEGER NOT NULL REFERENCES calibration_reviews(id),
+                    criterion TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    answer TEXT NOT NULL,
+                    item_score REAL,
+                    weight REAL NOT NULL,
+                    critical INTEGER NOT NULL,
+                    PRIMARY KEY (review_id, criterion)
+                ) WITHOUT ROWID;
+                CREATE TABLE calibration_verdicts (
+                    review_id INTEGER NOT NULL REFERENCES calibration_reviews(id),
+                    finding_id INTEGER NOT NULL,
+                    rule_id TEXT NOT NULL,
+                    verdict TEXT NOT NULL CHECK (verdict IN ('confirmed', 'dismissed')),
+                    reason TEXT,
+                    PRIMARY KEY (review_id, finding_id)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE disputes (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    review_id INTEGER NOT NULL REFERENCES reviews(id),
+                    conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+                    criteria TEXT NOT NULL,            -- JSON array of the contested criteria
+                    reason TEXT NOT NULL,
+                    opened_by TEXT NOT NULL,
+                    opened_at TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected', 'withdrawn')),
+                    decided_by TEXT,
+                    decided_at TEXT,
+                    decision_reason TEXT,
+                    revision_id INTEGER REFERENCES reviews(id)   -- the revision an accepted dispute stored
+                );
+                CREATE UNIQUE INDEX disputes_one_open_per_review ON disputes(review_id) WHERE status = 'open';
+                CREATE INDEX disputes_by_conversation ON disputes(conversation_id);
+                """)
+            for table in ["calibration_reviews", "calibration_answers", "calibration_verdicts"] {
+                try db.execute(sql: """
+                    CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table) BEGIN SELECT RAISE(ABORT, 'a submitted calibration review is immutable'); END;
+                    CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table) BEGIN SELECT RAISE(ABORT, 'a submitted calibration review is immutable'); END;
+                    """)
+            }
+        }
         return migrator
     }
 }

@@ -104,7 +104,11 @@ public struct ReviewQueue: Sendable {
         if !filter.languages.isEmpty { conditions.append("c.language IN \(filter.languages)") }
         if !filter.shifts.isEmpty { conditions.append("c.shift_id IN \(filter.shifts)") }
         if !filter.channels.isEmpty { conditions.append("c.channel IN \(filter.channels.map(\.rawValue))") }
-        conditions.append("NOT EXISTS (SELECT 1 FROM queue_items o WHERE o.conversation_id = q.conversation_id AND o.status = \(QueueStatus.claimed))")
+        // One reviewer at a time per conversation, except in calibration, where several score it independently.
+        conditions.append("""
+            (q.calibration_session_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM queue_items o WHERE o.conversation_id = q.conversation_id
+                                                                 AND o.status = \(QueueStatus.claimed) AND o.calibration_session_id IS NULL))
+            """)
         return conditions.joined(separator: " AND ")
     }
 
@@ -394,9 +398,13 @@ public struct ReviewQueue: Sendable {
             item.agentIDs += try SQLRequest<String>("""
                 SELECT DISTINCT agent_id FROM turns WHERE conversation_id = \(item.conversationID) AND agent_id IS NOT NULL
                 """).fetchAll(db)
-            item.otherClaimant = try SQLRequest<String>("""
-                SELECT assigned_to FROM queue_items WHERE conversation_id = \(item.conversationID) AND id != \(id) AND status = \(QueueStatus.claimed) LIMIT 1
-                """).fetchOne(db)
+            // A calibration task is its reviewer's alone: others scoring the same conversation do not stand in its way.
+            if item.reason != .calibration {
+                item.otherClaimant = try SQLRequest<String>("""
+                    SELECT assigned_to FROM queue_items WHERE conversation_id = \(item.conversationID) AND id != \(id) AND status = \(QueueStatus.claimed)
+                      AND calibration_session_id IS NULL LIMIT 1
+                    """).fetchOne(db)
+            }
             return item
         }
 

@@ -36,10 +36,11 @@ public struct SamplePopulation: Sendable, Equatable {
         any("c.language", languages)
         if let since { sql.append("c.started_at >= ?"); arguments.append(UTCTimestamp.format(since)) }
         if let until { sql.append("c.started_at < ?"); arguments.append(UTCTimestamp.format(until)) }
-        // Already queued for a sample, a conversation is never queued for one again (one item per reason).
+        // Already queued for a sample, a conversation is never queued for one again (one item per reason). Calibration
+        // tasks are not the queue: a conversation being calibrated is sampled like any other.
         sql.append(includeQueued
             ? "NOT EXISTS (SELECT 1 FROM queue_items q WHERE q.conversation_id = c.id AND q.reason = 'sample')"
-            : "NOT EXISTS (SELECT 1 FROM queue_items q WHERE q.conversation_id = c.id)")
+            : "NOT EXISTS (SELECT 1 FROM queue_items q WHERE q.conversation_id = c.id AND q.calibration_session_id IS NULL)")
         return (sql.joined(separator: " AND "), arguments)
     }
 
@@ -102,7 +103,7 @@ public struct SampleStore: Sendable {
                                    arguments: [sampleID, unit.rowID, stratum])
                     try db.execute(sql: """
                         INSERT INTO queue_items (conversation_id, reason, priority, status, created_at, sample_id) VALUES (?, 'sample', ?, 'open', ?, ?)
-                        ON CONFLICT (conversation_id, reason) DO NOTHING
+                        ON CONFLICT (conversation_id, reason) WHERE calibration_session_id IS NULL DO NOTHING
                         """, arguments: [unit.rowID, QueuePriority.sample(vip: unit.isVIP, startedAt: unit.startedAt, now: now), UTCTimestamp.format(now), sampleID])
                     queued += db.changesCount
                 }
