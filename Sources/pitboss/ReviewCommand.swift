@@ -34,7 +34,7 @@ struct ReviewCommand: ParsableCommand {
             // is no moment when the claim exists and Ctrl-C would leave it behind.
             let terminal = ReviewConsole()
             terminal.arm()
-            var item = target == "next" ? nil : try queue.item(named: target)
+            var item = target == "next" ? nil : try queue.item(named: target, for: reviewer.name)
             // A session goes on after a submit: the next item, or quit (the end of piped input quits too).
             while true {
                 let taken = try terminal.claiming(queue: queue, reviewer: reviewer) {
@@ -49,8 +49,14 @@ struct ReviewCommand: ParsableCommand {
                     guard let conversation = try workspace.conversations.conversation(externalID: claim.conversation) else {
                         throw PitbossError.internalFailure("queued conversation \(claim.conversation) is not stored")
                     }
-                    let loaded = try RubricCommand.load(rubric ?? config.rubricPath(for: conversation))
-                    let findings = try workspace.findings(FindingQuery(conversation: claim.conversation))
+                    // A calibration task is scored with the session's rubric, blind: the findings without anyone's verdicts.
+                    let calibration = try workspace.calibration.session(ofItem: claim.item)
+                    let loaded = try RubricCommand.load(rubric ?? calibration?.rubricPath ?? config.rubricPath(for: conversation))
+                    var findings = try workspace.findings(FindingQuery(conversation: claim.conversation))
+                    if let calibration {
+                        findings = findings.map { var f = $0; f.verdict = nil; return f }
+                        terminal.write(Console.stdoutStyle.paint("Calibration session \(TerminalSafe.line(calibration.name)): score it as you would for real; nobody sees your answers, nor you theirs, until the session is closed.", .cyan) + "\n")
+                    }
                     let evaluated = try workspace.flags.isEvaluated(conversation: claim.conversation)
                     let followUps = try workspace.retraining.inFollowUp(settings: config.outcomes, agent: conversation.agentID)
                         .filter { $0.covers(conversation.startedAt) }

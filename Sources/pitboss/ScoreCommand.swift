@@ -29,9 +29,12 @@ struct ScoreCommand: ParsableCommand {
             let config = try global.workspaceConfig()
             let workspace = try global.openWorkspace(.write)
             let store = workspace.reviews()
-            let item = try store.queue.item(named: target)
+            let reviewer = workspace.reviewer(global.user)
+            let item = try store.queue.item(named: target, for: reviewer.name)
             var path = rubric ?? config.rubricPath
-            if rubric == nil, !config.routes.isEmpty, let id = try store.queue.conversation(ofItem: item),
+            if rubric == nil, let session = try workspace.calibration.session(ofItem: item) {
+                path = session.rubricPath  // every reviewer of a calibration session fills in its scorecard
+            } else if rubric == nil, !config.routes.isEmpty, let id = try store.queue.conversation(ofItem: item),
                let conversation = try workspace.conversations.conversation(externalID: id) {
                 path = config.rubricPath(for: conversation)
             }
@@ -49,14 +52,15 @@ struct ScoreCommand: ParsableCommand {
             }
             let card = try Scorecard(rubric: loaded, answers: answers)
             let verdicts = try verdictList()
-            let stored = try store.submit(ReviewSubmission(item: item, reviewer: workspace.reviewer(global.user), rubric: loaded, scorecard: card,
+            let stored = try store.submit(ReviewSubmission(item: item, reviewer: reviewer, rubric: loaded, scorecard: card,
                                                            verdicts: verdicts, comment: note, revisionReason: revise, basedOn: basedOn))
             if format == .json {
                 try Console.out(JSONOutput.string(stored))
             } else {
                 let style = Console.stdoutStyle
                 try Console.out(ReviewView.scorecard(card, rubric: loaded, style: style)
-                    + "Stored review #\(stored.id) (revision \(stored.revision)) of item \(item), \(stored.conversation), by \(stored.reviewer).\n")
+                    + (stored.calibrationSession.map { "Stored calibration review #\(stored.id) of item \(item), \(stored.conversation), by \(stored.reviewer), for session \($0): blind to the others until the session is closed.\n" }
+                        ?? "Stored review #\(stored.id) (revision \(stored.revision)) of item \(item), \(stored.conversation), by \(stored.reviewer).\n"))
             }
         }
     }

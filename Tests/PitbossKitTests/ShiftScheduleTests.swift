@@ -78,7 +78,7 @@ struct ShiftScheduleTests {
     @Test("unknown settings and unknown time zones name the file and line")
     func configErrors() {
         #expect { try WorkspaceConfig.parse(yaml: "timezone: UTC\ntimezon: UTC\n", path: "w.yaml") } throws: { error in
-            (error as? PitbossError)?.message == "w.yaml:2: unknown setting 'timezon'; known settings: timezone, shifts, rubric, rubrics, lease_minutes, queue_limit, reviewers, supervisors, modules, retraining"
+            (error as? PitbossError)?.message == "w.yaml:2: unknown setting 'timezon'; known settings: timezone, shifts, rubric, rubrics, lease_minutes, queue_limit, dispute_days, reviewers, supervisors, modules, retraining"
         }
         #expect { try WorkspaceConfig.parse(yaml: "timezone: Mars/Olympus\n", path: "w.yaml") } throws: { error in
             (error as? PitbossError)?.message.hasPrefix("w.yaml:1: timezone 'Mars/Olympus' is not an IANA time zone") == true

@@ -4,4 +4,5 @@ import GRDB
 public enum AuditAction: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
     case claim, renew, release, expire, assign, skip, sample, score, revise
     case retrain
+    case calibrate, dispute
 }

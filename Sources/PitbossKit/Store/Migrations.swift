@@ -391,6 +391,7 @@ enum Migrations {
                 CREATE TABLE calibration_reviewers (
                     session_id INTEGER NOT NULL REFERENCES calibration_sessions(id),
                     reviewer TEXT NOT NULL,
+                    position INTEGER NOT NULL,
                     PRIMARY KEY (session_id, reviewer)
                 ) WITHOUT ROWID;
                 CREATE TABLE calibration_conversations (

@@ -292,13 +292,15 @@ public struct ReviewQueue: Sendable {
 
     /// The queue item that `pitboss review`/`score` mean by TARGET: `#12` is item 12; otherwise a conversation id (its
     /// item that is claimed or open before one that is scored, the most urgent first), else a bare item number.
-    /// A number that is both a queued conversation's id and an item's id is refused as ambiguous.
-    public func item(named target: String) throws(PitbossError) -> Int64 {
+    /// A number that is both a queued conversation's id and an item's id is refused as ambiguous. By a conversation id, a
+    /// calibration task is found only for the reviewer it is assigned to (`reviewer`): the others' are theirs alone.
+    public func item(named target: String, for reviewer: String? = nil) throws(PitbossError) -> Int64 {
         if target.hasPrefix("#"), let id = Int64(target.dropFirst()) { return id }
         do {
             return try database.writer.read { db in
                 let byConversation = try SQLRequest<Int64>("""
                     SELECT q.id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id WHERE c.external_id = \(target)
+                      AND (q.calibration_session_id IS NULL OR q.assigned_to = \(reviewer ?? ""))
                     ORDER BY CASE q.status WHEN \(QueueStatus.claimed) THEN 0 WHEN \(QueueStatus.open) THEN 1 WHEN \(QueueStatus.scored) THEN 2 ELSE 3 END,
                         q.priority DESC, q.id
                     LIMIT 1

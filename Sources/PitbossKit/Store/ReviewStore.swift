@@ -79,9 +79,12 @@ public struct StoredReview: Sendable, Codable, Equatable, FetchableRecord {
     public var comment: String?
     public var answers: [CriterionAnswer]
     public var verdicts: [FindingVerdict]
+    /// The calibration session, for a calibration review (kept apart from the real ones); nil for a real review.
+    public var calibrationSession: String?
 
     enum CodingKeys: String, CodingKey {
         case id, item, conversation, reviewer
+        case calibrationSession = "calibration_session"
         case createdAt = "created_at"
         case revision, revises
         case revisionReason = "revision_reason"
@@ -130,10 +133,32 @@ public struct ReviewStore: Sendable {
     /// audit entries. Any refusal leaves everything as it was.
     @discardableResult
     public func submit(_ s: ReviewSubmission, now: Date = Date()) throws(PitbossError) -> StoredReview {
+        let (reviewID, calibration) = try queue.transaction("store the review of item \(s.item)") { db in try insert(s, db, now: now) }
+        let stored: StoredReview?
+        if calibration {
+            do { stored = try database.writer.read { db in try CalibrationStore.stored(reviewID, db) } } catch {
+                throw PitbossDatabase.translate(error, doing: "read back calibration review \(reviewID)", busyTimeout: database.busyTimeout)
+            }
+        } else {
+            stored = try reviews(id: reviewID).first
+        }
+        guard let stored else { throw .internalFailure("review \(reviewID) was stored but cannot be read back") }
+        return stored
+    }
+
+    /// The submit inside a transaction the caller holds (a dispute's decision stores its revision with the decision):
+    /// the review's id, and whether it went to the calibration tables.
+    func insert(_ s: ReviewSubmission, _ db: Database, now: Date) throws -> (id: Int64, calibration: Bool) {
         let nowText = UTCTimestamp.format(now)
-        let reviewID: Int64 = try queue.transaction("store the review of item \(s.item)") { db in
+        var calibration = false
+        let reviewID: Int64 = try { () throws -> Int64 in
             try queue.expireClaims(db, now: now)
             let item = try ReviewQueue.Item.load(db, s.item)
+            // A calibration task's answers go to the calibration tables, and nowhere else.
+            if item.reason == .calibration {
+                calibration = true
+                return try CalibrationStore.store(s, item: item, db, now: now)
+            }
             var revision = 1
             var revises: Int64?
             // The item the review is recorded against: for a correction, the corrected review's, whatever item was
@@ -232,9 +257,8 @@ public struct ReviewStore: Sendable {
                 }
             }
             return reviewID
-        }
-        guard let stored = try reviews(id: reviewID).first else { throw .internalFailure("review \(reviewID) was stored but cannot be read back") }
-        return stored
+        }()
+        return (reviewID, calibration)
     }
 
     /// Every revision of the reviews of a queue item's conversation (or of a conversation), oldest first.

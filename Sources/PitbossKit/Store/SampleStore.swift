@@ -117,7 +117,8 @@ public struct SampleStore: Sendable {
         }
     }
 
-    func draw(_ db: Database, _ population: SamplePopulation, _ request: SampleRequest) throws -> SampleDraw {
+    /// `including`: which units may be drawn at all (calibration leaves out its scorers' own conversations).
+    func draw(_ db: Database, _ population: SamplePopulation, _ request: SampleRequest, including: (SampleUnit) -> Bool = { _ in true }) throws -> SampleDraw {
         let (conditions, arguments) = population.conditions
         var units: [SampleUnit] = []
         // In id order (the unique index), so the sampler need not sort; agents, channels and languages repeat, so
@@ -137,7 +138,7 @@ public struct SampleStore: Sendable {
             units.append(SampleUnit(rowID: row[0], id: row[1], agent: interned(row[2]), channel: interned(row[3]), language: interned(row[4]),
                                     isVIP: row[5], startedAt: UTCTimestamp.parse(row[6] as String) ?? Date(timeIntervalSince1970: 0)))
         }
-        var draw = try Sampler.draw(units, request)
+        var draw = try Sampler.draw(units.filter(including), request)
         draw.plan.filters = population.described
         return draw
     }

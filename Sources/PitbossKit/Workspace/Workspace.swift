@@ -33,6 +33,8 @@ public struct Workspace: Sendable {
     public var flags: FlagStore { FlagStore(database: database) }
     public var samples: SampleStore { SampleStore(database: database) }
     public var retraining: RetrainingStore { RetrainingStore(database: database) }
+    public var calibration: CalibrationStore { CalibrationStore(queue: queue()) }
+    public var disputes: DisputeStore { DisputeStore(reviews: reviews(), disputeDays: config.disputeDays) }
 
     /// The module called `name` in the catalogue, or an error listing the known ones.
     public func module(_ name: String) throws(PitbossError) -> RetrainingModule {

@@ -15,6 +15,7 @@ import Yams
 ///   - {name: night, start: "22:00", end: "06:00"}
 /// lease_minutes: 30            # how long a reviewer's claim on a queue item lasts
 /// queue_limit: 200             # at most this many flagged conversations queued per shift, the most severe kept
+/// dispute_days: 14             # how long after a review it may be disputed (open disputes past twice this are stale)
 /// reviewers:                   # agent ids a reviewer has worked under: they never review those conversations
 ///   maria: [en.maria, ru.maria]
 /// supervisors: [olga, lead]     # who may assign work and decide retraining (a map to agent ids, like reviewers:, also works)
@@ -50,6 +51,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var leaseMinutes: Double
     /// At most this many flagged conversations in each shift's queue (see `QueueCap`); nil: no limit.
     public var queueLimit: Int?
+    /// How many days after a review a dispute may be opened; an open dispute older than twice this is stale.
+    public var disputeDays = 14
     /// Reviewer name → the agent ids they have worked under.
     public var reviewerAgentIDs: [String: [String]]
     /// Supervisor name → the agent ids they have worked under.
@@ -117,6 +120,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         var shifts = ShiftSchedule.standard.shifts
         var leaseMinutes = 30.0
         var queueLimit: Int?
+        var disputeDays = 14
         var reviewers: [String: [String]] = [:], supervisors: [String: [String]] = [:]
         var modules: [String: RetrainingModule] = [:]
         var outcomes = OutcomeSettings()
@@ -157,6 +161,11 @@ public struct WorkspaceConfig: Sendable, Equatable {
                     throw .badInput("\(where_(value)): queue_limit must be a whole number of conversations per shift from 1 to \(QueueCap.limits.upperBound)")
                 }
                 queueLimit = limit
+            case "dispute_days":
+                guard let days = value.scalar.flatMap({ Int($0.string) }), (1...365).contains(days) else {
+                    throw .badInput("\(where_(value)): dispute_days must be a whole number of days from 1 to 365 (default 14)")
+                }
+                disputeDays = days
             case "reviewers":
                 guard let people = value.mapping else { throw .badInput("\(where_(value)): reviewers maps a reviewer's name to their agent ids, e.g. maria: [en.maria]") }
                 for (name, ids) in people {
@@ -225,7 +234,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
                     }
                 }
             default:
-                throw .badInput("\(where_(keyNode)): unknown setting '\(key)'; known settings: timezone, shifts, rubric, rubrics, lease_minutes, queue_limit, reviewers, supervisors, modules, retraining")
+                throw .badInput("\(where_(keyNode)): unknown setting '\(key)'; known settings: timezone, shifts, rubric, rubrics, lease_minutes, queue_limit, dispute_days, reviewers, supervisors, modules, retraining")
             }
         }
         do {
@@ -233,6 +242,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
                                          leaseMinutes: leaseMinutes, reviewerAgentIDs: reviewers)
             config.supervisorAgentIDs = supervisors
             config.queueLimit = queueLimit
+            config.disputeDays = disputeDays
             config.modules = modules
             config.outcomes = outcomes
             // A relative rubric path in the file is read from the file's folder, wherever the command runs.

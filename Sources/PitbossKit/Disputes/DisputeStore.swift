@@ -1,0 +1,185 @@
+import Foundation
+import GRDB
+
+/// Disputes in the store. Every step is one transaction with its audit entry; a decision is taken only while the
+/// dispute is open, so of two arbiters deciding at once one wins and the other is told who did.
+public struct DisputeStore: Sendable {
+    public let reviews: ReviewStore
+    /// How many days after a review it may be disputed (`dispute_days`).
+    public let disputeDays: Int
+    public var database: PitbossDatabase { reviews.database }
+
+    public init(reviews: ReviewStore, disputeDays: Int = 14) {
+        self.reviews = reviews
+        self.disputeDays = disputeDays
+    }
+
+    /// Opens a dispute of a review's answers to `criteria`, within `disputeDays` of the review; one open dispute per review.
+    public func open(review id: Int64, criteria: [String], reason: String, by actor: String, now: Date = Date()) throws(PitbossError) -> Dispute {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw .usage("a dispute needs a reason (--reason TEXT): what the review got wrong") }
+        guard !criteria.isEmpty else { throw .usage("name the contested criteria (--criterion C[,C])") }
+        let disputeID: Int64 = try transaction("open a dispute of review #\(id)") { db in
+            guard let review = try Row.fetchOne(db, sql: """
+                SELECT r.id, r.conversation_id, r.created_at, r.reviewer, (SELECT n.id FROM reviews n WHERE n.revises = r.id) AS successor
+                FROM reviews r WHERE r.id = ?
+                """, arguments: [id]) else {
+                throw PitbossError.badInput("there is no review #\(id); pitboss history CONVERSATION lists a conversation's reviews")
+            }
+            if let successor: Int64 = review["successor"] {
+                throw PitbossError.refused("review #\(id) was corrected since by review #\(successor): dispute the review as it stands (#\(successor)), or see pitboss history")
+            }
+            let answered = try String.fetchAll(db, sql: "SELECT criterion FROM review_answers WHERE review_id = ? ORDER BY position", arguments: [id])
+            for criterion in criteria where !answered.contains(criterion) {
+                throw PitbossError.usage("review #\(id) has no answer to '\(criterion)'; its criteria: \(answered.joined(separator: ", "))")
+            }
+            let createdAt: String = review["created_at"]
+            if let created = UTCTimestamp.parse(createdAt), now.timeIntervalSince(created) > Double(disputeDays) * 86_400 {
+                throw PitbossError.refused("review #\(id) was stored at \(createdAt): the \(disputeDays) days in which it could be disputed are over (dispute_days in pitboss.yaml)")
+            }
+            if let open = try Int64.fetchOne(db, sql: "SELECT id FROM disputes WHERE review_id = ? AND status = 'open'", arguments: [id]) {
+                throw PitbossError.refused("review #\(id) is already disputed (dispute #\(open), open): one open dispute per review; add to it by deciding or withdrawing it first")
+            }
+            let conversation: Int64 = review["conversation_id"]
+            try db.execute(sql: """
+                INSERT INTO disputes (review_id, conversation_id, criteria, reason, opened_by, opened_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [id, conversation, String(decoding: try JSONOutput.data(criteria), as: UTF8.self), reason, actor, UTCTimestamp.format(now)])
+            let disputeID = db.lastInsertedRowID
+            try AuditLog.append(db, at: now, actor: actor, action: .dispute, conversation: conversation, review: id,
+                                detail: ["dispute": String(disputeID), "step": "open", "criteria": criteria.joined(separator: ","), "reason": reason])
+            return disputeID
+        }
+        return try dispute(disputeID, now: now)
+    }
+
+    /// Decides an open dispute. The arbiter is neither the review's author nor the conversation's agent. Accepting stores
+    /// a new revision of the review (its reason "dispute #ID: …") with the new answers, in the same transaction.
+    public func decide(_ id: Int64, _ decision: DisputeDecision, reason: String, arbiter: Reviewer, rubric: Rubric, now: Date = Date()) throws(PitbossError) -> Dispute {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw .usage("a decision needs a reason (--reason TEXT), for the agent and the reviewer") }
+        let nowText = UTCTimestamp.format(now)
+        try transaction("decide dispute #\(id)") { db in
+            let dispute = try Self.load(id, db)
+            guard dispute.status == .open else {
+                throw PitbossError.refused("dispute #\(id) was \(dispute.status.rawValue) already" + (dispute.decidedBy.map { " by \($0)" } ?? "")
+                    + (dispute.decidedAt.map { " at \($0)" } ?? "") + "; nothing was changed")
+            }
+            if dispute.reviewer.lowercased() == arbiter.name.lowercased() {
+                throw PitbossError.refused("\(arbiter.name) wrote review #\(dispute.review): a dispute is decided by someone else")
+            }
+            let conversationRow = try Int64.fetchOne(db, sql: "SELECT conversation_id FROM disputes WHERE id = ?", arguments: [id]) ?? 0
+            if try reviews.queue.wasAgent(db, arbiter, in: conversationRow) {
+                throw PitbossError.refused("\(arbiter.name) was the agent in \(dispute.conversation): nobody decides a dispute of their own conversation")
+            }
+            var revision: Int64?
+            if case .accept(let answers) = decision {
+                for criterion in answers.keys where !dispute.criteria.contains(criterion) {
+                    throw PitbossError.usage("'\(criterion)' is not contested in dispute #\(id) (it contests \(dispute.criteria.joined(separator: ", "))); accepting changes the contested answers only")
+                }
+                guard !answers.isEmpty else { throw PitbossError.usage("accepting says what the answers become: --set criterion=answer for the contested criteria") }
+                let old = try Row.fetchOne(db, sql: "SELECT queue_item_id, comment, rubric_name FROM reviews WHERE id = ?", arguments: [dispute.review])
+                guard let old, let item: Int64 = old["queue_item_id"] else {
+                    throw PitbossError.internalFailure("review #\(dispute.review) has no queue item to revise through")
+                }
+                let oldRubric: String = old["rubric_name"]
+                guard oldRubric == rubric.name else {
+                    throw PitbossError.badInput("review #\(dispute.review) was scored with rubric \(oldRubric), not \(rubric.name): decide with that rubric (--rubric FILE)")
+                }
+                var merged: [String: String] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT criterion, answer FROM review_answers WHERE review_id = ?", arguments: [dispute.review]) {
+                    let criterion: String = row[0]
+                    if rubric.criterion(criterion) != nil { merged[criterion] = row[1] }
+                }
+                merged.merge(answers) { _, new in new }
+                let card = try Scorecard(rubric: rubric, answers: merged)
+                let verdicts = try FindingVerdict.fetchAll(db, sql: """
+                    SELECT finding_id AS finding, verdict, reason FROM review_verdicts WHERE review_id = ? ORDER BY finding_id
+                    """, arguments: [dispute.review])
+                // The revision is the arbiter's, based on the contested review: a correction stored since refuses it.
+                let submission = ReviewSubmission(item: item, reviewer: arbiter, rubric: rubric, scorecard: card, verdicts: verdicts,
+                                                  comment: old["comment"], revisionReason: "dispute #\(id): \(reason)", basedOn: dispute.review)
+                revision = try reviews.insert(submission, db, now: now).id
+            }
+            let status: DisputeStatus = revision == nil ? .rejected : .accepted
+            try db.execute(sql: """
+                UPDATE disputes SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?, revision_id = ? WHERE id = ? AND status = 'open'
+                """, arguments: [status, arbiter.name, nowText, reason, revision, id])
+            guard db.changesCount == 1 else { throw PitbossError.refused("dispute #\(id) was decided meanwhile; nothing was changed") }
+            try AuditLog.append(db, at: now, actor: arbiter.name, action: .dispute, conversation: conversationRow, review: revision ?? dispute.review,
+                                detail: ["dispute": String(id), "step": status.rawValue, "reason": reason])
+        }
+        return try dispute(id, now: now)
+    }
+
+    /// Withdraws an open dispute (the CLI lets its opener or a supervisor do it).
+    public func withdraw(_ id: Int64, by actor: String, reason: String?, now: Date = Date()) throws(PitbossError) -> Dispute {
+        try transaction("withdraw dispute #\(id)") { db in
+            let dispute = try Self.load(id, db)
+            guard dispute.status == .open else {
+                throw PitbossError.refused("dispute #\(id) is \(dispute.status.rawValue), not open: only an open dispute is withdrawn")
+            }
+            try db.execute(sql: "UPDATE disputes SET status = 'withdrawn', decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = 'open'",
+                           arguments: [actor, UTCTimestamp.format(now), reason, id])
+            let conversation = try Int64.fetchOne(db, sql: "SELECT conversation_id FROM disputes WHERE id = ?", arguments: [id])
+            try AuditLog.append(db, at: now, actor: actor, action: .dispute, conversation: conversation, review: dispute.review,
+                                detail: ["dispute": String(id), "step": "withdrawn"].merging(reason.map { ["reason": $0] } ?? [:]) { a, _ in a })
+        }
+        return try dispute(id, now: now)
+    }
+
+    /// One dispute; an unknown id is bad input naming the range there is.
+    public func dispute(_ id: Int64, now: Date = Date()) throws(PitbossError) -> Dispute {
+        var found = try read("read dispute #\(id)") { db in try Self.load(id, db) }
+        found.stale = isStale(found, now: now)
+        return found
+    }
+
+    /// Disputes, newest first, by status, the conversation's agent and the review's author.
+    public func list(status: DisputeStatus? = nil, agent: String? = nil, reviewer: String? = nil, staleOnly: Bool = false, now: Date = Date()) throws(PitbossError) -> [Dispute] {
+        let ids: [Int64] = try read("list disputes") { db in
+            var conditions: [String] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if let status { conditions.append("d.status = ?"); arguments.append(status.rawValue) }
+            if let agent { conditions.append("lower(c.agent_id) = lower(?)"); arguments.append(agent) }
+            if let reviewer { conditions.append("lower(r.reviewer) = lower(?)"); arguments.append(reviewer) }
+            return try Int64.fetchAll(db, sql: """
+                SELECT d.id FROM disputes d JOIN reviews r ON r.id = d.review_id JOIN conversations c ON c.id = d.conversation_id
+                \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) ORDER BY d.id DESC
+                """, arguments: StatementArguments(arguments))
+        }
+        var disputes: [Dispute] = []
+        for id in ids { disputes.append(try dispute(id, now: now)) }
+        return staleOnly ? disputes.filter(\.stale) : disputes
+    }
+
+    func isStale(_ d: Dispute, now: Date) -> Bool {
+        guard d.status == .open, let opened = UTCTimestamp.parse(d.openedAt) else { return false }
+        return now.timeIntervalSince(opened) > Double(disputeDays * 2) * 86_400
+    }
+
+    static func load(_ id: Int64, _ db: Database) throws -> Dispute {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT d.*, c.external_id, c.agent_id, r.reviewer FROM disputes d JOIN conversations c ON c.id = d.conversation_id
+            JOIN reviews r ON r.id = d.review_id WHERE d.id = ?
+            """, arguments: [id]) else {
+            let last = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM disputes")
+            throw PitbossError.badInput("there is no dispute #\(id); " + (last.map { "the disputes are #1–#\($0) (pitboss dispute list)" } ?? "none has been opened"))
+        }
+        let criteriaText: String = row["criteria"]
+        return Dispute(id: id, review: row["review_id"], conversation: row["external_id"], agent: row["agent_id"], reviewer: row["reviewer"],
+                       criteria: (try? JSONDecoder().decode([String].self, from: Data(criteriaText.utf8))) ?? [],
+                       reason: row["reason"], openedBy: row["opened_by"], openedAt: row["opened_at"],
+                       status: DisputeStatus(rawValue: row["status"]) ?? .open, decidedBy: row["decided_by"], decidedAt: row["decided_at"],
+                       decisionReason: row["decision_reason"], revision: row["revision_id"])
+    }
+
+    private func transaction<T>(_ action: String, _ body: (Database) throws -> T) throws(PitbossError) -> T {
+        try reviews.queue.transaction(action, body)
+    }
+
+    private func read<T>(_ action: String, _ body: (Database) throws -> T) throws(PitbossError) -> T {
+        do { return try database.writer.read(body) } catch {
+            throw PitbossDatabase.translate(error, doing: action, busyTimeout: database.busyTimeout)
+        }
+    }
+}
