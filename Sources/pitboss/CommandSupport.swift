@@ -121,7 +121,12 @@ enum Console {
     /// A status line that rewrites itself, on a terminal only.
     static func progress(_ text: String) {
         guard isatty(STDERR_FILENO) == 1 else { return }
-        _ = write("\r\u{1B}[2K" + TerminalSafe.line(text), to: STDERR_FILENO)
+        // One screen row, always: a longer line would wrap, and "\r" would then redraw only its last row.
+        var line = TerminalSafe.line(text)
+        if let width = OutputStyle.detect(fileDescriptor: STDERR_FILENO, environment: ProcessInfo.processInfo.environment).width, width > 1 {
+            while TextWrap.displayWidth(line) > width - 1 { line.removeLast() }
+        }
+        _ = write("\r\u{1B}[2K" + line, to: STDERR_FILENO)
     }
 
     static func endProgress() {

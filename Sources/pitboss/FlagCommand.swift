@@ -133,7 +133,7 @@ struct FlagShowCommand: ParsableCommand {
         abstract: "Print a past flag run's summary again: per rule and agent, what the queue limit left out, who ran it and when.",
         discussion: """
             Without RUN, the latest run. A run recorded before Pitboss kept summaries (schema v8), or one that did not \
-            finish, shows the counts it has. Run ids are in `pitboss findings` (the run column) and each flag summary.
+            finish, says so and how many of its findings stand. Run ids head each flag summary and are in `pitboss findings --format csv` (the run column).
             Example: pitboss flag show 12
             """
     )

@@ -83,6 +83,7 @@ struct ImportCommand: ParsableCommand {
             let started = Date()
             let summary = try importer.run(paths: paths) { progress in
                 let rate = Double(progress.records) / max(Date().timeIntervalSince(started), 0.001)
+                guard !progress.file.isEmpty else { return }  // the last report, after every file: the summary follows
                 Console.progress("importing file \(min(progress.filesDone + 1, progress.filesTotal)) of \(progress.filesTotal), \(progress.records) records so far (\(Int(rate))/s): \(progress.file)")
             }
             Console.endProgress()

@@ -90,6 +90,9 @@ final class ReviewConsole: ReviewTerminal, @unchecked Sendable {
     private var sources: [any DispatchSourceSignal] = []
     /// While a pager runs, Ctrl-C is the pager's (less ends a search with it) and its early quit breaks the pipe to it.
     private var paging = false
+    /// When the last pager ended: a Ctrl-C meant for it can reach this process's handler just after (the signal goes to
+    /// both at once), and must not end the review.
+    private var pagingEnded = Date.distantPast
     let interactive = isatty(STDIN_FILENO) == 1
 
     func arm() {
@@ -116,7 +119,7 @@ final class ReviewConsole: ReviewTerminal, @unchecked Sendable {
 
     private func interrupted(by signalNumber: Int32) {
         lock.lock()  // never unlocked: the process ends here, and a submit still waiting for the lock never starts
-        if paging && (signalNumber == SIGINT || signalNumber == SIGPIPE) {
+        if (paging || Date().timeIntervalSince(pagingEnded) < 1) && (signalNumber == SIGINT || signalNumber == SIGPIPE) {
             lock.unlock()
             return
         }
@@ -154,7 +157,8 @@ final class ReviewConsole: ReviewTerminal, @unchecked Sendable {
         return review
     }
 
-    /// A transcript longer than the screen, through the pager `Paging` names; on a pipe it is simply written.
+    /// A transcript longer than the screen, through the pager `Paging` names; on a pipe it is simply written. A pager that
+    /// cannot run or fails leaves the built-in one to show it.
     func page(_ text: String, style: OutputStyle) {
         guard interactive, style.isTerminal, !outputClosed else { return write(text) }
         switch Paging.choice(environment: ProcessInfo.processInfo.environment) {
@@ -164,12 +168,17 @@ final class ReviewConsole: ReviewTerminal, @unchecked Sendable {
             LinePager(text, height: style.height ?? 24).run(self, style: style)
         case .program(let command):
             lock.withLock { paging = true }
-            defer { lock.withLock { paging = false } }
+            defer { lock.withLock { paging = false; pagingEnded = Date() } }
             var environment = ProcessInfo.processInfo.environment
             if environment["LESS"] == nil { environment["LESS"] = Paging.lessOptions }
-            let status = Self.runPager(command, input: text, environment: environment)
-            if status < 0 || status == 127 {
-                Console.note("the pager '\(command)' could not be run; set PITBOSS_PAGER or PAGER to one that is installed, or to cat for none")
+            // Colour for less (its -R shows it); other pagers would count the codes as text and break lines early.
+            let shown = Paging.passesColour(command) ? text : TextWrap.withoutEscapes(text)
+            let status = Self.runPager(command, input: shown, environment: environment)
+            if status != 0 {
+                // Not run, or failed: the reviewer must still read the transcript.
+                let variable = ProcessInfo.processInfo.environment["PITBOSS_PAGER"] != nil ? "PITBOSS_PAGER" : "PAGER"
+                Console.note("the pager '\(command)' " + (status < 0 || status == 127 ? "could not be run" : "ended with status \(status)")
+                    + "; the built-in pager shows the transcript instead (set \(variable) to a pager that works, or to cat for none)")
                 LinePager(text, height: style.height ?? 24).run(self, style: style)
             }
         }

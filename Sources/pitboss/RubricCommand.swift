@@ -93,10 +93,14 @@ struct RubricCommand: ParsableCommand {
                 var settings: Rubric?
                 if let rubric {
                     settings = try RubricCommand.load(rubric)
-                } else if let path = try? global.workspaceConfig().rubricPath, FileManager.default.fileExists(atPath: path) {
-                    settings = try RubricCommand.load(path)
+                } else {
+                    // A broken pitboss.yaml is said, as by every command; a workspace without a rubric file uses the defaults.
+                    let path = try global.workspaceConfig().rubricPath
+                    if FileManager.default.fileExists(atPath: path) { settings = try RubricCommand.load(path) }
                 }
-                var trial = try PatternTrial.run(pattern: pattern, text: text, language: language?.lowercased(), normalize: settings?.normalize ?? true,
+                // "ru-RU" is Russian, as import reads it.
+                let code = language.map { String($0.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" }).first ?? "") }
+                var trial = try PatternTrial.run(pattern: pattern, text: text, language: code, normalize: settings?.normalize ?? true,
                                                  transliterate: settings?.transliterate ?? false, caseSensitive: caseSensitive)
                 trial.rubric = settings?.name
                 try Console.out(format == .json ? JSONOutput.string(trial) : trial.render(style: Console.stdoutStyle))

@@ -46,6 +46,24 @@ struct QueueCapTests {
         #expect(cap.admit(conversation: "critical-2", shift: "n", priority: 450, load: load) == .queued)
     }
 
+    @Test("severity decides, not the age bonus: a newer conversation as severe never takes an older one's place")
+    func ageDoesNotDisplace() {
+        let cap = QueueCap(limit: 1)
+        #expect(cap.admit(conversation: "old", shift: "n", priority: 300, load: none) == .queued)
+        #expect(cap.admit(conversation: "new", shift: "n", priority: 328, load: none) == .notQueued)  // 14 days older: +28
+        #expect(cap.admit(conversation: "critical", shift: "n", priority: 450, load: none)
+            == .displacing(Item(conversation: "old", priority: 300, displaceable: true)))
+        #expect(cap.left.map(\.displaced) == [false, true])  // "new" not queued, "old" taken out
+    }
+
+    @Test("a hundred thousand admissions under a limit that is never reached stay linear-ish (a heap, not a sorted array)")
+    func manyAdmissions() {
+        let cap = QueueCap(limit: 10_000_000)
+        var queued = 0
+        for i in 0..<100_000 where cap.admit(conversation: "c-\(i)", shift: "n", priority: 200 + i % 300, load: none) == .queued { queued += 1 }
+        #expect(queued == 100_000)
+    }
+
     // MARK: In a flag run
 
     static let rubric = #"""

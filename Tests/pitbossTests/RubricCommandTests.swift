@@ -152,7 +152,7 @@ struct RubricCommandTests {
     func tryAPattern() throws {
         let found = try pitboss.run("rubric", "try", "--rubric", Self.shipped, #"\bidiot\b"#, "Sie IDIOT")
         #expect(found.status == 0, "\(found.stderr)")
-        #expect(found.stdout.contains("1 match\n  “IDIOT”  characters 4–9"))
+        #expect(found.stdout.contains("1 match\n  “IDIOT”  code points 4–9 of the text (from 0"))
         #expect(found.stdout.contains("(as rubric casino-support does)"))
         let none = try pitboss.run("rubric", "try", #"\bidiot\b"#, "idiotic")
         #expect(none.status == 1)

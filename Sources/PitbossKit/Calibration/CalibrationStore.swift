@@ -20,17 +20,17 @@ public struct CalibrationStore: Sendable {
         let name = request.name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw .usage("a calibration session needs a name") }
         guard Set(scorers.map { $0.name.lowercased() }).count >= 2 else {
-            throw .usage("calibration compares reviewers: name at least two (--reviewers a,b, or one and --expert)")
+            throw .usage("calibration compares reviewers: it needs at least two (two reviewers, or one and an expert)")
         }
         let nowText = UTCTimestamp.format(now)
         let id: Int64 = try queue.transaction("create calibration session \(name)") { db in
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM calibration_sessions WHERE name = ?)", arguments: [name]) == true {
-                throw PitbossError.refused("a calibration session named \(name) exists already; choose another name (calibrate status \(name) shows it)")
+                throw PitbossError.refused("a calibration session named \(name) exists already; choose another name (its status shows it)")
             }
             let conversations: [(id: Int64, external: String)]
             switch request.conversations {
             case .named(let ids):
-                guard !ids.isEmpty else { throw PitbossError.usage("name the conversations, or draw them with --sample N --seed S") }
+                guard !ids.isEmpty else { throw PitbossError.usage("a calibration session needs conversations: named, or drawn in a sample") }
                 try KnownNames.check(ids, .conversation, in: db)
                 var seen = Set<String>()
                 conversations = try ids.filter { seen.insert($0).inserted }.map { external in
@@ -41,7 +41,7 @@ public struct CalibrationStore: Sendable {
                     return (rowID, external)
                 }
             case .sample(let size, let seed, let population):
-                guard size >= 1 else { throw PitbossError.usage("--sample takes a number of conversations, 1 or more") }
+                guard size >= 1 else { throw PitbossError.usage("a calibration sample is of 1 conversation or more") }
                 let draw = try SampleStore(database: database).draw(db, population, SampleRequest(size: .count(size), seed: seed)) { unit in
                     // Drawn only from conversations no scorer was the agent in, so that every scorer can score all of them.
                     !scorers.contains { $0.isAgent(unit.agent) }
@@ -89,7 +89,7 @@ public struct CalibrationStore: Sendable {
         }
         guard let id else {
             let names = try sessions().map(\.name)
-            throw .badInput("there is no calibration session \(name); " + (names.isEmpty ? "none has been created (calibrate create)" : "the sessions: \(names.joined(separator: ", "))"))
+            throw .badInput("there is no calibration session \(name); " + (names.isEmpty ? "none has been created" : "the sessions: \(names.joined(separator: ", "))"))
         }
         return try session(id: id)
     }

@@ -17,17 +17,17 @@ public struct DisputeStore: Sendable {
     /// Opens a dispute of a review's answers to `criteria`, within `disputeDays` of the review; one open dispute per review.
     public func open(review id: Int64, criteria: [String], reason: String, by actor: String, now: Date = Date()) throws(PitbossError) -> Dispute {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { throw .usage("a dispute needs a reason (--reason TEXT): what the review got wrong") }
-        guard !criteria.isEmpty else { throw .usage("name the contested criteria (--criterion C[,C])") }
+        guard !reason.isEmpty else { throw .usage("a dispute needs a reason: what the review got wrong") }
+        guard !criteria.isEmpty else { throw .usage("a dispute names the contested criteria") }
         let disputeID: Int64 = try transaction("open a dispute of review #\(id)") { db in
             guard let review = try Row.fetchOne(db, sql: """
                 SELECT r.id, r.conversation_id, r.created_at, r.reviewer, (SELECT n.id FROM reviews n WHERE n.revises = r.id) AS successor
                 FROM reviews r WHERE r.id = ?
                 """, arguments: [id]) else {
-                throw PitbossError.badInput("there is no review #\(id); pitboss history CONVERSATION lists a conversation's reviews")
+                throw PitbossError.badInput("there is no review #\(id); a conversation's history lists its reviews")
             }
             if let successor: Int64 = review["successor"] {
-                throw PitbossError.refused("review #\(id) was corrected since by review #\(successor): dispute the review as it stands (#\(successor)), or see pitboss history")
+                throw PitbossError.refused("review #\(id) was corrected since by review #\(successor): dispute the review as it stands (#\(successor)); the conversation's history shows both")
             }
             let answered = try String.fetchAll(db, sql: "SELECT criterion FROM review_answers WHERE review_id = ? ORDER BY position", arguments: [id])
             for criterion in criteria where !answered.contains(criterion) {
@@ -56,7 +56,7 @@ public struct DisputeStore: Sendable {
     /// a new revision of the review (its reason "dispute #ID: …") with the new answers, in the same transaction.
     public func decide(_ id: Int64, _ decision: DisputeDecision, reason: String, arbiter: Reviewer, rubric: Rubric, now: Date = Date()) throws(PitbossError) -> Dispute {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { throw .usage("a decision needs a reason (--reason TEXT), for the agent and the reviewer") }
+        guard !reason.isEmpty else { throw .usage("a decision needs a reason, for the agent and the reviewer") }
         let nowText = UTCTimestamp.format(now)
         try transaction("decide dispute #\(id)") { db in
             let dispute = try Self.load(id, db)
@@ -76,14 +76,14 @@ public struct DisputeStore: Sendable {
                 for criterion in answers.keys where !dispute.criteria.contains(criterion) {
                     throw PitbossError.usage("'\(criterion)' is not contested in dispute #\(id) (it contests \(dispute.criteria.joined(separator: ", "))); accepting changes the contested answers only")
                 }
-                guard !answers.isEmpty else { throw PitbossError.usage("accepting says what the answers become: --set criterion=answer for the contested criteria") }
+                guard !answers.isEmpty else { throw PitbossError.usage("accepting says what the contested answers become") }
                 let old = try Row.fetchOne(db, sql: "SELECT queue_item_id, comment, rubric_name FROM reviews WHERE id = ?", arguments: [dispute.review])
                 guard let old, let item: Int64 = old["queue_item_id"] else {
                     throw PitbossError.internalFailure("review #\(dispute.review) has no queue item to revise through")
                 }
                 let oldRubric: String = old["rubric_name"]
                 guard oldRubric == rubric.name else {
-                    throw PitbossError.badInput("review #\(dispute.review) was scored with rubric \(oldRubric), not \(rubric.name): decide with that rubric (--rubric FILE)")
+                    throw PitbossError.badInput("review #\(dispute.review) was scored with rubric \(oldRubric), not \(rubric.name): decide with that rubric")
                 }
                 var merged: [String: String] = [:]
                 for row in try Row.fetchAll(db, sql: "SELECT criterion, answer FROM review_answers WHERE review_id = ?", arguments: [dispute.review]) {
@@ -163,7 +163,7 @@ public struct DisputeStore: Sendable {
             JOIN reviews r ON r.id = d.review_id WHERE d.id = ?
             """, arguments: [id]) else {
             let last = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM disputes")
-            throw PitbossError.badInput("there is no dispute #\(id); " + (last.map { "the disputes are #1–#\($0) (pitboss dispute list)" } ?? "none has been opened"))
+            throw PitbossError.badInput("there is no dispute #\(id); " + (last.map { "the disputes are #1–#\($0)" } ?? "none has been opened"))
         }
         let criteriaText: String = row["criteria"]
         return Dispute(id: id, review: row["review_id"], conversation: row["external_id"], agent: row["agent_id"], reviewer: row["reviewer"],

@@ -48,6 +48,10 @@ public struct FlagRunner: Sendable {
         summary.dryRun = options.dryRun
         summary.queueLimit = options.queueLimit
         let cap = options.queueLimit.map(QueueCap.init(limit:))
+        // A queue limit is kept by reading each shift's queue once: two capped runs at once would each count without the
+        // other's items. They take turns (a lock file beside the database); reviewers and uncapped runs are not held up.
+        let capLock = cap != nil && !options.dryRun ? store.database.path.map { FileLock(exclusiveOn: $0 + "-flag.lock") } : nil
+        defer { capLock?.release() }
         summary.rubricLanguages = Set(rubric.languages)
         let total = progress == nil ? 0 : try store.countPending(selection: options.selection, rubricHash: rubric.contentHash)
         let evaluator = RubricEvaluator(rubric: rubric)

@@ -18,9 +18,13 @@ public struct StoredFlagRun: Sendable, Encodable {
     public var rubricVersion: String
     public var rubricHash: String
     public var counts: FlagStore.RunCounts
+    /// Findings stored with the run that still stand (later runs replace unreviewed ones): what a run that did not finish
+    /// left behind.
+    public var findingsStored: Int
 
     enum CodingKeys: String, CodingKey {
         case id, selection, summary, rubric, counts
+        case findingsStored = "findings_stored"
         case rubricPath = "rubric_path", startedBy = "started_by", startedAt = "started_at", finishedAt = "finished_at"
         case rubricVersion = "rubric_version", rubricHash = "rubric_hash"
     }
@@ -46,9 +50,12 @@ extension FlagStore {
                 let selection = (try? JSONDecoder().decode([String: String].self, from: Data(selectionText.utf8))) ?? [:]
                 let summaryText: String? = row["summary"]
                 let summary = try summaryText.map { try JSONDecoder().decode(FlagSummary.self, from: Data($0.utf8)) }
+                let runID: Int64 = row["id"]
+                let stored = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM findings WHERE run_id = ?", arguments: [runID]) ?? 0
                 return StoredFlagRun(id: row["id"], rubricPath: row["rubric_path"], selection: selection, startedBy: row["started_by"],
                                      startedAt: row["started_at"], finishedAt: row["finished_at"], summary: summary,
-                                     rubric: row["rubric_name"], rubricVersion: row["rubric_version"], rubricHash: row["rubric_hash"], counts: counts)
+                                     rubric: row["rubric_name"], rubricVersion: row["rubric_version"], rubricHash: row["rubric_hash"], counts: counts,
+                                     findingsStored: stored)
             }
         } catch { throw translate(error, "read flag run \(id.map(String.init) ?? "(latest)")") }
     }

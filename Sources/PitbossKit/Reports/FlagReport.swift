@@ -42,7 +42,7 @@ public enum FlagReport {
             }
             // What the queue cap left out, one row each.
             for left in s.notQueued {
-                table.rows.append(["not_queued", left.conversation, "", "", "", "", "", "", "", "", "", "", left.shift, String(left.priority)])
+                table.rows.append([left.displaced ? "taken_out" : "not_queued", left.conversation, "", "", "", "", "", "", "", "", "", "", left.shift, String(left.priority)])
             }
             return table.csv()
         case .table:
@@ -53,14 +53,20 @@ public enum FlagReport {
             if s.alreadyEvaluated > 0 { out += ", evaluated meanwhile by another run \(s.alreadyEvaluated)" }
             out += String(format: " in %.1f s\n", s.elapsed)
             if let limit = s.queueLimit, !s.notQueued.isEmpty {
+                let kept = s.notQueued.filter { !$0.displaced }, taken = s.notQueued.filter(\.displaced)
                 let byShift = Dictionary(grouping: s.notQueued, by: \.shift).map { ($0.key, $0.value.count) }.sorted { ($0.1, $1.0) > ($1.1, $0.0) }
                 let shifts = byShift.prefix(5).map { "\($0.0) \($0.1)" }.joined(separator: ", ") + (byShift.count > 5 ? ", …" : "")
-                out += style.paint(TerminalSafe.line("queue limit \(limit) per shift: \(s.notQueued.count) flagged conversation\(s.notQueued.count == 1 ? "" : "s") "
-                    + "\(s.dryRun ? "would not be" : "not") queued, the most severe kept (\(shifts))"
-                    + (s.run.map { "; their findings are stored with run \($0)" } ?? "")), .yellow) + "\n"
-                let shown = s.notQueued.prefix(10)
-                out += "  not queued: " + TerminalSafe.line(shown.map { "\($0.conversation) (\($0.priority))" }.joined(separator: ", "))
-                    + (s.notQueued.count > shown.count ? ", and \(s.notQueued.count - shown.count) more (the JSON summary lists them all)" : "") + "\n"
+                let verb = s.dryRun ? "would not be" : "not"
+                var parts: [String] = []
+                if !kept.isEmpty { parts.append("\(kept.count) flagged conversation\(kept.count == 1 ? "" : "s") \(verb) queued") }
+                if !taken.isEmpty { parts.append("\(taken.count) \(s.dryRun ? "would be" : taken.count == 1 ? "was" : "were") taken out of the queue for more severe ones") }
+                out += style.paint(TerminalSafe.line("queue limit \(limit) per shift: " + parts.joined(separator: ", ") + " (\(shifts)); the most severe kept"
+                    + (s.run.map { "; their findings are stored (this run's with run \($0))" } ?? "")), .yellow) + "\n"
+                for (label, list) in [("not queued", kept), ("taken out", taken)] where !list.isEmpty {
+                    let shown = list.prefix(10)
+                    out += "  \(label): " + TerminalSafe.line(shown.map { "\($0.conversation) (priority \($0.priority))" }.joined(separator: ", "))
+                        + (list.count > shown.count ? ", and \(list.count - shown.count) more (the JSON summary lists them all)" : "") + "\n"
+                }
             }
             if c.scanned == 0 {
                 out += style.paint("nothing new: the selection holds no conversation this rubric, as it is now, has not evaluated; a changed rubric or a new import is evaluated by the next run", .dim) + "\n"
@@ -104,15 +110,17 @@ public enum FlagReport {
         case .table:
             let local = { (at: String) in UTCTimestamp.parse(at).map { LocalTime.format($0, in: zone) } ?? at }
             let on = run.selection.isEmpty ? "every conversation" : run.selection.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            var out = TerminalSafe.line("run by \(run.startedBy), started \(local(run.startedAt)), ")
+            let out = TerminalSafe.line("run by \(run.startedBy), started \(local(run.startedAt)), ")
                 + (run.finishedAt.map { "finished \(local($0))" } ?? style.paint("not finished (killed, or still running)", .yellow))
                 + TerminalSafe.line("; on \(on); rubric file \(run.rubricPath)") + "\n"
             if run.summary == nil {
-                out += style.paint(run.finishedAt == nil
-                    ? "Its counts were not written (a run writes them when it ends); its findings so far are stored with run \(run.id)"
-                    : "This run was recorded before summaries were kept: only its counts are known; its findings that stand are stored with run \(run.id)", .dim) + "\n"
+                let heading = style.paint(TerminalSafe.line("flag run \(run.id): \(run.rubric) \(run.rubricVersion) (\(run.rubricHash.prefix(12)))"), .bold) + "\n" + out
+                guard run.finishedAt != nil else {
+                    // A run writes its counts when it ends: a killed one has none, only the findings it stored.
+                    return heading + "\(run.findingsStored) finding\(run.findingsStored == 1 ? "" : "s") stored with it stand; its counts were not written (a run writes them when it ends)\n"
+                }
                 let c = run.counts
-                return style.paint(TerminalSafe.line("flag run \(run.id): \(run.rubric) \(run.rubricVersion) (\(run.rubricHash.prefix(12)))"), .bold) + "\n" + out
+                return heading + style.paint("This run was recorded before summaries were kept: only its counts are known", .dim) + "\n"
                     + "scanned \(c.scanned), evaluated \(c.evaluated), flagged \(c.flagged), findings \(c.findings), rule errors \(c.errors)\n"
             }
             let printed = self.summary(summary, format: .table, style: style)

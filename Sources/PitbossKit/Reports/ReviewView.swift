@@ -15,7 +15,7 @@ public enum ReviewView {
         out += findingsList(listed, in: c, evaluated: evaluated, mask: mask, style: style, scoredWith: scoredWith)
         if !passes.isEmpty {
             out += style.paint("Met", .bold) + style.paint(" — the words that met each rule" + (scoredWith.map { " of \(TerminalSafe.line($0))" } ?? ""), .dim) + "\n"
-                + FindingsView.passes(passes, in: c, mask: mask, style: style) + "\n"
+                + TextWrap.wrap(FindingsView.passes(passes, in: c, mask: mask, style: style), width: style.width, indent: 6) + "\n"
         }
 
         return out + turns(of: c, c.turns.indices, findings: listed, mask: mask, style: style, timeZone: timeZone)
@@ -50,7 +50,7 @@ public enum ReviewView {
 
     /// `chat-0042  chat · en · … · 120 turns`: which conversation this is, after the pager has taken the transcript away.
     public static func heading(_ c: Conversation, turns: Int, style: OutputStyle) -> String {
-        ConversationView.heading(c, style: style).dropLast() + style.paint(" · \(turns) turns", .dim) + "\n"
+        TextWrap.wrap(ConversationView.heading(c, style: style).dropLast() + style.paint(" · \(turns) turns", .dim), width: style.width, indent: 2) + "\n"
     }
 
     /// `F12  major  courtesy-rude [courtesy] · turn 3: "…" — message`

@@ -20,6 +20,12 @@ public enum Paging {
         return path.contains { isExecutable("\($0)/less") } ? .program("less") : .builtIn
     }
 
+    /// Whether a pager command shows colour codes as colour: less does (with -R, which `lessOptions` sets).
+    public static func passesColour(_ command: String) -> Bool {
+        let program = command.split(separator: " ").first.map { ($0 as Substring).split(separator: "/").last.map(String.init) ?? "" } ?? ""
+        return program == "less"
+    }
+
     /// `less`'s options when the user set none, as git sets them: colours shown (R), no alternate screen, so the last page
     /// stays above the findings and the prompt (X), and no paging of what fits one screen after all (F).
     public static let lessOptions = "FRX"
@@ -65,7 +71,7 @@ public struct LinePager {
             let prompt = style.paint("-- lines \(top + 1)–\(bottom) of \(lines.count) · Enter: next, b: back, /word: find, q: done -- ", .dim, .bold)
             guard let typed = terminal.readLine(prompt: prompt)?.trimmingCharacters(in: .whitespaces) else { return }
             switch typed.lowercased() {
-            case "q", "quit", ":q": return
+            case "q", "quit", ":q", "abandon": return  // the review's own prompt comes next, where abandon abandons
             case "b", "back": top = max(0, top - pageRows)
             case "g", "top": top = 0
             case let command where command.hasPrefix("/") && command.count > 1:
@@ -76,7 +82,10 @@ public struct LinePager {
                     terminal.write(style.paint("“\(TerminalSafe.line(String(typed.dropFirst())))” is not further on; ", .yellow)
                         + "the same page again:\n")
                 }
-            default: top = bottom
+            case "":
+                top = bottom
+            default:
+                terminal.write(style.paint("  Enter for the next page, b back, g the top, /word to find, q to leave the pager", .yellow) + "\n")
             }
         }
     }

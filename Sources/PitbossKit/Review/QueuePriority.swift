@@ -14,6 +14,10 @@ public enum QueuePriority {
         return base + (hasCritical ? 50 : 0) + (vip ? 40 : 0) + days * 2
     }
 
+    /// The severity a flagged item's priority stands for — 1 info, 2 minor, 3 major, 4 critical — without its age and
+    /// VIP bonuses (at most 68 points, never a whole class).
+    public static func severityClass(_ priority: Int) -> Int { priority / 100 }
+
     /// A sampled conversation ranks between flagged minor and major findings: the random sample is the unbiased
     /// view of an agent and must not starve behind every minor flag.
     public static func sample(vip: Bool, startedAt: Date, now: Date) -> Int {

@@ -145,7 +145,7 @@ public final class ReviewSession {
         terminal.page(transcript, style: style)
         terminal.write("\n" + ReviewView.heading(conversation, turns: conversation.turns.count, style: style)
             + ReviewView.findingsList(findings, in: conversation, evaluated: evaluated, mask: mask, style: style, scoredWith: rubric.name)
-            + TextWrap.wrap(style.paint("At a finding, 't' pages the transcript again and 't N' shows the turns around turn N.", .dim), width: style.width, indent: 0) + "\n\n")
+            + TextWrap.wrap(style.paint("'t' pages the transcript again and 't N' shows the turns around turn N, at any finding or criterion.", .dim), width: style.width, indent: 0) + "\n\n")
     }
 
     /// The turns around a finding, or around a turn the reviewer asked for: the one before, the turn, and (when asked
@@ -153,6 +153,22 @@ public final class ReviewSession {
     func showTurns(around index: Int, after: Bool, _ terminal: any ReviewTerminal) {
         terminal.write(ReviewView.turns(of: conversation, Swift.max(0, index - 1)...Swift.min(conversation.turns.count - 1, index + (after ? 1 : 0)),
                                         findings: findings, mask: mask, style: style, timeZone: timeZone))
+    }
+
+    /// `t` pages the whole transcript again, `t N` shows the turns around turn N: at a finding and at a criterion alike.
+    /// True when the line was one of them.
+    func read(_ line: String, _ terminal: any ReviewTerminal) -> Bool {
+        let (word, given) = Self.split(line)
+        guard word == "t" || word == "turn" || word == "transcript" else { return false }
+        if let given, let number = Int(given), (1...conversation.turns.count).contains(number) {
+            showTurns(around: number - 1, after: true, terminal)
+        } else if given == nil {
+            terminal.page(ReviewView.transcript(conversation, findings: findings, passes: passes, evaluated: evaluated, mask: mask,
+                                                style: style, timeZone: timeZone, scoredWith: rubric.name), style: style)
+        } else {
+            terminal.write(style.paint("  the turns are numbered 1 to \(conversation.turns.count): 't N' shows the turns around turn N", .yellow) + "\n")
+        }
+        return true
     }
 
     func judgeFindings(_ terminal: any ReviewTerminal) throws -> [Int64: FindingVerdict] {
@@ -178,14 +194,12 @@ public final class ReviewSession {
             while true {
                 let line = try ask(terminal, "F\(f.id)")
                 let (word, given) = Self.split(line)
-                if word == "t" || word == "turn" || word == "transcript" {
-                    if let given, let number = Int(given), (1...conversation.turns.count).contains(number) {
-                        showTurns(around: number - 1, after: true, terminal)
-                    } else if given == nil {
-                        terminal.page(ReviewView.transcript(conversation, findings: findings, passes: passes, evaluated: evaluated, mask: mask,
-                                                            style: style, timeZone: timeZone, scoredWith: rubric.name), style: style)
-                    } else {
-                        terminal.write(style.paint("  the turns are numbered 1 to \(conversation.turns.count): 't N' shows the turns around turn N", .yellow) + "\n")
+                if read(line, terminal) {
+                    // The finding in view again after the whole transcript went by.
+                    if given == nil {
+                        terminal.write(TextWrap.wrap(ReviewView.findingLine(f, in: conversation, mask: mask, style: style, scoredWith: rubric.name),
+                                                     width: style.width, indent: 4) + "\n")
+                        if let turn = f.turn, turn < conversation.turns.count { showTurns(around: turn, after: false, terminal) }
                     }
                     continue
                 }
@@ -206,7 +220,8 @@ public final class ReviewSession {
                 case "s" where scope == nil, "skip" where scope == nil:
                     break
                 default:
-                    terminal.write(style.paint("  answer c (confirm), d (dismiss), s (skip), c all / d all REASON, c rule / d rule REASON, t / t N to read, or abandon", .yellow) + "\n")
+                    terminal.write(TextWrap.wrap(style.paint("  answer c (confirm), d (dismiss), s (skip), c all / d all REASON, c rule / d rule REASON, t / t N to read, or abandon", .yellow),
+                                                 width: style.width, indent: 4) + "\n")
                     continue
                 }
                 if let scope, let verdict = verdicts[f.id] {
@@ -238,10 +253,12 @@ public final class ReviewSession {
             let flags = "weight \(ReviewView.weight(criterion.weight))" + (criterion.critical ? ", critical" : "")
             terminal.write(TextWrap.wrap(style.paint(TerminalSafe.line(criterion.id), .bold) + " — \(TerminalSafe.line(criterion.title)) (\(flags))", width: style.width, indent: 2) + "\n")
             let met = passes.filter { $0.criterion == criterion.id }
-            if !met.isEmpty { terminal.write(FindingsView.passes(met, in: conversation, mask: mask, style: style)) }
+            if !met.isEmpty { terminal.write(TextWrap.wrap(FindingsView.passes(met, in: conversation, mask: mask, style: style), width: style.width, indent: 6)) }
             while true {
                 let hint = suggestion.map { " [\($0.answer): \($0.because)]" } ?? ""
                 let line = try ask(terminal, "  " + TerminalSafe.line(choices + hint))
+                // "t" is an answer only where a scale has a label starting with it; otherwise it reads the transcript.
+                if Self.resolve(line, criterion) == nil && read(line, terminal) { continue }
                 let typed = line.isEmpty ? (suggestion?.answer ?? "") : line
                 if let answer = Self.resolve(typed, criterion) {
                     answers[criterion.id] = answer
@@ -249,7 +266,8 @@ public final class ReviewSession {
                     enteredAnswers.append((criterion.id, answer))
                     break
                 }
-                terminal.write(style.paint(TerminalSafe.line("  '\(typed)' is not an answer here; answer \(Scorecard.choices(criterion, na: criterion.naAllowed))"), .yellow) + "\n")
+                terminal.write(TextWrap.wrap(style.paint(TerminalSafe.line("  '\(typed)' is not an answer here; answer \(Scorecard.choices(criterion, na: criterion.naAllowed)), or t / t N to read the transcript"), .yellow),
+                                             width: style.width, indent: 4) + "\n")
             }
         }
         return answers

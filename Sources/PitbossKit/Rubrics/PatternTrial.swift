@@ -84,7 +84,7 @@ public struct PatternTrial: Sendable, Encodable {
         if compiledPattern != pattern { out += style.paint("as compiled  ", .dim) + safe(compiledPattern) + "\n" }
         out += style.paint("text seen as ", .dim) + "“" + safe(textAsMatched) + "”\n"
         if let nativeReading { out += style.paint("and read as  ", .dim) + "“" + safe(nativeReading) + "”\n" }
-        let settings = [normalize ? "folded" : "not folded", transliterate ? "transliterated (\(language ?? "no language"))" : nil,
+        let settings = [normalize ? "folded" : "not folded", transliterate ? (language.map { "transliterated as \($0)" } ?? "not transliterated: no language given") : nil,
                         caseSensitive ? "case-sensitive" : nil].compactMap { $0 }.joined(separator: ", ")
             + (rubric.map { " (as rubric \(safe($0)) does)" } ?? " (a rubric's defaults)")
         out += style.paint("settings     ", .dim) + settings + "\n"
@@ -92,7 +92,7 @@ public struct PatternTrial: Sendable, Encodable {
         guard !matches.isEmpty else { return out + style.paint("no match", .yellow, .bold) + "\n" }
         out += style.paint("\(matches.count) match\(matches.count == 1 ? "" : "es")", .green, .bold) + "\n"
         for m in matches {
-            out += "  “" + safe(m.words) + "”  characters \(m.start)–\(m.end)" + (m.inNativeReading ? " (in the native reading)" : "") + "\n"
+            out += "  “" + safe(m.words) + "”  code points \(m.start)–\(m.end) of the text (from 0, as findings store them)" + (m.inNativeReading ? ", in the native reading" : "") + "\n"
         }
         return out
     }

@@ -19,6 +19,15 @@ struct FileLock {
         }
     }
 
+    /// An exclusive lock on a lock file of its own (created, private, when missing): for work that must not run twice at
+    /// once on one database but must not keep anyone else from opening it — flag runs that keep a queue limit.
+    init(exclusiveOn lockFile: String) {
+        descriptor = open(lockFile, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if descriptor >= 0 {
+            while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
+        }
+    }
+
     func release() {
         guard descriptor >= 0 else { return }
         flock(descriptor, LOCK_UN)

@@ -94,7 +94,7 @@ public struct FlagStore: Sendable {
     static func flaggedQueue(shift: String, _ db: Database) throws -> [QueueCap.Item] {
         try Row.fetchAll(db, sql: """
             SELECT c.external_id, q.priority, q.status = 'open' AND q.assigned_to IS NULL FROM queue_items q
-            JOIN conversations c ON c.id = q.conversation_id WHERE c.shift_id = ? AND q.reason = 'flagged' ORDER BY q.id
+            JOIN conversations c ON c.id = q.conversation_id WHERE c.shift_id = ? AND q.reason = 'flagged' AND q.status != 'skipped' ORDER BY q.id
             """, arguments: [shift]).map { QueueCap.Item(conversation: $0[0], priority: $0[1], displaceable: $0[2]) }
     }
 
@@ -304,9 +304,18 @@ public struct FlagStore: Sendable {
                         case .notQueued?:
                             return .evaluated(queued: false, standing: standing)
                         case .displacing(let weakest)?:
+                            let taken = try Row.fetchOne(db, sql: """
+                                SELECT q.id, q.conversation_id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id
+                                WHERE c.external_id = ? AND q.reason = 'flagged' AND q.status = 'open' AND q.assigned_to IS NULL
+                                """, arguments: [weakest.conversation])
                             displace.bind(weakest.conversation)
                             try displace.execute()
-                            if db.changesCount == 0 { cap?.keep(weakest, shift: c.shiftID) }  // claimed or assigned since it was read
+                            if db.changesCount == 0 {
+                                cap?.keep(weakest, shift: c.shiftID)  // claimed or assigned since it was read
+                            } else if let taken {
+                                try AuditLog.append(db, at: now, actor: "pitboss", action: .skip, item: taken[0], conversation: taken[1],
+                                                    detail: ["why": "queue limit of the shift: its place went to \(c.externalID), a more severe conversation", "run": String(run)])
+                            }
                         case .queued?, .alreadyQueued?, nil:
                             break
                         }

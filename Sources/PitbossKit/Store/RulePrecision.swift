@@ -102,6 +102,7 @@ public struct RulePrecision: Sendable, Codable, Equatable {
                               })
             return table.csv()
         case .table:
+            guard !list.isEmpty else { return "No findings yet: precision comes from reviewers' verdicts on findings (flag, then review).\n" }
             var headers = ["rubric", "rule"]
             if byVersion { headers.append("version") }
             if byLanguage { headers.append("lang") }

@@ -4,7 +4,7 @@ public enum TextWrap {
     /// The columns `text` takes on a terminal: its `TerminalWidth` without the ANSI escape sequences in it.
     public static func displayWidth(_ text: String) -> Int { TerminalWidth.of(withoutEscapes(text)) }
 
-    static func withoutEscapes(_ text: String) -> String {
+    public static func withoutEscapes(_ text: String) -> String {
         guard text.contains("\u{1B}") else { return text }
         var out = String.UnicodeScalarView()
         var inEscape = false
