@@ -19,9 +19,9 @@ struct DisputeCommand: ParsableCommand {
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Contest a review's answers to some criteria, saying why.",
-            discussion: "REVIEW is the review's number (pitboss history CONVERSATION shows it).\nExample: pitboss dispute open 12 --criterion courtesy,accuracy --reason \"Quoted the terms correctly\" --as tl.anna")
+            discussion: "REVIEW is the review's number (pitboss history CONVERSATION shows it), or a conversation id for its current review.\nExample: pitboss dispute open 12 --criterion courtesy,accuracy --reason \"Quoted the terms correctly\" --as tl.anna")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The review's number.") var review: Int64
+        @Argument(help: "The review's number, or a conversation id (its current review).") var review: String
         @Option(parsing: .singleValue, help: "The contested criteria: a,b (or repeated).") var criterion: [String] = []
         @Option(help: "Why the answers are wrong.") var reason: String
         @Option(help: "table or json.") var format: TableOrJSON = .table
@@ -29,7 +29,7 @@ struct DisputeCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let workspace = try global.openWorkspace(.write)
-                let dispute = try workspace.disputes.open(review: review, criteria: try Arguments.list(criterion, "--criterion"), reason: reason, by: global.user)
+                let dispute = try workspace.disputes.open(review: try workspace.disputes.review(named: review), criteria: try Arguments.list(criterion, "--criterion"), reason: reason, by: global.user)
                 if format == .json { return try Console.out(JSONOutput.string(dispute)) }
                 try Console.out(TerminalSafe.text("Opened dispute #\(dispute.id) of review #\(dispute.review) (\(dispute.conversation), reviewed by \(dispute.reviewer)) "
                     + "on \(dispute.criteria.joined(separator: ", ")). A supervisor decides it: pitboss dispute decide \(dispute.id) --accept --set CRITERION=ANSWER --reason … | --reject --reason …\n"))

@@ -11,6 +11,9 @@ struct ReviewCommand: ParsableCommand {
             queue by priority); `pitboss review ID` claims that item (an item id or a conversation id). Answers are read line \
             by line, from a terminal or a pipe. Nothing is stored until you submit; `abandon`, Ctrl-C, a closed terminal or the \
             end of piped input store nothing and give the claim back (an item a supervisor assigned to you stays assigned to you).
+            On a terminal, a transcript longer than the screen is paged (PITBOSS_PAGER, else PAGER, else less, else a \
+            built-in pager; PAGER=cat for none); at any finding or criterion, t pages it again and t N shows the turns \
+            around turn N. A calibration task is scored blind, with its session's rubric.
             Example: pitboss review next --as qa.maria
             """
     )

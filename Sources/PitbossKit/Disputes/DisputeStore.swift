@@ -52,6 +52,19 @@ public struct DisputeStore: Sendable {
         return try dispute(disputeID, now: now)
     }
 
+    /// The review a dispute would name: a review number, or a conversation id for its current review.
+    public func review(named target: String) throws(PitbossError) -> Int64 {
+        let found: Int64? = try read("find review \(target)") { db in
+            if let number = Int64(target.hasPrefix("#") ? String(target.dropFirst()) : target),
+               try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM reviews WHERE id = ?)", arguments: [number]) == true { return number }
+            return try Int64.fetchOne(db, sql: """
+                SELECT r.id FROM current_reviews r JOIN conversations c ON c.id = r.conversation_id WHERE c.external_id = ? ORDER BY r.id DESC LIMIT 1
+                """, arguments: [target])
+        }
+        guard let found else { throw .badInput("'\(target)' is neither a review number nor a reviewed conversation; a conversation's history lists its reviews") }
+        return found
+    }
+
     /// Decides an open dispute. The arbiter is neither the review's author nor the conversation's agent. Accepting stores
     /// a new revision of the review (its reason "dispute #ID: …") with the new answers, in the same transaction.
     public func decide(_ id: Int64, _ decision: DisputeDecision, reason: String, arbiter: Reviewer, rubric: Rubric, now: Date = Date()) throws(PitbossError) -> Dispute {

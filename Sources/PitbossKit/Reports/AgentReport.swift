@@ -99,9 +99,11 @@ public struct AgentReport: PitbossReport, Equatable {
     public var confirmedFindings: [ConfirmedFinding]
     public var reviews: [Review]
     public var retraining: [Assignment]
+    /// Disputes of the agent's reviews, newest first.
+    public var disputes: [Dispute] = []
 
     enum CodingKeys: String, CodingKey {
-        case agent, team, weeks, criteria, reviews, retraining
+        case agent, team, weeks, criteria, reviews, retraining, disputes
         case confirmedFindings = "confirmed_findings", personalDataMasked = "personal_data_masked"
     }
 
@@ -147,7 +149,10 @@ public struct AgentReport: PitbossReport, Equatable {
                 return AgentReport(personalDataMasked: mask != nil, agent: row, team: overview.team, weeks: activity.weeks, criteria: rows,
                                    confirmedFindings: try confirmed(db, agent: agent, selection: selection, mask: mask),
                                    reviews: try reviews(db, agent: agent, selection: selection),
-                                   retraining: retraining)
+                                   retraining: retraining,
+                                   disputes: try Int64.fetchAll(db, sql: """
+                                       SELECT d.id FROM disputes d JOIN conversations c ON c.id = d.conversation_id WHERE c.agent_id = ? ORDER BY d.id DESC
+                                       """, arguments: [agent]).map { try DisputeStore.load($0, db) })
             }
         } catch {
             throw PitbossDatabase.translate(error, doing: "read the agent's report", busyTimeout: database.busyTimeout)
@@ -300,6 +305,15 @@ public struct AgentReport: PitbossReport, Equatable {
                            Cell(value: UTCTimestamp.format(a.assignedAt), shown: time(a.assignedAt)), .text(a.dueOn), .text(a.state.rawValue),
                            Cell(value: a.completedAt.map(UTCTimestamp.format) ?? "", shown: a.completedAt.map(time) ?? "–")]
                       }, emptyText: "no retraining assigned"),
+                .init(key: "disputes", title: "Disputes",
+                      columns: [Column("dispute"), Column("review"), Column("conversation"), Column("criteria"), Column("opened_by", "opened by"),
+                                Column("opened_at", "opened (\(zoneName))"), Column("status"), Column("decided_by", "decided by"), Column("reason", wraps: true)],
+                      rows: disputes.map { d in
+                          let opened = UTCTimestamp.parse(d.openedAt)
+                          return [Cell(value: String(d.id), shown: "#\(d.id)"), Cell(value: String(d.review), shown: "#\(d.review)"), .text(d.conversation),
+                                  Cell(value: d.criteria.joined(separator: ";"), shown: d.criteria.joined(separator: ", ")), .text(d.openedBy),
+                                  Cell(value: d.openedAt, shown: opened.map(time) ?? d.openedAt), .text(d.status.rawValue), .text(d.decidedBy), .text(d.reason)]
+                      }, emptyText: "no disputes"),
             ])
     }
 }

@@ -31,17 +31,31 @@ public struct ReviewersReport: PitbossReport, Equatable {
         /// Corrections they stored (revision 2 and later), and their reviews whose score another person changed.
         public var revisions: Int
         public var overturned: Int
+        /// Disputes of their reviews, and how many an arbiter accepted (the score revised): the overturn rate is of reviews.
+        public var disputed = 0
+        public var disputesAccepted = 0
+        public var overturnRate: Double?
 
         enum CodingKeys: String, CodingKey {
-            case reviewer, reviews, verdicts, dismissed, leniency, compared, revisions, overturned
+            case reviewer, reviews, verdicts, dismissed, leniency, compared, revisions, overturned, disputed
+            case disputesAccepted = "disputes_accepted", overturnRate = "overturn_rate"
             case activeDays = "active_days", reviewsPerDay = "reviews_per_day", claimToSubmitP50 = "claim_to_submit_p50_seconds",
                  claimToSubmitP90 = "claim_to_submit_p90_seconds", dismissalRate = "dismissal_rate", meanScore = "mean_score"
         }
     }
 
-    public var reviewers: [Row]
+    /// A criterion's answers overturned by accepted disputes, of the answers given to it.
+    public struct CriterionOverturns: Sendable, Codable, Equatable {
+        public var criterion: String
+        public var answered: Int
+        public var overturned: Int
+        public var rate: Double?
+    }
 
-    enum CodingKeys: String, CodingKey { case reviewers }
+    public var reviewers: [Row]
+    public var criteria: [CriterionOverturns] = []
+
+    enum CodingKeys: String, CodingKey { case reviewers, criteria }
 
     public static func fetch(from database: PitbossDatabase, selection: FlagSelection = FlagSelection(), zone: TimeZone) throws(PitbossError) -> ReviewersReport {
         do {
@@ -126,7 +140,37 @@ public struct ReviewersReport: PitbossReport, Equatable {
                             leniency: compared > 0 ? difference / Double(compared) : nil, compared: compared,
                             revisions: theirs.count - first.count, overturned: overturned[reviewer] ?? 0))
         }
-        return ReviewersReport(reviewers: rows.sorted { ($0.reviews, $1.reviewer) > ($1.reviews, $0.reviewer) })
+        // Disputes, of the reviews in the selection.
+        let filter = conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
+        let values = StatementArguments(arguments.map { $0?.databaseValue ?? .null })
+        var disputes: [String: (all: Int, accepted: Int)] = [:]
+        for row in try GRDB.Row.fetchAll(db, sql: """
+            SELECT r.reviewer, COUNT(*), COUNT(*) FILTER (WHERE d.status = 'accepted') FROM disputes d JOIN reviews r ON r.id = d.review_id
+            JOIN conversations c ON c.id = d.conversation_id WHERE 1\(filter) GROUP BY r.reviewer
+            """, arguments: values) {
+            disputes[row[0]] = (row[1], row[2])
+        }
+        for i in rows.indices {
+            let d = disputes[rows[i].reviewer] ?? (0, 0)
+            rows[i].disputed = d.all
+            rows[i].disputesAccepted = d.accepted
+            rows[i].overturnRate = rows[i].reviews > 0 ? Double(d.accepted) / Double(rows[i].reviews) : nil
+        }
+        var answered: [String: Int] = [:], changed: [String: Int] = [:]
+        for row in try GRDB.Row.fetchAll(db, sql: """
+            SELECT a.criterion, COUNT(*) FROM review_answers a JOIN reviews r ON r.id = a.review_id JOIN conversations c ON c.id = r.conversation_id
+            WHERE r.revision = 1\(filter) GROUP BY a.criterion
+            """, arguments: values) { answered[row[0]] = row[1] }
+        for row in try GRDB.Row.fetchAll(db, sql: """
+            SELECT a.criterion, COUNT(*) FROM disputes d JOIN conversations c ON c.id = d.conversation_id
+            JOIN review_answers a ON a.review_id = d.review_id JOIN review_answers b ON b.review_id = d.revision_id AND b.criterion = a.criterion
+            WHERE d.status = 'accepted' AND a.answer != b.answer\(filter) GROUP BY a.criterion
+            """, arguments: values) { changed[row[0]] = row[1] }
+        let criteria = answered.keys.sorted().map { c in
+            CriterionOverturns(criterion: c, answered: answered[c] ?? 0, overturned: changed[c] ?? 0,
+                               rate: (answered[c] ?? 0) > 0 ? Double(changed[c] ?? 0) / Double(answered[c] ?? 1) : nil)
+        }
+        return ReviewersReport(reviewers: rows.sorted { ($0.reviews, $1.reviewer) > ($1.reviews, $0.reviewer) }, criteria: criteria)
     }
 
     public func document(zone: TimeZone) -> ReportDocument {
@@ -137,7 +181,8 @@ public struct ReviewersReport: PitbossReport, Equatable {
             return [.text(r.reviewer), .int(r.reviews), .int(r.activeDays), .number(r.reviewsPerDay), .seconds(r.claimToSubmitP50), .seconds(r.claimToSubmitP90),
                     .int(r.verdicts), .int(r.dismissed), .share(r.dismissalRate), .number(r.meanScore),
                     r.leniency.map { Cell(value: ReportNumber.plain($0), shown: String(format: "%+.1f", $0), tone: lenient ? .red : nil) } ?? .number(nil),
-                    .int(r.compared), .int(r.revisions), .int(r.overturned, tone: r.overturned > 0 ? .yellow : nil)]
+                    .int(r.compared), .int(r.revisions), .int(r.overturned, tone: r.overturned > 0 ? .yellow : nil),
+                    .int(r.disputed), .int(r.disputesAccepted, tone: r.disputesAccepted > 0 ? .yellow : nil), .share(r.overturnRate)]
         }
         let scored = reviewers.filter { $0.leniency != nil }
         return ReportDocument(
@@ -146,19 +191,25 @@ public struct ReviewersReport: PitbossReport, Equatable {
                     .init("Revisions", String(reviewers.map(\.revisions).reduce(0, +))), .init("Time zone", ReportNumber.zoneName(zone))],
             sections: [.init(
                 key: "reviewers", title: "Per reviewer",
-                note: "Leniency: the reviewer's mean score minus the other reviewers' on comparable items (same rubric, channel, language and queue reason); red beyond ±10 points. Overturned: their reviews whose score someone else revised.",
+                note: "Leniency: the reviewer's mean score minus the other reviewers' on comparable items (same rubric, channel, language and queue reason); red beyond ±10 points. Overturned: their reviews whose score someone else revised. Disputed and upheld: disputes of their reviews, and those an arbiter accepted; overturn %: upheld disputes per review.",
                 columns: [Column("reviewer"), Column("reviews", numeric: true), Column("active_days", "days", numeric: true),
                           Column("reviews_per_day", "per day", numeric: true), Column("claim_to_submit_p50_seconds", "claim→submit p50", numeric: true),
                           Column("claim_to_submit_p90_seconds", "p90", numeric: true), Column("verdicts", numeric: true, onlyInCSV: true),
                           Column("dismissed", numeric: true, onlyInCSV: true),
                           Column("dismissal_rate", "dismissed %", numeric: true), Column("mean_score", "mean score", numeric: true),
                           Column("leniency", numeric: true), Column("compared", numeric: true), Column("revisions", numeric: true),
-                          Column("overturned", numeric: true)],
+                          Column("overturned", numeric: true), Column("disputed", numeric: true), Column("disputes_accepted", "upheld disputes", numeric: true),
+                          Column("overturn_rate", "overturn %", numeric: true)],
                 rows: rows,
                 charts: scored.isEmpty ? [] : [.bars(BarChart(
                     title: "Leniency: mean score given minus the others' on comparable items", valueLabel: "points on the 0–100 score (negative: stricter)",
                     categoryLabel: "reviewer", categories: scored.map(\.reviewer), series: [ChartSeries("leniency", scored.map(\.leniency))]))],
-                emptyText: "no reviews in the selection")])
+                emptyText: "no reviews in the selection"),
+                .init(key: "criteria", title: "Overturned by disputes, per criterion",
+                      note: "Of the answers first given to each criterion, those an accepted dispute changed.",
+                      columns: [Column("criterion"), Column("answered", numeric: true), Column("overturned", numeric: true), Column("rate", "overturn %", numeric: true)],
+                      rows: criteria.map { [.text($0.criterion), .int($0.answered), .int($0.overturned, tone: $0.overturned > 0 ? .yellow : nil), .share($0.rate)] },
+                      emptyText: "no answers in the selection")])
     }
 }
 
