@@ -100,6 +100,27 @@ demo: build
 	$(BIN) score chat-20261121-0008 --db $(DEMO_DB) --as qa.lead --revise 'Blame and brush-off: auto-fail is for abuse, not this; courtesy stays failed' \
 	  --set greeting=pass,courtesy=fail,accuracy=pass,closing=pass,responsible-gambling=na,sla=na,verification=na,script=pass
 	@echo
+	@echo "== pitboss calibrate create nov-w4 (three reviewers score the same three conversations, blind)"
+	$(BIN) calibrate create nov-w4 --db $(DEMO_DB) --as sup.olga --reviewers qa.maria,qa.tom,qa.li \
+	  --conversations whisperx-en-0052,chat-20261022-l03,chat-20261105-a14
+	@echo
+	@echo "== each reviewer: pitboss review next (answers piped in: qa.maria and qa.tom confirm every finding, qa.li dismisses them)"
+	@for who in qa.maria qa.tom qa.li; do \
+	  verdict='c all'; [ $$who = qa.li ] && verdict='d all quoting the player'; \
+	  for n in 1 2 3; do printf '%s\ny\n\n\n\n\n\n\n\n\n\ns\n' "$$verdict"; [ $$n = 3 ] && echo q || echo n; done \
+	    | $(BIN) review next --db $(DEMO_DB) --as $$who > /dev/null || exit 1; \
+	done
+	$(BIN) calibrate status nov-w4 --db $(DEMO_DB)
+	$(BIN) calibrate close nov-w4 --db $(DEMO_DB) --as sup.olga
+	@echo
+	@echo "== pitboss calibrate report nov-w4 (agreement per criterion, each reviewer against the majority, the conversations to discuss)"
+	$(BIN) calibrate report nov-w4 --db $(DEMO_DB)
+	@echo
+	@echo "== pitboss dispute open chat-20261121-0008 (the agent contests courtesy), then a supervisor decides it"
+	$(BIN) dispute open chat-20261121-0008 --db $(DEMO_DB) --criterion courtesy --reason 'The player swore first; I quoted the terms' --as en.kevin
+	$(BIN) dispute decide 1 --db $(DEMO_DB) --accept --set courtesy=pass --reason 'Firm, not rude: the agent quoted the terms' --as sup.olga
+	$(BIN) dispute show 1 --db $(DEMO_DB)
+	@echo
 	@echo "== pitboss report agents (each agent's scores, findings and retraining beside the team's)"
 	$(BIN) report agents --db $(DEMO_DB)
 	@echo
@@ -131,4 +152,4 @@ bench: deps
 	Benchmarks/flag.sh
 
 clean:
-	rm -rf .build $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm demo-*.html demo-*.png
+	rm -rf .build $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB)-flag.lock demo-*.html demo-*.png
