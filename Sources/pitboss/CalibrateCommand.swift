@@ -11,7 +11,7 @@ struct CalibrateCommand: ParsableCommand {
             or score), scored with the session's rubric and kept apart from real reviews: they change no agent's score, no \
             finding's verdict, no precision and no other queue item. Nobody sees another's answers until the creator closes \
             the session; then calibrate report compares them.
-            Example: pitboss calibrate create nov-week4 --reviewers qa.maria,qa.tom,qa.li --expert sup.olga --sample 10 --seed nov-week4 --shift 2026-11-21-night
+            Example: pitboss calibrate create nov-week4 --reviewers qa.maria,qa.tom,qa.li --expert sup.olga --sample 10 --seed nov-week4 --shift 2026-11-21-night --as sup.olga
             """,
         subcommands: [Create.self, Status.self, Close.self, Report.self, Trend.self]
     )
@@ -23,7 +23,8 @@ struct CalibrateCommand: ParsableCommand {
                 Supervisors only (exit 77 for anyone else when pitboss.yaml lists supervisors). Named conversations a reviewer \
                 was the agent in are refused; a sample leaves them out. The expert scores too, and their answers are the \
                 consensus the others are compared with (without one, the majority's).
-                Example: pitboss calibrate create nov-week4 --reviewers qa.maria,qa.tom --conversations chat-20261121-0008,call-0007
+                A sample may hold fewer conversations than asked for, when the population is smaller: the output says so.
+                Example: pitboss calibrate create nov-week4 --reviewers qa.maria,qa.tom --conversations chat-20261121-0008,call-0007 --as sup.olga
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The session's name.") var name: String
@@ -67,11 +68,14 @@ struct CalibrateCommand: ParsableCommand {
                                                       languages: try Arguments.languages(language), includeQueued: true)
                     chosen = .sample(size: sample, seed: seed ?? "", population: population)
                 }
-                let request = CalibrationRequest(name: name, reviewers: canonical, expert: expert.map(roster.canonical), conversations: chosen)
+                // The expert spelled as among the reviewers when they are one of them: one person, one set of answers.
+                let expertName = expert.map { e in canonical.first { $0.lowercased() == e.lowercased() } ?? roster.canonical(e) }
+                let request = CalibrationRequest(name: name, reviewers: canonical, expert: expertName, conversations: chosen)
                 let session = try workspace.calibration.create(request, scorers: request.scorers.map(workspace.reviewer), rubric: loaded, by: global.user)
                 if format == .json { return try Console.out(JSONOutput.string(session)) }
                 try Console.out(TerminalSafe.text("Calibration session \(session.name): \(session.conversations.count) conversation\(session.conversations.count == 1 ? "" : "s") for each of "
                     + "\(session.reviewers.joined(separator: ", "))" + (session.expert.map { " (expert: \($0))" } ?? "")
+                    + (sample.map { $0 > session.conversations.count ? " (\($0) asked; only \(session.conversations.count) in the population)" : "" } ?? "")
                     + ", \(session.reviewers.count * session.conversations.count) tasks queued with reason calibration; rubric \(session.rubric) \(session.rubricVersion).\n"
                     + "Each reviewer: pitboss review next --as NAME. When they are done: pitboss calibrate close \(session.name), then pitboss calibrate report \(session.name).\n"))
             }
@@ -80,14 +84,26 @@ struct CalibrateCommand: ParsableCommand {
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Who has scored how many of a session's conversations (never what they answered).", discussion: "Example: pitboss calibrate status nov-week4")
+            abstract: "Who has scored how many of a session's conversations (never what they answered); without a name, every session.",
+            discussion: "Example: pitboss calibrate status nov-week4")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The session's name.") var name: String
+        @Argument(help: "The session's name (default: list the sessions).") var name: String?
         @Option(help: "table or json.") var format: TableOrJSON = .table
 
         func run() throws {
             try reportingErrors {
                 let workspace = try global.openWorkspace(.read)
+                guard let name else {
+                    let sessions = try workspace.calibration.sessions()
+                    if format == .json { return try Console.out(JSONOutput.string(sessions)) }
+                    guard !sessions.isEmpty else { return try Console.out("No calibration session yet: pitboss calibrate create NAME creates one.\n") }
+                    var table = Table(headers: ["session", "created by", "created", "reviewers", "conversations", "state"], numericColumns: [4])
+                    table.rows = sessions.map { s in
+                        [s.name, s.createdBy, LocalTime.day(ofStored: s.createdAt, in: workspace.config.timeZone), s.reviewers.joined(separator: ", "),
+                         String(s.conversations.count), s.closedAt.map { "closed " + LocalTime.day(ofStored: $0, in: workspace.config.timeZone) } ?? "open"]
+                    }
+                    return try Console.out(table.render(style: Console.stdoutStyle))
+                }
                 let status = try workspace.calibration.status(try workspace.calibration.session(named: name))
                 if format == .json { return try Console.out(JSONOutput.string(status)) }
                 let s = status.session

@@ -80,7 +80,9 @@ struct DisputeCommand: ParsableCommand {
             abstract: "Accept a dispute (a new revision of the review with the answers set) or reject it, saying why.",
             discussion: """
                 Supervisors only (exit 77 for anyone else when pitboss.yaml lists supervisors), and never the review's author or \
-                the conversation's agent. Of two arbiters deciding at once, one wins; the other is told (exit 77).
+                the conversation's agent. Accepting stores a revision of the review written by the arbiter (history shows both, and a \
+                later dispute of that revision is decided by someone else). Of two arbiters deciding at once, one wins; the other \
+                is told (exit 77).
                 Example: pitboss dispute decide 3 --accept --set courtesy=pass --reason "The agent quoted the player" --as sup.olga
                 """)
         @OptionGroup var global: GlobalOptions

@@ -31,6 +31,10 @@ struct ScoreCommand: ParsableCommand {
             let store = workspace.reviews()
             let reviewer = workspace.reviewer(global.user)
             let item = try store.queue.item(named: target, for: reviewer.name)
+            if revise != nil, try workspace.calibration.session(ofItem: item) == nil, !target.hasPrefix("#"),
+               try workspace.queueEntries(QueueQuery(reason: .calibration, assignedTo: reviewer.name, includeFinished: true)).contains(where: { $0.conversation == target }) {
+                Console.note("note: --revise corrects the real review of \(target); your calibration answers for it are given once and stay as they are")
+            }
             var path = rubric ?? config.rubricPath
             if rubric == nil, let session = try workspace.calibration.session(ofItem: item) {
                 path = session.rubricPath  // every reviewer of a calibration session fills in its scorecard
@@ -59,7 +63,7 @@ struct ScoreCommand: ParsableCommand {
             } else {
                 let style = Console.stdoutStyle
                 try Console.out(ReviewView.scorecard(card, rubric: loaded, style: style)
-                    + (stored.calibrationSession.map { "Stored calibration review #\(stored.id) of item \(item), \(stored.conversation), by \(stored.reviewer), for session \($0): blind to the others until the session is closed.\n" }
+                    + (stored.calibrationSession.map { "Stored calibration answers C\(stored.id) of item \(item), \(stored.conversation), by \(stored.reviewer), for session \($0): blind to the others until the session is closed.\n" }
                         ?? "Stored review #\(stored.id) (revision \(stored.revision)) of item \(item), \(stored.conversation), by \(stored.reviewer).\n"))
             }
         }

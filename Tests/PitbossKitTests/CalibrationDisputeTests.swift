@@ -187,4 +187,55 @@ struct CalibrationDisputeTests {
             }
         }
     }
+
+    @Test("a calibration task stays with its reviewer: a forced release keeps it theirs, and nobody else can be assigned it or claim it")
+    func tasksStayWithTheirReviewer() throws {
+        let f = try fixture()
+        _ = try CalibrationStore(queue: f.queue).create(CalibrationRequest(name: "w3", reviewers: ["qa.maria", "qa.tom"], conversations: .named(["calm-0"])),
+                                                        scorers: [maria, tom], rubric: TestRubric.rubric, by: "sup.olga", now: f.now)
+        let task = try f.queue.item(named: "calm-0", for: "qa.tom")
+        _ = try f.queue.claim(task, for: tom, now: f.now)
+        try f.queue.release(task, by: "sup.olga", force: true, now: f.now)
+        #expect(try f.count("SELECT COUNT(*) FROM queue_items WHERE id = \(task) AND status = 'open' AND assigned_to = 'qa.tom'") == 1)
+        let other = Reviewer(name: "qa.oleg")
+        #expect(try f.queue.claimNext(for: other, reason: .calibration, now: f.now) == nil)
+        let assign = #expect(throws: PitbossError.self) { try f.queue.assign(items: [task], to: maria, by: "sup.olga", now: f.now) }
+        #expect(assign?.code == .refused)
+        let twice = #expect(throws: PitbossError.self) {
+            try CalibrationStore(queue: f.queue).create(CalibrationRequest(name: "w4", reviewers: ["qa.maria", "QA.MARIA", "qa.tom"], conversations: .named(["calm-1"])),
+                                                        scorers: [maria, Reviewer(name: "QA.MARIA"), tom], rubric: TestRubric.rubric, by: "sup.olga", now: f.now)
+        }
+        #expect(twice?.message.contains("named twice") == true)
+    }
+
+    @Test("an accepted dispute's revision changes only through another dispute, and a correction does not reopen the window")
+    func decisionsStand() throws {
+        let f = try fixture()
+        let review = try reviewed(f)
+        let disputes = DisputeStore(reviews: f.store, disputeDays: 14)
+        let d = try disputes.open(review: review.id, criteria: ["courtesy"], reason: "r", by: "en.anna", now: f.now)
+        let accepted = try disputes.decide(d.id, .accept(["courtesy": "pass"]), reason: "ok", arbiter: olga, rubric: TestRubric.rubric, now: f.now)
+        let revise = #expect(throws: PitbossError.self) {
+            try f.store.submit(ReviewSubmission(item: review.item ?? 0, reviewer: maria, rubric: TestRubric.rubric, scorecard: try card(f, courtesy: "fail"),
+                                                revisionReason: "I still think so", basedOn: accepted.revision), now: f.now)
+        }
+        #expect(revise?.message.contains("is the decision of dispute #\(d.id)") == true)
+        let late = #expect(throws: PitbossError.self) {
+            try disputes.open(review: try #require(accepted.revision), criteria: ["courtesy"], reason: "again", by: "en.anna", now: f.now.addingTimeInterval(15 * 86_400))
+        }
+        #expect(late?.message.contains("first review of this conversation") == true)
+    }
+
+    @Test("the trend names a criterion only when its alpha stays low over two sessions at least")
+    func trendNeedsTwoSessions() {
+        func analysis(_ name: String, alpha: Double?) -> CalibrationAnalysis {
+            CalibrationAnalysis(session: name, expert: nil, consensus: "", reviewers: [], reviews: 0,
+                                criteria: [.init(criterion: "courtesy", level: .nominal, conversations: 3, percent: nil, alpha: alpha, alphaUndefined: nil, pairs: [],
+                                                 belowTentative: (alpha ?? 1) < 0.667)],
+                                conversations: [], deviations: [])
+        }
+        #expect(CalibrationTrend.build([analysis("a", alpha: 0.2)]).needingWork.isEmpty)
+        #expect(CalibrationTrend.build([analysis("a", alpha: 0.2), analysis("b", alpha: nil), analysis("c", alpha: 0.5)]).needingWork == ["courtesy"])
+        #expect(CalibrationTrend.build([analysis("a", alpha: 0.2), analysis("b", alpha: 0.9)]).needingWork.isEmpty)
+    }
 }

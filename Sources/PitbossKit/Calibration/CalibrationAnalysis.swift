@@ -152,11 +152,12 @@ public struct CalibrationAnalysis: PitbossReport {
     public func document(zone: TimeZone) -> ReportDocument {
         func coefficient(_ x: Double?, _ why: String?) -> ReportDocument.Cell {
             guard let x else { return ReportDocument.Cell(value: "", shown: "undefined") }
-            return ReportDocument.Cell(value: String(format: "%.3f", x), shown: String(format: "%.2f", x), tone: x < Self.tentative ? .red : nil)
+            // "low" in words too: a pipe or a file has no colour.
+            return ReportDocument.Cell(value: String(format: "%.3f", x), shown: String(format: "%.2f", x) + (x < Self.tentative ? " low" : ""), tone: x < Self.tentative ? .red : nil)
         }
         let agreement = ReportDocument.Section(
             key: "criteria", title: "Agreement per criterion",
-            note: "Krippendorff's alpha below \(Self.tentative) (red) is too low even for tentative conclusions: the criterion's definition needs work. Kappa is Cohen's, for each pair. Undefined: everyone gave one and the same answer (so agreement says nothing), or no conversation has two answers.",
+            note: "Agree: the share of pairs of reviewers who gave the same answer. Level: nominal (pass/fail/N/A as categories) or ordinal (a scale's order). Alpha is Krippendorff's over everyone; below \(Self.tentative) (marked low) it is too weak even for tentative conclusions: the criterion's definition needs work. Kappa is Cohen's, for each pair. Undefined: every answer the same, so there is no variation to measure, or no conversation with two answers.",
             columns: [.init("criterion"), .init("level"), .init("conversations", numeric: true), .init("percent_agreement", "agree", numeric: true),
                       .init("alpha", numeric: true), .init("kappa_pairs", "Cohen's kappa per pair", wraps: true)],
             rows: criteria.map { c in

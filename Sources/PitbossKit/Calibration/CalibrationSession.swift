@@ -59,7 +59,7 @@ public struct CalibrationRequest: Sendable {
 
     /// Everyone who scores: the reviewers, and the expert when not among them.
     public var scorers: [String] {
-        reviewers + (expert.map { expert in reviewers.contains(expert) ? [] : [expert] } ?? [])
+        reviewers + (expert.map { expert in reviewers.contains { $0.lowercased() == expert.lowercased() } ? [] : [expert] } ?? [])
     }
 }
 

@@ -19,7 +19,11 @@ public struct CalibrationStore: Sendable {
     public func create(_ request: CalibrationRequest, scorers: [Reviewer], rubric: Rubric, by actor: String, now: Date = Date()) throws(PitbossError) -> CalibrationSession {
         let name = request.name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw .usage("a calibration session needs a name") }
-        guard Set(scorers.map { $0.name.lowercased() }).count >= 2 else {
+        let lowered = scorers.map { $0.name.lowercased() }
+        if let twice = lowered.first(where: { name in lowered.filter { $0 == name }.count > 1 }) {
+            throw .usage("\(twice) is named twice (reviewers and expert are compared without regard to case): each person scores once")
+        }
+        guard Set(lowered).count >= 2 else {
             throw .usage("calibration compares reviewers: it needs at least two (two reviewers, or one and an expert)")
         }
         let nowText = UTCTimestamp.format(now)

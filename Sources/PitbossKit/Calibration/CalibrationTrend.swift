@@ -33,14 +33,15 @@ public struct CalibrationTrend: PitbossReport {
                 let c = a.criteria.first { $0.criterion == criterion }
                 return Point(session: a.session, alpha: c?.alpha, percent: c?.percent)
             }
+            // "Stays below" needs two sessions at least: one low alpha may be one hard batch of conversations.
             let recent = points.compactMap(\.alpha).suffix(window)
-            return Line(criterion: criterion, points: points, needsWork: !recent.isEmpty && recent.allSatisfy { $0 < CalibrationAnalysis.tentative })
+            return Line(criterion: criterion, points: points, needsWork: recent.count >= 2 && recent.allSatisfy { $0 < CalibrationAnalysis.tentative })
         }
         return CalibrationTrend(sessions: analyses.map(\.session), criteria: lines)
     }
 
     public func document(zone: TimeZone) -> ReportDocument {
-        let columns: [ReportDocument.Column] = [.init("criterion")] + sessions.enumerated().map { .init("alpha_\($0.offset + 1)", $0.element, numeric: true) }
+        let columns: [ReportDocument.Column] = [.init("criterion")] + sessions.map { .init("alpha \($0)", $0, numeric: true) }
             + [.init("trend", onlyForPeople: true), .init("needs_work", "definition needs work")]
         let rows: [[ReportDocument.Cell]] = criteria.map { line in
             [.text(line.criterion)] + line.points.map { p in
@@ -51,9 +52,10 @@ public struct CalibrationTrend: PitbossReport {
         let work = needingWork
         return ReportDocument(title: "Calibration trend", facts: [
             .init("Sessions", sessions.isEmpty ? "none closed yet" : "\(sessions.count), oldest first"),
-            .init("Needs work", work.isEmpty ? "no criterion stays below alpha \(CalibrationAnalysis.tentative)" : work.joined(separator: ", ")
-                + " — alpha below \(CalibrationAnalysis.tentative) in the last \(Self.window) sessions (or all of them): reword the criterion, then calibrate again"),
-        ], sections: [ReportDocument.Section(key: "criteria", title: "Krippendorff's alpha per criterion and session", columns: columns, rows: rows,
+            .init("Needs work", work.isEmpty ? (sessions.count < 2 ? "said after two sessions at least" : "no criterion stays below alpha \(CalibrationAnalysis.tentative)") : work.joined(separator: ", ")
+                + " — alpha below \(CalibrationAnalysis.tentative) in each of the last \(Self.window) sessions (two at least): reword the criterion, then calibrate again"),
+        ], sections: [ReportDocument.Section(key: "criteria", title: "Krippendorff's alpha per criterion and session",
+                                             note: "–: alpha undefined in that session (every answer the same, or no conversation with two answers).", columns: columns, rows: rows,
                                              emptyText: "No closed session yet: calibrate close NAME ends one.")])
     }
 }

@@ -33,12 +33,14 @@ public struct DisputeStore: Sendable {
             for criterion in criteria where !answered.contains(criterion) {
                 throw PitbossError.usage("review #\(id) has no answer to '\(criterion)'; its criteria: \(answered.joined(separator: ", "))")
             }
-            let createdAt: String = review["created_at"]
+            // The window runs from the conversation's first review: a correction does not open it again.
+            let firstReview = try String.fetchOne(db, sql: "SELECT MIN(created_at) FROM reviews WHERE conversation_id = ?", arguments: [review["conversation_id"] as Int64])
+            let createdAt: String = firstReview ?? review["created_at"]
             if let created = UTCTimestamp.parse(createdAt), now.timeIntervalSince(created) > Double(disputeDays) * 86_400 {
-                throw PitbossError.refused("review #\(id) was stored at \(createdAt): the \(disputeDays) days in which it could be disputed are over (dispute_days in pitboss.yaml)")
+                throw PitbossError.refused("the first review of this conversation was stored at \(createdAt): the \(disputeDays) day\(disputeDays == 1 ? "" : "s") in which it could be disputed are over (dispute_days)")
             }
             if let open = try Int64.fetchOne(db, sql: "SELECT id FROM disputes WHERE review_id = ? AND status = 'open'", arguments: [id]) {
-                throw PitbossError.refused("review #\(id) is already disputed (dispute #\(open), open): one open dispute per review; add to it by deciding or withdrawing it first")
+                throw PitbossError.refused("review #\(id) is already disputed (dispute #\(open), open): one open dispute per review: decide or withdraw that one first")
             }
             let conversation: Int64 = review["conversation_id"]
             try db.execute(sql: """
@@ -90,13 +92,14 @@ public struct DisputeStore: Sendable {
                     throw PitbossError.usage("'\(criterion)' is not contested in dispute #\(id) (it contests \(dispute.criteria.joined(separator: ", "))); accepting changes the contested answers only")
                 }
                 guard !answers.isEmpty else { throw PitbossError.usage("accepting says what the contested answers become") }
-                let old = try Row.fetchOne(db, sql: "SELECT queue_item_id, comment, rubric_name FROM reviews WHERE id = ?", arguments: [dispute.review])
+                let old = try Row.fetchOne(db, sql: "SELECT queue_item_id, comment, rubric_name, rubric_hash FROM reviews WHERE id = ?", arguments: [dispute.review])
                 guard let old, let item: Int64 = old["queue_item_id"] else {
                     throw PitbossError.internalFailure("review #\(dispute.review) has no queue item to revise through")
                 }
                 let oldRubric: String = old["rubric_name"]
-                guard oldRubric == rubric.name else {
-                    throw PitbossError.badInput("review #\(dispute.review) was scored with rubric \(oldRubric), not \(rubric.name): decide with that rubric")
+                let oldHash: String = old["rubric_hash"]
+                guard oldRubric == rubric.name, oldHash.isEmpty || oldHash == rubric.contentHash else {
+                    throw PitbossError.badInput("review #\(dispute.review) was scored with rubric \(oldRubric) (\(oldHash.prefix(12))), not \(rubric.name) (\(rubric.contentHash.prefix(12))): decide with the rubric file it was scored with")
                 }
                 var merged: [String: String] = [:]
                 for row in try Row.fetchAll(db, sql: "SELECT criterion, answer FROM review_answers WHERE review_id = ?", arguments: [dispute.review]) {
@@ -109,8 +112,9 @@ public struct DisputeStore: Sendable {
                     SELECT finding_id AS finding, verdict, reason FROM review_verdicts WHERE review_id = ? ORDER BY finding_id
                     """, arguments: [dispute.review])
                 // The revision is the arbiter's, based on the contested review: a correction stored since refuses it.
-                let submission = ReviewSubmission(item: item, reviewer: arbiter, rubric: rubric, scorecard: card, verdicts: verdicts,
+                var submission = ReviewSubmission(item: item, reviewer: arbiter, rubric: rubric, scorecard: card, verdicts: verdicts,
                                                   comment: old["comment"], revisionReason: "dispute #\(id): \(reason)", basedOn: dispute.review)
+                submission.decidesDispute = true
                 revision = try reviews.insert(submission, db, now: now).id
             }
             let status: DisputeStatus = revision == nil ? .rejected : .accepted

@@ -145,7 +145,7 @@ public struct ReviewersReport: PitbossReport, Equatable {
         let values = StatementArguments(arguments.map { $0?.databaseValue ?? .null })
         var disputes: [String: (all: Int, accepted: Int)] = [:]
         for row in try GRDB.Row.fetchAll(db, sql: """
-            SELECT r.reviewer, COUNT(*), COUNT(*) FILTER (WHERE d.status = 'accepted') FROM disputes d JOIN reviews r ON r.id = d.review_id
+            SELECT r.reviewer, COUNT(*) FILTER (WHERE d.status != 'withdrawn'), COUNT(*) FILTER (WHERE d.status = 'accepted') FROM disputes d JOIN reviews r ON r.id = d.review_id
             JOIN conversations c ON c.id = d.conversation_id WHERE 1\(filter) GROUP BY r.reviewer
             """, arguments: values) {
             disputes[row[0]] = (row[1], row[2])
@@ -191,7 +191,7 @@ public struct ReviewersReport: PitbossReport, Equatable {
                     .init("Revisions", String(reviewers.map(\.revisions).reduce(0, +))), .init("Time zone", ReportNumber.zoneName(zone))],
             sections: [.init(
                 key: "reviewers", title: "Per reviewer",
-                note: "Leniency: the reviewer's mean score minus the other reviewers' on comparable items (same rubric, channel, language and queue reason); red beyond ±10 points. Overturned: their reviews whose score someone else revised. Disputed and upheld: disputes of their reviews, and those an arbiter accepted; overturn %: upheld disputes per review.",
+                note: "Leniency: the reviewer's mean score minus the other reviewers' on comparable items (same rubric, channel, language and queue reason); red beyond ±10 points. Overturned: their reviews whose score someone else revised. Disputed and upheld: disputes of their reviews (withdrawn ones aside), and those an arbiter accepted; dispute overturn %: upheld disputes per review. A dispute counts against the author of the revision it contested.",
                 columns: [Column("reviewer"), Column("reviews", numeric: true), Column("active_days", "days", numeric: true),
                           Column("reviews_per_day", "per day", numeric: true), Column("claim_to_submit_p50_seconds", "claim→submit p50", numeric: true),
                           Column("claim_to_submit_p90_seconds", "p90", numeric: true), Column("verdicts", numeric: true, onlyInCSV: true),
@@ -199,7 +199,7 @@ public struct ReviewersReport: PitbossReport, Equatable {
                           Column("dismissal_rate", "dismissed %", numeric: true), Column("mean_score", "mean score", numeric: true),
                           Column("leniency", numeric: true), Column("compared", numeric: true), Column("revisions", numeric: true),
                           Column("overturned", numeric: true), Column("disputed", numeric: true), Column("disputes_accepted", "upheld disputes", numeric: true),
-                          Column("overturn_rate", "overturn %", numeric: true)],
+                          Column("overturn_rate", "dispute overturn %", numeric: true)],
                 rows: rows,
                 charts: scored.isEmpty ? [] : [.bars(BarChart(
                     title: "Leniency: mean score given minus the others' on comparable items", valueLabel: "points on the 0–100 score (negative: stricter)",

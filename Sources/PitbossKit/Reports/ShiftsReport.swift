@@ -188,7 +188,8 @@ public struct ShiftsReport: PitbossReport, Equatable {
             tallies[Int(shiftOf[id])].evaluated += 1
         }
         var queue = FastStatement(try db.makeStatement(sql: """
-            SELECT conversation_id, reason = 'flagged', status IN ('open', 'claimed') FROM queue_items WHERE reason = 'flagged' OR status IN ('open', 'claimed')
+            SELECT conversation_id, reason = 'flagged', status IN ('open', 'claimed') FROM queue_items
+            WHERE calibration_session_id IS NULL AND (reason = 'flagged' OR status IN ('open', 'claimed'))
             """))
         var flaggedSeen = [Bool](repeating: false, count: maxID + 1)
         try queue.forEachRow { row in

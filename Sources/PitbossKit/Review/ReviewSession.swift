@@ -112,7 +112,7 @@ public final class ReviewSession {
                                                       comment: comment.isEmpty ? nil : comment)
                     submission.requiresClaim = true
                     let stored = try submit(submission, terminal)
-                    let what = stored.calibrationSession.map { "Stored calibration review #\(stored.id) (session \(TerminalSafe.line($0)), blind until it is closed)" } ?? "Stored review #\(stored.id)"
+                    let what = stored.calibrationSession.map { "Stored calibration answers C\(stored.id) (session \(TerminalSafe.line($0)), blind until it is closed)" } ?? "Stored review #\(stored.id)"
                     terminal.write(style.paint(what, .green, .bold) + " of item \(claim.item) (\(TerminalSafe.line(conversation.externalID))): "
                         + ReviewView.scoreLine(score: stored.score, raw: stored.rawScore, autoFailed: stored.autoFailed, failed: card.failedCritical, style: style) + "\n")
                     return .submitted(stored)

@@ -98,7 +98,8 @@ public struct ReviewQueue: Sendable {
 
     /// Open items held by `holder` (nil: unassigned) that no one is reviewing under another of their items.
     private func candidateFilters(heldBy holder: String?, _ filter: ItemFilter) -> SQL {
-        var conditions: [SQL] = ["q.status = \(QueueStatus.open)", holder.map { "q.assigned_to = \($0)" } ?? "q.assigned_to IS NULL"]
+        // Calibration tasks only ever go to their own reviewer, who finds them among what is assigned to them.
+        var conditions: [SQL] = ["q.status = \(QueueStatus.open)", holder.map { "q.assigned_to = \($0)" } ?? "q.assigned_to IS NULL AND q.calibration_session_id IS NULL"]
         if let reason = filter.reason { conditions.append("q.reason = \(reason)") }
         if let agent = filter.agent { conditions.append("c.agent_id = \(agent)") }
         if !filter.languages.isEmpty { conditions.append("c.language IN \(filter.languages)") }
@@ -178,6 +179,9 @@ public struct ReviewQueue: Sendable {
                 case .skipped: throw PitbossError.refused("item \(id) (\(item.conversation)) was skipped; release it first; nothing was assigned", remedy: .releaseItem(id))
                 case .open: break
                 }
+                if item.reason == .calibration && item.assignedTo != reviewer.name {
+                    throw PitbossError.refused("item \(id) is \(item.assignedTo ?? "a reviewer")'s calibration task: it stays with them (a calibration session names its reviewers); nothing was assigned")
+                }
                 if try wasAgent(db, reviewer, in: item.conversationID) {
                     throw PitbossError.refused("\(reviewer.name) was the agent in \(item.conversation) (item \(id)): nobody reviews their own conversation; nothing was assigned")
                 }
@@ -206,10 +210,17 @@ public struct ReviewQueue: Sendable {
             if let holder = item.assignedTo, holder != actor, !force {
                 throw PitbossError.refused("item \(id) is \(item.status == .claimed ? "claimed by" : "assigned to") \(holder), not \(actor)", remedy: .supervisorForce)
             }
-            try db.execute(literal: """
-                UPDATE queue_items SET status = \(QueueStatus.open), assigned_to = NULL, assigned_by = NULL, claimed_at = NULL, claim_expires_at = NULL,
-                    skip_reason = NULL WHERE id = \(id)
-                """)
+            if item.reason == .calibration {
+                // A calibration task is its reviewer's: released, it is open again for them, never for anyone else.
+                try db.execute(literal: """
+                    UPDATE queue_items SET status = \(QueueStatus.open), claimed_at = NULL, claim_expires_at = NULL, skip_reason = NULL WHERE id = \(id)
+                    """)
+            } else {
+                try db.execute(literal: """
+                    UPDATE queue_items SET status = \(QueueStatus.open), assigned_to = NULL, assigned_by = NULL, claimed_at = NULL, claim_expires_at = NULL,
+                        skip_reason = NULL WHERE id = \(id)
+                    """)
+            }
             try AuditLog.append(db, at: now, actor: actor, action: .release, item: id, conversation: item.conversationID,
                                 detail: ["was": item.status.rawValue, "holder": item.assignedTo ?? ""])
         }

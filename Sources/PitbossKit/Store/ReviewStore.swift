@@ -46,6 +46,8 @@ public struct ReviewSubmission: Sendable {
     /// Set by an interactive review, which works under a claim: if the claim ended meanwhile (a supervisor took the
     /// item back, or it ran out), the submit is refused even when the item is open again.
     public var requiresClaim = false
+    /// Set by a dispute's decision: the one way to revise a review that an accepted dispute stored.
+    var decidesDispute = false
 
     public init(item: Int64, reviewer: Reviewer, rubric: Rubric, scorecard: Scorecard, verdicts: [FindingVerdict] = [],
                 comment: String? = nil, revisionReason: String? = nil, basedOn: Int64? = nil) {
@@ -177,6 +179,9 @@ public struct ReviewStore: Sendable {
                     throw PitbossError.usage("\(item.conversation) has no submitted review to correct; score it as a first review")
                 }
                 let latestID: Int64 = latest["id"]
+                if !s.decidesDispute, let dispute = try Int64.fetchOne(db, sql: "SELECT id FROM disputes WHERE revision_id = ? AND status = 'accepted'", arguments: [latestID]) {
+                    throw PitbossError.refused("review #\(latestID) is the decision of dispute #\(dispute): it changes only through another dispute, decided by someone else; nothing was stored")
+                }
                 if let basedOn = s.basedOn, basedOn != latestID {
                     throw PitbossError.refused("\(item.conversation) was revised meanwhile by \(latest["reviewer"] as String) (review #\(latestID)); nothing was stored: read it and revise again", remedy: .history(item.conversation))
                 }

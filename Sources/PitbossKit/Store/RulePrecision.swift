@@ -62,27 +62,79 @@ public struct RulePrecision: Sendable, Codable, Equatable {
     }
 
     /// One row per rubric and rule (and version, and language, as `split` says), versions in the order they were first
-    /// run. Error findings (a rule that hit the match limit) are not findings here.
+    /// run. Error findings (a rule that hit the match limit) are not findings here. One sequential scan of the findings,
+    /// each told by a hash of its rubric, rule and rubric hash, the language looked up by conversation id: a GROUP BY over
+    /// a join sorted 1.6 million rows and took 12 s at 400,000 conversations.
     public static func fetch(from database: PitbossDatabase, split: Split = Split()) throws(PitbossError) -> [RulePrecision] {
-        let version = split.byVersion ? "v.version" : "NULL"
-        let language = split.byLanguage ? "c.language" : "NULL"
-        let sql = """
-            WITH versions AS (SELECT rubric_hash, MIN(rubric_version) AS version, MIN(id) AS first_run FROM flag_runs GROUP BY rubric_hash)
-            SELECT f.rubric_name, f.rule_id, \(version), \(language), COUNT(*),
-                   COUNT(*) FILTER (WHERE f.verdict = 'confirmed'), COUNT(*) FILTER (WHERE f.verdict = 'dismissed'), MIN(v.first_run)
-            FROM findings f
-            \(split.byLanguage ? "JOIN conversations c ON c.id = f.conversation_id" : "")
-            LEFT JOIN versions v ON v.rubric_hash = f.rubric_hash
-            WHERE f.status != 'error'
-            GROUP BY 1, 2, 3, 4
-            ORDER BY 1, 2, 8, 4
-            """
         do {
             return try database.writer.read { db in
-                try Row.fetchAll(db, sql: sql).map { row in
-                    RulePrecision(rubric: row[0], rule: row[1], version: split.byVersion ? (row[2] as String?) ?? "?" : nil, language: row[3],
-                                  findings: row[4], confirmed: row[5], dismissed: row[6])
+                // Versions by the rubric hash their runs recorded, in the order they were first run.
+                var versions: [String: (version: String, firstRun: Int64)] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT rubric_hash, MIN(rubric_version), MIN(id) FROM flag_runs GROUP BY rubric_hash") {
+                    versions[row[0]] = (row[1], row[2])
                 }
+                var languages: [String] = []
+                var languageOf: [Int32] = []
+                if split.byLanguage {
+                    let maxID = try Int.fetchOne(db, sql: "SELECT MAX(id) FROM conversations") ?? 0
+                    languageOf = [Int32](repeating: -1, count: maxID + 1)
+                    var index: [String: Int32] = [:]
+                    var rows = FastStatement(try db.makeStatement(sql: "SELECT id, language FROM conversations"))
+                    try rows.forEachRow { row in
+                        let id = row.int(0)
+                        guard id >= 0, id <= maxID else { return }
+                        let language = row.string(1)
+                        if let known = index[language] { languageOf[id] = known } else {
+                            index[language] = Int32(languages.count)
+                            languageOf[id] = Int32(languages.count)
+                            languages.append(language)
+                        }
+                    }
+                }
+                struct Tally { var rubric: [UInt8]; var rule: [UInt8]; var hash: [UInt8]; var language: Int32; var findings = 0; var confirmed = 0; var dismissed = 0 }
+                var tallies: [Tally] = []
+                var byKey: [UInt64: [Int]] = [:]
+                let confirmed = Array("confirmed".utf8), dismissed = Array("dismissed".utf8)
+                var findings = FastStatement(try db.makeStatement(sql: "SELECT conversation_id, rubric_name, rule_id, rubric_hash, verdict FROM findings WHERE status != 'error'"))
+                try findings.forEachRow { row in
+                    let id = row.int(0)
+                    let language: Int32 = split.byLanguage && id >= 0 && id < languageOf.count ? languageOf[id] : -1
+                    let prime: UInt64 = 1_099_511_628_211
+                    var key = (row.hash(1) &* prime ^ row.hash(2)) &* prime
+                    if split.byVersion { key = (key ^ row.hash(3)) &* prime }
+                    key ^= UInt64(bitPattern: Int64(language) &+ 1)
+                    let t: Int
+                    if let known = byKey[key]?.first(where: { i in
+                        tallies[i].language == language && row.text(1, equals: tallies[i].rubric) && row.text(2, equals: tallies[i].rule)
+                            && (!split.byVersion || row.text(3, equals: tallies[i].hash))
+                    }) {
+                        t = known
+                    } else {
+                        t = tallies.count
+                        tallies.append(Tally(rubric: Array(row.string(1).utf8), rule: Array(row.string(2).utf8),
+                                             hash: split.byVersion ? Array(row.string(3).utf8) : [], language: language))
+                        byKey[key, default: []].append(t)
+                    }
+                    tallies[t].findings += 1
+                    if row.text(4, equals: confirmed) { tallies[t].confirmed += 1 } else if row.text(4, equals: dismissed) { tallies[t].dismissed += 1 }
+                }
+                // Rubric hashes of one version (the same file saved twice) make one row.
+                struct Key: Hashable { var rubric: String; var rule: String; var version: String?; var language: String? }
+                var merged: [Key: (findings: Int, confirmed: Int, dismissed: Int, firstRun: Int64)] = [:]
+                for t in tallies {
+                    let hash = String(decoding: t.hash, as: UTF8.self)
+                    let version = split.byVersion ? versions[hash] : nil
+                    let key = Key(rubric: String(decoding: t.rubric, as: UTF8.self), rule: String(decoding: t.rule, as: UTF8.self),
+                                  version: split.byVersion ? (version?.version ?? "?") : nil,
+                                  language: split.byLanguage ? (t.language >= 0 ? languages[Int(t.language)] : "?") : nil)
+                    let before = merged[key] ?? (0, 0, 0, Int64.max)
+                    merged[key] = (before.findings + t.findings, before.confirmed + t.confirmed, before.dismissed + t.dismissed,
+                                   min(before.firstRun, version?.firstRun ?? Int64.max))
+                }
+                return merged.sorted { a, b in
+                    (a.key.rubric, a.key.rule, a.value.firstRun, a.key.language ?? "") < (b.key.rubric, b.key.rule, b.value.firstRun, b.key.language ?? "")
+                }.map { RulePrecision(rubric: $0.key.rubric, rule: $0.key.rule, version: $0.key.version, language: $0.key.language,
+                                      findings: $0.value.findings, confirmed: $0.value.confirmed, dismissed: $0.value.dismissed) }
             }
         } catch { throw PitbossDatabase.translate(error, doing: "count the rules' precision", busyTimeout: database.busyTimeout) }
     }
