@@ -31,7 +31,7 @@ struct CalibrateCommand: ParsableCommand {
         @Option(parsing: .singleValue, help: "Who scores: a,b,c (or repeated).") var reviewers: [String] = []
         @Option(help: "Whose answers are the reference (scores too).") var expert: String?
         @Option(parsing: .singleValue, help: "The conversations, by id (a,b or repeated).") var conversations: [String] = []
-        @Option(help: "Draw this many conversations instead (with --seed and the filters).") var sample: Int?
+        @Option(parsing: .unconditional, help: "Draw this many conversations instead (with --seed and the filters).") var sample: Int?
         @Option(help: "The draw's seed: the same seed on the same conversations draws the same ones.") var seed: String?
         @Option(parsing: .singleValue, help: "With --sample: only these shifts.") var shift: [String] = []
         @Option(parsing: .singleValue, help: "With --sample: only these channels.") var channel: [String] = []

@@ -48,7 +48,7 @@ struct FlagRunCommand: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit 3 when a finding at or above this severity was made.")
     var failOn: Severity?
 
-    @Option(name: .customLong("queue-limit"), help: ArgumentHelp("Queue at most N flagged conversations per shift, the most severe (default: queue_limit in pitboss.yaml, else no limit).", valueName: "N"))
+    @Option(name: .customLong("queue-limit"), parsing: .unconditional, help: ArgumentHelp("Queue at most N flagged conversations per shift, the most severe (default: queue_limit in pitboss.yaml, else no limit).", valueName: "N"))
     var queueLimit: Int?
 
     @Flag(name: .customLong("dry-run"), help: "Evaluate and show what would be found and queued; store nothing.")

@@ -153,7 +153,7 @@ public struct CalibrationStore: Sendable {
                 throw PitbossError.internalFailure("calibration session \(name) vanished")
             }
             if let closedAt: String = row["closed_at"] {
-                throw PitbossError.refused("calibration session \(name) was closed already, by \(row["closed_by"] as String? ?? "?") at \(closedAt)")
+                throw PitbossError.refused("calibration session \(name) was closed already, by \(row["closed_by"] as String? ?? "?") at \(LocalTime.readable(closedAt))")
             }
             let creator: String = row["created_by"]
             guard creator.lowercased() == actor.lowercased() else {

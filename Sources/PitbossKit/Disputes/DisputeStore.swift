@@ -37,7 +37,7 @@ public struct DisputeStore: Sendable {
             let firstReview = try String.fetchOne(db, sql: "SELECT MIN(created_at) FROM reviews WHERE conversation_id = ?", arguments: [review["conversation_id"] as Int64])
             let createdAt: String = firstReview ?? review["created_at"]
             if let created = UTCTimestamp.parse(createdAt), now.timeIntervalSince(created) > Double(disputeDays) * 86_400 {
-                throw PitbossError.refused("the first review of this conversation was stored at \(createdAt): the \(disputeDays) day\(disputeDays == 1 ? "" : "s") in which it could be disputed are over (dispute_days)")
+                throw PitbossError.refused("the first review of this conversation was stored at \(LocalTime.readable(createdAt)): the \(disputeDays) day\(disputeDays == 1 ? "" : "s") in which it could be disputed are over (dispute_days)")
             }
             if let open = try Int64.fetchOne(db, sql: "SELECT id FROM disputes WHERE review_id = ? AND status = 'open'", arguments: [id]) {
                 throw PitbossError.refused("review #\(id) is already disputed (dispute #\(open), open): one open dispute per review: decide or withdraw that one first")
@@ -77,7 +77,7 @@ public struct DisputeStore: Sendable {
             let dispute = try Self.load(id, db)
             guard dispute.status == .open else {
                 throw PitbossError.refused("dispute #\(id) was \(dispute.status.rawValue) already" + (dispute.decidedBy.map { " by \($0)" } ?? "")
-                    + (dispute.decidedAt.map { " at \($0)" } ?? "") + "; nothing was changed")
+                    + (dispute.decidedAt.map { " at \(LocalTime.readable($0))" } ?? "") + "; nothing was changed")
             }
             if dispute.reviewer.lowercased() == arbiter.name.lowercased() {
                 throw PitbossError.refused("\(arbiter.name) wrote review #\(dispute.review): a dispute is decided by someone else")

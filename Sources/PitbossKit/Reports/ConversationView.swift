@@ -89,6 +89,11 @@ public enum LocalTime {
         String(UTCTimestamp.format(date.addingTimeInterval(Double(zone.secondsFromGMT(for: date)))).prefix(10))
     }
 
+    /// A stored ISO 8601 UTC time for a message that has no workspace zone at hand: `2026-11-28 06:10:04 UTC`.
+    public static func readable(_ stored: String) -> String {
+        UTCTimestamp.parse(stored).map { format($0, in: TimeZone(identifier: "UTC")!) } ?? stored
+    }
+
     /// The day in the zone of a stored ISO 8601 UTC time; the stored text's date if it does not parse.
     public static func day(ofStored stored: String, in zone: TimeZone) -> String {
         UTCTimestamp.parse(stored).map { day($0, in: zone) } ?? String(stored.prefix(10))

@@ -105,11 +105,11 @@ public struct RetrainingStore: Sendable {
                     throw PitbossError.missingFile("there is no retraining assignment \(id)")
                 }
                 guard current.state.next.contains(state) else {
-                    throw PitbossError.refused("assignment \(id) is \(current.state.rawValue) (since \(current.stateAt)); it cannot be \(state.rawValue) now")
+                    throw PitbossError.refused("assignment \(id) is \(current.state.rawValue) (since \(LocalTime.readable(current.stateAt))); it cannot be \(state.rawValue) now")
                 }
                 let at = UTCTimestamp.format(on)
                 guard at >= current.stateAt else {
-                    throw PitbossError.usage("assignment \(id) was \(current.state.rawValue) at \(current.stateAt); a later change cannot be dated before it (\(at))")
+                    throw PitbossError.usage("assignment \(id) was \(current.state.rawValue) at \(LocalTime.readable(current.stateAt)); a later change cannot be dated before it (\(LocalTime.readable(at)))")
                 }
                 try db.execute(literal: """
                     INSERT INTO retraining_events (assignment_id, state, actor, at, recorded_at, reason)
