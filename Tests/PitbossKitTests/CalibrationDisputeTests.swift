@@ -164,6 +164,8 @@ struct CalibrationDisputeTests {
                 INSERT INTO queue_items (id, conversation_id, reason, priority, status, assigned_to, created_at, assigned_by, skip_reason)
                 VALUES (5, 1, 'flagged', 300, 'claimed', 'qa.maria', 'now', 'sup.olga', NULL), (9, 1, 'sample', 250, 'skipped', NULL, 'now', NULL, 'dup');
                 INSERT INTO reviews (id, conversation_id, reviewer, created_at, queue_item_id) VALUES (3, 1, 'qa.maria', 'now', 5);
+                INSERT INTO queue_items (id, conversation_id, reason, priority, created_at) VALUES (12, 1, 'dispute', 1, 'now');
+                DELETE FROM queue_items WHERE id = 12;
                 """)
         }
         try Migrations.migrator.migrate(queue)
@@ -180,7 +182,7 @@ struct CalibrationDisputeTests {
             #expect(throws: (any Error).self) {
                 try db.execute(sql: "INSERT INTO queue_items (conversation_id, reason, priority, assigned_to, created_at, calibration_session_id) VALUES (1, 'calibration', 300, 'qa.tom', 'now', 1)")
             }
-            #expect(db.lastInsertedRowID == 11)  // AUTOINCREMENT kept: no id is reused
+            #expect(db.lastInsertedRowID == 14)  // AUTOINCREMENT kept across the rebuild: 12, deleted before it, is not handed out again
             try db.execute(sql: "INSERT INTO disputes (review_id, conversation_id, criteria, reason, opened_by, opened_at) VALUES (3, 1, '[]', 'r', 'a', 'now')")
             #expect(throws: (any Error).self) {
                 try db.execute(sql: "INSERT INTO disputes (review_id, conversation_id, criteria, reason, opened_by, opened_at) VALUES (3, 1, '[]', 'r', 'a', 'now')")

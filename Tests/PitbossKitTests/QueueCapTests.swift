@@ -56,6 +56,15 @@ struct QueueCapTests {
         #expect(cap.left.map(\.displaced) == [false, true])  // "new" not queued, "old" taken out
     }
 
+    @Test("a conversation re-evaluated keeps its place in the order of queueing: the one queued last still gives way first")
+    func reEvaluationKeepsItsAge() {
+        let cap = QueueCap(limit: 2)
+        #expect(cap.admit(conversation: "A", shift: "n", priority: 212, load: none) == .queued)
+        #expect(cap.admit(conversation: "B", shift: "n", priority: 212, load: none) == .queued)
+        #expect(cap.admit(conversation: "A", shift: "n", priority: 214, load: none) == .alreadyQueued)
+        #expect(cap.admit(conversation: "C", shift: "n", priority: 312, load: none) == .displacing(Item(conversation: "B", priority: 212, displaceable: true)))
+    }
+
     @Test("a hundred thousand admissions under a limit that is never reached stay linear-ish (a heap, not a sorted array)")
     func manyAdmissions() {
         let cap = QueueCap(limit: 10_000_000)

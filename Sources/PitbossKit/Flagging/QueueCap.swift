@@ -131,7 +131,8 @@ public final class QueueCap {
         }
         defer { shifts[shift] = queue }
         if queue.members.contains(conversation) {
-            if queue.live[conversation] != nil { queue.push(conversation, priority: priority, sequence: next()) }
+            // Re-evaluated: its priority may change, its place in the order of queueing does not.
+            if let entry = queue.live[conversation] { queue.push(conversation, priority: priority, sequence: entry.rank.sequence) }
             return .alreadyQueued
         }
         if queue.count < limit {

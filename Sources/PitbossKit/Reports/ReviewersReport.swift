@@ -154,12 +154,14 @@ public struct ReviewersReport: PitbossReport, Equatable {
             let d = disputes[rows[i].reviewer] ?? (0, 0)
             rows[i].disputed = d.all
             rows[i].disputesAccepted = d.accepted
-            rows[i].overturnRate = rows[i].reviews > 0 ? Double(d.accepted) / Double(rows[i].reviews) : nil
+            // Of everything they wrote: a dispute may contest a correction as well as a first review.
+            let written = rows[i].reviews + rows[i].revisions
+            rows[i].overturnRate = written > 0 ? Double(d.accepted) / Double(written) : nil
         }
         var answered: [String: Int] = [:], changed: [String: Int] = [:]
         for row in try GRDB.Row.fetchAll(db, sql: """
             SELECT a.criterion, COUNT(*) FROM review_answers a JOIN reviews r ON r.id = a.review_id JOIN conversations c ON c.id = r.conversation_id
-            WHERE r.revision = 1\(filter) GROUP BY a.criterion
+            WHERE 1\(filter) GROUP BY a.criterion
             """, arguments: values) { answered[row[0]] = row[1] }
         for row in try GRDB.Row.fetchAll(db, sql: """
             SELECT a.criterion, COUNT(*) FROM disputes d JOIN conversations c ON c.id = d.conversation_id
@@ -191,7 +193,7 @@ public struct ReviewersReport: PitbossReport, Equatable {
                     .init("Revisions", String(reviewers.map(\.revisions).reduce(0, +))), .init("Time zone", ReportNumber.zoneName(zone))],
             sections: [.init(
                 key: "reviewers", title: "Per reviewer",
-                note: "Leniency: the reviewer's mean score minus the other reviewers' on comparable items (same rubric, channel, language and queue reason); red beyond ±10 points. Overturned: their reviews whose score someone else revised. Disputed and upheld: disputes of their reviews (withdrawn ones aside), and those an arbiter accepted; dispute overturn %: upheld disputes per review. A dispute counts against the author of the revision it contested.",
+                note: "Leniency: the reviewer's mean score minus the other reviewers' on comparable items (same rubric, channel, language and queue reason); red beyond ±10 points. Overturned: their reviews whose score someone else revised. Disputed and upheld: disputes of their reviews (withdrawn ones aside), and those an arbiter accepted; dispute overturn %: upheld disputes per review or correction they wrote. A dispute counts against the author of the revision it contested.",
                 columns: [Column("reviewer"), Column("reviews", numeric: true), Column("active_days", "days", numeric: true),
                           Column("reviews_per_day", "per day", numeric: true), Column("claim_to_submit_p50_seconds", "claim→submit p50", numeric: true),
                           Column("claim_to_submit_p90_seconds", "p90", numeric: true), Column("verdicts", numeric: true, onlyInCSV: true),
@@ -206,7 +208,7 @@ public struct ReviewersReport: PitbossReport, Equatable {
                     categoryLabel: "reviewer", categories: scored.map(\.reviewer), series: [ChartSeries("leniency", scored.map(\.leniency))]))],
                 emptyText: "no reviews in the selection"),
                 .init(key: "criteria", title: "Overturned by disputes, per criterion",
-                      note: "Of the answers first given to each criterion, those an accepted dispute changed.",
+                      note: "Of the answers given to each criterion (corrections included, as a dispute may contest one), those an accepted dispute changed.",
                       columns: [Column("criterion"), Column("answered", numeric: true), Column("overturned", numeric: true), Column("rate", "overturn %", numeric: true)],
                       rows: criteria.map { [.text($0.criterion), .int($0.answered), .int($0.overturned, tone: $0.overturned > 0 ? .yellow : nil), .share($0.rate)] },
                       emptyText: "no answers in the selection")])

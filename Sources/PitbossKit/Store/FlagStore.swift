@@ -221,6 +221,10 @@ public struct FlagStore: Sendable {
                 var withdraw = FastStatement(try db.cachedStatement(sql: """
                     DELETE FROM queue_items WHERE conversation_id = ? AND reason = 'flagged' AND status = 'open' AND assigned_to IS NULL
                     """))
+                // A conversation whose flagged item a reviewer skipped stays skipped: the cap neither counts it nor makes room for it.
+                var skippedItem = FastStatement(try db.cachedStatement(sql: """
+                    SELECT 1 FROM queue_items WHERE conversation_id = ? AND reason = 'flagged' AND calibration_session_id IS NULL AND status = 'skipped'
+                    """))
                 // The cap's least urgent untouched item, giving its place; still untouched when it is deleted, or it stays.
                 var displace = FastStatement(try db.cachedStatement(sql: """
                     DELETE FROM queue_items WHERE reason = 'flagged' AND status = 'open' AND assigned_to IS NULL
@@ -300,7 +304,12 @@ public struct FlagStore: Sendable {
                     if let worst {
                         let c = item.pending.conversation
                         let priority = QueuePriority.of(worst: worst, hasCritical: worst == .critical, vip: c.isVIP, startedAt: c.startedAt, now: now)
-                        switch try cap?.admit(conversation: c.externalID, shift: c.shiftID, priority: priority, load: { try Self.flaggedQueue(shift: $0, db) }) {
+                        var skipped = false
+                        if cap != nil {
+                            skippedItem.bind(id)
+                            skipped = try skippedItem.queryOne { _ in true } == true
+                        }
+                        switch skipped ? nil : try cap?.admit(conversation: c.externalID, shift: c.shiftID, priority: priority, load: { try Self.flaggedQueue(shift: $0, db) }) {
                         case .notQueued?:
                             return .evaluated(queued: false, standing: standing)
                         case .displacing(let weakest)?:

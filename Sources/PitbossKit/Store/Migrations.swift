@@ -373,6 +373,9 @@ enum Migrations {
         // Calibration reviews are kept in tables of their own: no score, verdict, precision or report query can see
         // them by mistake. Disputes point at the review they contest; an accepted one adds a revision to it.
         migrator.registerMigration("v9 calibration sessions and disputes") { db in
+            // The rebuilt queue keeps AUTOINCREMENT's promise: dropping the table drops its counter, and a deleted item's id
+            // (flag withdraws items) would be handed out again, inheriting the old item's audit trail.
+            let queueSequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'queue_items'")
             try db.execute(sql: """
                 CREATE TABLE calibration_sessions (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -483,6 +486,10 @@ enum Migrations {
                 CREATE UNIQUE INDEX disputes_one_open_per_review ON disputes(review_id) WHERE status = 'open';
                 CREATE INDEX disputes_by_conversation ON disputes(conversation_id);
                 """)
+            if let queueSequence {
+                try db.execute(sql: "UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'queue_items'", arguments: [queueSequence])
+                if db.changesCount == 0 { try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('queue_items', ?)", arguments: [queueSequence]) }
+            }
             for table in ["calibration_reviews", "calibration_answers", "calibration_verdicts"] {
                 try db.execute(sql: """
                     CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table) BEGIN SELECT RAISE(ABORT, 'a submitted calibration review is immutable'); END;

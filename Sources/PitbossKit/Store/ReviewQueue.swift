@@ -305,7 +305,7 @@ public struct ReviewQueue: Sendable {
     /// item that is claimed or open before one that is scored, the most urgent first), else a bare item number.
     /// A number that is both a queued conversation's id and an item's id is refused as ambiguous. By a conversation id, a
     /// calibration task is found only for the reviewer it is assigned to (`reviewer`): the others' are theirs alone; and of
-    /// two waiting items, the one assigned to the reviewer comes first, as in `review next`.
+    /// the waiting items, the reviewer's own (claimed or assigned) come first, as in `review next`.
     public func item(named target: String, for reviewer: String? = nil) throws(PitbossError) -> Int64 {
         if target.hasPrefix("#"), let id = Int64(target.dropFirst()) { return id }
         do {
@@ -313,8 +313,10 @@ public struct ReviewQueue: Sendable {
                 let byConversation = try SQLRequest<Int64>("""
                     SELECT q.id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id WHERE c.external_id = \(target)
                       AND (q.calibration_session_id IS NULL OR q.assigned_to = \(reviewer ?? ""))
-                    ORDER BY CASE q.status WHEN \(QueueStatus.claimed) THEN 0 WHEN \(QueueStatus.open) THEN 1 WHEN \(QueueStatus.scored) THEN 2 ELSE 3 END,
-                        CASE WHEN q.assigned_to = \(reviewer ?? "") THEN 0 ELSE 1 END, q.priority DESC, q.id
+                    ORDER BY CASE WHEN q.assigned_to = \(reviewer ?? "") AND q.status IN (\(QueueStatus.claimed), \(QueueStatus.open)) THEN 0
+                                  WHEN q.status = \(QueueStatus.claimed) THEN 1 WHEN q.status = \(QueueStatus.open) THEN 2
+                                  WHEN q.status = \(QueueStatus.scored) THEN 3 ELSE 4 END,
+                        q.priority DESC, q.id
                     LIMIT 1
                     """).fetchOne(db)
                 let number = Int64(target)
