@@ -2,7 +2,7 @@
 # Both first make sure the system libraries are there (installing them with apt-get when run as root).
 
 SWIFT       ?= swift
-DEBS        := libpcre2-dev libsqlite3-dev pkg-config sqlite3 tzdata
+DEBS        := libpcre2-dev libsqlite3-dev pkg-config sqlite3 tzdata libpq-dev postgresql
 BIN         := .build/debug/pitboss
 DEMO_DB     := demo.sqlite
 

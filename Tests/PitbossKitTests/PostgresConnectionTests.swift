@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import PitbossKit
+
+/// The PostgreSQL client (libpq) against a throwaway cluster: what the PostgreSQL backend will stand on.
+@Suite("PostgreSQL through libpq", .enabled(if: PostgresCluster.available,
+                                            "PostgreSQL is not installed here, or a throwaway cluster did not start: make test installs it (as root) and runs these"))
+struct PostgresConnectionTests {
+    var url: String { PostgresCluster.shared?.url ?? "" }
+
+    @Test("connects by a postgres:// URI and runs a statement with text parameters: NULL stays NULL, text comes back byte for byte")
+    func parameters() throws {
+        let db = try PostgresConnection(url)
+        #expect(db.serverMajorVersion >= 12)
+        let result = try db.execute("SELECT $1::text AS word, $2::text IS NULL AS missing, $3::int + 1 AS next", ["naïve ‘quotes’ 🎰 ' ; DROP", nil, "41"])
+        #expect(result.columns == ["word", "missing", "next"])
+        #expect(result.rows == [["naïve ‘quotes’ 🎰 ' ; DROP", "t", "42"]])
+    }
+
+    @Test("errors carry the SQLSTATE: a unique violation, a syntax error; a transaction that throws is rolled back")
+    func failures() throws {
+        let db = try PostgresConnection(url)
+        try db.execute("CREATE TEMP TABLE t (id int PRIMARY KEY)")
+        try db.execute("INSERT INTO t VALUES (1)")
+        let unique = #expect(throws: PostgresConnection.Failure.self) { try db.execute("INSERT INTO t VALUES (1)") }
+        #expect(unique?.sqlState == PostgresConnection.Failure.uniqueViolation)
+        let syntax = #expect(throws: PostgresConnection.Failure.self) { try db.execute("SELEC 1") }
+        #expect(syntax?.sqlState == "42601")
+        #expect(throws: PostgresConnection.Failure.self) {
+            try db.transaction { () throws -> Void in
+                try db.execute("INSERT INTO t VALUES (2)")
+                try db.execute("INSERT INTO t VALUES (1)")
+            }
+        }
+        #expect(try db.execute("SELECT count(*) FROM t").rows == [["1"]])
+    }
+
+    @Test("a refused connection is a temporary error naming the target without its password")
+    func refused() {
+        let error = #expect(throws: PitbossError.self) { try PostgresConnection("postgresql://who:secret@127.0.0.1:1/none?connect_timeout=2") }
+        #expect(error?.code == .temporary)
+        #expect(error?.message.contains("who:***@127.0.0.1:1") == true)
+        #expect(error?.message.contains("secret") == false)
+    }
+
+    /// What claims on PostgreSQL will use: a reviewer never waits on another's locked row, and never gets it.
+    @Test("FOR UPDATE SKIP LOCKED: while one session holds the first item, another takes the second at once")
+    func skipLocked() throws {
+        let a = try PostgresConnection(url), b = try PostgresConnection(url)
+        try a.execute("DROP TABLE IF EXISTS claim_test")
+        try a.execute("CREATE TABLE claim_test (id int PRIMARY KEY, holder text)")
+        try a.execute("INSERT INTO claim_test SELECT g, NULL FROM generate_series(1, 3) g")
+        let claim = "UPDATE claim_test SET holder = $1 WHERE id = (SELECT id FROM claim_test WHERE holder IS NULL ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id"
+        try a.execute("BEGIN")
+        #expect(try a.execute(claim, ["a"]).rows == [["1"]])
+        let started = Date()
+        #expect(try b.execute(claim, ["b"]).rows == [["2"]])  // b's own transaction, committed at once
+        #expect(Date().timeIntervalSince(started) < 30)  // not a timing claim: it returned, where a plain FOR UPDATE would wait for a
+        try a.execute("COMMIT")
+        #expect(try a.execute("SELECT id, holder FROM claim_test ORDER BY id").rows == [["1", "a"], ["2", "b"], ["3", nil]])
+        try a.execute("DROP TABLE claim_test")
+    }
+
+    @Test("a password in a connection target is never shown")
+    func redaction() {
+        #expect(PostgresConnection.redacted("postgres://ann:s3cr3t@db:5432/pitboss") == "postgres://ann:***@db:5432/pitboss")
+        #expect(PostgresConnection.redacted("host=db user=ann password=s3cr3t dbname=p") == "host=db user=ann password=*** dbname=p")
+        #expect(PostgresConnection.redacted("postgres://ann@db/pitboss") == "postgres://ann@db/pitboss")
+    }
+}
