@@ -30,7 +30,7 @@ public enum DisputeView {
 
     public static func show(_ d: Dispute, reviews: [StoredReview], style: OutputStyle, zone: TimeZone) -> String {
         let safe = TerminalSafe.line
-        let local = { (stored: String) in UTCTimestamp.parse(stored).map { LocalTime.format($0, in: zone) } ?? stored }
+        let local = { (stored: String) in LocalTime.format(stored: stored, in: zone) }
         var out = style.paint("Dispute #\(d.id)", .bold) + safe(" · review #\(d.review) of \(d.conversation) by \(d.reviewer) · agent \(d.agent) · ")
             + style.paint(d.status.rawValue + (d.stale ? " (stale)" : ""), d.status == .open ? .yellow : d.status == .accepted ? .green : .dim, .bold) + "\n"
         out += safe("  contests \(d.criteria.joined(separator: ", ")); opened by \(d.openedBy), \(local(d.openedAt))") + "\n"

@@ -89,10 +89,13 @@ public enum LocalTime {
         String(UTCTimestamp.format(date.addingTimeInterval(Double(zone.secondsFromGMT(for: date)))).prefix(10))
     }
 
-    /// A stored ISO 8601 UTC time for a message that has no workspace zone at hand: `2026-11-28 06:10:04 UTC`.
-    public static func readable(_ stored: String) -> String {
-        UTCTimestamp.parse(stored).map { format($0, in: TimeZone(identifier: "UTC")!) } ?? stored
+    /// A stored ISO 8601 UTC time as a screen shows it, `2026-11-21 23:04:00 +01:00`; the stored text if it does not parse.
+    public static func format(stored: String, in zone: TimeZone) -> String {
+        UTCTimestamp.parse(stored).map { format($0, in: zone) } ?? stored
     }
+
+    /// A stored ISO 8601 UTC time for a message that has no workspace zone at hand: `2026-11-28 06:10:04 UTC`.
+    public static func readable(_ stored: String) -> String { format(stored: stored, in: TimeZone(identifier: "UTC")!) }
 
     /// The day in the zone of a stored ISO 8601 UTC time; the stored text's date if it does not parse.
     public static func day(ofStored stored: String, in zone: TimeZone) -> String {

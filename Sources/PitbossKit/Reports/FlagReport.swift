@@ -108,7 +108,7 @@ public enum FlagReport {
         case .csv:
             return self.summary(summary, format: .csv, style: style)
         case .table:
-            let local = { (at: String) in UTCTimestamp.parse(at).map { LocalTime.format($0, in: zone) } ?? at }
+            let local = { (at: String) in LocalTime.format(stored: at, in: zone) }
             let on = run.selection.isEmpty ? "every conversation" : run.selection.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             let out = TerminalSafe.line("run by \(run.startedBy), started \(local(run.startedAt)), ")
                 + (run.finishedAt.map { "finished \(local($0))" } ?? style.paint("not finished (killed, or still running)", .yellow))

@@ -20,7 +20,7 @@ public enum RetrainingReport {
                 let overdue = a.isOverdue(today: today)
                 if overdue { table.tones[row] = [5: [.red, .bold]] }
                 table.rows.append([String(a.id), a.agent, a.module, a.criteria.joined(separator: ", "), a.state.rawValue,
-                                   a.dueOn + (overdue ? " overdue" : ""), a.assignedBy, local(a.assignedAt, zone, day: true)])
+                                   a.dueOn + (overdue ? " overdue" : ""), a.assignedBy, LocalTime.day(ofStored: a.assignedAt, in: zone)])
             }
             return table.render(style: style) + "\(list.count) assignment\(list.count == 1 ? "" : "s")\n"
         }
@@ -39,14 +39,8 @@ public enum RetrainingReport {
         if let note = a.note { out += "  note: \(TerminalSafe.text(note))\n" }
         if !a.evidence.isEmpty { out += "  evidence: " + safe(a.evidence.joined(separator: ", ")) + "\n" }
         var table = Table(headers: ["state", "on", "by", "recorded", "reason"])
-        table.rows = events.map { [$0.state.rawValue, local($0.at, zone), $0.actor, local($0.recordedAt, zone), $0.reason ?? ""] }
+        table.rows = events.map { [$0.state.rawValue, LocalTime.format(stored: $0.at, in: zone), $0.actor, LocalTime.format(stored: $0.recordedAt, in: zone), $0.reason ?? ""] }
         return out + table.render(style: style)
-    }
-
-    /// A stored UTC time as a screen shows it: `2026-11-07 11:00:00 +01:00`, or its local day.
-    static func local(_ stored: String, _ zone: TimeZone, day: Bool = false) -> String {
-        guard let date = UTCTimestamp.parse(stored) else { return stored }
-        return day ? LocalTime.day(date, in: zone) : LocalTime.format(date, in: zone)
     }
 
     public static func suggestions(_ list: [RetrainingSuggestion], format: OutputFormat, style: OutputStyle) -> String {
