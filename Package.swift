@@ -45,8 +45,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "PitbossKitTests", dependencies: ["PitbossKit"]),
-        .testTarget(name: "pitbossTests", dependencies: ["PitbossKit"]),
+        // The throwaway PostgreSQL cluster that both test targets start (one per test process).
+        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
+        .testTarget(name: "PitbossKitTests", dependencies: ["PitbossKit", "PostgresTestSupport"]),
+        .testTarget(name: "pitbossTests", dependencies: ["PitbossKit", "PostgresTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,7 +17,8 @@ struct Pitboss: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [ImportCommand.self, ShowCommand.self, StatsCommand.self, CheckCommand.self, RubricCommand.self, FlagCommand.self, FindingsCommand.self, ReportCommand.self,
-                      SampleCommand.self, QueueCommand.self, ReviewCommand.self, ScoreCommand.self, HistoryCommand.self, RetrainCommand.self, CalibrateCommand.self, DisputeCommand.self, DoctorCommand.self]
+                      SampleCommand.self, QueueCommand.self, ReviewCommand.self, ScoreCommand.self, HistoryCommand.self, RetrainCommand.self, CalibrateCommand.self, DisputeCommand.self, DoctorCommand.self,
+                      InitCommand.self, MigrateCommand.self]
     )
 
     /// ArgumentParser's own messages quote what was typed (`--format $'\e]0;X\a'`): they pass through TerminalSafe

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PostgresTestSupport
 @testable import PitbossKit
 
 /// The PostgreSQL client (libpq) against a throwaway cluster: what the PostgreSQL backend will stand on.

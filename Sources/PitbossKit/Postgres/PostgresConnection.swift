@@ -36,6 +36,8 @@ public final class PostgresConnection {
             PQfinish(connection)
             throw .temporary("cannot connect to PostgreSQL (\(Self.redacted(target))): \(why)")
         }
+        // The server's notices ("… does not exist, skipping") are not for the person at the terminal.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         handle = connection
     }
 
@@ -60,9 +62,7 @@ public final class PostgresConnection {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
             break
         default:
-            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw Failure(sqlState: state, message: message)
+            throw Self.failure(of: result)
         }
         let columnCount = PQnfields(result), rowCount = PQntuples(result)
         let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
@@ -74,6 +74,139 @@ public final class PostgresConnection {
             })
         }
         return Result(columns: columns, rows: rows, affected: Int(String(cString: PQcmdTuples(result))) ?? 0)
+    }
+
+    /// Runs several statements separated by semicolons, without parameters (a migration's DDL).
+    public func executeScript(_ sql: String) throws(Failure) {
+        guard let result = PQexec(handle, sql) else { throw Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle))) }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw Self.failure(of: result) }
+    }
+
+    /// `COPY … FROM STDIN` (text format): `produce` is handed a function that sends one row, its values in PostgreSQL's
+    /// text form (nil is NULL), and sends as many as it has. Returns the rows the server stored.
+    @discardableResult
+    public func copyIn(_ sql: String, _ produce: (_ send: ([String?]) throws -> Void) throws -> Void) throws -> Int {
+        try start(sql, expecting: PGRES_COPY_IN)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 20)
+        func flush() throws(Failure) {
+            guard !buffer.isEmpty else { return }
+            let sent = buffer.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
+            }
+            guard sent == 1 else { throw Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle))) }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        do {
+            try produce { (row: [String?]) in
+                for (index, value) in row.enumerated() {
+                    if index > 0 { buffer.append(9) }
+                    guard let value else { buffer.append(contentsOf: [92, 78]); continue }  // \N
+                    for byte in value.utf8 {
+                        switch byte {
+                        case 92: buffer.append(contentsOf: [92, 92])
+                        case 9: buffer.append(contentsOf: [92, 116])
+                        case 10: buffer.append(contentsOf: [92, 110])
+                        case 13: buffer.append(contentsOf: [92, 114])
+                        default: buffer.append(byte)
+                        }
+                    }
+                }
+                buffer.append(10)
+                if buffer.count >= 1 << 20 { try flush() }
+            }
+            try flush()
+        } catch {
+            _ = PQputCopyEnd(handle, "the sender stopped")
+            _ = try? finish()
+            throw error
+        }
+        guard PQputCopyEnd(handle, nil) == 1 else { throw Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle))) }
+        return try finish()
+    }
+
+    /// `COPY (SELECT …) TO STDOUT` (text format): each row's values in PostgreSQL's text form, nil for NULL, handed to
+    /// `row` as they arrive, so a table of any size passes through in constant memory.
+    public func copyOut(_ sql: String, _ row: ([String?]) throws -> Void) throws {
+        try start(sql, expecting: PGRES_COPY_OUT)
+        var pending: Error?
+        while true {
+            var data: UnsafeMutablePointer<CChar>?
+            let length = PQgetCopyData(handle, &data, 0)
+            if length == -1 { break }
+            guard length >= 0, let data else { throw Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle))) }
+            defer { PQfreemem(data) }
+            guard pending == nil else { continue }  // drained to the end, so the connection stays usable
+            let line = UnsafeRawBufferPointer(start: data, count: Int(length))
+            do { try row(Self.copyFields(line)) } catch { pending = error }
+        }
+        _ = try finish()
+        if let pending { throw pending }
+    }
+
+    /// One line of COPY's text format, split at tabs and unescaped; the field `\N` is NULL.
+    static func copyFields(_ line: UnsafeRawBufferPointer) -> [String?] {
+        var fields: [String?] = []
+        var current: [UInt8] = []
+        var isNull = false
+        var index = 0
+        let end = line.last == 10 ? line.count - 1 : line.count
+        while index < end {
+            let byte = line[index]
+            if byte == 9 {
+                fields.append(isNull ? nil : String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
+                isNull = false
+                index += 1
+            } else if byte == 92, index + 1 < end {
+                switch line[index + 1] {
+                case 78: isNull = true
+                case 110: current.append(10)
+                case 116: current.append(9)
+                case 114: current.append(13)
+                case 98: current.append(8)
+                case 102: current.append(12)
+                case 118: current.append(11)
+                case let other: current.append(other)
+                }
+                index += 2
+            } else {
+                current.append(byte)
+                index += 1
+            }
+        }
+        fields.append(isNull ? nil : String(decoding: current, as: UTF8.self))
+        return fields
+    }
+
+    private func start(_ sql: String, expecting status: ExecStatusType) throws(Failure) {
+        guard let result = PQexec(handle, sql) else { throw Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle))) }
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == status else { throw Self.failure(of: result) }
+    }
+
+    /// Reads the results after a COPY ends: the rows it stored, or the server's error.
+    private func finish() throws(Failure) -> Int {
+        var stored = 0
+        var failure: Failure?
+        while let result = PQgetResult(handle) {
+            if PQresultStatus(result) == PGRES_COMMAND_OK {
+                stored = Int(String(cString: PQcmdTuples(result))) ?? 0
+            } else if failure == nil {
+                failure = Self.failure(of: result)
+            }
+            PQclear(result)
+        }
+        if let failure { throw failure }
+        return stored
+    }
+
+    private static func failure(of result: OpaquePointer) -> Failure {
+        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+        let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+        return Failure(sqlState: state, message: message)
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.

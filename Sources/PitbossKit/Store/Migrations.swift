@@ -2,7 +2,10 @@ import GRDB
 
 /// The schema, as named migrations that run once each, in order. Never edit a migration that has
 /// shipped: add a new one.
-enum Migrations {
+public enum Migrations {
+    /// The schema version this build writes (the highest `vN` of its migrations), on every backend.
+    public static var schemaVersion: Int { migrator.migrations.compactMap(PitbossDatabase.schemaVersion).max() ?? 0 }
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
 

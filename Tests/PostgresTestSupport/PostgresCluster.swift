@@ -5,17 +5,33 @@ import Foundation
 /// off, and stopped (`pg_ctl -m immediate`) and removed when the test process exits, whether the tests passed or not.
 /// One per test process, started the first time a test asks. Nil when PostgreSQL is not installed or does not start:
 /// the tests that need it are then skipped with a note saying so.
-final class PostgresCluster: Sendable {
-    let port: Int
+public final class PostgresCluster: Sendable {
+    public let port: Int
     let folder: String
     let binaries: String
     let user: String?
 
     /// `postgresql://postgres@127.0.0.1:PORT/postgres`: trust authentication on loopback, for tests only.
-    var url: String { "postgresql://postgres@127.0.0.1:\(port)/postgres" }
+    public var url: String { url(database: "postgres") }
 
-    static let shared: PostgresCluster? = start()
-    static var available: Bool { shared != nil }
+    /// A database of the cluster, as the superuser `postgres` or another login.
+    public func url(database: String, user: String = "postgres") -> String { "postgresql://\(user)@127.0.0.1:\(port)/\(database)" }
+
+    /// A new, empty database of its own for one test, so tests running in parallel never see each other's rows.
+    public func freshDatabase() -> String {
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        psql("CREATE DATABASE \(name)")
+        return url(database: name)
+    }
+
+    /// Runs SQL as the superuser through psql (for set-up the library does not do: databases, logins).
+    @discardableResult
+    public func psql(_ sql: String, database: String = "postgres") -> Bool {
+        run("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-c", sql], asClusterUser: false)
+    }
+
+    public static let shared: PostgresCluster? = start()
+    public static var available: Bool { shared != nil }
 
     private init(port: Int, folder: String, binaries: String, user: String?) {
         self.port = port
@@ -25,7 +41,7 @@ final class PostgresCluster: Sendable {
     }
 
     /// The newest installed server's binaries, e.g. /usr/lib/postgresql/15/bin.
-    static func binaries() -> String? {
+    public static func binaries() -> String? {
         let root = "/usr/lib/postgresql"
         let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted()
         return versions.reversed().map { "\(root)/\($0)/bin" }.first { FileManager.default.isExecutableFile(atPath: "\($0)/initdb") }
@@ -77,8 +93,8 @@ final class PostgresCluster: Sendable {
     /// `pg_ctl start` leaves the server running with the descriptors it was given, and Foundation's Process then never
     /// saw pg_ctl end.
     @discardableResult
-    func run(_ program: String, _ arguments: [String]) -> Bool {
-        let words = (user.map { ["/usr/bin/setpriv", "--reuid=\($0)", "--regid=\($0)", "--init-groups"] } ?? []) + ["\(binaries)/\(program)"] + arguments
+    func run(_ program: String, _ arguments: [String], asClusterUser: Bool = true) -> Bool {
+        let words = (user.flatMap { asClusterUser ? $0 : nil }.map { ["/usr/bin/setpriv", "--reuid=\($0)", "--regid=\($0)", "--init-groups"] } ?? []) + ["\(binaries)/\(program)"] + arguments
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -1,0 +1,180 @@
+import Foundation
+import GRDB
+import PostgresTestSupport
+import Testing
+@testable import PitbossKit
+
+/// The workspace's schema on PostgreSQL, the server's rules for who may change what, and `migrate` both ways.
+@Suite("A workspace on PostgreSQL: schema, roles and the copy to and from SQLite",
+       .enabled(if: PostgresCluster.available, "PostgreSQL is not installed here, or a throwaway cluster did not start: make test installs it (as root) and runs these"))
+struct PostgresWorkspaceTests {
+    let cluster = PostgresCluster.shared!
+
+    /// A fresh database with the schema, and a login of each role.
+    func workspace() throws -> (url: String, database: PostgresDatabase) {
+        let url = cluster.freshDatabase()
+        return (url, try PostgresDatabase(url, createRoles: true))
+    }
+
+    /// A login (created once per cluster) that is a member of `role`, connected to the database at `url`.
+    func login(_ name: String, _ role: String, to url: String) throws -> PostgresConnection {
+        cluster.psql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(name)') THEN CREATE ROLE \"\(name)\" LOGIN IN ROLE \(role); END IF; END $$")
+        let database = String(url.split(separator: "/").last!)
+        return try PostgresConnection(cluster.url(database: database, user: name))
+    }
+
+    /// A SQLite workspace with conversations, findings, queue items, reviews (one revised), a dispute and the audit log.
+    func filledSQLite() throws -> ReviewFixture {
+        let f = try ReviewFixture(rude: 3, calm: 2)
+        try f.sampleAll()
+        let maria = Reviewer(name: "qa.maria")
+        let rubric = TestRubric.rubric
+        let card = try Scorecard(rubric: rubric, answers: Dictionary(uniqueKeysWithValues: rubric.criteria.map { ($0.id, "pass") }))
+        let claim = try #require(try f.queue.claimNext(for: maria, now: f.now))
+        let review = try f.store.submit(ReviewSubmission(item: claim.item, reviewer: maria, rubric: rubric, scorecard: card), now: f.minutes(1))
+        _ = try f.store.submit(ReviewSubmission(item: claim.item, reviewer: maria, rubric: rubric, scorecard: card, revisionReason: "second look"), now: f.minutes(2))
+        _ = try DisputeStore(reviews: f.store, disputeDays: 14).open(review: review.id + 1, criteria: [rubric.criteria[0].id], reason: "the player was calm", by: "en.anna", now: f.minutes(3))
+        _ = try f.queue.claimNext(for: Reviewer(name: "qa.tom"), now: f.minutes(4))
+        return f
+    }
+
+    /// Every table's rows, in id order, as SQLite reads them: what "the same workspace" means.
+    func everyRow(_ database: PitbossDatabase) throws -> [String: [[DatabaseValue]]] {
+        try database.writer.read { db in
+            var tables: [String: [[DatabaseValue]]] = [:]
+            for table in PostgresSchema.tablesInDependencyOrder {
+                tables[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2").map { Array($0.databaseValues) }
+            }
+            tables["sqlite_sequence"] = try Row.fetchAll(db, sql: "SELECT name, seq FROM sqlite_sequence ORDER BY name").map { Array($0.databaseValues) }
+            return tables
+        }
+    }
+
+    @Test("init creates the schema at the version SQLite is at; opening again changes nothing")
+    func schemaVersion() throws {
+        let (url, database) = try workspace()
+        #expect(try database.schemaVersion() == Migrations.schemaVersion)
+        #expect(PostgresSchema.version == Migrations.schemaVersion)
+        let again = try PostgresDatabase(url)
+        #expect(try again.connection.execute("SELECT count(*) FROM pitboss_migrations").rows == [["1"]])
+    }
+
+    @Test("a schema written by a newer Pitboss is refused, naming both versions, before anything is written")
+    func newerSchemaRefused() throws {
+        let (url, database) = try workspace()
+        try database.connection.execute("INSERT INTO pitboss_migrations (identifier) VALUES ('v10 something newer')")
+        #expect {
+            _ = try PostgresDatabase(url)
+        } throws: { error in
+            let error = error as! PitbossError
+            return error.code == .refused && error.message.contains("schema v10") && error.message.contains("knows schema v\(Migrations.schemaVersion)")
+        }
+    }
+
+    @Test("nobody updates, deletes or truncates reviews, their answers or the audit log: not even the tables' owner")
+    func appendOnlyForEveryone() throws {
+        let (url, _) = try workspace()
+        let f = try filledSQLite()
+        _ = try WorkspaceTransfer.copy(from: f.database, to: try PostgresDatabase(url))
+        let owner = try PostgresConnection(url)  // the superuser who ran init
+        for statement in ["UPDATE reviews SET score = 100", "DELETE FROM review_answers", "UPDATE audit_log SET actor = 'nobody'",
+                          "DELETE FROM audit_log", "TRUNCATE audit_log", "TRUNCATE reviews CASCADE", "DELETE FROM review_verdicts"] {
+            #expect(throws: PostgresConnection.Failure.self, "\(statement)") {
+                do { try owner.execute(statement) } catch let error as PostgresConnection.Failure {
+                    #expect(error.sqlState == PostgresConnection.Failure.insufficientPrivilege, "\(statement): \(error)")
+                    throw error
+                }
+            }
+        }
+        #expect(try owner.execute("SELECT count(*) FROM reviews").rows == [["2"]])
+    }
+
+    @Test("a reviewer's login is refused what only supervisors do, by the server: assign, take back a claim, decide a dispute")
+    func reviewerRefusedSupervisorActions() throws {
+        let (url, _) = try workspace()
+        let f = try filledSQLite()
+        _ = try WorkspaceTransfer.copy(from: f.database, to: try PostgresDatabase(url))
+        // qa.tom's claim, taken in the fixture's past, still running now.
+        try PostgresConnection(url).execute("UPDATE queue_items SET claim_expires_at = now() + interval '1 hour' WHERE assigned_to = 'qa.tom'")
+        let reviewer = try login("qa.maria", "pitboss_reviewer", to: url)
+        // Assigning writes assigned_by, which a reviewer has no privilege on.
+        #expect {
+            try reviewer.execute("UPDATE queue_items SET assigned_to = 'qa.maria', assigned_by = 'qa.maria' WHERE status = 'open'")
+        } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == PostgresConnection.Failure.insufficientPrivilege }
+        // qa.tom holds a claim: the row is not hers to change, so nothing changes.
+        let released = try reviewer.execute("UPDATE queue_items SET status = 'open', assigned_to = NULL WHERE assigned_to = 'qa.tom' AND status = 'claimed'")
+        #expect(released.affected == 0)
+        #expect(try reviewer.execute("SELECT count(*) FROM queue_items WHERE assigned_to = 'qa.tom' AND status = 'claimed'").rows == [["1"]])
+        // Deciding a dispute she did not open touches nothing; one she opened may only be withdrawn.
+        #expect(try reviewer.execute("UPDATE disputes SET status = 'accepted', decided_by = 'qa.maria'").affected == 0)
+        // Nor may she write what import and flag write.
+        #expect {
+            try reviewer.execute("DELETE FROM queue_items")
+        } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == PostgresConnection.Failure.insufficientPrivilege }
+        let supervisor = try login("qa.lead", "pitboss_supervisor", to: url)
+        #expect(try supervisor.execute("UPDATE disputes SET status = 'rejected', decided_by = 'qa.lead', decided_at = now() WHERE status = 'open'").affected == 1)
+        #expect(try supervisor.execute("UPDATE queue_items SET status = 'open', assigned_to = NULL WHERE assigned_to = 'qa.tom'").affected == 1)
+    }
+
+    @Test("the opener of a dispute may withdraw it, and may not decide it")
+    func openerWithdraws() throws {
+        let (url, _) = try workspace()
+        let f = try filledSQLite()
+        _ = try WorkspaceTransfer.copy(from: f.database, to: try PostgresDatabase(url))
+        let agent = try login("en.anna", "pitboss_reviewer", to: url)
+        #expect {
+            try agent.execute("UPDATE disputes SET status = 'accepted', decided_by = 'en.anna'")
+        } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == PostgresConnection.Failure.insufficientPrivilege }
+        #expect(try agent.execute("UPDATE disputes SET status = 'withdrawn', decided_by = 'en.anna', decided_at = now()").affected == 1)
+    }
+
+    @Test("SQLite → PostgreSQL → SQLite gives back every row of every table, ids and id counters included")
+    func roundTrip() throws {
+        let (url, database) = try workspace()
+        let f = try filledSQLite()
+        let there = try WorkspaceTransfer.copy(from: f.database, to: database)
+        #expect(there.first { $0.table == "reviews" }?.rows == 2)
+        #expect(there.first { $0.table == "audit_log" }?.rows ?? 0 > 5)
+        let back = try PitbossDatabase.inMemory()
+        let home = try WorkspaceTransfer.copy(from: try PostgresDatabase(url), to: back)
+        #expect(home == there)
+        #expect(try everyRow(back) == everyRow(f.database))
+        // Times are timestamptz on the server, and the same instants.
+        let started = try database.connection.execute("SELECT to_char(min(created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') FROM reviews").rows
+        #expect(started == [["2026-11-22 08:01"]])
+    }
+
+    @Test("text with tabs, new lines, backslashes and \\N survives the copy byte for byte")
+    func awkwardText() throws {
+        let (url, database) = try workspace()
+        let sqlite = try PitbossDatabase.inMemory()
+        let awkward = "tab\there\nnew line\\backslash \\N and\r\u{0001} 🎰 ‘quoted’"
+        try sqlite.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO conversations (id, external_id, source_file, source_record, source_format, channel, language, agent_id, shift_id,
+                                           started_at, customer_id, content_hash, turn_count, imported_at, first_response_seconds)
+                VALUES (7, ?, 'f', '1', 'jsonl', 'chat', 'en', 'a', 's', '2026-11-21T22:04:00.123Z', '\\N', 'h', 1, '2026-11-21T22:05:00.000Z', 0.1)
+                """, arguments: [awkward])
+            try db.execute(sql: "INSERT INTO turns (conversation_id, idx, role, text) VALUES (7, 0, 'agent', ?)", arguments: [awkward])
+        }
+        _ = try WorkspaceTransfer.copy(from: sqlite, to: database)
+        let back = try PitbossDatabase.inMemory()
+        _ = try WorkspaceTransfer.copy(from: try PostgresDatabase(url), to: back)
+        #expect(try everyRow(back) == everyRow(sqlite))
+        #expect(try database.connection.execute("SELECT text, customer_id IS NULL FROM turns JOIN conversations ON id = conversation_id").rows == [[awkward, "f"]])
+    }
+
+    @Test("a target that already holds a workspace is refused, and keeps what it held")
+    func targetMustBeEmpty() throws {
+        let (url, database) = try workspace()
+        let f = try filledSQLite()
+        _ = try WorkspaceTransfer.copy(from: f.database, to: database)
+        #expect {
+            _ = try WorkspaceTransfer.copy(from: f.database, to: try PostgresDatabase(url))
+        } throws: { ($0 as? PitbossError)?.code == .refused }
+        #expect(try database.connection.execute("SELECT count(*) FROM reviews").rows == [["2"]])
+        #expect {
+            _ = try WorkspaceTransfer.copy(from: database, to: f.database)
+        } throws: { ($0 as? PitbossError)?.code == .refused }
+    }
+}
