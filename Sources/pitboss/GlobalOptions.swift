@@ -37,7 +37,10 @@ struct GlobalOptions: ParsableArguments {
 
     /// The workspace with its database open for `access`. `PITBOSS_BUSY_TIMEOUT` (seconds) changes how long a write
     /// waits for another process's.
-    func openWorkspace(_ access: Workspace.Access) throws(PitbossError) -> Workspace {
+    func openWorkspace(_ access: Workspace.Access, onPostgres: Bool = false) throws(PitbossError) -> Workspace {
+        if PostgresDatabase.isServer(databasePath) && !onPostgres {
+            throw .usage("this command does not run on a PostgreSQL workspace yet; on PostgreSQL so far: \(Self.commandsOnPostgres). Copy the workspace to a SQLite file to run it there: pitboss migrate --from \(PostgresConnection.redacted(databasePath)) --to FILE")
+        }
         var timeout = PitbossDatabase.defaultBusyTimeout
         if let text = environment["PITBOSS_BUSY_TIMEOUT"] {
             guard let seconds = TimeInterval(text), seconds >= 0, seconds <= 86_400 else {
@@ -48,14 +51,25 @@ struct GlobalOptions: ParsableArguments {
         let workspace = try Workspace.open(config: try workspaceConfig(), databasePath: databasePath, access: access, busyTimeout: timeout)
         // Acting as whoever the OS says (root, in a container) is recorded silently otherwise: a person's write (a claim, a
         // score, an assignment) says so; the batch jobs (import, flag) record who started them without a word.
-        if access == .write, actingAs == nil, environment["PITBOSS_USER"] == nil, workspace.config.roster.role(of: user) == nil {
+        if case .sqlite = workspace.backend, access == .write, actingAs == nil, environment["PITBOSS_USER"] == nil, workspace.config.roster.role(of: user) == nil {
             Console.note("note: acting as '\(user)', the OS user\(workspace.config.roster.isDeclared ? ", who is not on the workspace's roster" : ""); what this command records is recorded under that name; name yourself with --as NAME or PITBOSS_USER")
         }
         return workspace
     }
 
+    /// The commands that run on a PostgreSQL workspace so far.
+    static let commandsOnPostgres = "init, migrate, queue claim, queue release, queue skip"
+
+    /// Who is acting in `workspace`: on SQLite `user`; on PostgreSQL the login, or whoever a supervisor's login names.
+    func actor(in workspace: Workspace) throws(PitbossError) -> String {
+        guard case .postgres = workspace.backend else { return user }
+        let named = (actingAs ?? environment["PITBOSS_USER"]).map { $0.trimmingCharacters(in: .whitespaces) }
+        return try workspace.actor(requested: named, fallback: user)
+    }
+
     /// Refuses, for a reviewer, what only supervisors do (exit 77); without supervisors declared, says that anyone may.
     func requireSupervisor(_ workspace: Workspace, to action: String) throws(PitbossError) {
+        if case .postgres = workspace.backend { return try workspace.requireSupervisor(try actor(in: workspace), to: action) }
         let roster = workspace.config.roster
         if roster.supervisors.isEmpty {
             Console.note("note: pitboss.yaml declares no supervisors, so anyone may \(action); list them under supervisors: to keep it to them")

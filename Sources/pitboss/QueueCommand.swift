@@ -59,11 +59,11 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.write)
-                let queue = workspace.queue(leaseMinutes: try GlobalOptions.lease(lease))
-                let reviewer = workspace.reviewer(global.user)
-                let claim: ReviewQueue.Claim? = if let target { try queue.claim(try queue.item(named: target), for: reviewer) }
-                                                else { try queue.claimNext(for: reviewer, reason: reason) }
+                let workspace = try global.openWorkspace(.write, onPostgres: true)
+                let queue = workspace.claims(leaseMinutes: try GlobalOptions.lease(lease))
+                let reviewer = workspace.reviewer(try global.actor(in: workspace))
+                let claim: ReviewQueue.Claim? = if let target { try queue.claim(try queue.item(named: target, for: reviewer.name), for: reviewer, now: Date()) }
+                                                else { try queue.claimNext(for: reviewer, reason: reason, now: Date()) }
                 guard let claim else {
                     Console.note("nothing in the queue for \(reviewer.name)")
                     throw ExitCode(1)
@@ -134,11 +134,12 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.write)
+                let workspace = try global.openWorkspace(.write, onPostgres: true)
                 if force { try global.requireSupervisor(workspace, to: "take back work someone else holds (--force)") }
-                let queue = workspace.queue()
-                let id = try queue.item(named: item)
-                try queue.release(id, by: global.user, force: force)
+                let queue = workspace.claims()
+                let actor = try global.actor(in: workspace)
+                let id = try queue.item(named: item, for: actor)
+                try queue.release(id, by: actor, force: force, now: Date())
                 try Console.out("Item \(id) is back in the open queue.\n")
             }
         }
@@ -157,10 +158,11 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.write)
-                let queue = workspace.queue()
-                let id = try queue.item(named: item)
-                try queue.skip(id, why: why, by: workspace.reviewer(global.user), force: force)
+                let workspace = try global.openWorkspace(.write, onPostgres: true)
+                let queue = workspace.claims()
+                let actor = try global.actor(in: workspace)
+                let id = try queue.item(named: item, for: actor)
+                try queue.skip(id, why: why, by: workspace.reviewer(actor), force: force, now: Date())
                 try Console.out("Item \(id) skipped.\n")
             }
         }

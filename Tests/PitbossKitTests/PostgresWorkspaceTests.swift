@@ -97,10 +97,13 @@ struct PostgresWorkspaceTests {
         // qa.tom's claim, taken in the fixture's past, still running now.
         try PostgresConnection(url).execute("UPDATE queue_items SET claim_expires_at = now() + interval '1 hour' WHERE assigned_to = 'qa.tom'")
         let reviewer = try login("qa.maria", "pitboss_reviewer", to: url)
-        // Assigning writes assigned_by, which a reviewer has no privilege on.
-        #expect {
-            try reviewer.execute("UPDATE queue_items SET assigned_to = 'qa.maria', assigned_by = 'qa.maria' WHERE status = 'open'")
-        } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == PostgresConnection.Failure.insufficientPrivilege }
+        // Assigning (to herself or to another) and handing an item to someone else are refused.
+        for statement in ["UPDATE queue_items SET assigned_to = 'qa.maria', assigned_by = 'qa.maria' WHERE status = 'open'",
+                          "UPDATE queue_items SET assigned_to = 'qa.ivan' WHERE status = 'open'"] {
+            #expect {
+                try reviewer.execute(statement)
+            } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == PostgresConnection.Failure.insufficientPrivilege }
+        }
         // qa.tom holds a claim: the row is not hers to change, so nothing changes.
         let released = try reviewer.execute("UPDATE queue_items SET status = 'open', assigned_to = NULL WHERE assigned_to = 'qa.tom' AND status = 'claimed'")
         #expect(released.affected == 0)

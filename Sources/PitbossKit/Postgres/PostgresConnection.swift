@@ -6,10 +6,15 @@ import Foundation
 /// filling in what they leave out. Values travel as text parameters (`$1`), never spliced into SQL; results come back
 /// as text, NULL as nil. Errors carry the server's SQLSTATE, so that callers tell a refused privilege (42501) or a
 /// unique violation (23505) from a lost connection.
-public final class PostgresConnection {
+///
+/// One connection is one session: a transaction belongs to the thread that began it. Pitboss's commands use a connection
+/// from one thread at a time (hence `@unchecked Sendable`, so that a workspace can be handed on).
+public final class PostgresConnection: @unchecked Sendable {
     /// A result: the column names and the rows, each value as PostgreSQL's text form, nil for NULL.
     public struct Result: Sendable, Equatable {
         public var columns: [String]
+        /// Each column's type, as the server's type OID (20 int8, 16 bool, 1184 timestamptz…).
+        public var types: [UInt32] = []
         public var rows: [[String?]]
         /// Rows an INSERT, UPDATE or DELETE touched.
         public var affected: Int
@@ -73,7 +78,8 @@ public final class PostgresConnection {
                 PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
             })
         }
-        return Result(columns: columns, rows: rows, affected: Int(String(cString: PQcmdTuples(result))) ?? 0)
+        let types = (0..<columnCount).map { UInt32(PQftype(result, $0)) }
+        return Result(columns: columns, types: types, rows: rows, affected: Int(String(cString: PQcmdTuples(result))) ?? 0)
     }
 
     /// Runs several statements separated by semicolons, without parameters (a migration's DDL).

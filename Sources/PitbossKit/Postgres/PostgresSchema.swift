@@ -384,7 +384,7 @@ enum PostgresSchema {
         GRANT SELECT ON ALL TABLES IN SCHEMA public TO pitboss_reviewer;
         GRANT INSERT ON reviews, review_answers, review_verdicts, audit_log, disputes,
             calibration_reviews, calibration_answers, calibration_verdicts TO pitboss_reviewer;
-        GRANT UPDATE (status, assigned_to, claimed_at, claim_expires_at, skip_reason) ON queue_items TO pitboss_reviewer;
+        GRANT UPDATE (status, assigned_to, assigned_by, claimed_at, claim_expires_at, skip_reason) ON queue_items TO pitboss_reviewer;
         GRANT UPDATE (verdict, verdict_by, verdict_at, verdict_reason) ON findings TO pitboss_reviewer;
         GRANT UPDATE (status, decided_by, decided_at, decision_reason) ON disputes TO pitboss_reviewer;
         GRANT INSERT, UPDATE, DELETE ON conversations, turns, flag_runs, evaluations, findings, samples, sample_population,
@@ -403,7 +403,25 @@ enum PostgresSchema {
         CREATE POLICY supervisors_change ON queue_items FOR UPDATE TO pitboss_supervisor USING (true) WITH CHECK (true);
         CREATE POLICY reviewers_change_their_own ON queue_items FOR UPDATE TO pitboss_reviewer
             USING (assigned_to IS NULL OR assigned_to = session_user OR (status = 'claimed' AND claim_expires_at <= now()))
-            WITH CHECK (assigned_to IS NULL OR assigned_to = session_user OR (status = 'open' AND assigned_by IS NOT NULL));
+            WITH CHECK (true);
+        -- What a row policy cannot see (the row before the change): a reviewer may end an assignment, never make one,
+        -- and may take an item for themselves, never hand it to someone else.
+        CREATE FUNCTION pitboss_queue_reviewer_rules() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF pg_has_role(session_user, 'pitboss_supervisor', 'MEMBER') THEN
+                RETURN NEW;
+            END IF;
+            IF NEW.assigned_by IS NOT NULL AND NEW.assigned_by IS DISTINCT FROM OLD.assigned_by THEN
+                RAISE EXCEPTION 'only a supervisor assigns queue items (item %)', OLD.id USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            IF NEW.assigned_to IS NOT NULL AND NEW.assigned_to IS DISTINCT FROM OLD.assigned_to AND NEW.assigned_to <> session_user THEN
+                RAISE EXCEPTION 'only a supervisor hands a queue item to someone else (item %)', OLD.id USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            RETURN NEW;
+        END
+        $$;
+        CREATE TRIGGER queue_items_reviewer_rules BEFORE UPDATE ON queue_items
+            FOR EACH ROW EXECUTE FUNCTION pitboss_queue_reviewer_rules();
         ALTER TABLE disputes ENABLE ROW LEVEL SECURITY;
         CREATE POLICY everyone_reads ON disputes FOR SELECT TO pitboss_reviewer USING (true);
         CREATE POLICY everyone_opens ON disputes FOR INSERT TO pitboss_reviewer WITH CHECK (opened_by = session_user OR pg_has_role(session_user, 'pitboss_supervisor', 'MEMBER'));

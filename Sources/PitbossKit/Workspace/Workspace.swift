@@ -13,20 +13,73 @@ public struct Workspace: Sendable {
         case bulkWrite
     }
 
+    /// Where the workspace is kept: a SQLite file (the embedded default), or a PostgreSQL database shared by a team.
+    public enum Backend: Sendable {
+        case sqlite(PitbossDatabase)
+        case postgres(PostgresDatabase)
+    }
+
     public let config: WorkspaceConfig
-    public let database: PitbossDatabase
+    public let backend: Backend
 
     public init(config: WorkspaceConfig, database: PitbossDatabase) {
         self.config = config
-        self.database = database
+        self.backend = .sqlite(database)
     }
 
-    /// Opens the database at `path` for `access`, migrating it when it is behind (never when it is ahead).
-    public static func open(config: WorkspaceConfig, databasePath: String, access: Access,
+    public init(config: WorkspaceConfig, server: PostgresDatabase) {
+        self.config = config
+        self.backend = .postgres(server)
+    }
+
+    /// The SQLite database, for the use cases that have no PostgreSQL store yet. The executable refuses those commands
+    /// on a PostgreSQL workspace before any of them asks (`GlobalOptions.openWorkspace`), so this is never reached there.
+    public var database: PitbossDatabase {
+        guard case .sqlite(let database) = backend else {
+            preconditionFailure("a use case without a PostgreSQL store was run on a PostgreSQL workspace")
+        }
+        return database
+    }
+
+    /// Opens the database at `location` for `access`, migrating it when it is behind (never when it is ahead): a file
+    /// path is SQLite, a `postgres://` URI a server.
+    public static func open(config: WorkspaceConfig, databasePath location: String, access: Access,
                             busyTimeout: TimeInterval = PitbossDatabase.defaultBusyTimeout) throws(PitbossError) -> Workspace {
-        let database = try PitbossDatabase(path: databasePath, busyTimeout: busyTimeout, readOnly: access == .read,
+        if PostgresDatabase.isServer(location) { return Workspace(config: config, server: try PostgresDatabase(location)) }
+        let database = try PitbossDatabase(path: location, busyTimeout: busyTimeout, readOnly: access == .read,
                                            check: access == .bulkWrite ? .beforeBulkWrite : .basic)
         return Workspace(config: config, database: database)
+    }
+
+    /// Who is acting. On SQLite, whoever the command names (`requested`), else `fallback` (the OS user). On PostgreSQL,
+    /// the login: naming someone else is for supervisors only (members of `pitboss_supervisor`), refused to others.
+    public func actor(requested: String?, fallback: String) throws(PitbossError) -> String {
+        guard case .postgres(let server) = backend else { return requested ?? fallback }
+        guard let requested, requested != server.loginName else { return server.loginName }
+        guard server.loginIsSupervisor else {
+            throw .refused("on PostgreSQL you act as your login, \(server.loginName); acting as \(requested) (--as or PITBOSS_USER) is for members of pitboss_supervisor")
+        }
+        return requested
+    }
+
+    /// Refuses `actor` what only supervisors do: on SQLite by the roster (when it declares supervisors), on PostgreSQL by
+    /// the login's role (the server enforces it too).
+    public func requireSupervisor(_ actor: String, to action: String) throws(PitbossError) {
+        switch backend {
+        case .sqlite: try config.roster.requireSupervisor(actor, to: action)
+        case .postgres(let server):
+            guard !server.loginIsSupervisor else { return }
+            throw .refused("only a supervisor may \(action); the login \(server.loginName) is not a member of pitboss_supervisor")
+        }
+    }
+
+    /// The review queue, one item at a time, on whichever backend holds the workspace.
+    public func claims(leaseMinutes: Double? = nil) -> any ClaimQueue {
+        let lease = (leaseMinutes ?? config.leaseMinutes) * 60
+        switch backend {
+        case .sqlite(let database): return ReviewQueue(database: database, lease: lease)
+        case .postgres(let server): return PostgresReviewQueue(database: server, lease: lease)
+        }
     }
 
     public var conversations: ConversationStore { ConversationStore(database: database) }

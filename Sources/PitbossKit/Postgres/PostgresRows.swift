@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+
+/// PostgreSQL results as GRDB rows, so that the records the SQLite stores decode (`FetchableRecord`) decode from the
+/// server's rows too. Values take the type SQLite would have given them: integers and booleans as integers, reals as
+/// doubles, instants as the ISO 8601 text SQLite stores (`2026-11-21T22:04:00.000Z`), everything else as text.
+extension PostgresConnection {
+    public func rows(_ sql: String, _ parameters: [String?] = []) throws(Failure) -> [Row] {
+        let result = try execute(sql, parameters)
+        return result.rows.map { values in
+            var dictionary: [String: DatabaseValue] = [:]
+            for (index, column) in result.columns.enumerated() {
+                dictionary[column] = Self.databaseValue(values[index], type: result.types[index])
+            }
+            return Row(dictionary)
+        }
+    }
+
+    /// The first column of the first row, when there is one and it is not NULL.
+    public func value(_ sql: String, _ parameters: [String?] = []) throws(Failure) -> String? {
+        try execute(sql, parameters).rows.first?.first ?? nil
+    }
+
+    static func databaseValue(_ text: String?, type: UInt32) -> DatabaseValue {
+        guard let text else { return .null }
+        switch type {
+        case 20, 21, 23, 26: return Int64(text).map { $0.databaseValue } ?? text.databaseValue
+        case 16: return (text == "t" ? Int64(1) : Int64(0)).databaseValue
+        case 700, 701, 1700: return Double(text).map { $0.databaseValue } ?? text.databaseValue
+        case 1184, 1114: return (PostgresText.instant(text) ?? text).databaseValue
+        default: return text.databaseValue
+        }
+    }
+}
+
+/// Values written as PostgreSQL reads them, and read back as Pitboss stores them.
+public enum PostgresText {
+    /// `2026-11-21 22:04:00.12+00` (the server's output in a UTC session) → `2026-11-21T22:04:00.120Z`.
+    public static func instant(_ text: String) -> String? {
+        // The server writes a whole-hour offset as `+00`; the parser wants minutes too.
+        let bytes = Array(text.utf8)
+        let hourOnly = bytes.count > 3 && (bytes[bytes.count - 3] == UInt8(ascii: "+") || bytes[bytes.count - 3] == UInt8(ascii: "-"))
+        return UTCTimestamp.parse(hourOnly ? text + "00" : text).map(UTCTimestamp.format)
+    }
+
+    /// A text array literal (`{"a","b\"c"}`) for `= ANY($1::text[])`.
+    public static func array(_ values: some Sequence<String>) -> String {
+        "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}"
+    }
+
+    /// An integer array literal for `= ANY($1::bigint[])`.
+    public static func array(_ values: some Sequence<Int64>) -> String {
+        "{" + values.map(String.init).joined(separator: ",") + "}"
+    }
+}

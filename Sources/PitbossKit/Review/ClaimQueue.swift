@@ -1,0 +1,20 @@
+import Foundation
+
+/// The review queue as reviewers and supervisors use it one item at a time: take the next item or a named one, give
+/// it back, take it out of review. One implementation per backend (`ReviewQueue` on SQLite, `PostgresReviewQueue`),
+/// held to the same contract by the same tests.
+public protocol ClaimQueue: Sendable {
+    /// The reviewer's own unexpired claim first, then what was assigned to them, then the open queue by priority; never
+    /// a conversation they were the agent in, nor one someone else is reviewing. Nil when nothing is left for them.
+    func claimNext(for reviewer: Reviewer, reason: QueueReason?, now: Date) throws(PitbossError) -> ReviewQueue.Claim?
+    /// Claims one item by id (or renews the reviewer's own claim on it).
+    func claim(_ id: Int64, for reviewer: Reviewer, now: Date) throws(PitbossError) -> ReviewQueue.Claim
+    /// Gives an item back to the open queue; someone else's needs `force`.
+    func release(_ id: Int64, by actor: String, force: Bool, now: Date) throws(PitbossError)
+    /// Takes an item out of review, saying why.
+    func skip(_ id: Int64, why: String, by reviewer: Reviewer, force: Bool, now: Date) throws(PitbossError)
+    /// The item that TARGET means: `#12`, a conversation id, or an item number.
+    func item(named target: String, for reviewer: String?) throws(PitbossError) -> Int64
+}
+
+extension ReviewQueue: ClaimQueue {}

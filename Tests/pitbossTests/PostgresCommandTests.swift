@@ -1,0 +1,163 @@
+import Foundation
+import GRDB
+import PostgresTestSupport
+import Testing
+
+/// The commands against a PostgreSQL workspace, end to end: init, migrate both ways, claims by eight reviewers' logins
+/// at once, identity from the login.
+@Suite("pitboss on PostgreSQL, end to end",
+       .enabled(if: PostgresCluster.available, "PostgreSQL is not installed here, or a throwaway cluster did not start: make test installs it (as root) and runs these"))
+struct PostgresCommandTests {
+    let cluster = PostgresCluster.shared!
+    let workspace = Workspace()
+    var pitboss: Pitboss { Pitboss(directory: workspace.url, environment: ["PITBOSS_USER": "qa.maria"]) }
+
+    /// A login of `role` (created once per cluster), and its URI for the database at `url`.
+    func login(_ name: String, _ role: String, to url: String) -> String {
+        cluster.psql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(name)') THEN CREATE ROLE \"\(name)\" LOGIN IN ROLE \(role); END IF; END $$")
+        return cluster.url(database: String(url.split(separator: "/").last!), user: name)
+    }
+
+    /// A SQLite workspace of `conversations` conversations (one rude, flagged), all queued by a sample.
+    func prepareSQLite(conversations: Int) throws {
+        workspace.write("rubric.yaml", ReviewCommandTests.rubric)
+        workspace.write("pitboss.yaml", "rubric: rubric.yaml\n")
+        let corpus = workspace.corpus("c.jsonl", count: conversations)
+        workspace.write("rude.jsonl", #"{"id":"rude-1","channel":"chat","language":"en","agent":"en.rude","started_at":"2026-11-21T22:00:00Z","customer":{"id":"p-1"},"turns":[{"speaker":"customer","at":"2026-11-21T22:00:00Z","text":"my card 4111 1111 1111 1111 was declined"},{"speaker":"agent","at":"2026-11-21T22:00:30Z","text":"hello. not my problem"}]}"# + "\n")
+        #expect(try pitboss.run("import", corpus, "rude.jsonl").status == 0)
+        #expect(try pitboss.run("flag").status == 0)
+        #expect(try pitboss.run("sample", "--size", String(conversations), "--seed", "all").status == 0)
+    }
+
+    @Test("migrate SQLite → PostgreSQL → SQLite: history and findings read byte for byte the same")
+    func roundTrip() throws {
+        try prepareSQLite(conversations: 12)
+        #expect(try pitboss.run("score", "rude-1", "--set", "courtesy=fail,greeting=pass,sla=na", "--comment", "tab\there, ‘quotes’").status == 0)
+        #expect(try pitboss.run("score", "rude-1", "--set", "courtesy=pass,greeting=pass,sla=na", "--revise", "second look").status == 0)
+        #expect(try pitboss.run("queue", "claim", "c-3", "--as", "qa.tom").status == 0)
+        #expect(try pitboss.run("queue", "skip", "c-4", "--why", "test chat").status == 0)
+        let url = cluster.freshDatabase()
+        let there = try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url)
+        #expect(there.status == 0, "\(there.stderr)")
+        #expect(there.stdout.contains("each table's count and checksum match the source"))
+        let back = try pitboss.run("migrate", "--from", url, "--to", "back.sqlite", "--format", "json")
+        #expect(back.status == 0, "\(back.stderr)")
+        #expect(back.stdout.contains("\"table\" : \"audit_log\""))
+        for command in [["history", "rude-1"], ["history", "c-3"], ["findings"], ["findings", "--format", "json"], ["queue", "list", "--include-finished", "--all"], ["stats"]] {
+            let original = try pitboss.run(command + ["--db", "pitboss.sqlite"])
+            let copied = try pitboss.run(command + ["--db", "back.sqlite"])
+            #expect(original.status == 0)
+            #expect(copied.stdout == original.stdout, "\(command)")
+        }
+        // Into a database that holds a workspace already: refused, and what it held is kept.
+        let again = try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url)
+        #expect(again.status == 77)
+        #expect(again.stderr.contains("already holds a workspace"))
+    }
+
+    @Test("8 reviewers' logins claiming at once on PostgreSQL never get the same item, and together get them all")
+    func concurrentClaims() throws {
+        try prepareSQLite(conversations: 31)
+        let url = cluster.freshDatabase()
+        #expect(try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url).status == 0)
+        // Each reviewer claims and skips in turn (a reviewer's next claim resumes their own open claim).
+        let processes = try (0..<8).map { p in
+            let login = login("pg.r\(p)", "pitboss_reviewer", to: url)
+            let script = """
+                for k in 1 2 3 4 5; do
+                  id=$("$PITBOSS" queue claim --db "\(login)" --format json | sed -n 's/.*"item" : \\([0-9]*\\).*/\\1/p')
+                  [ -n "$id" ] || exit 0
+                  echo "$id"
+                  "$PITBOSS" queue skip "#$id" --db "\(login)" --why done >/dev/null || exit 3
+                done
+                """
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", script]
+            process.currentDirectoryURL = workspace.url
+            var environment = pitboss.environment
+            environment["PITBOSS"] = Pitboss.binary.path
+            environment.removeValue(forKey: "PITBOSS_USER")
+            process.environment = environment
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return (process, out)
+        }
+        var items: [Int] = []
+        for (process, out) in processes {
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            items += String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { Int($0) }
+        }
+        #expect(items.count == 32)
+        #expect(Set(items).count == 32)
+        let late = login("pg.late", "pitboss_reviewer", to: url)
+        var environment = pitboss.environment
+        environment.removeValue(forKey: "PITBOSS_USER")
+        let none = try Pitboss(directory: workspace.url, environment: environment).run("queue", "claim", "--db", late)
+        #expect(none.status == 1)
+        #expect(none.stderr.contains("nothing in the queue for pg.late"))
+        // The audit log, read back on SQLite: one claim per item, by the login that then skipped it.
+        #expect(try pitboss.run("migrate", "--from", url, "--to", "after.sqlite").status == 0)
+        let log = try DatabaseQueue(path: workspace.path("after.sqlite")).read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.queue_item_id AS item, c.actor AS claimer, s.actor AS skipper FROM audit_log c
+                JOIN audit_log s ON s.queue_item_id = c.queue_item_id AND s.action = 'skip' WHERE c.action = 'claim'
+                """)
+        }
+        #expect(log.count == 32)
+        #expect(Set(log.map { $0["item"] as Int64 }).count == 32)
+        #expect(log.allSatisfy { ($0["claimer"] as String) == ($0["skipper"] as String) && ($0["claimer"] as String).hasPrefix("pg.r") })
+    }
+
+    @Test("on PostgreSQL the actor is the login: --as is refused to a reviewer, allowed to a supervisor; --force needs a supervisor login")
+    func identityFromLogin() throws {
+        try prepareSQLite(conversations: 4)
+        let url = cluster.freshDatabase()
+        #expect(try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url).status == 0)
+        let reviewer = login("pg.ann", "pitboss_reviewer", to: url)
+        let supervisor = login("pg.lead", "pitboss_supervisor", to: url)
+        var environment = pitboss.environment
+        environment.removeValue(forKey: "PITBOSS_USER")
+        let asLogin = Pitboss(directory: workspace.url, environment: environment)
+
+        let mine = try asLogin.run("queue", "claim", "--db", reviewer)
+        #expect(mine.status == 0)
+        #expect(mine.stdout.contains("claimed by pg.ann"))
+        let pretending = try asLogin.run("queue", "claim", "--db", reviewer, "--as", "pg.lead")
+        #expect(pretending.status == 77)
+        #expect(pretending.stderr.contains("you act as your login, pg.ann"))
+        let item = String(mine.stdout.split(separator: "\t")[0])
+        let takeBack = try asLogin.run("queue", "release", "#" + item, "--db", reviewer, "--as", "pg.ann")
+        #expect(takeBack.status == 0)  // her own claim, and naming herself is fine
+        let inherited = try pitboss.run("queue", "claim", "--db", reviewer)  // PITBOSS_USER=qa.maria, as on a SQLite workstation
+        #expect(inherited.status == 77)
+        #expect(try asLogin.run("queue", "claim", "#" + item, "--db", reviewer).status == 0)
+        let other = try asLogin.run("queue", "release", "#" + item, "--db", login("pg.bo", "pitboss_reviewer", to: url), "--force")
+        #expect(other.status == 77)
+        #expect(other.stderr.contains("not a member of pitboss_supervisor"))
+        let forLead = try asLogin.run("queue", "release", "#" + item, "--db", supervisor, "--force")
+        #expect(forLead.status == 0)
+        let onBehalf = try asLogin.run("queue", "claim", "--db", supervisor, "--as", "pg.ann")
+        #expect(onBehalf.status == 0)
+        #expect(onBehalf.stdout.contains("claimed by pg.ann"))
+    }
+
+    @Test("a command that has no PostgreSQL store yet says so, and how to run it on a SQLite copy")
+    func notYetOnPostgres() throws {
+        let url = cluster.freshDatabase()
+        #expect(try pitboss.run("init", "--db", url).status == 0)
+        let again = try pitboss.run("init", "--db", url)
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("Pitboss schema v"))
+        let stats = try pitboss.run("stats", "--db", url)
+        #expect(stats.status == 64)
+        #expect(stats.stderr.contains("does not run on a PostgreSQL workspace yet"))
+        #expect(stats.stderr.contains("pitboss migrate --from \(url) --to FILE"))
+        let viaEnvironment = try Pitboss(directory: workspace.url, environment: ["PITBOSS_DB": url]).run("stats")
+        #expect(viaEnvironment.status == 64)
+    }
+}
