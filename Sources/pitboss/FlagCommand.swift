@@ -77,17 +77,17 @@ struct FlagRunCommand: ParsableCommand {
             if rubric == nil, !config.routes.isEmpty, !config.routes.contains(where: { $0.channels == nil && $0.languages == nil && $0.tags == nil }) {
                 Console.note("note: every route of pitboss.yaml's rubrics: has filters, so a conversation none of them takes is not evaluated; a last route without filters covers the rest")
             }
-            let workspace = try global.openWorkspace(dryRun ? .read : .bulkWrite)
+            let workspace = try global.openWorkspace(dryRun ? .read : .bulkWrite, onPostgres: true)
             // `--shift 2026-11-12-nite` is a typo, answered with the shifts there are, not "scanned 0".
-            try KnownNames.check(selection.shift.map { [$0] } ?? [], .shift, in: workspace.database)
-            try KnownNames.check(selection.agent.map { [$0] } ?? [], .agent, in: workspace.database)
-            let store = workspace.flags
+            try KnownNames.check(selection.shift.map { [$0] } ?? [], .shift, in: workspace)
+            try KnownNames.check(selection.agent.map { [$0] } ?? [], .agent, in: workspace)
+            let store = workspace.flagRuns
             var summaries: [FlagSummary] = []
             for (route, loaded) in plan {
                 var options = FlagRunner.Options()
                 options.selection = rubric == nil ? route.narrowing(selection) : selection
                 options.minSeverity = minSeverity
-                options.user = global.user
+                options.user = try global.actor(in: workspace)
                 options.dryRun = dryRun
                 options.queueLimit = queueLimit ?? config.queueLimit
                 let label = plan.count > 1 ? "\(loaded.name): " : ""

@@ -78,8 +78,8 @@ struct ImportCommand: ParsableCommand {
             let options = ImportOptions(format: inputFormat, defaults: defaults,
                                         columnMap: try map.map { text throws(PitbossError) in try KeyValueArguments.columnMap(text) } ?? [:],
                                         replace: replace, rejectsPath: rejects)
-            let workspace = try global.openWorkspace(.bulkWrite)
-            let importer = TranscriptImporter(store: workspace.conversations, schedule: workspace.config.schedule, options: options)
+            let workspace = try global.openWorkspace(.bulkWrite, onPostgres: true)
+            let importer = TranscriptImporter(store: workspace.importStore, schedule: workspace.config.schedule, options: options)
             let started = Date()
             let summary = try importer.run(paths: paths) { progress in
                 let rate = Double(progress.records) / max(Date().timeIntervalSince(started), 0.001)

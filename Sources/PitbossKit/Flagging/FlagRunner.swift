@@ -29,11 +29,11 @@ public struct FlagRunner: Sendable {
         public var elapsed: TimeInterval
     }
 
-    public let store: FlagStore
+    public let store: any FlagRunStore
     public let rubric: Rubric
     public let options: Options
 
-    public init(store: FlagStore, rubric: Rubric, options: Options) {
+    public init(store: any FlagRunStore, rubric: Rubric, options: Options) {
         self.store = store
         self.rubric = rubric
         self.options = options
@@ -49,9 +49,9 @@ public struct FlagRunner: Sendable {
         summary.queueLimit = options.queueLimit
         let cap = options.queueLimit.map(QueueCap.init(limit:))
         // A queue limit is kept by reading each shift's queue once: two capped runs at once would each count without the
-        // other's items. They take turns (a lock file beside the database); reviewers and uncapped runs are not held up.
-        let capLock = cap != nil && !options.dryRun ? store.database.path.map { FileLock(exclusiveOn: $0 + "-flag.lock") } : nil
-        defer { capLock?.release() }
+        // other's items. They take turns; reviewers and uncapped runs are not held up.
+        let endTurn = cap != nil && !options.dryRun ? try store.takeTurnForCappedRun() : {}
+        defer { endTurn() }
         summary.rubricLanguages = Set(rubric.languages)
         let total = progress == nil ? 0 : try store.countPending(selection: options.selection, rubricHash: rubric.contentHash)
         let evaluator = RubricEvaluator(rubric: rubric)
@@ -96,7 +96,7 @@ public struct FlagRunner: Sendable {
         }
         summary.elapsed = Date().timeIntervalSince(started)
         summary.notQueued = cap?.left ?? []
-        if let runID { try store.finishRun(runID, summary: summary) }
+        if let runID { try store.finishRun(runID, summary: summary, now: Date()) }
         return summary
     }
 }

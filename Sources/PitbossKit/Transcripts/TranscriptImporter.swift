@@ -6,11 +6,11 @@ import Foundation
 /// written in one short transaction, so a killed import leaves whole conversations only and the next
 /// run completes it. Bad records are named and skipped; the good ones around them are kept.
 public struct TranscriptImporter: Sendable {
-    public let store: ConversationStore
+    public let store: any ConversationImportStore
     public let schedule: ShiftSchedule
     public let options: ImportOptions
 
-    public init(store: ConversationStore, schedule: ShiftSchedule, options: ImportOptions) {
+    public init(store: any ConversationImportStore, schedule: ShiftSchedule, options: ImportOptions) {
         self.store = store
         self.schedule = schedule
         self.options = options
@@ -31,7 +31,7 @@ public struct TranscriptImporter: Sendable {
         }
         let rejects = try options.rejectsPath.map { path throws(PitbossError) in
             // Nothing the import reads or writes: the inputs and their sidecars, the database and SQLite's files beside it.
-            let database = store.database.path.map { db in [db, db + "-wal", db + "-shm", db + "-journal"] } ?? []
+            let database = store.ownFiles
             let sidecars = files.map { ($0.path as NSString).deletingPathExtension + ".meta.json" }
             return try RejectsWriter(path: path, protected: files.map(\.path) + sidecars + database)
         }
@@ -285,7 +285,7 @@ private final class ImportPipeline: @unchecked Sendable {
         // Batches handed to the store and not yet committed, oldest first.
         var order: [[Decoded]] = []
         do {
-            try importer.store.saveStream(replace: importer.options.replace, next: { wait in
+            try importer.store.saveStream(replace: importer.options.replace, limits: ConversationStore.TransactionLimits(), now: Date(), next: { wait in
                 condition.lock()
                 defer { condition.unlock() }
                 while wait && waiting.isEmpty && !finished { condition.wait() }

@@ -73,6 +73,22 @@ public struct Workspace: Sendable {
         }
     }
 
+    /// Where an import writes conversations, on whichever backend holds the workspace.
+    public var importStore: any ConversationImportStore {
+        switch backend {
+        case .sqlite(let database): return ConversationStore(database: database)
+        case .postgres(let server): return PostgresConversationStore(database: server)
+        }
+    }
+
+    /// What a flag run reads and writes, on whichever backend holds the workspace.
+    public var flagRuns: any FlagRunStore {
+        switch backend {
+        case .sqlite(let database): return FlagStore(database: database)
+        case .postgres(let server): return PostgresFlagStore(database: server)
+        }
+    }
+
     /// The review queue, one item at a time, on whichever backend holds the workspace.
     public func claims(leaseMinutes: Double? = nil) -> any ClaimQueue {
         let lease = (leaseMinutes ?? config.leaseMinutes) * 60

@@ -1,0 +1,275 @@
+import Foundation
+import GRDB
+
+/// What flagging reads and writes, on PostgreSQL. The rules are `FlagStore`'s; the shape is a server's: each batch is
+/// read and written with a handful of set-based statements (arrays bound as parameters, findings by COPY) instead of a
+/// few statements per conversation, since every statement is a round trip to the server.
+public struct PostgresFlagStore: FlagRunStore {
+    public let database: PostgresDatabase
+
+    public init(database: PostgresDatabase) {
+        self.database = database
+    }
+
+    private var connection: PostgresConnection { database.connection }
+
+    @discardableResult
+    private func run<T>(_ action: String, _ body: () throws -> T) throws(PitbossError) -> T {
+        do { return try body() } catch { throw PostgresDatabase.translate(error, doing: action) }
+    }
+
+    public func startRun(rubric: Rubric, selection: FlagSelection, by user: String, now: Date) throws(PitbossError) -> Int64 {
+        try run("record the flag run") {
+            let id = try connection.value("""
+                INSERT INTO flag_runs (rubric_name, rubric_version, rubric_hash, rubric_path, selection, started_by, started_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+                """, [rubric.name, rubric.version, rubric.contentHash, rubric.path, selection.json, user, UTCTimestamp.format(now)])
+            guard let id = id.flatMap({ Int64($0) }) else { throw PitbossError.internalFailure("the new flag run has no id") }
+            return id
+        }
+    }
+
+    public func finishRun(_ id: Int64, summary: FlagSummary, now: Date) throws(PitbossError) {
+        let counts = summary.counts
+        try run("finish the flag run") {
+            try connection.execute("""
+                UPDATE flag_runs SET finished_at = $1, scanned = $2, evaluated = $3, flagged = $4, findings = $5, errors = $6, summary = $7 WHERE id = $8
+                """, [UTCTimestamp.format(now), String(counts.scanned), String(counts.evaluated), String(counts.flagged), String(counts.findings),
+                      String(counts.errors), JSONOutput.string(summary, pretty: false), String(id)])
+        }
+    }
+
+    public func flaggedQueue(shift: String) throws(PitbossError) -> [QueueCap.Item] {
+        try run("read the flagged queue of \(shift)") { try loadFlaggedQueue(shift: shift) }
+    }
+
+    private func loadFlaggedQueue(shift: String) throws -> [QueueCap.Item] {
+        try connection.execute("""
+            SELECT c.external_id, q.priority, q.status = 'open' AND q.assigned_to IS NULL FROM queue_items q
+            JOIN conversations c ON c.id = q.conversation_id WHERE c.shift_id = $1 AND q.reason = 'flagged' AND q.status <> 'skipped' ORDER BY q.id
+            """, [shift]).rows.map { QueueCap.Item(conversation: $0[0] ?? "", priority: $0[1].flatMap { Int($0) } ?? 0, displaceable: $0[2] == "t") }
+    }
+
+    /// The selection's conditions on `conversations c`, numbered from `$first`.
+    private func conditions(_ selection: FlagSelection, from first: Int) -> (sql: [String], parameters: [String?]) {
+        var sql: [String] = []
+        var parameters: [String?] = []
+        func add(_ condition: (String) -> String, _ value: String) {
+            parameters.append(value)
+            sql.append(condition("$\(first + parameters.count - 1)"))
+        }
+        if let shift = selection.shift { add({ "c.shift_id = \($0)" }, shift) }
+        if let since = selection.since { add({ "c.started_at >= \($0)" }, UTCTimestamp.format(since)) }
+        if let until = selection.until { add({ "c.started_at < \($0)" }, UTCTimestamp.format(until)) }
+        if let agent = selection.agent { add({ "c.agent_id = \($0)" }, agent) }
+        if let channel = selection.channel { add({ "c.channel = \($0)" }, channel.rawValue) }
+        if let channels = selection.channels { add({ "c.channel = ANY(\($0)::text[])" }, PostgresText.array(channels.map(\.rawValue))) }
+        if let languages = selection.languages { add({ "c.language = ANY(\($0)::text[])" }, PostgresText.array(languages)) }
+        if let tags = selection.tags {
+            add({ "EXISTS (SELECT 1 FROM json_array_elements_text(c.tags::json) t WHERE t = ANY(\($0)::text[]))" }, PostgresText.array(tags))
+        }
+        return (sql, parameters)
+    }
+
+    public func countPending(selection: FlagSelection, rubricHash: String) throws(PitbossError) -> Int {
+        let (sql, parameters) = conditions(selection, from: 2)
+        return try run("count conversations to flag") {
+            Int(try connection.value("""
+                SELECT count(*) FROM conversations c WHERE true\(sql.map { " AND " + $0 }.joined())
+                  AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.conversation_id = c.id AND e.rubric_hash = $1 AND e.content_hash = c.content_hash)
+                """, [rubricHash] + parameters) ?? "0") ?? 0
+        }
+    }
+
+    public func pending(after afterRowID: Int64, limit: Int, selection: FlagSelection, rubricHash: String) throws(PitbossError) -> [FlagStore.Pending] {
+        let (sql, parameters) = conditions(selection, from: 4)
+        return try run("read conversations to flag") {
+            let heads = try connection.rows("""
+                SELECT c.id, c.content_hash, c.external_id, c.channel, c.language, c.agent_id, c.shift_id, c.started_at,
+                       c.customer_id, c.customer_vip, c.source_file, c.source_record, c.source_format
+                FROM conversations c
+                WHERE c.id > $1\(sql.map { " AND " + $0 }.joined())
+                  AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.conversation_id = c.id AND e.rubric_hash = $2 AND e.content_hash = c.content_hash)
+                ORDER BY c.id LIMIT $3
+                """, [String(afterRowID), rubricHash, String(limit)] + parameters)
+            guard !heads.isEmpty else { return [] }
+            var turnsByID: [Int64: [Turn]] = [:]
+            let ids = heads.map { $0["id"] as Int64 }
+            try connection.copyOut("""
+                COPY (SELECT conversation_id, idx, role, speaker, agent_id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                             start_seconds, end_seconds, text
+                      FROM turns WHERE conversation_id = ANY('\(PostgresText.array(ids))'::bigint[]) ORDER BY conversation_id, idx) TO STDOUT
+                """) { row in
+                guard let id = row[0].flatMap({ Int64($0) }) else { return }
+                turnsByID[id, default: []].append(Turn(
+                    index: row[1].flatMap { Int($0) } ?? 0, role: SpeakerRole(rawValue: row[2] ?? "") ?? .system, speaker: row[3],
+                    agentID: row[4], at: row[5].flatMap { UTCTimestamp.parse($0) },
+                    start: row[6].flatMap { Double($0) }, end: row[7].flatMap { Double($0) }, text: row[8] ?? ""))
+            }
+            return heads.map { row in
+                let id: Int64 = row["id"]
+                let conversation = Conversation(
+                    externalID: row["external_id"],
+                    source: ConversationSource(file: row["source_file"], record: row["source_record"],
+                                               format: TranscriptFormat(rawValue: row["source_format"]) ?? .jsonl),
+                    channel: Channel(rawValue: row["channel"]) ?? .chat, language: row["language"], agentID: row["agent_id"],
+                    shiftID: row["shift_id"], startedAt: UTCTimestamp.parse(row["started_at"] as String) ?? Date(timeIntervalSince1970: 0),
+                    customerID: row["customer_id"], isVIP: (row["customer_vip"] as Int64) != 0, tags: [], turns: turnsByID[id] ?? [])
+                return FlagStore.Pending(rowID: id, contentHash: row["content_hash"], conversation: conversation)
+            }
+        }
+    }
+
+    /// One batch in one transaction, with `FlagStore.save`'s rules: a reviewer's confirmed or dismissed findings stay and
+    /// are not duplicated; only this rubric's findings are replaced; the queue entry is made, re-prioritised or withdrawn,
+    /// as the cap admits.
+    public func save(_ batch: [FlagStore.Evaluated], run runID: Int64, rubricName: String, rubricHash: String, minSeverity: Severity,
+                     cap: QueueCap?, now: Date) throws(PitbossError) -> [FlagStore.Written] {
+        guard !batch.isEmpty else { return [] }
+        let nowText = UTCTimestamp.format(now)
+        return try run("save findings") {
+            try connection.transaction {
+                let ids = PostgresText.array(batch.map(\.pending.rowID))
+                let hashes = PostgresText.array(batch.map(\.pending.contentHash))
+                // Evaluated by another run meanwhile, or re-imported since it was read.
+                let already = Set(try connection.execute("""
+                    SELECT e.conversation_id FROM evaluations e JOIN unnest($1::bigint[], $2::text[]) AS b(id, hash)
+                      ON e.conversation_id = b.id AND e.content_hash = b.hash WHERE e.rubric_hash = $3
+                    """, [ids, hashes, rubricHash]).rows.compactMap { $0[0].flatMap { Int64($0) } })
+                var current: [Int64: String] = [:]
+                for row in try connection.execute("SELECT id, content_hash FROM conversations WHERE id = ANY($1::bigint[]) FOR SHARE", [ids]).rows {
+                    if let id = row[0].flatMap({ Int64($0) }) { current[id] = row[1] }
+                }
+                var outcomes: [FlagStore.Written?] = batch.map { item in
+                    let id = item.pending.rowID
+                    if already.contains(id) { return .alreadyEvaluated }
+                    return current[id] == item.pending.contentHash ? nil : .changedMeanwhile
+                }
+                let writing = batch.indices.filter { outcomes[$0] == nil }
+                guard !writing.isEmpty else { return outcomes.map { $0! } }
+                let writingIDs = PostgresText.array(writing.map { batch[$0].pending.rowID })
+
+                try connection.execute("DELETE FROM evaluations WHERE conversation_id = ANY($1::bigint[]) AND rubric_name = $2 AND rubric_hash <> $3",
+                                       [writingIDs, rubricName, rubricHash])
+                try connection.execute("DELETE FROM findings WHERE conversation_id = ANY($1::bigint[]) AND rubric_name = $2 AND verdict IS NULL",
+                                       [writingIDs, rubricName])
+                var kept: [Int64: [String: Int]] = [:]
+                for row in try connection.execute("""
+                    SELECT conversation_id, rule_id, status, COALESCE(turn, -1), COALESCE(start, -1), COALESCE("end", -1), message FROM findings
+                    WHERE conversation_id = ANY($1::bigint[]) AND rubric_name = $2 AND verdict IS NOT NULL
+                    """, [writingIDs, rubricName]).rows {
+                    guard let id = row[0].flatMap({ Int64($0) }) else { continue }
+                    kept[id, default: [:]]["\(row[1] ?? "")|\(row[2] ?? "")|\(row[3] ?? "")|\(row[4] ?? "")|\(row[5] ?? "")|\(row[6] ?? "")", default: 0] += 1
+                }
+                var otherWorst: [Int64: Severity] = [:]
+                for row in try connection.execute("""
+                    SELECT conversation_id, severity FROM findings WHERE conversation_id = ANY($1::bigint[]) AND rubric_name <> $2 AND status <> 'error'
+                      AND (verdict IS NULL OR verdict = 'confirmed')
+                    """, [writingIDs, rubricName]).rows {
+                    guard let id = row[0].flatMap({ Int64($0) }), let severity = Severity(rawValue: row[1] ?? "") else { continue }
+                    if severity > (otherWorst[id] ?? .info) || otherWorst[id] == nil { otherWorst[id] = severity }
+                }
+                let skippedItems = cap == nil ? [] : Set(try connection.execute("""
+                    SELECT conversation_id FROM queue_items WHERE conversation_id = ANY($1::bigint[]) AND reason = 'flagged'
+                      AND calibration_session_id IS NULL AND status = 'skipped'
+                    """, [writingIDs]).rows.compactMap { $0[0].flatMap { Int64($0) } })
+
+                var findingRows: [[String?]] = []
+                var enqueue: [(id: Int64, priority: Int)] = []
+                var withdraw: [Int64] = []
+                for index in writing {
+                    let item = batch[index]
+                    let id = item.pending.rowID
+                    var standing = Set<Int>()
+                    var keptHere = kept[id] ?? [:]
+                    for (position, f) in item.findings.enumerated() {
+                        if !keptHere.isEmpty {
+                            let key = "\(f.rule)|\(f.status.rawValue)|\(f.turn ?? -1)|\(f.start ?? -1)|\(f.end ?? -1)|\(f.message)"
+                            if let count = keptHere[key], count > 0 {
+                                keptHere[key] = count - 1
+                                standing.insert(position)
+                                continue
+                            }
+                        }
+                        findingRows.append([String(id), String(runID), rubricName, rubricHash, f.rule, f.criterion, f.severity.rawValue, f.status.rawValue,
+                                            f.agent, f.turn.map(String.init), f.start.map(String.init), f.end.map(String.init), f.text, f.message])
+                    }
+                    var worst = item.findings.filter { $0.status != .error && $0.severity >= minSeverity }.map(\.severity).max()
+                    if let other = otherWorst[id], other > (worst ?? .info) || worst == nil { worst = other }
+                    guard let worst else {
+                        if cap != nil {
+                            // With a cap, a freed place counts for the conversations after this one: withdrawn at once.
+                            let gone = try connection.execute("""
+                                DELETE FROM queue_items WHERE conversation_id = $1 AND reason = 'flagged' AND status = 'open' AND assigned_to IS NULL
+                                """, [String(id)])
+                            if gone.affected > 0 { cap?.withdrawn(item.pending.conversation.externalID, shift: item.pending.conversation.shiftID) }
+                        } else {
+                            withdraw.append(id)
+                        }
+                        outcomes[index] = .evaluated(queued: false, standing: standing)
+                        continue
+                    }
+                    let c = item.pending.conversation
+                    let priority = QueuePriority.of(worst: worst, hasCritical: worst == .critical, vip: c.isVIP, startedAt: c.startedAt, now: now)
+                    let admission = skippedItems.contains(id) ? nil
+                        : try cap?.admit(conversation: c.externalID, shift: c.shiftID, priority: priority, load: { try loadFlaggedQueue(shift: $0) })
+                    switch admission {
+                    case .notQueued?:
+                        outcomes[index] = .evaluated(queued: false, standing: standing)
+                        continue
+                    case .displacing(let weakest)?:
+                        let taken = try connection.execute("""
+                            DELETE FROM queue_items q USING conversations c WHERE c.id = q.conversation_id AND c.external_id = $1
+                              AND q.reason = 'flagged' AND q.status = 'open' AND q.assigned_to IS NULL RETURNING q.id, q.conversation_id
+                            """, [weakest.conversation]).rows.first
+                        if let taken {
+                            try connection.execute("""
+                                INSERT INTO audit_log (at, actor, action, queue_item_id, conversation_id, detail) VALUES ($1, 'pitboss', 'skip', $2, $3, $4)
+                                """, [nowText, taken[0], taken[1],
+                                      JSONOutput.string(["why": "queue limit of the shift: its place went to \(c.externalID), a more severe conversation",
+                                                         "run": String(runID)], pretty: false)])
+                        } else {
+                            cap?.keep(weakest, shift: c.shiftID)  // claimed or assigned since it was read
+                        }
+                    case .queued?, .alreadyQueued?, nil:
+                        break
+                    }
+                    enqueue.append((id, priority))
+                    outcomes[index] = .evaluated(queued: true, standing: standing)
+                }
+
+                try connection.copyIn("""
+                    COPY findings (conversation_id, run_id, rubric_name, rubric_hash, rule_id, criterion, severity, status, agent_id,
+                                   turn, start, "end", text, message) FROM STDIN
+                    """) { send in for row in findingRows { try send(row) } }
+                try connection.execute("""
+                    INSERT INTO evaluations (conversation_id, rubric_name, rubric_hash, content_hash, run_id, evaluated_at)
+                    SELECT b.id, $3, $4, b.hash, $5, $6 FROM unnest($1::bigint[], $2::text[]) AS b(id, hash)
+                    ON CONFLICT (conversation_id, rubric_hash) DO UPDATE SET content_hash = excluded.content_hash,
+                        run_id = excluded.run_id, evaluated_at = excluded.evaluated_at
+                    """, [writingIDs, PostgresText.array(writing.map { batch[$0].pending.contentHash }), rubricName, rubricHash, String(runID), nowText])
+                if !enqueue.isEmpty {
+                    try connection.execute("""
+                        INSERT INTO queue_items (conversation_id, reason, priority, status, created_at, run_id)
+                        SELECT b.id, 'flagged', b.priority, 'open', $3, $4 FROM unnest($1::bigint[], $2::int[]) WITH ORDINALITY AS b(id, priority, position)
+                        ORDER BY b.position
+                        ON CONFLICT (conversation_id, reason) WHERE calibration_session_id IS NULL DO UPDATE SET priority = excluded.priority
+                        WHERE queue_items.status = 'open' AND queue_items.assigned_to IS NULL
+                        """, [PostgresText.array(enqueue.map(\.id)), "{" + enqueue.map { String($0.priority) }.joined(separator: ",") + "}", nowText, String(runID)])
+                }
+                if !withdraw.isEmpty {
+                    try connection.execute("""
+                        DELETE FROM queue_items WHERE conversation_id = ANY($1::bigint[]) AND reason = 'flagged' AND status = 'open' AND assigned_to IS NULL
+                        """, [PostgresText.array(withdraw)])
+                }
+                return outcomes.map { $0! }
+            }
+        }
+    }
+
+    public func takeTurnForCappedRun() throws(PitbossError) -> () -> Void {
+        // A session-level advisory lock: held for the run, released at its end (or when the connection closes).
+        try run("wait for another capped flag run") { try connection.execute("SELECT pg_advisory_lock(hashtext('pitboss capped flag run'))") }
+        return { _ = try? connection.execute("SELECT pg_advisory_unlock(hashtext('pitboss capped flag run'))") }
+    }
+}
