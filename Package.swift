@@ -45,6 +45,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The queue's claims per second in one process (Benchmarks/postgres.sh): no process start per claim.
+        .executableTarget(name: "claim-race", dependencies: ["PitbossKit"], path: "Benchmarks/ClaimRace"),
         // The throwaway PostgreSQL cluster that both test targets start (one per test process).
         .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
         .testTarget(name: "PitbossKitTests", dependencies: ["PitbossKit", "PostgresTestSupport"]),

@@ -58,7 +58,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// The commands that run on a PostgreSQL workspace so far.
-    static let commandsOnPostgres = "init, migrate, import, flag run, queue claim, queue release, queue skip"
+    static let commandsOnPostgres = "init, migrate, import, flag run, show, queue claim, queue release, queue skip, score, history"
 
     /// Who is acting in `workspace`: on SQLite `user`; on PostgreSQL the login, or whoever a supervisor's login names.
     func actor(in workspace: Workspace) throws(PitbossError) -> String {

@@ -29,7 +29,7 @@ struct MigrateCommand: ParsableCommand {
             switch (PostgresDatabase.isServer(from), PostgresDatabase.isServer(to)) {
             case (false, true):
                 let source = try PitbossDatabase(path: from, readOnly: true)
-                let target = try PostgresDatabase(to, createRoles: true)
+                let target = try PostgresDatabase(to)
                 checks = try WorkspaceTransfer.copy(from: source, to: target, progress: Console.progress)
             case (true, false):
                 let source = try PostgresDatabase(from)

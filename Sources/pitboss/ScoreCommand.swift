@@ -27,26 +27,28 @@ struct ScoreCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let config = try global.workspaceConfig()
-            let workspace = try global.openWorkspace(.write)
-            let store = workspace.reviews()
-            let reviewer = workspace.reviewer(global.user)
-            let item = try store.queue.item(named: target, for: reviewer.name)
-            if revise != nil, try workspace.calibration.session(ofItem: item) == nil, !target.hasPrefix("#"),
+            let workspace = try global.openWorkspace(.write, onPostgres: true)
+            let store = workspace.reviewRecords()
+            let reviewer = workspace.reviewer(try global.actor(in: workspace))
+            let item = try store.claims.item(named: target, for: reviewer.name)
+            // Calibration runs on SQLite so far: a PostgreSQL workspace's calibration task is refused when submitted.
+            let calibration: CalibrationSession? = if case .sqlite = workspace.backend { try workspace.calibration.session(ofItem: item) } else { nil }
+            if case .sqlite = workspace.backend, revise != nil, calibration == nil, !target.hasPrefix("#"),
                try workspace.queueEntries(QueueQuery(reason: .calibration, assignedTo: reviewer.name, includeFinished: true)).contains(where: { $0.conversation == target }) {
                 Console.note("note: --revise corrects the real review of \(target); your calibration answers for it are given once and stay as they are")
             }
             var path = rubric ?? config.rubricPath
-            if rubric == nil, let session = try workspace.calibration.session(ofItem: item) {
-                path = session.rubricPath  // every reviewer of a calibration session fills in its scorecard
-            } else if rubric == nil, !config.routes.isEmpty, let id = try store.queue.conversation(ofItem: item),
-               let conversation = try workspace.conversations.conversation(externalID: id) {
+            if rubric == nil, let calibration {
+                path = calibration.rubricPath  // every reviewer of a calibration session fills in its scorecard
+            } else if rubric == nil, !config.routes.isEmpty, let id = try store.claims.conversation(ofItem: item),
+               let conversation = try workspace.conversationReader.conversation(externalID: id) {
                 path = config.rubricPath(for: conversation)
             }
             let loaded = try RubricCommand.load(path)
             var answers = try KeyValueArguments.answers(set)
             var note = comment
             var basedOn: Int64?
-            if revise != nil, let latest = try store.history(item: item).last {
+            if revise != nil, let latest = try store.history(item: item, conversation: nil).last {
                 // Answers not given are the latest revision's, for the criteria the rubric still has.
                 for answer in latest.answers where answers[answer.criterion] == nil && loaded.criterion(answer.criterion) != nil {
                     answers[answer.criterion] = answer.answer
@@ -57,7 +59,7 @@ struct ScoreCommand: ParsableCommand {
             let card = try Scorecard(rubric: loaded, answers: answers)
             let verdicts = try verdictList()
             let stored = try store.submit(ReviewSubmission(item: item, reviewer: reviewer, rubric: loaded, scorecard: card,
-                                                           verdicts: verdicts, comment: note, revisionReason: revise, basedOn: basedOn))
+                                                           verdicts: verdicts, comment: note, revisionReason: revise, basedOn: basedOn), now: Date())
             if format == .json {
                 try Console.out(JSONOutput.string(stored))
             } else {
@@ -93,16 +95,16 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let workspace = try global.openWorkspace(.read)
-            let store = workspace.reviews()
+            let workspace = try global.openWorkspace(.read, onPostgres: true)
+            let store = workspace.reviewRecords()
             let reviews: [StoredReview]
             let audit: [AuditLog.Entry]
-            let isConversation = try workspace.conversations.conversation(externalID: target) != nil
+            let isConversation = try workspace.conversationReader.conversation(externalID: target) != nil
             if let item = target.hasPrefix("#") ? Int64(target.dropFirst()) : (isConversation ? nil : Int64(target)) {
-                reviews = try store.history(item: item)
+                reviews = try store.history(item: item, conversation: nil)
                 audit = try workspace.auditLog(item: item)
             } else {
-                reviews = try store.history(conversation: target)
+                reviews = try store.history(item: nil, conversation: target)
                 audit = try workspace.auditLog(conversation: target)
             }
             if reviews.isEmpty && audit.isEmpty {

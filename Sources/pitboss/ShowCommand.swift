@@ -24,10 +24,10 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let workspace = try global.openWorkspace(.read)
-            let store = workspace.conversations
+            let workspace = try global.openWorkspace(.read, onPostgres: true)
+            let store = workspace.conversationReader
             guard var conversation = try store.conversation(externalID: id) else {
-                let similar = try store.externalIDs(prefix: String(id.prefix(3)))
+                let similar = try store.externalIDs(prefix: String(id.prefix(3)), limit: 5)
                 let hint = similar.isEmpty ? "`pitboss stats` shows what is stored" : "ids like it: \(similar.joined(separator: ", "))"
                 throw PitbossError.badInput("no conversation with id '\(id)'; \(hint)")
             }

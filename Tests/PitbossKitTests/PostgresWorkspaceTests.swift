@@ -13,7 +13,7 @@ struct PostgresWorkspaceTests {
     /// A fresh database with the schema, and a login of each role.
     func workspace() throws -> (url: String, database: PostgresDatabase) {
         let url = cluster.freshDatabase()
-        return (url, try PostgresDatabase(url, createRoles: true))
+        return (url, try PostgresDatabase(url))
     }
 
     /// A login (created once per cluster) that is a member of `role`, connected to the database at `url`.

@@ -9,6 +9,8 @@ struct UTCTimestampTests {
         let z = try #require(UTCTimestamp.parse("2026-11-21T22:04:00Z"))
         #expect(UTCTimestamp.parse("2026-11-22T01:04:00+03:00") == z)
         #expect(UTCTimestamp.parse("2026-11-21T19:04:00-0300") == z)
+        #expect(UTCTimestamp.parse("2026-11-22T01:04:00+03") == z)  // ±hh, as PostgreSQL writes a timestamptz
+        #expect(UTCTimestamp.parse("2026-11-21 22:04:00+00") == z)
         #expect(UTCTimestamp.parse("2026-11-21 22:04:00Z") == z)
         #expect(UTCTimestamp.parse("2026-11-21T22:04Z") == z)
         #expect(UTCTimestamp.parse("2026-11-21T22:04:00.250Z") == z.addingTimeInterval(0.25))

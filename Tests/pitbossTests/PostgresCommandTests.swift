@@ -146,6 +146,39 @@ struct PostgresCommandTests {
         #expect(onBehalf.stdout.contains("claimed by pg.ann"))
     }
 
+    @Test("a reviewer's login scores, corrects and reads back on PostgreSQL; show and history read as they do from a SQLite copy")
+    func scoreOnPostgres() throws {
+        try prepareSQLite(conversations: 3)
+        let url = cluster.freshDatabase()
+        #expect(try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url).status == 0)
+        let maria = login("pg.maria", "pitboss_reviewer", to: url)
+        var environment = pitboss.environment
+        environment.removeValue(forKey: "PITBOSS_USER")
+        let asLogin = Pitboss(directory: workspace.url, environment: environment)
+        let scored = try asLogin.run("score", "rude-1", "--db", maria, "--set", "courtesy=fail,greeting=pass,sla=na", "--confirm", "F1:rude to the player",
+                                     "--comment", "Rude, ‘twice’", "--format", "json")
+        #expect(scored.status == 0, "\(scored.stderr)")
+        #expect(scored.stdout.contains("\"reviewer\" : \"pg.maria\""))
+        let again = try asLogin.run("score", "rude-1", "--db", maria, "--set", "courtesy=pass,greeting=pass,sla=na")
+        #expect(again.status == 77)  // scored already: a correction says why
+        let revised = try asLogin.run("score", "rude-1", "--db", maria, "--set", "courtesy=pass", "--revise", "read it again")
+        #expect(revised.status == 0, "\(revised.stderr)")
+        #expect(revised.stdout.contains("revision 2"))
+        let other = try asLogin.run("score", "c-1", "--db", login("pg.tom", "pitboss_reviewer", to: url), "--as", "pg.maria", "--set", "courtesy=pass,greeting=pass,sla=na")
+        #expect(other.status == 77)
+        // What the server holds reads the same through PostgreSQL and through a SQLite copy of it.
+        #expect(try pitboss.run("migrate", "--from", url, "--to", "copy.sqlite").status == 0)
+        for command in [["history", "rude-1"], ["history", "rude-1", "--format", "json"], ["show", "rude-1"], ["show", "c-2", "--format", "json"]] {
+            let server = try asLogin.run(command + ["--db", maria])
+            let copy = try asLogin.run(command + ["--db", "copy.sqlite"])
+            #expect(server.status == 0, "\(command): \(server.stderr)")
+            #expect(server.stdout == copy.stdout, "\(command)")
+        }
+        let missing = try asLogin.run("show", "rude-", "--db", maria)
+        #expect(missing.status == 65)
+        #expect(missing.stderr.contains("ids like it: rude-1"))
+    }
+
     @Test("a command that has no PostgreSQL store yet says so, and how to run it on a SQLite copy")
     func notYetOnPostgres() throws {
         let url = cluster.freshDatabase()

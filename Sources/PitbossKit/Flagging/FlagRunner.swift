@@ -58,11 +58,27 @@ public struct FlagRunner: Sendable {
         let limits = options.limits
         let started = Date()
         var after: Int64 = 0
+        var upcoming: BackgroundWork<[FlagStore.Pending]>?
+        // The last batch's write, still running, and what it wrote: counted once it is done.
+        var writing: (evaluated: [FlagStore.Evaluated], written: BackgroundWork<[FlagStore.Written]>)?
+        // Nothing started here outlives the run, also when it ends with an error.
+        defer {
+            _ = try? writing?.written.value()
+            _ = try? upcoming?.value()
+        }
+        func count(_ evaluated: [FlagStore.Evaluated], _ written: [FlagStore.Written]) {
+            for (item, outcome) in zip(evaluated, written) { summary.count(item, outcome, minSeverity: options.minSeverity) }
+            progress?(Progress(done: summary.counts.scanned, total: max(total, summary.counts.scanned), elapsed: Date().timeIntervalSince(started)))
+        }
         while true {
-            if after > 0 { next = try store.pending(after: after, limit: options.batchSize, selection: options.selection, rubricHash: rubric.contentHash) }
+            if let upcoming { next = try upcoming.value() }
             let batch = next
             guard let last = batch.last else { break }
             after = last.rowID
+            // The next batch is read while this one is evaluated: the conversations after `after` are not this batch's, so
+            // what this batch writes does not change which they are.
+            let (store, selection, limit, rubricHash, from) = (store, options.selection, options.batchSize, rubric.contentHash, after)
+            upcoming = BackgroundWork { () throws(PitbossError) in try store.pending(after: from, limit: limit, selection: selection, rubricHash: rubricHash) }
             // Evaluated in groups, rule by rule (see RubricEvaluator), on all cores; a group holds one language where it
             // can, so that a rule runs one language's patterns over it. Written back in the batch's own order.
             let order = batch.indices.sorted { (batch[$0].conversation.language, $0) < (batch[$1].conversation.language, $1) }
@@ -73,13 +89,18 @@ public struct FlagRunner: Sendable {
             var byIndex = Array(repeating: [Finding](), count: batch.count)
             for (index, found) in findings { byIndex[index] = found }
             let evaluated = zip(batch, byIndex).map { FlagStore.Evaluated(pending: $0, findings: $1) }
-            // A dry run counts each conversation as a real run would write it, except that findings a reviewer already
-            // judged are counted again (a real run keeps the reviewer's).
-            let written = if let runID {
-                try store.save(evaluated, run: runID, rubricName: rubric.name, rubricHash: rubric.contentHash, minSeverity: options.minSeverity,
-                               cap: cap, now: now)
+            // Batches are written one after another, in order (the queue cap's decisions depend on it), each while the
+            // next one is evaluated.
+            if let previous = writing { count(previous.evaluated, try previous.written.value()) }
+            if let runID {
+                let (name, minSeverity, cap) = (rubric.name, options.minSeverity, SendableCap(cap))
+                writing = (evaluated, BackgroundWork { () throws(PitbossError) in
+                    try store.save(evaluated, run: runID, rubricName: name, rubricHash: rubricHash, minSeverity: minSeverity, cap: cap.cap, now: now)
+                })
             } else {
-                try evaluated.map { item throws(PitbossError) in
+                // A dry run counts each conversation as a real run would write it, except that findings a reviewer already
+                // judged are counted again (a real run keeps the reviewer's).
+                count(evaluated, try evaluated.map { item throws(PitbossError) in
                     let flagged = item.findings.filter { $0.status != .error && $0.severity >= options.minSeverity }
                     guard let cap, let worst = flagged.map(\.severity).max() else { return FlagStore.Written.evaluated(queued: !flagged.isEmpty, standing: []) }
                     // The cap as the real run would apply it, over the queue as it stands (this rubric's findings only).
@@ -89,14 +110,20 @@ public struct FlagRunner: Sendable {
                         try store.flaggedQueue(shift: shift)
                     }
                     return FlagStore.Written.evaluated(queued: admission != .notQueued, standing: [])
-                }
+                })
             }
-            for (item, outcome) in zip(evaluated, written) { summary.count(item, outcome, minSeverity: options.minSeverity) }
-            progress?(Progress(done: summary.counts.scanned, total: max(total, summary.counts.scanned), elapsed: Date().timeIntervalSince(started)))
         }
+        if let previous = writing { count(previous.evaluated, try previous.written.value()) }
         summary.elapsed = Date().timeIntervalSince(started)
         summary.notQueued = cap?.left ?? []
         if let runID { try store.finishRun(runID, summary: summary, now: Date()) }
         return summary
     }
+}
+
+/// The queue cap handed to the thread that writes a batch. Only one batch is written at a time, and the run waits for
+/// each write before the next starts, so the cap is never used by two threads at once.
+private struct SendableCap: @unchecked Sendable {
+    let cap: QueueCap?
+    init(_ cap: QueueCap?) { self.cap = cap }
 }

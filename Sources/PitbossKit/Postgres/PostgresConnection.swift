@@ -110,15 +110,7 @@ public final class PostgresConnection: @unchecked Sendable {
                 for (index, value) in row.enumerated() {
                     if index > 0 { buffer.append(9) }
                     guard let value else { buffer.append(contentsOf: [92, 78]); continue }  // \N
-                    for byte in value.utf8 {
-                        switch byte {
-                        case 92: buffer.append(contentsOf: [92, 92])
-                        case 9: buffer.append(contentsOf: [92, 116])
-                        case 10: buffer.append(contentsOf: [92, 110])
-                        case 13: buffer.append(contentsOf: [92, 114])
-                        default: buffer.append(byte)
-                        }
-                    }
+                    Self.appendEscaped(value, to: &buffer)
                 }
                 buffer.append(10)
                 if buffer.count >= 1 << 20 { try flush() }
@@ -131,6 +123,30 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         guard PQputCopyEnd(handle, nil) == 1 else { throw Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle))) }
         return try finish()
+    }
+
+    /// A value in COPY's text format: backslash, tab, new line and carriage return escaped. Most values hold none of
+    /// them and are copied whole (this runs once per stored turn).
+    static func appendEscaped(_ value: String, to buffer: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { bytes in
+            var start = 0
+            for index in bytes.indices {
+                let escaped: UInt8
+                switch bytes[index] {
+                case 92: escaped = 92
+                case 9: escaped = 116
+                case 10: escaped = 110
+                case 13: escaped = 114
+                default: continue
+                }
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                buffer.append(92)
+                buffer.append(escaped)
+                start = index + 1
+            }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+        }
     }
 
     /// `COPY (SELECT …) TO STDOUT` (text format): each row's values in PostgreSQL's text form, nil for NULL, handed to

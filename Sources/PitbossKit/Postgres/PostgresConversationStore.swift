@@ -3,8 +3,9 @@ import Foundation
 /// Conversations and their turns on PostgreSQL, written the way a server takes bulk data: the batch's existing ids are
 /// looked up in one query, new conversations get their ids from the sequence in one call, and conversations and turns
 /// go in with COPY. Imports take turns on a transaction-scoped advisory lock (two imports of the same file must not both
-/// insert a conversation); reviewers never wait for an import, which locks no row they read or claim.
-public struct PostgresConversationStore: ConversationImportStore {
+/// insert a conversation), which flag's writes share (a batch's findings are about the text it read); reviewers never
+/// wait for an import, which locks no row they read or claim.
+public struct PostgresConversationStore: ConversationImportStore, ConversationReading {
     public let database: PostgresDatabase
 
     public init(database: PostgresDatabase) {
@@ -23,7 +24,7 @@ public struct PostgresConversationStore: ConversationImportStore {
             while let first = next(true) {
                 var done: [([ConversationStore.Prepared], [SaveOutcome])] = []
                 try connection.transaction {
-                    try connection.execute("SELECT pg_advisory_xact_lock(hashtext('pitboss import'))")
+                    try connection.execute("SELECT pg_advisory_xact_lock(hashtext('pitboss-import'))")
                     let started = Date()
                     var batch = first
                     var written = 0
@@ -37,6 +38,10 @@ public struct PostgresConversationStore: ConversationImportStore {
                 }
                 for (batch, outcomes) in done { committed(batch, outcomes) }
             }
+            // The planner's statistics, brought up to date at once after a bulk load rather than by autovacuum a minute
+            // later: the flag run that usually follows reads by them. (Only the tables' owner may; for others the server
+            // skips it with a warning, and autovacuum does it.)
+            try connection.execute("ANALYZE conversations, turns")
         } catch {
             throw PostgresDatabase.translate(error, doing: "save conversations")
         }
@@ -132,6 +137,38 @@ public struct PostgresConversationStore: ConversationImportStore {
                               turn.start.map { "\($0)" }, turn.end.map { "\($0)" }, turn.text])
                 }
             }
+        }
+    }
+
+    public func conversation(externalID: String) throws(PitbossError) -> Conversation? {
+        do {
+            guard let row = try connection.rows("SELECT * FROM conversations WHERE external_id = $1", [externalID]).first else { return nil }
+            let turns = try connection.rows("SELECT * FROM turns WHERE conversation_id = $1 ORDER BY idx", [String(row["id"] as Int64)]).map { turn in
+                Turn(index: turn["idx"], role: SpeakerRole(rawValue: turn["role"]) ?? .system, speaker: turn["speaker"],
+                     agentID: turn["agent_id"], at: (turn["at"] as String?).flatMap { UTCTimestamp.parse($0) },
+                     start: turn["start_seconds"], end: turn["end_seconds"], text: turn["text"])
+            }
+            let tagsJSON: String = row["tags"]
+            return Conversation(
+                externalID: row["external_id"],
+                source: ConversationSource(file: row["source_file"], record: row["source_record"],
+                                           format: TranscriptFormat(rawValue: row["source_format"]) ?? .jsonl),
+                channel: Channel(rawValue: row["channel"]) ?? .chat, language: row["language"], agentID: row["agent_id"],
+                shiftID: row["shift_id"], startedAt: UTCTimestamp.parse(row["started_at"] as String) ?? Date(timeIntervalSince1970: 0),
+                customerID: row["customer_id"], isVIP: (row["customer_vip"] as Int64) != 0,
+                tags: (try? JSONDecoder().decode([String].self, from: Data(tagsJSON.utf8))) ?? [], turns: turns)
+        } catch {
+            throw PostgresDatabase.translate(error, doing: "read conversation \(externalID)")
+        }
+    }
+
+    public func externalIDs(prefix: String, limit: Int) throws(PitbossError) -> [String] {
+        do {
+            // starts_with, not LIKE: the prefix is text, never a pattern.
+            return try connection.execute("SELECT external_id FROM conversations WHERE starts_with(external_id, $1) ORDER BY external_id LIMIT $2",
+                                          [prefix, String(limit)]).rows.compactMap { $0[0] }
+        } catch {
+            throw PostgresDatabase.translate(error, doing: "look up conversation ids")
         }
     }
 

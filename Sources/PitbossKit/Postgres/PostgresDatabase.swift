@@ -2,8 +2,12 @@ import Foundation
 
 /// A workspace on a PostgreSQL server: one connection, its schema brought up to date (or a newer one refused, as on
 /// SQLite), and the person the server says is logged in.
-public final class PostgresDatabase: Sendable {
+public final class PostgresDatabase: @unchecked Sendable {
     public let connection: PostgresConnection
+    /// What to connect to, as given (password included): for the second session, never shown.
+    private let target: String
+    private let readerLock = NSLock()
+    private var reader: PostgresConnection?  // guarded by readerLock
     /// The target as it may be shown (no password).
     public let shownTarget: String
     /// Who logged in (`session_user`): the actor of everything this connection records.
@@ -17,19 +21,12 @@ public final class PostgresDatabase: Sendable {
         return lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
     }
 
-    /// Connects and migrates. `createRoles` (init) also creates the three group roles when the cluster lacks them.
-    public init(_ target: String, createRoles: Bool = false) throws(PitbossError) {
-        connection = try PostgresConnection(target)
+    /// Connects and migrates (creating the three group roles first when the cluster lacks them).
+    public init(_ target: String) throws(PitbossError) {
+        self.target = target
         shownTarget = PostgresConnection.redacted(target)
-        do {
-            // Times cross the wire as ISO 8601 in UTC; the session's zone must not change what text a timestamp reads as.
-            try connection.execute("SET TIME ZONE 'UTC'")
-            try connection.execute("SET DateStyle = 'ISO, YMD'")
-            try connection.execute("SET extra_float_digits = 1")
-        } catch {
-            throw .internalFailure("cannot set up the PostgreSQL session on \(shownTarget): \(error)")
-        }
-        try PostgresMigrator(connection: connection, shownTarget: shownTarget).migrate(createRoles: createRoles)
+        connection = try Self.session(target, shown: shownTarget)
+        try PostgresMigrator(connection: connection, shownTarget: shownTarget).migrate()
         do {
             let who = try connection.execute("""
                 SELECT session_user, CASE WHEN to_regrole('pitboss_supervisor') IS NULL THEN false
@@ -40,6 +37,31 @@ public final class PostgresDatabase: Sendable {
         } catch {
             throw Self.translate(error, doing: "read who is logged in to \(shownTarget)")
         }
+    }
+
+    /// A connection set up as every Pitboss session is.
+    private static func session(_ target: String, shown: String) throws(PitbossError) -> PostgresConnection {
+        let connection = try PostgresConnection(target)
+        do {
+            // Times cross the wire as ISO 8601 in UTC; the session's zone must not change what text a timestamp reads as.
+            try connection.execute("SET TIME ZONE 'UTC'")
+            try connection.execute("SET DateStyle = 'ISO, YMD'")
+            try connection.execute("SET extra_float_digits = 1")
+        } catch {
+            throw .internalFailure("cannot set up the PostgreSQL session on \(shown): \(error)")
+        }
+        return connection
+    }
+
+    /// A second session of the same login, opened on first use, for reads that run beside this one's writes (flag reads
+    /// the next batch while the last is written).
+    public func readerConnection() throws(PitbossError) -> PostgresConnection {
+        readerLock.lock()
+        defer { readerLock.unlock() }
+        if let reader { return reader }
+        let opened = try Self.session(target, shown: shownTarget)
+        reader = opened
+        return opened
     }
 
     /// The schema version the database is at (0 when it holds no Pitboss schema).

@@ -16,19 +16,18 @@ struct PostgresMigrator {
 
     /// Applies what is missing, each migration in its own transaction, under an advisory lock so two processes opening a
     /// new database at once do not both create it. A schema from a newer Pitboss is refused before anything is written.
-    func migrate(createRoles: Bool) throws(PitbossError) {
+    func migrate() throws(PitbossError) {
         let known = Set(PostgresSchema.migrations.map(\.identifier))
         let applied = try appliedMigrations()
         try refuseNewer(applied: applied, known: known)
-        if createRoles {
-            do { try connection.executeScript(PostgresSchema.roles) } catch {
-                throw PostgresDatabase.translate(error, doing: "create the roles pitboss_reviewer, pitboss_supervisor and pitboss_admin (the login running init needs CREATEROLE, or a DBA creates them first)")
-            }
-        }
         guard PostgresSchema.migrations.contains(where: { !applied.contains($0.identifier) }) else { return }
+        // The schema's grants name the group roles: created first when the cluster lacks them.
+        do { try connection.executeScript(PostgresSchema.roles) } catch {
+            throw PostgresDatabase.translate(error, doing: "create the roles pitboss_reviewer, pitboss_supervisor and pitboss_admin, which the schema's grants name (the login that creates the schema needs CREATEROLE, or a DBA creates the roles first: see the README's set-up on PostgreSQL)")
+        }
         do {
             try connection.transaction {
-                try connection.execute("SELECT pg_advisory_xact_lock(hashtext('pitboss schema'))")
+                try connection.execute("SELECT pg_advisory_xact_lock(hashtext('pitboss-schema'))")
                 try connection.execute("CREATE TABLE IF NOT EXISTS pitboss_migrations (identifier text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
                 try connection.execute("GRANT SELECT ON pitboss_migrations TO PUBLIC")
                 let done = Set(try connection.execute("SELECT identifier FROM pitboss_migrations").rows.compactMap { $0[0] })

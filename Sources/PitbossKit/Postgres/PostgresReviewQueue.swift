@@ -193,6 +193,14 @@ public struct PostgresReviewQueue: ClaimQueue {
         }
     }
 
+    public func conversation(ofItem id: Int64) throws(PitbossError) -> String? {
+        do {
+            return try connection.value("SELECT c.external_id FROM queue_items q JOIN conversations c ON c.id = q.conversation_id WHERE q.id = $1", [String(id)])
+        } catch {
+            throw PostgresDatabase.translate(error, doing: "read queue item \(id)")
+        }
+    }
+
     // MARK: - Inside a transaction
 
     private func transaction<T>(_ action: String, _ body: () throws -> T) throws(PitbossError) -> T {
@@ -205,7 +213,7 @@ public struct PostgresReviewQueue: ClaimQueue {
 
     /// Claims whose lease ran out go back to the queue (to their assignee, if a supervisor assigned them). Rows another
     /// session is changing are left to it.
-    private func expireClaims(now: Date) throws {
+    func expireClaims(now: Date) throws {
         let expired = try connection.rows("""
             SELECT id, conversation_id, assigned_to, claim_expires_at FROM queue_items
             WHERE status = 'claimed' AND claim_expires_at <= $1 FOR UPDATE SKIP LOCKED
@@ -236,7 +244,7 @@ public struct PostgresReviewQueue: ClaimQueue {
     }
 
     /// An item's state, read as the SQLite queue reads it, so both backends apply the same rules (`mustBeTakable`).
-    private func load(_ id: Int64) throws -> ReviewQueue.Item {
+    func load(_ id: Int64) throws -> ReviewQueue.Item {
         guard let row = try connection.rows("""
             SELECT q.id, q.conversation_id, c.external_id, c.agent_id, q.reason, q.priority, q.status, q.assigned_to
             FROM queue_items q JOIN conversations c ON c.id = q.conversation_id WHERE q.id = $1
@@ -254,7 +262,7 @@ public struct PostgresReviewQueue: ClaimQueue {
         return item
     }
 
-    private func audit(at now: Date, actor: String, action: AuditAction, item: Int64?, conversation: Int64?, review: Int64? = nil,
+    func audit(at now: Date, actor: String, action: AuditAction, item: Int64?, conversation: Int64?, review: Int64? = nil,
                        detail: [String: String]) throws {
         try connection.execute("""
             INSERT INTO audit_log (at, actor, action, queue_item_id, conversation_id, review_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)

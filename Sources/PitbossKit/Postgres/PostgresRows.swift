@@ -37,10 +37,12 @@ extension PostgresConnection {
 public enum PostgresText {
     /// `2026-11-21 22:04:00.12+00` (the server's output in a UTC session) → `2026-11-21T22:04:00.120Z`.
     public static func instant(_ text: String) -> String? {
-        // The server writes a whole-hour offset as `+00`; the parser wants minutes too.
-        let bytes = Array(text.utf8)
-        let hourOnly = bytes.count > 3 && (bytes[bytes.count - 3] == UInt8(ascii: "+") || bytes[bytes.count - 3] == UInt8(ascii: "-"))
-        return UTCTimestamp.parse(hourOnly ? text + "00" : text).map(UTCTimestamp.format)
+        date(text).map(UTCTimestamp.format)
+    }
+
+    /// The instant a timestamptz's text output names (`2026-11-21 22:04:00.12+00`).
+    public static func date(_ text: String) -> Date? {
+        UTCTimestamp.parse(text)
     }
 
     /// A text array literal (`{"a","b\"c"}`) for `= ANY($1::text[])`.

@@ -152,10 +152,10 @@ enum PostgresSchema {
             verdict_reason text,
             rubric_name text NOT NULL DEFAULT ''
         );
-        CREATE INDEX findings_by_conversation ON findings(conversation_id);
         CREATE INDEX findings_by_run ON findings(run_id);
         CREATE INDEX findings_by_rule ON findings(rule_id, severity);
         CREATE INDEX findings_by_agent ON findings(agent_id);
+        -- Also the index by conversation (SQLite keeps a second one on conversation_id alone; here it would only slow writes).
         CREATE INDEX findings_by_conversation_rubric ON findings(conversation_id, rubric_name);
 
         CREATE TABLE samples (

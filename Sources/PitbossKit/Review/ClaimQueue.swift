@@ -15,6 +15,8 @@ public protocol ClaimQueue: Sendable {
     func skip(_ id: Int64, why: String, by reviewer: Reviewer, force: Bool, now: Date) throws(PitbossError)
     /// The item that TARGET means: `#12`, a conversation id, or an item number.
     func item(named target: String, for reviewer: String?) throws(PitbossError) -> Int64
+    /// The external id of an item's conversation, nil when there is no such item.
+    func conversation(ofItem id: Int64) throws(PitbossError) -> String?
 }
 
 extension ReviewQueue: ClaimQueue {}

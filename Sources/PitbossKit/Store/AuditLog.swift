@@ -43,4 +43,22 @@ public enum AuditLog {
             throw PitbossDatabase.translate(error, doing: "read the audit log", busyTimeout: database.busyTimeout)
         }
     }
+
+    /// The same entries from a PostgreSQL workspace.
+    static func entries(in server: PostgresDatabase, item: Int64?, conversation: String?) throws(PitbossError) -> [Entry] {
+        var conditions: [String] = []
+        var parameters: [String?] = []
+        if let item { parameters.append(String(item)); conditions.append("a.queue_item_id = $\(parameters.count)") }
+        if let conversation { parameters.append(conversation); conditions.append("c.external_id = $\(parameters.count)") }
+        do {
+            return try server.connection.rows("""
+                SELECT a.id, a.at, a.actor, a.action, a.queue_item_id AS item, c.external_id AS conversation, a.review_id AS review, a.detail
+                FROM audit_log a LEFT JOIN conversations c ON c.id = a.conversation_id
+                \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                ORDER BY a.id
+                """, parameters).map { try Entry(row: $0) }
+        } catch {
+            throw PostgresDatabase.translate(error, doing: "read the audit log")
+        }
+    }
 }

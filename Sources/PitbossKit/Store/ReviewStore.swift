@@ -151,119 +151,12 @@ public struct ReviewStore: Sendable {
     /// The submit inside a transaction the caller holds (a dispute's decision stores its revision with the decision):
     /// the review's id, and whether it went to the calibration tables.
     func insert(_ s: ReviewSubmission, _ db: Database, now: Date) throws -> (id: Int64, calibration: Bool) {
-        let nowText = UTCTimestamp.format(now)
-        var calibration = false
-        let reviewID: Int64 = try { () throws -> Int64 in
-            try queue.expireClaims(db, now: now)
-            let item = try ReviewQueue.Item.load(db, s.item)
-            // A calibration task's answers go to the calibration tables, and nowhere else.
-            if item.reason == .calibration {
-                calibration = true
-                return try CalibrationStore.store(s, item: item, db, now: now)
-            }
-            var revision = 1
-            var revises: Int64?
-            // The item the review is recorded against: for a correction, the corrected review's, whatever item was
-            // named — a correction never touches the queue (another item of the conversation may be someone's claim).
-            var reviewedItem = s.item
-            if let reason = s.revisionReason {
-                guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw PitbossError.usage("a correction needs a reason") }
-                if let agent = item.agentIDs.first(where: s.reviewer.isAgent) {
-                    throw PitbossError.refused("item \(s.item) is \(item.conversation), in which \(s.reviewer.name) was the agent\(s.reviewer.agentClause(agent)); nobody reviews their own conversation")
-                }
-                // The current review of the conversation, whichever of its items it was submitted through.
-                guard let latest = try SQLRequest<Row>("""
-                    SELECT id, revision, reviewer, queue_item_id FROM current_reviews WHERE conversation_id = \(item.conversationID)
-                    ORDER BY id DESC LIMIT 1
-                    """).fetchOne(db) else {
-                    throw PitbossError.usage("\(item.conversation) has no submitted review to correct; score it as a first review")
-                }
-                let latestID: Int64 = latest["id"]
-                if !s.decidesDispute, let dispute = try Int64.fetchOne(db, sql: "SELECT id FROM disputes WHERE revision_id = ? AND status = 'accepted'", arguments: [latestID]) {
-                    throw PitbossError.refused("review #\(latestID) is the decision of dispute #\(dispute): it changes only through another dispute, decided by someone else; nothing was stored")
-                }
-                if let basedOn = s.basedOn, basedOn != latestID {
-                    throw PitbossError.refused("\(item.conversation) was revised meanwhile by \(latest["reviewer"] as String) (review #\(latestID)); nothing was stored: read it and revise again", remedy: .history(item.conversation))
-                }
-                revises = latestID
-                revision = (latest["revision"] as Int) + 1
-                reviewedItem = latest["queue_item_id"] ?? s.item
-            } else {
-                try item.mustBeTakable(by: s.reviewer)
-                if s.requiresClaim && !(item.status == .claimed && item.assignedTo == s.reviewer.name) {
-                    throw PitbossError.refused("your claim on item \(s.item) ended before the submit (a supervisor took it back, or it ran out); nothing was stored")
-                }
-            }
-
-            let findings = try SQLRequest<Row>("""
-                SELECT id, rule_id FROM findings WHERE conversation_id = \(item.conversationID) AND status != \(FindingStatus.error) ORDER BY id
-                """).fetchAll(db)
-            var ruleOf: [Int64: String] = [:]
-            for row in findings { ruleOf[row["id"]] = row["rule_id"] }
-            for v in s.verdicts {
-                guard let rule = ruleOf[v.finding] else {
-                    let known = ruleOf.keys.sorted().map { "F\($0)" }.joined(separator: ", ")
-                    throw PitbossError.usage("F\(v.finding) is not a finding of \(item.conversation) (its findings: \(known.isEmpty ? "none" : known)); nothing was stored")
-                }
-                if let seen = v.rule, seen != rule {
-                    throw PitbossError.refused("F\(v.finding) is now a finding of rule \(rule), not \(seen): the conversation was flagged again meanwhile; review it again; nothing was stored")
-                }
-            }
-            if Set(s.verdicts.map(\.finding)).count != s.verdicts.count {
-                throw PitbossError.usage("a finding is given more than one verdict; nothing was stored")
-            }
-
-            try db.execute(literal: """
-                INSERT INTO reviews (conversation_id, reviewer, created_at, queue_item_id, revision, revises, revision_reason,
-                                     rubric_name, rubric_version, rubric_hash, score, raw_score, auto_failed, comment)
-                VALUES (\(item.conversationID), \(s.reviewer.name), \(nowText), \(reviewedItem), \(revision), \(revises), \(s.revisionReason),
-                        \(s.rubric.name), \(s.rubric.version), \(s.rubric.contentHash), \(s.scorecard.score), \(s.scorecard.rawScore),
-                        \(s.scorecard.autoFailed), \(s.comment))
-                """)
-            let reviewID = db.lastInsertedRowID
-            for (position, a) in s.scorecard.answers.enumerated() {
-                try db.execute(literal: """
-                    INSERT INTO review_answers (review_id, criterion, position, answer, item_score, weight, critical)
-                    VALUES (\(reviewID), \(a.criterion), \(position), \(a.answer), \(a.itemScore), \(a.weight), \(a.critical))
-                    """)
-            }
-            for v in s.verdicts {
-                try db.execute(literal: """
-                    INSERT INTO review_verdicts (review_id, finding_id, rule_id, verdict, reason)
-                    VALUES (\(reviewID), \(v.finding), \(ruleOf[v.finding]), \(v.verdict), \(v.reason))
-                    """)
-                // The finding carries its latest verdict, for flag (which never replaces a judged finding) and precision.
-                try db.execute(literal: """
-                    UPDATE findings SET verdict = \(v.verdict), verdict_by = \(s.reviewer.name), verdict_at = \(nowText), verdict_reason = \(v.reason)
-                    WHERE id = \(v.finding)
-                    """)
-            }
-            if revision == 1 {
-                try db.execute(literal: """
-                    UPDATE queue_items SET status = \(QueueStatus.scored), assigned_to = \(s.reviewer.name), claim_expires_at = NULL WHERE id = \(s.item)
-                    """)
-            }
-            let detail = ["score": Self.formatScore(s.scorecard.score), "auto_failed": s.scorecard.autoFailed ? "true" : "false",
-                          "revision": String(revision), "rubric_hash": s.rubric.contentHash]
-            try AuditLog.append(db, at: now, actor: s.reviewer.name, action: revision == 1 ? .score : .revise, item: reviewedItem,
-                                conversation: item.conversationID, review: reviewID,
-                                detail: detail.merging(s.revisionReason.map { ["reason": $0] } ?? [:]) { a, _ in a })
-            if revision == 1 {
-                // The conversation has been reviewed: its other waiting items (open, assigned or not) would only ask for
-                // the same review again.
-                let siblings = try SQLRequest<Int64>("""
-                    SELECT id FROM queue_items WHERE conversation_id = \(item.conversationID) AND id != \(s.item) AND status = \(QueueStatus.open)
-                      AND reason IN \([QueueReason.flagged, .sample])
-                    """).fetchAll(db)
-                for sibling in siblings {
-                    try db.execute(literal: "UPDATE queue_items SET status = \(QueueStatus.scored), assigned_to = \(s.reviewer.name) WHERE id = \(sibling)")
-                    try AuditLog.append(db, at: now, actor: s.reviewer.name, action: .score, item: sibling, conversation: item.conversationID,
-                                        review: reviewID, detail: ["via_item": String(s.item)])
-                }
-            }
-            return reviewID
-        }()
-        return (reviewID, calibration)
+        let writing = SQLiteReviewWriting(db: db, queue: queue)
+        try writing.expireClaims(now: now)
+        let item = try writing.loadItem(s.item)
+        // A calibration task's answers go to the calibration tables, and nowhere else.
+        if item.reason == .calibration { return (try CalibrationStore.store(s, item: item, db, now: now), true) }
+        return (try ReviewRules.insert(s, item: item, into: writing, now: now), false)
     }
 
     /// Every revision of the reviews of a queue item's conversation (or of a conversation), oldest first.

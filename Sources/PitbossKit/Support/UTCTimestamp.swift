@@ -5,7 +5,7 @@ import Foundation
 /// Foundation's `ISO8601DateFormatter` costs microseconds per call on Linux; an import parses
 /// millions of timestamps, so the few shapes that transcripts use are parsed by hand here.
 public enum UTCTimestamp {
-    /// Parses `YYYY-MM-DD[T ]HH:MM[:SS[.fff…]][Z|±HH[:]MM]`.
+    /// Parses `YYYY-MM-DD[T ]HH:MM[:SS[.fff…]][Z|±HH[[:]MM]]`.
     /// A timestamp without a zone designator is local time in `zoneForNaiveTimes`.
     public static func parse(_ text: some StringProtocol, zoneForNaiveTimes: TimeZone? = nil) -> Date? {
         var bytes = Array(text.utf8)
@@ -72,9 +72,11 @@ public enum UTCTimestamp {
         guard b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") else { return nil }
         let sign = b[i] == UInt8(ascii: "+") ? 1 : -1
         i += 1
-        guard let offsetHours = digits(2) else { return nil }
+        guard let offsetHours = digits(2), offsetHours < 24 else { return nil }
+        // ±hh alone is ISO 8601's whole-hour offset (PostgreSQL writes a timestamptz so: `+00`).
+        if i == b.count { return Date(timeIntervalSince1970: localSeconds - Double(sign * offsetHours * 3600)) }
         _ = expect(":")
-        guard let offsetMinutes = digits(2), i == b.count, offsetHours < 24, offsetMinutes < 60 else { return nil }
+        guard let offsetMinutes = digits(2), i == b.count, offsetMinutes < 60 else { return nil }
         return Date(timeIntervalSince1970: localSeconds - Double(sign * (offsetHours * 3600 + offsetMinutes * 60)))
     }
 

@@ -57,7 +57,7 @@ public struct Workspace: Sendable {
         guard case .postgres(let server) = backend else { return requested ?? fallback }
         guard let requested, requested != server.loginName else { return server.loginName }
         guard server.loginIsSupervisor else {
-            throw .refused("on PostgreSQL you act as your login, \(server.loginName); acting as \(requested) (--as or PITBOSS_USER) is for members of pitboss_supervisor")
+            throw .refused("on PostgreSQL you act as your login, \(server.loginName); acting as someone else (\(requested)) is for members of pitboss_supervisor")
         }
         return requested
     }
@@ -86,6 +86,22 @@ public struct Workspace: Sendable {
         switch backend {
         case .sqlite(let database): return FlagStore(database: database)
         case .postgres(let server): return PostgresFlagStore(database: server)
+        }
+    }
+
+    /// Stored conversations, on whichever backend holds the workspace.
+    public var conversationReader: any ConversationReading {
+        switch backend {
+        case .sqlite(let database): return ConversationStore(database: database)
+        case .postgres(let server): return PostgresConversationStore(database: server)
+        }
+    }
+
+    /// Reviews: submitted and read back, on whichever backend holds the workspace.
+    public func reviewRecords(leaseMinutes: Double? = nil) -> any ReviewRecording {
+        switch backend {
+        case .sqlite: return reviews(leaseMinutes: leaseMinutes)
+        case .postgres(let server): return PostgresReviewStore(queue: PostgresReviewQueue(database: server, lease: (leaseMinutes ?? config.leaseMinutes) * 60))
         }
     }
 
@@ -152,6 +168,9 @@ public struct Workspace: Sendable {
     }
 
     public func auditLog(item: Int64? = nil, conversation: String? = nil) throws(PitbossError) -> [AuditLog.Entry] {
-        try AuditLog.entries(in: database, item: item, conversation: conversation)
+        switch backend {
+        case .sqlite(let database): return try AuditLog.entries(in: database, item: item, conversation: conversation)
+        case .postgres(let server): return try AuditLog.entries(in: server, item: item, conversation: conversation)
+        }
     }
 }
