@@ -39,14 +39,13 @@ echo "    findings: sqlite $(sqlite3 "$sqlite" 'SELECT COUNT(*) FROM findings'),
 # Claims: the same fresh queue of $claims sampled conversations on each backend, 8 reviewers at once, each taking an
 # item and skipping it until the queue is empty. On PostgreSQL each reviewer is a login of pitboss_reviewer.
 # First as people work: one `pitboss queue claim` and one `pitboss queue skip` process per item (process start-up
-# dominates); then the queue alone: claim-race, 8 threads in one process, each with its own connection.
+# dominates); then the queue alone, 5 × CLAIMS items: claim-race, 8 threads in one process, each with its own connection.
 queue=$data/postgres-bench-queue.sqlite
-rm -f "$queue" "$queue-wal" "$queue-shm"
-"$bin" import --db "$queue" "$corpus" > /dev/null
-"$bin" sample --db "$queue" --size "$claims" --seed bench --as bench > /dev/null
 for r in 0 1 2 3 4 5 6 7; do psql -c "CREATE ROLE bench_r$r LOGIN IN ROLE pitboss_reviewer" 2> /dev/null || true; done
-fresh() {  # name: a copy of the queue as $sqlite, and the same in the PostgreSQL database of that name
-  rm -f "$sqlite" "$sqlite-wal" "$sqlite-shm"
+fresh() {  # name size: a queue of `size` sampled conversations as $sqlite, and the same in the PostgreSQL database `name`
+  rm -f "$queue" "$queue-wal" "$queue-shm" "$sqlite" "$sqlite-wal" "$sqlite-shm"
+  "$bin" import --db "$queue" "$corpus" > /dev/null
+  "$bin" sample --db "$queue" --size "$2" --seed bench --as bench > /dev/null
   sqlite3 "$queue" ".backup '$sqlite'"
   psql -c "CREATE DATABASE $1"
   "$bin" migrate --from "$queue" --to "$server/$1" > /dev/null
@@ -68,13 +67,14 @@ once() {  # backend database: how many items were claimed, and how many claims t
   if [ "$1" = sqlite ]; then sqlite3 "$sqlite" "SELECT COUNT(DISTINCT queue_item_id) || '/' || COUNT(*) FROM audit_log WHERE action = 'claim'"
   else psql -At -d "$2" -c "SELECT count(DISTINCT queue_item_id) || '/' || count(*) FROM audit_log WHERE action = 'claim'"; fi
 }
-fresh claims_cli
+fresh claims_cli "$claims"
 reviewers sqlite
 echo "    items claimed / claims: $(once sqlite)"
 reviewers postgres claims_cli
 echo "    items claimed / claims: $(once postgres claims_cli)"
 swift build -c release --product claim-race > /dev/null
-fresh claims_race
+race=$((claims * 5))
+fresh claims_race "$race"
 printf '%-44s %s\n' "sqlite: claim-race, 8 threads" "$(.build/release/claim-race "$sqlite" 8)"
 echo "    items claimed / claims: $(once sqlite)"
 printf '%-44s %s\n' "postgres: claim-race, 8 threads" "$(.build/release/claim-race "postgresql://bench_r{r}@127.0.0.1:$port/claims_race" 8)"

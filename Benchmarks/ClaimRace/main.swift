@@ -3,7 +3,7 @@ import PitbossKit
 
 // Claims per second of the review queue itself, without a process per claim: REVIEWERS threads, each with its own
 // connection (its own SQLite connection pool, or its own PostgreSQL session), claim the next item and skip it until the
-// queue is empty. On PostgreSQL, `{r}` in the URI is replaced by the reviewer's number, so that each logs in as itself.
+// queue is empty (the clock starts once every connection is open). On PostgreSQL, `{r}` in the URI is replaced by the reviewer's number, so that each logs in as itself.
 // usage: claim-race DB [REVIEWERS]      (Benchmarks/postgres.sh runs it on both backends)
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
@@ -22,19 +22,27 @@ final class Tally: @unchecked Sendable {
     var result: (items: [Int64], failures: [String]) { lock.withLock { (items, failures) } }
 }
 
+/// Each reviewer's connection, opened before the clock starts: a reviewer's session holds one for all its claims.
+let queues: [any ClaimQueue]
+do {
+    queues = try (0..<reviewers).map { r throws(PitbossError) in
+        let workspace = PostgresDatabase.isServer(target)
+            ? Workspace(config: WorkspaceConfig(), server: try PostgresDatabase(target.replacingOccurrences(of: "{r}", with: String(r))))
+            : Workspace(config: WorkspaceConfig(), database: try PitbossDatabase(path: target, busyTimeout: 120))
+        return workspace.claims(leaseMinutes: 30)
+    }
+} catch {
+    FileHandle.standardError.write(Data("claim-race: \(error.message)\n".utf8))
+    exit(75)
+}
 let tally = Tally()
 let started = Date()
 DispatchQueue.concurrentPerform(iterations: reviewers) { r in
     do {
-        let name = "bench_r\(r)"
-        let workspace = PostgresDatabase.isServer(target)
-            ? Workspace(config: WorkspaceConfig(), server: try PostgresDatabase(target.replacingOccurrences(of: "{r}", with: String(r))))
-            : Workspace(config: WorkspaceConfig(), database: try PitbossDatabase(path: target, busyTimeout: 120))
-        let queue = workspace.claims(leaseMinutes: 30)
-        let reviewer = Reviewer(name: name)
-        while let claim = try queue.claimNext(for: reviewer, reason: nil, now: Date()) {
+        let reviewer = Reviewer(name: "bench_r\(r)")
+        while let claim = try queues[r].claimNext(for: reviewer, reason: nil, now: Date()) {
             tally.add(claim.item)
-            try queue.skip(claim.item, why: "bench", by: reviewer, force: false, now: Date())
+            try queues[r].skip(claim.item, why: "bench", by: reviewer, force: false, now: Date())
         }
     } catch {
         tally.fail("reviewer \(r): \(error)")

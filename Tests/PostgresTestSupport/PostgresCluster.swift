@@ -2,7 +2,8 @@ import Foundation
 
 /// A throwaway PostgreSQL cluster for the tests: `initdb` in a temporary folder (as the unprivileged `postgres` or
 /// `nobody` user when the tests run as root, since initdb refuses root), started on a free loopback port with durability
-/// off, and stopped (`pg_ctl -m immediate`) and removed when the test process exits, whether the tests passed or not.
+/// off, and stopped (`pg_ctl -m immediate`) and removed when the test process exits, whether the tests passed or not (a
+/// watchdog does it when the process dies without exiting: a crash).
 /// One per test process, started the first time a test asks. Nil when PostgreSQL is not installed or does not start:
 /// the tests that need it are then skipped with a note saying so.
 public final class PostgresCluster: Sendable {
@@ -78,7 +79,30 @@ public final class PostgresCluster: Sendable {
         }
         running = cluster
         atexit { PostgresCluster.running?.stop() }
+        cluster.watchOver(getpid())
         return cluster
+    }
+
+    /// A watchdog for a test process that dies without running atexit (a crash, SIGKILL): a shell that waits for it to be
+    /// gone, then stops the cluster and removes its folder. After a normal exit it finds the folder gone and does nothing.
+    private func watchOver(_ pid: pid_t) {
+        let stop = (user.map { "/usr/bin/setpriv --reuid=\($0) --regid=\($0) --init-groups " } ?? "")
+            + "'\(binaries)/pg_ctl' -D '\(folder)/data' -m immediate -w stop"
+        let script = "while kill -0 \(pid) 2>/dev/null; do sleep 1; done; if [ -d '\(folder)/data' ]; then \(stop); rm -rf '\(folder)'; fi"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for fd: Int32 in [0, 1, 2] { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        let POSIX_SPAWN_SETSID: Int32 = 0x80  // <spawn.h>, glibc; not imported into Swift
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSID))  // not in the test's process group: a Ctrl-C there reaches the tests, not it
+        let words: [String] = ["/bin/sh", "-c", script]
+        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var watchdog: pid_t = 0
+        _ = posix_spawn(&watchdog, "/bin/sh", &actions, &attributes, argv, environ)
     }
 
     /// The cluster to stop when the process exits (atexit cannot capture it).

@@ -58,8 +58,10 @@ public final class PostgresConnection: @unchecked Sendable {
         let copies: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0) } ?? nil }
         defer { copies.forEach { free($0) } }
         let values: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
+        let statement = try preparedName(sql)
         let result = values.withUnsafeBufferPointer { buffer in
-            PQexecParams(handle, sql, Int32(parameters.count), nil, buffer.baseAddress, nil, nil, 0)
+            if let statement { return PQexecPrepared(handle, statement, Int32(parameters.count), buffer.baseAddress, nil, nil, 0) }
+            return PQexecParams(handle, sql, Int32(parameters.count), nil, buffer.baseAddress, nil, nil, 0)
         }
         guard let result else { throw Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle))) }
         defer { PQclear(result) }
@@ -80,6 +82,24 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         let types = (0..<columnCount).map { UInt32(PQftype(result, $0)) }
         return Result(columns: columns, types: types, rows: rows, affected: Int(String(cString: PQcmdTuples(result))) ?? 0)
+    }
+
+    /// Statements this session has prepared, by their text: a claim, a score or a flag batch runs the same few statements
+    /// again and again, and each is parsed and planned by the server once instead of every time.
+    private var prepared: [String: String] = [:]
+
+    /// The prepared statement for `sql`, prepared now if it is new; nil for what is not prepared (transaction control,
+    /// settings: only queries and changes of rows can be).
+    private func preparedName(_ sql: String) throws(Failure) -> String? {
+        if let name = prepared[sql] { return name }
+        let head = sql.drop { $0 == " " || $0 == "\n" }.prefix(6).uppercased()
+        guard ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH "].contains(where: { head.hasPrefix($0) }) else { return nil }
+        let name = "p\(prepared.count + 1)"
+        guard let result = PQprepare(handle, name, sql, 0, nil) else { throw Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle))) }
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw Self.failure(of: result) }
+        prepared[sql] = name
+        return name
     }
 
     /// Runs several statements separated by semicolons, without parameters (a migration's DDL).

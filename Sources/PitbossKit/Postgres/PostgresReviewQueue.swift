@@ -234,31 +234,37 @@ public struct PostgresReviewQueue: ClaimQueue {
         let expires = UTCTimestamp.format(now.addingTimeInterval(lease))
         let item = try load(id)
         let renewing = item.status == .claimed
+        // The claim and its audit entry in one statement: the entry is written only when the row was changed.
         let changed = try connection.execute("""
-            UPDATE queue_items SET status = 'claimed', assigned_to = $1, claimed_at = COALESCE(claimed_at, $2), claim_expires_at = $3 WHERE id = $4
-            """, [reviewer.name, UTCTimestamp.format(now), expires, String(id)])
+            WITH taken AS (
+                UPDATE queue_items SET status = 'claimed', assigned_to = $1, claimed_at = COALESCE(claimed_at, $2), claim_expires_at = $3
+                WHERE id = $4 RETURNING id, conversation_id)
+            INSERT INTO audit_log (at, actor, action, queue_item_id, conversation_id, detail) SELECT $2, $1, $5, id, conversation_id, $6 FROM taken
+            """, [reviewer.name, UTCTimestamp.format(now), expires, String(id), (renewing ? AuditAction.renew : .claim).rawValue,
+                  JSONOutput.string(["expires_at": expires], pretty: false)])
         guard changed.affected == 1 else { throw refusedByServer("claim item \(id) for \(reviewer.name)") }
-        try audit(at: now, actor: reviewer.name, action: renewing ? .renew : .claim, item: id, conversation: item.conversationID,
-                  detail: ["expires_at": expires])
         return ReviewQueue.Claim(item: id, conversation: item.conversation, reason: item.reason, priority: item.priority, reviewer: reviewer.name, expiresAt: expires)
     }
 
-    /// An item's state, read as the SQLite queue reads it, so both backends apply the same rules (`mustBeTakable`).
+    /// An item's state, read as the SQLite queue reads it, so both backends apply the same rules (`mustBeTakable`); in one
+    /// round trip: the agents of its turns and whoever claims another of its items come with it.
     func load(_ id: Int64) throws -> ReviewQueue.Item {
         guard let row = try connection.rows("""
-            SELECT q.id, q.conversation_id, c.external_id, c.agent_id, q.reason, q.priority, q.status, q.assigned_to
+            SELECT q.id, q.conversation_id, c.external_id, c.agent_id, q.reason, q.priority, q.status, q.assigned_to,
+                   (SELECT json_agg(DISTINCT t.agent_id)::text FROM turns t WHERE t.conversation_id = q.conversation_id AND t.agent_id IS NOT NULL)
+                       AS turn_agents,
+                   CASE WHEN q.reason <> 'calibration' THEN
+                       (SELECT o.assigned_to FROM queue_items o WHERE o.conversation_id = q.conversation_id AND o.id <> q.id AND o.status = 'claimed'
+                          AND o.calibration_session_id IS NULL LIMIT 1) END AS other_claimant
             FROM queue_items q JOIN conversations c ON c.id = q.conversation_id WHERE q.id = $1
             """, [String(id)]).first else {
             throw PitbossError.missingFile("there is no queue item \(id)", remedy: .listQueue)
         }
         var item = ReviewQueue.Item(row: row)
-        item.agentIDs += try connection.execute("SELECT DISTINCT agent_id FROM turns WHERE conversation_id = $1 AND agent_id IS NOT NULL",
-                                                [String(item.conversationID)]).rows.compactMap { $0[0] }
-        if item.reason != .calibration {
-            item.otherClaimant = try connection.value("""
-                SELECT assigned_to FROM queue_items WHERE conversation_id = $1 AND id <> $2 AND status = 'claimed' AND calibration_session_id IS NULL LIMIT 1
-                """, [String(item.conversationID), String(id)])
+        if let agents = row["turn_agents"] as String? {
+            item.agentIDs += (try? JSONDecoder().decode([String].self, from: Data(agents.utf8))) ?? []
         }
+        item.otherClaimant = row["other_claimant"]
         return item
     }
 
