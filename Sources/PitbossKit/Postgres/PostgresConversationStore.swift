@@ -143,20 +143,8 @@ public struct PostgresConversationStore: ConversationImportStore, ConversationRe
     public func conversation(externalID: String) throws(PitbossError) -> Conversation? {
         do {
             guard let row = try connection.rows("SELECT * FROM conversations WHERE external_id = $1", [externalID]).first else { return nil }
-            let turns = try connection.rows("SELECT * FROM turns WHERE conversation_id = $1 ORDER BY idx", [String(row["id"] as Int64)]).map { turn in
-                Turn(index: turn["idx"], role: SpeakerRole(rawValue: turn["role"]) ?? .system, speaker: turn["speaker"],
-                     agentID: turn["agent_id"], at: (turn["at"] as String?).flatMap { UTCTimestamp.parse($0) },
-                     start: turn["start_seconds"], end: turn["end_seconds"], text: turn["text"])
-            }
-            let tagsJSON: String = row["tags"]
-            return Conversation(
-                externalID: row["external_id"],
-                source: ConversationSource(file: row["source_file"], record: row["source_record"],
-                                           format: TranscriptFormat(rawValue: row["source_format"]) ?? .jsonl),
-                channel: Channel(rawValue: row["channel"]) ?? .chat, language: row["language"], agentID: row["agent_id"],
-                shiftID: row["shift_id"], startedAt: UTCTimestamp.parse(row["started_at"] as String) ?? Date(timeIntervalSince1970: 0),
-                customerID: row["customer_id"], isVIP: (row["customer_vip"] as Int64) != 0,
-                tags: (try? JSONDecoder().decode([String].self, from: Data(tagsJSON.utf8))) ?? [], turns: turns)
+            let turns = try connection.rows("SELECT * FROM turns WHERE conversation_id = $1 ORDER BY idx", [String(row["id"] as Int64)])
+            return ConversationStore.conversation(row, turns: turns)
         } catch {
             throw PostgresDatabase.translate(error, doing: "read conversation \(externalID)")
         }

@@ -171,13 +171,15 @@ public struct PostgresFlagStore: FlagRunStore {
                                        [writingIDs, rubricName, rubricHash])
                 try connection.execute("DELETE FROM findings WHERE conversation_id = ANY($1::bigint[]) AND rubric_name = $2 AND verdict IS NULL",
                                        [writingIDs, rubricName])
-                var kept: [Int64: [String: Int]] = [:]
+                var judged: [Int64: JudgedFindings] = [:]
                 for row in try connection.execute("""
                     SELECT conversation_id, rule_id, status, COALESCE(turn, -1), COALESCE(start, -1), COALESCE("end", -1), message FROM findings
                     WHERE conversation_id = ANY($1::bigint[]) AND rubric_name = $2 AND verdict IS NOT NULL
                     """, [writingIDs, rubricName]).rows {
                     guard let id = row[0].flatMap({ Int64($0) }) else { continue }
-                    kept[id, default: [:]]["\(row[1] ?? "")|\(row[2] ?? "")|\(row[3] ?? "")|\(row[4] ?? "")|\(row[5] ?? "")|\(row[6] ?? "")", default: 0] += 1
+                    judged[id, default: JudgedFindings()].add(rule: row[1] ?? "", status: row[2] ?? "", turn: row[3].flatMap { Int($0) } ?? -1,
+                                                              start: row[4].flatMap { Int($0) } ?? -1, end: row[5].flatMap { Int($0) } ?? -1,
+                                                              message: row[6] ?? "")
                 }
                 var otherWorst: [Int64: Severity] = [:]
                 for row in try connection.execute("""
@@ -199,15 +201,11 @@ public struct PostgresFlagStore: FlagRunStore {
                     let item = batch[index]
                     let id = item.pending.rowID
                     var standing = Set<Int>()
-                    var keptHere = kept[id] ?? [:]
+                    var judgedHere = judged[id] ?? JudgedFindings()
                     for (position, f) in item.findings.enumerated() {
-                        if !keptHere.isEmpty {
-                            let key = "\(f.rule)|\(f.status.rawValue)|\(f.turn ?? -1)|\(f.start ?? -1)|\(f.end ?? -1)|\(f.message)"
-                            if let count = keptHere[key], count > 0 {
-                                keptHere[key] = count - 1
-                                standing.insert(position)
-                                continue
-                            }
+                        if judgedHere.standsFor(f) {
+                            standing.insert(position)
+                            continue
                         }
                         findingRows.append([String(id), String(runID), rubricName, rubricHash, f.rule, f.criterion, f.severity.rawValue, f.status.rawValue,
                                             f.agent, f.turn.map(String.init), f.start.map(String.init), f.end.map(String.init), f.text, f.message])

@@ -175,19 +175,8 @@ public struct PostgresReviewQueue: ClaimQueue {
                     q.priority DESC, q.id
                 LIMIT 1
                 """, [target, reviewer ?? ""]).flatMap { Int64($0) }
-            let number = Int64(target)
-            let byNumber = try number.flatMap { try connection.value("SELECT id FROM queue_items WHERE id = $1", [String($0)]) }.flatMap { Int64($0) }
-            switch (byConversation, byNumber) {
-            case let (conversationItem?, numberItem?) where conversationItem != numberItem:
-                throw PitbossError.usage("'\(target)' is both a queued conversation's id and queue item \(numberItem)'s; write #\(numberItem) for the item")
-            case let (found?, _), let (nil, found?):
-                return found
-            case (nil, nil):
-                if let number {
-                    throw PitbossError.missingFile("there is no queue item \(number) and no queued conversation '\(target)'", remedy: .listQueue)
-                }
-                throw PitbossError.missingFile("'\(target)' is not a queued conversation (a conversation enters the queue when it is flagged or sampled)", remedy: .listQueue)
-            }
+            let byNumber = try Int64(target).flatMap { try connection.value("SELECT id FROM queue_items WHERE id = $1", [String($0)]) }.flatMap { Int64($0) }
+            return try ReviewQueue.resolve(target, byConversation: byConversation, byNumber: byNumber)
         } catch {
             throw PostgresDatabase.translate(error, doing: "find the queue item \(target)")
         }

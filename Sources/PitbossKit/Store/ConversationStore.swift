@@ -198,25 +198,30 @@ public struct ConversationStore: Sendable {
             return try database.writer.read { db in
                 guard let row = try Row.fetchOne(db, sql: "SELECT * FROM conversations WHERE external_id = ?", arguments: [externalID])
                 else { return nil }
-                let turns = try Row.fetchAll(db, sql: "SELECT * FROM turns WHERE conversation_id = ? ORDER BY idx",
-                                             arguments: [row["id"] as Int64]).map { turn in
-                    Turn(index: turn["idx"], role: SpeakerRole(rawValue: turn["role"]) ?? .system, speaker: turn["speaker"],
-                         agentID: turn["agent_id"], at: (turn["at"] as String?).flatMap { UTCTimestamp.parse($0) },
-                         start: turn["start_seconds"], end: turn["end_seconds"], text: turn["text"])
-                }
-                let tagsJSON: String = row["tags"]
-                return Conversation(
-                    externalID: row["external_id"],
-                    source: ConversationSource(file: row["source_file"], record: row["source_record"],
-                                               format: TranscriptFormat(rawValue: row["source_format"]) ?? .jsonl),
-                    channel: Channel(rawValue: row["channel"]) ?? .chat, language: row["language"], agentID: row["agent_id"],
-                    shiftID: row["shift_id"], startedAt: UTCTimestamp.parse(row["started_at"] as String) ?? Date(timeIntervalSince1970: 0),
-                    customerID: row["customer_id"], isVIP: row["customer_vip"],
-                    tags: (try? JSONDecoder().decode([String].self, from: Data(tagsJSON.utf8))) ?? [], turns: turns)
+                let turns = try Row.fetchAll(db, sql: "SELECT * FROM turns WHERE conversation_id = ? ORDER BY idx", arguments: [row["id"] as Int64])
+                return Self.conversation(row, turns: turns)
             }
         } catch {
             throw PitbossDatabase.translate(error, doing: "read conversation \(externalID)")
         }
+    }
+
+    /// A stored conversation from its row and its turns' rows (`SELECT *`), as either backend reads them.
+    static func conversation(_ row: Row, turns: [Row]) -> Conversation {
+        let tagsJSON: String = row["tags"]
+        return Conversation(
+            externalID: row["external_id"],
+            source: ConversationSource(file: row["source_file"], record: row["source_record"],
+                                       format: TranscriptFormat(rawValue: row["source_format"]) ?? .jsonl),
+            channel: Channel(rawValue: row["channel"]) ?? .chat, language: row["language"], agentID: row["agent_id"],
+            shiftID: row["shift_id"], startedAt: UTCTimestamp.parse(row["started_at"] as String) ?? Date(timeIntervalSince1970: 0),
+            customerID: row["customer_id"], isVIP: (row["customer_vip"] as Int64) != 0,
+            tags: (try? JSONDecoder().decode([String].self, from: Data(tagsJSON.utf8))) ?? [],
+            turns: turns.map { turn in
+                Turn(index: turn["idx"], role: SpeakerRole(rawValue: turn["role"]) ?? .system, speaker: turn["speaker"],
+                     agentID: turn["agent_id"], at: (turn["at"] as String?).flatMap { UTCTimestamp.parse($0) },
+                     start: turn["start_seconds"], end: turn["end_seconds"], text: turn["text"])
+            })
     }
 
     /// Ids of stored conversations that start with `prefix`, for "did you mean" answers.

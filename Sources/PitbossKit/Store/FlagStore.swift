@@ -251,21 +251,17 @@ public struct FlagStore: Sendable {
                     try deleteUnreviewed.execute()
                     // Each reviewed finding stands in for one new finding that says the same (same rule, status,
                     // place and message: absences have no place, so the message tells them apart).
-                    var kept: [String: Int] = [:]
+                    var judged = JudgedFindings()
                     reviewed.bind(id)
                     reviewed.bind(rubricName)
                     try reviewed.forEachRow { row in
-                        kept["\(row.string(0))|\(row.string(1))|\(row.int(2))|\(row.int(3))|\(row.int(4))|\(row.string(5))", default: 0] += 1
+                        judged.add(rule: row.string(0), status: row.string(1), turn: row.int(2), start: row.int(3), end: row.int(4), message: row.string(5))
                     }
                     var standing = Set<Int>()
                     for (index, f) in item.findings.enumerated() {
-                        if !kept.isEmpty {
-                            let key = "\(f.rule)|\(f.status.rawValue)|\(f.turn ?? -1)|\(f.start ?? -1)|\(f.end ?? -1)|\(f.message)"
-                            if let count = kept[key], count > 0 {
-                                kept[key] = count - 1
-                                standing.insert(index)
-                                continue
-                            }
+                        if judged.standsFor(f) {
+                            standing.insert(index)
+                            continue
                         }
                         insertFinding.bind(id)
                         insertFinding.bind(run)

@@ -319,22 +319,26 @@ public struct ReviewQueue: Sendable {
                         q.priority DESC, q.id
                     LIMIT 1
                     """).fetchOne(db)
-                let number = Int64(target)
-                let byNumber = try number.flatMap { try SQLRequest<Int64>("SELECT id FROM queue_items WHERE id = \($0)").fetchOne(db) }
-                switch (byConversation, byNumber) {
-                case let (conversationItem?, numberItem?) where conversationItem != numberItem:
-                    throw PitbossError.usage("'\(target)' is both a queued conversation's id and queue item \(numberItem)'s; write #\(numberItem) for the item")
-                case let (found?, _), let (nil, found?):
-                    return found
-                case (nil, nil):
-                    if let number {
-                        throw PitbossError.missingFile("there is no queue item \(number) and no queued conversation '\(target)'", remedy: .listQueue)
-                    }
-                    throw PitbossError.missingFile("'\(target)' is not a queued conversation (a conversation enters the queue when it is flagged or sampled)", remedy: .listQueue)
-                }
+                let byNumber = try Int64(target).flatMap { try SQLRequest<Int64>("SELECT id FROM queue_items WHERE id = \($0)").fetchOne(db) }
+                return try Self.resolve(target, byConversation: byConversation, byNumber: byNumber)
             }
         } catch {
             throw PitbossDatabase.translate(error, doing: "find the queue item \(target)", busyTimeout: database.busyTimeout)
+        }
+    }
+
+    /// What TARGET names, from the item found by conversation id and the item found by number (either backend's lookups).
+    static func resolve(_ target: String, byConversation: Int64?, byNumber: Int64?) throws(PitbossError) -> Int64 {
+        switch (byConversation, byNumber) {
+        case let (conversationItem?, numberItem?) where conversationItem != numberItem:
+            throw .usage("'\(target)' is both a queued conversation's id and queue item \(numberItem)'s; write #\(numberItem) for the item")
+        case let (found?, _), let (nil, found?):
+            return found
+        case (nil, nil):
+            if let number = Int64(target) {
+                throw .missingFile("there is no queue item \(number) and no queued conversation '\(target)'", remedy: .listQueue)
+            }
+            throw .missingFile("'\(target)' is not a queued conversation (a conversation enters the queue when it is flagged or sampled)", remedy: .listQueue)
         }
     }
 
