@@ -14,6 +14,9 @@ struct DoctorCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if PostgresDatabase.isServer(global.databasePath) {
+                throw PitbossError.usage("pitboss doctor examines a SQLite file; a PostgreSQL database is checked by the server's own tools (amcheck, a pg_dump that reads every row)")
+            }
             let report = try DatabaseDoctor.examine(path: global.databasePath)
             try Console.out(DoctorReport.render(report, json: format == .json, style: Console.stdoutStyle))
             switch report.condition {

@@ -78,6 +78,7 @@ struct FlagRunCommand: ParsableCommand {
                 Console.note("note: every route of pitboss.yaml's rubrics: has filters, so a conversation none of them takes is not evaluated; a last route without filters covers the rest")
             }
             let workspace = try global.openWorkspace(dryRun ? .read : .bulkWrite, onPostgres: true)
+            if case .postgres = workspace.backend, !dryRun { try workspace.requireSupervisor(try global.actor(in: workspace), to: "flag conversations") }
             // `--shift 2026-11-12-nite` is a typo, answered with the shifts there are, not "scanned 0".
             try KnownNames.check(selection.shift.map { [$0] } ?? [], .shift, in: workspace)
             try KnownNames.check(selection.agent.map { [$0] } ?? [], .agent, in: workspace)

@@ -39,7 +39,9 @@ struct GlobalOptions: ParsableArguments {
     /// waits for another process's.
     func openWorkspace(_ access: Workspace.Access, onPostgres: Bool = false) throws(PitbossError) -> Workspace {
         if PostgresDatabase.isServer(databasePath) && !onPostgres {
-            throw .usage("this command does not run on a PostgreSQL workspace yet; on PostgreSQL so far: \(Self.commandsOnPostgres). Copy the workspace to a SQLite file to run it there: pitboss migrate --from \(PostgresConnection.redacted(databasePath)) --to FILE")
+            let command = Self.typedCommand
+            throw .usage("\(command) does not run on a PostgreSQL workspace yet (so far: \(Self.commandsOnPostgres)). What only reads runs on a copy: "
+                + "pitboss migrate --from \(PostgresConnection.redacted(databasePath)) --to copy.sqlite, then \(command) --db copy.sqlite; what a command writes into a copy stays in the copy")
         }
         var timeout = PitbossDatabase.defaultBusyTimeout
         if let text = environment["PITBOSS_BUSY_TIMEOUT"] {
@@ -59,6 +61,18 @@ struct GlobalOptions: ParsableArguments {
 
     /// The commands that run on a PostgreSQL workspace so far.
     static let commandsOnPostgres = "init, migrate, import, flag run, show, queue claim, queue release, queue skip, score, history"
+
+    /// The command as typed (`pitboss queue list`), for messages about it.
+    static var typedCommand: String {
+        let words = CommandLine.arguments.dropFirst()
+        guard let first = words.first, let command = Pitboss.configuration.subcommands.first(where: { $0._commandName == first }) else {
+            return "this command"
+        }
+        if let second = words.dropFirst().first, command.configuration.subcommands.contains(where: { $0._commandName == second }) {
+            return "pitboss \(first) \(second)"
+        }
+        return "pitboss \(first)"
+    }
 
     /// Who is acting in `workspace`: on SQLite `user`; on PostgreSQL the login, or whoever a supervisor's login names.
     func actor(in workspace: Workspace) throws(PitbossError) -> String {

@@ -135,7 +135,7 @@ struct QueueCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let workspace = try global.openWorkspace(.write, onPostgres: true)
-                if force { try global.requireSupervisor(workspace, to: "take back work someone else holds (--force)") }
+                if force { try global.requireSupervisor(workspace, to: "use --force, which takes back work someone else holds (your own needs no --force)") }
                 let queue = workspace.claims()
                 let actor = try global.actor(in: workspace)
                 let id = try queue.item(named: item, for: actor)

@@ -28,7 +28,9 @@ struct ShowCommand: ParsableCommand {
             let store = workspace.conversationReader
             guard var conversation = try store.conversation(externalID: id) else {
                 let similar = try store.externalIDs(prefix: String(id.prefix(3)), limit: 5)
-                let hint = similar.isEmpty ? "`pitboss stats` shows what is stored" : "ids like it: \(similar.joined(separator: ", "))"
+                let onServer = if case .postgres = workspace.backend { true } else { false }
+                let hint = !similar.isEmpty ? "ids like it: \(similar.joined(separator: ", "))"
+                    : onServer ? "check the id (a conversation's, not a queue item's)" : "`pitboss stats` shows what is stored"
                 throw PitbossError.badInput("no conversation with id '\(id)'; \(hint)")
             }
             if let mask = personalData.mask { conversation = mask.masked(conversation) }

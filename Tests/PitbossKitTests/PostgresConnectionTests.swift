@@ -64,8 +64,25 @@ struct PostgresConnectionTests {
 
     @Test("a password in a connection target is never shown")
     func redaction() {
+        #expect(PostgresConnection.passwords(in: "postgres://ann:s3cr3t@db:5432/pitboss") == ["s3cr3t"])
+        #expect(PostgresConnection.passwords(in: "host=db password=pw2 user=x") == ["pw2"])
         #expect(PostgresConnection.redacted("postgres://ann:s3cr3t@db:5432/pitboss") == "postgres://ann:***@db:5432/pitboss")
         #expect(PostgresConnection.redacted("host=db user=ann password=s3cr3t dbname=p") == "host=db user=ann password=*** dbname=p")
         #expect(PostgresConnection.redacted("postgres://ann@db/pitboss") == "postgres://ann@db/pitboss")
+    }
+
+    @Test("a connection that cannot work says what to do: no such database (66), no such login (77), a malformed target (64)")
+    func connectionFailures() throws {
+        let cluster = try #require(PostgresCluster.shared)
+        for (target, code, words) in [(cluster.url(database: "no_such_db"), PitbossError.Code.missingFile, "no such database"),
+                                      (cluster.url(database: "postgres", user: "no_such_login"), .refused, "no such login"),
+                                      ("postgres://ann:hunter2@127.0.0.1:\(cluster.port)/postgres?sslmode=bogus", .usage, "postgres://USER@HOST")] {
+            #expect {
+                _ = try PostgresConnection(target)
+            } throws: { error in
+                let error = error as! PitbossError
+                return error.code == code && error.message.contains(words) && !error.message.contains("hunter2")
+            }
+        }
     }
 }

@@ -114,7 +114,15 @@ struct PostgresWorkspaceTests {
         #expect {
             try reviewer.execute("DELETE FROM queue_items")
         } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == PostgresConnection.Failure.insufficientPrivilege }
+        // Nor write the audit log in someone else's name, whatever she sets.
+        try reviewer.execute("SET pitboss.copying = 'on'")
+        #expect {
+            try reviewer.execute("INSERT INTO audit_log (at, actor, action, detail) VALUES (now(), 'qa.lead', 'claim', '{}')")
+        } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == PostgresConnection.Failure.insufficientPrivilege }
         let supervisor = try login("qa.lead", "pitboss_supervisor", to: url)
+        // A supervisor may, and the entry names the login that wrote it.
+        try supervisor.execute("INSERT INTO audit_log (at, actor, action, detail) VALUES (now(), 'qa.maria', 'claim', '{\"expires_at\": \"x\"}')")
+        #expect(try supervisor.execute("SELECT detail::json->>'login' FROM audit_log WHERE actor = 'qa.maria' ORDER BY id DESC LIMIT 1").rows == [["qa.lead"]])
         #expect(try supervisor.execute("UPDATE disputes SET status = 'rejected', decided_by = 'qa.lead', decided_at = now() WHERE status = 'open'").affected == 1)
         #expect(try supervisor.execute("UPDATE queue_items SET status = 'open', assigned_to = NULL WHERE assigned_to = 'qa.tom'").affected == 1)
     }

@@ -37,9 +37,11 @@ public final class PostgresConnection: @unchecked Sendable {
     public init(_ target: String) throws(PitbossError) {
         guard let connection = PQconnectdb(target) else { throw .internalFailure("libpq could not allocate a connection") }
         guard PQstatus(connection) == CONNECTION_OK else {
-            let why = String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+            var why = String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
             PQfinish(connection)
-            throw .temporary("cannot connect to PostgreSQL (\(Self.redacted(target))): \(why)")
+            // libpq may quote the target back (a malformed URI): its password never reaches the screen.
+            for password in Self.passwords(in: target) where !password.isEmpty { why = why.replacingOccurrences(of: password, with: "***") }
+            throw Self.connectionFailure(why, target: Self.redacted(target))
         }
         // The server's notices ("… does not exist, skipping") are not for the person at the terminal.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
@@ -47,6 +49,28 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     deinit { PQfinish(handle) }
+
+    /// Why a connection failed, as what to do: a missing or wrong password, a login or database that is not there and a
+    /// malformed target do not go away by trying again; a server that does not answer may.
+    static func connectionFailure(_ why: String, target: String) -> PitbossError {
+        let said = "cannot connect to PostgreSQL (\(target)): \(why)"
+        if why.contains("no password supplied") || why.contains("password authentication failed") {
+            return .refused(said + "; give the login's password in ~/.pgpass (a line HOST:PORT:DATABASE:USER:PASSWORD, mode 0600) or in PGPASSWORD")
+        }
+        if why.contains("role \"") && why.contains("does not exist") {
+            return .refused(said + "; the server has no such login: ask whoever runs the server to create it")
+        }
+        if why.contains("database \"") && why.contains("does not exist") {
+            return .missingFile(said + "; the server has no such database: check its name, or ask whoever runs the server to create it")
+        }
+        if why.contains("does not support SSL") {
+            return .usage(said + "; the server does not offer TLS: leave sslmode out of the target, or set up TLS on the server")
+        }
+        if why.contains("invalid") || why.contains("missing \"=\"") || why.contains("unrecognized") {
+            return .usage(said + "; write the target as postgres://USER@HOST:PORT/DATABASE")
+        }
+        return .temporary(said + "; try again when the server answers")
+    }
 
     /// The server's major version, e.g. 15.
     public var serverMajorVersion: Int { Int(PQserverVersion(handle)) / 10_000 }
@@ -262,6 +286,19 @@ public final class PostgresConnection: @unchecked Sendable {
             _ = try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// The passwords a target spells out (in a URI's user part, or as `password=`).
+    static func passwords(in target: String) -> [String] {
+        var found: [String] = []
+        if let match = target.range(of: #"://[^:/@]*:([^@]*)@"#, options: .regularExpression) {
+            let userInfo = target[match].dropFirst(3).dropLast()
+            if let colon = userInfo.firstIndex(of: ":") { found.append(String(userInfo[userInfo.index(after: colon)...])) }
+        }
+        if let match = target.range(of: #"password=\S*"#, options: .regularExpression) {
+            found.append(String(target[match].dropFirst("password=".count)))
+        }
+        return found
     }
 
     /// A connection target as it may be shown: a password in a URI or in `password=` words replaced by `***`.

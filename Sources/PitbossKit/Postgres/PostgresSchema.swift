@@ -379,6 +379,27 @@ enum PostgresSchema {
                 FOR EACH STATEMENT EXECUTE FUNCTION pitboss_refuse_change('\(why)');
             """ }.joined(separator: "\n"))
 
+        -- The audit log names who did a thing. Recording it for someone else (--as) is a supervisor's, and the entry then
+        -- also names the login that did it. A copy of a workspace (pitboss migrate, by its owner or an admin, who set
+        -- pitboss.copying for the transaction) keeps the entries as they were.
+        CREATE FUNCTION pitboss_audit_login() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF current_setting('pitboss.copying', true) = 'on'
+               AND (pg_has_role(session_user, 'pitboss_admin', 'MEMBER')
+                    OR pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER')) THEN
+                RETURN NEW;
+            END IF;
+            IF NEW.actor IS DISTINCT FROM session_user::text AND NEW.actor <> 'pitboss' THEN
+                IF NOT pg_has_role(session_user, 'pitboss_supervisor', 'MEMBER') THEN
+                    RAISE EXCEPTION 'only a supervisor records an action for someone else (%)', NEW.actor USING ERRCODE = 'insufficient_privilege';
+                END IF;
+                NEW.detail := (NEW.detail::jsonb || jsonb_build_object('login', session_user::text))::text;
+            END IF;
+            RETURN NEW;
+        END
+        $$;
+        CREATE TRIGGER audit_log_names_the_login BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION pitboss_audit_login();
+
         -- Who may do what: the roster's rules, kept by the server.
         REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
         GRANT SELECT ON ALL TABLES IN SCHEMA public TO pitboss_reviewer;
@@ -391,7 +412,8 @@ enum PostgresSchema {
             sample_members, calibration_sessions, calibration_reviewers, calibration_conversations, queue_items, disputes
             TO pitboss_supervisor;
         GRANT INSERT ON retraining_assignments, retraining_events TO pitboss_supervisor;
-        GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO pitboss_reviewer;
+        -- SELECT on the id counters lets anyone with a login copy the workspace to SQLite (pitboss_migrations is readable too).
+        GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO pitboss_reviewer;
         GRANT UPDATE ON ALL SEQUENCES IN SCHEMA public TO pitboss_admin;
 
         -- A reviewer changes only what is theirs: an item that is unassigned, theirs, or whose claim ran out; a dispute

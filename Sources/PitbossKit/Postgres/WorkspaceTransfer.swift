@@ -43,6 +43,8 @@ public enum WorkspaceTransfer {
             return try sqlite.writer.read { db in
                 try SQLiteSide.mustMatch(db, tables, version: PostgresSchema.version)
                 return try postgres.connection.transaction {
+                    // The audit log's entries go in as they were written, not as this login's (see PostgresSchema).
+                    try postgres.connection.execute("SET LOCAL pitboss.copying = 'on'")
                     try PostgresSide(postgres).lockAndMustBeEmpty(tables)
                     return try transfer(tables, from: SQLiteSide(db: db), to: PostgresSide(postgres), progress: progress)
                 }
