@@ -27,18 +27,18 @@ struct FindingsCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let workspace = try global.openWorkspace(.read)
+            let workspace = try global.openWorkspace(.read, onPostgres: true)
             let rules = try Arguments.list(rule, "--rule")
             // A name that matches nothing stored is a typo, not an empty list (the query itself says so of a conversation
             // or an agent); a rule of the workspace's rubric that has not fired yet is a fair question.
             let rubricRules = (try? RubricCommand.load(workspace.config.rubricPath))?.rules.map(\.id) ?? []
-            try KnownNames.check(rules, .rule, alsoKnown: rubricRules, in: workspace.database)
+            try KnownNames.check(rules, .rule, alsoKnown: rubricRules, in: workspace)
             let shown = all ? nil : limit ?? (format == .table ? 50 : nil)
             let query = FindingQuery(run: runID, conversation: conversation, agent: agent, rules: rules, rubric: rubric, minSeverity: minSeverity, limit: shown)
             let list = try workspace.findings(query, maskedBy: personalData.mask)
             try Console.out(FlagReport.findings(list, format: format, style: Console.stdoutStyle))
             if let shown, list.count == shown {
-                let total = try query.count(from: workspace.database)
+                let total = try workspace.findingsCount(query)
                 if total > list.count {
                     let more = "… and \(total - list.count) more (\(total) in all; --limit N or --all to see them)"
                     if format == .table { try Console.out(Console.stdoutStyle.paint(more, .dim) + "\n") } else { Console.note(more) }

@@ -60,7 +60,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// The commands that run on a PostgreSQL workspace so far.
-    static let commandsOnPostgres = "init, migrate, import, flag run, show, queue claim, queue release, queue skip, score, history"
+    static let commandsOnPostgres = "init, migrate, import, flag run, show, findings, queue claim, queue release, queue skip, score, history"
 
     /// The command as typed (`pitboss queue list`), for messages about it.
     static var typedCommand: String {

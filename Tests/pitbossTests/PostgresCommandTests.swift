@@ -168,12 +168,17 @@ struct PostgresCommandTests {
         #expect(other.status == 77)
         // What the server holds reads the same through PostgreSQL and through a SQLite copy of it.
         #expect(try pitboss.run("migrate", "--from", url, "--to", "copy.sqlite").status == 0)
-        for command in [["history", "rude-1"], ["history", "rude-1", "--format", "json"], ["show", "rude-1"], ["show", "c-2", "--format", "json"]] {
+        for command in [["history", "rude-1"], ["history", "rude-1", "--format", "json"], ["show", "rude-1"], ["show", "c-2", "--format", "json"],
+                        ["findings"], ["findings", "--conversation", "rude-1", "--format", "json"], ["findings", "--rule", "rude", "--show-pii"],
+                        ["findings", "--min-severity", "major", "--limit", "1"]] {
             let server = try asLogin.run(command + ["--db", maria])
             let copy = try asLogin.run(command + ["--db", "copy.sqlite"])
             #expect(server.status == 0, "\(command): \(server.stderr)")
             #expect(server.stdout == copy.stdout, "\(command)")
         }
+        let typo = try asLogin.run("findings", "--conversation", "rude-2", "--db", maria)
+        #expect(typo.status == 65)
+        #expect(typo.stderr.contains("rude-1") || typo.stderr.contains("no conversation"))
         let missing = try asLogin.run("show", "rude-", "--db", maria)
         #expect(missing.status == 65)
         #expect(missing.stderr.contains("ids like it: rude-1"))

@@ -136,4 +136,58 @@ public struct FindingQuery: Sendable {
             throw PitbossDatabase.translate(error, doing: "read findings", busyTimeout: database.busyTimeout)
         }
     }
+
+    // MARK: - On PostgreSQL
+
+    /// The conditions with PostgreSQL's numbered parameters.
+    private var serverConditions: (sql: String, parameters: [String?]) {
+        var conditions: [String] = []
+        var parameters: [String?] = []
+        func add(_ condition: (String) -> String, _ value: String) {
+            parameters.append(value)
+            conditions.append(condition("$\(parameters.count)"))
+        }
+        if let run { add({ "f.run_id = \($0)" }, String(run)) }
+        if let conversation { add({ "c.external_id = \($0)" }, conversation) }
+        if let agent { add({ "f.agent_id = \($0)" }, agent) }
+        if !rules.isEmpty { add({ "f.rule_id = ANY(\($0)::text[])" }, PostgresText.array(rules)) }
+        if let rubric { add({ "f.rubric_name = \($0)" }, rubric) }
+        if let minSeverity { add({ "f.severity = ANY(\($0)::text[])" }, PostgresText.array(Severity.allCases.filter { $0 >= minSeverity }.map(\.rawValue))) }
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), parameters)
+    }
+
+    public func count(from server: PostgresDatabase) throws(PitbossError) -> Int {
+        let (filter, parameters) = serverConditions
+        do {
+            return Int(try server.connection.value("SELECT count(*) FROM findings f JOIN conversations c ON c.id = f.conversation_id \(filter)", parameters) ?? "0") ?? 0
+        } catch {
+            throw PostgresDatabase.translate(error, doing: "count findings")
+        }
+    }
+
+    /// The same findings from a PostgreSQL workspace, in the same order, with the same check of the names given.
+    public func fetch(from workspace: Workspace, server: PostgresDatabase, withTurnText: Bool) throws(PitbossError) -> [(finding: StoredFinding, turnText: String?)] {
+        let (filter, parameters) = serverConditions
+        let found: [(finding: StoredFinding, turnText: String?)]
+        do {
+            found = try server.connection.rows("""
+                SELECT f.id, c.external_id AS conversation, f.agent_id AS agent, f.rule_id AS rule, f.criterion, f.severity, f.status,
+                       f.turn, f.start, f."end", f.text, f.message, f.run_id AS run, f.rubric_name AS rubric, f.rubric_hash, f.verdict
+                       \(withTurnText ? ", t.text AS turn_text" : "")
+                FROM findings f JOIN conversations c ON c.id = f.conversation_id
+                \(withTurnText ? "LEFT JOIN turns t ON t.conversation_id = f.conversation_id AND t.idx = f.turn" : "")
+                \(filter)
+                ORDER BY f.conversation_id, f.turn, f.start, f.id
+                \(limit.map { "LIMIT \($0)" } ?? "")
+                """, parameters).map { row in (finding: try StoredFinding(row: row), turnText: withTurnText ? row["turn_text"] as String? : nil) }
+        } catch {
+            throw PostgresDatabase.translate(error, doing: "read findings")
+        }
+        if found.isEmpty {
+            try KnownNames.check(conversation.map { [$0] } ?? [], .conversation, in: workspace)
+            try KnownNames.check(agent.map { [$0] } ?? [], .agent, in: workspace)
+            try KnownNames.check(rubric.map { [$0] } ?? [], .rubric, in: workspace)
+        }
+        return found
+    }
 }

@@ -142,12 +142,28 @@ public struct Workspace: Sendable {
     /// The reviewer called `name`, with the agent ids the workspace lists for them.
     public func reviewer(_ name: String) -> Reviewer { config.reviewer(name) }
 
-    public func findings(_ query: FindingQuery) throws(PitbossError) -> [StoredFinding] { try query.fetch(from: database) }
+    public func findings(_ query: FindingQuery) throws(PitbossError) -> [StoredFinding] { try findings(query, maskedBy: nil) }
 
     /// The findings as an output shows them: personal data masked in context (see `PersonalDataMask`), unless no mask.
     public func findings(_ query: FindingQuery, maskedBy mask: PersonalDataMask?) throws(PitbossError) -> [StoredFinding] {
-        guard let mask else { return try query.fetch(from: database) }
-        return try query.fetchWithTurns(from: database).map { mask.masked($0.finding, inTurn: $0.turnText) }
+        let found: [(finding: StoredFinding, turnText: String?)]
+        switch backend {
+        case .sqlite(let database):
+            guard mask != nil else { return try query.fetch(from: database) }
+            found = try query.fetchWithTurns(from: database)
+        case .postgres(let server):
+            found = try query.fetch(from: self, server: server, withTurnText: mask != nil)
+        }
+        guard let mask else { return found.map(\.finding) }
+        return found.map { mask.masked($0.finding, inTurn: $0.turnText) }
+    }
+
+    /// How many findings the query matches in all (its limit aside).
+    public func findingsCount(_ query: FindingQuery) throws(PitbossError) -> Int {
+        switch backend {
+        case .sqlite(let database): return try query.count(from: database)
+        case .postgres(let server): return try query.count(from: server)
+        }
     }
     public func queueEntries(_ query: QueueQuery) throws(PitbossError) -> [QueueEntry] { try query.fetch(from: database) }
     public func queuePage(_ query: QueueQuery) throws(PitbossError) -> QueueQuery.Page { try query.page(from: database) }
