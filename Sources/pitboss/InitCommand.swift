@@ -18,7 +18,7 @@ struct InitCommand: ParsableCommand {
         try reportingErrors {
             let location = global.databasePath
             if PostgresDatabase.isServer(location) {
-                let database = try PostgresDatabase(location)
+                let database = try PostgresDatabase(location, schema: .createOrUpgrade)
                 try Console.out("\(database.shownTarget): Pitboss schema v\(try database.schemaVersion()); roles pitboss_reviewer, pitboss_supervisor, pitboss_admin\n")
             } else {
                 _ = try PitbossDatabase(path: location)

@@ -34,7 +34,7 @@ struct MigrateCommand: ParsableCommand {
                     throw PitbossError.missingFile("\(from): there is no database here; --from names the workspace to copy")
                 }
                 let source = try PitbossDatabase(path: from, readOnly: true)
-                let target = try PostgresDatabase(to)
+                let target = try PostgresDatabase(to, schema: .createOrUpgrade)
                 checks = try WorkspaceTransfer.copy(from: source, to: target, progress: Console.progress)
             case (true, false):
                 let source = try PostgresDatabase(from)

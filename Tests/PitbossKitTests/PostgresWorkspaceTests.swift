@@ -13,7 +13,7 @@ struct PostgresWorkspaceTests {
     /// A fresh database with the schema, and a login of each role.
     func workspace() throws -> (url: String, database: PostgresDatabase) {
         let url = cluster.freshDatabase()
-        return (url, try PostgresDatabase(url))
+        return (url, try PostgresDatabase(url, schema: .createOrUpgrade))
     }
 
     /// A login (created once per cluster) that is a member of `role`, connected to the database at `url`.
@@ -57,6 +57,38 @@ struct PostgresWorkspaceTests {
         #expect(PostgresSchema.version == Migrations.schemaVersion)
         let again = try PostgresDatabase(url)
         #expect(try again.connection.execute("SELECT count(*) FROM pitboss_migrations").rows == [["1"]])
+    }
+
+    @Test("a person's command never creates the schema on a server: an empty database is refused, and stays empty")
+    func schemaIsTheOwners() throws {
+        let url = cluster.freshDatabase()
+        #expect {
+            _ = try PostgresDatabase(url)
+        } throws: { error in
+            let error = error as! PitbossError
+            return error.code == .missingFile && error.message.contains("holds no Pitboss workspace yet")
+        }
+        #expect(try PostgresConnection(url).execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").rows == [["0"]])
+    }
+
+    @Test("two flag runs at once write each conversation's findings once: the evaluation decides who writes")
+    func concurrentFlagRuns() throws {
+        let scratch = Scratch()
+        let corpus = StoreContract.corpus(rude: 300, calm: 300, in: scratch)
+        func flagged(runs: Int) throws -> [[String?]] {
+            let (url, _) = try workspace()
+            let workspaces = try (0..<runs).map { _ in Workspace(config: WorkspaceConfig(), server: try PostgresDatabase(url)) }
+            _ = try StoreContract.importFiles([corpus], into: workspaces[0])
+            DispatchQueue.concurrentPerform(iterations: runs) { k in
+                var options = FlagRunner.Options()
+                options.batchSize = 50
+                _ = try? FlagRunner(store: workspaces[k].flagRuns, rubric: TestRubric.rubric, options: options).run(now: StoreContract.now)
+            }
+            return try PostgresConnection(url).execute("SELECT (SELECT count(*) FROM evaluations), (SELECT count(*) FROM findings), (SELECT count(*) FROM queue_items)").rows
+        }
+        let alone = try flagged(runs: 1)
+        #expect(alone[0][0] == "600")
+        #expect(try flagged(runs: 2) == alone)
     }
 
     @Test("a schema written by a newer Pitboss is refused, naming both versions, before anything is written")
@@ -114,6 +146,21 @@ struct PostgresWorkspaceTests {
         #expect {
             try reviewer.execute("DELETE FROM queue_items")
         } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == PostgresConnection.Failure.insufficientPrivilege }
+        // Nor mark an item scored without a review, reopen a scored one, or claim for longer than a day.
+        for statement in ["UPDATE queue_items SET status = 'scored', assigned_to = 'qa.maria' WHERE status = 'open'",
+                          "UPDATE queue_items SET status = 'open', assigned_to = NULL WHERE status = 'scored'",
+                          "UPDATE queue_items SET status = 'claimed', assigned_to = 'qa.maria', claim_expires_at = '9999-12-31' WHERE status = 'open'",
+                          // nor store a review, a dispute already decided, or a verdict, in another's name
+                          "INSERT INTO reviews (conversation_id, reviewer, created_at) SELECT id, 'qa.tom', now() FROM conversations LIMIT 1",
+                          "INSERT INTO disputes (review_id, conversation_id, criteria, reason, opened_by, opened_at, status, decided_by) SELECT id, conversation_id, '[]', 'x', 'qa.maria', now(), 'accepted', 'qa.lead' FROM reviews LIMIT 1",
+                          "UPDATE findings SET verdict = 'dismissed', verdict_by = 'qa.lead'"] {
+            #expect(throws: PostgresConnection.Failure.self, "\(statement)") {
+                do { try reviewer.execute(statement) } catch let error as PostgresConnection.Failure {
+                    #expect(error.sqlState == PostgresConnection.Failure.insufficientPrivilege, "\(statement): \(error)")
+                    throw error
+                }
+            }
+        }
         // Nor write the audit log in someone else's name, whatever she sets.
         try reviewer.execute("SET pitboss.copying = 'on'")
         #expect {

@@ -130,7 +130,7 @@ struct SQLiteStoreContractTests {
 struct PostgresStoreContractTests {
     let scratch = Scratch()
     func workspace() throws -> Workspace {
-        Workspace(config: WorkspaceConfig(), server: try PostgresDatabase(PostgresCluster.shared!.freshDatabase()))
+        Workspace(config: WorkspaceConfig(), server: try PostgresDatabase(PostgresCluster.shared!.freshDatabase(), schema: .createOrUpgrade))
     }
 
     @Test("import: imported, unchanged, conflict, replaced, an id twice in one file") func importOutcomes() throws { try StoreContract.importOutcomes(workspace(), scratch) }

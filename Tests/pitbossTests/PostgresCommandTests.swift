@@ -187,6 +187,12 @@ struct PostgresCommandTests {
     @Test("a command that has no PostgreSQL store yet says so, and how to run it on a SQLite copy")
     func notYetOnPostgres() throws {
         let url = cluster.freshDatabase()
+        // Before init, a person's command finds no workspace there, and creates none; neither does a copy from it.
+        let early = try pitboss.run("show", "c-1", "--db", url)
+        #expect(early.status == 66)
+        #expect(early.stderr.contains("holds no Pitboss workspace yet"))
+        #expect(try pitboss.run("migrate", "--from", url, "--to", "early.sqlite").status == 66)
+        #expect(!FileManager.default.fileExists(atPath: workspace.path("early.sqlite")))
         #expect(try pitboss.run("init", "--db", url).status == 0)
         let again = try pitboss.run("init", "--db", url)
         #expect(again.status == 0)

@@ -87,13 +87,13 @@ public final class PostgresConnection: @unchecked Sendable {
             if let statement { return PQexecPrepared(handle, statement, Int32(parameters.count), buffer.baseAddress, nil, nil, 0) }
             return PQexecParams(handle, sql, Int32(parameters.count), nil, buffer.baseAddress, nil, nil, 0)
         }
-        guard let result else { throw Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle))) }
+        guard let result else { throw lost(Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle)))) }
         defer { PQclear(result) }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
             break
         default:
-            throw Self.failure(of: result)
+            throw lost(Self.failure(of: result))
         }
         let columnCount = PQnfields(result), rowCount = PQntuples(result)
         let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
@@ -108,6 +108,13 @@ public final class PostgresConnection: @unchecked Sendable {
         return Result(columns: columns, types: types, rows: rows, affected: Int(String(cString: PQcmdTuples(result))) ?? 0)
     }
 
+    /// A failure with no SQLSTATE on a connection that broke (the server went away, the backend was killed) is the
+    /// standard `08006` connection failure, which callers treat as temporary.
+    private func lost(_ failure: Failure) -> Failure {
+        guard failure.sqlState == nil, PQstatus(handle) == CONNECTION_BAD else { return failure }
+        return Failure(sqlState: "08006", message: failure.message)
+    }
+
     /// Statements this session has prepared, by their text: a claim, a score or a flag batch runs the same few statements
     /// again and again, and each is parsed and planned by the server once instead of every time.
     private var prepared: [String: String] = [:]
@@ -119,16 +126,16 @@ public final class PostgresConnection: @unchecked Sendable {
         let head = sql.drop { $0 == " " || $0 == "\n" }.prefix(6).uppercased()
         guard ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH "].contains(where: { head.hasPrefix($0) }) else { return nil }
         let name = "p\(prepared.count + 1)"
-        guard let result = PQprepare(handle, name, sql, 0, nil) else { throw Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle))) }
+        guard let result = PQprepare(handle, name, sql, 0, nil) else { throw lost(Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle)))) }
         defer { PQclear(result) }
-        guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw Self.failure(of: result) }
+        guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw lost(Self.failure(of: result)) }
         prepared[sql] = name
         return name
     }
 
     /// Runs several statements separated by semicolons, without parameters (a migration's DDL).
     public func executeScript(_ sql: String) throws(Failure) {
-        guard let result = PQexec(handle, sql) else { throw Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle))) }
+        guard let result = PQexec(handle, sql) else { throw lost(Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle)))) }
         defer { PQclear(result) }
         let status = PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw Self.failure(of: result) }
@@ -146,7 +153,7 @@ public final class PostgresConnection: @unchecked Sendable {
             let sent = buffer.withUnsafeBufferPointer { bytes in
                 bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
             }
-            guard sent == 1 else { throw Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle))) }
+            guard sent == 1 else { throw lost(Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle)))) }
             buffer.removeAll(keepingCapacity: true)
         }
         do {
@@ -165,7 +172,7 @@ public final class PostgresConnection: @unchecked Sendable {
             _ = try? finish()
             throw error
         }
-        guard PQputCopyEnd(handle, nil) == 1 else { throw Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle))) }
+        guard PQputCopyEnd(handle, nil) == 1 else { throw lost(Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle)))) }
         return try finish()
     }
 
@@ -202,7 +209,7 @@ public final class PostgresConnection: @unchecked Sendable {
             var data: UnsafeMutablePointer<CChar>?
             let length = PQgetCopyData(handle, &data, 0)
             if length == -1 { break }
-            guard length >= 0, let data else { throw Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle))) }
+            guard length >= 0, let data else { throw lost(Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle)))) }
             defer { PQfreemem(data) }
             guard pending == nil else { continue }  // drained to the end, so the connection stays usable
             let line = UnsafeRawBufferPointer(start: data, count: Int(length))
@@ -248,9 +255,9 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     private func start(_ sql: String, expecting status: ExecStatusType) throws(Failure) {
-        guard let result = PQexec(handle, sql) else { throw Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle))) }
+        guard let result = PQexec(handle, sql) else { throw lost(Failure(sqlState: nil, message: String(cString: PQerrorMessage(handle)))) }
         defer { PQclear(result) }
-        guard PQresultStatus(result) == status else { throw Self.failure(of: result) }
+        guard PQresultStatus(result) == status else { throw lost(Self.failure(of: result)) }
     }
 
     /// Reads the results after a COPY ends: the rows it stored, or the server's error.
@@ -265,7 +272,8 @@ public final class PostgresConnection: @unchecked Sendable {
             }
             PQclear(result)
         }
-        if let failure { throw failure }
+        if let failure { throw lost(failure) }
+        if PQstatus(handle) == CONNECTION_BAD { throw Failure(sqlState: "08006", message: String(cString: PQerrorMessage(handle))) }
         return stored
     }
 

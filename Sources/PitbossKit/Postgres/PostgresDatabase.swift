@@ -21,12 +21,25 @@ public final class PostgresDatabase: @unchecked Sendable {
         return lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
     }
 
-    /// Connects and migrates (creating the three group roles first when the cluster lacks them).
-    public init(_ target: String) throws(PitbossError) {
+    /// What opening does with the schema.
+    public enum Schema: Sendable {
+        /// It must be there and current: a person's command never creates tables on a server.
+        case mustBeCurrent
+        /// Create it, or bring it up to date (with the three group roles when the cluster lacks them): the owner's
+        /// `init`, and `migrate` into a new database.
+        case createOrUpgrade
+    }
+
+    /// How long a statement waits for a lock another session holds before giving up (exit 75), as SQLite's busy timeout.
+    public let lockTimeout: TimeInterval
+
+    /// Connects and checks (or creates) the schema.
+    public init(_ target: String, schema: Schema = .mustBeCurrent, lockTimeout: TimeInterval = PitbossDatabase.defaultBusyTimeout) throws(PitbossError) {
         self.target = target
+        self.lockTimeout = lockTimeout
         shownTarget = PostgresConnection.redacted(target)
-        connection = try Self.session(target, shown: shownTarget)
-        try PostgresMigrator(connection: connection, shownTarget: shownTarget).migrate()
+        connection = try Self.session(target, shown: shownTarget, lockTimeout: lockTimeout)
+        try PostgresMigrator(connection: connection, shownTarget: shownTarget).migrate(allowed: schema == .createOrUpgrade)
         do {
             let who = try connection.execute("""
                 SELECT session_user, CASE WHEN to_regrole('pitboss_supervisor') IS NULL THEN false
@@ -40,9 +53,11 @@ public final class PostgresDatabase: @unchecked Sendable {
     }
 
     /// A connection set up as every Pitboss session is.
-    private static func session(_ target: String, shown: String) throws(PitbossError) -> PostgresConnection {
+    private static func session(_ target: String, shown: String, lockTimeout: TimeInterval) throws(PitbossError) -> PostgresConnection {
         let connection = try PostgresConnection(target)
         do {
+            // No wait for another session's lock is endless: a claim, a flag batch or an import gives up with "try again".
+            try connection.execute("SET lock_timeout = '\(Int(lockTimeout * 1000))ms'")
             // Times cross the wire as ISO 8601 in UTC; the session's zone must not change what text a timestamp reads as.
             try connection.execute("SET TIME ZONE 'UTC'")
             try connection.execute("SET DateStyle = 'ISO, YMD'")
@@ -59,7 +74,7 @@ public final class PostgresDatabase: @unchecked Sendable {
         readerLock.lock()
         defer { readerLock.unlock() }
         if let reader { return reader }
-        let opened = try Self.session(target, shown: shownTarget)
+        let opened = try Self.session(target, shown: shownTarget, lockTimeout: lockTimeout)
         reader = opened
         return opened
     }

@@ -141,16 +141,6 @@ public struct PostgresFlagStore: FlagRunStore {
                 try connection.execute("SET LOCAL enable_seqscan = off")
                 try connection.execute("SET LOCAL enable_hashjoin = off")
                 let ids = PostgresText.array(batch.map(\.pending.rowID))
-                // Evaluated by another run meanwhile, or re-imported since it was read.
-                // By the primary key (conversation, rubric), the content compared here: joined with the batch as a
-                // table, the planner hashed every evaluation instead.
-                let readHash = Dictionary(batch.map { ($0.pending.rowID, $0.pending.contentHash) }, uniquingKeysWith: { a, _ in a })
-                let already = Set(try connection.execute("""
-                    SELECT conversation_id, content_hash FROM evaluations WHERE rubric_hash = $2 AND conversation_id = ANY($1::bigint[])
-                    """, [ids, rubricHash]).rows.compactMap { row -> Int64? in
-                    guard let id = row[0].flatMap({ Int64($0) }), readHash[id] == row[1] else { return nil }
-                    return id
-                })
                 // An import replacing a conversation's text runs between batches, not within one (it holds this lock
                 // exclusively): what is read here stays true until this batch commits, without locking each row.
                 try connection.execute("SELECT pg_advisory_xact_lock_shared(hashtext('pitboss-import'))")
@@ -158,10 +148,23 @@ public struct PostgresFlagStore: FlagRunStore {
                 for row in try connection.execute("SELECT id, content_hash FROM conversations WHERE id = ANY($1::bigint[])", [ids]).rows {
                     if let id = row[0].flatMap({ Int64($0) }) { current[id] = row[1] }
                 }
+                let unchanged = batch.filter { current[$0.pending.rowID] == $0.pending.contentHash }
+                // The evaluation is recorded first, and decides who writes the findings: of two runs evaluating the same
+                // conversation at once, the second waits on the first's row in the unique index, then finds it evaluated
+                // in this content and writes nothing. (Read first and written last, both runs wrote their findings.)
+                let owned = unchanged.isEmpty ? [] : Set(try connection.execute("""
+                    INSERT INTO evaluations (conversation_id, rubric_name, rubric_hash, content_hash, run_id, evaluated_at)
+                    SELECT b.id, $3, $4, b.hash, $5, $6 FROM unnest($1::bigint[], $2::text[]) AS b(id, hash) ORDER BY b.id
+                    ON CONFLICT (conversation_id, rubric_hash) DO UPDATE SET content_hash = excluded.content_hash,
+                        run_id = excluded.run_id, evaluated_at = excluded.evaluated_at
+                    WHERE evaluations.content_hash IS DISTINCT FROM excluded.content_hash
+                    RETURNING conversation_id
+                    """, [PostgresText.array(unchanged.map(\.pending.rowID)), PostgresText.array(unchanged.map(\.pending.contentHash)), rubricName,
+                          rubricHash, String(runID), nowText]).rows.compactMap { $0[0].flatMap { Int64($0) } })
                 var outcomes: [FlagStore.Written?] = batch.map { item in
                     let id = item.pending.rowID
-                    if already.contains(id) { return .alreadyEvaluated }
-                    return current[id] == item.pending.contentHash ? nil : .changedMeanwhile
+                    if current[id] != item.pending.contentHash { return .changedMeanwhile }
+                    return owned.contains(id) ? nil : .alreadyEvaluated
                 }
                 let writing = batch.indices.filter { outcomes[$0] == nil }
                 guard !writing.isEmpty else { return outcomes.map { $0! } }
@@ -258,12 +261,6 @@ public struct PostgresFlagStore: FlagRunStore {
                     COPY findings (conversation_id, run_id, rubric_name, rubric_hash, rule_id, criterion, severity, status, agent_id,
                                    turn, start, "end", text, message) FROM STDIN
                     """) { send in for row in findingRows { try send(row) } }
-                try connection.execute("""
-                    INSERT INTO evaluations (conversation_id, rubric_name, rubric_hash, content_hash, run_id, evaluated_at)
-                    SELECT b.id, $3, $4, b.hash, $5, $6 FROM unnest($1::bigint[], $2::text[]) AS b(id, hash)
-                    ON CONFLICT (conversation_id, rubric_hash) DO UPDATE SET content_hash = excluded.content_hash,
-                        run_id = excluded.run_id, evaluated_at = excluded.evaluated_at
-                    """, [writingIDs, PostgresText.array(writing.map { batch[$0].pending.contentHash }), rubricName, rubricHash, String(runID), nowText])
                 if !enqueue.isEmpty {
                     try connection.execute("""
                         INSERT INTO queue_items (conversation_id, reason, priority, status, created_at, run_id)
@@ -285,7 +282,12 @@ public struct PostgresFlagStore: FlagRunStore {
 
     public func takeTurnForCappedRun() throws(PitbossError) -> () -> Void {
         // A session-level advisory lock: held for the run, released at its end (or when the connection closes).
-        try run("wait for another capped flag run") { try connection.execute("SELECT pg_advisory_lock(hashtext('pitboss-capped-flag-run'))") }
+        // As long as the other run takes: this wait alone has no lock timeout.
+        try run("wait for another capped flag run") {
+            try connection.execute("SET lock_timeout = 0")
+            try connection.execute("SELECT pg_advisory_lock(hashtext('pitboss-capped-flag-run'))")
+            try connection.execute("SET lock_timeout = '\(Int(database.lockTimeout * 1000))ms'")
+        }
         return { _ = try? connection.execute("SELECT pg_advisory_unlock(hashtext('pitboss-capped-flag-run'))") }
     }
 }

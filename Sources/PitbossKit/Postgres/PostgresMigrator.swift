@@ -16,11 +16,21 @@ struct PostgresMigrator {
 
     /// Applies what is missing, each migration in its own transaction, under an advisory lock so two processes opening a
     /// new database at once do not both create it. A schema from a newer Pitboss is refused before anything is written.
-    func migrate() throws(PitbossError) {
+    func migrate(allowed: Bool) throws(PitbossError) {
         let known = Set(PostgresSchema.migrations.map(\.identifier))
         let applied = try appliedMigrations()
         try refuseNewer(applied: applied, known: known)
         guard PostgresSchema.migrations.contains(where: { !applied.contains($0.identifier) }) else { return }
+        // On a server, the schema is the owner's to create and upgrade, deliberately: a person's login that could create
+        // tables (PostgreSQL before 15 lets anyone create in the public schema) would own them and could disable the
+        // triggers that keep reviews and the audit log append-only.
+        guard allowed else {
+            if applied.isEmpty {
+                throw .missingFile("\(shownTarget) holds no Pitboss workspace yet: its owner creates one first (see the README's set-up on PostgreSQL)")
+            }
+            let at = applied.compactMap(PitbossDatabase.schemaVersion).max() ?? 0
+            throw .refused("\(shownTarget) is at schema v\(at) and this Pitboss writes v\(PostgresSchema.version): the database's owner brings it up to date first (see the README's set-up on PostgreSQL); nothing was changed")
+        }
         // The schema's grants name the group roles: created first when the cluster lacks them.
         do { try connection.executeScript(PostgresSchema.roles) } catch {
             throw PostgresDatabase.translate(error, doing: "create the roles pitboss_reviewer, pitboss_supervisor and pitboss_admin, which the schema's grants name (the login that creates the schema needs CREATEROLE, or a DBA creates the roles first: see the README's set-up on PostgreSQL)")

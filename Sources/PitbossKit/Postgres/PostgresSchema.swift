@@ -379,6 +379,26 @@ enum PostgresSchema {
                 FOR EACH STATEMENT EXECUTE FUNCTION pitboss_refuse_change('\(why)');
             """ }.joined(separator: "\n"))
 
+        -- A reviewer's verdict on a finding is theirs: given in their own name.
+        ALTER TABLE findings ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY everyone_reads ON findings FOR SELECT TO pitboss_reviewer USING (true);
+        CREATE POLICY supervisors_change ON findings FOR ALL TO pitboss_supervisor USING (true) WITH CHECK (true);
+        CREATE POLICY reviewers_judge ON findings FOR UPDATE TO pitboss_reviewer USING (true) WITH CHECK (verdict_by = session_user);
+
+        -- A review is stored in the name of the login that wrote it, unless a supervisor stores it for someone.
+        CREATE FUNCTION pitboss_review_author() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW.reviewer IS DISTINCT FROM session_user::text AND NOT pg_has_role(session_user, 'pitboss_supervisor', 'MEMBER')
+               AND NOT (current_setting('pitboss.copying', true) = 'on'
+                        AND pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER')) THEN
+                RAISE EXCEPTION 'a review is stored in the name of its author (%), not %', session_user, NEW.reviewer USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            RETURN NEW;
+        END
+        $$;
+        CREATE TRIGGER reviews_in_the_authors_name BEFORE INSERT ON reviews FOR EACH ROW EXECUTE FUNCTION pitboss_review_author();
+        CREATE TRIGGER calibration_reviews_in_the_authors_name BEFORE INSERT ON calibration_reviews FOR EACH ROW EXECUTE FUNCTION pitboss_review_author();
+
         -- The audit log names who did a thing. Recording it for someone else (--as) is a supervisor's, and the entry then
         -- also names the login that did it. A copy of a workspace (pitboss migrate, by its owner or an admin, who set
         -- pitboss.copying for the transaction) keeps the entries as they were.
@@ -439,6 +459,17 @@ enum PostgresSchema {
             IF NEW.assigned_to IS NOT NULL AND NEW.assigned_to IS DISTINCT FROM OLD.assigned_to AND NEW.assigned_to <> session_user THEN
                 RAISE EXCEPTION 'only a supervisor hands a queue item to someone else (item %)', OLD.id USING ERRCODE = 'insufficient_privilege';
             END IF;
+            IF OLD.status = 'scored' THEN
+                RAISE EXCEPTION 'item % is scored: only a supervisor changes it', OLD.id USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            IF NEW.claim_expires_at > now() + interval '1 day' THEN
+                RAISE EXCEPTION 'a claim lasts a day at most (item %)', OLD.id USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            -- Scored by the review just stored: of the conversation (a real review) or of this item (calibration answers).
+            IF NEW.status = 'scored' AND NOT EXISTS (SELECT 1 FROM reviews WHERE conversation_id = NEW.conversation_id AND reviewer = session_user)
+               AND NOT EXISTS (SELECT 1 FROM calibration_reviews WHERE queue_item_id = NEW.id AND reviewer = session_user) THEN
+                RAISE EXCEPTION 'item % is scored by a review, and % has stored none of it', OLD.id, session_user USING ERRCODE = 'insufficient_privilege';
+            END IF;
             RETURN NEW;
         END
         $$;
@@ -446,7 +477,9 @@ enum PostgresSchema {
             FOR EACH ROW EXECUTE FUNCTION pitboss_queue_reviewer_rules();
         ALTER TABLE disputes ENABLE ROW LEVEL SECURITY;
         CREATE POLICY everyone_reads ON disputes FOR SELECT TO pitboss_reviewer USING (true);
-        CREATE POLICY everyone_opens ON disputes FOR INSERT TO pitboss_reviewer WITH CHECK (opened_by = session_user OR pg_has_role(session_user, 'pitboss_supervisor', 'MEMBER'));
+        CREATE POLICY everyone_opens ON disputes FOR INSERT TO pitboss_reviewer
+            WITH CHECK (opened_by = session_user AND status = 'open' AND decided_by IS NULL AND revision_id IS NULL);
+        CREATE POLICY supervisors_add ON disputes FOR INSERT TO pitboss_supervisor WITH CHECK (true);
         CREATE POLICY supervisors_decide ON disputes FOR UPDATE TO pitboss_supervisor USING (true) WITH CHECK (true);
         CREATE POLICY openers_withdraw ON disputes FOR UPDATE TO pitboss_reviewer
             USING (opened_by = session_user AND status = 'open') WITH CHECK (status = 'withdrawn' AND decided_by = session_user);

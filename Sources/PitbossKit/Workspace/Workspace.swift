@@ -45,7 +45,7 @@ public struct Workspace: Sendable {
     /// path is SQLite, a `postgres://` URI a server.
     public static func open(config: WorkspaceConfig, databasePath location: String, access: Access,
                             busyTimeout: TimeInterval = PitbossDatabase.defaultBusyTimeout) throws(PitbossError) -> Workspace {
-        if PostgresDatabase.isServer(location) { return Workspace(config: config, server: try PostgresDatabase(location)) }
+        if PostgresDatabase.isServer(location) { return Workspace(config: config, server: try PostgresDatabase(location, lockTimeout: busyTimeout)) }
         let database = try PitbossDatabase(path: location, busyTimeout: busyTimeout, readOnly: access == .read,
                                            check: access == .bulkWrite ? .beforeBulkWrite : .basic)
         return Workspace(config: config, database: database)
