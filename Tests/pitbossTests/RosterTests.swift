@@ -30,7 +30,7 @@ struct RosterTests {
         #expect(close.stderr.contains("similar: qa.oleg"), "\(close.stderr)")
         #expect(try pitboss("qa.oleg").run("queue", "claim", "c-3").status == 0)
         let force = try pitboss("qa.maria").run("queue", "release", "c-3", "--force")
-        #expect(force.status == 77 && force.stderr.contains("only a supervisor may take back work"), "\(force.stderr)")
+        #expect(force.status == 77 && force.stderr.contains("only a supervisor may use --force, which takes back work someone else holds"), "\(force.stderr)")
         #expect(try pitboss("sup.olga").run("queue", "release", "c-3", "--force").status == 0)
         let retrain = try pitboss("qa.maria").run("retrain", "assign", "en.a1", "--module", "de-escalation", "--due", "2099-01-31")
         #expect(retrain.status == 77, "\(retrain.stderr)")
