@@ -30,6 +30,7 @@ echo "postgresql: $("$pgbin/postgres" --version | awk '{print $3}'), shared_buff
 sqlite=$data/postgres-bench.sqlite
 rm -f "$sqlite" "$sqlite-wal" "$sqlite-shm"
 psql -c "CREATE DATABASE bench"
+"$bin" init --db "$server/bench" > /dev/null
 measure "sqlite: import $n conversations" "$bin" import --db "$sqlite" "$corpus"
 measure "postgres: import $n conversations" "$bin" import --db "$server/bench" "$corpus"
 measure "sqlite: flag $n conversations" "$bin" flag --db "$sqlite"
