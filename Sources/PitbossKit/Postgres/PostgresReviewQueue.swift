@@ -117,17 +117,7 @@ public struct PostgresReviewQueue: ClaimQueue {
             try expireClaims(now: now)
             _ = try connection.value("SELECT id FROM queue_items WHERE id = $1 FOR UPDATE", [String(id)])
             let item = try load(id)
-            switch item.status {
-            case .scored:
-                throw PitbossError.refused("item \(id) is scored (\(item.conversation)); a review is never withdrawn", remedy: .correctReview(String(id)))
-            case .open where item.assignedTo == nil:
-                throw PitbossError.usage("item \(id) is open and held by nobody; nothing to release")
-            default:
-                break
-            }
-            if let holder = item.assignedTo, holder != actor, !force {
-                throw PitbossError.refused("item \(id) is \(item.status == .claimed ? "claimed by" : "assigned to") \(holder), not \(actor)", remedy: .supervisorForce)
-            }
+            try item.mustBeReleasable(by: actor, force: force)
             let cleared = item.reason == .calibration ? "" : ", assigned_to = NULL, assigned_by = NULL"
             let changed = try connection.execute("""
                 UPDATE queue_items SET status = 'open', claimed_at = NULL, claim_expires_at = NULL, skip_reason = NULL\(cleared) WHERE id = $1
@@ -146,15 +136,7 @@ public struct PostgresReviewQueue: ClaimQueue {
             try expireClaims(now: now)
             _ = try connection.value("SELECT id FROM queue_items WHERE id = $1 FOR UPDATE", [String(id)])
             let item = try load(id)
-            guard item.status == .open || item.status == .claimed else {
-                throw PitbossError.refused("item \(id) is already \(item.status.rawValue)")
-            }
-            if let agent = item.agentIDs.first(where: reviewer.isAgent) {
-                throw PitbossError.refused("item \(id) is \(item.conversation), in which \(actor) was the agent\(reviewer.agentClause(agent)); leave the decision to skip it to someone else")
-            }
-            if let holder = item.assignedTo, holder != actor, !force {
-                throw PitbossError.refused("item \(id) is held by \(holder), not by \(actor)", remedy: .supervisorForce)
-            }
+            try item.mustBeSkippable(by: reviewer, force: force)
             let changed = try connection.execute("""
                 UPDATE queue_items SET status = 'skipped', skip_reason = $1, assigned_to = $2, claim_expires_at = NULL WHERE id = $3
                 """, [reason, actor, String(id)])

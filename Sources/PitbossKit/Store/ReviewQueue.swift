@@ -199,17 +199,7 @@ public struct ReviewQueue: Sendable {
         try transaction("release item \(id)") { db in
             try expireClaims(db, now: now)
             let item = try Item.load(db, id)
-            switch item.status {
-            case .scored:
-                throw PitbossError.refused("item \(id) is scored (\(item.conversation)); a review is never withdrawn", remedy: .correctReview(String(id)))
-            case .open where item.assignedTo == nil:
-                throw PitbossError.usage("item \(id) is open and held by nobody; nothing to release")
-            default:
-                break
-            }
-            if let holder = item.assignedTo, holder != actor, !force {
-                throw PitbossError.refused("item \(id) is \(item.status == .claimed ? "claimed by" : "assigned to") \(holder), not \(actor)", remedy: .supervisorForce)
-            }
+            try item.mustBeReleasable(by: actor, force: force)
             if item.reason == .calibration {
                 // A calibration task is its reviewer's: released, it is open again for them, never for anyone else.
                 try db.execute(literal: """
@@ -272,16 +262,7 @@ public struct ReviewQueue: Sendable {
         try transaction("skip item \(id)") { db in
             try expireClaims(db, now: now)
             let item = try Item.load(db, id)
-            guard item.status == .open || item.status == .claimed else {
-                throw PitbossError.refused("item \(id) is already \(item.status.rawValue)")
-            }
-            // Skipping takes a conversation out of review: not something its own agent may do.
-            if let agent = item.agentIDs.first(where: reviewer.isAgent) {
-                throw PitbossError.refused("item \(id) is \(item.conversation), in which \(actor) was the agent\(reviewer.agentClause(agent)); leave the decision to skip it to someone else")
-            }
-            if let holder = item.assignedTo, holder != actor, !force {
-                throw PitbossError.refused("item \(id) is held by \(holder), not by \(actor)", remedy: .supervisorForce)
-            }
+            try item.mustBeSkippable(by: reviewer, force: force)
             try db.execute(literal: """
                 UPDATE queue_items SET status = \(QueueStatus.skipped), skip_reason = \(reason), assigned_to = \(actor), claim_expires_at = NULL
                 WHERE id = \(id)
@@ -426,6 +407,33 @@ public struct ReviewQueue: Sendable {
                     """).fetchOne(db)
             }
             return item
+        }
+
+        /// Whether `actor` may give it back to the open queue: it is held, and by them unless `force`.
+        func mustBeReleasable(by actor: String, force: Bool) throws(PitbossError) {
+            switch status {
+            case .scored:
+                throw .refused("item \(id) is scored (\(conversation)); a review is never withdrawn", remedy: .correctReview(String(id)))
+            case .open where assignedTo == nil:
+                throw .usage("item \(id) is open and held by nobody; nothing to release")
+            default:
+                break
+            }
+            if let holder = assignedTo, holder != actor, !force {
+                throw .refused("item \(id) is \(status == .claimed ? "claimed by" : "assigned to") \(holder), not \(actor)", remedy: .supervisorForce)
+            }
+        }
+
+        /// Whether the reviewer may take it out of review: it is waiting, it is not their own conversation (skipping
+        /// takes a conversation out of review: not something its own agent may do), and they hold it unless `force`.
+        func mustBeSkippable(by reviewer: Reviewer, force: Bool) throws(PitbossError) {
+            guard status == .open || status == .claimed else { throw .refused("item \(id) is already \(status.rawValue)") }
+            if let agent = agentIDs.first(where: reviewer.isAgent) {
+                throw .refused("item \(id) is \(conversation), in which \(reviewer.name) was the agent\(reviewer.agentClause(agent)); leave the decision to skip it to someone else")
+            }
+            if let holder = assignedTo, holder != reviewer.name, !force {
+                throw .refused("item \(id) is held by \(holder), not by \(reviewer.name)", remedy: .supervisorForce)
+            }
         }
 
         /// Whether the reviewer may claim (or renew, or score) it now; expired claims have been returned already.
