@@ -57,8 +57,11 @@ struct JSONStyleTests {
         let verified = try pitboss.run("sample", "--verify", "1", "--format", "json")
         let result = try #require(try JSONSerialization.jsonObject(with: Data(verified.stdout.utf8)) as? [String: Any])
         #expect(result["matches"] as? Bool == true)
-        #expect(try pitboss.run("queue", "claim").status == 0)
-        let history = try pitboss.run("history", "#1", "--format", "json")
+        // The claim takes the most urgent item, which depends on the conversations' age today: read its id.
+        let claim = try pitboss.run("queue", "claim")
+        #expect(claim.status == 0, "\(claim.stderr)")
+        let claimed = try #require(claim.stdout.split(separator: "\t").first)
+        let history = try pitboss.run("history", "#\(claimed)", "--format", "json")
         let audit = try #require((try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any])?["audit"] as? [[String: Any]])
         #expect(!audit.isEmpty && audit.allSatisfy { $0.keys.contains("review") })
     }
