@@ -92,7 +92,7 @@ struct CalibrateCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read)
+                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
                 guard let name else {
                     let sessions = try workspace.calibration.sessions()
                     if format == .json { return try Console.out(JSONOutput.string(sessions)) }
@@ -147,7 +147,7 @@ struct CalibrateCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read)
+                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
                 let session = try workspace.calibration.session(named: name)
                 guard session.isClosed else {
                     throw PitbossError.refused("calibration session \(name) is open: its answers stay blind until \(session.createdBy) closes it (calibrate close \(name)); calibrate status shows who has scored")
@@ -167,7 +167,7 @@ struct CalibrateCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read)
+                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
                 let closed = try workspace.calibration.sessions().filter(\.isClosed).sorted { ($0.closedAt ?? "", $0.id) < ($1.closedAt ?? "", $1.id) }
                 var analyses: [CalibrationAnalysis] = []
                 for session in closed {

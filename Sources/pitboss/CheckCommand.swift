@@ -60,7 +60,7 @@ struct CheckCommand: ParsableCommand {
                     if TranscriptReading.looksLikeFilePath(target) {
                         throw PitbossError.missingFile("no such file: \(target); check takes a transcript file or the id of a stored conversation")
                     }
-                    guard let stored = try global.openWorkspace(.read).conversations.conversation(externalID: target) else {
+                    guard let stored = try global.openWorkspace(.read, onPostgres: .server).conversationReader.conversation(externalID: target) else {
                         throw PitbossError.badInput("'\(target)' is neither a file nor a stored conversation id")
                     }
                     conversations.append(stored)

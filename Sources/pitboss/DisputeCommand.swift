@@ -49,7 +49,7 @@ struct DisputeCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read)
+                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
                 try KnownNames.check(agent.map { [$0] } ?? [], .agent, in: workspace.database)
                 try KnownNames.check(reviewer.map { [$0] } ?? [], .reviewer, in: workspace.database)
                 let list = try workspace.disputes.list(status: status, agent: agent, reviewer: reviewer, staleOnly: stale)
@@ -66,7 +66,7 @@ struct DisputeCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read)
+                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
                 let dispute = try workspace.disputes.dispute(id)
                 if format == .json { return try Console.out(JSONOutput.string(dispute)) }
                 let reviews = try workspace.reviews().history(conversation: dispute.conversation)

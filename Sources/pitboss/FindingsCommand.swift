@@ -27,7 +27,7 @@ struct FindingsCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let workspace = try global.openWorkspace(.read, onPostgres: true)
+            let workspace = try global.openWorkspace(.read, onPostgres: .server)
             let rules = try Arguments.list(rule, "--rule")
             // A name that matches nothing stored is a typo, not an empty list (the query itself says so of a conversation
             // or an agent); a rule of the workspace's rubric that has not fired yet is a fair question.

@@ -77,7 +77,7 @@ struct FlagRunCommand: ParsableCommand {
             if rubric == nil, !config.routes.isEmpty, !config.routes.contains(where: { $0.channels == nil && $0.languages == nil && $0.tags == nil }) {
                 Console.note("note: every route of pitboss.yaml's rubrics: has filters, so a conversation none of them takes is not evaluated; a last route without filters covers the rest")
             }
-            let workspace = try global.openWorkspace(dryRun ? .read : .bulkWrite, onPostgres: true)
+            let workspace = try global.openWorkspace(dryRun ? .read : .bulkWrite, onPostgres: .server)
             if case .postgres = workspace.backend, !dryRun { try workspace.requireSupervisor(try global.actor(in: workspace), to: "flag conversations") }
             // `--shift 2026-11-12-nite` is a typo, answered with the shifts there are, not "scanned 0".
             try KnownNames.check(selection.shift.map { [$0] } ?? [], .shift, in: workspace)
@@ -146,7 +146,7 @@ struct FlagShowCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let config = try global.workspaceConfig()
-            let workspace = try global.openWorkspace(.read)
+            let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
             guard let stored = try workspace.flags.run(runID) else {
                 let ids = try workspace.flags.runIDs()
                 if ids.isEmpty { throw PitbossError.badInput("no flag run is recorded yet; pitboss flag evaluates the rubric and records one") }

@@ -37,11 +37,11 @@ struct GlobalOptions: ParsableArguments {
 
     /// The workspace with its database open for `access`. `PITBOSS_BUSY_TIMEOUT` (seconds) changes how long a write
     /// waits for another process's.
-    func openWorkspace(_ access: Workspace.Access, onPostgres: Bool = false) throws(PitbossError) -> Workspace {
-        if PostgresDatabase.isServer(databasePath) && !onPostgres {
+    func openWorkspace(_ access: Workspace.Access, onPostgres: OnPostgres = .refused) throws(PitbossError) -> Workspace {
+        if PostgresDatabase.isServer(databasePath) && onPostgres == .refused {
             let command = Self.typedCommand
-            throw .usage("\(command) does not run on a PostgreSQL workspace yet (so far: \(Self.commandsOnPostgres)). What only reads runs on a copy: "
-                + "pitboss migrate --from \(PostgresConnection.redacted(databasePath)) --to copy.sqlite, then \(command) --db copy.sqlite; what a command writes into a copy stays in the copy")
+            throw .usage("\(command) does not run on a PostgreSQL workspace yet (so far: \(Self.commandsOnPostgres)). To try it on a copy: "
+                + "pitboss migrate --from \(PostgresConnection.redacted(databasePath)) --to copy.sqlite, then \(command) --db copy.sqlite; what it writes there stays in the copy")
         }
         var timeout = PitbossDatabase.defaultBusyTimeout
         if let text = environment["PITBOSS_BUSY_TIMEOUT"] {
@@ -56,11 +56,21 @@ struct GlobalOptions: ParsableArguments {
         if case .sqlite = workspace.backend, access == .write, actingAs == nil, environment["PITBOSS_USER"] == nil, workspace.config.roster.role(of: user) == nil {
             Console.note("note: acting as '\(user)', the OS user\(workspace.config.roster.isDeclared ? ", who is not on the workspace's roster" : ""); what this command records is recorded under that name; name yourself with --as NAME or PITBOSS_USER")
         }
-        return workspace
+        return onPostgres == .readingCopy ? try workspace.forReading() : workspace
+    }
+
+    /// How a command runs on a PostgreSQL workspace.
+    enum OnPostgres {
+        /// Not yet: refused with how to run it on a copy.
+        case refused
+        /// On the server, through the workspace's stores.
+        case server
+        /// On one snapshot of the server copied into memory (`Workspace.forReading`): for commands that only read.
+        case readingCopy
     }
 
     /// The commands that run on a PostgreSQL workspace so far.
-    static let commandsOnPostgres = "init, migrate, import, flag run, show, findings, queue claim, queue release, queue skip, score, history"
+    static let commandsOnPostgres = "every command that only reads, and init, migrate, import, flag, sample, queue claim|release|skip|assign, score"
 
     /// The command as typed (`pitboss queue list`), for messages about it.
     static var typedCommand: String {

@@ -78,7 +78,7 @@ struct ImportCommand: ParsableCommand {
             let options = ImportOptions(format: inputFormat, defaults: defaults,
                                         columnMap: try map.map { text throws(PitbossError) in try KeyValueArguments.columnMap(text) } ?? [:],
                                         replace: replace, rejectsPath: rejects)
-            let workspace = try global.openWorkspace(.bulkWrite, onPostgres: true)
+            let workspace = try global.openWorkspace(.bulkWrite, onPostgres: .server)
             if case .postgres = workspace.backend { try workspace.requireSupervisor(try global.actor(in: workspace), to: "import transcripts") }
             let importer = TranscriptImporter(store: workspace.importStore, schedule: workspace.config.schedule, options: options)
             let started = Date()

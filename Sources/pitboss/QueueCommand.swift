@@ -30,12 +30,14 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let holder = mine ? global.user : try reviewer.map { try global.workspaceConfig().roster.canonical($0) }
+                // --mine is whoever is acting: on PostgreSQL, the login.
+                let opened = try global.openWorkspace(.read, onPostgres: .server)
+                let holder = mine ? try global.actor(in: opened) : try reviewer.map { try global.workspaceConfig().roster.canonical($0) }
                 // What is still to do, most urgent first, a page of it on a screen; what was scored or skipped is asked for.
                 let shown = all ? nil : limit ?? (format == .table ? 50 : nil)
                 let query = QueueQuery(status: status, reason: reason, assignedTo: holder, includeFinished: includeFinished, limit: shown)
-                let workspace = try global.openWorkspace(.read)
-                if let holder, holder != global.user {
+                let workspace = try opened.forReading()
+                if let holder, !mine, holder != global.user {
                     try KnownNames.check([holder], .reviewer, alsoKnown: workspace.config.roster.names, in: workspace.database)
                 }
                 let page = try workspace.queuePage(query)
@@ -59,7 +61,7 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.write, onPostgres: true)
+                let workspace = try global.openWorkspace(.write, onPostgres: .server)
                 let queue = workspace.claims(leaseMinutes: try GlobalOptions.lease(lease))
                 let reviewer = workspace.reviewer(try global.actor(in: workspace))
                 let claim: ReviewQueue.Claim? = if let target { try queue.claim(try queue.item(named: target, for: reviewer.name), for: reviewer, now: Date()) }
@@ -103,23 +105,25 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.write)
+                let workspace = try global.openWorkspace(.write, onPostgres: .server)
                 try global.requireSupervisor(workspace, to: "assign work")
+                let actor = try global.actor(in: workspace)
                 try workspace.config.roster.requireDeclared(to, as: "assigned work")
                 let to = workspace.config.roster.canonical(self.to)  // stored as the roster spells the name
-                let queue = workspace.queue()
+                let assignments = workspace.assignments
                 if !items.isEmpty {
-                    let ids = try items.map { try queue.item(named: $0) }
-                    try queue.assign(items: ids, to: workspace.reviewer(to), by: global.user)
+                    let claims = workspace.claims()
+                    let ids = try items.map { try claims.item(named: $0, for: nil) }
+                    try assignments.assign(items: ids, to: workspace.reviewer(to), by: actor, now: Date())
                     try Console.out("Assigned \(ids.count) item\(ids.count == 1 ? "" : "s") to \(TerminalSafe.line(to)): \(ids.map(String.init).joined(separator: ", "))\n")
                     return
                 }
                 let filter = ReviewQueue.ItemFilter(reason: reason, agent: agent, languages: try Arguments.languages(language), shifts: try Arguments.list(shift, "--shift"),
                                                     channels: try Arguments.list(channel, "--channel").map { try Arguments.channel($0) })
-                try KnownNames.check(agent.map { [$0] } ?? [], .agent, in: workspace.database)
-                try KnownNames.check(filter.languages, .language, in: workspace.database)
-                try KnownNames.check(filter.shifts, .shift, in: workspace.database)
-                let ids = try queue.assign(to: workspace.reviewer(to), count: count, filter: filter, by: global.user)
+                try KnownNames.check(agent.map { [$0] } ?? [], .agent, in: workspace)
+                try KnownNames.check(filter.languages, .language, in: workspace)
+                try KnownNames.check(filter.shifts, .shift, in: workspace)
+                let ids = try assignments.assign(to: workspace.reviewer(to), count: count, filter: filter, by: actor, now: Date())
                 try Console.out(ids.isEmpty ? "No open, unassigned item matched; nothing assigned.\n"
                                         : "Assigned \(ids.count) item\(ids.count == 1 ? "" : "s") to \(TerminalSafe.line(to)): \(ids.map(String.init).joined(separator: ", "))\n")
             }
@@ -134,7 +138,7 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.write, onPostgres: true)
+                let workspace = try global.openWorkspace(.write, onPostgres: .server)
                 if force { try global.requireSupervisor(workspace, to: "use --force, which takes back work someone else holds (your own needs no --force)") }
                 let queue = workspace.claims()
                 let actor = try global.actor(in: workspace)
@@ -158,7 +162,7 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.write, onPostgres: true)
+                let workspace = try global.openWorkspace(.write, onPostgres: .server)
                 let queue = workspace.claims()
                 let actor = try global.actor(in: workspace)
                 let id = try queue.item(named: item, for: actor)

@@ -88,7 +88,7 @@ struct ReportCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read)
+                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
                 let zone = workspace.config.timeZone
                 let selection = try filters.selection(zone: zone, shift: shift, agent: agent)
                 let report = try AgentsReport.fetch(from: workspace.database, selection: selection, criteria: ReportCommand.criteria(workspace),
@@ -117,7 +117,7 @@ struct ReportCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read)
+                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
                 let zone = workspace.config.timeZone
                 let selection = try filters.selection(zone: zone, shift: shift)
                 let report = try AgentReport.fetch(from: workspace.database, agent: agent, selection: selection,
@@ -162,7 +162,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     static func shifts(global: GlobalOptions, filters: Filters, shift: String?, agent: String?, rubric: String?, output: Output) throws {
-        let workspace = try global.openWorkspace(.read)
+        let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
         let zone = workspace.config.timeZone
         let selection = try filters.selection(zone: zone, shift: shift, agent: agent)
         // Without a rubric to read (none named, and the workspace's missing), the report has no SLA targets, not an error.
@@ -183,7 +183,7 @@ struct ReportCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read)
+                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
                 let zone = workspace.config.timeZone
                 let selection = try filters.selection(zone: zone, shift: shift, agent: agent)
                 try output.write(try ReviewersReport.fetch(from: workspace.database, selection: selection, zone: zone), zone: zone,
@@ -216,7 +216,7 @@ struct ReportCommand: ParsableCommand {
                     name = file.name
                 }
                 let selection = try filters.selection(zone: config.timeZone, shift: shift, agent: agent)
-                let report = try RuleReport.fetch(from: global.openWorkspace(.read).database, selection: selection, rubricName: name, rubrics: rubrics,
+                let report = try RuleReport.fetch(from: global.openWorkspace(.read, onPostgres: .readingCopy).database, selection: selection, rubricName: name, rubrics: rubrics,
                                                   mask: personalData.mask)
                 try output.write(report, zone: config.timeZone, scope: ReportScope.describe(selection, zone: config.timeZone))
             }
@@ -235,7 +235,7 @@ struct ReportCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read)
+                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
                 let loaded = try RubricCommand.load(rubric ?? workspace.config.rubricPath)
                 let all = try workspace.retraining.list(agent: agent, module: module)
                 if all.isEmpty, agent != nil || module != nil {

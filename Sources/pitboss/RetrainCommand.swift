@@ -37,7 +37,7 @@ struct RetrainCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read)
+                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
                 let zone = workspace.config.timeZone
                 let known = try RubricCommand.load(rubric ?? workspace.config.rubricPath).criteria.map(\.id)
                 for name in criterion where !known.contains(name) {
@@ -145,7 +145,7 @@ struct RetrainCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read)
+                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
                 let today = LocalTime.day(Date(), in: workspace.config.timeZone)
                 // An agent nobody has is a typo: said with the closest ids, not answered with an empty list.
                 try KnownNames.check(agent.map { [$0] } ?? [], .agent, in: workspace.database)
@@ -163,7 +163,7 @@ struct RetrainCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read)
+                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
                 let (assignment, events) = try workspace.retraining.show(id)
                 try Console.out(RetrainingReport.show(assignment, events: events, today: LocalTime.day(Date(), in: workspace.config.timeZone),
                                                       json: format == .json, style: Console.stdoutStyle, zone: workspace.config.timeZone))
@@ -186,7 +186,7 @@ struct RetrainCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(reevaluate ? .bulkWrite : .read)
+                let workspace = try global.openWorkspace(reevaluate ? .bulkWrite : .read, onPostgres: reevaluate ? .refused : .readingCopy)
                 let loaded = try RubricCommand.load(rubric ?? workspace.config.rubricPath)
                 let assignment = try workspace.retraining.show(id).assignment
                 if assignment.state == .cancelled {
@@ -217,7 +217,7 @@ struct RetrainCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(reevaluate ? .bulkWrite : .read)
+                let workspace = try global.openWorkspace(reevaluate ? .bulkWrite : .read, onPostgres: reevaluate ? .refused : .readingCopy)
                 let loaded = try RubricCommand.load(rubric ?? workspace.config.rubricPath)
                 if let criterion, !loaded.criteria.contains(where: { $0.id == criterion }) {
                     throw PitbossError.usage("'\(criterion)' is not a criterion of the rubric; its criteria: \(loaded.criteria.map(\.id).joined(separator: ", "))")

@@ -189,7 +189,7 @@ struct RubricCommand: ParsableCommand {
                 }
                 let split = parts.isEmpty ? RulePrecision.Split()
                     : RulePrecision.Split(byVersion: parts.contains { $0.lowercased() == "version" }, byLanguage: parts.contains { $0.lowercased() == "language" })
-                let list = try global.openWorkspace(.read).rulePrecision(split: split)
+                let list = try global.openWorkspace(.read, onPostgres: .readingCopy).rulePrecision(split: split)
                 try Console.out(RulePrecision.render(list, format: format, style: Console.stdoutStyle))
             }
         }

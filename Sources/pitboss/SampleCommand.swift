@@ -61,7 +61,7 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             if let verify {
-                let result = try global.openWorkspace(.read).samples.verify(verify)
+                let result = try global.openWorkspace(.read, onPostgres: .readingCopy).samples.verify(verify)
                 try Console.out(SampleReport.verification(result, json: format == .json, style: Console.stdoutStyle))
                 if !result.matches { throw ExitCode(1) }
                 return
@@ -77,17 +77,19 @@ struct SampleCommand: ParsableCommand {
                 includeQueued: includeQueued)
             var request = SampleRequest(size: try sizeRule(), stratify: stratify, minPerAgent: minPerAgent, boosts: try boosts(),
                                         seed: seed ?? SampleRequest.randomSeed())
-            let workspace = try global.openWorkspace(dryRun ? .read : .write)
+            let workspace = try global.openWorkspace(dryRun ? .read : .write, onPostgres: .server)
+            let actor = try global.actor(in: workspace)
+            if case .postgres = workspace.backend, !dryRun { try workspace.requireSupervisor(actor, to: "draw a sample into the queue") }
             // A shift, agent or language that matches nothing stored is a typo: said, not sampled from an empty population.
-            try KnownNames.check(population.shifts, .shift, in: workspace.database)
-            try KnownNames.check(population.agents, .agent, in: workspace.database)
-            try KnownNames.check(population.languages, .language, in: workspace.database)
+            try KnownNames.check(population.shifts, .shift, in: workspace)
+            try KnownNames.check(population.agents, .agent, in: workspace)
+            try KnownNames.check(population.languages, .language, in: workspace)
             if let boostRetraining {
-                for followUp in try workspace.retraining.inFollowUp(settings: config.outcomes) {
+                for followUp in try workspace.forReading().retraining.inFollowUp(settings: config.outcomes) {
                     request.retrainingBoosts[followUp.assignment.agent] = boostRetraining
                 }
             }
-            let outcome = try workspace.samples.sample(population, request, by: global.user, dryRun: dryRun)
+            let outcome = try workspace.sampling.sample(population, request, by: actor, dryRun: dryRun, now: Date())
             if boostRetraining != nil {
                 let boosted = request.retrainingBoosts.keys.filter { outcome.draw.plan.boosts[$0] != nil }.sorted()
                 Console.note(request.retrainingBoosts.isEmpty ? "--boost-retraining: no agent's retraining follow-up is open; nothing was weighed."

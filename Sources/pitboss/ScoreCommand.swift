@@ -27,7 +27,7 @@ struct ScoreCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let config = try global.workspaceConfig()
-            let workspace = try global.openWorkspace(.write, onPostgres: true)
+            let workspace = try global.openWorkspace(.write, onPostgres: .server)
             let store = workspace.reviewRecords()
             let reviewer = workspace.reviewer(try global.actor(in: workspace))
             let item = try store.claims.item(named: target, for: reviewer.name)
@@ -95,7 +95,7 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let workspace = try global.openWorkspace(.read, onPostgres: true)
+            let workspace = try global.openWorkspace(.read, onPostgres: .server)
             let store = workspace.reviewRecords()
             let reviews: [StoredReview]
             let audit: [AuditLog.Entry]

@@ -24,7 +24,7 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let workspace = try global.openWorkspace(.read, onPostgres: true)
+            let workspace = try global.openWorkspace(.read, onPostgres: .server)
             let store = workspace.conversationReader
             guard var conversation = try store.conversation(externalID: id) else {
                 let similar = try store.externalIDs(prefix: String(id.prefix(3)), limit: 5)

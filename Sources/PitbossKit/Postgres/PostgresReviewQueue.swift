@@ -15,7 +15,7 @@ public struct PostgresReviewQueue: ClaimQueue {
         self.lease = lease
     }
 
-    private var connection: PostgresConnection { database.connection }
+    var connection: PostgresConnection { database.connection }
 
     public func claimNext(for reviewer: Reviewer, reason: QueueReason?, now: Date) throws(PitbossError) -> ReviewQueue.Claim? {
         try transaction("claim the next item") {
@@ -174,7 +174,7 @@ public struct PostgresReviewQueue: ClaimQueue {
 
     // MARK: - Inside a transaction
 
-    private func transaction<T>(_ action: String, _ body: () throws -> T) throws(PitbossError) -> T {
+    func transaction<T>(_ action: String, _ body: () throws -> T) throws(PitbossError) -> T {
         do {
             return try connection.transaction(body)
         } catch {

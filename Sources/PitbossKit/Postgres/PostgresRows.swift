@@ -55,3 +55,42 @@ public enum PostgresText {
         "{" + values.map(String.init).joined(separator: ",") + "}"
     }
 }
+
+extension PostgresText {
+    /// SQL written for SQLite's `?` placeholders (a condition both backends read alike, such as `SamplePopulation`'s),
+    /// numbered `$first`, `$first+1`, … for PostgreSQL. `?` inside a quoted literal or identifier is left alone.
+    public static func numbered(_ sql: String, from first: Int = 1) -> String {
+        var result = ""
+        var next = first
+        var quote: Character?
+        for character in sql {
+            if let open = quote {
+                if character == open { quote = nil }
+                result.append(character)
+            } else if character == "'" || character == "\"" {
+                quote = character
+                result.append(character)
+            } else if character == "?" {
+                result += "$\(next)"
+                next += 1
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// GRDB arguments as the text parameters PostgreSQL reads: numbers in decimal, text as it is, NULL as nil.
+    public static func parameters(_ values: [(any DatabaseValueConvertible)?]) -> [String?] {
+        values.map { value in
+            guard let value else { return nil }
+            switch value.databaseValue.storage {
+            case .null: return nil
+            case .int64(let number): return String(number)
+            case .double(let number): return "\(number)"
+            case .string(let text): return text
+            case .blob(let data): return String(decoding: data, as: UTF8.self)
+            }
+        }
+    }
+}

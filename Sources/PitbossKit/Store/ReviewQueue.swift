@@ -173,18 +173,7 @@ public struct ReviewQueue: Sendable {
             var seen = Set<Int64>()
             for id in items where seen.insert(id).inserted {
                 let item = try Item.load(db, id)
-                switch item.status {
-                case .claimed: throw PitbossError.refused("item \(id) (\(item.conversation)) is claimed by \(item.assignedTo ?? "someone"); nothing was assigned")
-                case .scored: throw PitbossError.refused("item \(id) (\(item.conversation)) is scored already; nothing was assigned")
-                case .skipped: throw PitbossError.refused("item \(id) (\(item.conversation)) was skipped; release it first; nothing was assigned", remedy: .releaseItem(id))
-                case .open: break
-                }
-                if item.reason == .calibration && item.assignedTo != reviewer.name {
-                    throw PitbossError.refused("item \(id) is \(item.assignedTo ?? "a reviewer")'s calibration task: it stays with them (a calibration session names its reviewers); nothing was assigned")
-                }
-                if try wasAgent(db, reviewer, in: item.conversationID) {
-                    throw PitbossError.refused("\(reviewer.name) was the agent in \(item.conversation) (item \(id)): nobody reviews their own conversation; nothing was assigned")
-                }
+                try item.mustBeAssignable(to: reviewer)
                 if item.assignedTo == reviewer.name { continue }  // already theirs: nothing to do, nothing to log
                 try db.execute(literal: "UPDATE queue_items SET assigned_to = \(reviewer.name), assigned_by = \(actor) WHERE id = \(id)")
                 try AuditLog.append(db, at: now, actor: actor, action: .assign, item: id, conversation: item.conversationID,
@@ -407,6 +396,23 @@ public struct ReviewQueue: Sendable {
                     """).fetchOne(db)
             }
             return item
+        }
+
+        /// Whether a supervisor may hand it to `reviewer`: it is open (an item assigned to someone else is reassigned), not
+        /// someone else's calibration task, and not a conversation the reviewer was the agent in.
+        func mustBeAssignable(to reviewer: Reviewer) throws(PitbossError) {
+            switch status {
+            case .claimed: throw .refused("item \(id) (\(conversation)) is claimed by \(assignedTo ?? "someone"); nothing was assigned")
+            case .scored: throw .refused("item \(id) (\(conversation)) is scored already; nothing was assigned")
+            case .skipped: throw .refused("item \(id) (\(conversation)) was skipped; release it first; nothing was assigned", remedy: .releaseItem(id))
+            case .open: break
+            }
+            if reason == .calibration && assignedTo != reviewer.name {
+                throw .refused("item \(id) is \(assignedTo ?? "a reviewer")'s calibration task: it stays with them (a calibration session names its reviewers); nothing was assigned")
+            }
+            if agentIDs.contains(where: reviewer.isAgent) {
+                throw .refused("\(reviewer.name) was the agent in \(conversation) (item \(id)): nobody reviews their own conversation; nothing was assigned")
+            }
         }
 
         /// Whether `actor` may give it back to the open queue: it is held, and by them unless `force`.

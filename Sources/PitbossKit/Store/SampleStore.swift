@@ -58,8 +58,27 @@ public struct SamplePopulation: Sendable, Equatable {
     }
 }
 
+/// Drawing a sample and queueing it, in one transaction: one implementation per backend (`SampleStore`,
+/// `PostgresSampleStore`); the draw itself is `Sampler`'s, the same on both.
+public protocol SampleDrawing: Sendable {
+    func sample(_ population: SamplePopulation, _ request: SampleRequest, by actor: String, dryRun: Bool, now: Date) throws(PitbossError) -> SampleStore.Outcome
+}
+
+extension SampleDraw {
+    /// A sample of nothing would be stored, numbered and audited as if something had been drawn.
+    func mustHaveAPopulation() throws(PitbossError) {
+        guard population.isEmpty else { return }
+        throw .badInput("no conversation is in the population (its filters: \(plan.filters.isEmpty ? "none" : plan.filters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))); nothing was drawn or stored")
+    }
+
+    /// What a sample records: its row's values, in `samples`' column order after the id.
+    func record(seed: String, by actor: String, now: Date) throws -> [(any DatabaseValueConvertible)?] {
+        [seed, String(decoding: try JSONOutput.data(plan), as: UTF8.self), plan.population, plan.populationHash, plan.size, actor, UTCTimestamp.format(now)]
+    }
+}
+
 /// Draws samples from the store and queues them.
-public struct SampleStore: Sendable {
+public struct SampleStore: SampleDrawing {
     public let database: PitbossDatabase
 
     public init(database: PitbossDatabase) {
@@ -86,14 +105,10 @@ public struct SampleStore: Sendable {
             }
             return try database.writer.write { db in
                 let draw = try draw(db, population, request)
-                // A sample of nothing would be stored, numbered and audited as if something had been drawn.
-                guard !draw.population.isEmpty else {
-                    throw PitbossError.badInput("no conversation is in the population (its filters: \(draw.plan.filters.isEmpty ? "none" : draw.plan.filters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))); nothing was drawn or stored")
-                }
-                let planJSON = String(decoding: try JSONOutput.data(draw.plan), as: UTF8.self)
+                try draw.mustHaveAPopulation()
                 try db.execute(sql: """
                     INSERT INTO samples (seed, plan, population, population_hash, size, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [request.seed, planJSON, draw.plan.population, draw.plan.populationHash, draw.plan.size, actor, UTCTimestamp.format(now)])
+                    """, arguments: StatementArguments(try draw.record(seed: request.seed, by: actor, now: now)))
                 let sampleID = db.lastInsertedRowID
                 let member = try db.makeStatement(sql: "INSERT INTO sample_population (sample_id, conversation_id) VALUES (?, ?)")
                 for unit in draw.population { try member.execute(arguments: [sampleID, unit.rowID]) }

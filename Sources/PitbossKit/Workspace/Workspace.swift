@@ -51,6 +51,13 @@ public struct Workspace: Sendable {
         return Workspace(config: config, database: database)
     }
 
+    /// The workspace as a command that only reads sees it: itself on SQLite; on PostgreSQL, one snapshot of the server
+    /// copied into memory (`WorkspaceTransfer.readingCopy`), so the same report code runs on either backend.
+    public func forReading() throws(PitbossError) -> Workspace {
+        guard case .postgres(let server) = backend else { return self }
+        return Workspace(config: config, database: try WorkspaceTransfer.readingCopy(of: server))
+    }
+
     /// Who is acting. On SQLite, whoever the command names (`requested`), else `fallback` (the OS user). On PostgreSQL,
     /// the login: naming someone else is for supervisors only (members of `pitboss_supervisor`), refused to others.
     public func actor(requested: String?, fallback: String) throws(PitbossError) -> String {
@@ -102,6 +109,22 @@ public struct Workspace: Sendable {
         switch backend {
         case .sqlite: return reviews(leaseMinutes: leaseMinutes)
         case .postgres(let server): return PostgresReviewStore(queue: PostgresReviewQueue(database: server, lease: (leaseMinutes ?? config.leaseMinutes) * 60))
+        }
+    }
+
+    /// Handing queue items to reviewers, on whichever backend holds the workspace.
+    public var assignments: any WorkAssigning {
+        switch backend {
+        case .sqlite(let database): return ReviewQueue(database: database, lease: config.leaseMinutes * 60)
+        case .postgres(let server): return PostgresReviewQueue(database: server, lease: config.leaseMinutes * 60)
+        }
+    }
+
+    /// Where samples are drawn and queued, on whichever backend holds the workspace.
+    public var sampling: any SampleDrawing {
+        switch backend {
+        case .sqlite(let database): return SampleStore(database: database)
+        case .postgres(let server): return PostgresSampleStore(database: server)
         }
     }
 

@@ -1,0 +1,37 @@
+import Foundation
+
+extension WorkspaceTransfer {
+    /// What a command that only reads (a report, a listing, a statistic) sees of a PostgreSQL workspace: the workspace as
+    /// one snapshot of the server (a REPEATABLE READ transaction), copied into a SQLite database in memory. The report
+    /// code then runs unchanged, so a report reads the same on both backends, number for number.
+    ///
+    /// Every table is copied but `turns`, the bulk of a workspace (95 % of its rows), of which only the turns a finding
+    /// points to (the text a report quotes) and the turns of an agent other than the conversation's (someone who took a
+    /// transfer over, whom name checks must know) are copied. Nothing is read back: the copy lives for one command.
+    public static func readingCopy(of postgres: PostgresDatabase) throws(PitbossError) -> PitbossDatabase {
+        let tables = try layout(of: postgres).map { table in
+            var table = table
+            if table.name == "turns" {
+                table.rowFilter = """
+                    EXISTS (SELECT 1 FROM findings f WHERE f.conversation_id = t.conversation_id AND f.turn = t.idx)
+                    OR (t.agent_id IS NOT NULL AND t.agent_id <> (SELECT c.agent_id FROM conversations c WHERE c.id = t.conversation_id))
+                    """
+            }
+            return table
+        }
+        let copy = try PitbossDatabase.inMemory()
+        do {
+            try postgres.connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            defer { _ = try? postgres.connection.execute("ROLLBACK") }
+            try copy.writer.write { db in
+                try SQLiteSide.mustMatch(db, tables, version: PostgresSchema.version)
+                _ = try transfer(tables, from: PostgresSide(postgres), to: SQLiteSide(db: db), verified: false) { _ in }
+            }
+        } catch {
+            if let pitboss = error as? PitbossError { throw pitboss }
+            if error is PostgresConnection.Failure { throw PostgresDatabase.translate(error, doing: "read \(postgres.shownTarget)") }
+            throw PitbossDatabase.translate(error, doing: "read \(postgres.shownTarget) into memory")
+        }
+        return copy
+    }
+}
