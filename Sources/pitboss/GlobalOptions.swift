@@ -56,7 +56,11 @@ struct GlobalOptions: ParsableArguments {
         if case .sqlite = workspace.backend, access == .write, actingAs == nil, environment["PITBOSS_USER"] == nil, workspace.config.roster.role(of: user) == nil {
             Console.note("note: acting as '\(user)', the OS user\(workspace.config.roster.isDeclared ? ", who is not on the workspace's roster" : ""); what this command records is recorded under that name; name yourself with --as NAME or PITBOSS_USER")
         }
-        return onPostgres == .readingCopy ? try workspace.forReading() : workspace
+        switch onPostgres {
+        case .readingCopy: return try workspace.forReading()
+        case .readingCopyQuotingFindings: return try workspace.forReading(quotingFindings: true)
+        case .refused, .server: return workspace
+        }
     }
 
     /// How a command runs on a PostgreSQL workspace.
@@ -67,6 +71,8 @@ struct GlobalOptions: ParsableArguments {
         case server
         /// On one snapshot of the server copied into memory (`Workspace.forReading`): for commands that only read.
         case readingCopy
+        /// The same, with the turns findings point to, for a report that quotes them.
+        case readingCopyQuotingFindings
     }
 
     /// The commands that run on a PostgreSQL workspace so far.

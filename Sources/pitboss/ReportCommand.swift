@@ -117,7 +117,7 @@ struct ReportCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
+                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopyQuotingFindings)
                 let zone = workspace.config.timeZone
                 let selection = try filters.selection(zone: zone, shift: shift)
                 let report = try AgentReport.fetch(from: workspace.database, agent: agent, selection: selection,

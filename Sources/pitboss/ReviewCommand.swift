@@ -30,9 +30,12 @@ struct ReviewCommand: ParsableCommand {
             let config = try global.workspaceConfig()
             // Checked before anything is claimed; the conversation's own rubric (its route) is loaded once it is known.
             if let rubric { _ = try RubricCommand.load(rubric) }
-            let workspace = try global.openWorkspace(.write)
-            let queue = workspace.queue(leaseMinutes: try GlobalOptions.lease(lease))
-            let reviewer = workspace.reviewer(global.user)
+            let workspace = try global.openWorkspace(.write, onPostgres: .server)
+            let leaseMinutes = try GlobalOptions.lease(lease)
+            let records = workspace.reviewRecords(leaseMinutes: leaseMinutes)
+            let queue = records.claims
+            let context = workspace.reviewContext
+            let reviewer = workspace.reviewer(try global.actor(in: workspace))
             // Interrupts are caught from before the claim, and the claim is taken under the console's lock, so there
             // is no moment when the claim exists and Ctrl-C would leave it behind.
             let terminal = ReviewConsole()
@@ -41,29 +44,29 @@ struct ReviewCommand: ParsableCommand {
             // A session goes on after a submit: the next item, or quit (the end of piped input quits too).
             while true {
                 let taken = try terminal.claiming(queue: queue, reviewer: reviewer) {
-                    if let item { return try queue.claim(item, for: reviewer) }
-                    return try queue.claimNext(for: reviewer, reason: reason)
+                    if let item { return try queue.claim(item, for: reviewer, now: Date()) }
+                    return try queue.claimNext(for: reviewer, reason: reason, now: Date())
                 }
                 guard let claim = taken else {
                     terminal.write("Nothing in the queue for \(reviewer.name).\n")
                     return
                 }
                 do {
-                    guard let conversation = try workspace.conversations.conversation(externalID: claim.conversation) else {
+                    guard let conversation = try workspace.conversationReader.conversation(externalID: claim.conversation) else {
                         throw PitbossError.internalFailure("queued conversation \(claim.conversation) is not stored")
                     }
                     // A calibration task is scored with the session's rubric, blind: the findings without anyone's verdicts.
-                    let calibration = try workspace.calibration.session(ofItem: claim.item)
+                    let calibration = try context.calibrationSession(ofItem: claim.item)
                     let loaded = try RubricCommand.load(rubric ?? calibration?.rubricPath ?? config.rubricPath(for: conversation))
                     var findings = try workspace.findings(FindingQuery(conversation: claim.conversation))
                     if let calibration {
                         findings = findings.map { var f = $0; f.verdict = nil; return f }
                         terminal.write(Console.stdoutStyle.paint("Calibration session \(TerminalSafe.line(calibration.name)): score it as you would for real; nobody sees your answers, nor you theirs, until the session is closed.", .cyan) + "\n")
                     }
-                    let evaluated = try workspace.flags.isEvaluated(conversation: claim.conversation)
-                    let followUps = try workspace.retraining.inFollowUp(settings: config.outcomes, agent: conversation.agentID)
+                    let evaluated = try context.isEvaluated(conversation: claim.conversation)
+                    let followUps = try context.followUps(agent: conversation.agentID, settings: config.outcomes, now: Date())
                         .filter { $0.covers(conversation.startedAt) }
-                    let session = ReviewSession(store: ReviewStore(queue: queue), rubric: loaded, reviewer: reviewer, claim: claim,
+                    let session = ReviewSession(store: records, rubric: loaded, reviewer: reviewer, claim: claim,
                                                 conversation: conversation, findings: findings, evaluated: evaluated, style: Console.stdoutStyle,
                                                 timeZone: config.timeZone, showPersonalData: personalData.showPII,
                                                 followUps: followUps, rescue: \.scoreCommand)
@@ -87,7 +90,7 @@ struct ReviewCommand: ParsableCommand {
 /// arrives during the submit waits for it, so the message says what really happened.
 final class ReviewConsole: ReviewTerminal, @unchecked Sendable {
     private let lock = NSLock()
-    private var claim: (queue: ReviewQueue, reviewer: Reviewer, item: Int64)?
+    private var claim: (queue: any ClaimQueue, reviewer: Reviewer, item: Int64)?
     private var stored = false
     private var outputClosed = Console.stdoutWasClosed  // nobody would see the questions: the session ends at the first
     private var sources: [any DispatchSourceSignal] = []
@@ -109,7 +112,7 @@ final class ReviewConsole: ReviewTerminal, @unchecked Sendable {
     }
 
     /// Takes the claim with the lock held: an interrupt meanwhile waits, then gives the claim back.
-    func claiming(queue: ReviewQueue, reviewer: Reviewer, _ take: () throws -> ReviewQueue.Claim?) throws -> ReviewQueue.Claim? {
+    func claiming(queue: any ClaimQueue, reviewer: Reviewer, _ take: () throws -> ReviewQueue.Claim?) throws -> ReviewQueue.Claim? {
         lock.lock()
         defer { lock.unlock() }
         let taken = try take()
@@ -132,7 +135,7 @@ final class ReviewConsole: ReviewTerminal, @unchecked Sendable {
                 message = "interrupted after the review of item \(claim.item) was stored"
             } else {
                 do {
-                    let abandoned = try claim.queue.abandon(claim.item, by: claim.reviewer)
+                    let abandoned = try claim.queue.abandon(claim.item, by: claim.reviewer, now: Date())
                     message = "interrupted: nothing stored" + abandoned.said(item: claim.item)
                 } catch {
                     message = "interrupted: nothing stored, but the claim on item \(claim.item) could not be given back (\(error.message)); it ends with its lease"
@@ -146,7 +149,7 @@ final class ReviewConsole: ReviewTerminal, @unchecked Sendable {
     func giveBack() {
         lock.withLock {
             guard let claim, !stored else { return }
-            do { try claim.queue.abandon(claim.item, by: claim.reviewer) } catch {
+            do { _ = try claim.queue.abandon(claim.item, by: claim.reviewer, now: Date()) } catch {
                 Console.note("the claim on item \(claim.item) could not be given back (\((error as? PitbossError)?.message ?? "\(error)")); it ends with its lease")
             }
         }

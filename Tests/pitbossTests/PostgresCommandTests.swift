@@ -312,4 +312,31 @@ struct PostgresCommandTests {
         #expect(claim.stdout.contains("\"reviewer\" : \"pg.tom\""))
         #expect(try asLogin.run("history", "#3", "--db", tom).stdout.contains("to=pg.ann"))
     }
+
+    @Test("a reviewer's login reviews interactively on PostgreSQL: verdict, answers, comment, submit; input that ends early gives the claim back")
+    func interactiveReviewOnPostgres() throws {
+        try prepareSQLite(conversations: 2)
+        let url = cluster.freshDatabase()
+        #expect(try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url).status == 0)
+        let maria = login("pg.maria", "pitboss_reviewer", to: url)
+        var environment = pitboss.environment
+        environment.removeValue(forKey: "PITBOSS_USER")
+        let asLogin = Pitboss(directory: workspace.url, environment: environment)
+        // F1: confirm; courtesy: Enter takes the suggestion (fail); greeting: pass; sla: n (N/A); comment; submit; quit.
+        let run = try asLogin.run(["review", "rude-1", "--db", maria], input: "c\n\np\nn\nRude closing\ns\n")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("»not my problem«[F1]"))
+        #expect(!run.stdout.contains("4111 1111"))
+        #expect(run.stdout.contains("Score 33.3 / 100"))
+        let history = try asLogin.run("history", "rude-1", "--db", maria)
+        #expect(history.stdout.contains("pg.maria"))
+        #expect(history.stdout.contains("Rude closing"))
+        #expect(try asLogin.run("findings", "--conversation", "rude-1", "--format", "json", "--db", maria).stdout.contains("\"verdict\" : \"confirmed\""))
+        let abandoned = try asLogin.run(["review", "c-1", "--db", maria], input: "")
+        #expect(abandoned.status == 0, "\(abandoned.stderr)")
+        #expect(abandoned.stdout.contains("Abandoned: nothing stored"))
+        let mine = try asLogin.run("queue", "list", "--mine", "--db", maria)
+        #expect(mine.stdout.contains("0 items") || !mine.stdout.contains("c-1"), "\(mine.stdout)")
+        #expect(try asLogin.run("history", "c-1", "--db", maria).stdout.contains("abandoned"))
+    }
 }

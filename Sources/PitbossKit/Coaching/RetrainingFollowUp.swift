@@ -14,6 +14,20 @@ public struct RetrainingFollowUp: Sendable, Equatable {
         self.until = until
     }
 
+    /// Which of these completed assignments are in follow-up `now` (their window is open, or opens within the hour).
+    static func open(_ completed: [RetrainingAssignment], settings: OutcomeSettings, now: Date) -> [RetrainingFollowUp] {
+        completed.compactMap { a in
+            guard let done = UTCTimestamp.parse(a.stateAt) else { return nil }
+            let window = settings.followUp(completedAt: done)
+            return now >= window.from.addingTimeInterval(-3_600) && now < window.until ? RetrainingFollowUp(assignment: a, from: window.from, until: window.until) : nil
+        }
+    }
+
+    /// The earliest completion whose follow-up may still be open `now`: completed within the follow-up span, and an hour.
+    static func earliestCompletion(settings: OutcomeSettings, now: Date) -> String {
+        UTCTimestamp.format(now.addingTimeInterval(-Double(settings.followUpDays) * 86_400 - 3_600))
+    }
+
     /// Whether a conversation that started then is measured in this follow-up.
     public func covers(_ startedAt: Date) -> Bool { startedAt >= from && startedAt < until }
 

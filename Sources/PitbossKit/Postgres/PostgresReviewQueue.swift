@@ -128,6 +128,20 @@ public struct PostgresReviewQueue: ClaimQueue {
         }
     }
 
+    public func abandon(_ id: Int64, by reviewer: Reviewer, now: Date) throws(PitbossError) -> ReviewQueue.Abandoned {
+        try transaction("release item \(id)") {
+            guard let row = try connection.rows("""
+                UPDATE queue_items SET status = 'open', claimed_at = NULL, claim_expires_at = NULL,
+                    assigned_to = CASE WHEN assigned_by IS NULL THEN NULL ELSE assigned_to END
+                WHERE id = $1 AND status = 'claimed' AND assigned_to = $2
+                RETURNING conversation_id, assigned_by IS NOT NULL AS assigned
+                """, [String(id), reviewer.name]).first else { return .notHeld }
+            try audit(at: now, actor: reviewer.name, action: .release, item: id, conversation: row["conversation_id"],
+                      detail: ["was": "claimed", "how": "abandoned"])
+            return row["assigned"] as Bool ? .stillAssigned : .backInQueue
+        }
+    }
+
     public func skip(_ id: Int64, why: String, by reviewer: Reviewer, force: Bool, now: Date) throws(PitbossError) {
         let actor = reviewer.name
         let reason = why.trimmingCharacters(in: .whitespacesAndNewlines)

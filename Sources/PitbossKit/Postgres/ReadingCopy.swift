@@ -5,17 +5,22 @@ extension WorkspaceTransfer {
     /// one snapshot of the server (a REPEATABLE READ transaction), copied into a SQLite database in memory. The report
     /// code then runs unchanged, so a report reads the same on both backends, number for number.
     ///
-    /// Every table is copied but `turns`, the bulk of a workspace (95 % of its rows), of which only the turns a finding
-    /// points to (the text a report quotes) and the turns of an agent other than the conversation's (someone who took a
-    /// transfer over, whom name checks must know) are copied. Nothing is read back: the copy lives for one command.
-    public static func readingCopy(of postgres: PostgresDatabase) throws(PitbossError) -> PitbossDatabase {
+    /// Every table is copied but `turns`, the bulk of a workspace (95 % of its rows). Of the turns, only those of an agent
+    /// other than the conversation's are copied (someone who took a transfer over, whom name checks must know), and with
+    /// `quotingFindings` the turns findings point to (for a report that quotes them, masked in context). Nothing is read
+    /// back: the copy lives for one command.
+    public static func readingCopy(of postgres: PostgresDatabase, quotingFindings: Bool = false) throws(PitbossError) -> PitbossDatabase {
         let tables = try layout(of: postgres).map { table in
             var table = table
             if table.name == "turns" {
-                table.rowFilter = """
-                    EXISTS (SELECT 1 FROM findings f WHERE f.conversation_id = t.conversation_id AND f.turn = t.idx)
-                    OR (t.agent_id IS NOT NULL AND t.agent_id <> (SELECT c.agent_id FROM conversations c WHERE c.id = t.conversation_id))
+                let transferred = """
+                    SELECT t.* FROM turns t WHERE t.agent_id IS NOT NULL
+                      AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = t.conversation_id AND c.agent_id <> t.agent_id)
                     """
+                table.source = quotingFindings ? transferred + """
+                     UNION SELECT t.* FROM turns t
+                    JOIN (SELECT DISTINCT conversation_id, turn FROM findings WHERE turn IS NOT NULL) f ON f.conversation_id = t.conversation_id AND f.turn = t.idx
+                    """ : transferred
             }
             return table
         }

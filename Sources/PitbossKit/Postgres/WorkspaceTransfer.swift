@@ -34,8 +34,8 @@ public enum WorkspaceTransfer {
         var primaryKey: [String]
         /// Whether the table's ids come from a counter (an identity column on PostgreSQL, AUTOINCREMENT or rowid on SQLite).
         var hasCounter: Bool
-        /// Which rows a PostgreSQL source reads (a condition on the table, aliased `t`); nil for all of them.
-        var rowFilter: String? = nil
+        /// The rows a PostgreSQL source reads, as a query standing for the table (nil: all of them).
+        var source: String? = nil
     }
 
     /// Copies `sqlite` into the empty PostgreSQL database.
@@ -239,17 +239,18 @@ struct SQLiteSide: Side {
     func write(_ table: WorkspaceTransfer.Table, _ produce: (_ send: ([String?]) throws -> Void) throws -> Void) throws {
         let placeholders = Array(repeating: "?", count: table.columns.count).joined(separator: ", ")
         let statement = try db.makeStatement(sql: "INSERT INTO \(table.name.quotedDatabaseIdentifier) (\(columnList(table))) VALUES (\(placeholders))")
+        let kinds = table.columns.map(\.kind)
+        var insert = FastStatement(statement)
         try produce { row in
-            let values: [(any DatabaseValueConvertible)?] = zip(table.columns, row).map { column, text in
-                guard let text else { return nil }
-                switch column.kind {
-                case .integer, .boolean: if let number = Int64(text) { return number }
-                case .real: if let number = Double(text) { return number }
-                case .text, .instant, .day: break
+            // Numbers as SQLite stores them; text (and a number column's text that is no number) as text.
+            for (kind, text) in zip(kinds, row) {
+                switch kind {
+                case .integer, .boolean: if let number = text.flatMap({ Int64($0) }) { insert.bind(number) } else { insert.bind(text) }
+                case .real: if let number = text.flatMap({ Double($0) }) { insert.bind(number) } else { insert.bind(text) }
+                case .text, .instant, .day: insert.bind(text)
                 }
-                return text
             }
-            try statement.execute(arguments: StatementArguments(values))
+            try insert.execute()
         }
     }
 
@@ -298,8 +299,8 @@ struct PostgresSide: Side {
         }
         let order = table.primaryKey.map(quoted).joined(separator: ", ")
         let reals = table.columns.indices.filter { table.columns[$0].kind == .real }
-        let filter = table.rowFilter.map { " WHERE \($0)" } ?? ""
-        try connection.copyOut("COPY (SELECT \(columns.joined(separator: ", ")) FROM \(quoted(table.name)) t\(filter) ORDER BY \(order)) TO STDOUT") { values in
+        let rows = table.source.map { "(\($0))" } ?? quoted(table.name)
+        try connection.copyOut("COPY (SELECT \(columns.joined(separator: ", ")) FROM \(rows) t ORDER BY \(order)) TO STDOUT") { values in
             var values = values
             for index in reals { values[index] = values[index].map(canonicalReal) }
             try row(values)

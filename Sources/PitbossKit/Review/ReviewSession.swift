@@ -27,7 +27,7 @@ public final class ReviewSession {
         case abandoned
     }
 
-    let store: ReviewStore
+    let store: any ReviewRecording
     let rubric: Rubric
     let reviewer: Reviewer
     let claim: ReviewQueue.Claim
@@ -51,7 +51,7 @@ public final class ReviewSession {
     private var enteredVerdicts: [FindingVerdict] = []
     private var enteredAnswers: [(String, String)] = []
 
-    public init(store: ReviewStore, rubric: Rubric, reviewer: Reviewer, claim: ReviewQueue.Claim, conversation: Conversation,
+    public init(store: any ReviewRecording, rubric: Rubric, reviewer: Reviewer, claim: ReviewQueue.Claim, conversation: Conversation,
                 findings: [StoredFinding], evaluated: Bool = true, style: OutputStyle, timeZone: TimeZone, showPersonalData: Bool,
                 followUps: [RetrainingFollowUp] = [], rescue: @escaping (UnsavedReview) -> String = \.summary) {
         self.followUps = followUps
@@ -77,7 +77,7 @@ public final class ReviewSession {
     public func run(_ terminal: any ReviewTerminal, now: @escaping () -> Date = Date.init) throws(PitbossError) -> Outcome {
         clock = now
         // The claim was taken (or renewed) one lease before it expires.
-        renewedAt = UTCTimestamp.parse(claim.expiresAt)?.addingTimeInterval(-store.queue.lease) ?? now()
+        renewedAt = UTCTimestamp.parse(claim.expiresAt)?.addingTimeInterval(-store.claims.lease) ?? now()
         let expires = UTCTimestamp.parse(claim.expiresAt).map { LocalTime.format($0, in: timeZone) } ?? claim.expiresAt
         terminal.write(TextWrap.wrap(style.paint("Item \(claim.item)", .bold) + " · \(claim.reason.rawValue) · priority \(claim.priority) · claimed by \(TerminalSafe.line(reviewer.name)) until \(expires)\n"
             + style.paint("Type 'abandon' at any prompt (or press Ctrl-C) to stop: nothing is stored and your claim ends (an item a supervisor assigned to you stays yours).", .dim),
@@ -123,7 +123,7 @@ public final class ReviewSession {
                 }
             }
         } catch is Abandon {
-            let abandoned = try store.queue.abandon(claim.item, by: reviewer, now: now())
+            let abandoned = try store.claims.abandon(claim.item, by: reviewer, now: now())
             terminal.write("\nAbandoned: nothing stored" + abandoned.said(item: claim.item) + ".\n")
             return .abandoned
         } catch let error as PitbossError {
@@ -336,8 +336,8 @@ public final class ReviewSession {
     /// reviewer hears it now rather than at submit.
     func keepClaim(_ terminal: any ReviewTerminal) throws {
         let now = clock()
-        guard now.timeIntervalSince(renewedAt) >= store.queue.lease / 2 else { return }
-        let renewal = Result { () throws(PitbossError) in try store.queue.claim(claim.item, for: reviewer, now: now) }
+        guard now.timeIntervalSince(renewedAt) >= store.claims.lease / 2 else { return }
+        let renewal = Result { () throws(PitbossError) in try store.claims.claim(claim.item, for: reviewer, now: now) }
         switch renewal {
         case .success:
             renewedAt = now

@@ -145,8 +145,7 @@ public struct RetrainingStore: Sendable {
     /// outcome is being measured, so that sampling can weigh them and a reviewer can be told.
     public func inFollowUp(now: Date = Date(), settings: OutcomeSettings, agent: String? = nil)
         throws(PitbossError) -> [RetrainingFollowUp] {
-        // Completed within the last follow-up span (and an hour, for the hour it was completed in).
-        let since = UTCTimestamp.format(now.addingTimeInterval(-Double(settings.followUpDays) * 86_400 - 3_600))
+        let since = RetrainingFollowUp.earliestCompletion(settings: settings, now: now)
         var condition: SQL = "state = \(RetrainingState.completed) AND state_at >= \(since)"
         if let agent { condition = "\(condition) AND agent_id = \(agent)" }
         let completed: [RetrainingAssignment]
@@ -155,11 +154,7 @@ public struct RetrainingStore: Sendable {
         } catch {
             throw PitbossDatabase.translate(error, doing: "read retraining follow-ups", busyTimeout: database.busyTimeout)
         }
-        return completed.compactMap { a in
-            guard let done = UTCTimestamp.parse(a.stateAt) else { return nil }
-            let window = settings.followUp(completedAt: done)
-            return now >= window.from.addingTimeInterval(-3_600) && now < window.until ? RetrainingFollowUp(assignment: a, from: window.from, until: window.until) : nil
-        }
+        return RetrainingFollowUp.open(completed, settings: settings, now: now)
     }
 
     /// One assignment and every change of its state, oldest first.

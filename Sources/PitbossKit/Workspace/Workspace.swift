@@ -53,9 +53,10 @@ public struct Workspace: Sendable {
 
     /// The workspace as a command that only reads sees it: itself on SQLite; on PostgreSQL, one snapshot of the server
     /// copied into memory (`WorkspaceTransfer.readingCopy`), so the same report code runs on either backend.
-    public func forReading() throws(PitbossError) -> Workspace {
+    /// `quotingFindings`: with the turns findings point to, for a report that quotes them.
+    public func forReading(quotingFindings: Bool = false) throws(PitbossError) -> Workspace {
         guard case .postgres(let server) = backend else { return self }
-        return Workspace(config: config, database: try WorkspaceTransfer.readingCopy(of: server))
+        return Workspace(config: config, database: try WorkspaceTransfer.readingCopy(of: server, quotingFindings: quotingFindings))
     }
 
     /// Who is acting. On SQLite, whoever the command names (`requested`), else `fallback` (the OS user). On PostgreSQL,
@@ -109,6 +110,15 @@ public struct Workspace: Sendable {
         switch backend {
         case .sqlite: return reviews(leaseMinutes: leaseMinutes)
         case .postgres(let server): return PostgresReviewStore(queue: PostgresReviewQueue(database: server, lease: (leaseMinutes ?? config.leaseMinutes) * 60))
+        }
+    }
+
+    /// What the review screen shows besides the transcript, on whichever backend holds the workspace.
+    public var reviewContext: any ReviewContextReading {
+        switch backend {
+        case .sqlite(let database):
+            return SQLiteReviewContext(calibration: calibration, flags: FlagStore(database: database), retraining: RetrainingStore(database: database))
+        case .postgres(let server): return PostgresReviewContext(database: server)
         }
     }
 
