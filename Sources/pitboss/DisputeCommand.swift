@@ -28,8 +28,10 @@ struct DisputeCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.write)
-                let dispute = try workspace.disputes.open(review: try workspace.disputes.review(named: review), criteria: try Arguments.list(criterion, "--criterion"), reason: reason, by: global.user)
+                let workspace = try global.openWorkspace(.write, onPostgres: .server)
+                let disputes = workspace.disputes
+                let dispute = try disputes.open(review: try disputes.review(named: review), criteria: try Arguments.list(criterion, "--criterion"), reason: reason,
+                                                by: try global.actor(in: workspace))
                 if format == .json { return try Console.out(JSONOutput.string(dispute)) }
                 try Console.out(TerminalSafe.text("Opened dispute #\(dispute.id) of review #\(dispute.review) (\(dispute.conversation), reviewed by \(dispute.reviewer)) "
                     + "on \(dispute.criteria.joined(separator: ", ")). A supervisor decides it: pitboss dispute decide \(dispute.id) --accept --set CRITERION=ANSWER --reason … | --reject --reason …\n"))
@@ -49,9 +51,9 @@ struct DisputeCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
-                try KnownNames.check(agent.map { [$0] } ?? [], .agent, in: workspace.database)
-                try KnownNames.check(reviewer.map { [$0] } ?? [], .reviewer, in: workspace.database)
+                let workspace = try global.openWorkspace(.read, onPostgres: .server)
+                try KnownNames.check(agent.map { [$0] } ?? [], .agent, in: workspace)
+                try KnownNames.check(reviewer.map { [$0] } ?? [], .reviewer, in: workspace)
                 let list = try workspace.disputes.list(status: status, agent: agent, reviewer: reviewer, staleOnly: stale)
                 try Console.out(DisputeView.list(list, format: format, style: Console.stdoutStyle, zone: workspace.config.timeZone))
             }
@@ -66,10 +68,10 @@ struct DisputeCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
+                let workspace = try global.openWorkspace(.read, onPostgres: .server)
                 let dispute = try workspace.disputes.dispute(id)
                 if format == .json { return try Console.out(JSONOutput.string(dispute)) }
-                let reviews = try workspace.reviews().history(conversation: dispute.conversation)
+                let reviews = try workspace.reviewRecords().history(item: nil, conversation: dispute.conversation)
                 try Console.out(DisputeView.show(dispute, reviews: reviews, style: Console.stdoutStyle, zone: workspace.config.timeZone))
             }
         }
@@ -102,14 +104,14 @@ struct DisputeCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let config = try global.workspaceConfig()
-                let workspace = try global.openWorkspace(.write)
+                let workspace = try global.openWorkspace(.write, onPostgres: .server)
                 try global.requireSupervisor(workspace, to: "decide disputes")
                 let dispute = try workspace.disputes.dispute(id)
                 var path = rubric ?? config.rubricPath
-                if rubric == nil, let conversation = try workspace.conversations.conversation(externalID: dispute.conversation) { path = config.rubricPath(for: conversation) }
+                if rubric == nil, let conversation = try workspace.conversationReader.conversation(externalID: dispute.conversation) { path = config.rubricPath(for: conversation) }
                 let loaded = try RubricCommand.load(path)
                 let decision: DisputeDecision = accept ? .accept(try KeyValueArguments.answers(set)) : .reject
-                let decided = try workspace.disputes.decide(id, decision, reason: reason, arbiter: workspace.reviewer(global.user), rubric: loaded)
+                let decided = try workspace.disputes.decide(id, decision, reason: reason, arbiter: workspace.reviewer(try global.actor(in: workspace)), rubric: loaded)
                 if format == .json { return try Console.out(JSONOutput.string(decided)) }
                 try Console.out(TerminalSafe.text("Dispute #\(decided.id) \(decided.status.rawValue) by \(decided.decidedBy ?? "?")"
                     + (decided.revision.map { ": review #\(decided.review) revised as #\($0); pitboss history \(decided.conversation) shows both.\n" } ?? ": review #\(decided.review) stands.\n")))
@@ -126,12 +128,13 @@ struct DisputeCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.write)
+                let workspace = try global.openWorkspace(.write, onPostgres: .server)
+                let actor = try global.actor(in: workspace)
                 let dispute = try workspace.disputes.dispute(id)
-                if dispute.openedBy.lowercased() != global.user.lowercased() {
+                if dispute.openedBy.lowercased() != actor.lowercased() {
                     try global.requireSupervisor(workspace, to: "withdraw someone else's dispute")
                 }
-                let withdrawn = try workspace.disputes.withdraw(id, by: global.user, reason: reason)
+                let withdrawn = try workspace.disputes.withdraw(id, by: actor, reason: reason)
                 try Console.out("Dispute #\(withdrawn.id) withdrawn; review #\(withdrawn.review) stands.\n")
             }
         }

@@ -339,4 +339,38 @@ struct PostgresCommandTests {
         #expect(mine.stdout.contains("0 items") || !mine.stdout.contains("c-1"), "\(mine.stdout)")
         #expect(try asLogin.run("history", "c-1", "--db", maria).stdout.contains("abandoned"))
     }
+
+    @Test("disputes on PostgreSQL: the agent's login opens one, a supervisor's login decides it (a revision in their name), a reviewer's login may not")
+    func disputesOnPostgres() throws {
+        try prepareSQLite(conversations: 2)
+        #expect(try pitboss.run("score", "rude-1", "--set", "courtesy=fail,greeting=pass,sla=na").status == 0)
+        let url = cluster.freshDatabase()
+        #expect(try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url).status == 0)
+        var environment = pitboss.environment
+        environment.removeValue(forKey: "PITBOSS_USER")
+        let asLogin = Pitboss(directory: workspace.url, environment: environment)
+        let agent = login("en.rude", "pitboss_reviewer", to: url)
+        let lead = login("pg.lead", "pitboss_supervisor", to: url)
+        let tom = login("pg.tom", "pitboss_reviewer", to: url)
+        let opened = try asLogin.run("dispute", "open", "rude-1", "--criterion", "courtesy", "--reason", "the player swore first", "--db", agent)
+        #expect(opened.status == 0, "\(opened.stderr)")
+        #expect(opened.stdout.contains("Opened dispute #1 of review #1"))
+        let twice = try asLogin.run("dispute", "open", "rude-1", "--criterion", "courtesy", "--reason", "again", "--db", agent)
+        #expect(twice.status == 77)
+        #expect(try asLogin.run("dispute", "decide", "1", "--accept", "--set", "courtesy=pass", "--reason", "fine", "--db", tom).status == 77)
+        let decided = try asLogin.run("dispute", "decide", "1", "--accept", "--set", "courtesy=pass", "--reason", "firm, not rude", "--db", lead)
+        #expect(decided.status == 0, "\(decided.stderr)")
+        #expect(decided.stdout.contains("Dispute #1 accepted by pg.lead: review #1 revised as #2"))
+        let shown = try asLogin.run("dispute", "show", "1", "--format", "json", "--db", tom)
+        #expect(shown.stdout.contains("\"status\" : \"accepted\""))
+        let history = try asLogin.run("history", "rude-1", "--db", tom)
+        #expect(history.stdout.contains("dispute #1: firm, not rude"))
+        // A dispute of the revision, withdrawn by its opener; the list shows both.
+        #expect(try asLogin.run("dispute", "open", "2", "--criterion", "greeting", "--reason", "second thoughts", "--db", agent).status == 0)
+        #expect(try asLogin.run("dispute", "withdraw", "2", "--db", tom).status == 77)
+        #expect(try asLogin.run("dispute", "withdraw", "2", "--reason", "never mind", "--db", agent).status == 0)
+        let list = try asLogin.run("dispute", "list", "--format", "csv", "--db", tom)
+        #expect(list.stdout.contains("withdrawn") && list.stdout.contains("accepted"), "\(list.stdout)")
+        #expect(try asLogin.run("dispute", "list", "--agent", "en.rudee", "--db", tom).status == 65)
+    }
 }

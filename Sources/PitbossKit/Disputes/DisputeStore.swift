@@ -1,16 +1,21 @@
 import Foundation
 import GRDB
 
-/// Disputes in the store. Every step is one transaction with its audit entry; a decision is taken only while the
-/// dispute is open, so of two arbiters deciding at once one wins and the other is told who did.
+/// Disputes in the store, on either backend (their SQL reads alike on both: see `SQLSession`). Every step is one
+/// transaction with its audit entry; a decision is taken only while the dispute is open, so of two arbiters deciding at
+/// once one wins and the other is told who did.
 public struct DisputeStore: Sendable {
-    public let reviews: ReviewStore
+    let sessions: any SQLSessions
     /// How many days after a review it may be disputed (`dispute_days`).
     public let disputeDays: Int
-    public var database: PitbossDatabase { reviews.database }
 
     public init(reviews: ReviewStore, disputeDays: Int = 14) {
-        self.reviews = reviews
+        self.sessions = SQLiteSessions(reviews: reviews)
+        self.disputeDays = disputeDays
+    }
+
+    public init(server reviews: PostgresReviewStore, disputeDays: Int = 14) {
+        self.sessions = PostgresSessions(reviews: reviews)
         self.disputeDays = disputeDays
     }
 
@@ -20,34 +25,33 @@ public struct DisputeStore: Sendable {
         guard !reason.isEmpty else { throw .usage("a dispute needs a reason: what the review got wrong") }
         guard !criteria.isEmpty else { throw .usage("a dispute names the contested criteria") }
         let disputeID: Int64 = try transaction("open a dispute of review #\(id)") { db in
-            guard let review = try Row.fetchOne(db, sql: """
+            guard let review = try db.row("""
                 SELECT r.id, r.conversation_id, r.created_at, r.reviewer, (SELECT n.id FROM reviews n WHERE n.revises = r.id) AS successor
                 FROM reviews r WHERE r.id = ?
-                """, arguments: [id]) else {
+                """, [id]) else {
                 throw PitbossError.badInput("there is no review #\(id); a conversation's history lists its reviews")
             }
             if let successor: Int64 = review["successor"] {
                 throw PitbossError.refused("review #\(id) was corrected since by review #\(successor): dispute the review as it stands (#\(successor)); the conversation's history shows both")
             }
-            let answered = try String.fetchAll(db, sql: "SELECT criterion FROM review_answers WHERE review_id = ? ORDER BY position", arguments: [id])
+            let answered = try db.values(String.self, "SELECT criterion FROM review_answers WHERE review_id = ? ORDER BY position", [id])
             for criterion in criteria where !answered.contains(criterion) {
                 throw PitbossError.usage("review #\(id) has no answer to '\(criterion)'; its criteria: \(answered.joined(separator: ", "))")
             }
             // The window runs from the conversation's first review: a correction does not open it again.
-            let firstReview = try String.fetchOne(db, sql: "SELECT MIN(created_at) FROM reviews WHERE conversation_id = ?", arguments: [review["conversation_id"] as Int64])
+            let firstReview = try db.value(String.self, "SELECT MIN(created_at) FROM reviews WHERE conversation_id = ?", [review["conversation_id"] as Int64])
             let createdAt: String = firstReview ?? review["created_at"]
             if let created = UTCTimestamp.parse(createdAt), now.timeIntervalSince(created) > Double(disputeDays) * 86_400 {
                 throw PitbossError.refused("the first review of this conversation was stored at \(LocalTime.readable(createdAt)): the \(disputeDays) day\(disputeDays == 1 ? "" : "s") in which it could be disputed are over (dispute_days)")
             }
-            if let open = try Int64.fetchOne(db, sql: "SELECT id FROM disputes WHERE review_id = ? AND status = 'open'", arguments: [id]) {
+            if let open = try db.value(Int64.self, "SELECT id FROM disputes WHERE review_id = ? AND status = 'open'", [id]) {
                 throw PitbossError.refused("review #\(id) is already disputed (dispute #\(open), open): one open dispute per review: decide or withdraw that one first")
             }
             let conversation: Int64 = review["conversation_id"]
-            try db.execute(sql: """
+            let disputeID = try db.insertReturningID("""
                 INSERT INTO disputes (review_id, conversation_id, criteria, reason, opened_by, opened_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [id, conversation, String(decoding: try JSONOutput.data(criteria), as: UTF8.self), reason, actor, UTCTimestamp.format(now)])
-            let disputeID = db.lastInsertedRowID
-            try AuditLog.append(db, at: now, actor: actor, action: .dispute, conversation: conversation, review: id,
+                """, [id, conversation, String(decoding: try JSONOutput.data(criteria), as: UTF8.self), reason, actor, UTCTimestamp.format(now)])
+            try db.audit(at: now, actor: actor, action: .dispute, conversation: conversation, review: id,
                                 detail: ["dispute": String(disputeID), "step": "open", "criteria": criteria.joined(separator: ","), "reason": reason])
             return disputeID
         }
@@ -58,10 +62,10 @@ public struct DisputeStore: Sendable {
     public func review(named target: String) throws(PitbossError) -> Int64 {
         let found: Int64? = try read("find review \(target)") { db in
             if let number = Int64(target.hasPrefix("#") ? String(target.dropFirst()) : target),
-               try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM reviews WHERE id = ?)", arguments: [number]) == true { return number }
-            return try Int64.fetchOne(db, sql: """
+               try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM reviews WHERE id = ?)", [number]) == true { return number }
+            return try db.value(Int64.self, """
                 SELECT r.id FROM current_reviews r JOIN conversations c ON c.id = r.conversation_id WHERE c.external_id = ? ORDER BY r.id DESC LIMIT 1
-                """, arguments: [target])
+                """, [target])
         }
         guard let found else { throw .badInput("'\(target)' is neither a review number nor a reviewed conversation; a conversation's history lists its reviews") }
         return found
@@ -82,8 +86,8 @@ public struct DisputeStore: Sendable {
             if dispute.reviewer.lowercased() == arbiter.name.lowercased() {
                 throw PitbossError.refused("\(arbiter.name) wrote review #\(dispute.review): a dispute is decided by someone else")
             }
-            let conversationRow = try Int64.fetchOne(db, sql: "SELECT conversation_id FROM disputes WHERE id = ?", arguments: [id]) ?? 0
-            if try reviews.queue.wasAgent(db, arbiter, in: conversationRow) {
+            let conversationRow = try db.value(Int64.self, "SELECT conversation_id FROM disputes WHERE id = ?", [id]) ?? 0
+            if try db.wasAgent(arbiter, in: conversationRow) {
                 throw PitbossError.refused("\(arbiter.name) was the agent in \(dispute.conversation): nobody decides a dispute of their own conversation")
             }
             var revision: Int64?
@@ -92,7 +96,7 @@ public struct DisputeStore: Sendable {
                     throw PitbossError.usage("'\(criterion)' is not contested in dispute #\(id) (it contests \(dispute.criteria.joined(separator: ", "))); accepting changes the contested answers only")
                 }
                 guard !answers.isEmpty else { throw PitbossError.usage("accepting says what the contested answers become") }
-                let old = try Row.fetchOne(db, sql: "SELECT queue_item_id, comment, rubric_name, rubric_hash FROM reviews WHERE id = ?", arguments: [dispute.review])
+                let old = try db.row("SELECT queue_item_id, comment, rubric_name, rubric_hash FROM reviews WHERE id = ?", [dispute.review])
                 guard let old, let item: Int64 = old["queue_item_id"] else {
                     throw PitbossError.internalFailure("review #\(dispute.review) has no queue item to revise through")
                 }
@@ -102,27 +106,27 @@ public struct DisputeStore: Sendable {
                     throw PitbossError.badInput("review #\(dispute.review) was scored with rubric \(oldRubric) (\(oldHash.prefix(12))), not \(rubric.name) (\(rubric.contentHash.prefix(12))): decide with the rubric file it was scored with")
                 }
                 var merged: [String: String] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT criterion, answer FROM review_answers WHERE review_id = ?", arguments: [dispute.review]) {
+                for row in try db.rows("SELECT criterion, answer FROM review_answers WHERE review_id = ?", [dispute.review]) {
                     let criterion: String = row[0]
                     if rubric.criterion(criterion) != nil { merged[criterion] = row[1] }
                 }
                 merged.merge(answers) { _, new in new }
                 let card = try Scorecard(rubric: rubric, answers: merged)
-                let verdicts = try FindingVerdict.fetchAll(db, sql: """
+                let verdicts = try db.rows("""
                     SELECT finding_id AS finding, verdict, reason FROM review_verdicts WHERE review_id = ? ORDER BY finding_id
-                    """, arguments: [dispute.review])
+                    """, [dispute.review]).map(FindingVerdict.init(row:))
                 // The revision is the arbiter's, based on the contested review: a correction stored since refuses it.
                 var submission = ReviewSubmission(item: item, reviewer: arbiter, rubric: rubric, scorecard: card, verdicts: verdicts,
                                                   comment: old["comment"], revisionReason: "dispute #\(id): \(reason)", basedOn: dispute.review)
                 submission.decidesDispute = true
-                revision = try reviews.insert(submission, db, now: now).id
+                revision = try db.insertReview(submission, now: now)
             }
             let status: DisputeStatus = revision == nil ? .rejected : .accepted
-            try db.execute(sql: """
+            let changed = try db.execute("""
                 UPDATE disputes SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?, revision_id = ? WHERE id = ? AND status = 'open'
-                """, arguments: [status, arbiter.name, nowText, reason, revision, id])
-            guard db.changesCount == 1 else { throw PitbossError.refused("dispute #\(id) was decided meanwhile; nothing was changed") }
-            try AuditLog.append(db, at: now, actor: arbiter.name, action: .dispute, conversation: conversationRow, review: revision ?? dispute.review,
+                """, [status.rawValue, arbiter.name, nowText, reason, revision, id])
+            guard changed == 1 else { throw PitbossError.refused("dispute #\(id) was decided meanwhile; nothing was changed") }
+            try db.audit(at: now, actor: arbiter.name, action: .dispute, conversation: conversationRow, review: revision ?? dispute.review,
                                 detail: ["dispute": String(id), "step": status.rawValue, "reason": reason])
         }
         return try dispute(id, now: now)
@@ -135,10 +139,10 @@ public struct DisputeStore: Sendable {
             guard dispute.status == .open else {
                 throw PitbossError.refused("dispute #\(id) is \(dispute.status.rawValue), not open: only an open dispute is withdrawn")
             }
-            try db.execute(sql: "UPDATE disputes SET status = 'withdrawn', decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = 'open'",
-                           arguments: [actor, UTCTimestamp.format(now), reason, id])
-            let conversation = try Int64.fetchOne(db, sql: "SELECT conversation_id FROM disputes WHERE id = ?", arguments: [id])
-            try AuditLog.append(db, at: now, actor: actor, action: .dispute, conversation: conversation, review: dispute.review,
+            try db.execute("UPDATE disputes SET status = 'withdrawn', decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = 'open'",
+                           [actor, UTCTimestamp.format(now), reason, id])
+            let conversation = try db.value(Int64.self, "SELECT conversation_id FROM disputes WHERE id = ?", [id])
+            try db.audit(at: now, actor: actor, action: .dispute, conversation: conversation, review: dispute.review,
                                 detail: ["dispute": String(id), "step": "withdrawn"].merging(reason.map { ["reason": $0] } ?? [:]) { a, _ in a })
         }
         return try dispute(id, now: now)
@@ -159,10 +163,10 @@ public struct DisputeStore: Sendable {
             if let status { conditions.append("d.status = ?"); arguments.append(status.rawValue) }
             if let agent { conditions.append("lower(c.agent_id) = lower(?)"); arguments.append(agent) }
             if let reviewer { conditions.append("lower(r.reviewer) = lower(?)"); arguments.append(reviewer) }
-            return try Int64.fetchAll(db, sql: """
+            return try db.values(Int64.self, """
                 SELECT d.id FROM disputes d JOIN reviews r ON r.id = d.review_id JOIN conversations c ON c.id = d.conversation_id
                 \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) ORDER BY d.id DESC
-                """, arguments: StatementArguments(arguments))
+                """, arguments)
         }
         var disputes: [Dispute] = []
         for id in ids { disputes.append(try dispute(id, now: now)) }
@@ -174,12 +178,12 @@ public struct DisputeStore: Sendable {
         return now.timeIntervalSince(opened) > Double(disputeDays * 2) * 86_400
     }
 
-    static func load(_ id: Int64, _ db: Database) throws -> Dispute {
-        guard let row = try Row.fetchOne(db, sql: """
+    static func load(_ id: Int64, _ db: any SQLSession) throws -> Dispute {
+        guard let row = try db.row("""
             SELECT d.*, c.external_id, c.agent_id, r.reviewer FROM disputes d JOIN conversations c ON c.id = d.conversation_id
             JOIN reviews r ON r.id = d.review_id WHERE d.id = ?
-            """, arguments: [id]) else {
-            let last = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM disputes")
+            """, [id]) else {
+            let last = try db.value(Int64.self, "SELECT MAX(id) FROM disputes")
             throw PitbossError.badInput("there is no dispute #\(id); " + (last.map { "the disputes are #1–#\($0)" } ?? "none has been opened"))
         }
         let criteriaText: String = row["criteria"]
@@ -190,13 +194,11 @@ public struct DisputeStore: Sendable {
                        decisionReason: row["decision_reason"], revision: row["revision_id"])
     }
 
-    private func transaction<T>(_ action: String, _ body: (Database) throws -> T) throws(PitbossError) -> T {
-        try reviews.queue.transaction(action, body)
+    private func transaction<T>(_ action: String, _ body: (any SQLSession) throws -> T) throws(PitbossError) -> T {
+        try sessions.transaction(action, body)
     }
 
-    private func read<T>(_ action: String, _ body: (Database) throws -> T) throws(PitbossError) -> T {
-        do { return try database.writer.read(body) } catch {
-            throw PitbossDatabase.translate(error, doing: action, busyTimeout: database.busyTimeout)
-        }
+    private func read<T>(_ action: String, _ body: (any SQLSession) throws -> T) throws(PitbossError) -> T {
+        try sessions.read(action, body)
     }
 }

@@ -13,20 +13,23 @@ public struct PostgresReviewStore: ReviewRecording {
     private var connection: PostgresConnection { queue.database.connection }
     public var claims: any ClaimQueue { queue }
 
+    /// Stores a review by `ReviewRules` inside the caller's transaction; its id.
+    func insert(_ s: ReviewSubmission, now: Date) throws -> Int64 {
+        let writing = PostgresReviewWriting(queue: queue)
+        try writing.expireClaims(now: now)
+        // The item's row is locked for the transaction: a claim or release of it waits for the review.
+        _ = try connection.value("SELECT id FROM queue_items WHERE id = $1 FOR UPDATE", [String(s.item)])
+        let item = try writing.loadItem(s.item)
+        if item.reason == .calibration {
+            throw PitbossError.refused("item \(s.item) is a calibration task: calibration runs on a SQLite workspace so far; nothing was stored")
+        }
+        return try ReviewRules.insert(s, item: item, into: writing, now: now)
+    }
+
     public func submit(_ s: ReviewSubmission, now: Date) throws(PitbossError) -> StoredReview {
         let reviewID: Int64
         do {
-            reviewID = try connection.transaction {
-                let writing = PostgresReviewWriting(queue: queue)
-                try writing.expireClaims(now: now)
-                // The item's row is locked for the transaction: a claim or release of it waits for the review.
-                _ = try connection.value("SELECT id FROM queue_items WHERE id = $1 FOR UPDATE", [String(s.item)])
-                let item = try writing.loadItem(s.item)
-                if item.reason == .calibration {
-                    throw PitbossError.refused("item \(s.item) is a calibration task: calibration runs on a SQLite workspace so far; nothing was stored")
-                }
-                return try ReviewRules.insert(s, item: item, into: writing, now: now)
-            }
+            reviewID = try connection.transaction { try insert(s, now: now) }
         } catch {
             throw PostgresDatabase.translate(error, doing: "store the review of item \(s.item)")
         }

@@ -152,7 +152,7 @@ public struct AgentReport: PitbossReport, Equatable {
                                    retraining: retraining,
                                    disputes: try Int64.fetchAll(db, sql: """
                                        SELECT d.id FROM disputes d JOIN conversations c ON c.id = d.conversation_id WHERE c.agent_id = ? ORDER BY d.id DESC
-                                       """, arguments: [agent]).map { try DisputeStore.load($0, db) })
+                                       """, arguments: [agent]).map { try DisputeStore.load($0, SQLiteSessions.Session(db: db, reviews: nil)) })
             }
         } catch {
             throw PitbossDatabase.translate(error, doing: "read the agent's report", busyTimeout: database.busyTimeout)

@@ -152,7 +152,14 @@ public struct Workspace: Sendable {
     public var samples: SampleStore { SampleStore(database: database) }
     public var retraining: RetrainingStore { RetrainingStore(database: database) }
     public var calibration: CalibrationStore { CalibrationStore(queue: queue()) }
-    public var disputes: DisputeStore { DisputeStore(reviews: reviews(), disputeDays: config.disputeDays) }
+    /// Disputes, on whichever backend holds the workspace.
+    public var disputes: DisputeStore {
+        switch backend {
+        case .sqlite: return DisputeStore(reviews: reviews(), disputeDays: config.disputeDays)
+        case .postgres(let server):
+            return DisputeStore(server: PostgresReviewStore(queue: PostgresReviewQueue(database: server, lease: config.leaseMinutes * 60)), disputeDays: config.disputeDays)
+        }
+    }
 
     /// The module called `name` in the catalogue, or an error listing the known ones.
     public func module(_ name: String) throws(PitbossError) -> RetrainingModule {
