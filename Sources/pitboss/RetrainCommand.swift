@@ -67,7 +67,7 @@ struct RetrainCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.write)
+                let workspace = try global.openWorkspace(.write, onPostgres: .server)
                 try global.requireSupervisor(workspace, to: "assign retraining")
                 let zone = workspace.config.timeZone
                 let module = try workspace.module(self.module)
@@ -82,7 +82,7 @@ struct RetrainCommand: ParsableCommand {
                 guard let dueDay = try Arguments.time(due, "--due", zone: zone).map({ LocalTime.day($0, in: zone) }) else { return }
                 let request = RetrainingStore.Request(agent: agent, module: module, criteria: criterion, evidence: evidence, note: note,
                                                       dueOn: dueDay, on: try RetrainCommand.on(on, zone: zone))
-                let (assignment, earlier) = try workspace.retraining.assign(request, by: global.user, zone: zone)
+                let (assignment, earlier) = try workspace.retrainingChanges.assign(request, by: try global.actor(in: workspace), zone: zone)
                 var out = "Assigned retraining #\(assignment.id): \(TerminalSafe.line(assignment.agent)), module \(assignment.module) ("
                     + assignment.criteria.joined(separator: ", ") + "), due \(assignment.dueOn).\n"
                 if let latest = earlier.first, let oldest = earlier.last {
@@ -126,10 +126,10 @@ struct RetrainCommand: ParsableCommand {
 
     static func move(_ global: GlobalOptions, _ id: Int64, to state: RetrainingState, reason: String?, on: String?) throws {
         try reportingErrors {
-            let workspace = try global.openWorkspace(.write)
+            let workspace = try global.openWorkspace(.write, onPostgres: .server)
             try global.requireSupervisor(workspace, to: "mark retraining \(state.rawValue)")
-            let moved = try workspace.retraining.move(id, to: state, reason: reason, on: try RetrainCommand.on(on, zone: workspace.config.timeZone),
-                                                      by: global.user)
+            let moved = try workspace.retrainingChanges.move(id, to: state, reason: reason, on: try RetrainCommand.on(on, zone: workspace.config.timeZone),
+                                                             by: try global.actor(in: workspace))
             try Console.out(TerminalSafe.line("Retraining #\(moved.id) (\(moved.agent), \(moved.module)) is \(moved.state.rawValue).") + "\n")
         }
     }

@@ -197,11 +197,11 @@ struct PostgresCommandTests {
         let again = try pitboss.run("init", "--db", url)
         #expect(again.status == 0)
         #expect(again.stdout.contains("Pitboss schema v"))
-        let notYet = try pitboss.run("dispute", "withdraw", "1", "--db", url)
+        let notYet = try pitboss.run("calibrate", "close", "w1", "--db", url)
         #expect(notYet.status == 64)
         #expect(notYet.stderr.contains("does not run on a PostgreSQL workspace yet"))
-        #expect(notYet.stderr.contains("pitboss dispute withdraw does not run"))
-        #expect(notYet.stderr.contains("pitboss migrate --from \(url) --to copy.sqlite, then pitboss dispute withdraw --db copy.sqlite"))
+        #expect(notYet.stderr.contains("pitboss calibrate close does not run"))
+        #expect(notYet.stderr.contains("pitboss migrate --from \(url) --to copy.sqlite, then pitboss calibrate close --db copy.sqlite"))
         let doctor = try pitboss.run("doctor", "--db", url)
         #expect(doctor.status == 64)
         // Any login may copy the workspace, to read it with what does not run on PostgreSQL yet.
@@ -372,5 +372,44 @@ struct PostgresCommandTests {
         let list = try asLogin.run("dispute", "list", "--format", "csv", "--db", tom)
         #expect(list.stdout.contains("withdrawn") && list.stdout.contains("accepted"), "\(list.stdout)")
         #expect(try asLogin.run("dispute", "list", "--agent", "en.rudee", "--db", tom).status == 65)
+    }
+
+    @Test("retraining on PostgreSQL: a supervisor's login assigns, starts and completes it; a reviewer's login may not; the list reads as on SQLite")
+    func retrainingOnPostgres() throws {
+        try prepareSQLite(conversations: 2)
+        workspace.write("pitboss.yaml", """
+            rubric: rubric.yaml
+            modules:
+              courtesy-101: {title: Staying courteous, criteria: [courtesy]}
+            """)
+        let url = cluster.freshDatabase()
+        #expect(try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url).status == 0)
+        var environment = pitboss.environment
+        environment.removeValue(forKey: "PITBOSS_USER")
+        let asLogin = Pitboss(directory: workspace.url, environment: environment)
+        let lead = login("pg.lead", "pitboss_supervisor", to: url)
+        let tom = login("pg.tom", "pitboss_reviewer", to: url)
+        let refused = try asLogin.run("retrain", "assign", "en.rude", "--module", "courtesy-101", "--due", "2099-01-31", "--db", tom)
+        #expect(refused.status == 77)
+        let assigned = try asLogin.run("retrain", "assign", "en.rude", "--module", "courtesy-101", "--due", "2099-01-31", "--evidence", "rude-1",
+                                       "--on", "2026-11-01", "--db", lead)
+        #expect(assigned.status == 0, "\(assigned.stderr)")
+        #expect(assigned.stdout.contains("Assigned retraining #1: en.rude, module courtesy-101 (courtesy), due 2099-01-31."))
+        let repeated = try asLogin.run("retrain", "assign", "en.rude", "--module", "courtesy-101", "--due", "2099-02-28", "--db", lead)
+        #expect(repeated.stdout.contains("A repeat: #1"), "\(repeated.stdout)")
+        #expect(try asLogin.run("retrain", "start", "1", "--on", "2026-11-02", "--db", tom).status == 77)
+        #expect(try asLogin.run("retrain", "start", "1", "--on", "2026-11-02", "--db", lead).status == 0)
+        #expect(try asLogin.run("retrain", "complete", "1", "--on", "2026-11-10", "--db", lead).stdout.contains("is completed"))
+        let again = try asLogin.run("retrain", "start", "1", "--db", lead)
+        #expect(again.status == 77)
+        #expect(again.stderr.contains("is completed"))
+        #expect(try asLogin.run("retrain", "cancel", "2", "--reason", "moved to VIP", "--db", lead).status == 0)
+        #expect(try asLogin.run("retrain", "assign", "en.rudy", "--module", "courtesy-101", "--due", "2099-01-31", "--db", lead).stderr.contains("en.rude"))
+        #expect(try pitboss.run("migrate", "--from", url, "--to", "copy.sqlite").status == 0)
+        for command in [["retrain", "list"], ["retrain", "show", "1", "--format", "json"], ["retrain", "outcome", "1"]] {
+            let server = try asLogin.run(command + ["--db", tom])
+            #expect(server.status == 0, "\(command): \(server.stderr)")
+            #expect(server.stdout == (try asLogin.run(command + ["--db", "copy.sqlite"])).stdout, "\(command)")
+        }
     }
 }

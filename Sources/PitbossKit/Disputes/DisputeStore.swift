@@ -107,8 +107,8 @@ public struct DisputeStore: Sendable {
                 }
                 var merged: [String: String] = [:]
                 for row in try db.rows("SELECT criterion, answer FROM review_answers WHERE review_id = ?", [dispute.review]) {
-                    let criterion: String = row[0]
-                    if rubric.criterion(criterion) != nil { merged[criterion] = row[1] }
+                    let criterion: String = row["criterion"]
+                    if rubric.criterion(criterion) != nil { merged[criterion] = row["answer"] }
                 }
                 merged.merge(answers) { _, new in new }
                 let card = try Scorecard(rubric: rubric, answers: merged)

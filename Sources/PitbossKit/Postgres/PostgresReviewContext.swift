@@ -15,7 +15,7 @@ struct PostgresReviewContext: ReviewContextReading {
         }
         guard let session else { return nil }
         throw .refused("item \(item) is a task of calibration session \(session), and calibration is not scored on PostgreSQL yet: "
-            + "leave it (pitboss queue release #\(item)) and score it on a SQLite copy")
+            + "give it back, and score it on a SQLite copy", remedy: .releaseItem(item))
     }
 
     func isEvaluated(conversation externalID: String) throws(PitbossError) -> Bool {

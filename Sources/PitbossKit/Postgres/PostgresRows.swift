@@ -3,7 +3,8 @@ import GRDB
 
 /// PostgreSQL results as GRDB rows, so that the records the SQLite stores decode (`FetchableRecord`) decode from the
 /// server's rows too. Values take the type SQLite would have given them: integers and booleans as integers, reals as
-/// doubles, instants as the ISO 8601 text SQLite stores (`2026-11-21T22:04:00.000Z`), everything else as text.
+/// doubles, instants as the ISO 8601 text SQLite stores (`2026-11-21T22:04:00.000Z`), everything else as text. Read
+/// their columns by name: GRDB builds such a row from a dictionary, so its column order is not the query's.
 extension PostgresConnection {
     public func rows(_ sql: String, _ parameters: [String?] = []) throws(Failure) -> [Row] {
         let result = try execute(sql, parameters)

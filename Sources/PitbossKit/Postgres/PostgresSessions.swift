@@ -28,6 +28,10 @@ struct PostgresSessions: SQLSessions {
         }
 
         func insertReview(_ s: ReviewSubmission, now: Date) throws -> Int64 { try reviews.insert(s, now: now) }
+
+        func takeTurns(_ kind: String, _ id: Int64) throws {
+            try connection.execute("SELECT pg_advisory_xact_lock(hashtext($1), $2::int)", ["pitboss-" + kind, String(Int32(truncatingIfNeeded: id))])
+        }
     }
 
     func transaction<T>(_ action: String, _ body: (any SQLSession) throws -> T) throws(PitbossError) -> T {

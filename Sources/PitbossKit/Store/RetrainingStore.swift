@@ -38,92 +38,17 @@ public struct RetrainingStore: Sendable {
     /// How long after an assignment another on the same criterion counts as a repeat.
     public static let repeatWindow: TimeInterval = 90 * 86_400
 
-    /// Assigns a retraining. The agent must have conversations; the due date may not be before the day it was
-    /// assigned. Returns the assignment and the agent's earlier ones on its criteria in the 90 days before, newest
-    /// first (the newest is what it repeats).
+    /// Assigns a retraining (see `RetrainingChanges.assign`).
     public func assign(_ request: Request, by actor: String, now: Date = Date(), zone: TimeZone) throws(PitbossError)
         -> (assignment: RetrainingAssignment, earlier: [RetrainingAssignment]) {
-        guard !request.agent.isEmpty else { throw .usage("name the agent to retrain") }
-        // Named criteria narrow the module's (each once, in the module's order); none means all of them.
-        for name in request.criteria where !request.module.criteria.contains(name) {
-            throw .usage("module \(request.module.name) addresses \(request.module.criteria.joined(separator: ", ")); '\(name)' is not one of them (a criterion narrows the module's, or choose a module that addresses it)")
-        }
-        let criteria = request.criteria.isEmpty ? request.module.criteria : request.module.criteria.filter { request.criteria.contains($0) }
-        guard request.on <= now.addingTimeInterval(60) else { throw .usage("the assignment cannot happen in the future (\(UTCTimestamp.format(request.on)))") }
-        let assignedDay = LocalTime.day(request.on, in: zone)
-        guard request.dueOn >= assignedDay else {
-            throw .usage("the due date \(request.dueOn) is before the day it was assigned (\(assignedDay))")
-        }
-        do {
-            return try database.writer.write { db in
-                guard try SQLRequest<Int>("""
-                    SELECT 1 FROM conversations WHERE agent_id = \(request.agent)
-                    UNION SELECT 1 FROM turns WHERE agent_id = \(request.agent) LIMIT 1
-                    """).fetchOne(db) != nil else {
-                    let known = try String.fetchAll(db, sql: "SELECT DISTINCT agent_id FROM conversations")
-                    let closest = Self.closest(to: request.agent, among: known)
-                    throw PitbossError.badInput("no conversation of agent '\(request.agent)' is stored"
-                        + (closest.isEmpty ? "" : "; agents with a similar id: \(closest.joined(separator: ", "))"))
-                }
-                let since = UTCTimestamp.format(request.on.addingTimeInterval(-Self.repeatWindow))
-                let earlier = try Self.current(db, "agent_id = \(request.agent) AND assigned_at >= \(since) AND assigned_at <= \(UTCTimestamp.format(request.on)) AND state != \(RetrainingState.cancelled)")
-                    .filter { !Set($0.criteria).isDisjoint(with: criteria) }
-                let at = UTCTimestamp.format(request.on), recorded = UTCTimestamp.format(now)
-                try db.execute(literal: """
-                    INSERT INTO retraining_assignments (agent_id, module, criteria, evidence, note, due_on, repeat_of, assigned_by, assigned_at, recorded_at)
-                    VALUES (\(request.agent), \(request.module.name), \(JSONOutput.string(criteria, pretty: false)),
-                            \(JSONOutput.string(request.evidence, pretty: false)), \(request.note), \(request.dueOn), \(earlier.first?.id),
-                            \(actor), \(at), \(recorded))
-                    """)
-                let id = db.lastInsertedRowID
-                try db.execute(literal: """
-                    INSERT INTO retraining_events (assignment_id, state, actor, at, recorded_at) VALUES (\(id), \(RetrainingState.assigned), \(actor), \(at), \(recorded))
-                    """)
-                try AuditLog.append(db, at: now, actor: actor, action: .retrain,
-                                    detail: ["assignment": String(id), "state": "assigned", "agent": request.agent, "module": request.module.name, "on": at])
-                guard let assignment = try Self.current(db, "id = \(id)").first else { throw PitbossError.internalFailure("assignment \(id) was stored but cannot be read back") }
-                return (assignment, earlier)
-            }
-        } catch {
-            throw PitbossDatabase.translate(error, doing: "store the assignment", busyTimeout: database.busyTimeout)
-        }
+        try RetrainingChanges(database: database).assign(request, by: actor, now: now, zone: zone)
     }
 
-    /// Moves an assignment to `state` (started, completed, cancelled). Refused when the move is not allowed from where
-    /// it stands now (read in the same transaction: of two supervisors at once, the second is told what the first did),
-    /// or when `on` is before its last change or in the future.
+    /// Moves an assignment to `state` (see `RetrainingChanges.move`).
     @discardableResult
     public func move(_ id: Int64, to state: RetrainingState, reason: String? = nil, on: Date, by actor: String, now: Date = Date())
         throws(PitbossError) -> RetrainingAssignment {
-        if state == .cancelled, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            throw .usage("an assignment is cancelled for a reason, and none was given")
-        }
-        guard on <= now.addingTimeInterval(60) else { throw .usage("a change cannot happen in the future (\(UTCTimestamp.format(on)))") }
-        do {
-            return try database.writer.write { db in
-                guard let current = try Self.current(db, "id = \(id)").first else {
-                    throw PitbossError.missingFile("there is no retraining assignment \(id)")
-                }
-                guard current.state.next.contains(state) else {
-                    throw PitbossError.refused("assignment \(id) is \(current.state.rawValue) (since \(LocalTime.readable(current.stateAt))); it cannot be \(state.rawValue) now")
-                }
-                let at = UTCTimestamp.format(on)
-                guard at >= current.stateAt else {
-                    throw PitbossError.usage("assignment \(id) was \(current.state.rawValue) at \(LocalTime.readable(current.stateAt)); a later change cannot be dated before it (\(LocalTime.readable(at)))")
-                }
-                try db.execute(literal: """
-                    INSERT INTO retraining_events (assignment_id, state, actor, at, recorded_at, reason)
-                    VALUES (\(id), \(state), \(actor), \(at), \(UTCTimestamp.format(now)), \(reason))
-                    """)
-                var detail = ["assignment": String(id), "state": state.rawValue, "on": at]
-                if let reason { detail["reason"] = reason }
-                try AuditLog.append(db, at: now, actor: actor, action: .retrain, detail: detail)
-                guard let moved = try Self.current(db, "id = \(id)").first else { throw PitbossError.internalFailure("assignment \(id) cannot be read back") }
-                return moved
-            }
-        } catch {
-            throw PitbossDatabase.translate(error, doing: "change assignment \(id)", busyTimeout: database.busyTimeout)
-        }
+        try RetrainingChanges(database: database).move(id, to: state, reason: reason, on: on, by: actor, now: now)
     }
 
     /// Assignments, newest first, by agent, module and state; `overdueOn` keeps those past their due date on that day.

@@ -12,6 +12,9 @@ protocol SQLSession {
     func insertReturningID(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> Int64
     /// Stores a review by `ReviewRules`, in this transaction.
     func insertReview(_ s: ReviewSubmission, now: Date) throws -> Int64
+    /// Makes changes of one thing (`kind` number `id`) take turns until this transaction ends: nothing to do on SQLite,
+    /// whose writers take turns anyway; an advisory lock on PostgreSQL (a row lock would need UPDATE on append-only tables).
+    func takeTurns(_ kind: String, _ id: Int64) throws
 }
 
 extension SQLSession {
@@ -70,6 +73,8 @@ struct SQLiteSessions: SQLSessions {
             try db.execute(sql: sql, arguments: StatementArguments(arguments))
             return db.lastInsertedRowID
         }
+
+        func takeTurns(_ kind: String, _ id: Int64) throws {}
 
         func insertReview(_ s: ReviewSubmission, now: Date) throws -> Int64 {
             guard let reviews else { throw PitbossError.internalFailure("a review was stored in a read") }

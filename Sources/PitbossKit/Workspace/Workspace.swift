@@ -122,6 +122,14 @@ public struct Workspace: Sendable {
         }
     }
 
+    /// Assigning retraining and moving it along, on whichever backend holds the workspace.
+    public var retrainingChanges: RetrainingChanges {
+        switch backend {
+        case .sqlite(let database): return RetrainingChanges(database: database)
+        case .postgres(let server): return RetrainingChanges(server: server)
+        }
+    }
+
     /// Handing queue items to reviewers, on whichever backend holds the workspace.
     public var assignments: any WorkAssigning {
         switch backend {

@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+
+/// Assigning retraining and moving an assignment along (started, completed, cancelled), on either backend: their SQL
+/// reads alike on both (`SQLSession`). Each change is one transaction with its event and an audit-log entry; what was
+/// assigned is never edited, a change is appended.
+public struct RetrainingChanges: Sendable {
+    let sessions: any SQLSessions
+
+    public init(database: PitbossDatabase) {
+        sessions = SQLiteSessions(reviews: ReviewStore(queue: ReviewQueue(database: database)))
+    }
+
+    public init(server: PostgresDatabase) {
+        sessions = PostgresSessions(reviews: PostgresReviewStore(queue: PostgresReviewQueue(database: server)))
+    }
+
+    /// Assigns a retraining. The agent must have conversations; the due date may not be before the day it was
+    /// assigned. Returns the assignment and the agent's earlier ones on its criteria in the 90 days before, newest
+    /// first (the newest is what it repeats).
+    public func assign(_ request: RetrainingStore.Request, by actor: String, now: Date = Date(), zone: TimeZone) throws(PitbossError)
+        -> (assignment: RetrainingAssignment, earlier: [RetrainingAssignment]) {
+        guard !request.agent.isEmpty else { throw .usage("name the agent to retrain") }
+        // Named criteria narrow the module's (each once, in the module's order); none means all of them.
+        for name in request.criteria where !request.module.criteria.contains(name) {
+            throw .usage("module \(request.module.name) addresses \(request.module.criteria.joined(separator: ", ")); '\(name)' is not one of them (a criterion narrows the module's, or choose a module that addresses it)")
+        }
+        let criteria = request.criteria.isEmpty ? request.module.criteria : request.module.criteria.filter { request.criteria.contains($0) }
+        guard request.on <= now.addingTimeInterval(60) else { throw .usage("the assignment cannot happen in the future (\(UTCTimestamp.format(request.on)))") }
+        let assignedDay = LocalTime.day(request.on, in: zone)
+        guard request.dueOn >= assignedDay else {
+            throw .usage("the due date \(request.dueOn) is before the day it was assigned (\(assignedDay))")
+        }
+        return try sessions.transaction("store the assignment") { db in
+            guard try db.value(Int64.self, """
+                SELECT 1 FROM conversations WHERE agent_id = ? UNION SELECT 1 FROM turns WHERE agent_id = ? LIMIT 1
+                """, [request.agent, request.agent]) != nil else {
+                let known = try db.values(String.self, "SELECT DISTINCT agent_id FROM conversations")
+                let closest = RetrainingStore.closest(to: request.agent, among: known)
+                throw PitbossError.badInput("no conversation of agent '\(request.agent)' is stored"
+                    + (closest.isEmpty ? "" : "; agents with a similar id: \(closest.joined(separator: ", "))"))
+            }
+            let at = UTCTimestamp.format(request.on), recorded = UTCTimestamp.format(now)
+            let since = UTCTimestamp.format(request.on.addingTimeInterval(-RetrainingStore.repeatWindow))
+            let earlier = try Self.current(db, "agent_id = ? AND assigned_at >= ? AND assigned_at <= ? AND state <> ?",
+                                           [request.agent, since, at, RetrainingState.cancelled.rawValue])
+                .filter { !Set($0.criteria).isDisjoint(with: criteria) }
+            let id = try db.insertReturningID("""
+                INSERT INTO retraining_assignments (agent_id, module, criteria, evidence, note, due_on, repeat_of, assigned_by, assigned_at, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [request.agent, request.module.name, JSONOutput.string(criteria, pretty: false), JSONOutput.string(request.evidence, pretty: false),
+                      request.note, request.dueOn, earlier.first?.id, actor, at, recorded])
+            try db.execute("INSERT INTO retraining_events (assignment_id, state, actor, at, recorded_at) VALUES (?, ?, ?, ?, ?)",
+                           [id, RetrainingState.assigned.rawValue, actor, at, recorded])
+            try db.audit(at: now, actor: actor, action: .retrain,
+                         detail: ["assignment": String(id), "state": "assigned", "agent": request.agent, "module": request.module.name, "on": at])
+            guard let assignment = try Self.current(db, "id = ?", [id]).first else { throw PitbossError.internalFailure("assignment \(id) was stored but cannot be read back") }
+            return (assignment, earlier)
+        }
+    }
+
+    /// Moves an assignment to `state` (started, completed, cancelled). Refused when the move is not allowed from where
+    /// it stands now (read in the same transaction: of two supervisors at once, the second is told what the first did),
+    /// or when `on` is before its last change or in the future.
+    @discardableResult
+    public func move(_ id: Int64, to state: RetrainingState, reason: String? = nil, on: Date, by actor: String, now: Date = Date())
+        throws(PitbossError) -> RetrainingAssignment {
+        if state == .cancelled, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw .usage("an assignment is cancelled for a reason, and none was given")
+        }
+        guard on <= now.addingTimeInterval(60) else { throw .usage("a change cannot happen in the future (\(UTCTimestamp.format(on)))") }
+        return try sessions.transaction("change assignment \(id)") { db in
+            // Of two supervisors moving it at once, the second reads what the first did.
+            try db.takeTurns("retraining", id)
+            guard let current = try Self.current(db, "id = ?", [id]).first else {
+                throw PitbossError.missingFile("there is no retraining assignment \(id)")
+            }
+            guard current.state.next.contains(state) else {
+                throw PitbossError.refused("assignment \(id) is \(current.state.rawValue) (since \(LocalTime.readable(current.stateAt))); it cannot be \(state.rawValue) now")
+            }
+            let at = UTCTimestamp.format(on)
+            guard at >= current.stateAt else {
+                throw PitbossError.usage("assignment \(id) was \(current.state.rawValue) at \(LocalTime.readable(current.stateAt)); a later change cannot be dated before it (\(LocalTime.readable(at)))")
+            }
+            try db.execute("INSERT INTO retraining_events (assignment_id, state, actor, at, recorded_at, reason) VALUES (?, ?, ?, ?, ?, ?)",
+                           [id, state.rawValue, actor, at, UTCTimestamp.format(now), reason])
+            var detail = ["assignment": String(id), "state": state.rawValue, "on": at]
+            if let reason { detail["reason"] = reason }
+            try db.audit(at: now, actor: actor, action: .retrain, detail: detail)
+            guard let moved = try Self.current(db, "id = ?", [id]).first else { throw PitbossError.internalFailure("assignment \(id) cannot be read back") }
+            return moved
+        }
+    }
+
+    static func current(_ db: any SQLSession, _ condition: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> [RetrainingAssignment] {
+        try db.rows("""
+            SELECT id, agent_id AS agent, module, criteria, evidence, note, due_on, repeat_of, assigned_by, assigned_at, state, state_at, state_reason
+            FROM retraining_current WHERE \(condition) ORDER BY assigned_at DESC, id DESC
+            """, arguments).map { try RetrainingAssignment(row: $0) }
+    }
+}
