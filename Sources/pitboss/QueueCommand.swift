@@ -36,9 +36,9 @@ struct QueueCommand: ParsableCommand {
                 // What is still to do, most urgent first, a page of it on a screen; what was scored or skipped is asked for.
                 let shown = all ? nil : limit ?? (format == .table ? 50 : nil)
                 let query = QueueQuery(status: status, reason: reason, assignedTo: holder, includeFinished: includeFinished, limit: shown)
-                let workspace = try opened.forReading()
+                let workspace = opened
                 if let holder, !mine, holder != global.user {
-                    try KnownNames.check([holder], .reviewer, alsoKnown: workspace.config.roster.names, in: workspace.database)
+                    try KnownNames.check([holder], .reviewer, alsoKnown: workspace.config.roster.names, in: workspace)
                 }
                 let page = try workspace.queuePage(query)
                 try Console.out(FlagReport.queue(page.entries, format: format, style: Console.stdoutStyle, zone: workspace.config.timeZone))

@@ -71,41 +71,48 @@ public struct QueueQuery: Sendable {
     /// Two steps, so that a page of 50 out of 90,000 open items costs a sort of their ids and priorities, not the
     /// findings of every one of them: the page's ids first, then its rows in full.
     public func page(from database: PitbossDatabase, now: Date = Date()) throws(PitbossError) -> Page {
-        let expired: SQL = "(q.status = \(QueueStatus.claimed) AND q.claim_expires_at <= \(UTCTimestamp.format(now)))"
-        let status: SQL = """
+        try SQLiteSessions(reviews: ReviewStore(queue: ReviewQueue(database: database))).read("read the review queue") { try page(in: $0, now: now) }
+    }
+
+    /// The same on a PostgreSQL workspace: the same SQL.
+    public func page(from server: PostgresDatabase, now: Date = Date()) throws(PitbossError) -> Page {
+        try PostgresSessions(reviews: PostgresReviewStore(queue: PostgresReviewQueue(database: server))).read("read the review queue") { try page(in: $0, now: now) }
+    }
+
+    func page(in db: any SQLSession, now: Date) throws -> Page {
+        let nowText = UTCTimestamp.format(now)
+        let expired = "(q.status = 'claimed' AND q.claim_expires_at <= ?)"
+        let status = """
             CASE WHEN \(expired) THEN (CASE WHEN q.assigned_by IS NOT NULL THEN 'assigned' ELSE 'open' END)
-                 WHEN q.status = \(QueueStatus.open) AND q.assigned_to IS NOT NULL THEN 'assigned'
+                 WHEN q.status = 'open' AND q.assigned_to IS NOT NULL THEN 'assigned'
                  ELSE q.status END
             """
-        let holder: SQL = "CASE WHEN \(expired) AND q.assigned_by IS NULL THEN NULL ELSE q.assigned_to END"
-        var conditions: [SQL] = []
-        if let value = self.status { conditions.append("\(status) = \(value)") }
-        else if !includeFinished { conditions.append("q.status IN \([QueueStatus.open, .claimed])") }
-        if let reason { conditions.append("q.reason = \(reason)") }
-        if let assignedTo { conditions.append("\(holder) = \(assignedTo)") }
-        let filter = SQL.whereClause(conditions)
-        let ids: SQLRequest<Int64> = "SELECT q.id FROM queue_items q \(filter) ORDER BY q.priority DESC, q.id \(limit.map { "LIMIT \($0)" } ?? SQL(""))"
-        let total: SQLRequest<Int> = "SELECT COUNT(*) FROM queue_items q \(filter)"
-        do {
-            return try database.writer.read { db in
-                let chosen = try ids.fetchAll(db)
-                let count = limit == nil ? chosen.count : try total.fetchOne(db) ?? chosen.count
-                guard !chosen.isEmpty else { return Page(entries: [], total: count) }
-                let request: SQLRequest<QueueEntry> = """
-                    SELECT q.id, c.external_id AS conversation, c.agent_id AS agent, c.channel, c.language, c.shift_id AS shift, q.reason, q.priority,
-                           \(status) AS status, \(holder) AS assigned_to,
-                           CASE WHEN \(expired) THEN NULL ELSE q.claim_expires_at END AS claim_expires_at,
-                           (SELECT COUNT(*) FROM findings f WHERE f.conversation_id = q.conversation_id AND f.status != \(FindingStatus.error)) AS findings,
-                           (SELECT f.severity FROM findings f WHERE f.conversation_id = q.conversation_id AND f.status != \(FindingStatus.error)
-                            ORDER BY CASE f.severity WHEN 'critical' THEN 4 WHEN 'major' THEN 3 WHEN 'minor' THEN 2 ELSE 1 END DESC LIMIT 1) AS worst_severity
-                    FROM queue_items q JOIN conversations c ON c.id = q.conversation_id
-                    WHERE q.id IN \(chosen)
-                    ORDER BY q.priority DESC, q.id
-                    """
-                return Page(entries: try request.fetchAll(db), total: count)
-            }
-        } catch {
-            throw PitbossDatabase.translate(error, doing: "read the review queue", busyTimeout: database.busyTimeout)
+        let holder = "CASE WHEN \(expired) AND q.assigned_by IS NULL THEN NULL ELSE q.assigned_to END"
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let value = self.status { conditions.append("\(status) = ?"); arguments += [nowText, value.rawValue] }
+        else if !includeFinished { conditions.append("q.status IN ('open', 'claimed')") }
+        if let reason { conditions.append("q.reason = ?"); arguments.append(reason.rawValue) }
+        if let assignedTo { conditions.append("\(holder) = ?"); arguments += [nowText, assignedTo] }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let chosen = try db.values(Int64.self, "SELECT q.id FROM queue_items q \(filter) ORDER BY q.priority DESC, q.id \(limit.map { "LIMIT \($0)" } ?? "")", arguments)
+        let count = limit == nil ? chosen.count : try db.value(Int.self, "SELECT COUNT(*) FROM queue_items q \(filter)", arguments) ?? chosen.count
+        // In slices of 500 ids, within either backend's limit on parameters; each slice in queue order, as the ids are.
+        var entries: [QueueEntry] = []
+        for start in stride(from: 0, to: chosen.count, by: 500) {
+            let slice = Array(chosen[start..<min(start + 500, chosen.count)])
+            entries += try db.rows("""
+            SELECT q.id, c.external_id AS conversation, c.agent_id AS agent, c.channel, c.language, c.shift_id AS shift, q.reason, q.priority,
+                   \(status) AS status, \(holder) AS assigned_to,
+                   CASE WHEN \(expired) THEN NULL ELSE q.claim_expires_at END AS claim_expires_at,
+                   (SELECT COUNT(*) FROM findings f WHERE f.conversation_id = q.conversation_id AND f.status <> 'error') AS findings,
+                   (SELECT f.severity FROM findings f WHERE f.conversation_id = q.conversation_id AND f.status <> 'error'
+                    ORDER BY CASE f.severity WHEN 'critical' THEN 4 WHEN 'major' THEN 3 WHEN 'minor' THEN 2 ELSE 1 END DESC LIMIT 1) AS worst_severity
+            FROM queue_items q JOIN conversations c ON c.id = q.conversation_id
+            WHERE q.id IN (\(slice.map { _ in "?" }.joined(separator: ", ")))
+            ORDER BY q.priority DESC, q.id
+            """, [nowText, nowText, nowText] + slice).map { try QueueEntry(row: $0) }
         }
+        return Page(entries: entries, total: count)
     }
 }

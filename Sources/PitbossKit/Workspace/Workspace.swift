@@ -213,8 +213,15 @@ public struct Workspace: Sendable {
         case .postgres(let server): return try query.count(from: server)
         }
     }
-    public func queueEntries(_ query: QueueQuery) throws(PitbossError) -> [QueueEntry] { try query.fetch(from: database) }
-    public func queuePage(_ query: QueueQuery) throws(PitbossError) -> QueueQuery.Page { try query.page(from: database) }
+    public func queueEntries(_ query: QueueQuery) throws(PitbossError) -> [QueueEntry] { try queuePage(query).entries }
+
+    /// A page of the review queue, on whichever backend holds the workspace.
+    public func queuePage(_ query: QueueQuery) throws(PitbossError) -> QueueQuery.Page {
+        switch backend {
+        case .sqlite(let database): return try query.page(from: database)
+        case .postgres(let server): return try query.page(from: server)
+        }
+    }
     public func stats() throws(PitbossError) -> ConversationStats { try ConversationStats.read(from: database) }
     public func rulePrecision(split: RulePrecision.Split = RulePrecision.Split()) throws(PitbossError) -> [RulePrecision] {
         try RulePrecision.fetch(from: database, split: split)
