@@ -53,7 +53,7 @@ struct CalibrateCommand: ParsableCommand {
                 default: break
                 }
                 let loaded = try RubricCommand.load(rubric ?? config.rubricPath)
-                let workspace = try global.openWorkspace(.write)
+                let workspace = try global.openWorkspace(.write, onPostgres: .server)
                 try global.requireSupervisor(workspace, to: "create calibration sessions")
                 let roster = config.roster
                 for person in names + (expert.map { [$0] } ?? []) { try roster.requireDeclared(person, as: "given calibration tasks") }
@@ -71,7 +71,7 @@ struct CalibrateCommand: ParsableCommand {
                 // The expert spelled as among the reviewers when they are one of them: one person, one set of answers.
                 let expertName = expert.map { e in canonical.first { $0.lowercased() == e.lowercased() } ?? roster.canonical(e) }
                 let request = CalibrationRequest(name: name, reviewers: canonical, expert: expertName, conversations: chosen)
-                let session = try workspace.calibration.create(request, scorers: request.scorers.map(workspace.reviewer), rubric: loaded, by: global.user)
+                let session = try workspace.calibration.create(request, scorers: request.scorers.map(workspace.reviewer), rubric: loaded, by: try global.actor(in: workspace))
                 if format == .json { return try Console.out(JSONOutput.string(session)) }
                 try Console.out(TerminalSafe.text("Calibration session \(session.name): \(session.conversations.count) conversation\(session.conversations.count == 1 ? "" : "s") for each of "
                     + "\(session.reviewers.joined(separator: ", "))" + (session.expert.map { " (expert: \($0))" } ?? "")
@@ -92,7 +92,7 @@ struct CalibrateCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
+                let workspace = try global.openWorkspace(.read, onPostgres: .server)
                 guard let name else {
                     let sessions = try workspace.calibration.sessions()
                     if format == .json { return try Console.out(JSONOutput.string(sessions)) }
@@ -128,8 +128,8 @@ struct CalibrateCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.write)
-                let (session, unfinished) = try workspace.calibration.close(name, by: global.user)
+                let workspace = try global.openWorkspace(.write, onPostgres: .server)
+                let (session, unfinished) = try workspace.calibration.close(name, by: try global.actor(in: workspace))
                 try Console.out(TerminalSafe.text("Closed calibration session \(session.name)" + (unfinished == 0 ? ": every task was scored.\n"
                     : ": \(unfinished) task\(unfinished == 1 ? " was" : "s were") not scored and stay\(unfinished == 1 ? "s" : "") unscored.\n")
                     + "Compare the answers: pitboss calibrate report \(session.name)\n"))
@@ -147,7 +147,7 @@ struct CalibrateCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
+                let workspace = try global.openWorkspace(.read, onPostgres: .server)
                 let session = try workspace.calibration.session(named: name)
                 guard session.isClosed else {
                     throw PitbossError.refused("calibration session \(name) is open: its answers stay blind until \(session.createdBy) closes it (calibrate close \(name)); calibrate status shows who has scored")
@@ -167,7 +167,7 @@ struct CalibrateCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
+                let workspace = try global.openWorkspace(.read, onPostgres: .server)
                 let closed = try workspace.calibration.sessions().filter(\.isClosed).sorted { ($0.closedAt ?? "", $0.id) < ($1.closedAt ?? "", $1.id) }
                 var analyses: [CalibrationAnalysis] = []
                 for session in closed {

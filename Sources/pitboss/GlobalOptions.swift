@@ -65,7 +65,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// How a command runs on a PostgreSQL workspace.
     enum OnPostgres {
-        /// Not yet: refused with how to run it on a copy.
+        /// Not yet (a new command must choose how it runs there): refused with how to run it on a copy.
         case refused
         /// On the server, through the workspace's stores.
         case server
@@ -76,7 +76,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// The commands that run on a PostgreSQL workspace so far.
-    static let commandsOnPostgres = "every command that only reads, and init, migrate, import, flag, sample, queue claim|release|skip|assign, score"
+    static let commandsOnPostgres = "every command but doctor"
 
     /// The command as typed (`pitboss queue list`), for messages about it.
     static var typedCommand: String {

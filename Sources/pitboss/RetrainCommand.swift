@@ -186,13 +186,17 @@ struct RetrainCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(reevaluate ? .bulkWrite : .read, onPostgres: reevaluate ? .refused : .readingCopy)
+                let opened = try global.openWorkspace(reevaluate ? .bulkWrite : .read, onPostgres: .server)
+                var workspace = try opened.forReading()
                 let loaded = try RubricCommand.load(rubric ?? workspace.config.rubricPath)
                 let assignment = try workspace.retraining.show(id).assignment
                 if assignment.state == .cancelled {
                     throw PitbossError.refused("assignment \(id) was cancelled (\(LocalTime.day(ofStored: assignment.stateAt, in: workspace.config.timeZone)): \(assignment.stateReason ?? "no reason")); a cancelled retraining has no outcome")
                 }
-                if reevaluate { try RetrainCommand.reevaluate([assignment], workspace: workspace, rubric: loaded, user: global.user) }
+                if reevaluate {
+                    try RetrainCommand.reevaluate([assignment], workspace: opened, rubric: loaded, user: try global.actor(in: opened))
+                    workspace = try opened.forReading()  // with what the flag run stored
+                }
                 guard let outcome = try workspace.retrainingOutcomes([assignment], rubric: loaded).first else { return }
                 try Console.out(RetrainingOutcomeReport.outcome(outcome, json: format == .json, style: Console.stdoutStyle, zone: workspace.config.timeZone))
                 if format == .table, !reevaluate, outcome.rubric.notEvaluated > 0 {
@@ -217,7 +221,8 @@ struct RetrainCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(reevaluate ? .bulkWrite : .read, onPostgres: reevaluate ? .refused : .readingCopy)
+                let opened = try global.openWorkspace(reevaluate ? .bulkWrite : .read, onPostgres: .server)
+                var workspace = try opened.forReading()
                 let loaded = try RubricCommand.load(rubric ?? workspace.config.rubricPath)
                 if let criterion, !loaded.criteria.contains(where: { $0.id == criterion }) {
                     throw PitbossError.usage("'\(criterion)' is not a criterion of the rubric; its criteria: \(loaded.criteria.map(\.id).joined(separator: ", "))")
@@ -235,7 +240,10 @@ struct RetrainCommand: ParsableCommand {
                 let assignments = try workspace.retraining.list(agent: agent, module: module)
                     .filter { $0.state != .cancelled && (criterion == nil || $0.criteria.contains(criterion!)) }
                     .reversed()
-                if reevaluate { try RetrainCommand.reevaluate(Array(assignments), workspace: workspace, rubric: loaded, user: global.user) }
+                if reevaluate {
+                    try RetrainCommand.reevaluate(Array(assignments), workspace: opened, rubric: loaded, user: try global.actor(in: opened))
+                    workspace = try opened.forReading()  // with what the flag run stored
+                }
                 let outcomes = try workspace.retrainingOutcomes(Array(assignments), rubric: loaded, criterion: criterion)
                 try Console.out(RetrainingOutcomeReport.outcomes(outcomes, modules: ModuleOutcomeSummary.summarize(outcomes), format: format,
                                                                  style: Console.stdoutStyle))
@@ -249,12 +257,14 @@ struct RetrainCommand: ParsableCommand {
         var options = FlagRunner.Options()
         options.selection = FlagSelection(since: span.from, until: span.until)
         options.user = user
-        let pending = try workspace.flags.countPending(selection: options.selection, rubricHash: rubric.contentHash)
+        if case .postgres = workspace.backend { try workspace.requireSupervisor(user, to: "evaluate conversations (a flag run)") }
+        let store = workspace.flagRuns
+        let pending = try store.countPending(selection: options.selection, rubricHash: rubric.contentHash)
         guard pending > 0 else {
             Console.note("Every conversation in the windows is already evaluated with \(rubric.name) version \(rubric.version): nothing to re-evaluate.")
             return
         }
-        let summary = try FlagRunner(store: workspace.flags, rubric: rubric, options: options).run { progress in
+        let summary = try FlagRunner(store: store, rubric: rubric, options: options).run { progress in
             Console.progress("evaluating \(progress.done)/\(progress.total) conversations in the windows")
         }
         Console.endProgress()

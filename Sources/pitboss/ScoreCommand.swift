@@ -31,9 +31,8 @@ struct ScoreCommand: ParsableCommand {
             let store = workspace.reviewRecords()
             let reviewer = workspace.reviewer(try global.actor(in: workspace))
             let item = try store.claims.item(named: target, for: reviewer.name)
-            // Calibration runs on SQLite so far: a PostgreSQL workspace's calibration task is refused when submitted.
-            let calibration: CalibrationSession? = if case .sqlite = workspace.backend { try workspace.calibration.session(ofItem: item) } else { nil }
-            if case .sqlite = workspace.backend, revise != nil, calibration == nil, !target.hasPrefix("#"),
+            let calibration = try workspace.calibration.session(ofItem: item)
+            if revise != nil, calibration == nil, !target.hasPrefix("#"),
                try workspace.queueEntries(QueueQuery(reason: .calibration, assignedTo: reviewer.name, includeFinished: true)).contains(where: { $0.conversation == target }) {
                 Console.note("note: --revise corrects the real review of \(target); your calibration answers for it are given once and stay as they are")
             }

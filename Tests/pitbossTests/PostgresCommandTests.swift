@@ -184,8 +184,8 @@ struct PostgresCommandTests {
         #expect(missing.stderr.contains("ids like it: rude-1"))
     }
 
-    @Test("a command that has no PostgreSQL store yet says so, and how to run it on a SQLite copy")
-    func notYetOnPostgres() throws {
+    @Test("before init a server holds no workspace and no command creates one; doctor is for SQLite files; any login may copy the workspace")
+    func serverWithoutWorkspace() throws {
         let url = cluster.freshDatabase()
         // Before init, a person's command finds no workspace there, and creates none; neither does a copy from it.
         let early = try pitboss.run("show", "c-1", "--db", url)
@@ -197,11 +197,6 @@ struct PostgresCommandTests {
         let again = try pitboss.run("init", "--db", url)
         #expect(again.status == 0)
         #expect(again.stdout.contains("Pitboss schema v"))
-        let notYet = try pitboss.run("calibrate", "close", "w1", "--db", url)
-        #expect(notYet.status == 64)
-        #expect(notYet.stderr.contains("does not run on a PostgreSQL workspace yet"))
-        #expect(notYet.stderr.contains("pitboss calibrate close does not run"))
-        #expect(notYet.stderr.contains("pitboss migrate --from \(url) --to copy.sqlite, then pitboss calibrate close --db copy.sqlite"))
         let doctor = try pitboss.run("doctor", "--db", url)
         #expect(doctor.status == 64)
         // Any login may copy the workspace, to read it with what does not run on PostgreSQL yet.
@@ -405,8 +400,53 @@ struct PostgresCommandTests {
         #expect(again.stderr.contains("is completed"))
         #expect(try asLogin.run("retrain", "cancel", "2", "--reason", "moved to VIP", "--db", lead).status == 0)
         #expect(try asLogin.run("retrain", "assign", "en.rudy", "--module", "courtesy-101", "--due", "2099-01-31", "--db", lead).stderr.contains("en.rude"))
+        // Re-evaluating the windows is a flag run: a supervisor's.
+        #expect(try asLogin.run("retrain", "outcome", "1", "--reevaluate", "--db", tom).status == 77)
+        let reevaluated = try asLogin.run("retrain", "outcomes", "--reevaluate", "--db", lead)
+        #expect(reevaluated.status == 0, "\(reevaluated.stderr)")
         #expect(try pitboss.run("migrate", "--from", url, "--to", "copy.sqlite").status == 0)
         for command in [["retrain", "list"], ["retrain", "show", "1", "--format", "json"], ["retrain", "outcome", "1"]] {
+            let server = try asLogin.run(command + ["--db", tom])
+            #expect(server.status == 0, "\(command): \(server.stderr)")
+            #expect(server.stdout == (try asLogin.run(command + ["--db", "copy.sqlite"])).stdout, "\(command)")
+        }
+    }
+
+    @Test("calibration on PostgreSQL: a supervisor's login creates a session, each reviewer's login scores blind, the creator closes it, the report reads as on SQLite")
+    func calibrationOnPostgres() throws {
+        try prepareSQLite(conversations: 3)
+        let url = cluster.freshDatabase()
+        #expect(try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url).status == 0)
+        var environment = pitboss.environment
+        environment.removeValue(forKey: "PITBOSS_USER")
+        let asLogin = Pitboss(directory: workspace.url, environment: environment)
+        let lead = login("pg.lead", "pitboss_supervisor", to: url)
+        let maria = login("pg.maria", "pitboss_reviewer", to: url)
+        let tom = login("pg.tom", "pitboss_reviewer", to: url)
+        #expect(try asLogin.run("calibrate", "create", "wk", "--reviewers", "pg.maria,pg.tom", "--conversations", "c-1,rude-1", "--db", maria).status == 77)
+        let created = try asLogin.run("calibrate", "create", "wk", "--reviewers", "pg.maria,pg.tom", "--conversations", "c-1,rude-1", "--db", lead)
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains("4 tasks queued with reason calibration"))
+        let drawn = try asLogin.run("calibrate", "create", "drawn", "--reviewers", "pg.maria,pg.tom", "--sample", "2", "--seed", "s", "--db", lead)
+        #expect(drawn.status == 0, "\(drawn.stderr)")
+        for (who, courtesy) in [(maria, "fail"), (tom, "pass")] {
+            for conversation in ["c-1", "rude-1"] {
+                let scored = try asLogin.run("score", conversation, "--set", "courtesy=\(courtesy),greeting=pass,sla=na", "--db", who)
+                #expect(scored.status == 0, "\(scored.stderr)")
+                #expect(scored.stdout.contains("Stored calibration answers"), "\(scored.stdout)")
+            }
+        }
+        // Blind until closed; only its creator closes it.
+        #expect(try asLogin.run("calibrate", "report", "wk", "--db", tom).status == 77)
+        #expect(try asLogin.run("calibrate", "close", "wk", "--db", maria).status == 77)
+        let closed = try asLogin.run("calibrate", "close", "wk", "--db", lead)
+        #expect(closed.status == 0, "\(closed.stderr)")
+        #expect(closed.stdout.contains("every task was scored"))
+        // The calibration answers are not reviews: the queue's real items are untouched.
+        #expect(!(try asLogin.run("history", "c-1", "--db", tom)).stdout.contains("Review #"))
+        #expect(try pitboss.run("migrate", "--from", url, "--to", "copy.sqlite").status == 0)
+        for command in [["calibrate", "report", "wk"], ["calibrate", "report", "wk", "--format", "json"], ["calibrate", "status"], ["calibrate", "status", "drawn"],
+                        ["calibrate", "trend"]] {
             let server = try asLogin.run(command + ["--db", tom])
             #expect(server.status == 0, "\(command): \(server.stderr)")
             #expect(server.stdout == (try asLogin.run(command + ["--db", "copy.sqlite"])).stdout, "\(command)")

@@ -1,21 +1,13 @@
 import Foundation
 import GRDB
 
-/// The review screen's context on PostgreSQL. Calibration sessions are created and scored on SQLite only so far: a
-/// calibration task (in a workspace moved to the server) is refused before anything is shown, as `score` refuses it.
+/// The review screen's context on PostgreSQL.
 struct PostgresReviewContext: ReviewContextReading {
     let database: PostgresDatabase
     private var connection: PostgresConnection { database.connection }
 
     func calibrationSession(ofItem item: Int64) throws(PitbossError) -> CalibrationSession? {
-        let session = try read("read queue item \(item)") {
-            try connection.value("""
-                SELECT s.name FROM queue_items q JOIN calibration_sessions s ON s.id = q.calibration_session_id WHERE q.id = $1
-                """, [String(item)])
-        }
-        guard let session else { return nil }
-        throw .refused("item \(item) is a task of calibration session \(session), and calibration is not scored on PostgreSQL yet: "
-            + "give it back, and score it on a SQLite copy", remedy: .releaseItem(item))
+        try CalibrationStore(server: PostgresReviewStore(queue: PostgresReviewQueue(database: database))).session(ofItem: item)
     }
 
     func isEvaluated(conversation externalID: String) throws(PitbossError) -> Bool {

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Reviews on PostgreSQL: submitted with `ReviewRules` (the same rules as on SQLite) in one transaction, and read back.
-/// A calibration task is not scored here yet: calibration runs on SQLite so far.
+/// A calibration task's answers go to the calibration tables (`CalibrationStore.store`), as on SQLite.
 public struct PostgresReviewStore: ReviewRecording {
     public let queue: PostgresReviewQueue
 
@@ -13,27 +13,27 @@ public struct PostgresReviewStore: ReviewRecording {
     private var connection: PostgresConnection { queue.database.connection }
     public var claims: any ClaimQueue { queue }
 
-    /// Stores a review by `ReviewRules` inside the caller's transaction; its id.
-    func insert(_ s: ReviewSubmission, now: Date) throws -> Int64 {
+    /// Stores a review by `ReviewRules` (a calibration task's by `CalibrationStore`) inside the caller's transaction: the
+    /// review's id, and whether it went to the calibration tables.
+    func insert(_ s: ReviewSubmission, now: Date) throws -> (id: Int64, calibration: Bool) {
         let writing = PostgresReviewWriting(queue: queue)
         try writing.expireClaims(now: now)
         // The item's row is locked for the transaction: a claim or release of it waits for the review.
         _ = try connection.value("SELECT id FROM queue_items WHERE id = $1 FOR UPDATE", [String(s.item)])
         let item = try writing.loadItem(s.item)
-        if item.reason == .calibration {
-            throw PitbossError.refused("item \(s.item) is a calibration task: calibration runs on a SQLite workspace so far; nothing was stored")
-        }
-        return try ReviewRules.insert(s, item: item, into: writing, now: now)
+        if item.reason == .calibration { return (try CalibrationStore.store(s, item: item, PostgresSessions.Session(reviews: self), now: now), true) }
+        return (try ReviewRules.insert(s, item: item, into: writing, now: now), false)
     }
 
     public func submit(_ s: ReviewSubmission, now: Date) throws(PitbossError) -> StoredReview {
-        let reviewID: Int64
+        let (reviewID, calibration): (Int64, Bool)
         do {
-            reviewID = try connection.transaction { try insert(s, now: now) }
+            (reviewID, calibration) = try connection.transaction { try insert(s, now: now) }
+            if calibration, let stored = try CalibrationStore.stored(reviewID, PostgresSessions.Session(reviews: self)) { return stored }
         } catch {
             throw PostgresDatabase.translate(error, doing: "store the review of item \(s.item)")
         }
-        guard let stored = try reviews(where: "r.id = $1", [String(reviewID)]).first else {
+        guard !calibration, let stored = try reviews(where: "r.id = $1", [String(reviewID)]).first else {
             throw .internalFailure("review \(reviewID) was stored but cannot be read back")
         }
         return stored

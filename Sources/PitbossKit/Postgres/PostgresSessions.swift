@@ -27,7 +27,7 @@ struct PostgresSessions: SQLSessions {
             return id
         }
 
-        func insertReview(_ s: ReviewSubmission, now: Date) throws -> Int64 { try reviews.insert(s, now: now) }
+        func insertReview(_ s: ReviewSubmission, now: Date) throws -> Int64 { try reviews.insert(s, now: now).id }
 
         func takeTurns(_ kind: String, _ id: Int64) throws {
             try connection.execute("SELECT pg_advisory_xact_lock(hashtext($1), $2::int)", ["pitboss-" + kind, String(Int32(truncatingIfNeeded: id))])

@@ -56,6 +56,12 @@ public enum KnownNames {
                   all: { try String.fetchAll(db, sql: $0) })
     }
 
+    /// The same check inside a transaction's session, on either backend.
+    static func check(_ values: [String], _ kind: Kind, alsoKnown: [String] = [], in db: any SQLSession) throws {
+        try check(values, kind, alsoKnown: alsoKnown, exists: { sql, value in try db.value(Bool.self, sql, value.map { [$0] } ?? []) == true },
+                  all: { try db.values(String.self, $0) })
+    }
+
     /// The same check in a workspace on either backend.
     public static func check(_ values: [String], _ kind: Kind, alsoKnown: [String] = [], in workspace: Workspace) throws(PitbossError) {
         guard !values.isEmpty else { return }

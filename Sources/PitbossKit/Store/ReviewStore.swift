@@ -138,7 +138,7 @@ public struct ReviewStore: Sendable {
         let (reviewID, calibration) = try queue.transaction("store the review of item \(s.item)") { db in try insert(s, db, now: now) }
         let stored: StoredReview?
         if calibration {
-            do { stored = try database.writer.read { db in try CalibrationStore.stored(reviewID, db) } } catch {
+            do { stored = try database.writer.read { db in try CalibrationStore.stored(reviewID, SQLiteSessions.Session(db: db, reviews: nil)) } } catch {
                 throw PitbossDatabase.translate(error, doing: "read back calibration review \(reviewID)", busyTimeout: database.busyTimeout)
             }
         } else {
@@ -155,7 +155,7 @@ public struct ReviewStore: Sendable {
         try writing.expireClaims(now: now)
         let item = try writing.loadItem(s.item)
         // A calibration task's answers go to the calibration tables, and nowhere else.
-        if item.reason == .calibration { return (try CalibrationStore.store(s, item: item, db, now: now), true) }
+        if item.reason == .calibration { return (try CalibrationStore.store(s, item: item, SQLiteSessions.Session(db: db, reviews: nil), now: now), true) }
         return (try ReviewRules.insert(s, item: item, into: writing, now: now), false)
     }
 

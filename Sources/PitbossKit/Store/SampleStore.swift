@@ -158,6 +158,18 @@ public struct SampleStore: SampleDrawing {
         return draw
     }
 
+    /// The population's conversations through a session, on either backend, in byte order of their ids (SQLite's order,
+    /// whatever the server's collation): for the small draws of calibration, where speed does not matter.
+    static func units(in db: any SQLSession, _ population: SamplePopulation) throws -> [SampleUnit] {
+        let (conditions, arguments) = population.conditions
+        return try db.rows("""
+            SELECT c.id, c.external_id, c.agent_id, c.channel, c.language, c.customer_vip, c.started_at FROM conversations c WHERE \(conditions)
+            """, arguments).map { row in
+            SampleUnit(rowID: row["id"], id: row["external_id"], agent: row["agent_id"], channel: row["channel"], language: row["language"],
+                       isVIP: row["customer_vip"], startedAt: UTCTimestamp.parse(row["started_at"] as String) ?? Date(timeIntervalSince1970: 0))
+        }.sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+    }
+
     /// What re-deriving a stored sample found.
     public struct Verification: Sendable {
         public var sampleID: Int64

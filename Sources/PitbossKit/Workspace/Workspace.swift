@@ -32,8 +32,8 @@ public struct Workspace: Sendable {
         self.backend = .postgres(server)
     }
 
-    /// The SQLite database, for the use cases that have no PostgreSQL store yet. The executable refuses those commands
-    /// on a PostgreSQL workspace before any of them asks (`GlobalOptions.openWorkspace`), so this is never reached there.
+    /// The SQLite database, for what reads SQLite directly (the reports' fast paths). On PostgreSQL those run on a reading
+    /// copy (`forReading`), which is SQLite, so this is never reached on a server.
     public var database: PitbossDatabase {
         guard case .sqlite(let database) = backend else {
             preconditionFailure("a use case without a PostgreSQL store was run on a PostgreSQL workspace")
@@ -159,7 +159,13 @@ public struct Workspace: Sendable {
     public var flags: FlagStore { FlagStore(database: database) }
     public var samples: SampleStore { SampleStore(database: database) }
     public var retraining: RetrainingStore { RetrainingStore(database: database) }
-    public var calibration: CalibrationStore { CalibrationStore(queue: queue()) }
+    /// Calibration sessions, on whichever backend holds the workspace.
+    public var calibration: CalibrationStore {
+        switch backend {
+        case .sqlite: return CalibrationStore(queue: queue())
+        case .postgres(let server): return CalibrationStore(server: PostgresReviewStore(queue: PostgresReviewQueue(database: server, lease: config.leaseMinutes * 60)))
+        }
+    }
     /// Disputes, on whichever backend holds the workspace.
     public var disputes: DisputeStore {
         switch backend {
