@@ -37,6 +37,13 @@ measure "sqlite: flag $n conversations" "$bin" flag --db "$sqlite"
 measure "postgres: flag $n conversations" "$bin" flag --db "$server/bench"
 echo "    findings: sqlite $(sqlite3 "$sqlite" 'SELECT COUNT(*) FROM findings'), postgres $(psql -At -d bench -c 'SELECT count(*) FROM findings')"
 
+# Reading, on the flagged workspace: `queue list` reads the server; the others run on a reading copy there (one
+# snapshot of the server copied into memory, then the same report code as on SQLite).
+for command in "queue list" "stats" "report agents" "rubric precision" "report rules"; do
+  measure "sqlite: $command" "$bin" $command --db "$sqlite"
+  measure "postgres: $command" "$bin" $command --db "$server/bench"
+done
+
 # Claims: the same fresh queue of $claims sampled conversations on each backend, 8 reviewers at once, each taking an
 # item and skipping it until the queue is empty. On PostgreSQL each reviewer is a login of pitboss_reviewer.
 # First as people work: one `pitboss queue claim` and one `pitboss queue skip` process per item (process start-up
