@@ -71,13 +71,16 @@ struct CalibrateCommand: ParsableCommand {
                 // The expert spelled as among the reviewers when they are one of them: one person, one set of answers.
                 let expertName = expert.map { e in canonical.first { $0.lowercased() == e.lowercased() } ?? roster.canonical(e) }
                 let request = CalibrationRequest(name: name, reviewers: canonical, expert: expertName, conversations: chosen)
+                try workspace.requirePeople(request.scorers, for: "given calibration tasks")
                 let session = try workspace.calibration.create(request, scorers: request.scorers.map(workspace.reviewer), rubric: loaded, by: try global.actor(in: workspace))
                 if format == .json { return try Console.out(JSONOutput.string(session)) }
+                let isServer = if case .postgres = workspace.backend { true } else { false }
                 try Console.out(TerminalSafe.text("Calibration session \(session.name): \(session.conversations.count) conversation\(session.conversations.count == 1 ? "" : "s") for each of "
                     + "\(session.reviewers.joined(separator: ", "))" + (session.expert.map { " (expert: \($0))" } ?? "")
                     + (sample.map { $0 > session.conversations.count ? " (\($0) asked; only \(session.conversations.count) in the population)" : "" } ?? "")
                     + ", \(session.reviewers.count * session.conversations.count) tasks queued with reason calibration; rubric \(session.rubric) \(session.rubricVersion).\n"
-                    + "Each reviewer: pitboss review next --as NAME. When they are done: pitboss calibrate close \(session.name), then pitboss calibrate report \(session.name).\n"))
+                    + (isServer ? "Each reviewer, as their own login: pitboss review next. When they are done:" : "Each reviewer: pitboss review next --as NAME. When they are done:")
+                    + " pitboss calibrate close \(session.name), then pitboss calibrate report \(session.name).\n"))
             }
         }
     }

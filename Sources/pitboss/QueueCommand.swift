@@ -96,6 +96,7 @@ struct QueueCommand: ParsableCommand {
         @Option(parsing: .singleValue, help: "Only these channels (repeat, or a,b).") var channel: [String] = []
 
         func validate() throws {
+            if to.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--to names the reviewer who gets the work") }
             if count < 1 { throw ValidationError("--count must be at least 1") }
             let filtered = agent != nil || reason != nil || !language.isEmpty || !shift.isEmpty || !channel.isEmpty
             if !items.isEmpty, filtered || count != 1 {

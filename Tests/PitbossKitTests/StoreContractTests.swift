@@ -114,6 +114,69 @@ enum StoreContract {
     }
 }
 
+extension StoreContract {
+    static func assignments(_ workspace: Workspace, _ scratch: Scratch) throws {
+        _ = try importFiles([corpus(rude: 3, calm: 2, in: scratch)], into: workspace)
+        _ = try flag(workspace)
+        let assign = workspace.assignments
+        // The most urgent open items, never the reviewer's own conversations.
+        let toTom = try assign.assign(to: Reviewer(name: "qa.tom"), count: 2, filter: ReviewQueue.ItemFilter(reason: .flagged), by: "qa.lead", now: now)
+        #expect(toTom.count == 2)
+        let anna = Reviewer(name: "anna", agentIDs: ["en.anna"])
+        let toAnna = try assign.assign(to: anna, count: 5, filter: ReviewQueue.ItemFilter(), by: "qa.lead", now: now)
+        #expect(toAnna.count == 2)  // the calm ones: every rude one is hers
+        let page = try workspace.queuePage(QueueQuery(assignedTo: "qa.tom"))
+        #expect(page.entries.map(\.id) == toTom)
+        #expect(page.entries.map(\.conversation) == ["rude-0", "rude-1"])
+        #expect(page.entries.allSatisfy { $0.status == .assigned })
+        // Tom's claim comes from what was assigned to him.
+        let claims = workspace.claims(leaseMinutes: 30)
+        let tomsClaim = try #require(try claims.claimNext(for: Reviewer(name: "qa.tom"), reason: nil, now: now))
+        #expect(tomsClaim.item == toTom[0])
+        // Named items: all or none. A claimed item refuses the whole list; her own conversation is refused to her.
+        let free = try claims.item(named: "rude-2", for: nil)
+        #expect(throws: PitbossError.self) { try assign.assign(items: [free, tomsClaim.item], to: Reviewer(name: "qa.li"), by: "qa.lead", now: now) }
+        #expect(try workspace.queuePage(QueueQuery(assignedTo: "qa.li")).entries.isEmpty)
+        #expect(throws: PitbossError.self) { try assign.assign(items: [free], to: anna, by: "qa.lead", now: now) }
+        try assign.assign(items: [free, toAnna[0]], to: Reviewer(name: "qa.li"), by: "qa.lead", now: now)
+        #expect(try workspace.queuePage(QueueQuery(assignedTo: "qa.li")).entries.map(\.conversation) == ["rude-2", "calm-0"])
+    }
+
+    static func sampling(_ workspace: Workspace, _ scratch: Scratch) throws {
+        _ = try importFiles([corpus(rude: 0, calm: 20, in: scratch)], into: workspace)
+        let first = try workspace.sampling.sample(SamplePopulation(), SampleRequest(size: .count(5), seed: "contract"), by: "qa.lead", dryRun: false, now: now)
+        #expect(first.draw.plan.population == 20)
+        #expect(first.queued == 5)
+        #expect(first.sampleID == 1)
+        // The sampled conversations are in the queue now: the next draw is from the other 15.
+        let second = try workspace.sampling.sample(SamplePopulation(), SampleRequest(size: .count(5), seed: "contract"), by: "qa.lead", dryRun: true, now: now)
+        #expect(second.draw.plan.population == 15)
+        #expect(second.sampleID == nil)
+        #expect(Set(second.draw.chosen.map(\.unit.id)).isDisjoint(with: first.draw.chosen.map(\.unit.id)))
+        #expect(try workspace.queuePage(QueueQuery(reason: .sample)).total == 5)
+        #expect(throws: PitbossError.self) { _ = try workspace.sampling.sample(SamplePopulation(agents: ["nobody"]), SampleRequest(size: .count(1), seed: "s"), by: "qa.lead", dryRun: false, now: now) }
+    }
+
+    static func retraining(_ workspace: Workspace, _ scratch: Scratch) throws {
+        _ = try importFiles([corpus(rude: 1, calm: 1, in: scratch)], into: workspace)
+        let changes = workspace.retrainingChanges
+        let module = RetrainingModule(name: "courtesy-101", title: "Courtesy", criteria: ["courtesy"])
+        let utc = TimeZone(identifier: "UTC")!
+        let request = RetrainingStore.Request(agent: "en.anna", module: module, evidence: ["rude-0"], dueOn: "2026-12-31", on: now)
+        let (first, none) = try changes.assign(request, by: "qa.lead", now: now, zone: utc)
+        #expect(first.state == .assigned && first.criteria == ["courtesy"] && none.isEmpty)
+        let (second, earlier) = try changes.assign(request, by: "qa.lead", now: now, zone: utc)
+        #expect(earlier.map(\.id) == [first.id] && second.repeatOf == first.id)
+        #expect(try changes.move(first.id, to: .started, on: now, by: "qa.lead", now: now).state == .started)
+        #expect(try changes.move(first.id, to: .completed, on: now, by: "qa.lead", now: now).state == .completed)
+        #expect { try changes.move(first.id, to: .started, on: now, by: "qa.lead", now: now) } throws: { ($0 as? PitbossError)?.code == .refused }
+        #expect(throws: PitbossError.self) { try changes.move(second.id, to: .cancelled, reason: " ", on: now, by: "qa.lead", now: now) }
+        #expect { try changes.assign(RetrainingStore.Request(agent: "en.annna", module: module, dueOn: "2026-12-31", on: now), by: "qa.lead", now: now, zone: utc) }
+            throws: { ($0 as? PitbossError)?.message.contains("en.anna") == true }
+        #expect(throws: PitbossError.self) { try changes.move(99, to: .started, on: now, by: "qa.lead", now: now) }
+    }
+}
+
 @Suite("The store contract on SQLite")
 struct SQLiteStoreContractTests {
     let scratch = Scratch()
@@ -123,6 +186,9 @@ struct SQLiteStoreContractTests {
     @Test("flag: evaluates, queues the flagged, a re-run has nothing to do") func flagOutcomes() throws { try StoreContract.flagOutcomes(workspace(), scratch) }
     @Test("claims: never one's own, resumed, others' refused, leases run out, skip") func claimRules() throws { try StoreContract.claimRules(workspace(), scratch) }
     @Test("flag with a queue limit queues the most urgent up to it") func queueLimit() throws { try StoreContract.queueLimit(workspace(), scratch) }
+    @Test("assign: the most urgent, never one's own; named items all or none; the holder's list and claim") func assignments() throws { try StoreContract.assignments(workspace(), scratch) }
+    @Test("sample: drawn, recorded and queued; a second draw leaves the queued out") func sampling() throws { try StoreContract.sampling(workspace(), scratch) }
+    @Test("retraining: assigned, a repeat named, moved along, wrong moves refused") func retraining() throws { try StoreContract.retraining(workspace(), scratch) }
 }
 
 @Suite("The store contract on PostgreSQL",
@@ -130,11 +196,19 @@ struct SQLiteStoreContractTests {
 struct PostgresStoreContractTests {
     let scratch = Scratch()
     func workspace() throws -> Workspace {
-        Workspace(config: WorkspaceConfig(), server: try PostgresDatabase(PostgresCluster.shared!.freshDatabase(), schema: .createOrUpgrade))
+        let workspace = Workspace(config: WorkspaceConfig(), server: try PostgresDatabase(PostgresCluster.shared!.freshDatabase(), schema: .createOrUpgrade))
+        // On a server, work goes to logins only: the people these cases hand work to.
+        for name in ["qa.tom", "qa.li", "anna"] {
+            _ = PostgresCluster.shared!.psql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(name)') THEN CREATE ROLE \"\(name)\" LOGIN IN ROLE pitboss_reviewer; END IF; END $$")
+        }
+        return workspace
     }
 
     @Test("import: imported, unchanged, conflict, replaced, an id twice in one file") func importOutcomes() throws { try StoreContract.importOutcomes(workspace(), scratch) }
     @Test("flag: evaluates, queues the flagged, a re-run has nothing to do") func flagOutcomes() throws { try StoreContract.flagOutcomes(workspace(), scratch) }
     @Test("claims: never one's own, resumed, others' refused, leases run out, skip") func claimRules() throws { try StoreContract.claimRules(workspace(), scratch) }
     @Test("flag with a queue limit queues the most urgent up to it") func queueLimit() throws { try StoreContract.queueLimit(workspace(), scratch) }
+    @Test("assign: the most urgent, never one's own; named items all or none; the holder's list and claim") func assignments() throws { try StoreContract.assignments(workspace(), scratch) }
+    @Test("sample: drawn, recorded and queued; a second draw leaves the queued out") func sampling() throws { try StoreContract.sampling(workspace(), scratch) }
+    @Test("retraining: assigned, a repeat named, moved along, wrong moves refused") func retraining() throws { try StoreContract.retraining(workspace(), scratch) }
 }

@@ -275,9 +275,13 @@ struct PostgresCommandTests {
         environment.removeValue(forKey: "PITBOSS_USER")
         let asLogin = Pitboss(directory: workspace.url, environment: environment)
         #expect(try asLogin.run("import", workspace.corpus("c.jsonl", count: 40), "--db", lead).status == 0)
+        // The batch's login is a supervisor's, not the tables' owner: flag writes findings through row-level security.
+        let flagged = try asLogin.run("flag", "--db", lead)
+        #expect(flagged.status == 0, "\(flagged.stderr)")
         // The same seed over the same population draws the same conversations on either backend.
         let sqlite = try pitboss.run("import", "c.jsonl", "--db", "same.sqlite")
         #expect(sqlite.status == 0)
+        #expect(try pitboss.run("flag", "--db", "same.sqlite").status == 0)
         let drawnHere = try pitboss.run("sample", "--size", "5", "--seed", "pg", "--dry-run", "--format", "json", "--db", "same.sqlite")
         let drawnThere = try asLogin.run("sample", "--size", "5", "--seed", "pg", "--dry-run", "--format", "json", "--db", tom)
         #expect(drawnThere.status == 0, "\(drawnThere.stderr)")
@@ -293,6 +297,14 @@ struct PostgresCommandTests {
         let assigned = try asLogin.run("queue", "assign", "--to", "pg.tom", "--count", "2", "--reason", "sample", "--db", lead)
         #expect(assigned.status == 0, "\(assigned.stderr)")
         #expect(assigned.stdout.contains("Assigned 2 items to pg.tom"))
+        // A supervisor acts for people, and on a server the people are its logins.
+        let ghost = try asLogin.run("queue", "claim", "--as", "pg.ghost", "--db", lead)
+        #expect(ghost.status == 65)
+        #expect(ghost.stderr.contains("pg.ghost is not a login of pitboss_reviewer"))
+        let nobody = try asLogin.run("queue", "assign", "--to", "pg.nobody", "#3", "--db", lead)
+        #expect(nobody.status == 65)
+        #expect(nobody.stderr.contains("not a login of pitboss_reviewer"))
+        _ = login("pg.ann", "pitboss_reviewer", to: url)
         let named = try asLogin.run("queue", "assign", "--to", "pg.ann", "#3", "--db", lead)
         #expect(named.status == 0, "\(named.stderr)")
         let mine = try asLogin.run("queue", "list", "--mine", "--format", "json", "--db", tom)

@@ -44,6 +44,7 @@ public struct DisputeStore: Sendable {
             if let created = UTCTimestamp.parse(createdAt), now.timeIntervalSince(created) > Double(disputeDays) * 86_400 {
                 throw PitbossError.refused("the first review of this conversation was stored at \(LocalTime.readable(createdAt)): the \(disputeDays) day\(disputeDays == 1 ? "" : "s") in which it could be disputed are over (dispute_days)")
             }
+            try db.takeTurns("dispute-of-review", id)  // of two disputes of one review at once, the second finds the first
             if let open = try db.value(Int64.self, "SELECT id FROM disputes WHERE review_id = ? AND status = 'open'", [id]) {
                 throw PitbossError.refused("review #\(id) is already disputed (dispute #\(open), open): one open dispute per review: decide or withdraw that one first")
             }
@@ -139,8 +140,9 @@ public struct DisputeStore: Sendable {
             guard dispute.status == .open else {
                 throw PitbossError.refused("dispute #\(id) is \(dispute.status.rawValue), not open: only an open dispute is withdrawn")
             }
-            try db.execute("UPDATE disputes SET status = 'withdrawn', decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = 'open'",
-                           [actor, UTCTimestamp.format(now), reason, id])
+            let changed = try db.execute("UPDATE disputes SET status = 'withdrawn', decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = 'open'",
+                                         [actor, UTCTimestamp.format(now), reason, id])
+            guard changed == 1 else { throw PitbossError.refused("dispute #\(id) was decided meanwhile; nothing was changed") }
             let conversation = try db.value(Int64.self, "SELECT conversation_id FROM disputes WHERE id = ?", [id])
             try db.audit(at: now, actor: actor, action: .dispute, conversation: conversation, review: dispute.review,
                                 detail: ["dispute": String(id), "step": "withdrawn"].merging(reason.map { ["reason": $0] } ?? [:]) { a, _ in a })

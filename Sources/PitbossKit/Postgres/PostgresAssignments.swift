@@ -7,6 +7,7 @@ import Foundation
 extension PostgresReviewQueue: WorkAssigning {
     public func assign(items: [Int64], to reviewer: Reviewer, by actor: String, now: Date) throws(PitbossError) {
         try transaction("assign items to \(reviewer.name)") {
+            try database.requireReviewerLogins([reviewer.name], for: "given work: nothing was assigned")
             try expireClaims(now: now)
             var seen = Set<Int64>()
             for id in items where seen.insert(id).inserted {
@@ -22,6 +23,7 @@ extension PostgresReviewQueue: WorkAssigning {
     public func assign(to reviewer: Reviewer, count: Int, filter: ReviewQueue.ItemFilter, by actor: String, now: Date) throws(PitbossError) -> [Int64] {
         guard count > 0 else { throw .usage("the number of items to assign must be at least 1", remedy: .assignCount) }
         return try transaction("assign items to \(reviewer.name)") {
+            try database.requireReviewerLogins([reviewer.name], for: "given work: nothing was assigned")
             try expireClaims(now: now)
             var parameters: [String?] = [PostgresText.array(reviewer.agentIDs)]
             var conditions = ["q.status = 'open'", "q.assigned_to IS NULL", "q.calibration_session_id IS NULL"]

@@ -79,6 +79,22 @@ public final class PostgresDatabase: @unchecked Sendable {
         return opened
     }
 
+    /// Refuses any of `names` that is not a login of `pitboss_reviewer` (supervisors are members too) on this server: on
+    /// PostgreSQL the people are the server's logins, and work or an act in the name of anyone else could never be theirs.
+    public func requireReviewerLogins(_ names: [String], for what: String) throws(PitbossError) {
+        for name in names {
+            let known: String?
+            do {
+                known = try connection.value("""
+                    SELECT pg_has_role(oid, 'pitboss_reviewer', 'MEMBER') AND rolcanlogin FROM pg_roles WHERE rolname = $1
+                    """, [name])
+            } catch { throw Self.translate(error, doing: "look up the login \(name)") }
+            guard known == "t" else {
+                throw .badInput("\(name) is not a login of pitboss_reviewer on this server, so cannot be \(what) (a DBA creates a person's login: see the README's team set-up)")
+            }
+        }
+    }
+
     /// The schema version the database is at (0 when it holds no Pitboss schema).
     public func schemaVersion() throws(PitbossError) -> Int {
         try PostgresMigrator(connection: connection, shownTarget: shownTarget).appliedMigrations().compactMap(PitbossDatabase.schemaVersion).max() ?? 0

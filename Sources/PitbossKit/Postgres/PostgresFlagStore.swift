@@ -257,10 +257,24 @@ public struct PostgresFlagStore: FlagRunStore {
                     outcomes[index] = .evaluated(queued: true, standing: standing)
                 }
 
+                // COPY straight into findings is refused to every login but the owner (PostgreSQL allows no COPY FROM into a
+                // table with row-level security): the batch goes through a temporary table of this session, then in with
+                // one INSERT, which the supervisors' policy lets through.
+                try connection.execute("""
+                    CREATE TEMPORARY TABLE IF NOT EXISTS pitboss_new_findings ON COMMIT DELETE ROWS AS
+                    SELECT conversation_id, run_id, rubric_name, rubric_hash, rule_id, criterion, severity, status, agent_id, turn, start, "end", text, message
+                    FROM findings WITH NO DATA
+                    """)
                 try connection.copyIn("""
-                    COPY findings (conversation_id, run_id, rubric_name, rubric_hash, rule_id, criterion, severity, status, agent_id,
-                                   turn, start, "end", text, message) FROM STDIN
+                    COPY pitboss_new_findings (conversation_id, run_id, rubric_name, rubric_hash, rule_id, criterion, severity, status, agent_id,
+                                               turn, start, "end", text, message) FROM STDIN
                     """) { send in for row in findingRows { try send(row) } }
+                try connection.execute("""
+                    INSERT INTO findings (conversation_id, run_id, rubric_name, rubric_hash, rule_id, criterion, severity, status, agent_id, turn, start, "end", text, message)
+                    SELECT conversation_id, run_id, rubric_name, rubric_hash, rule_id, criterion, severity, status, agent_id, turn, start, "end", text, message
+                    FROM pitboss_new_findings
+                    """)
+                try connection.execute("TRUNCATE pitboss_new_findings")
                 if !enqueue.isEmpty {
                     try connection.execute("""
                         INSERT INTO queue_items (conversation_id, reason, priority, status, created_at, run_id)

@@ -17,6 +17,8 @@ public struct PostgresSampleStore: SampleDrawing {
                        now: Date) throws(PitbossError) -> SampleStore.Outcome {
         do {
             return try connection.transaction {
+                // Samples take turns, as on SQLite: the second draws from what the first left unqueued.
+                if !dryRun { try connection.execute("SELECT pg_advisory_xact_lock(hashtext('pitboss-sample'))") }
                 let draw = try draw(population, request)
                 if dryRun { return SampleStore.Outcome(draw: draw, sampleID: nil, queued: 0) }
                 try draw.mustHaveAPopulation()

@@ -444,7 +444,7 @@ enum PostgresSchema {
         CREATE POLICY supervisors_remove ON queue_items FOR DELETE TO pitboss_supervisor USING (true);
         CREATE POLICY supervisors_change ON queue_items FOR UPDATE TO pitboss_supervisor USING (true) WITH CHECK (true);
         CREATE POLICY reviewers_change_their_own ON queue_items FOR UPDATE TO pitboss_reviewer
-            USING (assigned_to IS NULL OR assigned_to = session_user OR (status = 'claimed' AND claim_expires_at <= now()))
+            USING (assigned_to IS NULL OR assigned_to = session_user OR (status = 'claimed' AND claim_expires_at <= now() AND assigned_by IS NULL))
             WITH CHECK (true);
         -- What a row policy cannot see (the row before the change): a reviewer may end an assignment, never make one,
         -- and may take an item for themselves, never hand it to someone else.
@@ -478,7 +478,10 @@ enum PostgresSchema {
         ALTER TABLE disputes ENABLE ROW LEVEL SECURITY;
         CREATE POLICY everyone_reads ON disputes FOR SELECT TO pitboss_reviewer USING (true);
         CREATE POLICY everyone_opens ON disputes FOR INSERT TO pitboss_reviewer
-            WITH CHECK (opened_by = session_user AND status = 'open' AND decided_by IS NULL AND revision_id IS NULL);
+            WITH CHECK (opened_by = session_user AND status = 'open' AND decided_by IS NULL AND revision_id IS NULL
+                        AND conversation_id = (SELECT r.conversation_id FROM reviews r WHERE r.id = review_id)
+                        AND opened_at BETWEEN now() - interval '1 hour' AND now() + interval '1 hour'
+                        AND jsonb_typeof(criteria::jsonb) = 'array');
         CREATE POLICY supervisors_add ON disputes FOR INSERT TO pitboss_supervisor WITH CHECK (true);
         CREATE POLICY supervisors_decide ON disputes FOR UPDATE TO pitboss_supervisor USING (true) WITH CHECK (true);
         CREATE POLICY openers_withdraw ON disputes FOR UPDATE TO pitboss_reviewer

@@ -67,7 +67,15 @@ public struct Workspace: Sendable {
         guard server.loginIsSupervisor else {
             throw .refused("on PostgreSQL you act as your login, \(server.loginName); acting as someone else (\(requested)) is for members of pitboss_supervisor")
         }
+        try server.requireReviewerLogins([requested], for: "acted for")
         return requested
+    }
+
+    /// Refuses names that are not people of the workspace, where the backend knows its people: on PostgreSQL, the logins
+    /// of `pitboss_reviewer`; on SQLite the roster decides (`WorkspaceConfig.roster`), so nothing is checked here.
+    public func requirePeople(_ names: [String], for what: String) throws(PitbossError) {
+        guard case .postgres(let server) = backend else { return }
+        try server.requireReviewerLogins(names, for: what)
     }
 
     /// Refuses `actor` what only supervisors do: on SQLite by the roster (when it declares supervisors), on PostgreSQL by
