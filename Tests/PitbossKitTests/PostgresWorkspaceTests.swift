@@ -174,6 +174,38 @@ struct PostgresWorkspaceTests {
         #expect(try supervisor.execute("UPDATE queue_items SET status = 'open', assigned_to = NULL WHERE assigned_to = 'qa.tom'").affected == 1)
     }
 
+    @Test("a reviewer may not take over someone's assigned item when its claim runs out, nor open a dispute of the wrong conversation, backdated, or without a criteria list")
+    func reviewerLoopholesClosed() throws {
+        let (url, _) = try workspace()
+        let f = try filledSQLite()
+        _ = try WorkspaceTransfer.copy(from: f.database, to: try PostgresDatabase(url))
+        let owner = try PostgresConnection(url)
+        let item = try #require(try owner.execute("SELECT min(id) FROM queue_items WHERE status = 'open'").rows.first?.first ?? nil)
+        try owner.execute("""
+            UPDATE queue_items SET assigned_to = 'qa.tom', assigned_by = 'qa.lead', status = 'claimed', claim_expires_at = now() - interval '1 minute'
+            WHERE id = $1
+            """, [item])
+        let reviewer = try login("qa.maria", "pitboss_reviewer", to: url)
+        let taken = try reviewer.execute("UPDATE queue_items SET assigned_to = 'qa.maria', claim_expires_at = now() + interval '1 hour' WHERE id = $1", [item])
+        #expect(taken.affected == 0)
+        #expect(try owner.execute("SELECT assigned_to FROM queue_items WHERE id = $1", [item]).rows == [["qa.tom"]])
+        // A dispute opened by hand: of the review's own conversation, now, contesting a list of criteria.
+        let review = try #require(try owner.execute("SELECT id, conversation_id FROM reviews ORDER BY id LIMIT 1").rows.first)
+        let other = try #require(try owner.execute("SELECT id FROM conversations WHERE id <> $1 LIMIT 1", [review[1]]).rows.first?.first ?? nil)
+        for (conversation, openedAt, criteria) in [(other, "now()", "'[\"courtesy\"]'"), (review[1]!, "'1999-01-01'", "'[\"courtesy\"]'"),
+                                                  (review[1]!, "now()", "'\"courtesy\"'")] {
+            #expect(throws: PostgresConnection.Failure.self) {
+                try reviewer.execute("""
+                    INSERT INTO disputes (review_id, conversation_id, criteria, reason, opened_by, opened_at)
+                    VALUES (\(review[0]!), \(conversation), \(criteria), 'x', 'qa.maria', \(openedAt))
+                    """)
+            }
+        }
+        try reviewer.execute("""
+            INSERT INTO disputes (review_id, conversation_id, criteria, reason, opened_by, opened_at) VALUES ($1, $2, '["courtesy"]', 'x', 'qa.maria', now())
+            """, [review[0], review[1]])
+    }
+
     @Test("the opener of a dispute may withdraw it, and may not decide it")
     func openerWithdraws() throws {
         let (url, _) = try workspace()
