@@ -82,7 +82,7 @@ struct RetrainCommand: ParsableCommand {
                 guard let dueDay = try Arguments.time(due, "--due", zone: zone).map({ LocalTime.day($0, in: zone) }) else { return }
                 let request = RetrainingStore.Request(agent: agent, module: module, criteria: criterion, evidence: evidence, note: note,
                                                       dueOn: dueDay, on: try RetrainCommand.on(on, zone: zone))
-                let (assignment, earlier) = try workspace.retrainingChanges.assign(request, by: try global.actor(in: workspace), zone: zone)
+                let (assignment, earlier) = try workspace.retraining.assign(request, by: try global.actor(in: workspace), zone: zone)
                 var out = "Assigned retraining #\(assignment.id): \(TerminalSafe.line(assignment.agent)), module \(assignment.module) ("
                     + assignment.criteria.joined(separator: ", ") + "), due \(assignment.dueOn).\n"
                 if let latest = earlier.first, let oldest = earlier.last {
@@ -128,7 +128,7 @@ struct RetrainCommand: ParsableCommand {
         try reportingErrors {
             let workspace = try global.openWorkspace(.write, onPostgres: .server)
             try global.requireSupervisor(workspace, to: "mark retraining \(state.rawValue)")
-            let moved = try workspace.retrainingChanges.move(id, to: state, reason: reason, on: try RetrainCommand.on(on, zone: workspace.config.timeZone),
+            let moved = try workspace.retraining.move(id, to: state, reason: reason, on: try RetrainCommand.on(on, zone: workspace.config.timeZone),
                                                              by: try global.actor(in: workspace))
             try Console.out(TerminalSafe.line("Retraining #\(moved.id) (\(moved.agent), \(moved.module)) is \(moved.state.rawValue).") + "\n")
         }
@@ -145,10 +145,10 @@ struct RetrainCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
+                let workspace = try global.openWorkspace(.read, onPostgres: .server)
                 let today = LocalTime.day(Date(), in: workspace.config.timeZone)
                 // An agent nobody has is a typo: said with the closest ids, not answered with an empty list.
-                try KnownNames.check(agent.map { [$0] } ?? [], .agent, in: workspace.database)
+                try KnownNames.check(agent.map { [$0] } ?? [], .agent, in: workspace)
                 let list = try workspace.retraining.list(agent: agent, module: module, state: status, overdueOn: overdue ? today : nil)
                 try Console.out(RetrainingReport.list(list, today: today, format: format, style: Console.stdoutStyle, zone: workspace.config.timeZone))
             }
@@ -163,7 +163,7 @@ struct RetrainCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
+                let workspace = try global.openWorkspace(.read, onPostgres: .server)
                 let (assignment, events) = try workspace.retraining.show(id)
                 try Console.out(RetrainingReport.show(assignment, events: events, today: LocalTime.day(Date(), in: workspace.config.timeZone),
                                                       json: format == .json, style: Console.stdoutStyle, zone: workspace.config.timeZone))

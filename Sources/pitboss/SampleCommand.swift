@@ -85,7 +85,7 @@ struct SampleCommand: ParsableCommand {
             try KnownNames.check(population.agents, .agent, in: workspace)
             try KnownNames.check(population.languages, .language, in: workspace)
             if let boostRetraining {
-                for followUp in try workspace.forReading().retraining.inFollowUp(settings: config.outcomes) {
+                for followUp in try workspace.retraining.inFollowUp(settings: config.outcomes) {
                     request.retrainingBoosts[followUp.assignment.agent] = boostRetraining
                 }
             }

@@ -159,7 +159,7 @@ extension StoreContract {
 
     static func retraining(_ workspace: Workspace, _ scratch: Scratch) throws {
         _ = try importFiles([corpus(rude: 1, calm: 1, in: scratch)], into: workspace)
-        let changes = workspace.retrainingChanges
+        let changes = workspace.retraining
         let module = RetrainingModule(name: "courtesy-101", title: "Courtesy", criteria: ["courtesy"])
         let utc = TimeZone(identifier: "UTC")!
         let request = RetrainingStore.Request(agent: "en.anna", module: module, evidence: ["rude-0"], dueOn: "2026-12-31", on: now)

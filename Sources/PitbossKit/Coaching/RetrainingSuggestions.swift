@@ -77,10 +77,11 @@ public struct RetrainingSuggestions: Sendable {
                     GROUP BY c.agent_id, a.criterion
                     """).fetchAll(db)
                 // Open assignments, and those completed in the last 90 days (newest first), by agent.
-                let open = AssignmentsByAgent(try RetrainingStore.current(db, "state IN \([RetrainingState.assigned, .started])"))
-                let recent = AssignmentsByAgent(try RetrainingStore.current(db, """
-                    state = \(RetrainingState.completed) AND state_at >= \(UTCTimestamp.format(now.addingTimeInterval(-RetrainingStore.repeatWindow)))
-                    """).sorted { $0.stateAt > $1.stateAt })
+                let session = SQLiteSessions.Session(db: db, reviews: nil)
+                let open = AssignmentsByAgent(try RetrainingStore.current(session, "state IN ('assigned', 'started')", []))
+                let recent = AssignmentsByAgent(try RetrainingStore.current(session, "state = 'completed' AND state_at >= ?",
+                                                                            [UTCTimestamp.format(now.addingTimeInterval(-RetrainingStore.repeatWindow))])
+                    .sorted { $0.stateAt > $1.stateAt })
 
                 var suggestions: [RetrainingSuggestion] = []
                 for (k, criterion) in criteria.enumerated() {

@@ -20,14 +20,7 @@ struct PostgresReviewContext: ReviewContextReading {
     }
 
     func followUps(agent: String, settings: OutcomeSettings, now: Date) throws(PitbossError) -> [RetrainingFollowUp] {
-        let completed = try read("read retraining follow-ups") {
-            try connection.rows("""
-                SELECT id, agent_id AS agent, module, criteria, evidence, note, to_char(due_on, 'YYYY-MM-DD') AS due_on, repeat_of, assigned_by,
-                       assigned_at, state, state_at, state_reason
-                FROM retraining_current WHERE state = 'completed' AND state_at >= $1 AND agent_id = $2 ORDER BY assigned_at DESC, id DESC
-                """, [RetrainingFollowUp.earliestCompletion(settings: settings, now: now), agent]).map { try RetrainingAssignment(row: $0) }
-        }
-        return RetrainingFollowUp.open(completed, settings: settings, now: now)
+        try RetrainingStore(server: database).inFollowUp(now: now, settings: settings, agent: agent)
     }
 
     private func read<T>(_ action: String, _ body: () throws -> T) throws(PitbossError) -> T {

@@ -71,7 +71,7 @@ public struct RetrainingOutcomeQuery: Sendable {
         let until = spans.map { $0.counted?.until ?? $0.baseline.until }.max()!
         do {
             return try database.writer.read { db in
-                let others = influences(try RetrainingStore.current(db, "state != \(RetrainingState.cancelled)"), now: now)
+                let others = influences(try RetrainingStore.current(SQLiteSessions.Session(db: db, reviews: nil), "state <> 'cancelled'", []), now: now)
                 let excluded = zip(measured, spans).map { assignment, span in trained(alongside: assignment, span: span, among: others) }
                 // Keyed by the id's bytes: Swift's String equality would take two spellings of one name (a precomposed
                 // and a combining ü) for one agent, where the database keeps them apart.

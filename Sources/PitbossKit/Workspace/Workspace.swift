@@ -125,16 +125,8 @@ public struct Workspace: Sendable {
     public var reviewContext: any ReviewContextReading {
         switch backend {
         case .sqlite(let database):
-            return SQLiteReviewContext(calibration: calibration, flags: FlagStore(database: database), retraining: RetrainingStore(database: database))
+            return SQLiteReviewContext(calibration: calibration, flags: FlagStore(database: database), retraining: retraining)
         case .postgres(let server): return PostgresReviewContext(database: server)
-        }
-    }
-
-    /// Assigning retraining and moving it along, on whichever backend holds the workspace.
-    public var retrainingChanges: RetrainingChanges {
-        switch backend {
-        case .sqlite(let database): return RetrainingChanges(database: database)
-        case .postgres(let server): return RetrainingChanges(server: server)
         }
     }
 
@@ -166,7 +158,13 @@ public struct Workspace: Sendable {
     public var conversations: ConversationStore { ConversationStore(database: database) }
     public var flags: FlagStore { FlagStore(database: database) }
     public var samples: SampleStore { SampleStore(database: database) }
-    public var retraining: RetrainingStore { RetrainingStore(database: database) }
+    /// Retraining assignments, on whichever backend holds the workspace.
+    public var retraining: RetrainingStore {
+        switch backend {
+        case .sqlite(let database): return RetrainingStore(database: database)
+        case .postgres(let server): return RetrainingStore(server: server)
+        }
+    }
     /// Calibration sessions, on whichever backend holds the workspace.
     public var calibration: CalibrationStore {
         switch backend {
