@@ -18,6 +18,15 @@ struct PostgresConnectionTests {
         #expect(result.rows == [["naïve ‘quotes’ 🎰 ' ; DROP", "t", "42"]])
     }
 
+    @Test("an array of text, NULLs among it, reaches the server element for element: quotes, backslashes, braces, commas, the word NULL")
+    func arrays() throws {
+        let db = try PostgresConnection(url)
+        let values: [String?] = ["plain", nil, "", "NULL", #"say "hi""#, #"back\slash"#, "{braces}, commas", "tab\tand\nnew line", "🎰 ‘x’", #"""#]
+        let rows = try db.execute("SELECT v, v IS NULL FROM unnest($1::text[]) WITH ORDINALITY AS a(v, n) ORDER BY n", [PostgresText.array(values)]).rows
+        #expect(rows.map { $0[0] } == values)
+        #expect(rows.map { $0[1] } == values.map { $0 == nil ? "t" : "f" })
+    }
+
     @Test("errors carry the SQLSTATE: a unique violation, a syntax error; a transaction that throws is rolled back")
     func failures() throws {
         let db = try PostgresConnection(url)

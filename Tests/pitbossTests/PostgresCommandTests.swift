@@ -11,6 +11,8 @@ struct PostgresCommandTests {
     let cluster = PostgresCluster.shared!
     let workspace = Workspace()
     var pitboss: Pitboss { Pitboss(directory: workspace.url, environment: ["PITBOSS_USER": "qa.maria"]) }
+    /// As a person runs it on a server: whoever the login is, nobody named by PITBOSS_USER.
+    var asLogin: Pitboss { Pitboss(directory: workspace.url, environment: [:]) }
 
     /// A login of `role` (created once per cluster), and its URI for the database at `url`.
     func login(_ name: String, _ role: String, to url: String) -> String {
@@ -27,6 +29,14 @@ struct PostgresCommandTests {
         #expect(try pitboss.run("import", corpus, "rude.jsonl").status == 0)
         #expect(try pitboss.run("flag").status == 0)
         #expect(try pitboss.run("sample", "--size", String(conversations), "--seed", "all").status == 0)
+    }
+
+    /// A fresh server database holding the SQLite workspace as it stands; its URI.
+    func migrated() throws -> String {
+        let url = cluster.freshDatabase()
+        let moved = try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url)
+        #expect(moved.status == 0, "\(moved.stderr)")
+        return url
     }
 
     @Test("migrate SQLite → PostgreSQL → SQLite: history and findings read byte for byte the same")
@@ -58,8 +68,7 @@ struct PostgresCommandTests {
     @Test("8 reviewers' logins claiming at once on PostgreSQL never get the same item, and together get them all")
     func concurrentClaims() throws {
         try prepareSQLite(conversations: 31)
-        let url = cluster.freshDatabase()
-        #expect(try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url).status == 0)
+        let url = try migrated()
         // Each reviewer claims and skips in turn (a reviewer's next claim resumes their own open claim).
         let processes = try (0..<8).map { p in
             let login = login("pg.r\(p)", "pitboss_reviewer", to: url)
@@ -116,13 +125,9 @@ struct PostgresCommandTests {
     @Test("on PostgreSQL the actor is the login: --as is refused to a reviewer, allowed to a supervisor; --force needs a supervisor login")
     func identityFromLogin() throws {
         try prepareSQLite(conversations: 4)
-        let url = cluster.freshDatabase()
-        #expect(try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url).status == 0)
+        let url = try migrated()
         let reviewer = login("pg.ann", "pitboss_reviewer", to: url)
         let supervisor = login("pg.lead", "pitboss_supervisor", to: url)
-        var environment = pitboss.environment
-        environment.removeValue(forKey: "PITBOSS_USER")
-        let asLogin = Pitboss(directory: workspace.url, environment: environment)
 
         let mine = try asLogin.run("queue", "claim", "--db", reviewer)
         #expect(mine.status == 0)
@@ -149,12 +154,8 @@ struct PostgresCommandTests {
     @Test("a reviewer's login scores, corrects and reads back on PostgreSQL; show and history read as they do from a SQLite copy")
     func scoreOnPostgres() throws {
         try prepareSQLite(conversations: 3)
-        let url = cluster.freshDatabase()
-        #expect(try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url).status == 0)
+        let url = try migrated()
         let maria = login("pg.maria", "pitboss_reviewer", to: url)
-        var environment = pitboss.environment
-        environment.removeValue(forKey: "PITBOSS_USER")
-        let asLogin = Pitboss(directory: workspace.url, environment: environment)
         let scored = try asLogin.run("score", "rude-1", "--db", maria, "--set", "courtesy=fail,greeting=pass,sla=na", "--confirm", "F1:rude to the player",
                                      "--comment", "Rude, ‘twice’", "--format", "json")
         #expect(scored.status == 0, "\(scored.stderr)")
@@ -236,8 +237,7 @@ struct PostgresCommandTests {
     @Test("every command that only reads runs on PostgreSQL and prints what it prints on a SQLite copy, byte for byte")
     func readingCommandsMatchACopy() throws {
         try prepareEverything()
-        let url = cluster.freshDatabase()
-        #expect(try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url).status == 0)
+        let url = try migrated()
         let reader = login("pg.reader", "pitboss_reviewer", to: url)
         #expect(try pitboss.run("migrate", "--from", reader, "--to", "copy.sqlite").status == 0)
         let commands: [[String]] = [
@@ -271,9 +271,6 @@ struct PostgresCommandTests {
         #expect(try pitboss.run("init", "--db", url).status == 0)
         let lead = login("pg.lead", "pitboss_supervisor", to: url)
         let tom = login("pg.tom", "pitboss_reviewer", to: url)
-        var environment = pitboss.environment
-        environment.removeValue(forKey: "PITBOSS_USER")
-        let asLogin = Pitboss(directory: workspace.url, environment: environment)
         #expect(try asLogin.run("import", workspace.corpus("c.jsonl", count: 40), "--db", lead).status == 0)
         // The batch's login is a supervisor's, not the tables' owner: flag writes findings through row-level security.
         let flagged = try asLogin.run("flag", "--db", lead)
@@ -323,12 +320,8 @@ struct PostgresCommandTests {
     @Test("a reviewer's login reviews interactively on PostgreSQL: verdict, answers, comment, submit; input that ends early gives the claim back")
     func interactiveReviewOnPostgres() throws {
         try prepareSQLite(conversations: 2)
-        let url = cluster.freshDatabase()
-        #expect(try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url).status == 0)
+        let url = try migrated()
         let maria = login("pg.maria", "pitboss_reviewer", to: url)
-        var environment = pitboss.environment
-        environment.removeValue(forKey: "PITBOSS_USER")
-        let asLogin = Pitboss(directory: workspace.url, environment: environment)
         // F1: confirm; courtesy: Enter takes the suggestion (fail); greeting: pass; sla: n (N/A); comment; submit; quit.
         let run = try asLogin.run(["review", "rude-1", "--db", maria], input: "c\n\np\nn\nRude closing\ns\n")
         #expect(run.status == 0, "\(run.stderr)")
@@ -351,11 +344,7 @@ struct PostgresCommandTests {
     func disputesOnPostgres() throws {
         try prepareSQLite(conversations: 2)
         #expect(try pitboss.run("score", "rude-1", "--set", "courtesy=fail,greeting=pass,sla=na").status == 0)
-        let url = cluster.freshDatabase()
-        #expect(try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url).status == 0)
-        var environment = pitboss.environment
-        environment.removeValue(forKey: "PITBOSS_USER")
-        let asLogin = Pitboss(directory: workspace.url, environment: environment)
+        let url = try migrated()
         let agent = login("en.rude", "pitboss_reviewer", to: url)
         let lead = login("pg.lead", "pitboss_supervisor", to: url)
         let tom = login("pg.tom", "pitboss_reviewer", to: url)
@@ -389,11 +378,7 @@ struct PostgresCommandTests {
             modules:
               courtesy-101: {title: Staying courteous, criteria: [courtesy]}
             """)
-        let url = cluster.freshDatabase()
-        #expect(try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url).status == 0)
-        var environment = pitboss.environment
-        environment.removeValue(forKey: "PITBOSS_USER")
-        let asLogin = Pitboss(directory: workspace.url, environment: environment)
+        let url = try migrated()
         let lead = login("pg.lead", "pitboss_supervisor", to: url)
         let tom = login("pg.tom", "pitboss_reviewer", to: url)
         let refused = try asLogin.run("retrain", "assign", "en.rude", "--module", "courtesy-101", "--due", "2099-01-31", "--db", tom)
@@ -427,11 +412,7 @@ struct PostgresCommandTests {
     @Test("calibration on PostgreSQL: a supervisor's login creates a session, each reviewer's login scores blind, the creator closes it, the report reads as on SQLite")
     func calibrationOnPostgres() throws {
         try prepareSQLite(conversations: 3)
-        let url = cluster.freshDatabase()
-        #expect(try pitboss.run("migrate", "--from", "pitboss.sqlite", "--to", url).status == 0)
-        var environment = pitboss.environment
-        environment.removeValue(forKey: "PITBOSS_USER")
-        let asLogin = Pitboss(directory: workspace.url, environment: environment)
+        let url = try migrated()
         let lead = login("pg.lead", "pitboss_supervisor", to: url)
         let maria = login("pg.maria", "pitboss_reviewer", to: url)
         let tom = login("pg.tom", "pitboss_reviewer", to: url)

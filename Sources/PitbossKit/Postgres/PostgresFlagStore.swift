@@ -257,24 +257,18 @@ public struct PostgresFlagStore: FlagRunStore {
                     outcomes[index] = .evaluated(queued: true, standing: standing)
                 }
 
-                // COPY straight into findings is refused to every login but the owner (PostgreSQL allows no COPY FROM into a
-                // table with row-level security): the batch goes through a temporary table of this session, then in with
-                // one INSERT, which the supervisors' policy lets through.
-                try connection.execute("""
-                    CREATE TEMPORARY TABLE IF NOT EXISTS pitboss_new_findings ON COMMIT DELETE ROWS AS
-                    SELECT conversation_id, run_id, rubric_name, rubric_hash, rule_id, criterion, severity, status, agent_id, turn, start, "end", text, message
-                    FROM findings WITH NO DATA
-                    """)
-                try connection.copyIn("""
-                    COPY pitboss_new_findings (conversation_id, run_id, rubric_name, rubric_hash, rule_id, criterion, severity, status, agent_id,
-                                               turn, start, "end", text, message) FROM STDIN
-                    """) { send in for row in findingRows { try send(row) } }
-                try connection.execute("""
-                    INSERT INTO findings (conversation_id, run_id, rubric_name, rubric_hash, rule_id, criterion, severity, status, agent_id, turn, start, "end", text, message)
-                    SELECT conversation_id, run_id, rubric_name, rubric_hash, rule_id, criterion, severity, status, agent_id, turn, start, "end", text, message
-                    FROM pitboss_new_findings
-                    """)
-                try connection.execute("TRUNCATE pitboss_new_findings")
+                // One INSERT of the batch's findings as arrays, a column each: COPY into findings is refused to every login
+                // but the owner (PostgreSQL allows no COPY FROM into a table with row-level security), and staging the
+                // batch in a temporary table first cost a fifth more than this on the 100k corpus.
+                if !findingRows.isEmpty {
+                    let columns = (0..<14).map { column in PostgresText.array(findingRows.map { $0[column] }) }
+                    try connection.execute("""
+                        INSERT INTO findings (conversation_id, run_id, rubric_name, rubric_hash, rule_id, criterion, severity, status, agent_id,
+                                              turn, start, "end", text, message)
+                        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                                             $9::text[], $10::int[], $11::int[], $12::int[], $13::text[], $14::text[])
+                        """, columns)
+                }
                 if !enqueue.isEmpty {
                     try connection.execute("""
                         INSERT INTO queue_items (conversation_id, reason, priority, status, created_at, run_id)

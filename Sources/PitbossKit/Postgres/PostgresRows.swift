@@ -51,6 +51,30 @@ public enum PostgresText {
         "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}"
     }
 
+    /// An array literal of values that may be NULL, for `unnest($1::text[])` (any element type: each is quoted text).
+    /// Built as bytes, with runs free of `\\` and `"` copied whole: a flag batch's findings pass through here.
+    public static func array(_ values: [String?]) -> String {
+        var buffer: [UInt8] = [UInt8(ascii: "{")]
+        buffer.reserveCapacity(values.count * 24)
+        for (position, value) in values.enumerated() {
+            if position > 0 { buffer.append(UInt8(ascii: ",")) }
+            guard var value else { buffer.append(contentsOf: "NULL".utf8); continue }
+            buffer.append(UInt8(ascii: "\""))
+            value.withUTF8 { bytes in
+                var start = 0
+                for index in bytes.indices where bytes[index] == 92 || bytes[index] == 34 {
+                    buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                    buffer.append(92)
+                    start = index
+                }
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+            }
+            buffer.append(UInt8(ascii: "\""))
+        }
+        buffer.append(UInt8(ascii: "}"))
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
     /// An integer array literal for `= ANY($1::bigint[])`.
     public static func array(_ values: some Sequence<Int64>) -> String {
         "{" + values.map(String.init).joined(separator: ",") + "}"
