@@ -174,7 +174,7 @@ struct PostgresWorkspaceTests {
         #expect(try supervisor.execute("UPDATE queue_items SET status = 'open', assigned_to = NULL WHERE assigned_to = 'qa.tom'").affected == 1)
     }
 
-    @Test("a reviewer may not take over someone's assigned item when its claim runs out, nor open a dispute of the wrong conversation, backdated, or without a criteria list")
+    @Test("a reviewer may not take over an assigned item whose claim ran out, open a dispute of the wrong conversation, backdated or without a criteria list, add to a stored review, claim without an end, or write Pitboss's own audit entries")
     func reviewerLoopholesClosed() throws {
         let (url, _) = try workspace()
         let f = try filledSQLite()
@@ -204,6 +204,17 @@ struct PostgresWorkspaceTests {
         try reviewer.execute("""
             INSERT INTO disputes (review_id, conversation_id, criteria, reason, opened_by, opened_at) VALUES ($1, $2, '["courtesy"]', 'x', 'qa.maria', now())
             """, [review[0], review[1]])
+        // Nor add answers or verdicts to a stored review, claim without an end, or write Pitboss's own audit entries.
+        let stored = try #require(try owner.execute("SELECT id FROM reviews ORDER BY id LIMIT 1").rows.first?.first ?? nil)
+        let open = try #require(try owner.execute("SELECT min(id) FROM queue_items WHERE status = 'open' AND assigned_to IS NULL").rows.first?.first ?? nil)
+        for statement in ["INSERT INTO review_answers (review_id, criterion, position, answer, item_score, weight, critical) VALUES (\(stored), 'bogus', 99, 'fail', 0, 100, true)",
+                          "UPDATE queue_items SET status = 'claimed', assigned_to = 'qa.maria', claimed_at = now(), claim_expires_at = NULL WHERE id = \(open)",
+                          "INSERT INTO audit_log (at, actor, action, detail) VALUES (now(), 'pitboss', 'score', '{}')",
+                          "INSERT INTO audit_log (at, actor, action, detail) VALUES ('1999-01-01', 'qa.maria', 'claim', '{}')"] {
+            #expect(throws: PostgresConnection.Failure.self, "\(statement)") { try reviewer.execute(statement) }
+        }
+        // Pitboss's own entry for a claim that ran out is anyone's to write.
+        try reviewer.execute("INSERT INTO audit_log (at, actor, action, detail) VALUES (now(), 'pitboss', 'expire', '{}')")
     }
 
     @Test("the opener of a dispute may withdraw it, and may not decide it")

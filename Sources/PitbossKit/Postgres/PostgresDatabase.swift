@@ -79,14 +79,15 @@ public final class PostgresDatabase: @unchecked Sendable {
         return opened
     }
 
-    /// Refuses any of `names` that is not a login of `pitboss_reviewer` (supervisors are members too) on this server: on
+    /// Refuses any of `names` that is not a login of `pitboss_reviewer` (supervisors are members too; a superuser, a member
+    /// of every role, is not a person of the workspace) on this server: on
     /// PostgreSQL the people are the server's logins, and work or an act in the name of anyone else could never be theirs.
     public func requireReviewerLogins(_ names: [String], for what: String) throws(PitbossError) {
         for name in names {
             let known: String?
             do {
                 known = try connection.value("""
-                    SELECT pg_has_role(oid, 'pitboss_reviewer', 'MEMBER') AND rolcanlogin FROM pg_roles WHERE rolname = $1
+                    SELECT pg_has_role(oid, 'pitboss_reviewer', 'MEMBER') AND rolcanlogin AND NOT rolsuper FROM pg_roles WHERE rolname = $1
                     """, [name])
             } catch { throw Self.translate(error, doing: "look up the login \(name)") }
             guard known == "t" else {

@@ -398,6 +398,31 @@ enum PostgresSchema {
         $$;
         CREATE TRIGGER reviews_in_the_authors_name BEFORE INSERT ON reviews FOR EACH ROW EXECUTE FUNCTION pitboss_review_author();
         CREATE TRIGGER calibration_reviews_in_the_authors_name BEFORE INSERT ON calibration_reviews FOR EACH ROW EXECUTE FUNCTION pitboss_review_author();
+        -- A review's answers and verdicts go in with it: in the transaction that stored the review (its row's xmin), by
+        -- its author's login (or a supervisor's, who may store one for someone). Nobody adds to a review afterwards.
+        CREATE FUNCTION pitboss_part_of_a_new_review() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            parent text := CASE WHEN TG_TABLE_NAME LIKE 'calibration_%' THEN 'calibration_reviews' ELSE 'reviews' END;
+            written boolean;
+        BEGIN
+            IF current_setting('pitboss.copying', true) = 'on'
+               AND pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER') THEN
+                RETURN NEW;
+            END IF;
+            EXECUTE format('SELECT xmin::text = (txid_current() %% 4294967296)::text
+                                   AND (reviewer = $2 OR pg_has_role($2, ''pitboss_supervisor'', ''MEMBER'')) FROM %I WHERE id = $1', parent)
+                INTO written USING NEW.review_id, session_user::text;
+            IF written IS NOT TRUE THEN
+                RAISE EXCEPTION 'review % takes answers and verdicts only as it is stored, from its author', NEW.review_id
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            RETURN NEW;
+        END
+        $$;
+        CREATE TRIGGER review_answers_with_their_review BEFORE INSERT ON review_answers FOR EACH ROW EXECUTE FUNCTION pitboss_part_of_a_new_review();
+        CREATE TRIGGER review_verdicts_with_their_review BEFORE INSERT ON review_verdicts FOR EACH ROW EXECUTE FUNCTION pitboss_part_of_a_new_review();
+        CREATE TRIGGER calibration_answers_with_their_review BEFORE INSERT ON calibration_answers FOR EACH ROW EXECUTE FUNCTION pitboss_part_of_a_new_review();
+        CREATE TRIGGER calibration_verdicts_with_their_review BEFORE INSERT ON calibration_verdicts FOR EACH ROW EXECUTE FUNCTION pitboss_part_of_a_new_review();
 
         -- The audit log names who did a thing. Recording it for someone else (--as) is a supervisor's, and the entry then
         -- also names the login that did it. A copy of a workspace (pitboss migrate, by its owner or an admin, who set
@@ -408,6 +433,14 @@ enum PostgresSchema {
                AND (pg_has_role(session_user, 'pitboss_admin', 'MEMBER')
                     OR pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER')) THEN
                 RETURN NEW;
+            END IF;
+            -- Pitboss itself is named for what no person did: a claim whose lease ran out (any session ends it), or the
+            -- queue limit of a flag run (a supervisor's).
+            IF NEW.actor = 'pitboss' AND NEW.action <> 'expire' AND NOT pg_has_role(session_user, 'pitboss_supervisor', 'MEMBER') THEN
+                RAISE EXCEPTION 'only an expired claim is recorded as Pitboss''s own (not %)', NEW.action USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            IF NEW.at NOT BETWEEN now() - interval '1 hour' AND now() + interval '1 hour' AND NOT pg_has_role(session_user, 'pitboss_supervisor', 'MEMBER') THEN
+                RAISE EXCEPTION 'an audit entry is dated when it is written (not %)', NEW.at USING ERRCODE = 'insufficient_privilege';
             END IF;
             IF NEW.actor IS DISTINCT FROM session_user::text AND NEW.actor <> 'pitboss' THEN
                 IF NOT pg_has_role(session_user, 'pitboss_supervisor', 'MEMBER') THEN
@@ -462,7 +495,7 @@ enum PostgresSchema {
             IF OLD.status = 'scored' THEN
                 RAISE EXCEPTION 'item % is scored: only a supervisor changes it', OLD.id USING ERRCODE = 'insufficient_privilege';
             END IF;
-            IF NEW.claim_expires_at > now() + interval '1 day' THEN
+            IF NEW.claim_expires_at > now() + interval '1 day' OR (NEW.status = 'claimed' AND NEW.claim_expires_at IS NULL) THEN
                 RAISE EXCEPTION 'a claim lasts a day at most (item %)', OLD.id USING ERRCODE = 'insufficient_privilege';
             END IF;
             -- Scored by the review just stored: of the conversation (a real review) or of this item (calibration answers).
