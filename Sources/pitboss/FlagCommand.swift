@@ -146,9 +146,9 @@ struct FlagShowCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let config = try global.workspaceConfig()
-            let workspace = try global.openWorkspace(.read, onPostgres: .readingCopy)
-            guard let stored = try workspace.flags.run(runID) else {
-                let ids = try workspace.flags.runIDs()
+            let workspace = try global.openWorkspace(.read, onPostgres: .server)
+            let (stored, ids) = try workspace.flagRun(runID)
+            guard let stored else {
                 if ids.isEmpty { throw PitbossError.badInput("no flag run is recorded yet; pitboss flag evaluates the rubric and records one") }
                 throw PitbossError.badInput("no flag run \(runID.map(String.init) ?? "") is recorded; the runs are \(ids.first!)–\(ids.last!)")
             }

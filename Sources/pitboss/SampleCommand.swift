@@ -61,7 +61,7 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             if let verify {
-                let result = try global.openWorkspace(.read, onPostgres: .readingCopy).samples.verify(verify)
+                let result = try global.openWorkspace(.read, onPostgres: .server).verifySample(verify)
                 try Console.out(SampleReport.verification(result, json: format == .json, style: Console.stdoutStyle))
                 if !result.matches { throw ExitCode(1) }
                 return

@@ -126,7 +126,7 @@ struct QueueCapTests {
         #expect(preview.notQueued.map(\.conversation).sorted() == summary.notQueued.map(\.conversation).sorted())
         #expect(summary.counts.flagged == 10)  // flagged, all of them; queued, four
 
-        let stored = try #require(try FlagStore(database: db).run(summary.run))
+        let stored = try #require(try Workspace(config: WorkspaceConfig(), database: db).flagRun(summary.run).run)
         #expect(stored.summary?.notQueued == summary.notQueued)
         #expect(stored.summary?.byRule == summary.byRule)
         #expect(stored.finishedAt != nil)

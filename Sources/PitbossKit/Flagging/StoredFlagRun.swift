@@ -30,40 +30,44 @@ public struct StoredFlagRun: Sendable, Encodable {
     }
 }
 
-extension FlagStore {
-    /// One run by id; nil when there is none. `latest` with no id: the last run started.
-    public func run(_ id: Int64?) throws(PitbossError) -> StoredFlagRun? {
-        do {
-            return try database.writer.read { db in
-                let sql = """
-                    SELECT id, rubric_name, rubric_version, rubric_hash, rubric_path, selection, started_by, started_at, finished_at,
-                           scanned, evaluated, flagged, findings, errors, summary FROM flag_runs
-                    """ + (id == nil ? " ORDER BY id DESC LIMIT 1" : " WHERE id = ?")
-                guard let row = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(id.map { [$0] } ?? [])) else { return nil }
-                var counts = RunCounts()
-                counts.scanned = row["scanned"]
-                counts.evaluated = row["evaluated"]
-                counts.flagged = row["flagged"]
-                counts.findings = row["findings"]
-                counts.errors = row["errors"]
-                let selectionText: String = row["selection"]
-                let selection = (try? JSONDecoder().decode([String: String].self, from: Data(selectionText.utf8))) ?? [:]
-                let summaryText: String? = row["summary"]
-                let summary = try summaryText.map { try JSONDecoder().decode(FlagSummary.self, from: Data($0.utf8)) }
-                let runID: Int64 = row["id"]
-                let stored = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM findings WHERE run_id = ?", arguments: [runID]) ?? 0
-                return StoredFlagRun(id: row["id"], rubricPath: row["rubric_path"], selection: selection, startedBy: row["started_by"],
-                                     startedAt: row["started_at"], finishedAt: row["finished_at"], summary: summary,
-                                     rubric: row["rubric_name"], rubricVersion: row["rubric_version"], rubricHash: row["rubric_hash"], counts: counts,
-                                     findingsStored: stored)
-            }
-        } catch { throw translate(error, "read flag run \(id.map(String.init) ?? "(latest)")") }
+extension StoredFlagRun {
+    /// One run by id; nil when there is none. With no id: the last run started. The same SQL on either backend.
+    static func read(_ id: Int64?, in db: any SQLSession) throws -> StoredFlagRun? {
+        let sql = """
+            SELECT id, rubric_name, rubric_version, rubric_hash, rubric_path, selection, started_by, started_at, finished_at,
+                   scanned, evaluated, flagged, findings, errors, summary FROM flag_runs
+            """ + (id == nil ? " ORDER BY id DESC LIMIT 1" : " WHERE id = ?")
+        guard let row = try db.row(sql, id.map { [$0] } ?? []) else { return nil }
+        var counts = FlagStore.RunCounts()
+        counts.scanned = row["scanned"]
+        counts.evaluated = row["evaluated"]
+        counts.flagged = row["flagged"]
+        counts.findings = row["findings"]
+        counts.errors = row["errors"]
+        let selectionText: String = row["selection"]
+        let selection = (try? JSONDecoder().decode([String: String].self, from: Data(selectionText.utf8))) ?? [:]
+        let summaryText: String? = row["summary"]
+        let summary = try summaryText.map { try JSONDecoder().decode(FlagSummary.self, from: Data($0.utf8)) }
+        let runID: Int64 = row["id"]
+        let stored = try db.value(Int.self, "SELECT COUNT(*) FROM findings WHERE run_id = ?", [runID]) ?? 0
+        return StoredFlagRun(id: runID, rubricPath: row["rubric_path"], selection: selection, startedBy: row["started_by"],
+                             startedAt: row["started_at"], finishedAt: row["finished_at"], summary: summary,
+                             rubric: row["rubric_name"], rubricVersion: row["rubric_version"], rubricHash: row["rubric_hash"], counts: counts,
+                             findingsStored: stored)
     }
 
     /// The ids of the runs recorded, for the error that names them.
-    public func runIDs() throws(PitbossError) -> [Int64] {
-        do { return try database.writer.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM flag_runs ORDER BY id") } } catch {
-            throw translate(error, "list the flag runs")
+    static func ids(in db: any SQLSession) throws -> [Int64] {
+        try db.values(Int64.self, "SELECT id FROM flag_runs ORDER BY id")
+    }
+}
+
+extension Workspace {
+    /// A recorded flag run (nil: none by that id; no id: the latest), and the ids there are, on either backend.
+    public func flagRun(_ id: Int64?) throws(PitbossError) -> (run: StoredFlagRun?, ids: [Int64]) {
+        try sessions.read("read flag run \(id.map(String.init) ?? "(latest)")") { db in
+            let run = try StoredFlagRun.read(id, in: db)
+            return (run, run == nil ? try StoredFlagRun.ids(in: db) : [])
         }
     }
 }

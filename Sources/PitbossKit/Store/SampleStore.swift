@@ -184,38 +184,31 @@ public struct SampleStore: SampleDrawing {
     /// Draws a stored sample again from its stored population with its seed and plan, for an auditor: the same
     /// conversations must come out.
     public func verify(_ id: Int64) throws(PitbossError) -> Verification {
-        let plan = try plan(id)
-        do {
-            return try database.writer.read { db in
-                var units: [SampleUnit] = []
-                let cursor = try Row.fetchCursor(db, sql: """
-                    SELECT c.id, c.external_id, c.agent_id, c.channel, c.language FROM sample_population p JOIN conversations c ON c.id = p.conversation_id
-                    WHERE p.sample_id = ? ORDER BY c.external_id
-                    """, arguments: [id])
-                while let row = try cursor.next() {
-                    units.append(SampleUnit(rowID: row[0], id: row[1], agent: row[2], channel: row[3], language: row[4]))
-                }
-                let stored = try String.fetchAll(db, sql: """
-                    SELECT c.external_id FROM sample_members m JOIN conversations c ON c.id = m.conversation_id WHERE m.sample_id = ? ORDER BY c.external_id
-                    """, arguments: [id])
-                let draw = try Sampler.draw(units, plan.request)
-                return Verification(sampleID: id, plan: plan, populationNow: units.count, stored: stored,
-                                    rederived: draw.chosen.map(\.unit.id).sorted())
-            }
-        } catch {
-            throw PitbossDatabase.translate(error, doing: "re-derive sample \(id)", busyTimeout: database.busyTimeout)
-        }
+        try Self.verify(id, in: SQLiteSessions(reviews: ReviewStore(queue: ReviewQueue(database: database))))
     }
 
     /// A stored sample's plan, for an auditor.
-    public func plan(_ id: Int64) throws(PitbossError) -> SamplePlan {
-        do {
-            guard let json = try database.writer.read({ db in try String.fetchOne(db, sql: "SELECT plan FROM samples WHERE id = ?", arguments: [id]) }) else {
+    public func plan(_ id: Int64) throws(PitbossError) -> SamplePlan { try verify(id).plan }
+
+    /// The same on either backend: the population and the members in byte order of their ids, as SQLite orders them.
+    static func verify(_ id: Int64, in sessions: any SQLSessions) throws(PitbossError) -> Verification {
+        try sessions.read("re-derive sample \(id)") { db in
+            guard let json = try db.value(String.self, "SELECT plan FROM samples WHERE id = ?", [id]) else {
                 throw PitbossError.missingFile("there is no sample \(id)")
             }
-            return try JSONDecoder().decode(SamplePlan.self, from: Data(json.utf8))
-        } catch {
-            throw PitbossDatabase.translate(error, doing: "read sample \(id)", busyTimeout: database.busyTimeout)
+            let plan = try JSONDecoder().decode(SamplePlan.self, from: Data(json.utf8))
+            let units = try db.rows("""
+                SELECT c.id, c.external_id, c.agent_id, c.channel, c.language FROM sample_population p JOIN conversations c ON c.id = p.conversation_id
+                WHERE p.sample_id = ?
+                """, [id]).map { row in
+                SampleUnit(rowID: row["id"], id: row["external_id"], agent: row["agent_id"], channel: row["channel"], language: row["language"])
+            }.sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+            let stored = try db.values(String.self, """
+                SELECT c.external_id FROM sample_members m JOIN conversations c ON c.id = m.conversation_id WHERE m.sample_id = ?
+                """, [id]).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let draw = try Sampler.draw(units, plan.request)
+            return Verification(sampleID: id, plan: plan, populationNow: units.count, stored: stored,
+                                rederived: draw.chosen.map(\.unit.id).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
         }
     }
 }

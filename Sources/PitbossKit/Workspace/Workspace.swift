@@ -121,6 +121,17 @@ public struct Workspace: Sendable {
         }
     }
 
+    /// A stored sample drawn again from its stored population, on either backend (see `SampleStore.verify`).
+    public func verifySample(_ id: Int64) throws(PitbossError) -> SampleStore.Verification { try SampleStore.verify(id, in: sessions) }
+
+    /// Transactions for the use cases written once over `SQLSession`, on whichever backend holds the workspace.
+    var sessions: any SQLSessions {
+        switch backend {
+        case .sqlite: return SQLiteSessions(reviews: reviews())
+        case .postgres(let server): return PostgresSessions(reviews: PostgresReviewStore(queue: PostgresReviewQueue(database: server, lease: config.leaseMinutes * 60)))
+        }
+    }
+
     /// What the review screen shows besides the transcript, on whichever backend holds the workspace.
     public var reviewContext: any ReviewContextReading {
         switch backend {
