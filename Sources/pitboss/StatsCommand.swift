@@ -13,7 +13,7 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let stats = try global.openWorkspace(.read, onPostgres: .readingCopy).stats()
+            let stats = try global.openWorkspace(.read, onPostgres: .server).stats()
             try Console.out(StatsReport.render(stats, format: format, style: Console.stdoutStyle))
         }
     }

@@ -245,7 +245,7 @@ public struct Workspace: Sendable {
         case .postgres(let server): return try query.page(from: server)
         }
     }
-    public func stats() throws(PitbossError) -> ConversationStats { try ConversationStats.read(from: database) }
+    public func stats() throws(PitbossError) -> ConversationStats { try ConversationStats.read(in: sessions) }
     public func rulePrecision(split: RulePrecision.Split = RulePrecision.Split()) throws(PitbossError) -> [RulePrecision] {
         try RulePrecision.fetch(from: database, split: split)
     }
