@@ -174,7 +174,7 @@ struct PostgresWorkspaceTests {
         #expect(try supervisor.execute("UPDATE queue_items SET status = 'open', assigned_to = NULL WHERE assigned_to = 'qa.tom'").affected == 1)
     }
 
-    @Test("a reviewer may not take over an assigned item whose claim ran out, open a dispute of the wrong conversation, backdated or without a criteria list, add to a stored review, claim without an end, or write Pitboss's own audit entries")
+    @Test("a reviewer may not take over an assigned item whose claim ran out, open a dispute of the wrong conversation, backdated or without a criteria list, add to a stored review, judge a finding outside a review, claim without an end, or write Pitboss's own audit entries")
     func reviewerLoopholesClosed() throws {
         let (url, _) = try workspace()
         let f = try filledSQLite()
@@ -210,7 +210,8 @@ struct PostgresWorkspaceTests {
         for statement in ["INSERT INTO review_answers (review_id, criterion, position, answer, item_score, weight, critical) VALUES (\(stored), 'bogus', 99, 'fail', 0, 100, true)",
                           "UPDATE queue_items SET status = 'claimed', assigned_to = 'qa.maria', claimed_at = now(), claim_expires_at = NULL WHERE id = \(open)",
                           "INSERT INTO audit_log (at, actor, action, detail) VALUES (now(), 'pitboss', 'score', '{}')",
-                          "INSERT INTO audit_log (at, actor, action, detail) VALUES ('1999-01-01', 'qa.maria', 'claim', '{}')"] {
+                          "INSERT INTO audit_log (at, actor, action, detail) VALUES ('1999-01-01', 'qa.maria', 'claim', '{}')",
+                          "UPDATE findings SET verdict = 'dismissed', verdict_by = 'qa.maria', verdict_at = now() WHERE id = (SELECT min(id) FROM findings)"] {
             #expect(throws: PostgresConnection.Failure.self, "\(statement)") { try reviewer.execute(statement) }
         }
         // Pitboss's own entry for a claim that ran out is anyone's to write.

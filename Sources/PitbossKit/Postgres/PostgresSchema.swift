@@ -423,6 +423,23 @@ enum PostgresSchema {
         CREATE TRIGGER review_verdicts_with_their_review BEFORE INSERT ON review_verdicts FOR EACH ROW EXECUTE FUNCTION pitboss_part_of_a_new_review();
         CREATE TRIGGER calibration_answers_with_their_review BEFORE INSERT ON calibration_answers FOR EACH ROW EXECUTE FUNCTION pitboss_part_of_a_new_review();
         CREATE TRIGGER calibration_verdicts_with_their_review BEFORE INSERT ON calibration_verdicts FOR EACH ROW EXECUTE FUNCTION pitboss_part_of_a_new_review();
+        -- A reviewer sets a finding's verdict only as part of their review: the review's verdict on it, stored in the same
+        -- transaction by the same login, says the same. (Supervisors: flag runs and dispute decisions change findings.)
+        CREATE FUNCTION pitboss_verdict_with_a_review() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF pg_has_role(session_user, 'pitboss_supervisor', 'MEMBER') THEN
+                RETURN NEW;
+            END IF;
+            IF NOT EXISTS (SELECT 1 FROM review_verdicts v JOIN reviews r ON r.id = v.review_id
+                           WHERE v.finding_id = NEW.id AND v.verdict = NEW.verdict AND r.reviewer = session_user
+                             AND v.xmin::text = (txid_current() % 4294967296)::text) THEN
+                RAISE EXCEPTION 'a finding''s verdict is given with a review of it, as the review is stored (finding %)', NEW.id
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            RETURN NEW;
+        END
+        $$;
+        CREATE TRIGGER findings_verdict_with_a_review BEFORE UPDATE ON findings FOR EACH ROW EXECUTE FUNCTION pitboss_verdict_with_a_review();
 
         -- The audit log names who did a thing. Recording it for someone else (--as) is a supervisor's, and the entry then
         -- also names the login that did it. A copy of a workspace (pitboss migrate, by its owner or an admin, who set
