@@ -83,7 +83,8 @@ public enum KnownNames {
             guard try !exists(kind.sql.exists, value) else { continue }
             // Suggestions from a bounded read: a conversation id is one of 400,000.
             let stored = kind == .conversation ? [] : try all(kind.sql.all)
-            let known = Array(Set(stored + alsoKnown))
+            // Each name on one line, whatever it holds: the message lists them side by side.
+            let known = Array(Set(stored + alsoKnown)).map(TerminalSafe.line)
             let closest = RetrainingStore.closest(to: value, among: known)
             let nothing = try exists("SELECT NOT EXISTS (SELECT 1 FROM conversations)", nil)
             let unknown = switch kind {
