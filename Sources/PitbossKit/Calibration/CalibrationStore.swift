@@ -14,8 +14,8 @@ public struct CalibrationStore: Sendable {
         backend = SQLiteSessions(reviews: ReviewStore(queue: queue))
     }
 
-    public init(server reviews: PostgresReviewStore) {
-        backend = PostgresSessions(reviews: reviews)
+    init(sessions: any SQLSessions) {
+        backend = sessions
     }
 
     /// Creates the session and queues its tasks, assigned to each scorer, in one transaction. A conversation a scorer was

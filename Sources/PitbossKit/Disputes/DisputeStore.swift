@@ -14,8 +14,8 @@ public struct DisputeStore: Sendable {
         self.disputeDays = disputeDays
     }
 
-    public init(server reviews: PostgresReviewStore, disputeDays: Int = 14) {
-        self.sessions = PostgresSessions(reviews: reviews)
+    init(sessions: any SQLSessions, disputeDays: Int) {
+        self.sessions = sessions
         self.disputeDays = disputeDays
     }
 

@@ -7,7 +7,7 @@ struct PostgresReviewContext: ReviewContextReading {
     private var connection: PostgresConnection { database.connection }
 
     func calibrationSession(ofItem item: Int64) throws(PitbossError) -> CalibrationSession? {
-        try CalibrationStore(server: PostgresReviewStore(queue: PostgresReviewQueue(database: database))).session(ofItem: item)
+        try CalibrationStore(sessions: PostgresSessions(database: database)).session(ofItem: item)
     }
 
     func isEvaluated(conversation externalID: String) throws(PitbossError) -> Bool {

@@ -6,6 +6,12 @@ import GRDB
 struct PostgresSessions: SQLSessions {
     let reviews: PostgresReviewStore
 
+    init(reviews: PostgresReviewStore) { self.reviews = reviews }
+
+    init(database: PostgresDatabase, lease: TimeInterval = ReviewQueue.defaultLease) {
+        reviews = PostgresReviewStore(queue: PostgresReviewQueue(database: database, lease: lease))
+    }
+
     struct Session: SQLSession {
         let reviews: PostgresReviewStore
         private var connection: PostgresConnection { reviews.queue.database.connection }

@@ -22,7 +22,7 @@ public struct ConversationStats: Sendable, Equatable, Codable {
 
     /// Reads the counts; every list is ordered by key, byte for byte (SQLite's order, whatever the server's collation).
     public static func read(from database: PitbossDatabase) throws(PitbossError) -> ConversationStats {
-        try read(in: SQLiteSessions(reviews: ReviewStore(queue: ReviewQueue(database: database))))
+        try read(in: SQLiteSessions(database: database))
     }
 
     /// The same on either backend.

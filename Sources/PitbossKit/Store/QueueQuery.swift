@@ -71,12 +71,12 @@ public struct QueueQuery: Sendable {
     /// Two steps, so that a page of 50 out of 90,000 open items costs a sort of their ids and priorities, not the
     /// findings of every one of them: the page's ids first, then its rows in full.
     public func page(from database: PitbossDatabase, now: Date = Date()) throws(PitbossError) -> Page {
-        try SQLiteSessions(reviews: ReviewStore(queue: ReviewQueue(database: database))).read("read the review queue") { try page(in: $0, now: now) }
+        try page(in: SQLiteSessions(database: database), now: now)
     }
 
-    /// The same on a PostgreSQL workspace: the same SQL.
-    public func page(from server: PostgresDatabase, now: Date = Date()) throws(PitbossError) -> Page {
-        try PostgresSessions(reviews: PostgresReviewStore(queue: PostgresReviewQueue(database: server))).read("read the review queue") { try page(in: $0, now: now) }
+    /// The same on either backend: the same SQL.
+    func page(in sessions: any SQLSessions, now: Date = Date()) throws(PitbossError) -> Page {
+        try sessions.read("read the review queue") { try page(in: $0, now: now) }
     }
 
     func page(in db: any SQLSession, now: Date) throws -> Page {

@@ -8,11 +8,11 @@ public struct RetrainingStore: Sendable {
     let backend: any SQLSessions
 
     public init(database: PitbossDatabase) {
-        backend = SQLiteSessions(reviews: ReviewStore(queue: ReviewQueue(database: database)))
+        backend = SQLiteSessions(database: database)
     }
 
     public init(server: PostgresDatabase) {
-        backend = PostgresSessions(reviews: PostgresReviewStore(queue: PostgresReviewQueue(database: server)))
+        backend = PostgresSessions(database: server)
     }
 
     /// What a supervisor assigns.

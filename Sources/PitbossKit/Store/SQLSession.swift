@@ -55,6 +55,10 @@ protocol SQLSessions: Sendable {
 struct SQLiteSessions: SQLSessions {
     let reviews: ReviewStore
 
+    init(reviews: ReviewStore) { self.reviews = reviews }
+
+    init(database: PitbossDatabase) { reviews = ReviewStore(queue: ReviewQueue(database: database)) }
+
     struct Session: SQLSession {
         let db: Database
         /// Where reviews are stored; nil in a read.

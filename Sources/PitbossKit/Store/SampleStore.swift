@@ -184,7 +184,7 @@ public struct SampleStore: SampleDrawing {
     /// Draws a stored sample again from its stored population with its seed and plan, for an auditor: the same
     /// conversations must come out.
     public func verify(_ id: Int64) throws(PitbossError) -> Verification {
-        try Self.verify(id, in: SQLiteSessions(reviews: ReviewStore(queue: ReviewQueue(database: database))))
+        try Self.verify(id, in: SQLiteSessions(database: database))
     }
 
     /// A stored sample's plan, for an auditor.

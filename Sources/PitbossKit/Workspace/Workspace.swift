@@ -128,7 +128,7 @@ public struct Workspace: Sendable {
     var sessions: any SQLSessions {
         switch backend {
         case .sqlite: return SQLiteSessions(reviews: reviews())
-        case .postgres(let server): return PostgresSessions(reviews: PostgresReviewStore(queue: PostgresReviewQueue(database: server, lease: config.leaseMinutes * 60)))
+        case .postgres(let server): return PostgresSessions(database: server, lease: config.leaseMinutes * 60)
         }
     }
 
@@ -177,20 +177,9 @@ public struct Workspace: Sendable {
         }
     }
     /// Calibration sessions, on whichever backend holds the workspace.
-    public var calibration: CalibrationStore {
-        switch backend {
-        case .sqlite: return CalibrationStore(queue: queue())
-        case .postgres(let server): return CalibrationStore(server: PostgresReviewStore(queue: PostgresReviewQueue(database: server, lease: config.leaseMinutes * 60)))
-        }
-    }
+    public var calibration: CalibrationStore { CalibrationStore(sessions: sessions) }
     /// Disputes, on whichever backend holds the workspace.
-    public var disputes: DisputeStore {
-        switch backend {
-        case .sqlite: return DisputeStore(reviews: reviews(), disputeDays: config.disputeDays)
-        case .postgres(let server):
-            return DisputeStore(server: PostgresReviewStore(queue: PostgresReviewQueue(database: server, lease: config.leaseMinutes * 60)), disputeDays: config.disputeDays)
-        }
-    }
+    public var disputes: DisputeStore { DisputeStore(sessions: sessions, disputeDays: config.disputeDays) }
 
     /// The module called `name` in the catalogue, or an error listing the known ones.
     public func module(_ name: String) throws(PitbossError) -> RetrainingModule {
@@ -239,12 +228,7 @@ public struct Workspace: Sendable {
     public func queueEntries(_ query: QueueQuery) throws(PitbossError) -> [QueueEntry] { try queuePage(query).entries }
 
     /// A page of the review queue, on whichever backend holds the workspace.
-    public func queuePage(_ query: QueueQuery) throws(PitbossError) -> QueueQuery.Page {
-        switch backend {
-        case .sqlite(let database): return try query.page(from: database)
-        case .postgres(let server): return try query.page(from: server)
-        }
-    }
+    public func queuePage(_ query: QueueQuery) throws(PitbossError) -> QueueQuery.Page { try query.page(in: sessions) }
     public func stats() throws(PitbossError) -> ConversationStats { try ConversationStats.read(in: sessions) }
     public func rulePrecision(split: RulePrecision.Split = RulePrecision.Split()) throws(PitbossError) -> [RulePrecision] {
         try RulePrecision.fetch(from: database, split: split)
