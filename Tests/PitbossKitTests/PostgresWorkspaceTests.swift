@@ -193,7 +193,8 @@ struct PostgresWorkspaceTests {
         let review = try #require(try owner.execute("SELECT id, conversation_id FROM reviews ORDER BY id LIMIT 1").rows.first)
         let other = try #require(try owner.execute("SELECT id FROM conversations WHERE id <> $1 LIMIT 1", [review[1]]).rows.first?.first ?? nil)
         for (conversation, openedAt, criteria) in [(other, "now()", "'[\"courtesy\"]'"), (review[1]!, "'1999-01-01'", "'[\"courtesy\"]'"),
-                                                  (review[1]!, "now()", "'\"courtesy\"'")] {
+                                                  (review[1]!, "now()", "'\"courtesy\"'"), (review[1]!, "now()", "'[]'"),
+                                                  (review[1]!, "now()", "'[\"courtesy\", \"no-such-criterion\"]'")] {
             #expect(throws: PostgresConnection.Failure.self) {
                 try reviewer.execute("""
                     INSERT INTO disputes (review_id, conversation_id, criteria, reason, opened_by, opened_at)
@@ -226,6 +227,10 @@ struct PostgresWorkspaceTests {
         let agent = try login("en.anna", "pitboss_reviewer", to: url)
         #expect {
             try agent.execute("UPDATE disputes SET status = 'accepted', decided_by = 'en.anna'")
+        } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == PostgresConnection.Failure.insufficientPrivilege }
+        // Withdrawn now, not backdated.
+        #expect {
+            try agent.execute("UPDATE disputes SET status = 'withdrawn', decided_by = 'en.anna', decided_at = '1970-01-01'")
         } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == PostgresConnection.Failure.insufficientPrivilege }
         #expect(try agent.execute("UPDATE disputes SET status = 'withdrawn', decided_by = 'en.anna', decided_at = now()").affected == 1)
     }

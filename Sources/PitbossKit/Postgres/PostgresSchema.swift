@@ -531,10 +531,13 @@ enum PostgresSchema {
             WITH CHECK (opened_by = session_user AND status = 'open' AND decided_by IS NULL AND revision_id IS NULL
                         AND conversation_id = (SELECT r.conversation_id FROM reviews r WHERE r.id = review_id)
                         AND opened_at BETWEEN now() - interval '1 hour' AND now() + interval '1 hour'
-                        AND jsonb_typeof(criteria::jsonb) = 'array');
+                        AND jsonb_typeof(criteria::jsonb) = 'array' AND jsonb_array_length(criteria::jsonb) > 0
+                        AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(criteria::jsonb) AS contested(criterion)
+                                        WHERE contested.criterion NOT IN (SELECT a.criterion FROM review_answers a WHERE a.review_id = disputes.review_id)));
         CREATE POLICY supervisors_add ON disputes FOR INSERT TO pitboss_supervisor WITH CHECK (true);
         CREATE POLICY supervisors_decide ON disputes FOR UPDATE TO pitboss_supervisor USING (true) WITH CHECK (true);
         CREATE POLICY openers_withdraw ON disputes FOR UPDATE TO pitboss_reviewer
-            USING (opened_by = session_user AND status = 'open') WITH CHECK (status = 'withdrawn' AND decided_by = session_user);
+            USING (opened_by = session_user AND status = 'open')
+            WITH CHECK (status = 'withdrawn' AND decided_by = session_user AND decided_at BETWEEN now() - interval '1 hour' AND now() + interval '1 hour');
         """
 }
