@@ -76,11 +76,26 @@ final class ScriptedTerminal: @unchecked Sendable {
     /// Waits until `text` appears after the last answer typed; what arrived since then, or a failure after `seconds`.
     @discardableResult
     func expect(_ text: String, seconds: Double = 60, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        waitFor(text, seconds: seconds, sourceLocation: sourceLocation) { $0.contains(text) }
+    }
+
+    /// Waits until `text` has appeared and the program has printed its prompt after it (the screen ends in "> "), so
+    /// that what is typed next is echoed after the prompt, as a person would see it. Typing as soon as `text` shows
+    /// races the prompt: the echo of the answer lands before it and two prompts share a line.
+    @discardableResult
+    func expectPrompt(after text: String, seconds: Double = 60, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        waitFor(text, seconds: seconds, sourceLocation: sourceLocation) { shown in
+            guard let found = shown.range(of: text) else { return false }
+            return shown[found.upperBound...].hasSuffix("> ")
+        }
+    }
+
+    private func waitFor(_ text: String, seconds: Double, sourceLocation: SourceLocation, until done: (String) -> Bool) -> String {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            let (shown, done) = lock.withLock { (Self.plain(received.suffix(from: mark)), closed) }
-            if shown.contains(text) { return shown }
-            if done { break }
+            let (shown, closed) = lock.withLock { (Self.plain(received.suffix(from: mark)), self.closed) }
+            if done(shown) { return shown }
+            if closed { break }
             usleep(20_000)
         }
         let shown = lock.withLock { Self.plain(received.suffix(from: mark)) }
