@@ -45,6 +45,39 @@ struct PostgresConnectionTests {
         #expect(try db.execute("SELECT count(*) FROM t").rows == [["1"]])
     }
 
+    /// A reviewer's laptop loses the server while its reviewer reads a transcript (a restart, a dropped VPN): the claim's
+    /// renewal and the submit that follow must find it again, or the review is typed in vain.
+    @Test("a connection lost between transactions is opened anew at the next one, set up as before; one lost inside a transaction fails that transaction")
+    func reconnection() throws {
+        let db = try PostgresConnection(url), admin = try PostgresConnection(url)
+        try db.setUpSession(["SET TIME ZONE 'Asia/Tokyo'"])
+        let increment = "SELECT $1::int + 1 AS next"
+        #expect(try db.execute(increment, ["1"]).rows == [["2"]])  // prepared in the first session
+        func terminate(_ pid: String) throws {
+            try admin.execute("SELECT pg_terminate_backend($1::int)", [pid])
+            for _ in 0..<500 where try admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = $1::int", [pid]).rows.count > 0 { usleep(20_000) }
+        }
+        let first = try #require(try db.execute("SELECT pg_backend_pid()").rows.first?[0] ?? nil)
+        try terminate(first)
+
+        let (second, zone, next) = try db.transaction {
+            (try db.execute("SELECT pg_backend_pid()").rows[0][0], try db.execute("SHOW TIME ZONE").rows[0][0], try db.execute(increment, ["2"]).rows[0][0])
+        }
+        #expect(second != first)
+        #expect(zone == "Asia/Tokyo")
+        #expect(next == "3")
+
+        let lost = #expect(throws: PostgresConnection.Failure.self) {
+            try db.transaction { () throws -> Void in
+                try db.execute("CREATE TEMP TABLE t (id int)")
+                try terminate(second ?? "")
+                try db.execute("INSERT INTO t VALUES (1)")
+            }
+        }
+        #expect(lost?.sqlState == "08006" || lost?.sqlState == "57P01", "\(String(describing: lost))")
+        #expect(try db.transaction { try db.execute("SELECT to_regclass('pg_temp.t') IS NULL").rows } == [["t"]])  // nothing of it survived
+    }
+
     @Test("a refused connection is a temporary error naming the target without its password")
     func refused() {
         let error = #expect(throws: PitbossError.self) { try PostgresConnection("postgresql://who:secret@127.0.0.1:1/none?connect_timeout=2") }

@@ -340,6 +340,33 @@ struct PostgresCommandTests {
         #expect(try asLogin.run("history", "c-1", "--db", maria).stdout.contains("abandoned"))
     }
 
+    @Test("the server drops a reviewer's session while they read: the review they go on to submit is stored, over a new session")
+    func reviewOutlivesALostSession() throws {
+        try prepareSQLite(conversations: 1)
+        let url = try migrated()
+        let maria = login("pg.maria", "pitboss_reviewer", to: url)
+        let stdin = Pipe()
+        let (process, out, err) = try asLogin.start(["review", "rude-1", "--db", maria], stdin: stdin)
+        stdin.fileHandleForWriting.write(Data("c\n".utf8))  // a verdict, then the reviewer reads on
+        var seen = ""
+        while !seen.contains("Scorecard") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        let database = String(url.split(separator: "/").last!)
+        #expect(cluster.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'pg.maria' AND datname = '\(database)'"))
+        stdin.fileHandleForWriting.write(Data("\np\nn\nRude closing\ns\n".utf8))
+        try stdin.fileHandleForWriting.close()
+        seen += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(errors)")
+        #expect(seen.contains("Score 33.3 / 100"), "\(seen)")
+        let history = try asLogin.run("history", "rude-1", "--db", maria)
+        #expect(history.stdout.contains("Rude closing"), "\(history.stdout)")
+    }
+
     @Test("disputes on PostgreSQL: the agent's login opens one, a supervisor's login decides it (a revision in their name), a reviewer's login may not")
     func disputesOnPostgres() throws {
         try prepareSQLite(conversations: 2)

@@ -285,7 +285,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN")
+        try begin()
         do {
             let value = try body()
             try execute("COMMIT")
@@ -294,6 +294,41 @@ public final class PostgresConnection: @unchecked Sendable {
             _ = try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// Statements every session of this connection starts with (its lock timeout, time zone…), run again after a
+    /// reconnection, since a new server session starts without them.
+    private var sessionSettings: [String] = []
+
+    /// Runs `statements` now and again whenever the connection is opened anew.
+    public func setUpSession(_ statements: [String]) throws(Failure) {
+        for statement in statements { try execute(statement) }
+        sessionSettings += statements
+    }
+
+    /// Begins a transaction (`BEGIN`, or `BEGIN ISOLATION LEVEL …`). A connection that broke since the last one (the
+    /// server restarted, a laptop's network dropped while its reviewer read a transcript) is opened anew first, and so it
+    /// is when `BEGIN` itself finds it broken: between transactions nothing is open that a new session could lose or do
+    /// twice. A connection that breaks inside a transaction is never replaced silently; that transaction fails (08006).
+    public func begin(_ sql: String = "BEGIN") throws(Failure) {
+        if PQstatus(handle) == CONNECTION_BAD { try reconnect() }
+        do {
+            try execute(sql)
+        } catch where PQstatus(handle) == CONNECTION_BAD {  // 08006, or 57P01 from a server that shut the session down
+            try reconnect()
+            try execute(sql)
+        }
+    }
+
+    /// Opens the connection anew (libpq's `PQreset`: the same target and login) and sets the session up as before; the
+    /// statements prepared in the old session are gone with it.
+    private func reconnect() throws(Failure) {
+        PQreset(handle)
+        guard PQstatus(handle) == CONNECTION_OK else {
+            throw Failure(sqlState: "08006", message: String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        prepared = [:]
+        for statement in sessionSettings { try execute(statement) }
     }
 
     /// The passwords a target spells out (in a URI's user part, or as `password=`).

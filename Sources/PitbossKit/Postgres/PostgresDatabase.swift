@@ -57,11 +57,9 @@ public final class PostgresDatabase: @unchecked Sendable {
         let connection = try PostgresConnection(target)
         do {
             // No wait for another session's lock is endless: a claim, a flag batch or an import gives up with "try again".
-            try connection.execute("SET lock_timeout = '\(Int(lockTimeout * 1000))ms'")
             // Times cross the wire as ISO 8601 in UTC; the session's zone must not change what text a timestamp reads as.
-            try connection.execute("SET TIME ZONE 'UTC'")
-            try connection.execute("SET DateStyle = 'ISO, YMD'")
-            try connection.execute("SET extra_float_digits = 1")
+            try connection.setUpSession(["SET lock_timeout = '\(Int(lockTimeout * 1000))ms'", "SET TIME ZONE 'UTC'",
+                                         "SET DateStyle = 'ISO, YMD'", "SET extra_float_digits = 1"])
         } catch {
             throw .internalFailure("cannot set up the PostgreSQL session on \(shown): \(error)")
         }

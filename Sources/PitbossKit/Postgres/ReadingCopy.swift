@@ -27,7 +27,7 @@ extension WorkspaceTransfer {
         }
         let copy = try PitbossDatabase.inMemory()
         do {
-            try postgres.connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try postgres.connection.begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             defer { _ = try? postgres.connection.execute("ROLLBACK") }
             // Loaded as a bulk load: without foreign-key checks (the server checked them), and into tables without their
             // indexes, which are built afterwards by sorting (at 100k conversations half the time, against inserting

@@ -60,7 +60,7 @@ public enum WorkspaceTransfer {
     public static func copy(from postgres: PostgresDatabase, to sqlite: PitbossDatabase, progress: (String) -> Void = { _ in }) throws(PitbossError) -> [TableCheck] {
         let tables = try layout(of: postgres)
         do {
-            try postgres.connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try postgres.connection.begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             defer { _ = try? postgres.connection.execute("ROLLBACK") }
             return try sqlite.writer.write { db in
                 try SQLiteSide.mustMatch(db, tables, version: PostgresSchema.version)
