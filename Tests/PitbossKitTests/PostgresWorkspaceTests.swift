@@ -219,6 +219,27 @@ struct PostgresWorkspaceTests {
         try reviewer.execute("INSERT INTO audit_log (at, actor, action, detail) VALUES (now(), 'pitboss', 'expire', '{}')")
     }
 
+    /// An id written by hand would be one the counter hands out later: the next person's review, claim or dispute would
+    /// fail on it (a unique violation), so only the admin who fills an empty workspace writes ids.
+    @Test("ids are the server's to give: a reviewer's or supervisor's login writing an id of its own is refused; without one, the row gets the next")
+    func idsAreTheServers() throws {
+        let (url, _) = try workspace()
+        let f = try filledSQLite()
+        _ = try WorkspaceTransfer.copy(from: f.database, to: try PostgresDatabase(url))
+        let owner = try PostgresConnection(url)
+        let next = "(SELECT max(id) + 1 FROM audit_log)"
+        for (name, role) in [("qa.maria", "pitboss_reviewer"), ("qa.lead", "pitboss_supervisor")] {
+            let person = try login(name, role, to: url)
+            #expect {
+                try person.execute("INSERT INTO audit_log (id, at, actor, action, detail) VALUES (\(next), now(), $1, 'claim', '{}')", [name])
+            } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == PostgresConnection.Failure.insufficientPrivilege }
+            let given = try person.execute("INSERT INTO audit_log (at, actor, action, detail) VALUES (now(), $1, 'claim', '{}') RETURNING id", [name]).rows
+            #expect(try given == owner.execute("SELECT max(id)::text FROM audit_log").rows)
+        }
+        let admin = try login("qa.admin", "pitboss_admin", to: url)
+        #expect(try admin.execute("INSERT INTO audit_log (id, at, actor, action, detail) VALUES (\(next), now(), 'qa.admin', 'claim', '{}')").affected == 1)
+    }
+
     @Test("the opener of a dispute may withdraw it, and may not decide it")
     func openerWithdraws() throws {
         let (url, _) = try workspace()
