@@ -240,6 +240,48 @@ struct PostgresWorkspaceTests {
         #expect(try admin.execute("INSERT INTO audit_log (id, at, actor, action, detail) VALUES (\(next), now(), 'qa.admin', 'claim', '{}')").affected == 1)
     }
 
+    /// Reports read a review's score; one written by hand through psql must still be its answers' score.
+    @Test("a review stored by hand is refused as it commits unless its answers give its score: none, a made-up score, a critical failure kept quiet")
+    func scoreFromAnswers() throws {
+        let (url, _) = try workspace()
+        let f = try filledSQLite()
+        _ = try WorkspaceTransfer.copy(from: f.database, to: try PostgresDatabase(url))
+        let owner = try PostgresConnection(url)
+        let conversation = try #require(try owner.execute("SELECT min(id) FROM conversations").rows.first?.first ?? nil)
+        let reviewer = try login("qa.maria", "pitboss_reviewer", to: url)
+        func store(score: String, raw: String, autoFailed: Bool, answers: [(criterion: String, itemScore: String, weight: String, critical: Bool)]) throws {
+            try reviewer.transaction {
+                let id = try #require(try reviewer.execute("""
+                    INSERT INTO reviews (conversation_id, reviewer, created_at, score, raw_score, auto_failed)
+                    VALUES ($1, 'qa.maria', now(), $2, $3, $4) RETURNING id
+                    """, [conversation, score, raw, autoFailed ? "t" : "f"]).rows.first?.first ?? nil)
+                for (position, answer) in answers.enumerated() {
+                    try reviewer.execute("""
+                        INSERT INTO review_answers (review_id, criterion, position, answer, item_score, weight, critical)
+                        VALUES ($1, $2, $3, 'x', $4, $5, $6)
+                        """, [id, answer.criterion, String(position), answer.itemScore == "na" ? nil : answer.itemScore, answer.weight, answer.critical ? "t" : "f"])
+                }
+            }
+        }
+        let refusals: [(String, String, Bool, [(criterion: String, itemScore: String, weight: String, critical: Bool)])] = [
+            ("100", "100", false, []),
+            ("100", "100", false, [("courtesy", "0", "2", false), ("greeting", "1", "1", false)]),
+            ("50", "50", false, [("courtesy", "0", "1", true), ("greeting", "1", "1", false)]),
+            ("100", "100", false, [("sla", "na", "1", false)]),
+        ]
+        for (score, raw, autoFailed, answers) in refusals {
+            #expect("\(score) \(answers)") {
+                try store(score: score, raw: raw, autoFailed: autoFailed, answers: answers)
+            } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == "23000" }
+        }
+        let before = try owner.execute("SELECT count(*) FROM reviews").rows
+        // 1 × 0 + 2 × 1 over weights 3, the N/A left out of both sums; then a critical 0 that fails the review.
+        try store(score: "66.66666666666667", raw: "66.66666666666667", autoFailed: false,
+                  answers: [("courtesy", "0", "1", false), ("greeting", "1", "2", false), ("sla", "na", "5", false)])
+        try store(score: "0", raw: "50", autoFailed: true, answers: [("courtesy", "0", "1", true), ("greeting", "1", "1", false)])
+        #expect(try owner.execute("SELECT count(*) - \(before[0][0]!) FROM reviews").rows == [["2"]])
+    }
+
     @Test("the opener of a dispute may withdraw it, and may not decide it")
     func openerWithdraws() throws {
         let (url, _) = try workspace()

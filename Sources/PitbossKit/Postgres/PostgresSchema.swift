@@ -423,6 +423,37 @@ enum PostgresSchema {
         CREATE TRIGGER review_verdicts_with_their_review BEFORE INSERT ON review_verdicts FOR EACH ROW EXECUTE FUNCTION pitboss_part_of_a_new_review();
         CREATE TRIGGER calibration_answers_with_their_review BEFORE INSERT ON calibration_answers FOR EACH ROW EXECUTE FUNCTION pitboss_part_of_a_new_review();
         CREATE TRIGGER calibration_verdicts_with_their_review BEFORE INSERT ON calibration_verdicts FOR EACH ROW EXECUTE FUNCTION pitboss_part_of_a_new_review();
+        -- A review's score is its answers' (as `Scorecard` computes it): Σ(weight × item score) / Σ(weights of the answers
+        -- that are not N/A) × 100, and 0 when a critical criterion scored 0. Checked as the transaction commits, once its
+        -- answers are in, so that a review stored by hand (psql) without answers, or with a score its answers do not give,
+        -- never reaches a report. (That the weights are the rubric's, the server cannot know: the rubric is a file.)
+        CREATE FUNCTION pitboss_score_from_answers() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            answers text := CASE WHEN TG_TABLE_NAME = 'calibration_reviews' THEN 'calibration_answers' ELSE 'review_answers' END;
+            raw double precision;
+            failed boolean;
+        BEGIN
+            IF current_setting('pitboss.copying', true) = 'on'
+               AND pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER') THEN
+                RETURN NULL;
+            END IF;
+            EXECUTE format('SELECT 100 * sum(weight * item_score) / NULLIF(sum(weight) FILTER (WHERE item_score IS NOT NULL), 0),
+                                   coalesce(bool_or(critical AND item_score = 0), false)
+                            FROM %I WHERE review_id = $1', answers)
+                INTO raw, failed USING NEW.id;
+            IF raw IS NULL OR NEW.raw_score IS NULL OR abs(raw - NEW.raw_score) > 1e-6 OR NEW.auto_failed IS DISTINCT FROM failed
+               OR NEW.score IS DISTINCT FROM (CASE WHEN failed THEN 0 ELSE NEW.raw_score END) THEN
+                RAISE EXCEPTION 'review % scores %, and its answers give %', NEW.id, NEW.score,
+                    coalesce((CASE WHEN failed THEN 0 ELSE raw END)::text, 'nothing (no answer that is not N/A)')
+                    USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            RETURN NULL;
+        END
+        $$;
+        CREATE CONSTRAINT TRIGGER reviews_score_from_answers AFTER INSERT ON reviews DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION pitboss_score_from_answers();
+        CREATE CONSTRAINT TRIGGER calibration_reviews_score_from_answers AFTER INSERT ON calibration_reviews DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION pitboss_score_from_answers();
         -- A reviewer sets a finding's verdict only as part of their review: the review's verdict on it, stored in the same
         -- transaction by the same login, says the same. (Supervisors: flag runs and dispute decisions change findings.)
         CREATE FUNCTION pitboss_verdict_with_a_review() RETURNS trigger LANGUAGE plpgsql AS $$
