@@ -314,6 +314,30 @@ struct PostgresWorkspaceTests {
         #expect(started == [["2026-11-22 08:01"]])
     }
 
+    @Test("copying a workspace in is the tables' owner's: an admin's login is refused before anything is written; the owner keeps a review from before raw scores as it was")
+    func onlyTheOwnerCopiesIn() throws {
+        let (url, _) = try workspace()
+        let f = try filledSQLite()
+        // A review stored before v3 has no raw score (and this one no answers): a copy keeps it as it is.
+        try f.database.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO reviews (conversation_id, reviewer, created_at, rubric_name, rubric_version, rubric_hash, score, raw_score, auto_failed, comment)
+                SELECT conversation_id, reviewer, created_at, rubric_name, rubric_version, rubric_hash, 87.5, NULL, 0, 'from before v3'
+                FROM reviews WHERE id = (SELECT min(id) FROM reviews)
+                """)
+        }
+        _ = try login("qa.admin", "pitboss_admin", to: url)
+        let admin = try PostgresDatabase(cluster.url(database: String(url.split(separator: "/").last!), user: "qa.admin"))
+        let refused = #expect(throws: PitbossError.self) { try WorkspaceTransfer.copy(from: f.database, to: admin) }
+        #expect(refused?.code == .refused)
+        #expect(refused?.message.contains("qa.admin cannot copy a workspace into") == true, "\(String(describing: refused))")
+        #expect(try admin.connection.execute("SELECT count(*) FROM conversations").rows == [["0"]])
+        let there = try WorkspaceTransfer.copy(from: f.database, to: try PostgresDatabase(url))
+        let back = try PitbossDatabase.inMemory()
+        #expect(try WorkspaceTransfer.copy(from: try PostgresDatabase(url), to: back) == there)
+        #expect(try everyRow(back) == everyRow(f.database))
+    }
+
     @Test("text with tabs, new lines, backslashes and \\N survives the copy byte for byte")
     func awkwardText() throws {
         let (url, database) = try workspace()

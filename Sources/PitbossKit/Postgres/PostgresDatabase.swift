@@ -94,6 +94,20 @@ public final class PostgresDatabase: @unchecked Sendable {
         }
     }
 
+    /// Refuses a login that neither owns the workspace's tables nor has the owning role's rights. Copying a workspace in
+    /// is the owner's: the rows go in as they were written (other people's names, past dates, ids), and with COPY, which
+    /// the server refuses on tables with row-level security to anyone but their owner.
+    public func requireTableOwner(toDo action: String) throws(PitbossError) {
+        let found: [String?]?
+        do {
+            found = try connection.execute("""
+                SELECT pg_get_userbyid(relowner), pg_has_role(session_user, relowner, 'USAGE') FROM pg_class WHERE oid = to_regclass('conversations')
+                """).rows.first
+        } catch { throw Self.translate(error, doing: "read who owns the workspace's tables on \(shownTarget)") }
+        guard let found, found[1] != "t" else { return }
+        throw .refused("\(loginName) cannot \(action) \(shownTarget): that is for the login that owns its tables (\(found[0] ?? "?")), or one granted that role; nothing was written")
+    }
+
     /// The schema version the database is at (0 when it holds no Pitboss schema).
     public func schemaVersion() throws(PitbossError) -> Int {
         try PostgresMigrator(connection: connection, shownTarget: shownTarget).appliedMigrations().compactMap(PitbossDatabase.schemaVersion).max() ?? 0

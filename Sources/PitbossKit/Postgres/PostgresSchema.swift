@@ -11,7 +11,8 @@
 ///   disputes, confirms or dismisses findings.
 /// - `pitboss_supervisor` (a reviewer too) also imports, flags, samples, assigns, takes back others' claims, decides
 ///   disputes, runs calibration and retraining.
-/// - `pitboss_admin` (a supervisor too) also fills an empty workspace (`pitboss migrate`).
+/// - `pitboss_admin` (a supervisor too) also repairs by hand: sets the id counters and writes rows with their ids.
+/// Copying a workspace in (`pitboss migrate`) is the tables' owner's alone: rows go in as they were written, with COPY.
 /// Reviews, their answers and verdicts, calibration answers, retraining history and the audit log cannot be updated or
 /// deleted by anyone: no role is granted it, and a statement trigger refuses it even to the tables' owner.
 enum PostgresSchema {
@@ -385,12 +386,19 @@ enum PostgresSchema {
         CREATE POLICY supervisors_change ON findings FOR ALL TO pitboss_supervisor USING (true) WITH CHECK (true);
         CREATE POLICY reviewers_judge ON findings FOR UPDATE TO pitboss_reviewer USING (true) WITH CHECK (verdict_by = session_user);
 
+        -- Whether this transaction copies a workspace in (pitboss migrate, which sets pitboss.copying for it) by the
+        -- tables' owner (or a login granted that role), who alone may. A copy keeps rows as they were written, so the
+        -- rules for what a person writes now (whose name, which date, which score) do not apply to it.
+        CREATE FUNCTION pitboss_copying(target oid) RETURNS boolean LANGUAGE sql STABLE AS $$
+            SELECT coalesce(current_setting('pitboss.copying', true), '') = 'on'
+               AND pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = target), 'USAGE')
+        $$;
+
         -- A review is stored in the name of the login that wrote it, unless a supervisor stores it for someone.
         CREATE FUNCTION pitboss_review_author() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF NEW.reviewer IS DISTINCT FROM session_user::text AND NOT pg_has_role(session_user, 'pitboss_supervisor', 'MEMBER')
-               AND NOT (current_setting('pitboss.copying', true) = 'on'
-                        AND pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER')) THEN
+               AND NOT pitboss_copying(TG_RELID) THEN
                 RAISE EXCEPTION 'a review is stored in the name of its author (%), not %', session_user, NEW.reviewer USING ERRCODE = 'insufficient_privilege';
             END IF;
             RETURN NEW;
@@ -405,8 +413,7 @@ enum PostgresSchema {
             parent text := CASE WHEN TG_TABLE_NAME LIKE 'calibration_%' THEN 'calibration_reviews' ELSE 'reviews' END;
             written boolean;
         BEGIN
-            IF current_setting('pitboss.copying', true) = 'on'
-               AND pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER') THEN
+            IF pitboss_copying(TG_RELID) THEN
                 RETURN NEW;
             END IF;
             EXECUTE format('SELECT xmin::text = (txid_current() %% 4294967296)::text
@@ -433,8 +440,7 @@ enum PostgresSchema {
             raw double precision;
             failed boolean;
         BEGIN
-            IF current_setting('pitboss.copying', true) = 'on'
-               AND pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER') THEN
+            IF pitboss_copying(TG_RELID) THEN
                 RETURN NULL;
             END IF;
             EXECUTE format('SELECT 100 * sum(weight * item_score) / NULLIF(sum(weight) FILTER (WHERE item_score IS NOT NULL), 0),
@@ -473,13 +479,11 @@ enum PostgresSchema {
         CREATE TRIGGER findings_verdict_with_a_review BEFORE UPDATE ON findings FOR EACH ROW EXECUTE FUNCTION pitboss_verdict_with_a_review();
 
         -- The audit log names who did a thing. Recording it for someone else (--as) is a supervisor's, and the entry then
-        -- also names the login that did it. A copy of a workspace (pitboss migrate, by its owner or an admin, who set
+        -- also names the login that did it. A copy of a workspace (pitboss migrate, by its owner, who sets
         -- pitboss.copying for the transaction) keeps the entries as they were.
         CREATE FUNCTION pitboss_audit_login() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF current_setting('pitboss.copying', true) = 'on'
-               AND (pg_has_role(session_user, 'pitboss_admin', 'MEMBER')
-                    OR pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER')) THEN
+            IF pitboss_copying(TG_RELID) THEN
                 RETURN NEW;
             END IF;
             -- Pitboss itself is named for what no person did: a claim whose lease ran out (any session ends it), or the
@@ -516,9 +520,9 @@ enum PostgresSchema {
         -- Ids are the server's to give. What reviewers insert (reviews, their answers, the audit log, disputes…) takes
         -- every column but `id`: an id written by hand (say, through psql) would be one the counter hands out later, and
         -- the next reviewer's review would fail on it. Supervisors, who may delete rows anyway, keep writing the
-        -- conversations' ids that import takes from the counter ahead of its COPY; pitboss_admin, who fills an empty
-        -- workspace with its ids kept (`pitboss migrate`), writes any. A later migration that adds a column to one of
-        -- these tables grants INSERT on it to pitboss_reviewer.
+        -- conversations' ids that import takes from the counter ahead of its COPY; pitboss_admin, who repairs by hand
+        -- (an id counter, a row put back), writes any. A later migration that adds a column to one of these tables
+        -- grants INSERT on it to pitboss_reviewer.
         DO $grants$
         DECLARE
             granted record;

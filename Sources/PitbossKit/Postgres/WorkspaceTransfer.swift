@@ -41,6 +41,7 @@ public enum WorkspaceTransfer {
     /// Copies `sqlite` into the empty PostgreSQL database.
     public static func copy(from sqlite: PitbossDatabase, to postgres: PostgresDatabase, progress: (String) -> Void = { _ in }) throws(PitbossError) -> [TableCheck] {
         let tables = try layout(of: postgres)
+        try postgres.requireTableOwner(toDo: "copy a workspace into")
         do {
             return try sqlite.writer.read { db in
                 try SQLiteSide.mustMatch(db, tables, version: PostgresSchema.version)
