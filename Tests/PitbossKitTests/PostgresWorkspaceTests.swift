@@ -215,6 +215,17 @@ struct PostgresWorkspaceTests {
                           "UPDATE findings SET verdict = 'dismissed', verdict_by = 'qa.maria', verdict_at = now() WHERE id = (SELECT min(id) FROM findings)"] {
             #expect(throws: PostgresConnection.Failure.self, "\(statement)") { try reviewer.execute(statement) }
         }
+        // Nor take, skip or drop an item without its entry in the audit log; with one, in the same transaction, it goes.
+        let untouched = try #require(try owner.execute("SELECT max(id) FROM queue_items WHERE status = 'open' AND assigned_to IS NULL").rows.first?.first ?? nil)
+        for change in ["assigned_to = 'qa.maria'", "status = 'skipped', skip_reason = 'x', assigned_to = 'qa.maria'"] {
+            #expect("\(change)") {
+                try reviewer.execute("UPDATE queue_items SET \(change) WHERE id = \(untouched)")
+            } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == PostgresConnection.Failure.insufficientPrivilege }
+        }
+        try reviewer.transaction {
+            try reviewer.execute("UPDATE queue_items SET status = 'skipped', skip_reason = 'x', assigned_to = 'qa.maria' WHERE id = \(untouched)")
+            try reviewer.execute("INSERT INTO audit_log (at, actor, action, queue_item_id, detail) VALUES (now(), 'qa.maria', 'skip', \(untouched), '{\"why\":\"x\"}')")
+        }
         // Pitboss's own entry for a claim that ran out is anyone's to write.
         try reviewer.execute("INSERT INTO audit_log (at, actor, action, detail) VALUES (now(), 'pitboss', 'expire', '{}')")
     }

@@ -585,6 +585,24 @@ enum PostgresSchema {
         $$;
         CREATE TRIGGER queue_items_reviewer_rules BEFORE UPDATE ON queue_items
             FOR EACH ROW EXECUTE FUNCTION pitboss_queue_reviewer_rules();
+        -- A reviewer's change to an item (a claim, a release, a skip, a score, an expiry) goes into the audit log with it,
+        -- in the same transaction, as Pitboss writes it: checked as the transaction commits, so that nobody takes, drops
+        -- or skips an item through psql without a trace in its history.
+        CREATE FUNCTION pitboss_queue_change_audited() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF pg_has_role(session_user, 'pitboss_supervisor', 'MEMBER') THEN
+                RETURN NULL;
+            END IF;
+            IF NOT EXISTS (SELECT 1 FROM audit_log WHERE queue_item_id = NEW.id AND xmin::text = (txid_current() % 4294967296)::text) THEN
+                RAISE EXCEPTION 'item % changed without its entry in the audit log', NEW.id USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            RETURN NULL;
+        END
+        $$;
+        CREATE CONSTRAINT TRIGGER queue_items_changes_audited AFTER UPDATE ON queue_items DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.assigned_to IS DISTINCT FROM NEW.assigned_to
+                               OR OLD.claim_expires_at IS DISTINCT FROM NEW.claim_expires_at OR OLD.skip_reason IS DISTINCT FROM NEW.skip_reason)
+            EXECUTE FUNCTION pitboss_queue_change_audited();
         ALTER TABLE disputes ENABLE ROW LEVEL SECURITY;
         CREATE POLICY everyone_reads ON disputes FOR SELECT TO pitboss_reviewer USING (true);
         CREATE POLICY everyone_opens ON disputes FOR INSERT TO pitboss_reviewer
