@@ -89,7 +89,10 @@ public final class PostgresDatabase: @unchecked Sendable {
                     """, [name])
             } catch { throw Self.translate(error, doing: "look up the login \(name)") }
             guard known == "t" else {
-                throw .badInput("\(name) is not a login of pitboss_reviewer on this server, so cannot be \(what) (a DBA creates a person's login: see the README's team set-up)")
+                let similar = RetrainingStore.closest(to: name, among: (try? reviewerLogins()) ?? [])
+                throw .badInput("\(name) is not a login of pitboss_reviewer on this server, so cannot be \(what)"
+                    + (similar.isEmpty ? "" : "; similar logins: \(similar.joined(separator: ", "))")
+                    + " (a DBA creates a person's login: see the README's team set-up)")
             }
         }
     }
@@ -106,6 +109,13 @@ public final class PostgresDatabase: @unchecked Sendable {
         } catch { throw Self.translate(error, doing: "read who owns the workspace's tables on \(shownTarget)") }
         guard let found, found[1] != "t" else { return }
         throw .refused("\(loginName) cannot \(action) \(shownTarget): that is for the login that owns its tables (\(found[0] ?? "?")), or one granted that role; nothing was written")
+    }
+
+    /// The people's logins on this server: members of `pitboss_reviewer` (supervisors included) that may log in.
+    func reviewerLogins() throws(PostgresConnection.Failure) -> [String] {
+        try connection.execute("""
+            SELECT rolname FROM pg_roles WHERE rolcanlogin AND NOT rolsuper AND pg_has_role(oid, 'pitboss_reviewer', 'MEMBER')
+            """).rows.compactMap { $0[0] }
     }
 
     /// The schema version the database is at (0 when it holds no Pitboss schema).
