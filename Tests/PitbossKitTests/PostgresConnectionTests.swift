@@ -78,6 +78,22 @@ struct PostgresConnectionTests {
         #expect(try db.transaction { try db.execute("SELECT to_regclass('pg_temp.t') IS NULL").rows } == [["t"]])  // nothing of it survived
     }
 
+    /// A capped flag run holds its turn as a session-level lock for the whole run: a new session would run on without
+    /// it, beside another capped run.
+    @Test("a connection holding a session-level lock is not opened anew when it breaks: its next transaction fails as lost, and once the lock is given back it reconnects")
+    func noReconnectionWhileHoldingASessionLock() throws {
+        let db = try PostgresConnection(url), admin = try PostgresConnection(url)
+        try db.lockForSession("pitboss-test-turn")
+        let pid = try #require(try db.execute("SELECT pg_backend_pid()").rows.first?[0] ?? nil)
+        try admin.execute("SELECT pg_terminate_backend($1::int)", [pid])
+        for _ in 0..<500 where try admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = $1::int", [pid]).rows.count > 0 { usleep(20_000) }
+        let lost = #expect(throws: PostgresConnection.Failure.self) { try db.transaction { try db.execute("SELECT 1") } }
+        #expect(lost?.sqlState == "08006" || lost?.sqlState == "57P01", "\(String(describing: lost))")
+        #expect(try admin.execute("SELECT pg_try_advisory_lock(hashtext('pitboss-test-turn'))").rows == [["t"]])  // free for another run
+        db.unlockForSession("pitboss-test-turn")
+        #expect(try db.transaction { try db.execute("SELECT 1").rows } == [["1"]])
+    }
+
     @Test("a refused connection is a temporary error naming the target without its password")
     func refused() {
         let error = #expect(throws: PitbossError.self) { try PostgresConnection("postgresql://who:secret@127.0.0.1:1/none?connect_timeout=2") }

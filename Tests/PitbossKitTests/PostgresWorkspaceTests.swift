@@ -247,6 +247,17 @@ struct PostgresWorkspaceTests {
             let given = try person.execute("INSERT INTO audit_log (at, actor, action, detail) VALUES (now(), $1, 'claim', '{}') RETURNING id", [name]).rows
             #expect(try given == owner.execute("SELECT max(id)::text FROM audit_log").rows)
         }
+        // Disputes too, which reviewers open and supervisors decide: neither writes nor changes their ids.
+        let lead = try login("qa.lead", "pitboss_supervisor", to: url)
+        #expect {
+            try lead.execute("""
+                INSERT INTO disputes (id, review_id, conversation_id, criteria, reason, opened_by, opened_at)
+                SELECT (SELECT coalesce(max(id), 0) + 5 FROM disputes), id, conversation_id, '["courtesy"]', 'x', 'qa.lead', now() FROM reviews ORDER BY id LIMIT 1
+                """)
+        } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == PostgresConnection.Failure.insufficientPrivilege }
+        #expect {
+            try lead.execute("UPDATE disputes SET id = id + 500")
+        } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == PostgresConnection.Failure.insufficientPrivilege }
         let admin = try login("qa.admin", "pitboss_admin", to: url)
         #expect(try admin.execute("INSERT INTO audit_log (id, at, actor, action, detail) VALUES (\(next), now(), 'qa.admin', 'claim', '{}')").affected == 1)
     }

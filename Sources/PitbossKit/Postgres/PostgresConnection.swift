@@ -29,6 +29,7 @@ public final class PostgresConnection: @unchecked Sendable {
         public static let insufficientPrivilege = "42501"
         public static let uniqueViolation = "23505"
         public static let raisedException = "P0001"
+        public static let invalidAuthorization = "28000"
     }
 
     private let handle: OpaquePointer
@@ -306,15 +307,33 @@ public final class PostgresConnection: @unchecked Sendable {
         sessionSettings += statements
     }
 
+    /// Session-level advisory locks this session holds (a capped flag run's turn), by key.
+    private var sessionLocks: [String: Int] = [:]
+
+    /// Takes a session-level advisory lock, waiting for it: held across transactions until `unlockForSession`, or until
+    /// the session ends. While any is held the connection is never opened anew (a new session would not hold it).
+    public func lockForSession(_ key: String) throws(Failure) {
+        try execute("SELECT pg_advisory_lock(hashtext($1))", [key])
+        sessionLocks[key, default: 0] += 1
+    }
+
+    /// Gives a session-level lock back (a lost session has already given it back).
+    public func unlockForSession(_ key: String) {
+        guard let held = sessionLocks[key] else { return }
+        sessionLocks[key] = held > 1 ? held - 1 : nil
+        _ = try? execute("SELECT pg_advisory_unlock(hashtext($1))", [key])
+    }
+
     /// Begins a transaction (`BEGIN`, or `BEGIN ISOLATION LEVEL …`). A connection that broke since the last one (the
     /// server restarted, a laptop's network dropped while its reviewer read a transcript) is opened anew first, and so it
-    /// is when `BEGIN` itself finds it broken: between transactions nothing is open that a new session could lose or do
-    /// twice. A connection that breaks inside a transaction is never replaced silently; that transaction fails (08006).
+    /// is when `BEGIN` itself finds it broken: between transactions no statement is half done, and the session's settings
+    /// are set again. Never while the session holds a session-level lock, which a new session would not: then, as when
+    /// a connection breaks inside a transaction, the transaction fails as lost (08006).
     public func begin(_ sql: String = "BEGIN") throws(Failure) {
-        if PQstatus(handle) == CONNECTION_BAD { try reconnect() }
+        if PQstatus(handle) == CONNECTION_BAD && sessionLocks.isEmpty { try reconnect() }
         do {
             try execute(sql)
-        } catch where PQstatus(handle) == CONNECTION_BAD {  // 08006, or 57P01 from a server that shut the session down
+        } catch where PQstatus(handle) == CONNECTION_BAD && sessionLocks.isEmpty {  // 08006, or 57P01 from a server that shut the session down
             try reconnect()
             try execute(sql)
         }
@@ -325,7 +344,10 @@ public final class PostgresConnection: @unchecked Sendable {
     private func reconnect() throws(Failure) {
         PQreset(handle)
         guard PQstatus(handle) == CONNECTION_OK else {
-            throw Failure(sqlState: "08006", message: String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines))
+            let why = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+            // A login refused meanwhile (NOLOGIN, a changed password) does not go away by trying again.
+            let refused = why.contains("not permitted to log in") || why.contains("password authentication failed") || why.contains("no password supplied")
+            throw Failure(sqlState: refused ? Failure.invalidAuthorization : "08006", message: why)
         }
         prepared = [:]
         for statement in sessionSettings { try execute(statement) }

@@ -130,6 +130,8 @@ public final class PostgresDatabase: @unchecked Sendable {
         switch failure.sqlState {
         case PostgresConnection.Failure.insufficientPrivilege?:
             return .refused("cannot \(action): the server refused it (\(failure.message)); the login's role does not allow it: reviewers claim, skip and score, while importing, flagging, sampling, assigning and deciding need pitboss_supervisor")
+        case let state? where state.hasPrefix("28"):
+            return .refused("cannot \(action): the server no longer lets this login in (\(failure.message)); ask whoever runs the server")
         case let state? where state.hasPrefix("08") || state == "57P01" || state == "40001" || state == "40P01" || state == "55P03":
             return .temporary("cannot \(action): \(failure.message); try again (the unfinished transaction was rolled back)")
         case "53100"?:

@@ -293,9 +293,9 @@ public struct PostgresFlagStore: FlagRunStore {
         // As long as the other run takes: this wait alone has no lock timeout.
         try run("wait for another capped flag run") {
             try connection.execute("SET lock_timeout = 0")
-            try connection.execute("SELECT pg_advisory_lock(hashtext('pitboss-capped-flag-run'))")
+            try connection.lockForSession("pitboss-capped-flag-run")
             try connection.execute("SET lock_timeout = '\(Int(database.lockTimeout * 1000))ms'")
         }
-        return { _ = try? connection.execute("SELECT pg_advisory_unlock(hashtext('pitboss-capped-flag-run'))") }
+        return { connection.unlockForSession("pitboss-capped-flag-run") }
     }
 }

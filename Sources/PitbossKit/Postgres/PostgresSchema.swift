@@ -517,28 +517,29 @@ enum PostgresSchema {
             sample_members, calibration_sessions, calibration_reviewers, calibration_conversations, queue_items, disputes
             TO pitboss_supervisor;
         GRANT INSERT ON retraining_assignments, retraining_events TO pitboss_supervisor;
-        -- Ids are the server's to give. What reviewers insert (reviews, their answers, the audit log, disputes…) takes
-        -- every column but `id`: an id written by hand (say, through psql) would be one the counter hands out later, and
-        -- the next reviewer's review would fail on it. Supervisors, who may delete rows anyway, keep writing the
-        -- conversations' ids that import takes from the counter ahead of its COPY; pitboss_admin, who repairs by hand
-        -- (an id counter, a row put back), writes any. A later migration that adds a column to one of these tables
-        -- grants INSERT on it to pitboss_reviewer.
+        -- Ids are the server's to give. On the tables reviewers insert into (reviews, their answers, the audit log,
+        -- disputes…), reviewers and supervisors write every column but `id`: an id written by hand (say, through psql)
+        -- would be one the counter hands out later, and the next person's review or dispute would fail on it. On their
+        -- own tables supervisors, who may delete rows anyway, keep writing the conversations' ids that import takes from
+        -- the counter ahead of its COPY. pitboss_admin, who repairs by hand (an id counter, a row put back), writes any.
+        -- A later migration that adds a column to one of these tables grants INSERT (and a supervisor's UPDATE) on it.
         DO $grants$
         DECLARE
             granted record;
         BEGIN
             FOR granted IN
-                SELECT c.oid::regclass AS target, g.grantee::regrole::text AS grantee,
+                SELECT c.oid::regclass AS target, g.grantee::regrole::text AS grantee, g.privilege_type AS privilege,
                        (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_attribute a
                          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attname <> 'id') AS columns
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) g
-                WHERE n.nspname = current_schema() AND c.relkind = 'r' AND g.privilege_type = 'INSERT'
-                  AND g.grantee = 'pitboss_reviewer'::regrole
+                WHERE n.nspname = current_schema() AND c.relkind = 'r' AND g.privilege_type IN ('INSERT', 'UPDATE')
+                  AND g.grantee IN ('pitboss_reviewer'::regrole, 'pitboss_supervisor'::regrole)
                   AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'id' AND a.attidentity <> '')
+                  AND EXISTS (SELECT 1 FROM aclexplode(c.relacl) r WHERE r.grantee = 'pitboss_reviewer'::regrole AND r.privilege_type = 'INSERT')
             LOOP
-                EXECUTE format('REVOKE INSERT ON %s FROM %I', granted.target, granted.grantee);
-                EXECUTE format('GRANT INSERT (%s) ON %s TO %I', granted.columns, granted.target, granted.grantee);
-                EXECUTE format('GRANT INSERT ON %s TO pitboss_admin', granted.target);
+                EXECUTE format('REVOKE %s ON %s FROM %I', granted.privilege, granted.target, granted.grantee);
+                EXECUTE format('GRANT %s (%s) ON %s TO %I', granted.privilege, granted.columns, granted.target, granted.grantee);
+                EXECUTE format('GRANT %s ON %s TO pitboss_admin', granted.privilege, granted.target);
             END LOOP;
         END
         $grants$;
