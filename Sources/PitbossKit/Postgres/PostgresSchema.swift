@@ -604,6 +604,21 @@ enum PostgresSchema {
             FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.assigned_to IS DISTINCT FROM NEW.assigned_to
                                OR OLD.claim_expires_at IS DISTINCT FROM NEW.claim_expires_at OR OLD.skip_reason IS DISTINCT FROM NEW.skip_reason)
             EXECUTE FUNCTION pitboss_queue_change_audited();
+        -- Calibration is blind: while its session is open, a reviewer reads only their own calibration answers (the
+        -- others' would tell them what to answer). Supervisors, who run sessions, read all; everyone reads a closed one's.
+        ALTER TABLE calibration_reviews ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY own_or_closed ON calibration_reviews FOR SELECT TO pitboss_reviewer
+            USING (reviewer = session_user OR EXISTS (SELECT 1 FROM calibration_sessions s WHERE s.id = session_id AND s.closed_at IS NOT NULL));
+        CREATE POLICY supervisors_read ON calibration_reviews FOR SELECT TO pitboss_supervisor USING (true);
+        CREATE POLICY everyone_adds ON calibration_reviews FOR INSERT TO pitboss_reviewer WITH CHECK (true);
+        ALTER TABLE calibration_answers ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY with_their_review ON calibration_answers FOR SELECT TO pitboss_reviewer
+            USING (EXISTS (SELECT 1 FROM calibration_reviews r WHERE r.id = review_id));
+        CREATE POLICY everyone_adds ON calibration_answers FOR INSERT TO pitboss_reviewer WITH CHECK (true);
+        ALTER TABLE calibration_verdicts ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY with_their_review ON calibration_verdicts FOR SELECT TO pitboss_reviewer
+            USING (EXISTS (SELECT 1 FROM calibration_reviews r WHERE r.id = review_id));
+        CREATE POLICY everyone_adds ON calibration_verdicts FOR INSERT TO pitboss_reviewer WITH CHECK (true);
         ALTER TABLE disputes ENABLE ROW LEVEL SECURITY;
         CREATE POLICY everyone_reads ON disputes FOR SELECT TO pitboss_reviewer USING (true);
         CREATE POLICY everyone_opens ON disputes FOR INSERT TO pitboss_reviewer
