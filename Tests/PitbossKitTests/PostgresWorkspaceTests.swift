@@ -222,6 +222,15 @@ struct PostgresWorkspaceTests {
                 try reviewer.execute("UPDATE queue_items SET \(change) WHERE id = \(untouched)")
             } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == PostgresConnection.Failure.insufficientPrivilege }
         }
+        // The entry must say what happened, in the reviewer's own name: not Pitboss's expiry of a claim, not another action.
+        for entry in ["'pitboss', 'expire'", "'qa.maria', 'claim'"] {
+            #expect("\(entry)") {
+                try reviewer.transaction {
+                    try reviewer.execute("UPDATE queue_items SET status = 'skipped', skip_reason = 'x', assigned_to = 'qa.maria' WHERE id = \(untouched)")
+                    try reviewer.execute("INSERT INTO audit_log (at, actor, action, queue_item_id, detail) VALUES (now(), \(entry), \(untouched), '{}')")
+                }
+            } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == PostgresConnection.Failure.insufficientPrivilege }
+        }
         try reviewer.transaction {
             try reviewer.execute("UPDATE queue_items SET status = 'skipped', skip_reason = 'x', assigned_to = 'qa.maria' WHERE id = \(untouched)")
             try reviewer.execute("INSERT INTO audit_log (at, actor, action, queue_item_id, detail) VALUES (now(), 'qa.maria', 'skip', \(untouched), '{\"why\":\"x\"}')")
@@ -270,7 +279,8 @@ struct PostgresWorkspaceTests {
         _ = try WorkspaceTransfer.copy(from: f.database, to: try PostgresDatabase(url))
         let owner = try PostgresConnection(url)
         let conversation = try #require(try owner.execute("SELECT min(id) FROM conversations").rows.first?.first ?? nil)
-        let reviewer = try login("qa.maria", "pitboss_reviewer", to: url)
+        // A supervisor's login, which may store a review for someone and is held to the score all the same.
+        let reviewer = try login("qa.lead", "pitboss_supervisor", to: url)
         func store(score: String, raw: String, autoFailed: Bool, answers: [(criterion: String, itemScore: String, weight: String, critical: Bool)]) throws {
             try reviewer.transaction {
                 let id = try #require(try reviewer.execute("""
@@ -296,12 +306,68 @@ struct PostgresWorkspaceTests {
                 try store(score: score, raw: raw, autoFailed: autoFailed, answers: answers)
             } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == "23000" }
         }
+        // Firing the review's check early, before the answers that contradict it, does not help: each answer checks again.
+        #expect {
+            try reviewer.transaction {
+                let id = try #require(try reviewer.execute("""
+                    INSERT INTO reviews (conversation_id, reviewer, created_at, score, raw_score, auto_failed) VALUES ($1, 'qa.maria', now(), 100, 100, false) RETURNING id
+                    """, [conversation]).rows.first?.first ?? nil)
+                try reviewer.execute("INSERT INTO review_answers (review_id, criterion, position, answer, item_score, weight, critical) VALUES ($1, 'greeting', 0, 'pass', 1, 1, false)", [id])
+                try reviewer.execute("SET CONSTRAINTS reviews_score_from_answers IMMEDIATE")
+                try reviewer.execute("INSERT INTO review_answers (review_id, criterion, position, answer, item_score, weight, critical) VALUES ($1, 'courtesy', 1, 'fail', 0, 2, true)", [id])
+            }
+        } throws: { ($0 as? PostgresConnection.Failure)?.sqlState == "23000" }
         let before = try owner.execute("SELECT count(*) FROM reviews").rows
         // 1 × 0 + 2 × 1 over weights 3, the N/A left out of both sums; then a critical 0 that fails the review.
         try store(score: "66.66666666666667", raw: "66.66666666666667", autoFailed: false,
                   answers: [("courtesy", "0", "1", false), ("greeting", "1", "2", false), ("sla", "na", "5", false)])
         try store(score: "0", raw: "50", autoFailed: true, answers: [("courtesy", "0", "1", true), ("greeting", "1", "1", false)])
         #expect(try owner.execute("SELECT count(*) - \(before[0][0]!) FROM reviews").rows == [["2"]])
+    }
+
+    /// What `ReviewRules` decides, kept by the server for anyone writing through psql.
+    @Test("a reviewer's login stores a review only as Pitboss would: never of their own conversation, a correction only of the current review and never of a dispute's decision, a first review only of an item they may take")
+    func reviewsAsPitbossStoresThem() throws {
+        let (url, _) = try workspace()
+        let f = try filledSQLite()
+        _ = try WorkspaceTransfer.copy(from: f.database, to: try PostgresDatabase(url))
+        let owner = try PostgresConnection(url)
+        func current() throws -> (id: String, conversation: String, revision: Int) {
+            let row = try #require(try owner.execute("SELECT id, conversation_id, revision FROM current_reviews ORDER BY id LIMIT 1").rows.first)
+            return (row[0]!, row[1]!, Int(row[2]!)!)
+        }
+        @discardableResult
+        func store(_ who: PostgresConnection, _ name: String, conversation: String, item: String? = nil, revises: String? = nil, revision: Int = 1) throws -> String {
+            try who.transaction {
+                let id = try #require(try who.execute("""
+                    INSERT INTO reviews (conversation_id, reviewer, created_at, queue_item_id, revision, revises, score, raw_score, auto_failed)
+                    VALUES ($1, $2, now(), $3, $4, $5, 100, 100, false) RETURNING id
+                    """, [conversation, name, item, String(revision), revises]).rows.first?.first ?? nil)
+                try who.execute("""
+                    INSERT INTO review_answers (review_id, criterion, position, answer, item_score, weight, critical) VALUES ($1, 'courtesy', 0, 'pass', 1, 1, false)
+                    """, [id])
+                return id
+            }
+        }
+        let refused: (any Error) -> Bool = { ($0 as? PostgresConnection.Failure)?.sqlState == PostgresConnection.Failure.insufficientPrivilege }
+        let anna = try login("en.anna", "pitboss_reviewer", to: url), tom = try login("qa.tom", "pitboss_reviewer", to: url)
+        let maria = try login("qa.maria", "pitboss_reviewer", to: url)
+        var latest = try current()
+        // en.anna was the agent of it.
+        #expect(performing: { try store(anna, "en.anna", conversation: latest.conversation, revises: latest.id, revision: latest.revision + 1) }, throws: refused)
+        // A correction says which revision it is.
+        #expect(performing: { try store(tom, "qa.tom", conversation: latest.conversation, revises: latest.id, revision: latest.revision + 5) }, throws: refused)
+        try store(tom, "qa.tom", conversation: latest.conversation, revises: latest.id, revision: latest.revision + 1)
+        // A dispute's decision changes only through another dispute.
+        latest = try current()
+        try owner.execute("UPDATE disputes SET status = 'accepted', decided_by = 'qa.lead', decided_at = now(), revision_id = $1 WHERE id = (SELECT min(id) FROM disputes)", [latest.id])
+        #expect(performing: { try store(maria, "qa.maria", conversation: latest.conversation, revises: latest.id, revision: latest.revision + 1) }, throws: refused)
+        // A first review is of an item the reviewer holds or may take: not qa.tom's claim, not another conversation's item.
+        let held = try #require(try owner.execute("SELECT id, conversation_id FROM queue_items WHERE status = 'claimed' AND assigned_to = 'qa.tom'").rows.first)
+        #expect(performing: { try store(maria, "qa.maria", conversation: held[1]!, item: held[0]!) }, throws: refused)
+        let open = try #require(try owner.execute("SELECT id, conversation_id FROM queue_items WHERE status = 'open' AND assigned_to IS NULL ORDER BY id LIMIT 1").rows.first)
+        #expect(performing: { try store(maria, "qa.maria", conversation: held[1]!, item: open[0]!) }, throws: refused)
+        try store(maria, "qa.maria", conversation: open[1]!, item: open[0]!)
     }
 
     @Test("the opener of a dispute may withdraw it, and may not decide it")

@@ -481,6 +481,15 @@ struct PostgresCommandTests {
         #expect(closed.status == 0, "\(closed.stderr)")
         #expect(closed.stdout.contains("every task was scored"))
         #expect(try visible(to: "pg.tom") == "pg.maria,pg.tom 12")
+        // Nobody adds answers to a closed session, nor to a task that is not theirs.
+        let late = try PostgresConnection(cluster.url(database: database, user: "pg.tom"))
+        #expect(throws: PostgresConnection.Failure.self) {
+            try late.execute("""
+                INSERT INTO calibration_reviews (session_id, queue_item_id, conversation_id, reviewer, created_at, rubric_name, rubric_version, rubric_hash, score, raw_score, auto_failed)
+                SELECT r.session_id, r.queue_item_id, r.conversation_id, 'pg.tom', now(), r.rubric_name, r.rubric_version, r.rubric_hash, 100, 100, false
+                FROM calibration_reviews r JOIN calibration_sessions s ON s.id = r.session_id WHERE s.name = 'wk' AND r.reviewer = 'pg.tom' LIMIT 1
+                """)
+        }
         // The calibration answers are not reviews: the queue's real items are untouched.
         #expect(!(try asLogin.run("history", "c-1", "--db", tom)).stdout.contains("Review #"))
         #expect(try pitboss.run("migrate", "--from", url, "--to", "copy.sqlite").status == 0)

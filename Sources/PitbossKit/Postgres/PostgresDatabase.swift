@@ -124,12 +124,14 @@ public final class PostgresDatabase: @unchecked Sendable {
     }
 
     /// The server's errors in Pitboss's words: a refused privilege is a refusal (77), a lost server is temporary (75).
-    public static func translate(_ error: any Error, doing action: String) -> PitbossError {
+    /// `refusal` says why a refused privilege is refused, where the roles' usual split is not the reason.
+    public static func translate(_ error: any Error, doing action: String, refusal: String? = nil) -> PitbossError {
         if let pitboss = error as? PitbossError { return pitboss }
         guard let failure = error as? PostgresConnection.Failure else { return .internalFailure("cannot \(action): \(error)") }
         switch failure.sqlState {
         case PostgresConnection.Failure.insufficientPrivilege?:
-            return .refused("cannot \(action): the server refused it (\(failure.message)); the login's role does not allow it: reviewers claim, skip and score, while importing, flagging, sampling, assigning and deciding need pitboss_supervisor")
+            return .refused("cannot \(action): the server refused it (\(failure.message)); "
+                + (refusal ?? "the login's role does not allow it: reviewers claim, skip and score, while importing, flagging, sampling, assigning and deciding need pitboss_supervisor"))
         case let state? where state.hasPrefix("28"):
             return .refused("cannot \(action): the server no longer lets this login in (\(failure.message)); ask whoever runs the server")
         case let state? where state.hasPrefix("08") || state == "57P01" || state == "40001" || state == "40P01" || state == "55P03":

@@ -47,7 +47,8 @@ struct PostgresMigrator {
                 }
             }
         } catch {
-            throw PostgresDatabase.translate(error, doing: "create the Pitboss schema (v\(PostgresSchema.version)) in \(shownTarget); the login must be allowed to create tables there (the database's owner, or a DBA: see the README's set-up on PostgreSQL)")
+            throw PostgresDatabase.translate(error, doing: "create the Pitboss schema (v\(PostgresSchema.version)) in \(shownTarget)",
+                                             refusal: "the schema is created by the database's owner (init, or migrate into a new database, run as that login; see the README's set-up on PostgreSQL)")
         }
     }
 

@@ -397,9 +397,35 @@ enum PostgresSchema {
         -- A review is stored in the name of the login that wrote it, unless a supervisor stores it for someone.
         CREATE FUNCTION pitboss_review_author() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF NEW.reviewer IS DISTINCT FROM session_user::text AND NOT pg_has_role(session_user, 'pitboss_supervisor', 'MEMBER')
-               AND NOT pitboss_copying(TG_RELID) THEN
+            IF pg_has_role(session_user, 'pitboss_supervisor', 'MEMBER') OR pitboss_copying(TG_RELID) THEN
+                RETURN NEW;
+            END IF;
+            IF NEW.reviewer IS DISTINCT FROM session_user::text THEN
                 RAISE EXCEPTION 'a review is stored in the name of its author (%), not %', session_user, NEW.reviewer USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            -- What ReviewRules decides, kept by the server for a reviewer's login: nobody reviews their own conversation;
+            -- a first review is of an item they may take; a correction corrects the conversation's current review, and
+            -- never a dispute's decision (that changes only through another dispute, decided by a supervisor).
+            IF EXISTS (SELECT 1 FROM conversations WHERE id = NEW.conversation_id AND agent_id = session_user)
+               OR EXISTS (SELECT 1 FROM turns WHERE conversation_id = NEW.conversation_id AND agent_id = session_user) THEN
+                RAISE EXCEPTION 'conversation % is %''s own: nobody reviews their own conversation', NEW.conversation_id, session_user
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            IF TG_TABLE_NAME = 'calibration_reviews' THEN
+                RETURN NEW;
+            END IF;
+            IF NEW.revises IS NULL AND NOT EXISTS (
+                   SELECT 1 FROM queue_items q WHERE q.id = NEW.queue_item_id AND q.conversation_id = NEW.conversation_id
+                     AND q.calibration_session_id IS NULL AND q.status IN ('open', 'claimed')
+                     AND (q.assigned_to = session_user OR (q.assigned_to IS NULL AND q.status = 'open'))) THEN
+                RAISE EXCEPTION 'a first review is of an item of its conversation that % holds or may take (item %)', session_user, NEW.queue_item_id
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            IF NEW.revises IS NOT NULL AND (
+                   NOT EXISTS (SELECT 1 FROM reviews r WHERE r.id = NEW.revises AND r.conversation_id = NEW.conversation_id AND r.revision + 1 = NEW.revision)
+                   OR EXISTS (SELECT 1 FROM disputes d WHERE d.revision_id = NEW.revises AND d.status = 'accepted')) THEN
+                RAISE EXCEPTION 'review % corrects only its conversation''s current review, never a dispute''s decision', NEW.id
+                    USING ERRCODE = 'insufficient_privilege';
             END IF;
             RETURN NEW;
         END
@@ -436,29 +462,45 @@ enum PostgresSchema {
         -- never reaches a report. (That the weights are the rubric's, the server cannot know: the rubric is a file.)
         CREATE FUNCTION pitboss_score_from_answers() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE
-            answers text := CASE WHEN TG_TABLE_NAME = 'calibration_reviews' THEN 'calibration_answers' ELSE 'review_answers' END;
+            calibration boolean := TG_TABLE_NAME LIKE 'calibration_%';
+            review bigint;
+            stored record;
             raw double precision;
             failed boolean;
         BEGIN
             IF pitboss_copying(TG_RELID) THEN
                 RETURN NULL;
             END IF;
+            -- Each branch reads a field only its tables have (a record's fields are looked up when a statement first runs).
+            IF TG_TABLE_NAME IN ('reviews', 'calibration_reviews') THEN
+                review := NEW.id;
+            ELSE
+                review := NEW.review_id;
+            END IF;
+            EXECUTE format('SELECT score, raw_score, auto_failed FROM %I WHERE id = $1', CASE WHEN calibration THEN 'calibration_reviews' ELSE 'reviews' END)
+                INTO stored USING review;
             EXECUTE format('SELECT 100 * sum(weight * item_score) / NULLIF(sum(weight) FILTER (WHERE item_score IS NOT NULL), 0),
                                    coalesce(bool_or(critical AND item_score = 0), false)
-                            FROM %I WHERE review_id = $1', answers)
-                INTO raw, failed USING NEW.id;
-            IF raw IS NULL OR NEW.raw_score IS NULL OR abs(raw - NEW.raw_score) > 1e-6 OR NEW.auto_failed IS DISTINCT FROM failed
-               OR NEW.score IS DISTINCT FROM (CASE WHEN failed THEN 0 ELSE NEW.raw_score END) THEN
-                RAISE EXCEPTION 'review % scores %, and its answers give %', NEW.id, NEW.score,
+                            FROM %I WHERE review_id = $1', CASE WHEN calibration THEN 'calibration_answers' ELSE 'review_answers' END)
+                INTO raw, failed USING review;
+            IF raw IS NULL OR stored.raw_score IS NULL OR abs(raw - stored.raw_score) > 1e-6 OR stored.auto_failed IS DISTINCT FROM failed
+               OR stored.score IS DISTINCT FROM (CASE WHEN failed THEN 0 ELSE stored.raw_score END) THEN
+                RAISE EXCEPTION 'review % scores %, and its answers give %', review, stored.score,
                     coalesce((CASE WHEN failed THEN 0 ELSE raw END)::text, 'nothing (no answer that is not N/A)')
                     USING ERRCODE = 'integrity_constraint_violation';
             END IF;
             RETURN NULL;
         END
         $$;
+        -- Checked after the review and after each of its answers: whichever check runs last (at the commit, or at once
+        -- under SET CONSTRAINTS … IMMEDIATE) sees the review with all its answers, since nobody changes them afterwards.
         CREATE CONSTRAINT TRIGGER reviews_score_from_answers AFTER INSERT ON reviews DEFERRABLE INITIALLY DEFERRED
             FOR EACH ROW EXECUTE FUNCTION pitboss_score_from_answers();
+        CREATE CONSTRAINT TRIGGER review_answers_score_their_review AFTER INSERT ON review_answers DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION pitboss_score_from_answers();
         CREATE CONSTRAINT TRIGGER calibration_reviews_score_from_answers AFTER INSERT ON calibration_reviews DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION pitboss_score_from_answers();
+        CREATE CONSTRAINT TRIGGER calibration_answers_score_their_review AFTER INSERT ON calibration_answers DEFERRABLE INITIALLY DEFERRED
             FOR EACH ROW EXECUTE FUNCTION pitboss_score_from_answers();
         -- A reviewer sets a finding's verdict only as part of their review: the review's verdict on it, stored in the same
         -- transaction by the same login, says the same. (Supervisors: flag runs and dispute decisions change findings.)
@@ -586,22 +628,33 @@ enum PostgresSchema {
         $$;
         CREATE TRIGGER queue_items_reviewer_rules BEFORE UPDATE ON queue_items
             FOR EACH ROW EXECUTE FUNCTION pitboss_queue_reviewer_rules();
-        -- A reviewer's change to an item (a claim, a release, a skip, a score, an expiry) goes into the audit log with it,
-        -- in the same transaction, as Pitboss writes it: checked as the transaction commits, so that nobody takes, drops
-        -- or skips an item through psql without a trace in its history.
+        -- A reviewer's change to an item goes into the audit log with it, in the same transaction, as Pitboss writes it:
+        -- in their own name, saying what the change was (a claim or its renewal, a release, a skip, a score), or as
+        -- Pitboss's expiry of a claim that ran out. Checked as the transaction commits, so that nobody takes, drops or
+        -- skips an item through psql without a trace in its history. (Rows written inside a savepoint, as psql's
+        -- ON_ERROR_ROLLBACK does, carry the savepoint's transaction id and are not seen: Pitboss uses none.)
         CREATE FUNCTION pitboss_queue_change_audited() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            expected text[] := CASE NEW.status WHEN 'claimed' THEN ARRAY['claim', 'renew'] WHEN 'open' THEN ARRAY['release']
+                                               WHEN 'skipped' THEN ARRAY['skip'] WHEN 'scored' THEN ARRAY['score'] ELSE ARRAY[]::text[] END;
         BEGIN
             IF pg_has_role(session_user, 'pitboss_supervisor', 'MEMBER') THEN
                 RETURN NULL;
             END IF;
-            IF NOT EXISTS (SELECT 1 FROM audit_log WHERE queue_item_id = NEW.id AND xmin::text = (txid_current() % 4294967296)::text) THEN
-                RAISE EXCEPTION 'item % changed without its entry in the audit log', NEW.id USING ERRCODE = 'insufficient_privilege';
+            IF NOT EXISTS (SELECT 1 FROM audit_log
+                           WHERE queue_item_id = NEW.id AND xmin::text = (txid_current() % 4294967296)::text
+                             AND ((actor = session_user AND action = ANY (expected))
+                                  OR (actor = 'pitboss' AND action = 'expire' AND OLD.status = 'claimed' AND OLD.claim_expires_at <= now()
+                                      AND NEW.status = 'open'))) THEN
+                RAISE EXCEPTION 'item % changed to % without its entry in the audit log (%, by %)', NEW.id, NEW.status,
+                    array_to_string(expected, ' or '), session_user USING ERRCODE = 'insufficient_privilege';
             END IF;
             RETURN NULL;
         END
         $$;
         CREATE CONSTRAINT TRIGGER queue_items_changes_audited AFTER UPDATE ON queue_items DEFERRABLE INITIALLY DEFERRED
             FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.assigned_to IS DISTINCT FROM NEW.assigned_to
+                               OR OLD.assigned_by IS DISTINCT FROM NEW.assigned_by OR OLD.claimed_at IS DISTINCT FROM NEW.claimed_at
                                OR OLD.claim_expires_at IS DISTINCT FROM NEW.claim_expires_at OR OLD.skip_reason IS DISTINCT FROM NEW.skip_reason)
             EXECUTE FUNCTION pitboss_queue_change_audited();
         -- Calibration is blind: while its session is open, a reviewer reads only their own calibration answers (the
@@ -610,7 +663,11 @@ enum PostgresSchema {
         CREATE POLICY own_or_closed ON calibration_reviews FOR SELECT TO pitboss_reviewer
             USING (reviewer = session_user OR EXISTS (SELECT 1 FROM calibration_sessions s WHERE s.id = session_id AND s.closed_at IS NOT NULL));
         CREATE POLICY supervisors_read ON calibration_reviews FOR SELECT TO pitboss_supervisor USING (true);
-        CREATE POLICY everyone_adds ON calibration_reviews FOR INSERT TO pitboss_reviewer WITH CHECK (true);
+        CREATE POLICY their_own_task ON calibration_reviews FOR INSERT TO pitboss_reviewer
+            WITH CHECK (EXISTS (SELECT 1 FROM queue_items q JOIN calibration_sessions s ON s.id = q.calibration_session_id
+                                WHERE q.id = queue_item_id AND q.calibration_session_id = session_id AND q.conversation_id = calibration_reviews.conversation_id
+                                  AND q.assigned_to = session_user AND q.status IN ('open', 'claimed') AND s.closed_at IS NULL));
+        CREATE POLICY supervisors_add ON calibration_reviews FOR INSERT TO pitboss_supervisor WITH CHECK (true);
         ALTER TABLE calibration_answers ENABLE ROW LEVEL SECURITY;
         CREATE POLICY with_their_review ON calibration_answers FOR SELECT TO pitboss_reviewer
             USING (EXISTS (SELECT 1 FROM calibration_reviews r WHERE r.id = review_id));
