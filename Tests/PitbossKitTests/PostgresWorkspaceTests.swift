@@ -38,6 +38,13 @@ struct PostgresWorkspaceTests {
         return f
     }
 
+    /// A fresh server database holding `filledSQLite()`, copied in by its owner; its URI.
+    func filledServer() throws -> String {
+        let (url, database) = try workspace()
+        _ = try WorkspaceTransfer.copy(from: try filledSQLite().database, to: database)
+        return url
+    }
+
     /// Every table's rows, in id order, as SQLite reads them: what "the same workspace" means.
     func everyRow(_ database: PitbossDatabase) throws -> [String: [[DatabaseValue]]] {
         try database.writer.read { db in
@@ -105,9 +112,7 @@ struct PostgresWorkspaceTests {
 
     @Test("nobody updates, deletes or truncates reviews, their answers or the audit log: not even the tables' owner")
     func appendOnlyForEveryone() throws {
-        let (url, _) = try workspace()
-        let f = try filledSQLite()
-        _ = try WorkspaceTransfer.copy(from: f.database, to: try PostgresDatabase(url))
+        let url = try filledServer()
         let owner = try PostgresConnection(url)  // the superuser who ran init
         for statement in ["UPDATE reviews SET score = 100", "DELETE FROM review_answers", "UPDATE audit_log SET actor = 'nobody'",
                           "DELETE FROM audit_log", "TRUNCATE audit_log", "TRUNCATE reviews CASCADE", "DELETE FROM review_verdicts"] {
@@ -123,9 +128,7 @@ struct PostgresWorkspaceTests {
 
     @Test("a reviewer's login is refused what only supervisors do, by the server: assign, take back a claim, decide a dispute")
     func reviewerRefusedSupervisorActions() throws {
-        let (url, _) = try workspace()
-        let f = try filledSQLite()
-        _ = try WorkspaceTransfer.copy(from: f.database, to: try PostgresDatabase(url))
+        let url = try filledServer()
         // qa.tom's claim, taken in the fixture's past, still running now.
         try PostgresConnection(url).execute("UPDATE queue_items SET claim_expires_at = now() + interval '1 hour' WHERE assigned_to = 'qa.tom'")
         let reviewer = try login("qa.maria", "pitboss_reviewer", to: url)
@@ -176,9 +179,7 @@ struct PostgresWorkspaceTests {
 
     @Test("a reviewer may not take over an assigned item whose claim ran out, open a dispute of the wrong conversation, backdated or without a criteria list, add to a stored review, judge a finding outside a review, claim without an end, or write Pitboss's own audit entries")
     func reviewerLoopholesClosed() throws {
-        let (url, _) = try workspace()
-        let f = try filledSQLite()
-        _ = try WorkspaceTransfer.copy(from: f.database, to: try PostgresDatabase(url))
+        let url = try filledServer()
         let owner = try PostgresConnection(url)
         let item = try #require(try owner.execute("SELECT min(id) FROM queue_items WHERE status = 'open'").rows.first?.first ?? nil)
         try owner.execute("""
@@ -243,9 +244,7 @@ struct PostgresWorkspaceTests {
     /// fail on it (a unique violation), so only the admin who fills an empty workspace writes ids.
     @Test("ids are the server's to give: a reviewer's or supervisor's login writing an id of its own is refused; without one, the row gets the next")
     func idsAreTheServers() throws {
-        let (url, _) = try workspace()
-        let f = try filledSQLite()
-        _ = try WorkspaceTransfer.copy(from: f.database, to: try PostgresDatabase(url))
+        let url = try filledServer()
         let owner = try PostgresConnection(url)
         let next = "(SELECT max(id) + 1 FROM audit_log)"
         for (name, role) in [("qa.maria", "pitboss_reviewer"), ("qa.lead", "pitboss_supervisor")] {
@@ -274,9 +273,7 @@ struct PostgresWorkspaceTests {
     /// Reports read a review's score; one written by hand through psql must still be its answers' score.
     @Test("a review stored by hand is refused as it commits unless its answers give its score: none, a made-up score, a critical failure kept quiet")
     func scoreFromAnswers() throws {
-        let (url, _) = try workspace()
-        let f = try filledSQLite()
-        _ = try WorkspaceTransfer.copy(from: f.database, to: try PostgresDatabase(url))
+        let url = try filledServer()
         let owner = try PostgresConnection(url)
         let conversation = try #require(try owner.execute("SELECT min(id) FROM conversations").rows.first?.first ?? nil)
         // A supervisor's login, which may store a review for someone and is held to the score all the same.
@@ -328,9 +325,7 @@ struct PostgresWorkspaceTests {
     /// What `ReviewRules` decides, kept by the server for anyone writing through psql.
     @Test("a reviewer's login stores a review only as Pitboss would: never of their own conversation, a correction only of the current review and never of a dispute's decision, a first review only of an item they may take")
     func reviewsAsPitbossStoresThem() throws {
-        let (url, _) = try workspace()
-        let f = try filledSQLite()
-        _ = try WorkspaceTransfer.copy(from: f.database, to: try PostgresDatabase(url))
+        let url = try filledServer()
         let owner = try PostgresConnection(url)
         func current() throws -> (id: String, conversation: String, revision: Int) {
             let row = try #require(try owner.execute("SELECT id, conversation_id, revision FROM current_reviews ORDER BY id LIMIT 1").rows.first)
@@ -372,9 +367,7 @@ struct PostgresWorkspaceTests {
 
     @Test("the opener of a dispute may withdraw it, and may not decide it")
     func openerWithdraws() throws {
-        let (url, _) = try workspace()
-        let f = try filledSQLite()
-        _ = try WorkspaceTransfer.copy(from: f.database, to: try PostgresDatabase(url))
+        let url = try filledServer()
         let agent = try login("en.anna", "pitboss_reviewer", to: url)
         #expect {
             try agent.execute("UPDATE disputes SET status = 'accepted', decided_by = 'en.anna'")
