@@ -82,13 +82,9 @@ public final class PostgresDatabase: @unchecked Sendable {
     /// PostgreSQL the people are the server's logins, and work or an act in the name of anyone else could never be theirs.
     public func requireReviewerLogins(_ names: [String], for what: String) throws(PitbossError) {
         for name in names {
-            let known: String?
-            do {
-                known = try connection.value("""
-                    SELECT pg_has_role(oid, 'pitboss_reviewer', 'MEMBER') AND rolcanlogin AND NOT rolsuper FROM pg_roles WHERE rolname = $1
-                    """, [name])
-            } catch { throw Self.translate(error, doing: "look up the login \(name)") }
-            guard known == "t" else {
+            let known: [String]
+            do { known = try reviewerLogins(named: name) } catch { throw Self.translate(error, doing: "look up the login \(name)") }
+            guard !known.isEmpty else {
                 let similar = RetrainingStore.closest(to: name, among: (try? reviewerLogins()) ?? [])
                 throw .badInput("\(name) is not a login of pitboss_reviewer on this server, so cannot be \(what)"
                     + (similar.isEmpty ? "" : "; similar logins: \(similar.joined(separator: ", "))")
@@ -111,11 +107,13 @@ public final class PostgresDatabase: @unchecked Sendable {
         throw .refused("\(loginName) cannot \(action) \(shownTarget): that is for the login that owns its tables (\(found[0] ?? "?")), or one granted that role; nothing was written")
     }
 
-    /// The people's logins on this server: members of `pitboss_reviewer` (supervisors included) that may log in.
-    func reviewerLogins() throws(PostgresConnection.Failure) -> [String] {
+    /// The people's logins on this server (or the one `named`, if it is one): members of `pitboss_reviewer`
+    /// (supervisors included) that may log in.
+    func reviewerLogins(named name: String? = nil) throws(PostgresConnection.Failure) -> [String] {
         try connection.execute("""
-            SELECT rolname FROM pg_roles WHERE rolcanlogin AND NOT rolsuper AND pg_has_role(oid, 'pitboss_reviewer', 'MEMBER')
-            """).rows.compactMap { $0[0] }
+            SELECT rolname FROM pg_roles
+            WHERE rolcanlogin AND NOT rolsuper AND pg_has_role(oid, 'pitboss_reviewer', 'MEMBER') AND ($1::text IS NULL OR rolname = $1)
+            """, [name]).rows.compactMap { $0[0] }
     }
 
     /// The schema version the database is at (0 when it holds no Pitboss schema).
